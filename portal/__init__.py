@@ -1,0 +1,64 @@
+"""The Blijvend Veilig family portal: create_app builds the Flask application."""
+from flask import Flask, jsonify
+
+from portal import config as settings
+from portal import db, i18n, security
+from portal.access import public
+from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
+from portal.i18n import select_locale
+
+
+def create_app(config: dict | None = None) -> Flask:
+    values = settings.load(config)
+    app = Flask(__name__, instance_path=values["INSTANCE_PATH"], static_folder=str(settings.PROJECT_ROOT / "static"))
+    app.config.update(values)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["ENV"] == "production",
+        SESSION_COOKIE_NAME="portal",
+        REMEMBER_COOKIE_DURATION=0,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
+        BABEL_TRANSLATION_DIRECTORIES=str(settings.PROJECT_ROOT / "translations"),
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/calendar", "image/svg+xml"],
+        COMPRESS_MIN_SIZE=200,
+        SEND_FILE_MAX_AGE_DEFAULT=31536000,
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    compress.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+
+    from portal import assets, auth, errors
+    from portal.auth.views import blueprint as auth_blueprint
+    from portal.backoffice.views import blueprint as backoffice_blueprint
+    from portal.family.views import blueprint as family_blueprint
+
+    assets.init_app(app)
+    auth.init_login(app)
+    errors.init_app(app)
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(family_blueprint)
+    app.register_blueprint(backoffice_blueprint, url_prefix="/backoffice")
+    i18n.init_app(app)
+    app.jinja_env.globals["app_name"] = app.config["APP_NAME"]
+
+    @app.get("/healthz")
+    @public
+    def healthz():
+        if db.is_reachable():
+            return jsonify(status="ok", database="ok")
+        return jsonify(status="error", database="unreachable"), 503
+
+    from portal.cli import register
+
+    register(app)
+    return app

@@ -1,0 +1,126 @@
+"""Passwords (argon2id, refusing common ones), TOTP with replay protection, one-time codes."""
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import update
+from sqlmodel import Session, select
+from zxcvbn import zxcvbn
+
+from portal.models import Account, OneTimeCode, RecoveryCode
+from portal.models.base import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 3  # zxcvbn: refuses common and easily guessed passwords
+TOTP_STEP_SECONDS = 30
+RECOVERY_CODE_COUNT = 10
+ACTIVATION_VALID = dt.timedelta(days=7)
+SMS_CODE_VALID = dt.timedelta(minutes=5)
+# A hash to verify against when the account is unknown, so both answers take as long.
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("no-such-account-placeholder")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(account: Account | None, password: str) -> bool:
+    stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
+    try:
+        return _hasher.verify(stored, password) and account is not None and account.password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a new password is refused ('short' or 'common'), or None when it is good."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "short"
+    if zxcvbn(password[:100], user_inputs=[username])["score"] < MIN_PASSWORD_SCORE:
+        return "common"
+    return None
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(account: Account, issuer: str) -> str:
+    return pyotp.TOTP(account.totp_secret).provisioning_uri(name=account.username, issuer_name=issuer)
+
+
+def accept_totp(db: Session, account: Account, code: str, now: float | None = None) -> bool:
+    """Accept a code of this, the previous or the next 30 s step, once only (atomic update)."""
+    if not account.totp_secret or not code.isdigit() or len(code) != 6:
+        return False
+    totp = pyotp.TOTP(account.totp_secret)
+    now = time.time() if now is None else now
+    for offset in (0, -1, 1):
+        step = int(now // TOTP_STEP_SECONDS) + offset
+        if hmac.compare_digest(totp.at(step * TOTP_STEP_SECONDS), code):
+            # Only a step later than the last accepted one counts: a replay changes no row.
+            claimed = db.exec(update(Account).where(Account.id == account.id, Account.totp_last_step < step)
+                              .values(totp_last_step=step))
+            db.commit()
+            return claimed.rowcount == 1
+    return False
+
+
+def code_hash(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, code.strip().upper().replace("-", "").replace(" ", "").encode(), hashlib.sha256).hexdigest()
+
+
+def new_recovery_codes(db: Session, account: Account) -> list[str]:
+    """Replace the account's recovery codes with ten new ones; only their hashes are kept."""
+    for old in db.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)):
+        db.delete(old)
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        db.add(RecoveryCode(account_id=account.id, code_hash=code_hash(code)))
+    db.commit()
+    return codes
+
+
+def burn_recovery_code(db: Session, account: Account, code: str) -> bool:
+    burned = db.exec(update(RecoveryCode).where(
+        RecoveryCode.account_id == account.id, RecoveryCode.code_hash == code_hash(code),
+        RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
+    db.commit()
+    return burned.rowcount == 1
+
+
+def issue_code(db: Session, account: Account, purpose: str) -> str:
+    """A new activation letter code or SMS code; earlier unused ones of that purpose stop working."""
+    db.exec(update(OneTimeCode).where(OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
+                                      OneTimeCode.used_at.is_(None)).values(used_at=utcnow()))
+    if purpose == "activation":
+        code, valid = "-".join(secrets.token_hex(2).upper() for _ in range(3)), ACTIVATION_VALID
+    else:
+        code, valid = f"{secrets.randbelow(10**6):06d}", SMS_CODE_VALID
+    db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code),
+                       expires_at=utcnow() + valid))
+    db.commit()
+    return code
+
+
+def burn_code(db: Session, purpose: str, code: str, account: Account | None = None) -> Account | None:
+    """Use a valid one-time code once; returns its account, or None when it is wrong, used or expired."""
+    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose, OneTimeCode.code_hash == code_hash(code),
+                                      OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > utcnow())
+    if account is not None:
+        query = query.where(OneTimeCode.account_id == account.id)
+    found = db.exec(query).first()
+    if found is None:
+        return None
+    burned = db.exec(update(OneTimeCode).where(OneTimeCode.id == found.id, OneTimeCode.used_at.is_(None))
+                     .values(used_at=utcnow()))
+    db.commit()
+    return db.get(Account, found.account_id) if burned.rowcount == 1 else None

@@ -1,0 +1,122 @@
+"""Server-side sessions: rotated at sign-in, idle and absolute limits, ended everywhere on demand."""
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+
+from flask import session as cookie
+from flask_login import login_user, logout_user
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
+from portal.models.base import utcnow
+
+IDLE_LIMIT = {Role.parent: dt.timedelta(minutes=15)}
+STAFF_IDLE_LIMIT = dt.timedelta(minutes=30)
+ABSOLUTE_LIMIT = dt.timedelta(hours=12)
+# last_seen_at is written at most this often, so reading pages stays cheap.
+TOUCH_INTERVAL = dt.timedelta(seconds=30)
+
+
+def idle_limit(role: Role) -> dt.timedelta:
+    return IDLE_LIMIT.get(role, STAFF_IDLE_LIMIT)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class SignedIn:
+    """The signed-in user as Flask-Login sees it: an account and its live session."""
+
+    account: Account
+    record: UserSession
+    token: str
+    db: Session
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.token
+
+    @property
+    def role(self) -> Role:
+        return self.account.role
+
+    @cached_property
+    def worker(self) -> Worker | None:
+        return self.db.exec(select(Worker).where(Worker.account_id == self.account.id)).first()
+
+    @cached_property
+    def parent(self) -> Parent | None:
+        return self.db.exec(select(Parent).where(Parent.account_id == self.account.id)).first()
+
+    @cached_property
+    def interpreter(self) -> Interpreter | None:
+        return self.db.exec(select(Interpreter).where(Interpreter.account_id == self.account.id)).first()
+
+    def expires_at(self) -> dt.datetime:
+        idle_end = self.record.last_seen_at + idle_limit(self.role)
+        return min(idle_end, self.record.created_at + ABSOLUTE_LIMIT)
+
+
+def start(db: Session, account: Account) -> SignedIn:
+    """Begin a new session with a fresh identifier; nothing of the pre-sign-in cookie survives."""
+    language = cookie.get("language")
+    cookie.clear()
+    if language:
+        cookie["language"] = language
+    token = secrets.token_urlsafe(32)
+    record = UserSession(token_hash=_token_hash(token), account_id=account.id,
+                         generation=account.session_generation)
+    db.add(record)
+    db.commit()
+    user = SignedIn(account, record, token, db)
+    login_user(user)
+    return user
+
+
+def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | None:
+    """The live session for a cookie token, or None when it ended, idled out or is too old."""
+    now = now or utcnow()
+    row = db.exec(select(UserSession, Account).join(Account, Account.id == UserSession.account_id)
+                  .where(UserSession.token_hash == _token_hash(token))).first()
+    if row is None:
+        return None
+    record, account = row
+    user = SignedIn(account, record, token, db)
+    if (record.ended_at or not account.active or record.generation != account.session_generation
+            or now >= user.expires_at()):
+        return None
+    if now - record.last_seen_at >= TOUCH_INTERVAL:
+        touch(db, record, now)
+    return user
+
+
+def touch(db: Session, record: UserSession, now: dt.datetime | None = None) -> None:
+    """Extend the idle limit (every request, and the 'stay signed in' button)."""
+    record.last_seen_at = now or utcnow()
+    db.add(record)
+    db.commit()
+
+
+def end(db: Session, user: SignedIn) -> None:
+    db.exec(update(UserSession).where(UserSession.id == user.record.id).values(ended_at=utcnow()))
+    db.commit()
+    logout_user()
+    cookie.clear()
+
+
+def end_all_other(db: Session, account: Account, keep: UserSession | None = None) -> None:
+    """After a password change: raise the generation so every other session is refused."""
+    account.session_generation += 1
+    db.add(account)
+    if keep is not None:
+        keep.generation = account.session_generation
+        db.add(keep)
+    db.commit()

@@ -1,0 +1,312 @@
+"""Sign-in (password, then a second factor), activation of parent accounts, enrolment, sign-out."""
+import datetime as dt
+
+import segno
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlmodel import select
+
+from portal import audit, notify
+from portal.access import STAFF, public, roles
+from portal.auth import secrets as auth_secrets
+from portal.auth import sessions
+from portal.db import session as db_session
+from portal.extensions import limiter
+from portal.forms import clean, save_language, switching_language
+from portal.models import Account, Role
+from portal.models.base import utcnow
+from portal.safe_redirect import local_target
+
+blueprint = Blueprint("auth", __name__, template_folder="templates")
+PENDING_LIMIT = dt.timedelta(minutes=5)
+ACTIVATION_LIMIT = dt.timedelta(minutes=30)
+PER_ADDRESS = "30/minute"
+FAILURES_PER_ACCOUNT = "100/hour"
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("username", "") or str(session.get("pending", {}).get("account_id", ""))).lower()
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+account_limit = limiter.limit(FAILURES_PER_ACCOUNT, key_func=_account_key, deduct_when=_failed, methods=["POST"])
+address_limit = limiter.limit(PER_ADDRESS, methods=["POST"])
+
+
+def _audience() -> str:
+    return "staff" if request.path.startswith("/backoffice") else "family"
+
+
+def _home(account: Account) -> str:
+    return url_for("family.home") if account.role is Role.parent else url_for("backoffice.home")
+
+
+def _qr_svg(uri: str) -> Markup:
+    return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsvg=False))
+
+
+def _pending_account() -> Account | None:
+    pending = session.get("pending")
+    if not pending or pending.get("audience") != _audience():
+        return None
+    if utcnow() - dt.datetime.fromisoformat(pending["at"]) > PENDING_LIMIT:
+        session.pop("pending", None)
+        return None
+    return db_session().get(Account, pending["account_id"])
+
+
+def _sign_in_page(errors=None, status=200):
+    template = "auth/staff_sign_in.html" if _audience() == "staff" else "auth/sign_in.html"
+    return render_template(template, errors=errors or {}, form=request.form, main_form="sign-in"), status
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+@blueprint.route("/backoffice/sign-in", methods=["GET", "POST"], endpoint="staff_sign_in")
+@public
+@address_limit
+@account_limit
+def sign_in():
+    if request.method == "GET" or switching_language():
+        return _sign_in_page()
+    db = db_session()
+    username = clean("username", 64).lower()
+    account = db.exec(select(Account).where(Account.username == username)).first()
+    right_audience = account is not None and account.role.is_staff == (_audience() == "staff")
+    good = auth_secrets.password_matches(account, request.form.get("password", "")) and right_audience
+    if not good or not account.active:
+        audit.record("sign_in.password", "refused", object=f"account:{username}"[:120],
+                     account=account if right_audience else None)
+        # One message for unknown user and wrong password, so names cannot be guessed.
+        return _sign_in_page({"password": _("The username or password is not right.")}, 401)
+    session["pending"] = {"account_id": account.id, "at": utcnow().isoformat(), "audience": _audience()}
+    audit.record("sign_in.password", "ok", object=f"account:{account.id}", account=account)
+    if account.role.is_staff and not account.totp_enrolled:
+        return redirect(url_for("auth.enrol"))
+    if account.second_factor == "sms":
+        _send_sms_code(account)
+    return redirect(url_for("auth.staff_code" if account.role.is_staff else "auth.code"))
+
+
+def _send_sms_code(account: Account) -> None:
+    db = db_session()
+    code = auth_secrets.issue_code(db, account, "sms")
+    notify.queue(db, account, "sms", account.sms_phone or "", notify.sms_code_text(account, code))
+    notify.send_pending(db)
+
+
+def _code_page(account: Account, errors=None, status=200):
+    return render_template("auth/code.html", account=account, errors=errors or {}, form=request.form,
+                           main_form="code-form", staff=account.role.is_staff), status
+
+
+@blueprint.route("/sign-in/code", methods=["GET", "POST"], endpoint="code")
+@blueprint.route("/backoffice/sign-in/code", methods=["GET", "POST"], endpoint="staff_code")
+@public
+@address_limit
+@account_limit
+def code():
+    account = _pending_account()
+    if account is None:
+        return redirect(url_for("auth.staff_sign_in" if _audience() == "staff" else "auth.sign_in"))
+    if request.method == "GET" or switching_language():
+        return _code_page(account)
+    db = db_session()
+    if request.form.get("resend") and account.second_factor == "sms":
+        _send_sms_code(account)
+        return _code_page(account)
+    entered = clean("code", 32).replace(" ", "")
+    if account.second_factor == "sms" and not account.role.is_staff:
+        accepted = auth_secrets.burn_code(db, "sms", entered, account) is not None
+    else:
+        accepted = auth_secrets.accept_totp(db, account, entered)
+    method = account.second_factor
+    if not accepted and account.role.is_staff and len(entered) > 6:
+        accepted, method = auth_secrets.burn_recovery_code(db, account, entered), "recovery_code"
+    if not accepted:
+        audit.record(f"sign_in.{method}", "refused", object=f"account:{account.id}", account=account)
+        return _code_page(account, {"code": _("This code is not right or was already used. Wait for a new code and try again.")}, 401)
+    session.pop("pending", None)
+    sessions.start(db, account)
+    audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
+    return redirect(_home(account))
+
+
+@blueprint.route("/backoffice/enrol", methods=["GET", "POST"])
+@public
+@address_limit
+@account_limit
+def enrol():
+    """First sign-in of a staff member: link an authenticator app, confirm a code, get recovery codes."""
+    account = _pending_account()
+    if account is None or account.totp_enrolled:
+        return redirect(url_for("auth.staff_sign_in"))
+    db = db_session()
+    if not account.totp_secret:
+        account.totp_secret = auth_secrets.new_totp_secret()
+        db.add(account)
+        db.commit()
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        if auth_secrets.accept_totp(db, account, clean("code", 16)):
+            account.totp_enrolled = True
+            db.add(account)
+            db.commit()
+            session.pop("pending", None)
+            sessions.start(db, account)
+            audit.record("totp.enrol", "ok", object=f"account:{account.id}")
+            return _recovery_codes_page(account)
+        errors = {"code": _("This code is not right. Look at the app and type the 6 digits you see now.")}
+    uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
+    return render_template("auth/enrol.html", qr=_qr_svg(uri), secret=account.totp_secret, errors=errors,
+                           main_form="code-form"), 401 if errors else 200
+
+
+def _recovery_codes_page(account: Account):
+    codes = auth_secrets.new_recovery_codes(db_session(), account)
+    return render_template("auth/recovery_codes.html", codes=codes)
+
+
+@blueprint.post("/backoffice/recovery-codes")
+@roles(*STAFF)
+def new_recovery_codes():
+    audit.record("recovery_codes.renew", "ok", object=f"account:{current_user.account.id}")
+    return _recovery_codes_page(current_user.account)
+
+
+@blueprint.route("/activate", methods=["GET", "POST"])
+@public
+@address_limit
+@limiter.limit("20/hour", methods=["POST"], deduct_when=_failed)
+def activate():
+    """A parent starts with the code from the activation letter."""
+    if request.method == "GET" or switching_language():
+        form = request.form or {"code": request.args.get("code", ""), "username": request.args.get("username", "")}
+        return render_template("auth/activate.html", errors={}, form=form, main_form="activate-form")
+    db = db_session()
+    username = clean("username", 64).lower()
+    account = db.exec(select(Account).where(Account.username == username, Account.role == Role.parent)).first()
+    if account is None or auth_secrets.burn_code(db, "activation", clean("code", 32), account) is None:
+        audit.record("account.activate", "refused", object=f"account:{username}"[:120])
+        errors = {"code": _("This code is not right, was already used or is older than 7 days. "
+                            "Ask your contact person for a new letter.")}
+        return render_template("auth/activate.html", errors=errors, form=request.form,
+                               main_form="activate-form"), 401
+    session.clear()
+    session["activating"] = {"account_id": account.id, "at": utcnow().isoformat()}
+    audit.record("account.activate", "ok", object=f"account:{account.id}", account=account)
+    return redirect(url_for("auth.choose_password"))
+
+
+def _activating_account() -> Account | None:
+    activating = session.get("activating")
+    if not activating or utcnow() - dt.datetime.fromisoformat(activating["at"]) > ACTIVATION_LIMIT:
+        return None
+    return db_session().get(Account, activating["account_id"])
+
+
+@blueprint.route("/activate/password", methods=["GET", "POST"], endpoint="choose_password")
+@public
+def choose_password():
+    account = _activating_account()
+    if account is None:
+        return redirect(url_for("auth.activate"))
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        password = request.form.get("password", "")
+        problem = auth_secrets.password_problem(password, account.username)
+        if problem == "short":
+            errors["password"] = _("Use at least 10 characters. A few words in a row is good, e.g. blue bike on the roof.")
+        elif problem == "common":
+            errors["password"] = _("This password is too easy to guess. Use a few words that belong together only for you.")
+        elif password != request.form.get("password_again", ""):
+            errors["password_again"] = _("The two passwords are not the same.")
+        else:
+            db = db_session()
+            account.password_hash = auth_secrets.hash_password(password)
+            db.add(account)
+            db.commit()
+            sessions.end_all_other(db, account)
+            audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
+            return redirect(url_for("auth.second_factor"))
+    return render_template("auth/choose_password.html", errors=errors, main_form="password-form"), 400 if errors else 200
+
+
+@blueprint.route("/activate/second-factor", methods=["GET", "POST"], endpoint="second_factor")
+@public
+@address_limit
+def second_factor():
+    """The parent links an authenticator app, or chooses a code by SMS."""
+    account = _activating_account()
+    if account is None or not account.password_hash:
+        return redirect(url_for("auth.activate"))
+    db = db_session()
+    if not account.totp_secret:
+        account.totp_secret = auth_secrets.new_totp_secret()
+        db.add(account)
+        db.commit()
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        if request.form.get("method") == "sms":
+            phone = clean("phone", 32)
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            if not 9 <= len(digits) <= 15:
+                errors["phone"] = _("Type a mobile number, e.g. 06 12345678.")
+            else:
+                account.second_factor, account.sms_phone, account.totp_enrolled = "sms", phone, False
+        elif auth_secrets.accept_totp(db, account, clean("code", 16)):
+            account.second_factor, account.totp_enrolled = "totp", True
+        else:
+            errors["code"] = _("This code is not right. Look at the app and type the 6 digits you see now.")
+        if not errors:
+            db.add(account)
+            db.commit()
+            session.pop("activating", None)
+            sessions.start(db, account)
+            audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}")
+            return redirect(url_for("family.home"))
+    uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
+    response = make_response(render_template("auth/second_factor.html", qr=_qr_svg(uri), secret=account.totp_secret,
+                                              errors=errors, form=request.form, main_form="factor-form"))
+    response.status_code = 400 if errors else 200
+    return response
+
+
+@blueprint.post("/sign-out")
+@roles(*Role)
+def sign_out():
+    audit.record("sign_out", "ok", object=f"account:{current_user.account.id}")
+    staff = current_user.role.is_staff
+    sessions.end(db_session(), current_user._get_current_object())
+    return redirect(url_for("auth.staff_sign_in" if staff else "auth.sign_in"))
+
+
+@blueprint.get("/quick-exit")
+@public
+def quick_exit():
+    """End the session at once, wipe what the browser kept, and go to a neutral site."""
+    if current_user.is_authenticated:
+        sessions.end(db_session(), current_user._get_current_object())
+    session.clear()
+    response = redirect(current_app.config["NEUTRAL_SITE"])
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"])
+    return response
+
+
+@blueprint.post("/language", endpoint="set_language")
+@public
+def set_language():
+    save_language(request.form.get("set_language", ""))
+    return redirect(local_target(request.form.get("next"), url_for("family.home")))
+
+
+@blueprint.post("/session/extend", endpoint="extend_session")
+@roles(*Role)
+def extend_session():
+    sessions.touch(db_session(), current_user.record)
+    return redirect(local_target(request.form.get("next"), _home(current_user.account)))

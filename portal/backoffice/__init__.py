@@ -1,0 +1,1 @@
+"""The back office: duos, team leads and interpreters at work."""

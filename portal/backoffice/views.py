@@ -1,0 +1,125 @@
+"""Back-office pages: the worker's home, the family file and break-the-glass access."""
+import datetime as dt
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col, select
+
+from portal import audit
+from portal.access import DUO, can, get_or_404, roles
+from portal.db import session as db_session
+from portal.duo import current_duo
+from portal.forms import clean, switching_language
+from portal.models import (
+    Acknowledgement,
+    Answer,
+    Appointment,
+    AppointmentStatus,
+    BreakGlass,
+    DuoAssignment,
+    Family,
+    FamilyMember,
+    Parent,
+    PlanVersion,
+    Role,
+    SafetyPlan,
+    TranslationJob,
+    VersionStatus,
+    Worker,
+)
+from portal.models.base import utcnow
+from portal.plans import published_versions
+
+blueprint = Blueprint("backoffice", __name__, template_folder="templates")
+BREAK_GLASS_HOURS = 4
+MIN_REASON_LENGTH = 10
+
+
+@blueprint.get("/")
+@roles(Role.worker, Role.teamlead, Role.interpreter)
+def home():
+    db = db_session()
+    if current_user.role is Role.interpreter:
+        return _interpreter_home(db)
+    worker = current_user.worker
+    today = dt.date.today()
+    assignments = db.exec(select(DuoAssignment, Family).join(Family, Family.id == DuoAssignment.family_id)
+                          .where(DuoAssignment.worker_id == worker.id, DuoAssignment.start <= today,
+                                 (DuoAssignment.end.is_(None)) | (DuoAssignment.end >= today))
+                          .order_by(Family.name)).all()
+    if current_user.role is Role.teamlead:
+        team = db.exec(select(Family).where(Family.team_id == worker.team_id).order_by(Family.name)).all()
+        assignments = [(None, family) for family in team]
+    family_ids = [family.id for _a, family in assignments] or [-1]
+    open_answers = db.exec(select(Acknowledgement, Parent).join(Parent, Parent.id == Acknowledgement.parent_id)
+                           .where(col(Parent.family_id).in_(family_ids), Acknowledgement.handled_at.is_(None),
+                                  col(Acknowledgement.answer).in_([Answer.question, Answer.disagree]))).all()
+    drafts = db.exec(select(PlanVersion, SafetyPlan).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                     .where(col(SafetyPlan.family_id).in_(family_ids),
+                            PlanVersion.status == VersionStatus.draft)).all()
+    upcoming = db.exec(select(Appointment).where(col(Appointment.family_id).in_(family_ids),
+                                                 Appointment.starts_at >= utcnow(),
+                                                 Appointment.status == AppointmentStatus.planned)
+                       .order_by(Appointment.starts_at).limit(10)).all()
+    names = {family.id: family.name for _a, family in assignments}
+    waiting = db.exec(select(TranslationJob, SafetyPlan).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                      .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                      .where(col(SafetyPlan.family_id).in_(family_ids), TranslationJob.completed_at.is_(None))).all()
+    return render_template("backoffice/home.html", assignments=assignments, open_answers=open_answers,
+                           drafts=drafts, upcoming=upcoming, names=names, waiting=waiting)
+
+
+def _interpreter_home(db):
+    interpreter = current_user.interpreter
+    jobs = db.exec(select(TranslationJob).where(TranslationJob.interpreter_id == interpreter.id,
+                                                TranslationJob.completed_at.is_(None))).all()
+    appointments = db.exec(select(Appointment).where(Appointment.interpreter_id == interpreter.id,
+                                                     Appointment.starts_at >= utcnow() - dt.timedelta(hours=3),
+                                                     Appointment.status == AppointmentStatus.planned)
+                           .order_by(Appointment.starts_at)).all()
+    return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=appointments)
+
+
+@blueprint.get("/families/<family_id>")
+@roles(*DUO)
+def family_file(family_id):
+    db = db_session()
+    family = get_or_404(Family, family_id, "family.view")
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    today = dt.date.today()
+    duo = current_duo(db, family.id, today)
+    history = db.exec(select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
+                      .where(DuoAssignment.family_id == family.id)
+                      .order_by(col(DuoAssignment.start).desc())).all()
+    members = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id)).all()
+    parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
+    versions = published_versions(db, family.id)
+    glass = db.exec(select(BreakGlass).where(BreakGlass.family_id == family.id)
+                    .order_by(col(BreakGlass.at).desc()).limit(20)).all()
+    return render_template("backoffice/family.html", family=family, duo=duo, history=history, members=members,
+                           parents=parents, versions=versions, glass=glass)
+
+
+@blueprint.route("/break-glass", methods=["GET", "POST"])
+@roles(*DUO)
+def break_glass():
+    """Open a family outside one's duo: only with a typed reason, audited, shown to the duo."""
+    db = db_session()
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        reason = clean("reason", 500)
+        number = clean("family", 12)
+        family = db.get(Family, int(number)) if number.isdigit() else None
+        if family is None or not can(current_user, "family.break_glass", family):
+            errors["family"] = _("There is no family with this number that you can open this way.")
+        elif len(reason) < MIN_REASON_LENGTH:
+            errors["reason"] = _("Write why you need to open this file now (at least 10 characters).")
+        else:
+            db.add(BreakGlass(worker_id=current_user.worker.id, family_id=family.id, reason=reason,
+                              until=utcnow() + dt.timedelta(hours=BREAK_GLASS_HOURS)))
+            db.commit()
+            audit.record("family.break_glass", "ok", object=f"family:{family.id}", family_id=family.id)
+            return redirect(url_for("backoffice.family_file", family_id=family.id))
+    return render_template("backoffice/break_glass.html", errors=errors, form=request.form,
+                           main_form="glass-form")

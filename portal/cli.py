@@ -1,0 +1,129 @@
+"""Command line: `portal demo`, `portal db upgrade`, `portal create-user`, `portal audit verify`, ..."""
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlmodel import Session, select
+
+from portal import audit, db
+from portal.models import Account, Family, Interpreter, Parent, Role, Team, Worker
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo)
+    app.cli.add_command(db_group)
+    app.cli.add_command(create_user)
+    app.cli.add_command(audit_group)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only create the database and load the demo data.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create or migrate the database, load demo data once, print the demo accounts, serve."""
+    from portal import demo as demo_data
+
+    db.upgrade(current_app.config["DATABASE_URL"])
+    with Session(db.engine()) as session:
+        created = demo_data.load(session)
+    click.echo("Demo data loaded." if created else "Demo data was already there; nothing added.")
+    click.echo(f"Demo accounts (password for all: {demo_data.DEMO_PASSWORD}):")
+    for account in demo_data.DEMO_ACCOUNTS:
+        click.echo(f"  {account.username:<15} {account.role:<12} password {demo_data.DEMO_PASSWORD}  "
+                   f"TOTP secret {account.totp_secret}")
+    if not no_serve:
+        click.echo(f"Family pages: http://{host}:{port}/   Back office: http://{host}:{port}/backoffice/")
+        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations."""
+    db.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--username", required=True)
+@click.option("--name", required=True, help="Full name as shown to others.")
+@click.option("--team", help="Team name (workers and team leads); created when missing.")
+@click.option("--organisation", default="", help="Organisation of origin (workers).")
+@click.option("--phone", default="", help="Work phone (workers) or phone (parents).")
+@click.option("--languages", default="", help="Comma separated language codes (interpreters), e.g. ar,en.")
+@click.option("--family", "family_id", type=int, help="Household number (parents).")
+@click.option("--language", default="nl", help="Preferred language (parents).")
+def create_user(role, username, name, team, organisation, phone, languages, family_id, language) -> None:
+    """Create an account. Staff set a password now and link an app at first sign-in;
+    parents get an activation code for their letter."""
+    from portal.auth import secrets as auth_secrets
+
+    with Session(db.engine()) as session:
+        if session.exec(select(Account).where(Account.username == username.lower())).first():
+            raise click.ClickException(f"The username {username} is taken.")
+        account = Account(username=username.lower(), role=Role(role), display_name=name, language=language)
+        if role == Role.parent.value:
+            family = session.get(Family, family_id) if family_id else None
+            if family is None:
+                raise click.ClickException("A parent needs --family with an existing household number.")
+            session.add(account)
+            session.flush()
+            session.add(Parent(family_id=family.id, account_id=account.id, name=name, language=language,
+                               phone=phone or None))
+            session.commit()
+            code = auth_secrets.issue_code(session, account, "activation")
+            click.echo(f"Activation code for {username} (valid 7 days, once): {code}")
+            return
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        problem = auth_secrets.password_problem(password, username)
+        if problem:
+            raise click.ClickException("That password is too short or too easy to guess.")
+        account.password_hash = auth_secrets.hash_password(password)
+        session.add(account)
+        session.flush()
+        if role == Role.interpreter.value:
+            session.add(Interpreter(account_id=account.id, name=name, languages=languages or "en"))
+        else:
+            if not team:
+                raise click.ClickException("Workers and team leads need --team.")
+            team_row = session.exec(select(Team).where(Team.name == team)).first() or Team(name=team)
+            session.add(team_row)
+            session.flush()
+            session.add(Worker(account_id=account.id, team_id=team_row.id, name=name,
+                               organisation=organisation, phone=phone))
+        session.commit()
+        click.echo(f"Created {role} {username}. They link an authenticator app at first sign-in.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; report the first broken link."""
+    with Session(db.engine()) as session:
+        broken = audit.verify(session)
+    if broken is None:
+        click.echo("Audit log intact.")
+        return
+    click.echo(f"Audit log broken at event {broken.id} ({broken.at:%Y-%m-%d %H:%M:%S} {broken.action}).")
+    sys.exit(1)
+
+
+def create_cli_app(*_args, **_kwargs) -> Flask:
+    from portal import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=create_cli_app, add_default_commands=False,
+                  help="Blijvend Veilig family portal.")

@@ -1,0 +1,53 @@
+"""Settings from environment variables, with safe defaults for a local run."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The portal refuses to start with an unsafe or incomplete configuration."""
+
+
+def _local_secret_key(instance: Path) -> str:
+    """Generate once and keep the key in instance/ so local sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Build the settings: environment first, then explicit overrides (tests)."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    instance = Path(overrides.get("INSTANCE_PATH") or env.get("PORTAL_INSTANCE", PROJECT_ROOT / "instance"))
+    production = (overrides.get("ENV") or env.get("PORTAL_ENV", "local")) == "production"
+    settings = {
+        "ENV": "production" if production else "local",
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "APP_NAME": env.get("PORTAL_APP_NAME", "Mijn Portaal"),
+        "NEUTRAL_SITE": env.get("PORTAL_NEUTRAL_SITE", "https://www.buienradar.nl"),
+        "OUT_OF_HOURS_NAME": env.get("PORTAL_OUT_OF_HOURS_NAME", "Veilig Thuis"),
+        "OUT_OF_HOURS_PHONE": env.get("PORTAL_OUT_OF_HOURS_PHONE", "0800-2000"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RETENTION_YEARS": int(env.get("PORTAL_RETENTION_YEARS", "15")),
+        "NOTIFY_SENDER": env.get("PORTAL_NOTIFY_SENDER", "console"),
+        "DEMO": env.get("PORTAL_DEMO") == "1",
+    }
+    settings.update(overrides)
+    if not settings["SECRET_KEY"]:
+        if production:
+            raise ConfigError("SECRET_KEY is not set. In production the portal needs a random key of at least 32 characters.")
+        settings["SECRET_KEY"] = _local_secret_key(instance)
+    if production and (len(settings["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH or len(set(settings["SECRET_KEY"])) < 10):
+        raise ConfigError("SECRET_KEY is too weak. Use at least 32 random characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    if production and settings["DATABASE_URL"].startswith("sqlite") and "DATABASE_URL" not in env and "DATABASE_URL" not in overrides:
+        raise ConfigError("DATABASE_URL is not set. In production the portal needs PostgreSQL.")
+    return settings

@@ -1,0 +1,42 @@
+"""A household's duo now: who is the contact person, who the partner, and when they work."""
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, or_, select
+
+from portal.models import Absence, DuoAssignment, DuoRole, Worker, WorkingHours
+from portal.rules.call_now import Availability, WorkingSlot
+
+
+@dataclass(frozen=True)
+class Duo:
+    contact: Worker | None
+    partner: Worker | None
+    contact_since: dt.date | None
+    previous_contact: Worker | None  # the contact before the current one, if there was one
+
+
+def current_duo(db: Session, family_id: int, today: dt.date) -> Duo:
+    rows = db.exec(select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
+                   .where(DuoAssignment.family_id == family_id, DuoAssignment.start <= today)
+                   .order_by(DuoAssignment.start)).all()
+    current = [(a, w) for a, w in rows if a.end is None or a.end >= today]
+    contact = next(((a, w) for a, w in reversed(current) if a.role is DuoRole.contact), None)
+    partner = next((w for a, w in reversed(current) if a.role is DuoRole.partner), None)
+    earlier = [w for a, w in rows if a.role is DuoRole.contact and a.end is not None and a.end < today]
+    return Duo(contact[1] if contact else None, partner, contact[0].start if contact else None,
+               earlier[-1] if earlier and contact and earlier[-1].id != contact[1].id else None)
+
+
+def availability(db: Session, workers: list[Worker], today: dt.date) -> dict[int, Availability]:
+    """Working hours and coming absences of these workers, in two queries."""
+    ids = [w.id for w in workers if w is not None]
+    hours = db.exec(select(WorkingHours).where(col(WorkingHours.worker_id).in_(ids or [-1]))).all()
+    absences = db.exec(select(Absence).where(col(Absence.worker_id).in_(ids or [-1]),
+                                             or_(Absence.last_day >= today))).all()
+    return {
+        w.id: Availability(
+            name=w.name, phone=w.phone, organisation=w.organisation,
+            slots=tuple(WorkingSlot(h.weekday, h.start, h.end) for h in hours if h.worker_id == w.id),
+            absences=tuple((a.first_day, a.last_day) for a in absences if a.worker_id == w.id))
+        for w in workers if w is not None}

@@ -1,0 +1,1 @@
+"""The family pages: what a parent sees on their phone."""

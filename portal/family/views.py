@@ -1,0 +1,176 @@
+"""Family pages: home with who to call now, the plan and its answers, appointments, quick-exit help."""
+import datetime as dt
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col, select
+
+from portal import audit, ics
+from portal.access import get_or_404, hidden_keys, public, roles
+from portal.db import session as db_session
+from portal.duo import availability, current_duo
+from portal.forms import clean, switching_language
+from portal.models import (
+    Acknowledgement,
+    Answer,
+    Appointment,
+    AppointmentResponse,
+    AppointmentStatus,
+    AuditEvent,
+    Role,
+)
+from portal.models.base import utcnow
+from portal.plans import current_version, load_contents, published_versions
+from portal.rules.call_now import AMSTERDAM, who_to_call_now
+from portal.rules.plain_language import explain_terms
+from portal.rules.plan_content import diff
+
+blueprint = Blueprint("family", __name__, template_folder="templates")
+parent_only = roles(Role.parent)
+CONTACT_CHANGE_NOTICE = dt.timedelta(days=60)
+
+
+def _parent():
+    return current_user.parent
+
+
+@blueprint.get("/")
+@parent_only
+def home():
+    db, parent = db_session(), _parent()
+    now = dt.datetime.now(AMSTERDAM)
+    duo = current_duo(db, parent.family_id, now.date())
+    hours = availability(db, [duo.contact, duo.partner], now.date())
+    advice = who_to_call_now(hours.get(duo.contact.id) if duo.contact else None,
+                             hours.get(duo.partner.id) if duo.partner else None, now,
+                             current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
+    hidden = hidden_keys(db, parent.family_id, parent.id)
+    upcoming = db.exec(select(Appointment).where(
+        Appointment.family_id == parent.family_id, Appointment.status == AppointmentStatus.planned,
+        Appointment.starts_at >= utcnow(), col(Appointment.key).not_in(hidden or {""}))
+        .order_by(Appointment.starts_at).limit(1)).first()
+    version = current_version(db, parent.family_id)
+    unread = version is not None and db.exec(select(Acknowledgement.id).where(
+        Acknowledgement.parent_id == parent.id, Acknowledgement.version_id == version.id)).first() is None
+    contact_changed = (duo.previous_contact is not None and duo.contact_since is not None
+                       and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
+    return render_template("family/home.html", duo=duo, advice=advice,
+                           contact_hours=hours.get(duo.contact.id) if duo.contact else None,
+                           appointment=upcoming, version=version, unread=unread, contact_changed=contact_changed,
+                           expires_in=_expires_in())
+
+
+def _expires_in() -> int:
+    return int((current_user.expires_at() - utcnow()).total_seconds())
+
+
+@blueprint.route("/plan", methods=["GET", "POST"])
+@parent_only
+def plan():
+    db, parent = db_session(), _parent()
+    version = current_version(db, parent.family_id)
+    errors, form = {}, request.form
+    if version is not None and request.method == "POST" and not switching_language():
+        errors = _save_answer(db, parent, version)
+        if not errors:
+            return redirect(url_for("family.plan") + "#answer")
+    if version is None:
+        return render_template("family/plan.html", version=None, expires_in=_expires_in())
+    own = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id)).all()
+    acknowledgement = next((a for a in own if a.version_id == version.id), None)
+    if acknowledgement is None:
+        acknowledgement = Acknowledgement(parent_id=parent.id, version_id=version.id)
+        db.add(acknowledgement)
+        db.commit()
+    last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)
+    contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
+    hidden = hidden_keys(db, parent.family_id, parent.id)
+    content = contents[version.id].without(hidden)
+    changes = diff(contents[last_read].without(hidden), content) if last_read else []
+    words = " ".join(text for _kind, text in content.entries().values())
+    return render_template("family/plan.html", version=version, content=content, changes=changes,
+                           acknowledgement=acknowledgement, terms=explain_terms(words), errors=errors,
+                           form=form, main_form="answer-form", expires_in=_expires_in())
+
+
+def _save_answer(db, parent, version) -> dict:
+    choice = request.form.get("answer", "")
+    comment = clean("comment")
+    if choice not in {a.value for a in Answer}:
+        return {"answer": _("Choose one of the three answers.")}
+    if choice != Answer.agree.value and not comment:
+        return {"comment": _("Write your question or what you do not agree with.")}
+    row = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id,
+                                                Acknowledgement.version_id == version.id)).first()
+    row = row or Acknowledgement(parent_id=parent.id, version_id=version.id)
+    row.answer, row.comment, row.answered_at = Answer(choice), comment, utcnow()
+    row.handled_at = None
+    db.add(row)
+    db.commit()
+    audit.record("plan.answer", choice, object=f"version:{version.id}", family_id=parent.family_id)
+    return {}
+
+
+@blueprint.get("/appointments")
+@parent_only
+def appointments():
+    db, parent = db_session(), _parent()
+    hidden = hidden_keys(db, parent.family_id, parent.id)
+    rows = db.exec(select(Appointment).where(Appointment.family_id == parent.family_id,
+                                             col(Appointment.key).not_in(hidden or {""}))
+                   .order_by(Appointment.starts_at)).all()
+    now = utcnow()
+    return render_template("family/appointments.html", upcoming=[a for a in rows if a.starts_at >= now],
+                           past=[a for a in rows if a.starts_at < now][::-1], errors={}, expires_in=_expires_in())
+
+
+@blueprint.route("/appointments/<appointment_id>", methods=["GET", "POST"])
+@parent_only
+def appointment(appointment_id):
+    db = db_session()
+    item = get_or_404(Appointment, appointment_id, "appointment.read")
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        choice, reason = request.form.get("response", ""), clean("reason", 1000)
+        if choice not in {r.value for r in AppointmentResponse}:
+            errors["response"] = _("Choose: I will come, or please move it.")
+        elif choice == AppointmentResponse.move_requested.value and not reason:
+            errors["reason"] = _("Write why the appointment should move, and when you can.")
+        else:
+            item.response, item.response_reason, item.response_by = AppointmentResponse(choice), reason, _parent().id
+            item.response_reply = ""
+            db.add(item)
+            db.commit()
+            audit.record("appointment.respond", choice, object=f"appointment:{item.id}", family_id=item.family_id)
+            return redirect(url_for("family.appointments"))
+    return render_template("family/appointment.html", item=item, errors=errors, form=request.form,
+                           main_form="respond-form", expires_in=_expires_in())
+
+
+@blueprint.get("/appointments/<appointment_id>.ics")
+@parent_only
+def appointment_calendar(appointment_id):
+    item = get_or_404(Appointment, appointment_id, "appointment.read")
+    response = make_response(ics.neutral_event(item, _("Appointment")))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="afspraak.ics"'
+    return response
+
+
+@blueprint.get("/who-looked")
+@parent_only
+def who_viewed():
+    """Who (name and role) viewed or changed this household's file, and when."""
+    db, parent = db_session(), _parent()
+    events = db.exec(select(AuditEvent).where(AuditEvent.family_id == parent.family_id,
+                                              col(AuditEvent.role).in_(["worker", "teamlead", "interpreter"]))
+                     .order_by(col(AuditEvent.at).desc()).limit(100)).all()
+    return render_template("family/who_viewed.html", events=events, expires_in=_expires_in())
+
+
+@blueprint.get("/about-leave-quickly")
+@public
+def about_quick_exit():
+    return render_template("family/about_quick_exit.html")
+

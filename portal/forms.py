@@ -1,0 +1,37 @@
+"""Small form helpers shared by all views: language switches that keep typed text, clean input."""
+import unicodedata
+
+from flask import request, session
+from flask_login import current_user
+
+from portal.db import session as db_session
+from portal.i18n import LANGUAGES
+
+
+def save_language(code: str) -> None:
+    """Remember the chosen language: on the account when signed in, else in the session."""
+    if code not in LANGUAGES:
+        return
+    session["language"] = code
+    if current_user.is_authenticated:
+        db = db_session()
+        current_user.account.language = code
+        db.add(current_user.account)
+        db.commit()
+
+
+def switching_language() -> bool:
+    """True when a form was sent only to change the language: re-render it with what was typed."""
+    code = request.form.get("set_language")
+    if code is None:
+        return False
+    save_language(code)
+    return True
+
+
+def clean(name: str, max_length: int = 2000) -> str:
+    """A form field without control characters (line breaks kept) and surrounding spaces."""
+    value = request.form.get(name, "")
+    kept = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+                   or ch in "\u200d\u200c")
+    return kept.replace("\r\n", "\n").strip()[:max_length]

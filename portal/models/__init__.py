@@ -1,0 +1,41 @@
+"""All tables of the portal; importing this module registers them on SQLModel.metadata."""
+from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, UserSession
+from portal.models.appointments import Appointment, AppointmentResponse, AppointmentStatus
+from portal.models.audit import AuditEvent
+from portal.models.notifications import OutboxMessage
+from portal.models.people import (
+    Absence,
+    BreakGlass,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    FamilyMember,
+    Interpreter,
+    Parent,
+    Team,
+    Worker,
+    WorkingHours,
+)
+from portal.models.plans import (
+    Acknowledgement,
+    Answer,
+    PlanItem,
+    PlanSection,
+    PlanVersion,
+    SafetyAgreement,
+    SafetyPlan,
+    UnsafeKind,
+    UnsafeSituation,
+    VersionStatus,
+    Visibility,
+)
+from portal.models.translations import TranslationJob, TranslationSegment
+
+__all__ = [
+    "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentResponse",
+    "AppointmentStatus", "AuditEvent", "BreakGlass", "DuoAssignment", "DuoRole", "Family",
+    "FamilyMember", "Interpreter", "OneTimeCode", "OutboxMessage", "Parent", "PlanItem",
+    "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan",
+    "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
+    "UserSession", "VersionStatus", "Visibility", "Worker", "WorkingHours",
+]

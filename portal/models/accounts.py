@@ -1,0 +1,68 @@
+"""Sign-in accounts of workers, team leads, interpreters and parents, and their one-time codes."""
+import datetime as dt
+import enum
+
+from sqlmodel import Field, SQLModel
+
+from portal.models.base import utcnow
+
+
+class Role(str, enum.Enum):
+    worker = "worker"
+    teamlead = "teamlead"
+    interpreter = "interpreter"
+    parent = "parent"
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.parent
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=64)
+    role: Role
+    display_name: str = Field(max_length=120)
+    password_hash: str | None = None
+    totp_secret: str | None = Field(default=None, max_length=64)
+    # The last accepted TOTP time step: a code is accepted once only.
+    totp_last_step: int = 0
+    totp_enrolled: bool = False
+    second_factor: str = Field(default="totp", max_length=8)  # totp | sms
+    sms_phone: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    active: bool = True
+    # Raised on password change and deactivation: every older session ends.
+    session_generation: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class RecoveryCode(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    code_hash: str
+    used_at: dt.datetime | None = None
+
+
+class OneTimeCode(SQLModel, table=True):
+    """An activation code (7 days) or an SMS sign-in code (5 minutes); single use."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: str = Field(max_length=16)  # activation | sms
+    code_hash: str
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in session, kept on the server so it can be ended (sign-out, quick exit)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    generation: int  # the account's session_generation when it began
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow)
+    ended_at: dt.datetime | None = None

@@ -1,0 +1,39 @@
+"""Appointments of a household, with place or safe place and interpreter."""
+import datetime as dt
+import enum
+
+from sqlmodel import Field, SQLModel
+
+from portal.models.base import utcnow
+
+
+class AppointmentStatus(str, enum.Enum):
+    planned = "planned"
+    cancelled = "cancelled"
+
+
+class AppointmentResponse(str, enum.Enum):
+    confirmed = "confirmed"
+    move_requested = "move_requested"
+
+
+class Appointment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    key: str = Field(max_length=40, unique=True)  # "appointment-<uuid>", for visibility rows
+    starts_at: dt.datetime = Field(index=True)  # UTC
+    duration_minutes: int = 60
+    # A safe place's address is never shown to the family nor put in a notification.
+    safe_place: bool = False
+    place: str = Field(default="", max_length=300)
+    with_whom: str = Field(max_length=300)
+    purpose: str = Field(max_length=1000)
+    interpreter_language: str | None = Field(default=None, max_length=8)
+    interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
+    status: AppointmentStatus = AppointmentStatus.planned
+    response: AppointmentResponse | None = None
+    response_reason: str = Field(default="", max_length=1000)
+    response_by: int | None = Field(default=None, foreign_key="parent.id")
+    response_reply: str = Field(default="", max_length=1000)
+    reminder_sent_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -1,0 +1,106 @@
+"""Teams, workers and their hours, interpreters, households, members, parents and duos."""
+import datetime as dt
+import enum
+
+from sqlmodel import Field, SQLModel
+
+from portal.models.base import utcnow
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=120)
+
+
+class Worker(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name: str = Field(max_length=120)
+    organisation: str = Field(max_length=120)
+    phone: str = Field(max_length=32)
+
+
+class WorkingHours(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True)
+    weekday: int  # 0 = Monday
+    start: dt.time
+    end: dt.time
+
+
+class Absence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True)
+    first_day: dt.date
+    last_day: dt.date
+
+
+class Interpreter(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
+    name: str = Field(max_length=120)
+    languages: str = Field(max_length=64)  # comma separated locale codes, e.g. "ar" or "tr,en"
+
+    def speaks(self, language: str) -> bool:
+        return language in self.languages.split(",")
+
+
+class Family(SQLModel, table=True):
+    """A household: the unit of work, with or without children."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name: str = Field(max_length=120)
+    interpreter_needed: bool = False
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    closed_at: dt.datetime | None = None
+
+
+class FamilyMember(SQLModel, table=True):
+    """A child or another member of the household; a member needs no account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    name: str = Field(max_length=120)
+    relation: str = Field(max_length=40)  # kind, partner, grootouder, ...
+    birth_year: int | None = None
+    is_child: bool = False
+
+
+class Parent(SQLModel, table=True):
+    """A parent or carer in one household, who may have an account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
+    name: str = Field(max_length=120)
+    language: str = Field(default="nl", max_length=8)
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class DuoRole(str, enum.Enum):
+    contact = "contact"
+    partner = "partner"
+
+
+class DuoAssignment(SQLModel, table=True):
+    """A worker in a family's duo for a period; the current contact is a query over these."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True)
+    role: DuoRole
+    start: dt.date
+    end: dt.date | None = None  # last day in the duo, inclusive
+
+
+class BreakGlass(SQLModel, table=True):
+    """A worker opened a family outside their duo, with a typed reason, for a limited time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    reason: str = Field(max_length=500)
+    at: dt.datetime = Field(default_factory=utcnow)
+    until: dt.datetime

@@ -1,0 +1,121 @@
+"""Safety plans: versions (a draft, then immutable published ones), Top 3 items and answers."""
+import datetime as dt
+import enum
+import uuid
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from portal.models.base import utcnow
+
+
+def new_key() -> str:
+    """A stable identity for an item across versions (for diffs and visibility)."""
+    return uuid.uuid4().hex
+
+
+class SafetyPlan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", unique=True)
+
+
+class VersionStatus(str, enum.Enum):
+    draft = "draft"
+    published = "published"
+
+
+class PlanVersion(SQLModel, table=True):
+    """A draft (number is None) or a published version, which never changes."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="safetyplan.id", index=True)
+    number: int | None = None
+    status: VersionStatus = VersionStatus.draft
+    # Raised on every draft save; a save based on an older revision is a conflict.
+    revision: int = 1
+    note_for_family: str = Field(default="", max_length=2000)
+    change_summary: str = Field(default="", max_length=4000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="worker.id")
+    published_at: dt.datetime | None = None
+    published_by: int | None = Field(default=None, foreign_key="worker.id")
+
+
+class UnsafeKind(str, enum.Enum):
+    acute = "acute"
+    structural = "structural"
+
+
+class UnsafeSituation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="planversion.id", index=True)
+    key: str = Field(default_factory=new_key, max_length=32, index=True)
+    rank: int  # 1..3
+    kind: UnsafeKind
+    description: str = Field(max_length=2000)
+    risk_factors: str = Field(default="", max_length=2000)  # one per line
+
+
+class SafetyAgreement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    situation_id: int = Field(foreign_key="unsafesituation.id", index=True)
+    key: str = Field(default_factory=new_key, max_length=32, index=True)
+    position: int = 0
+    who: str = Field(max_length=500)
+    what: str = Field(max_length=2000)
+    when: str = Field(max_length=500)
+    if_it_goes_wrong: str = Field(max_length=2000)
+
+
+class PlanSection(str, enum.Enum):
+    help = "help"
+    future = "future"
+
+
+class PlanItem(SQLModel, table=True):
+    """An item of the help plan (which help, from whom) or of the future plan."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="planversion.id", index=True)
+    key: str = Field(default_factory=new_key, max_length=32, index=True)
+    section: PlanSection
+    position: int = 0
+    text: str = Field(max_length=2000)
+    who: str = Field(default="", max_length=500)
+
+
+class Visibility(SQLModel, table=True):
+    """Restricts an item (by key) to named parents; an item without rows is for everyone."""
+
+    __table_args__ = (UniqueConstraint("item_key", "parent_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    item_key: str = Field(max_length=40, index=True)
+    parent_id: int = Field(foreign_key="parent.id")
+
+
+class Answer(str, enum.Enum):
+    agree = "agree"
+    question = "question"
+    disagree = "disagree"
+
+
+class Acknowledgement(SQLModel, table=True):
+    """One parent's reading of and answer to one published version."""
+
+    __table_args__ = (UniqueConstraint("parent_id", "version_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int = Field(foreign_key="parent.id", index=True)
+    version_id: int = Field(foreign_key="planversion.id", index=True)
+    read_at: dt.datetime = Field(default_factory=utcnow)
+    answer: Answer | None = None
+    comment: str = Field(default="", max_length=2000)
+    answered_at: dt.datetime | None = None
+    reply: str = Field(default="", max_length=2000)
+    replied_by: int | None = Field(default=None, foreign_key="worker.id")
+    replied_at: dt.datetime | None = None
+    handled_at: dt.datetime | None = None

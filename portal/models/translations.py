@@ -1,0 +1,35 @@
+"""Translation memory of plan text, and the translation work a published version opens."""
+import datetime as dt
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from portal.models.base import utcnow
+
+
+class TranslationSegment(SQLModel, table=True):
+    """One Dutch text and its human translation; reused wherever the same text occurs."""
+
+    __table_args__ = (UniqueConstraint("source_hash", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_hash: str = Field(max_length=64, index=True)
+    language: str = Field(max_length=8)
+    source_text: str
+    text: str
+    translator_id: int | None = Field(default=None, foreign_key="interpreter.id")
+    translated_at: dt.datetime = Field(default_factory=utcnow)
+    verified_by: int | None = Field(default=None, foreign_key="interpreter.id")
+    verified_at: dt.datetime | None = None
+
+
+class TranslationJob(SQLModel, table=True):
+    """A published version to be translated into one language."""
+
+    __table_args__ = (UniqueConstraint("version_id", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="planversion.id", index=True)
+    language: str = Field(max_length=8)
+    interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
+    opened_at: dt.datetime = Field(default_factory=utcnow)
+    completed_at: dt.datetime | None = None

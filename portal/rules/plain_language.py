@@ -1,0 +1,205 @@
+"""Plain-language check for Dutch texts (B1): reading ease, long sentences, jargon, rare words."""
+
+import re
+from dataclasses import dataclass
+
+import pyphen
+from wordfreq import zipf_frequency
+
+from portal.rules.glossary import TERMS, Term
+
+MAX_SENTENCE_WORDS = 20
+MIN_READING_EASE = 60
+RARE_ZIPF = 3.0
+
+_HYPHENATOR = pyphen.Pyphen(lang="nl_NL")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+
+_WORDEN = {"word", "wordt", "worden", "werd", "werden"}
+_ZIJN = {"ben", "bent", "is", "zijn", "was", "waren"}
+_PARTICIPLE = re.compile(
+    r"(?:aan|af|bij|door|in|mee|na|om|op|over|terug|toe|uit|vast|voor|weg)?"
+    r"(?:ge|be|ver|ont|her)\w+(?:d|t|en)"
+)
+
+_HINT_LONG = "Deze zin heeft {} woorden. Maak er kortere zinnen van, met hooguit {} woorden."
+_HINT_JARGON = "Schrijf liever: {}"
+_HINT_RARE = "Dit woord kennen veel mensen niet. Kies een gewoner woord of leg het uit."
+_HINT_PASSIVE = (
+    "Schrijf wie het doet. Bijvoorbeeld: 'wij bespreken het plan' "
+    "in plaats van 'het plan wordt besproken'."
+)
+
+
+def _term_pattern(term: Term) -> re.Pattern[str]:
+    """Whole words, any case; names with capitals (Veilig Thuis) only as written."""
+    words = term.word.split()
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words))
+    if len(words[-1]) >= 6:
+        pattern += r"\w*"  # inflections and compounds: maatregelen, gezinsvoogden
+    is_name = term.word != term.word.lower() and not term.word.isupper()
+    return re.compile(pattern + r"(?!\w)", 0 if is_name else re.IGNORECASE)
+
+
+_TERM_PATTERNS = tuple((term, _term_pattern(term)) for term in TERMS)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "long_sentence" | "jargon" | "rare_word" | "passive"
+    text: str  # the flagged sentence, word or words, exactly as in the checked text
+    hint: str  # plain Dutch advice for the writer
+
+
+@dataclass(frozen=True)
+class Report:
+    score: float | None  # Flesch-Douma reading ease; None when there are no words
+    findings: tuple[Finding, ...]
+    plain_enough: bool
+
+    def _of_kind(self, kind: str) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.kind == kind)
+
+    @property
+    def long_sentences(self) -> tuple[Finding, ...]:
+        return self._of_kind("long_sentence")
+
+    @property
+    def jargon(self) -> tuple[Finding, ...]:
+        return self._of_kind("jargon")
+
+    @property
+    def rare_words(self) -> tuple[Finding, ...]:
+        return self._of_kind("rare_word")
+
+    @property
+    def passives(self) -> tuple[Finding, ...]:
+        return self._of_kind("passive")
+
+
+def check(text: str) -> Report:
+    """Reading ease plus findings; rare words and passives are advice, not blockers."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if _WORD.search(s)]
+    words = [word for sentence in sentences for word in _WORD.findall(sentence)]
+    if not words:
+        return Report(score=None, findings=(), plain_enough=False)
+
+    syllables = sum(_syllables(word) for word in words)
+    score = round(
+        206.835 - 0.93 * len(words) / len(sentences) - 77 * syllables / len(words), 1
+    )
+    term_matches = _term_matches(text)
+    findings = (
+        *_long_sentences(sentences),
+        *_jargon(term_matches),
+        *_rare_words(sentences, term_matches),
+        *_passives(sentences),
+    )
+    plain_enough = score >= MIN_READING_EASE and not any(
+        finding.kind in ("long_sentence", "jargon") for finding in findings
+    )
+    return Report(score=score, findings=findings, plain_enough=plain_enough)
+
+
+def explain_terms(text: str) -> list[Term]:
+    """Glossary terms in the text, in order of first occurrence, each once."""
+    return list(dict.fromkeys(term for term, _ in _term_matches(text)))
+
+
+def _syllables(word: str) -> int:
+    """Pyphen misses a lone vowel at the edge (o-ma, i-dee), so take the vowel groups as a floor."""
+    return sum(
+        max(len(_HYPHENATOR.positions(part)) + 1, len(_VOWEL_GROUP.findall(part)))
+        for part in re.split(r"['’-]", word.lower())
+    )
+
+
+def _term_matches(text: str) -> list[tuple[Term, re.Match[str]]]:
+    """Non-overlapping glossary matches in text order; the longest wins at one position."""
+    found = sorted(
+        ((term, match) for term, pattern in _TERM_PATTERNS for match in pattern.finditer(text)),
+        key=lambda pair: (pair[1].start(), -pair[1].end()),
+    )
+    matches, end = [], 0
+    for term, match in found:
+        if match.start() >= end:
+            matches.append((term, match))
+            end = match.end()
+    return matches
+
+
+def _long_sentences(sentences: list[str]) -> list[Finding]:
+    return [
+        Finding("long_sentence", sentence, _HINT_LONG.format(count, MAX_SENTENCE_WORDS))
+        for sentence in sentences
+        if (count := len(_WORD.findall(sentence))) > MAX_SENTENCE_WORDS
+    ]
+
+
+def _jargon(term_matches: list[tuple[Term, re.Match[str]]]) -> list[Finding]:
+    first: dict[Term, str] = {}
+    for term, match in term_matches:
+        first.setdefault(term, match.group())
+    return [
+        Finding("jargon", word, _HINT_JARGON.format(term.plain)) for term, word in first.items()
+    ]
+
+
+def _rare_words(
+    sentences: list[str], term_matches: list[tuple[Term, re.Match[str]]]
+) -> list[Finding]:
+    jargon_words = {
+        word.lower() for _, match in term_matches for word in _WORD.findall(match.group())
+    }
+    flagged: dict[str, str] = {}
+    for sentence in sentences:
+        for position, word in enumerate(_WORD.findall(sentence)):
+            lower = word.lower()
+            if (
+                len(word) < 4
+                or any(char.isdigit() for char in word)
+                or word.isupper()
+                or (position > 0 and word[0].isupper())
+                or lower in jargon_words
+                or lower in flagged
+            ):
+                continue
+            if zipf_frequency(lower, "nl") < RARE_ZIPF:
+                flagged[lower] = word
+    return [Finding("rare_word", word, _HINT_RARE) for word in flagged.values()]
+
+
+def _passives(sentences: list[str]) -> list[Finding]:
+    findings = []
+    for sentence in sentences:
+        for clause in _CLAUSE_BREAK.split(sentence):
+            span = _passive_span(clause)
+            if span:
+                findings.append(Finding("passive", span, _HINT_PASSIVE))
+    return findings
+
+
+def _passive_span(clause: str) -> str | None:
+    """'wordt besproken', 'opgehaald worden', 'is gemaakt door': a form of worden with a
+    participle, or a form of zijn with a participle and 'door'."""
+    words = list(_WORD.finditer(clause))
+    lowered = [match.group().lower() for match in words]
+    auxiliaries = [i for i, word in enumerate(lowered) if word in _WORDEN]
+    if not auxiliaries and "door" in lowered:
+        auxiliaries = [i for i, word in enumerate(lowered) if word in _ZIJN]
+    participles = [
+        i
+        for i, word in enumerate(lowered)
+        if _PARTICIPLE.fullmatch(word)
+        and not word.endswith("end")  # vervelend, verrassend: adjectives, not participles
+        and word not in _WORDEN | _ZIJN
+    ]
+    if not auxiliaries or not participles:
+        return None
+    aux = auxiliaries[0]
+    participle = min(participles, key=lambda i: abs(i - aux))
+    first, last = sorted((aux, participle))
+    return clause[words[first].start() : words[last].end()]

@@ -1,0 +1,97 @@
+"""A plan version's content as plain data, what a parent may see of it, and what changed between two."""
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Agreement:
+    key: str
+    who: str
+    what: str
+    when: str
+    if_it_goes_wrong: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.who}: {self.what} ({self.when}). {self.if_it_goes_wrong}"
+
+
+@dataclass(frozen=True)
+class Situation:
+    key: str
+    rank: int
+    kind: str  # acute | structural
+    description: str
+    risk_factors: tuple[str, ...]
+    agreements: tuple[Agreement, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.description
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    section: str  # help | future
+    text: str
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class PlanContent:
+    situations: tuple[Situation, ...] = ()
+    items: tuple[Item, ...] = ()
+
+    def section(self, name: str) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.section == name)
+
+    def without(self, hidden: set[str]) -> "PlanContent":
+        """The content minus items restricted to other people: they are not sent at all."""
+        situations = tuple(
+            replace(situation, agreements=tuple(a for a in situation.agreements if a.key not in hidden))
+            for situation in self.situations if situation.key not in hidden)
+        return PlanContent(situations, tuple(item for item in self.items if item.key not in hidden))
+
+    def entries(self) -> dict[str, tuple[str, str]]:
+        """Every item by key: (kind, text), the unit of comparison."""
+        found = {}
+        for situation in self.situations:
+            found[situation.key] = ("situation", f"{situation.description} | {' / '.join(situation.risk_factors)}")
+            for agreement in situation.agreements:
+                found[agreement.key] = ("agreement", agreement.text)
+        for item in self.items:
+            found[item.key] = (item.section, f"{item.text} ({item.who})" if item.who else item.text)
+        return found
+
+
+@dataclass(frozen=True)
+class Change:
+    change: str  # added | changed | removed
+    kind: str  # situation | agreement | help | future
+    old: str = ""
+    new: str = ""
+
+
+def diff(old: PlanContent, new: PlanContent) -> list[Change]:
+    """What changed from one version to the next, matched by item key, in the new version's order."""
+    before, after = old.entries(), new.entries()
+    changes = []
+    for key, (kind, text) in after.items():
+        if key not in before:
+            changes.append(Change("added", kind, new=text))
+        elif before[key][1] != text:
+            changes.append(Change("changed", kind, old=before[key][1], new=text))
+    changes += [Change("removed", kind, old=text) for key, (kind, text) in before.items() if key not in after]
+    return changes
+
+
+def summary(changes: list[Change]) -> str:
+    """A plain Dutch summary of the changes, stored with a published version."""
+    if not changes:
+        return "Er is niets veranderd."
+    names = {"situation": "onveilige situatie", "agreement": "afspraak", "help": "punt in het hulpplan",
+             "future": "punt in het toekomstplan"}
+    verbs = {"added": "nieuw", "changed": "veranderd", "removed": "weggehaald"}
+    lines = [f"{verbs[c.change].capitalize()}: {names[c.kind]}: {c.new or c.old}" for c in changes]
+    return "\n".join(lines)
+
