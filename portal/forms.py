@@ -29,9 +29,13 @@ def switching_language() -> bool:
     return True
 
 
-def clean(name: str, max_length: int = 2000) -> str:
-    """A form field without control characters (line breaks kept) and surrounding spaces."""
-    value = request.form.get(name, "")
-    kept = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
-                   or ch in "\u200d\u200c")
+def strip_controls(value: str, max_length: int = 2000) -> str:
+    """Text without control or bidi-override characters (line breaks and joiners kept), trimmed."""
+    kept = "".join(ch for ch in value if ch in "\n\t\u200c\u200d"
+                   or unicodedata.category(ch) not in ("Cc", "Cf"))
     return kept.replace("\r\n", "\n").strip()[:max_length]
+
+
+def clean(name: str, max_length: int = 2000) -> str:
+    """A form field of this request, cleaned."""
+    return strip_controls(request.form.get(name, ""), max_length)

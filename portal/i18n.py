@@ -49,11 +49,6 @@ ACTION_NAMES = {
 }
 
 
-def utc(moment: dt.datetime) -> dt.datetime:
-    """A stored naive UTC timestamp as aware, so Babel shows it in Amsterdam time."""
-    return moment.replace(tzinfo=dt.UTC)
-
-
 def weekday_date(weekday: int) -> dt.date:
     """Any date on this weekday (0 = Monday), to let Babel name the day."""
     return dt.date(2024, 1, 1) + dt.timedelta(days=weekday)
@@ -61,7 +56,6 @@ def weekday_date(weekday: int) -> dt.date:
 
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"locale": str(get_locale())})
-    app.jinja_env.filters["utc"] = utc
     app.jinja_env.globals.update(
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
         weekday_date=weekday_date, language_name=lambda code: LANGUAGES.get(code, code),

@@ -12,7 +12,7 @@ def neutral_event(appointment: Appointment, title: str) -> bytes:
     calendar.add("prodid", "-//portal//afspraak//NL")
     calendar.add("version", "2.0")
     event = Event()
-    start = appointment.starts_at.replace(tzinfo=dt.UTC)
+    start = appointment.starts_at
     event.add("uid", f"{appointment.key}@portal")
     event.add("dtstamp", start)
     event.add("dtstart", start)

@@ -1,8 +1,8 @@
-"""initial schema
+"""Initial schema: every table of the portal
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:38:33.952591
+Create Date: 2026-11-22 17:46:23.281782
 """
 from alembic import op
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('totp_last_step', sa.Integer(), nullable=False),
+    sa.Column('totp_enrolled', sa.Boolean(), nullable=False),
     sa.Column('second_factor', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('sms_phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
@@ -50,7 +51,8 @@ def upgrade() -> None:
     sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('hash')
+    sa.UniqueConstraint('hash'),
+    sa.UniqueConstraint('prev_hash')
     )
     with op.batch_alter_table('auditevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_auditevent_actor_id'), ['actor_id'], unique=False)
@@ -124,6 +126,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('recoverycode', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recoverycode_account_id'), ['account_id'], unique=False)
+
+    op.create_table('usersession',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('usersession', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_usersession_account_id'), ['account_id'], unique=False)
 
     op.create_table('worker',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -396,7 +413,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_safetyagreement_key'), ['key'], unique=False)
         batch_op.create_index(batch_op.f('ix_safetyagreement_situation_id'), ['situation_id'], unique=False)
 
-    # ### end Alembic commands ###
 
 
 def downgrade() -> None:
@@ -476,6 +492,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_worker_team_id'))
 
     op.drop_table('worker')
+    with op.batch_alter_table('usersession', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_usersession_account_id'))
+
+    op.drop_table('usersession')
     with op.batch_alter_table('recoverycode', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recoverycode_account_id'))
 
@@ -504,3 +524,6 @@ def downgrade() -> None:
 
     op.drop_table('account')
     # ### end Alembic commands ###
+    # PostgreSQL keeps enum types after their tables are gone.
+    for name in ('answer', 'appointmentresponse', 'appointmentstatus', 'duorole', 'plansection', 'role', 'unsafekind', 'versionstatus'):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)

@@ -123,3 +123,7 @@ def break_glass():
             return redirect(url_for("backoffice.family_file", family_id=family.id))
     return render_template("backoffice/break_glass.html", errors=errors, form=request.form,
                            main_form="glass-form")
+
+
+# The other back-office pages register on this blueprint.
+from portal.backoffice import appointments, plan, translations  # noqa: E402,F401

@@ -1,0 +1,88 @@
+"""Interpreters: translate a published plan side by side, verify, and read along during appointments."""
+import datetime as dt
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from portal import audit
+from portal.access import get_or_404, roles
+from portal.backoffice.views import blueprint
+from portal.db import session as db_session
+from portal.duo import current_duo
+from portal.forms import strip_controls, switching_language
+from portal.models import Appointment, Interpreter, PlanVersion, Role, SafetyPlan, TranslationJob, Visibility
+from portal.models.base import utcnow
+from portal.plans import current_version, load_contents
+from portal.translation_work import (
+    complete_if_done,
+    memory,
+    missing_tokens,
+    remember,
+    segments,
+    source_hash,
+    translated,
+)
+
+
+def _protected_names(db, family_id: int) -> list[str]:
+    duo = current_duo(db, family_id, dt.date.today())
+    return [worker.name for worker in (duo.contact, duo.partner) if worker is not None]
+
+
+@blueprint.route("/translations/<job_id>", methods=["GET", "POST"])
+@roles(Role.interpreter)
+def translate(job_id):
+    db = db_session()
+    job = get_or_404(TranslationJob, job_id, "translation.work")
+    version = db.get(PlanVersion, job.version_id)
+    family_id = db.get(SafetyPlan, version.plan_id).family_id
+    texts = segments(load_contents(db, [version.id])[version.id])
+    names = _protected_names(db, family_id)
+    errors: dict[str, str] = {}
+    typed = {}
+    if request.method == "POST" and not switching_language():
+        me = current_user.interpreter.id
+        known = memory(db, texts, job.language)
+        for index, source in enumerate(texts):
+            text = strip_controls(request.form.get(f"segment-{index}", ""))
+            typed[index] = text
+            if not text:
+                continue
+            lost = missing_tokens(source, text, names)
+            if lost:
+                errors[f"segment-{index}"] = _("Keep these exactly as in Dutch: %(tokens)s", tokens=", ".join(lost))
+                continue
+            remember(db, source, job.language, text, me)
+            found = known.get(source_hash(source))
+            if request.form.get(f"verify-{index}") and found and found.text == text and found.translator_id != me:
+                found.verified_by, found.verified_at = me, utcnow()
+                db.add(found)
+        complete_if_done(db, job, texts)
+        db.commit()
+        audit.record("translation.save", "refused" if errors else "ok", object=f"job:{job.id}", family_id=family_id)
+    known = memory(db, texts, job.language)
+    rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
+    translators = {i.id: i.name for i in db.exec(select(Interpreter))}
+    return render_template("backoffice/translate.html", job=job, version=version, rows=rows, errors=errors,
+                           typed=typed, translators=translators, main_form="translate-form",
+                           open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200
+
+
+@blueprint.get("/read-along/<appointment_id>")
+@roles(Role.interpreter)
+def read_along(appointment_id):
+    """Bilingual, read-only plan during an appointment, from one hour before to three hours after."""
+    db = db_session()
+    appointment = get_or_404(Appointment, appointment_id, "plan.read_along")
+    audit.record("plan.read_along", "ok", object=f"appointment:{appointment.id}", family_id=appointment.family_id)
+    version = current_version(db, appointment.family_id)
+    if version is None:
+        return render_template("backoffice/read_along.html", version=None, appointment=appointment)
+    restricted = set(db.exec(select(Visibility.item_key).where(Visibility.family_id == appointment.family_id)))
+    dutch = load_contents(db, [version.id])[version.id].without(restricted)
+    language = appointment.interpreter_language or ""
+    other = translated(dutch, memory(db, segments(dutch), language)) if language else dutch
+    return render_template("backoffice/read_along.html", version=version, appointment=appointment, dutch=dutch,
+                           other=other, language=language)

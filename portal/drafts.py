@@ -1,0 +1,115 @@
+"""The duo's draft: start it from the last version, save it against a revision, publish it."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, delete, select
+
+from portal.models import (
+    Parent,
+    PlanItem,
+    PlanSection,
+    PlanVersion,
+    SafetyAgreement,
+    SafetyPlan,
+    TranslationJob,
+    UnsafeKind,
+    UnsafeSituation,
+    VersionStatus,
+)
+from portal.models.base import utcnow
+from portal.plans import current_version, draft_of, load_contents, plan_of
+from portal.rules.plan_content import PlanContent, diff, summary
+from portal.translation_work import assign_interpreter
+
+MAX_SITUATIONS = 3
+
+
+class Conflict(Exception):
+    """The draft was saved by someone else after this worker opened it."""
+
+    def __init__(self, current: PlanVersion):
+        super().__init__("draft changed")
+        self.current = current
+
+
+def open_draft(db: Session, family_id: int, worker_id: int) -> PlanVersion:
+    """The household's draft; a new one copies the last published version."""
+    draft = draft_of(db, family_id)
+    if draft is not None:
+        return draft
+    plan = plan_of(db, family_id) or SafetyPlan(family_id=family_id)
+    db.add(plan)
+    db.flush()
+    draft = PlanVersion(plan_id=plan.id, status=VersionStatus.draft, updated_by=worker_id)
+    db.add(draft)
+    db.flush()
+    published = current_version(db, family_id)
+    if published is not None:
+        _write_content(db, draft, load_contents(db, [published.id])[published.id])
+    db.commit()
+    return draft
+
+
+def _write_content(db: Session, version: PlanVersion, content: PlanContent) -> None:
+    for situation in content.situations[:MAX_SITUATIONS]:
+        row = UnsafeSituation(version_id=version.id, key=situation.key, rank=situation.rank,
+                              kind=UnsafeKind(situation.kind), description=situation.description,
+                              risk_factors="\n".join(situation.risk_factors))
+        db.add(row)
+        db.flush()
+        for position, agreement in enumerate(situation.agreements):
+            db.add(SafetyAgreement(situation_id=row.id, key=agreement.key, position=position, who=agreement.who,
+                                   what=agreement.what, when=agreement.when,
+                                   if_it_goes_wrong=agreement.if_it_goes_wrong))
+    for position, item in enumerate(content.items):
+        db.add(PlanItem(version_id=version.id, key=item.key, section=PlanSection(item.section),
+                        position=position, text=item.text, who=item.who))
+
+
+def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanContent, worker_id: int) -> int:
+    """Replace the draft's content when nobody saved since `base_revision`; returns the new revision."""
+    claimed = db.exec(update(PlanVersion).where(
+        PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
+        PlanVersion.revision == base_revision).values(
+        revision=base_revision + 1, updated_at=utcnow(), updated_by=worker_id))
+    if claimed.rowcount != 1:
+        db.rollback()
+        raise Conflict(db.get(PlanVersion, draft.id, populate_existing=True))
+    situation_ids = select(UnsafeSituation.id).where(UnsafeSituation.version_id == draft.id)
+    db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situation_ids)))
+    db.exec(delete(UnsafeSituation).where(UnsafeSituation.version_id == draft.id))
+    db.exec(delete(PlanItem).where(PlanItem.version_id == draft.id))
+    _write_content(db, draft, content)
+    db.commit()
+    return base_revision + 1
+
+
+@dataclass(frozen=True)
+class Published:
+    version: PlanVersion
+    languages: tuple[str, ...]
+
+
+def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int, worker_id: int,
+            note: str) -> Published:
+    """Turn the draft into the next immutable version, in one transaction, and open translation work."""
+    previous = current_version(db, family_id)
+    claimed = db.exec(update(PlanVersion).where(
+        PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
+        PlanVersion.revision == base_revision).values(status=VersionStatus.published))
+    if claimed.rowcount != 1:
+        db.rollback()
+        raise Conflict(db.get(PlanVersion, draft.id, populate_existing=True))
+    contents = load_contents(db, [draft.id] + ([previous.id] if previous else []))
+    before = contents[previous.id] if previous else PlanContent()
+    number = (db.exec(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == draft.plan_id)).one() or 0) + 1
+    db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
+        number=number, published_at=utcnow(), published_by=worker_id, note_for_family=note,
+        change_summary=summary(diff(before, contents[draft.id]))))
+    languages = tuple(sorted({language for language in db.exec(
+        select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
+    for language in languages:
+        db.add(TranslationJob(version_id=draft.id, language=language,
+                              interpreter_id=assign_interpreter(db, language)))
+    db.commit()
+    return Published(db.get(PlanVersion, draft.id, populate_existing=True), languages)

@@ -1,0 +1,102 @@
+"""Translation work on published plan versions: segments, the translation memory, protected tokens."""
+import hashlib
+import re
+from dataclasses import replace
+
+from sqlmodel import Session, col, select
+
+from portal.models import Interpreter, TranslationJob, TranslationSegment
+from portal.models.base import utcnow
+from portal.rules.plan_content import PlanContent
+
+# Things that must reach the family unchanged: e-mail addresses, times, dates, phone numbers, numbers.
+PROTECTED = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\+?\d[\d -]{5,}\d"
+    r"|\b\d{1,2}[:.]\d{2}\b"
+    r"|\b\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b"
+    r"|\d+")
+
+
+def source_hash(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()
+
+
+def assign_interpreter(db: Session, language: str) -> int | None:
+    """The first interpreter for this language takes new work; the duo may reassign it."""
+    for interpreter in db.exec(select(Interpreter).order_by(Interpreter.id)):
+        if interpreter.speaks(language):
+            return interpreter.id
+    return None
+
+
+def segments(content: PlanContent) -> list[str]:
+    """Every distinct text of a version, in reading order: the units an interpreter translates."""
+    texts = []
+    for situation in content.situations:
+        texts += [situation.description, *situation.risk_factors]
+        for agreement in situation.agreements:
+            texts += [agreement.who, agreement.what, agreement.when, agreement.if_it_goes_wrong]
+    for item in content.items:
+        texts += [item.text, item.who]
+    return list(dict.fromkeys(text for text in texts if text.strip()))
+
+
+def protected_tokens(text: str, names: list[str]) -> list[str]:
+    tokens = [name for name in names if name and name in text]
+    return tokens + [match.group().strip() for match in PROTECTED.finditer(text)]
+
+
+def missing_tokens(source: str, translation: str, names: list[str]) -> list[str]:
+    """Tokens of the Dutch text that the translation lost or changed (each occurrence counts)."""
+    remaining = translation
+    missing = []
+    for token in protected_tokens(source, names):
+        if token in remaining:
+            remaining = remaining.replace(token, "\0", 1)
+        else:
+            missing.append(token)
+    return missing
+
+
+def memory(db: Session, texts: list[str], language: str) -> dict[str, TranslationSegment]:
+    """Known translations of these texts, by source hash, from any version or household."""
+    hashes = [source_hash(text) for text in texts]
+    rows = db.exec(select(TranslationSegment).where(TranslationSegment.language == language,
+                                                    col(TranslationSegment.source_hash).in_(hashes or [""]))).all()
+    return {row.source_hash: row for row in rows}
+
+
+def remember(db: Session, source: str, language: str, text: str, interpreter_id: int) -> None:
+    found = memory(db, [source], language).get(source_hash(source))
+    if found is not None and found.text == text:
+        return
+    row = found or TranslationSegment(source_hash=source_hash(source), language=language, source_text=source, text="")
+    row.text, row.translator_id, row.translated_at = text, interpreter_id, utcnow()
+    row.verified_by = row.verified_at = None
+    db.add(row)
+
+
+def translated(content: PlanContent, known: dict[str, TranslationSegment]) -> PlanContent:
+    """The content with every text replaced by its translation (texts without one stay Dutch)."""
+
+    def tr(text: str) -> str:
+        found = known.get(source_hash(text)) if text.strip() else None
+        return found.text if found else text
+
+    return PlanContent(
+        tuple(replace(s, description=tr(s.description), risk_factors=tuple(tr(r) for r in s.risk_factors),
+                      agreements=tuple(replace(a, who=tr(a.who), what=tr(a.what), when=tr(a.when),
+                                               if_it_goes_wrong=tr(a.if_it_goes_wrong)) for a in s.agreements))
+              for s in content.situations),
+        tuple(replace(i, text=tr(i.text), who=tr(i.who)) for i in content.items))
+
+
+def open_segments(texts: list[str], known: dict[str, TranslationSegment]) -> list[str]:
+    return [text for text in texts if source_hash(text) not in known]
+
+
+def complete_if_done(db: Session, job: TranslationJob, texts: list[str]) -> None:
+    if not open_segments(texts, memory(db, texts, job.language)):
+        job.completed_at = job.completed_at or utcnow()
+        db.add(job)

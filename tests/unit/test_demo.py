@@ -1,0 +1,341 @@
+"""The demo data: loaded once, complete, and showing every case the demo walks through."""
+
+import datetime
+import re
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, create_engine, or_, select
+
+import portal.models  # noqa: F401  (registers every table)
+from portal import demo
+from portal.access import hidden_keys
+from portal.models import (
+    Absence,
+    Account,
+    Acknowledgement,
+    Answer,
+    Appointment,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    FamilyMember,
+    Interpreter,
+    Parent,
+    PlanItem,
+    PlanVersion,
+    SafetyAgreement,
+    SafetyPlan,
+    UnsafeSituation,
+    VersionStatus,
+    Visibility,
+    Worker,
+    WorkingHours,
+)
+from portal.rules.plain_language import check, explain_terms
+
+TODAY = datetime.date(2026, 3, 10)  # a Tuesday in winter time: 10:00 in Amsterdam is 09:00 UTC
+ROLES = {
+    "anouk": "worker", "bram": "worker", "chantal": "worker", "dirk": "worker",
+    "teamlead": "teamlead", "tolk-ar": "interpreter", "tolk-tr": "interpreter",
+    "ouder-fatima": "parent", "ouder-youssef": "parent", "ouder-mehmet": "parent",
+    "ouder-kasia": "parent", "ouder-olena": "parent", "ouder-sanne": "parent",
+}
+SHOULD_BE_EMPTY = {"translationjob", "translationsegment", "auditevent", "outboxmessage",
+                   "usersession", "onetimecode", "recoverycode", "breakglass"}
+
+
+def fast_hash(password: str) -> str:
+    return "hashed:" + password
+
+
+def naive(moment: datetime.datetime) -> datetime.datetime:
+    """Timestamps may come back aware or naive, both in UTC; compare them naive."""
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine):
+    with Session(engine) as session:
+        assert demo.load(session, TODAY, password_hash=fast_hash) is True
+    with Session(engine) as session:
+        yield session
+
+
+def counts(session: Session) -> dict[str, int]:
+    return {table.name: session.exec(select(func.count()).select_from(table)).one()
+            for table in SQLModel.metadata.sorted_tables}
+
+
+def rows(db: Session, model, *where) -> list:
+    return list(db.exec(select(model).where(*where)))
+
+
+def account(db: Session, username: str) -> Account:
+    return db.exec(select(Account).where(Account.username == username)).one()
+
+
+def parent_of(db: Session, username: str) -> Parent:
+    return db.exec(select(Parent).where(Parent.account_id == account(db, username).id)).one()
+
+
+def worker_of(db: Session, username: str) -> Worker:
+    return db.exec(select(Worker).where(Worker.account_id == account(db, username).id)).one()
+
+
+def family_of(db: Session, username: str) -> Family:
+    return db.get(Family, parent_of(db, username).family_id)
+
+
+def current(query):
+    return query.where(DuoAssignment.start <= TODAY,
+                       or_(DuoAssignment.end.is_(None), DuoAssignment.end >= TODAY))
+
+
+def versions_of(db: Session, family: Family) -> list[PlanVersion]:
+    plan = db.exec(select(SafetyPlan).where(SafetyPlan.family_id == family.id)).one()
+    return rows(db, PlanVersion, PlanVersion.plan_id == plan.id)
+
+
+def version(db: Session, family: Family, number: int | None) -> PlanVersion:
+    return next(v for v in versions_of(db, family) if v.number == number)
+
+
+def situations(db: Session, version_: PlanVersion) -> list[UnsafeSituation]:
+    return rows(db, UnsafeSituation, UnsafeSituation.version_id == version_.id)
+
+
+def agreements(db: Session, version_: PlanVersion) -> dict[str, SafetyAgreement]:
+    found = db.exec(select(SafetyAgreement).join(UnsafeSituation)
+                    .where(UnsafeSituation.version_id == version_.id))
+    return {row.key: row for row in found}
+
+
+def items(db: Session, version_: PlanVersion) -> list[PlanItem]:
+    return rows(db, PlanItem, PlanItem.version_id == version_.id)
+
+
+def item_keys(db: Session, version_: PlanVersion) -> set[str]:
+    return ({s.key for s in situations(db, version_)} | set(agreements(db, version_))
+            | {i.key for i in items(db, version_)})
+
+
+def test_loading_twice_creates_nothing_the_second_time(engine):
+    with Session(engine) as session:
+        assert demo.load(session, TODAY, password_hash=fast_hash) is True
+    with Session(engine) as session:
+        before = counts(session)
+        assert demo.load(session, TODAY, password_hash=fast_hash) is False
+    with Session(engine) as session:
+        assert counts(session) == before
+    filled = {name for name, count in before.items() if count}
+    assert filled == set(before) - SHOULD_BE_EMPTY
+
+
+def test_all_accounts_exist_with_their_roles_and_one_real_password(engine):
+    with Session(engine) as session:
+        assert demo.load(session) is True  # today's date and the real argon2 hash
+    with Session(engine) as session:
+        accounts = {a.username: a for a in session.exec(select(Account))}
+    assert {name: a.role.value for name, a in accounts.items()} == ROLES
+    assert {d.username: d.role for d in demo.DEMO_ACCOUNTS} == ROLES
+    assert len({a.password_hash for a in accounts.values()}) == 1  # hashed once
+    assert PasswordHasher().verify(accounts["anouk"].password_hash, demo.DEMO_PASSWORD)
+    secrets = [a.totp_secret for a in accounts.values()]
+    assert len(set(secrets)) == len(secrets)
+    assert all(re.fullmatch(r"[A-Z2-7]{32}", secret) for secret in secrets)
+    assert {a.username: a.totp_secret for a in accounts.values()} == {
+        d.username: d.totp_secret for d in demo.DEMO_ACCOUNTS}
+    assert all(a.totp_enrolled and a.second_factor == "totp" and a.display_name and a.active
+               for a in accounts.values())
+    assert {a.username: a.language for a in accounts.values() if a.role.value == "parent"} == {
+        "ouder-fatima": "ar", "ouder-youssef": "ar", "ouder-mehmet": "tr",
+        "ouder-kasia": "pl", "ouder-olena": "uk", "ouder-sanne": "nl"}
+
+
+def test_staff_and_interpreters_are_linked_to_their_accounts(db):
+    workers = {w.account_id: w for w in db.exec(select(Worker))}
+    for username in ("anouk", "bram", "chantal", "dirk", "teamlead"):
+        worker = workers[account(db, username).id]
+        assert worker.organisation and worker.phone
+        assert rows(db, WorkingHours, WorkingHours.worker_id == worker.id)
+    assert len({w.team_id for w in workers.values()}) == 1
+    assert len(rows(db, Absence)) == 1
+    languages = {i.account_id: i.languages for i in db.exec(select(Interpreter))}
+    assert languages == {account(db, "tolk-ar").id: "ar", account(db, "tolk-tr").id: "tr"}
+
+
+def test_five_households_one_without_children(db):
+    families = rows(db, Family)
+    assert len(families) == 5
+    children = {f.id: rows(db, FamilyMember, FamilyMember.family_id == f.id, FamilyMember.is_child)
+                for f in families}
+    assert sorted(len(c) for c in children.values()) == [0, 1, 1, 2, 2]
+    without = next(f for f in families if not children[f.id])
+    assert family_of(db, "ouder-sanne").id == without.id and not without.interpreter_needed
+    assert rows(db, FamilyMember, FamilyMember.family_id == without.id)  # her adult son
+    assert all(f.interpreter_needed for f in families if f.id != without.id)
+    assert family_of(db, "ouder-youssef").id == family_of(db, "ouder-fatima").id
+    assert {p.name.split()[0]: p.language for p in db.exec(select(Parent))} == {
+        "Fatima": "ar", "Youssef": "ar", "Mehmet": "tr", "Kasia": "pl", "Olena": "uk",
+        "Sanne": "nl"}
+
+
+def test_every_household_has_a_published_plan_with_a_top_three_and_agreements(db):
+    for family in rows(db, Family):
+        published = [v for v in versions_of(db, family) if v.status is VersionStatus.published]
+        assert published and all(v.number and v.published_at and v.published_by for v in published)
+        for v in published:
+            found = situations(db, v)
+            assert 1 <= len(found) <= 3
+            assert sorted(s.rank for s in found) == list(range(1, len(found) + 1))
+            for situation in found:
+                assert situation.risk_factors
+                assert 1 <= len(rows(db, SafetyAgreement,
+                                     SafetyAgreement.situation_id == situation.id)) <= 2
+            assert {i.section.value for i in items(db, v)} == {"help", "future"}
+
+
+def test_arabic_family_has_versions_one_and_two_and_a_draft_a_diff_can_match(db):
+    family = family_of(db, "ouder-fatima")
+    assert sorted((v.number or 0, v.status.value) for v in versions_of(db, family)) == [
+        (0, "draft"), (1, "published"), (2, "published")]
+    v1, v2, draft = version(db, family, 1), version(db, family, 2), version(db, family, None)
+    assert naive(v1.published_at) < naive(v2.published_at)
+    assert draft.published_at is None and draft.published_by is None
+    assert "ophalen van school" in v2.change_summary
+
+    a1, a2, a_draft = agreements(db, v1), agreements(db, v2), agreements(db, draft)
+    changed = [key for key in a1.keys() & a2.keys()
+               if (a1[key].who, a1[key].what) != (a2[key].who, a2[key].what)]
+    assert len(changed) == 1
+    keys1, keys2 = item_keys(db, v1), item_keys(db, v2)
+    assert len(keys1 - keys2) == 1  # removed
+    assert len(keys2 - keys1) == 2  # added: one for everyone, one for Fatima only
+    assert item_keys(db, draft) == keys2
+    assert sum(a_draft[key].what != a2[key].what for key in a2) == 1
+
+
+def test_the_safe_address_is_visible_to_fatima_only(db):
+    family = family_of(db, "ouder-fatima")
+    fatima, youssef = parent_of(db, "ouder-fatima"), parent_of(db, "ouder-youssef")
+    v2, draft = version(db, family, 2), version(db, family, None)
+    restricted = rows(db, Visibility, Visibility.family_id == family.id)
+    assert {row.parent_id for row in restricted} == {fatima.id}
+    (key,) = {row.item_key for row in restricted} & item_keys(db, v2)
+    assert key in item_keys(db, draft) and key not in item_keys(db, version(db, family, 1))
+    assert "veilig adres" in agreements(db, v2)[key].what
+    assert key in hidden_keys(db, family.id, youssef.id)
+    assert hidden_keys(db, family.id, fatima.id) == set()
+
+
+def test_the_safe_place_appointment_is_for_fatima_only(db):
+    family = family_of(db, "ouder-fatima")
+    fatima, youssef = parent_of(db, "ouder-fatima"), parent_of(db, "ouder-youssef")
+    (safe,) = rows(db, Appointment, Appointment.safe_place)
+    assert safe.family_id == family.id and safe.place
+    (visibility,) = rows(db, Visibility, Visibility.item_key == safe.key)
+    assert visibility.parent_id == fatima.id
+    assert safe.key in hidden_keys(db, family.id, youssef.id)
+
+
+def test_appointments_are_past_and_upcoming_with_interpreters(db):
+    appointments = rows(db, Appointment)
+    assert all(re.fullmatch(r"appointment-[0-9a-f]{32}", a.key) for a in appointments)
+    noon = datetime.datetime(2026, 3, 10, 12)
+    for family in rows(db, Family):
+        starts = [naive(a.starts_at) for a in appointments if a.family_id == family.id]
+        assert any(s < noon for s in starts) and any(s > noon for s in starts)
+    tolk_ar = db.exec(select(Interpreter).where(Interpreter.languages == "ar")).one()
+    tolk_tr = db.exec(select(Interpreter).where(Interpreter.languages == "tr")).one()
+    by_interpreter = {i: {a.family_id for a in appointments if a.interpreter_id == i}
+                      for i in (tolk_ar.id, tolk_tr.id)}
+    assert by_interpreter == {tolk_ar.id: {family_of(db, "ouder-fatima").id},
+                              tolk_tr.id: {family_of(db, "ouder-mehmet").id}}
+    assert [a for a in appointments if a.interpreter_id == tolk_ar.id
+            and naive(a.starts_at) == datetime.datetime(2026, 3, 10, 9)]  # 10:00 CET
+
+
+def test_summer_time_is_converted_to_utc(engine):
+    with Session(engine) as session:
+        demo.load(session, datetime.date(2026, 6, 16), password_hash=fast_hash)
+    with Session(engine) as session:
+        starts = {naive(a.starts_at) for a in session.exec(select(Appointment))}
+    assert datetime.datetime(2026, 6, 16, 8) in starts  # 10:00 CEST
+
+
+def test_two_duos_share_a_worker(db):
+    assignments = list(db.exec(current(select(DuoAssignment))))
+    families_per_worker: dict[int, set[int]] = {}
+    for row in assignments:
+        families_per_worker.setdefault(row.worker_id, set()).add(row.family_id)
+    assert any(len(families) >= 2 for families in families_per_worker.values())
+    for family in rows(db, Family):
+        roles = sorted(r.role.value for r in assignments if r.family_id == family.id)
+        assert roles == ["contact", "partner"]
+    anouk, bram, chantal = (worker_of(db, name).id for name in ("anouk", "bram", "chantal"))
+    duo_of = {family: {r.worker_id for r in assignments if r.family_id == family}
+              for family in (family_of(db, "ouder-fatima").id, family_of(db, "ouder-mehmet").id)}
+    assert list(duo_of.values()) == [{anouk, bram}, {anouk, chantal}]
+
+
+def test_one_family_changed_contact_person(db):
+    contacts = rows(db, DuoAssignment, DuoAssignment.role == DuoRole.contact)
+    (old,) = [c for c in contacts if c.end is not None]
+    assert old.end < TODAY
+    (new,) = [c for c in contacts if c.family_id == old.family_id and c.id != old.id]
+    assert new.end is None and new.start == old.end + datetime.timedelta(days=1)
+    assert new.worker_id != old.worker_id
+
+
+def test_acknowledgements_tell_the_demo_story(db):
+    family = family_of(db, "ouder-fatima")
+    v1, v2 = version(db, family, 1), version(db, family, 2)
+    fatima, youssef, mehmet = (parent_of(db, name)
+                               for name in ("ouder-fatima", "ouder-youssef", "ouder-mehmet"))
+
+    def ack(parent, version_):
+        return db.exec(select(Acknowledgement).where(
+            Acknowledgement.parent_id == parent.id,
+            Acknowledgement.version_id == version_.id)).first()
+
+    assert ack(fatima, v1).answer is Answer.agree
+    assert ack(fatima, v2) is None
+    question = ack(youssef, v1)
+    assert question.answer is Answer.question and question.comment and question.reply
+    contact = db.exec(current(select(DuoAssignment).where(
+        DuoAssignment.family_id == family.id, DuoAssignment.role == DuoRole.contact))).one()
+    assert question.replied_by == contact.worker_id
+    (disagreed,) = rows(db, Acknowledgement, Acknowledgement.parent_id == mehmet.id)
+    assert disagreed.answer is Answer.disagree and disagreed.comment and not disagreed.reply
+
+
+def plan_texts(db: Session, version_: PlanVersion) -> list[str]:
+    texts = [version_.note_for_family, version_.change_summary]
+    for situation in situations(db, version_):
+        texts += [situation.description, situation.risk_factors]
+    for a in agreements(db, version_).values():
+        texts += [a.who, a.what, a.when, a.if_it_goes_wrong]
+    for item in items(db, version_):
+        texts += [item.text, item.who]
+    return [t for t in texts if t]
+
+
+def test_plan_texts_are_plain_and_only_one_plan_uses_jargon(db):
+    demir = family_of(db, "ouder-mehmet")
+    for family in rows(db, Family):
+        for v in versions_of(db, family):
+            texts = plan_texts(db, v)
+            assert not [t for t in texts if check(t).long_sentences]
+            terms = {term.word for t in texts for term in explain_terms(t)}
+            expected = {"ondertoezichtstelling", "gezinsvoogd"} if family.id == demir.id else set()
+            assert terms == expected, family.name
