@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user)
     app.cli.add_command(audit_group)
+    app.cli.add_command(translations_group)
 
 
 @click.command()
@@ -127,3 +128,36 @@ def create_cli_app(*_args, **_kwargs) -> Flask:
 
 main = FlaskGroup(create_app=create_cli_app, add_default_commands=False,
                   help="Blijvend Veilig family portal.")
+
+
+@click.group("translations")
+def translations_group() -> None:
+    """Interface translations (pybabel): update, compile, check."""
+
+
+@translations_group.command("update")
+def translations_update() -> None:
+    """Extract messages from the code and merge them into every catalogue."""
+    from portal import catalogues
+
+    catalogues.update()
+
+
+@translations_group.command("compile")
+def translations_compile() -> None:
+    from portal import catalogues
+
+    catalogues.compile_all()
+
+
+@translations_group.command("check")
+def translations_check() -> None:
+    """Fail when the template is out of date or any catalogue is incomplete, fuzzy or broken."""
+    from portal import catalogues
+
+    found = catalogues.problems()
+    for problem in found:
+        click.echo(problem)
+    if found:
+        sys.exit(1)
+    click.echo("All catalogues complete.")

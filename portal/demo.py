@@ -412,16 +412,9 @@ def _de_boer(k: dict[str, str]) -> _Content:
 
 # --- helpers --------------------------------------------------------------------------------
 
-# The columns are meant to hold naive UTC (portal.models.base), but sqlmodel 0.0.50 maps a plain
-# `datetime` field to its UTCDateTime (timezone=True), which refuses naive values. Give the
-# column what it takes, so this keeps working when the models switch to naive columns.
-_AWARE_COLUMNS = bool(getattr(Appointment.__table__.c.starts_at.type, "timezone", False))
-
-
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """Amsterdam wall time on a day, in UTC as the timestamp columns store it."""
-    moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=AMSTERDAM).astimezone(dt.UTC)
-    return moment if _AWARE_COLUMNS else moment.replace(tzinfo=None)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=AMSTERDAM).astimezone(dt.UTC)
 
 
 def _workday(day: dt.date) -> dt.date:

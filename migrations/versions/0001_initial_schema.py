@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:46:23.281782
+Create Date: 2026-11-22 17:47:43.459108
 """
 from alembic import op
 import sqlalchemy as sa
@@ -266,7 +266,7 @@ def upgrade() -> None:
     op.create_table('appointment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('family_id', sa.Integer(), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False),
     sa.Column('starts_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
     sa.Column('safe_place', sa.Boolean(), nullable=False),
@@ -318,7 +318,7 @@ def upgrade() -> None:
     op.create_table('visibility',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('family_id', sa.Integer(), nullable=False),
-    sa.Column('item_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('item_key', sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['family_id'], ['family.id'], ),
     sa.ForeignKeyConstraint(['parent_id'], ['parent.id'], ),
@@ -413,6 +413,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_safetyagreement_key'), ['key'], unique=False)
         batch_op.create_index(batch_op.f('ix_safetyagreement_situation_id'), ['situation_id'], unique=False)
 
+    # ### end Alembic commands ###
 
 
 def downgrade() -> None:

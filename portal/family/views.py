@@ -152,6 +152,7 @@ def appointment(appointment_id):
 @parent_only
 def appointment_calendar(appointment_id):
     item = get_or_404(Appointment, appointment_id, "appointment.read")
+    # i18n: neutral calendar title of a meeting ("Afspraak"); must not reveal anything else
     response = make_response(ics.neutral_event(item, _("Appointment")))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="afspraak.ics"'

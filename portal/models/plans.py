@@ -93,7 +93,7 @@ class Visibility(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     family_id: int = Field(foreign_key="family.id", index=True)
-    item_key: str = Field(max_length=40, index=True)
+    item_key: str = Field(max_length=48, index=True)
     parent_id: int = Field(foreign_key="parent.id")
 
 

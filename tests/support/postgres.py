@@ -47,6 +47,22 @@ def postgres_bindir() -> Path | None:
     return None
 
 
+def scratch_directory() -> str | None:
+    """Where the cluster lives: memory (/dev/shm) when there is room, creating a database there
+    takes ~40 ms instead of ~350 ms on a disk; PORTAL_TEST_PG_DIR overrides."""
+    chosen = os.environ.get("PORTAL_TEST_PG_DIR")
+    if chosen:
+        return chosen
+    shm = Path("/dev/shm")
+    try:
+        usage = shutil.disk_usage(shm)
+    except OSError:
+        return None
+    if os.access(shm, os.W_OK | os.X_OK) and usage.free > 2 * 1024**3:
+        return str(shm)
+    return None
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -74,7 +90,7 @@ class PostgresCluster:
         if bindir is None:
             raise ClusterError(f"PostgreSQL is not installed; install it with `{INSTALL_HINT}`.")
         began = time.monotonic()
-        root = Path(tempfile.mkdtemp(prefix="portal-test-pg-"))
+        root = Path(tempfile.mkdtemp(prefix="portal-test-pg-", dir=scratch_directory()))
         try:
             cluster = cls(bindir=bindir, root=root, port=0)
             cluster._initdb()

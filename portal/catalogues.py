@@ -1,0 +1,80 @@
+"""The translation catalogue workflow: extract, update, compile and check (wrapping pybabel)."""
+import re
+import tempfile
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+from portal.config import PROJECT_ROOT
+from portal.i18n import LANGUAGES
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+TAG = re.compile(r"</?\w+[^>]*>")
+
+
+def _pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract(target: Path = POT) -> None:
+    _pybabel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
+             "--add-comments", "i18n:", "--project", "portal", "-o", str(target), str(PROJECT_ROOT / "portal"))
+
+
+def update() -> None:
+    """Re-extract the template and merge it into every language's catalogue."""
+    extract()
+    for locale in LANGUAGES:
+        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-fuzzy-matching",
+                     "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale)
+
+
+def compile_all() -> None:
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+def _ids(path: Path) -> set:
+    with path.open("rb") as source:
+        return {message.id if isinstance(message.id, str) else tuple(message.id)
+                for message in read_po(source) if message.id}
+
+
+def problems() -> list[str]:
+    """Everything that would show a user a missing or broken text; empty when all is well."""
+    found = []
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "messages.pot"
+        extract(fresh)
+        if _ids(fresh) != _ids(POT):
+            found.append("translations/messages.pot is out of date: run `portal translations update`.")
+    for locale in LANGUAGES:
+        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            found.append(f"{locale}: no catalogue")
+            continue
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=locale)
+        for message in catalogue:
+            if not message.id:
+                continue
+            label = f"{locale}: {message.id if isinstance(message.id, str) else message.id[0]!r}"
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            sources = message.id if isinstance(message.id, tuple) else (message.id,)
+            if message.fuzzy:
+                found.append(f"{label} is fuzzy")
+            if not all(strings):
+                found.append(f"{label} is not translated")
+                continue
+            for text in strings:
+                if set(PLACEHOLDER.findall(text)) - {"%(num)d"} != set(PLACEHOLDER.findall(sources[-1])) - {"%(num)d"}:
+                    found.append(f"{label}: placeholders differ")
+                if sorted(TAG.findall(text)) != sorted(TAG.findall(sources[-1])):
+                    found.append(f"{label}: HTML tags differ")
+    return found

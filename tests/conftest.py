@@ -1,0 +1,141 @@
+"""Fixtures for the whole suite: databases on SQLite and PostgreSQL, and portal apps on them.
+
+Databases
+  postgres_cluster  (session) the throwaway PostgreSQL cluster (tests/support/postgres.py), started
+                    on first use on a free 127.0.0.1 port and removed at the end of the run. Without
+                    PostgreSQL installed the test is skipped with an install hint; with CI=true it fails.
+  postgres_url      (session) SQLAlchemy URL of the cluster's maintenance database `postgres`. Don't
+                    fill it: create a database per module or test with `databases.create(...)`.
+  databases         (session) `Databases` (tests/support/databases.py): `create(backend, kind,
+                    directory=None) -> url` with kind "empty" | "migrated" | "demo", `fill(url, kind)`,
+                    `drop(url)`. E.g. a per-module database:
+                        @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+                        def module_url(request, databases, tmp_path_factory):
+                            url = databases.create(request.param, "demo", tmp_path_factory.mktemp("db"))
+                            yield url
+                            databases.drop(url)
+  database_url      a fresh EMPTY database per test, parametrized: ids "sqlite" (a file in tmp_path)
+                    and "postgresql" (a new database in the cluster, dropped afterwards). Restrict
+                    a test to one backend with
+                        @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+  backend           "sqlite" or "postgresql": the backend of database_url.
+
+Apps
+  make_app          factory: make_app(url, **config) -> create_app with support.apps.app_settings
+                    (config overrides them); engines are disposed after the test.
+  app               the portal on database_url, migrated to head (a copy of a template built once per
+                    run with portal.db.upgrade); no data. app.config["DATABASE_URL"] == database_url.
+  demo_app          the portal on database_url with the demo data (portal.demo.load), also a copy of
+                    a template: the demo is loaded (one argon2 hash) once per backend per run.
+  client            app.test_client(); demo_client: demo_app.test_client().
+"""
+import atexit
+from pathlib import Path
+
+import pytest
+from support.apps import app_settings
+from support.binaries import require_binary
+from support.databases import Databases, backend_of
+from support.postgres import INSTALL_HINT, ClusterError, PostgresCluster
+
+_cluster_report: list[str] = []
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+def _postgres_bindirs() -> tuple[str, ...]:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                   key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0, reverse=True)
+    return tuple(str(path) for path in found)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    search = _postgres_bindirs()
+    initdb = require_binary("initdb", INSTALL_HINT, search=search)
+    bindir = Path(initdb).resolve().parent
+    require_binary(str(bindir / "pg_ctl"), INSTALL_HINT)
+    try:
+        cluster = PostgresCluster.start(bindir)
+    except ClusterError as error:
+        pytest.fail(f"The PostgreSQL test cluster did not start: {error}", pytrace=False)
+    atexit.register(cluster.stop)  # also when the run is cut short
+    _cluster_report.append(f"PostgreSQL test cluster ({bindir}) on 127.0.0.1:{cluster.port} in {cluster.root}: "
+                           f"started in {cluster.startup_seconds:.2f} s")
+    yield cluster
+    cluster.stop()
+    atexit.unregister(cluster.stop)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster) -> str:
+    return postgres_cluster.url
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _cluster_report:
+        terminalreporter.write_line(line)
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def databases(request, tmp_path_factory) -> Databases:
+    return Databases(tmp_path_factory.mktemp("databases"), lambda: request.getfixturevalue("postgres_cluster"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, databases, tmp_path):
+    url = databases.create(request.param, "empty", directory=tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def backend(database_url) -> str:
+    return backend_of(database_url)
+
+
+# --- apps --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_app(tmp_path):
+    from portal import create_app
+
+    apps = []
+
+    def make(url: str, **config):
+        settings = app_settings(url, tmp_path / "instance")
+        settings.update(config)
+        app = create_app(settings)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        engine = app.extensions.get("engine")
+        if engine is not None:
+            engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, databases, make_app):
+    databases.fill(database_url, "migrated")
+    return make_app(database_url)
+
+
+@pytest.fixture
+def demo_app(database_url, databases, make_app):
+    databases.fill(database_url, "demo")
+    return make_app(database_url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
