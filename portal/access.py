@@ -38,13 +38,18 @@ def has_broken_glass(db: Session, worker_id: int, family_id: int) -> bool:
         BreakGlass.until > utcnow())).first() is not None
 
 
-def hidden_keys(db: Session, family_id: int, parent_id: int) -> set[str]:
-    """Keys of this household's items restricted to other parents: never sent to this one."""
+def restrictions(db: Session, family_id: int) -> dict[str, set[int]]:
+    """Restricted items of a household: item key -> the parents who may see it."""
     rows = db.exec(select(Visibility.item_key, Visibility.parent_id).where(Visibility.family_id == family_id)).all()
     allowed: dict[str, set[int]] = {}
     for key, parent in rows:
         allowed.setdefault(key, set()).add(parent)
-    return {key for key, parents in allowed.items() if parent_id not in parents}
+    return allowed
+
+
+def hidden_keys(db: Session, family_id: int, parent_id: int) -> set[str]:
+    """Keys of this household's items restricted to other parents: never sent to this one."""
+    return {key for key, parents in restrictions(db, family_id).items() if parent_id not in parents}
 
 
 def _family_of(obj) -> int | None:

@@ -3,8 +3,9 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session, select
+from werkzeug.serving import run_simple
 
 from portal import audit, db
 from portal.models import Account, Family, Interpreter, Parent, Role, Team, Worker
@@ -16,12 +17,14 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(audit_group)
     app.cli.add_command(translations_group)
+    app.cli.add_command(send_reminders)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Only create the database and load the demo data.")
+@with_appcontext
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or migrate the database, load demo data once, print the demo accounts, serve."""
     from portal import demo as demo_data
@@ -36,7 +39,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
                    f"TOTP secret {account.totp_secret}")
     if not no_serve:
         click.echo(f"Family pages: http://{host}:{port}/   Back office: http://{host}:{port}/backoffice/")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        # Not app.run(): Flask ignores that call inside a `flask`/FlaskGroup command.
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False,
+                   threaded=True)
 
 
 @click.group("db")
@@ -45,6 +50,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Apply all migrations."""
     db.upgrade(current_app.config["DATABASE_URL"])
@@ -61,6 +67,7 @@ def db_upgrade() -> None:
 @click.option("--languages", default="", help="Comma separated language codes (interpreters), e.g. ar,en.")
 @click.option("--family", "family_id", type=int, help="Household number (parents).")
 @click.option("--language", default="nl", help="Preferred language (parents).")
+@with_appcontext
 def create_user(role, username, name, team, organisation, phone, languages, family_id, language) -> None:
     """Create an account. Staff set a password now and link an app at first sign-in;
     parents get an activation code for their letter."""
@@ -109,6 +116,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@with_appcontext
 def audit_verify() -> None:
     """Check the hash chain; report the first broken link."""
     with Session(db.engine()) as session:
@@ -161,3 +169,16 @@ def translations_check() -> None:
     if found:
         sys.exit(1)
     click.echo("All catalogues complete.")
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Queue discreet reminders for appointments within 24 hours and send the outbox.
+    Safe to run from cron every few minutes: nothing is ever sent twice."""
+    from portal import notify
+    from portal.models.base import utcnow
+
+    with Session(db.engine()) as session:
+        queued = notify.queue_reminders(session, utcnow())
+        sent = notify.send_pending(session)
+    click.echo(f"Queued {queued} reminders, sent {sent} messages.")

@@ -38,7 +38,11 @@ def load(overrides: dict | None = None) -> dict:
         "OUT_OF_HOURS_PHONE": env.get("PORTAL_OUT_OF_HOURS_PHONE", "0800-2000"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RETENTION_YEARS": int(env.get("PORTAL_RETENTION_YEARS", "15")),
-        "NOTIFY_SENDER": env.get("PORTAL_NOTIFY_SENDER", "console"),
+        "NOTIFY_SENDER": env.get("PORTAL_NOTIFY_SENDER", "file"),
+        "SMTP_HOST": env.get("PORTAL_SMTP_HOST", "localhost"),
+        "SMTP_FROM": env.get("PORTAL_SMTP_FROM", "portaal@localhost"),
+        "SMS_URL": env.get("PORTAL_SMS_URL", ""),
+        "SMS_TOKEN": env.get("PORTAL_SMS_TOKEN", ""),
         "DEMO": env.get("PORTAL_DEMO") == "1",
     }
     settings.update(overrides)

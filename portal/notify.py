@@ -1,6 +1,9 @@
 """Notification outbox and senders: messages to parents never carry content, only that there is news."""
+import datetime as dt
 import json
-import logging
+import smtplib
+import urllib.request
+from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
@@ -10,10 +13,19 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from portal.models import Account, OutboxMessage
+from portal.access import restrictions
+from portal.models import Account, Appointment, AppointmentStatus, OutboxMessage, Parent
 from portal.models.base import utcnow
 
-log = logging.getLogger(__name__)
+REMINDER_AHEAD = dt.timedelta(hours=24)
+
+
+def hidden_parents(db: Session, appointment: Appointment) -> set[int]:
+    """Parents who may not know of this appointment (it is restricted to others)."""
+    allowed = restrictions(db, appointment.family_id).get(appointment.key)
+    if allowed is None:
+        return set()
+    return {p for p in db.exec(select(Parent.id).where(Parent.family_id == appointment.family_id))} - allowed
 
 
 def queue(db: Session, account: Account, channel: str, to: str, body: str, dedupe_key: str | None = None) -> bool:
@@ -50,8 +62,73 @@ class FileSender:
             out.write(json.dumps({"channel": message.channel, "to": message.to, "body": message.body}) + "\n")
 
 
-def sender() -> FileSender:
+class SmtpSender:
+    """E-mail through an SMTP relay (PORTAL_SMTP_HOST, PORTAL_SMTP_FROM); SMS messages are skipped."""
+
+    def __init__(self, host: str, sender_address: str):
+        self.host, self.sender_address = host, sender_address
+
+    def send(self, message: OutboxMessage) -> None:
+        if message.channel != "email":
+            raise ValueError("the SMTP sender sends e-mail only")
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = self.sender_address, message.to, current_app.config["APP_NAME"]
+        mail.set_content(message.body)
+        with smtplib.SMTP(self.host, timeout=10) as relay:
+            relay.send_message(mail)
+
+
+class HttpSmsSender:
+    """SMS through a provider's HTTP interface: a JSON POST of {to, body} to PORTAL_SMS_URL."""
+
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url, token
+
+    def send(self, message: OutboxMessage) -> None:
+        request = urllib.request.Request(self.url, method="POST", data=json.dumps(
+            {"to": message.to, "body": message.body}).encode(), headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if response.status >= 300:
+                raise OSError(f"SMS provider answered {response.status}")
+
+
+def sender():
+    """The configured sender: 'file' (development and tests), 'smtp' or 'http-sms'."""
+    config = current_app.config
+    if config["NOTIFY_SENDER"] == "smtp":
+        return SmtpSender(config["SMTP_HOST"], config["SMTP_FROM"])
+    if config["NOTIFY_SENDER"] == "http-sms":
+        return HttpSmsSender(config["SMS_URL"], config["SMS_TOKEN"])
     return FileSender(Path(current_app.instance_path) / "outbox.log")
+
+
+def tell_parents(db: Session, family_id: int, reason: str, exclude: set[int] = frozenset()) -> None:
+    """Let every parent with a phone know there is news; the message says nothing more."""
+    rows = db.exec(select(Parent, Account).join(Account, Account.id == Parent.account_id).where(
+        Parent.family_id == family_id, Account.active, Parent.phone.is_not(None))).all()
+    for parent, account in rows:
+        if parent.id not in exclude:
+            queue(db, account, "sms", parent.phone, news_text(account), dedupe_key=f"{reason}:{parent.id}"[:120])
+    send_pending(db)
+
+
+def queue_reminders(db: Session, now: dt.datetime) -> int:
+    """A discreet reminder to each parent for appointments starting within 24 hours, once."""
+    soon = db.exec(select(Appointment).where(Appointment.status == AppointmentStatus.planned,
+                                             Appointment.starts_at > now,
+                                             Appointment.starts_at <= now + REMINDER_AHEAD)).all()
+    queued = 0
+    for appointment in soon:
+        hidden_from = hidden_parents(db, appointment)
+        rows = db.exec(select(Parent, Account).join(Account, Account.id == Parent.account_id).where(
+            Parent.family_id == appointment.family_id, Account.active, Parent.phone.is_not(None))).all()
+        for parent, account in rows:
+            if parent.id not in hidden_from and queue(
+                    db, account, "sms", parent.phone, news_text(account),
+                    dedupe_key=f"reminder:{appointment.id}:{parent.id}"):
+                queued += 1
+    return queued
 
 
 def send_pending(db: Session) -> int:

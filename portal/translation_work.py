@@ -1,7 +1,8 @@
 """Translation work on published plan versions: segments, the translation memory, protected tokens."""
+import datetime as dt
 import hashlib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
@@ -90,6 +91,33 @@ def translated(content: PlanContent, known: dict[str, TranslationSegment]) -> Pl
                                                if_it_goes_wrong=tr(a.if_it_goes_wrong)) for a in s.agreements))
               for s in content.situations),
         tuple(replace(i, text=tr(i.text), who=tr(i.who)) for i in content.items))
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A parent's view of a version in their language: complete, or still on its way."""
+
+    language: str
+    content: PlanContent | None  # None until every segment is translated
+    translators: tuple[str, ...] = ()
+    completed_at: dt.datetime | None = None
+
+
+def translation_for(db: Session, version, content: PlanContent, language: str) -> Translation | None:
+    """The translated content for a parent who does not read Dutch; None for Dutch readers."""
+    if language == "nl":
+        return None
+    job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                               TranslationJob.language == language)).first()
+    if job is None or job.completed_at is None:
+        return Translation(language, None)
+    texts = segments(content)
+    known = memory(db, texts, language)
+    if open_segments(texts, known):
+        return Translation(language, None)
+    ids = {row.translator_id for row in known.values()}
+    names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all()
+    return Translation(language, translated(content, known), tuple(sorted(names)), job.completed_at)
 
 
 def open_segments(texts: list[str], known: dict[str, TranslationSegment]) -> list[str]:

@@ -6,13 +6,14 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from portal import audit
+from portal import audit, notify
 from portal.access import DUO, get_or_404, roles
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
 from portal.forms import clean, switching_language
 from portal.i18n import LANGUAGES
 from portal.models import Appointment, AppointmentStatus, Family, Interpreter
+from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
 
 
@@ -43,6 +44,12 @@ def _parse(form) -> tuple[dict, dict]:
     return values, errors
 
 
+def _saved(db, family, item) -> None:
+    audit.record("appointment.save", "ok", object=f"appointment:{item.id}", family_id=family.id)
+    notify.tell_parents(db, family.id, f"appointment:{item.id}:{utcnow():%Y%m%d%H%M%S}",
+                        exclude=notify.hidden_parents(db, item))
+
+
 def _page(family, items, form, errors, editing=None, status=200):
     interpreters = db_session().exec(select(Interpreter).order_by(Interpreter.name)).all()
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
@@ -64,7 +71,7 @@ def family_appointments(family_id):
     item = Appointment(family_id=family.id, key=f"appointment-{uuid.uuid4().hex}", **values)
     db.add(item)
     db.commit()
-    audit.record("appointment.save", "ok", object=f"appointment:{item.id}", family_id=family.id)
+    _saved(db, family, item)
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 
 
@@ -95,5 +102,5 @@ def edit_appointment(family_id, appointment_id):
         item.response_reply = clean("reply", 1000)
     db.add(item)
     db.commit()
-    audit.record("appointment.save", "ok", object=f"appointment:{item.id}", family_id=family.id)
+    _saved(db, family, item)
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))

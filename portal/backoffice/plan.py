@@ -3,7 +3,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal import audit
+from portal import audit, notify
 from portal.access import DUO, get_or_404, roles
 from portal.backoffice.plan_form import from_form, text_fields, to_form
 from portal.backoffice.views import blueprint
@@ -49,6 +49,7 @@ def plan_editor(family_id):
         if request.form.get("action") == "publish":
             published = publish(db, draft, revision, family.id, current_user.worker.id, clean("note", 2000))
             audit.record("plan.publish", "ok", object=f"version:{published.version.id}", family_id=family.id)
+            notify.tell_parents(db, family.id, f"version:{published.version.id}")
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
         return _conflict(family, conflict.current, form)

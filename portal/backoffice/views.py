@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import audit
-from portal.access import DUO, can, get_or_404, roles
+from portal.access import DUO, can, get_or_404, restrictions, roles
 from portal.db import session as db_session
 from portal.duo import current_duo
 from portal.forms import clean, switching_language
 from portal.models import (
+    Account,
     Acknowledgement,
     Answer,
     Appointment,
@@ -29,7 +30,7 @@ from portal.models import (
     Worker,
 )
 from portal.models.base import utcnow
-from portal.plans import published_versions
+from portal.plans import draft_of, load_contents, published_versions
 
 blueprint = Blueprint("backoffice", __name__, template_folder="templates")
 BREAK_GLASS_HOURS = 4
@@ -95,10 +96,19 @@ def family_file(family_id):
     members = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id)).all()
     parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
     versions = published_versions(db, family.id)
-    glass = db.exec(select(BreakGlass).where(BreakGlass.family_id == family.id)
-                    .order_by(col(BreakGlass.at).desc()).limit(20)).all()
+    glass = db.exec(select(BreakGlass, Worker).join(Worker, Worker.id == BreakGlass.worker_id)
+                    .where(BreakGlass.family_id == family.id).order_by(col(BreakGlass.at).desc()).limit(20)).all()
+    workers = db.exec(select(Worker).where(Worker.team_id == family.team_id).order_by(Worker.name)).all()
+    accounts = {a.id: a for a in db.exec(select(Account).where(
+        col(Account.id).in_([p.account_id for p in parents if p.account_id] or [-1])))}
+    draft = draft_of(db, family.id)
+    items = load_contents(db, [draft.id])[draft.id].entries() if draft else {}
+    appointments = db.exec(select(Appointment).where(Appointment.family_id == family.id,
+                                                     Appointment.starts_at >= utcnow())).all()
     return render_template("backoffice/family.html", family=family, duo=duo, history=history, members=members,
-                           parents=parents, versions=versions, glass=glass)
+                           parents=parents, versions=versions, glass=glass, workers=workers, accounts=accounts,
+                           items=items, appointments=appointments, restricted=restrictions(db, family.id),
+                           today=today)
 
 
 @blueprint.route("/break-glass", methods=["GET", "POST"])
@@ -126,4 +136,4 @@ def break_glass():
 
 
 # The other back-office pages register on this blueprint.
-from portal.backoffice import appointments, plan, translations  # noqa: E402,F401
+from portal.backoffice import appointments, family_admin, plan, translations  # noqa: E402,F401

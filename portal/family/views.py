@@ -25,6 +25,7 @@ from portal.plans import current_version, load_contents, published_versions
 from portal.rules.call_now import AMSTERDAM, who_to_call_now
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
+from portal.translation_work import translation_for
 
 blueprint = Blueprint("family", __name__, template_folder="templates")
 parent_only = roles(Role.parent)
@@ -89,9 +90,10 @@ def plan():
     content = contents[version.id].without(hidden)
     changes = diff(contents[last_read].without(hidden), content) if last_read else []
     words = " ".join(text for _kind, text in content.entries().values())
+    translation = translation_for(db, version, content, parent.language)
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            acknowledgement=acknowledgement, terms=explain_terms(words), errors=errors,
-                           form=form, main_form="answer-form", expires_in=_expires_in())
+                           translation=translation, form=form, main_form="answer-form", expires_in=_expires_in())
 
 
 def _save_answer(db, parent, version) -> dict:
