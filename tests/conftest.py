@@ -4,6 +4,9 @@ Databases
   postgres_cluster  (session) the throwaway PostgreSQL cluster (tests/support/postgres.py), started
                     on first use on a free 127.0.0.1 port and removed at the end of the run. Without
                     PostgreSQL installed the test is skipped with an install hint; with CI=true it fails.
+                    initdb/pg_ctl come from PATH or /usr/lib/postgresql/N/bin (newest N), or from
+                    $PORTAL_TEST_PG_BINDIR; the cluster lives in /dev/shm when there is room
+                    (or $PORTAL_TEST_PG_DIR).
   postgres_url      (session) SQLAlchemy URL of the cluster's maintenance database `postgres`. Don't
                     fill it: create a database per module or test with `databases.create(...)`.
   databases         (session) `Databases` (tests/support/databases.py): `create(backend, kind,
@@ -30,6 +33,7 @@ Apps
   client            app.test_client(); demo_client: demo_app.test_client().
 """
 import atexit
+import os
 from pathlib import Path
 
 import pytest
@@ -51,8 +55,11 @@ def _postgres_bindirs() -> tuple[str, ...]:
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    search = _postgres_bindirs()
-    initdb = require_binary("initdb", INSTALL_HINT, search=search)
+    chosen = os.environ.get("PORTAL_TEST_PG_BINDIR")  # a particular PostgreSQL installation
+    if chosen:
+        initdb = require_binary(str(Path(chosen) / "initdb"), INSTALL_HINT)
+    else:
+        initdb = require_binary("initdb", INSTALL_HINT, search=_postgres_bindirs())
     bindir = Path(initdb).resolve().parent
     require_binary(str(bindir / "pg_ctl"), INSTALL_HINT)
     try:

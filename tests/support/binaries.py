@@ -5,7 +5,6 @@ the tests that need it: with CI=true the test fails with the same install hint.
 """
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,7 @@ def missing(message: str) -> None:
     """Stop the current test: a failure under CI, a visible skip elsewhere."""
     if in_ci():
         pytest.fail(message, pytrace=False)
-    print(f"\nSKIPPED: {message}", file=sys.stderr)
-    pytest.skip(message)
+    pytest.skip(message)  # listed with its reason in the summary (addopts has -ra)
 
 
 def find_binary(name: str, search: tuple[str, ...] = ()) -> str | None:

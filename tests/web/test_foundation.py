@@ -137,6 +137,20 @@ def test_settings_come_from_the_environment(clean_env, tmp_path):
     assert (instance / "secret_key").exists()
 
 
+# --- the test run itself: missing programs -----------------------------------------------------
+
+def test_a_missing_program_skips_with_an_install_hint_but_fails_under_ci(monkeypatch):
+    from support.binaries import require_binary
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install no-such-package"):
+        require_binary("no-such-program-here", "apt-get install no-such-package")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install no-such-package"):
+        require_binary("no-such-program-here", "apt-get install no-such-package")
+    assert require_binary("sh", "apt-get install dash").endswith("/sh")
+
+
 # --- health check ------------------------------------------------------------------------------
 
 def test_healthz_reports_ok(client):

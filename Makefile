@@ -1,0 +1,33 @@
+# make run   the demo: create .venv, install the portal, migrate, load demo data, serve on 127.0.0.1:5000
+# make test  the whole suite (SQLite and a throwaway PostgreSQL cluster) in one pytest run
+#
+# Both create .venv when it is missing and (re)install only when pyproject.toml is newer than
+# the stamp file of that install. HOST and PORT choose where `make run` serves.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test
+
+run: $(VENV)/.installed
+	$(VENV)/bin/portal demo --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# The test install includes the plain one: a fresh test stamp satisfies `make run` too.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	if [ $(VENV)/.installed-test -nt pyproject.toml ]; then :; else $(PIP) install -e .; fi
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP) install -e ".[test]"
+	touch $@

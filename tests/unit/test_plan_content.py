@@ -1,0 +1,43 @@
+"""What a parent sees changed between versions, and what is never sent to them."""
+from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
+
+
+def plan(*, pick_up="Fatima haalt de kinderen op.", extra=False, course=True, secret=True) -> PlanContent:
+    agreements = [Agreement("a1", "Fatima", pick_up, "15.15 uur", "De school belt Bram.")]
+    if secret:
+        agreements.append(Agreement("a2", "Fatima", "Fatima heeft een veilig adres.", "Dag en nacht.", "Bel 112."))
+    items = [Item("h1", "help", "Budgetcoach helpt met brieven.", "Sociaal team")]
+    if course:
+        items.append(Item("h2", "help", "Cursus opvoeden.", "Ouder- en Kindteam"))
+    if extra:
+        items.append(Item("f1", "future", "Het gezin heeft geen schulden."))
+    return PlanContent((Situation("s1", 1, "acute", "Harde ruzie thuis.", ("Geldzorgen",), tuple(agreements)),),
+                       tuple(items))
+
+
+def test_diff_names_added_changed_and_removed_items():
+    changes = diff(plan(), plan(pick_up="Oma haalt de kinderen op.", extra=True, course=False))
+    assert [(c.change, c.kind) for c in changes] == [("changed", "agreement"), ("added", "future"),
+                                                   ("removed", "help")]
+    assert "Oma haalt" in changes[0].new and "Fatima haalt" in changes[0].old
+
+
+def test_identical_versions_have_no_changes():
+    assert diff(plan(), plan()) == []
+    assert summary([]) == "Er is niets veranderd."
+
+
+def test_summary_is_plain_dutch():
+    text = summary(diff(plan(course=False), plan()))
+    assert text.startswith("Nieuw: punt in het hulpplan: Cursus opvoeden.")
+
+
+def test_restricted_items_are_removed_not_hidden():
+    seen_by_youssef = plan().without({"a2"})
+    assert "veilig adres" not in repr(seen_by_youssef)
+    assert len(seen_by_youssef.situations[0].agreements) == 1
+
+
+def test_diff_for_a_parent_never_mentions_items_hidden_from_them():
+    before, after = plan(secret=False), plan()
+    assert diff(before.without({"a2"}), after.without({"a2"})) == []
