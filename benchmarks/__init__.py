@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures against their budgets and fail when one is missed."""
