@@ -2,7 +2,7 @@
 from flask import Flask, jsonify
 
 from portal import config as settings
-from portal import db, i18n, security
+from portal import db, i18n, logs, security
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
 from portal.i18n import select_locale
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    logs.init_app(app)
 
     from portal import assets, auth, errors
     from portal.auth.views import blueprint as auth_blueprint

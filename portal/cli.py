@@ -1,5 +1,6 @@
 """Command line: `portal demo`, `portal db upgrade`, `portal create-user`, `portal audit verify`, ..."""
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -18,6 +19,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(send_reminders)
+    for command in (backup_command, restore_command, retention_command):
+        app.cli.add_command(command)
 
 
 @click.command()
@@ -182,3 +185,41 @@ def send_reminders() -> None:
         queued = notify.queue_reminders(session, utcnow())
         sent = notify.send_pending(session)
     click.echo(f"Queued {queued} reminders, sent {sent} messages.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database consistently while the portal runs (PostgreSQL: use pg_dump)."""
+    from portal import operations
+
+    operations.backup(current_app.config["DATABASE_URL"], target)
+    click.echo(f"Backup written to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(source: Path) -> None:
+    """Replace the SQLite database with a backup (stop the portal first; PostgreSQL: pg_restore)."""
+    from portal import operations
+
+    operations.restore(current_app.config["DATABASE_URL"], source)
+    click.echo(f"Restored from {source}.")
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+def retention_command(dry_run: bool) -> None:
+    """Remove households closed longer ago than the retention period (default 15 years), audited."""
+    from portal import operations
+
+    years = current_app.config["RETENTION_YEARS"]
+    with Session(db.engine()) as session:
+        for family in operations.expired_families(session, years):
+            click.echo(f"{'Would remove' if dry_run else 'Removing'} household {family.id} "
+                       f"(closed {family.closed_at:%Y-%m-%d}).")
+            if not dry_run:
+                family_id = family.id
+                operations.remove_family(session, family)
+                audit.append(db.engine(), action="family.retention", result="removed", object=f"family:{family_id}",
+                             family_id=family_id, actor_name="retention", role="system", origin="cli")

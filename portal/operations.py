@@ -1,0 +1,80 @@
+"""Operations: consistent SQLite backups and restores, and removing households past retention."""
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from sqlmodel import Session, col, delete, select
+
+from portal.models import (
+    Account,
+    Acknowledgement,
+    Appointment,
+    BreakGlass,
+    DuoAssignment,
+    Family,
+    FamilyMember,
+    OneTimeCode,
+    OutboxMessage,
+    Parent,
+    PlanItem,
+    PlanVersion,
+    RecoveryCode,
+    SafetyAgreement,
+    SafetyPlan,
+    TranslationJob,
+    UnsafeSituation,
+    UserSession,
+    Visibility,
+)
+from portal.models.base import utcnow
+
+
+def sqlite_path(url: str) -> Path:
+    if not url.startswith("sqlite:///"):
+        raise ValueError("backup and restore work on the SQLite default; for PostgreSQL use pg_dump/pg_restore")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def backup(url: str, target: Path) -> None:
+    """A consistent copy while the portal keeps running (SQLite's online backup)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(sqlite_path(url)) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+
+
+def restore(url: str, source: Path) -> None:
+    """Replace the database with a backup, after checking the backup is sound."""
+    with sqlite3.connect(source) as copy:
+        if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise ValueError(f"{source} is damaged; nothing was restored")
+        with sqlite3.connect(sqlite_path(url)) as live:
+            copy.backup(live)
+
+
+def expired_families(db: Session, years: int, now: dt.datetime | None = None) -> list[Family]:
+    cutoff = (now or utcnow()) - dt.timedelta(days=round(365.25 * years))
+    return list(db.exec(select(Family).where(Family.closed_at.is_not(None), Family.closed_at < cutoff)))
+
+
+def remove_family(db: Session, family: Family) -> None:
+    """Delete everything of one household in one transaction; the audit log keeps its events."""
+    versions = select(PlanVersion.id).join(SafetyPlan).where(SafetyPlan.family_id == family.id)
+    situations = select(UnsafeSituation.id).where(col(UnsafeSituation.version_id).in_(versions))
+    parents = select(Parent.id).where(Parent.family_id == family.id)
+    accounts = [a for a in db.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a]
+    db.exec(delete(Acknowledgement).where(col(Acknowledgement.parent_id).in_(parents)))
+    db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situations)))
+    db.exec(delete(UnsafeSituation).where(col(UnsafeSituation.version_id).in_(versions)))
+    db.exec(delete(PlanItem).where(col(PlanItem.version_id).in_(versions)))
+    db.exec(delete(TranslationJob).where(col(TranslationJob.version_id).in_(versions)))
+    plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
+    db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
+    db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))
+    for table in (Visibility, Appointment, DuoAssignment, BreakGlass, FamilyMember):
+        db.exec(delete(table).where(table.family_id == family.id))
+    db.exec(delete(Parent).where(Parent.family_id == family.id))
+    for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage):
+        db.exec(delete(table).where(col(table.account_id).in_(accounts or [-1])))
+    db.exec(delete(Account).where(col(Account.id).in_(accounts or [-1])))
+    db.delete(family)
+    db.commit()
