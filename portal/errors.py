@@ -1,6 +1,7 @@
 """Calm error pages in the user's language, also when the database cannot be reached."""
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
@@ -37,9 +38,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unreachable(_error):
-        return _page(503, _("The portal is not available right now"),
-                     _("Nothing was lost on your phone. Please try again in a few minutes. "
-                       "In danger? Call 112."))
+        # Without a database nobody can be looked up: show the page as to a visitor, in the language
+        # kept in the session cookie, with what the user typed, ready to send again.
+        g._login_user = AnonymousUserMixin()
+        typed = {k: v for k, v in request.form.items() if k != "set_language"} if request.method == "POST" else {}
+        return render_template("error.html", status=503, typed=typed,
+                               title=_("The portal is not available right now"),
+                               message=_("Nothing you typed is lost. Please try again in a few minutes. "
+                                         "In danger? Call 112.")), 503
 
     @app.errorhandler(500)
     def server_error(_error):

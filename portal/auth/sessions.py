@@ -67,10 +67,10 @@ class SignedIn:
 
 def start(db: Session, account: Account) -> SignedIn:
     """Begin a new session with a fresh identifier; nothing of the pre-sign-in cookie survives."""
-    language = cookie.get("language")
+    language = account.language or cookie.get("language")
     cookie.clear()
     if language:
-        cookie["language"] = language
+        cookie["language"] = language  # so even an error page without a database speaks it
     token = secrets.token_urlsafe(32)
     record = UserSession(token_hash=_token_hash(token), account_id=account.id,
                          generation=account.session_generation)
