@@ -52,6 +52,16 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     app.jinja_env.globals["app_name"] = app.config["APP_NAME"]
 
+    @app.get("/manifest.webmanifest")
+    @public
+    def manifest():
+        """The web app's name is the neutral one too: nothing on a home screen gives the portal away."""
+        name = app.config["APP_NAME"]
+        response = jsonify(name=name, short_name=name, start_url="/", display="browser",
+                           icons=[{"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml"}])
+        response.mimetype = "application/manifest+json"
+        return response
+
     @app.get("/healthz")
     @public
     def healthz():

@@ -18,6 +18,7 @@ from portal.models import (
     AppointmentResponse,
     AppointmentStatus,
     AuditEvent,
+    Family,
     Role,
 )
 from portal.models.base import utcnow
@@ -93,7 +94,13 @@ def plan():
     translation = translation_for(db, version, content, parent.language)
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            acknowledgement=acknowledgement, terms=explain_terms(words), errors=errors,
-                           translation=translation, form=form, main_form="answer-form", expires_in=_expires_in())
+                           translation=translation, form=form, main_form="answer-form", expires_in=_expires_in(),
+                           household=_household_name(db, parent) if request.args.get("print-name") else None)
+
+
+def _household_name(db, parent) -> str:
+    """Only printed when the parent asks for it: a plan on paper may be found by someone else."""
+    return db.get(Family, parent.family_id).name
 
 
 def _save_answer(db, parent, version) -> dict:

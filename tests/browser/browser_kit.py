@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.server
 import logging
 import re
-import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -210,10 +209,10 @@ TOUCH_TARGETS_JS = r"""
       (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") +
       (text ? ' "' + text.slice(0, 40) + '"' : "");
   };
-  // An inline link inside running text (WCAG 2.5.8 inline exception): display inline, in a text
-  // block (p, li, dd) that also holds text outside the link.
+  // An inline link inside running text (WCAG 2.5.8 inline exception): inline-level (inline,
+  // inline-flex, ...), in a text block (p, li, dd) that also holds text outside its links.
   const inlineInText = (el) => {
-    if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
+    if (el.tagName !== "A" || !getComputedStyle(el).display.startsWith("inline")) return false;
     const block = el.closest("p, li, dd");
     if (!block) return false;
     const own = (block.innerText || "").replace(/\s+/g, "");
@@ -267,15 +266,6 @@ def describe_violations(violations: list[dict]) -> str:
             lines.append(f"    {node['target']}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
             lines.append(f"      {node['html'][:200]}")
     return "\n".join(lines)
-
-
-def reset_screenshots() -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, dirs_exist_ok=True)
 
 
 def text_of(page: Page, selector: str) -> str:
