@@ -30,6 +30,7 @@ from portal.models import (
     SafetyAgreement,
     SafetyPlan,
     Team,
+    TranslationJob,
     UnsafeKind,
     UnsafeSituation,
     VersionStatus,
@@ -582,6 +583,13 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         db.flush()
         published[family.id] = _add_version(db, family_plan, content, number=1, by=by,
                                             at=_at(days(day), 15))
+
+    # Every current version waits for its translation; the interpreter of the language has the work.
+    for version, language in ((v2, "ar"), (published[demir.id], "tr"), (published[nowak.id], "pl"),
+                              (published[kovalenko.id], "uk")):
+        interpreter = next((i for i in interpreters.values() if i.speaks(language)), None)
+        db.add(TranslationJob(version_id=version.id, language=language, opened_at=version.published_at,
+                              interpreter_id=interpreter.id if interpreter else None))
 
     # What the parents did with their plans. Fatima has not opened version 2 yet.
     db.add_all([

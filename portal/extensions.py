@@ -8,8 +8,21 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
+
+class ClosingCompress(Compress):
+    """flask-compress swaps a streamed body (static files) for a compressing generator and never
+    closes the original, so every br/zstd static response leaked its open file: close it too."""
+
+    def after_request(self, response):
+        original = response.response
+        response = super().after_request(response)
+        if response.response is not original and hasattr(original, "close"):
+            response.call_on_close(original.close)
+        return response
+
+
 babel = Babel()
-compress = Compress()
+compress = ClosingCompress()
 csrf = CSRFProtect()
 htmx = Htmx()
 login_manager = LoginManager()

@@ -47,7 +47,7 @@ def _home(account: Account) -> str:
 
 
 def _qr_svg(uri: str) -> Markup:
-    return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsvg=False))
+    return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
 
 def _pending_account() -> Account | None:

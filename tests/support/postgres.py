@@ -31,6 +31,7 @@ from psycopg import sql
 INSTALL_HINT = "apt-get install postgresql"
 SYSTEM_USER = "postgres"
 SUPERUSER = "postgres"
+PREFIX = "portal-test-pg-"
 
 
 def postgres_bindir() -> Path | None:
@@ -63,6 +64,21 @@ def scratch_directory() -> str | None:
     return None
 
 
+def remove_abandoned_clusters(bindir: Path, scratch: Path) -> None:
+    """Stop and remove clusters whose test run died without cleaning up (e.g. killed with SIGKILL)."""
+    for root in scratch.glob(f"{PREFIX}*"):
+        try:
+            owner = int((root / "owner").read_text())
+            os.kill(owner, 0)
+            continue  # its run is still going
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        leftover = PostgresCluster(bindir=bindir, root=root, port=0)
+        leftover.stop(mode="immediate")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -90,8 +106,11 @@ class PostgresCluster:
         if bindir is None:
             raise ClusterError(f"PostgreSQL is not installed; install it with `{INSTALL_HINT}`.")
         began = time.monotonic()
-        root = Path(tempfile.mkdtemp(prefix="portal-test-pg-", dir=scratch_directory()))
+        scratch = scratch_directory()
+        remove_abandoned_clusters(bindir, Path(scratch or tempfile.gettempdir()))
+        root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=scratch))
         try:
+            (root / "owner").write_text(str(os.getpid()))
             cluster = cls(bindir=bindir, root=root, port=0)
             cluster._initdb()
             for attempt in range(1, attempts + 1):  # another process may grab the port first
@@ -108,12 +127,12 @@ class PostgresCluster:
             shutil.rmtree(root, ignore_errors=True)
             raise
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
         if self._admin is not None:
             self._admin.close()
             self._admin = None
         if (self.data / "postmaster.pid").exists():
-            self._run([self.bindir / "pg_ctl", "stop", "-D", self.data, "-m", "immediate", "-w", "-t", "30"],
+            self._run([self.bindir / "pg_ctl", "stop", "-D", self.data, "-m", mode, "-w", "-t", "30"],
                       check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -200,6 +219,8 @@ class PostgresCluster:
             "max_connections": "300",
             "shared_buffers": "64MB",
             "log_min_messages": "warning",
+            # Shared memory segments inside the data directory: removed with it, whatever happens.
+            "dynamic_shared_memory_type": "mmap",
         }
         with open(self.data / "postgresql.conf", "a") as conf:  # root may append; the owner stays
             conf.write("\n# portal test run\n")

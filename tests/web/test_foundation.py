@@ -277,6 +277,14 @@ def test_create_user_refuses_an_easy_password(app):
 
 # --- the installed `portal` command, as `make run` uses it ----------------------------------------
 
+def test_portal_demo_serves_on_localhost_port_5000_by_default(make_app, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'unused.db'}")
+    result = app.test_cli_runner().invoke(args=["demo", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "127.0.0.1" in result.output and "5000" in result.output
+    assert "--no-serve" in result.output
+
+
 def _portal_command() -> str:
     command = Path(sys.executable).parent / "portal"
     assert command.exists(), f"{command} is missing: install the project with `pip install -e .`"

@@ -1,0 +1,197 @@
+"""Requests/s of the signed-in family home under gunicorn vs a minimal Flask page of the same size: ratio at least 0.5."""
+import argparse
+import http.client
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from benchmarks.common import percentile
+from benchmarks.demo_server import Browser, free_port
+from portal import create_app, db, demo
+
+BUDGET_RATIO = 0.5
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+ENCODING = "br, gzip"  # what a browser sends: the portal compresses, as it does for every family
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+class Gunicorn:
+    """gunicorn on a free loopback port, stopped by stop() (SIGTERM, then SIGKILL after 10 s)."""
+
+    def __init__(self, target: str, env: dict, workers: int, threads: int, log: Path):
+        self.port, self.log = free_port(), log
+        self.process = subprocess.Popen(
+            [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{self.port}",
+             "--graceful-timeout", "5", target],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited ({self.process.returncode}):\n{self.log.read_text()[-3000:]}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", path)
+                if connection.getresponse().status < 500:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def load(port: int, path: str, headers: dict, clients: int, seconds: float, max_requests: int,
+         expect: bytes) -> Result:
+    """`clients` threads with a kept-alive connection each, until `max_requests` or `seconds` run out."""
+    result, lock = Result(), threading.Lock()
+    issued = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    def client():
+        nonlocal issued
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if issued >= max_requests or time.perf_counter() >= deadline:
+                    break
+                issued += 1
+            began = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                with lock:
+                    result.errors.append(f"{type(error).__name__}: {error}")
+                continue
+            elapsed = time.perf_counter() - began
+            with lock:
+                if status == 200 and (not expect or expect in body or response.getheader("Content-Encoding")):
+                    result.latencies.append(elapsed)
+                else:
+                    result.errors.append(f"status {status}")
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def prepare_database(instance: Path, secret_key: str) -> str:
+    url = f"sqlite:///{instance}/portal.db"
+    db.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret_key})
+    with app.app_context(), Session(db.engine()) as session:
+        demo.load(session)
+    app.extensions["engine"].dispose()
+    return url
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--requests", type=int, default=2_000)
+    parser.add_argument("--parent", default="ouder-fatima")
+    parser.add_argument("--encoding", default=ENCODING, help="Accept-Encoding of the load (identity: no compression)")
+    args = parser.parse_args()
+
+    instance = tempfile.TemporaryDirectory(prefix="portal-bench-")
+    path = Path(instance.name)
+    secret_key = secrets.token_hex(32)
+    env = {**os.environ, "DATABASE_URL": prepare_database(path, secret_key), "PORTAL_INSTANCE": str(path),
+           "SECRET_KEY": secret_key}
+    log = path / "gunicorn.log"
+    results: dict[str, Result] = {}
+    servers = []
+    try:
+        portal = Gunicorn("benchmarks.wsgi_targets:portal_app()", env, args.workers, args.threads, log)
+        servers.append(portal)
+        portal.wait_ready("/healthz")
+        browser = Browser(portal.port)
+        browser.sign_in(args.parent)
+        status, _headers, html, _wire = browser.request("GET", "/", encoding="identity")
+        if status != 200:
+            raise RuntimeError(f"the signed-in home answered {status}")
+        size = len(html)
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        headers = {"Accept-Encoding": args.encoding, "Cookie": cookie}
+        marker = b'id="call-now"'
+        load(portal.port, "/", headers, args.clients, 5.0, 100, marker)  # warm-up: imports, caches, pools
+        results["portal"] = load(portal.port, "/", headers, args.clients, args.seconds, args.requests, marker)
+        portal.stop()
+
+        minimal = Gunicorn("benchmarks.wsgi_targets:minimal_app()", {**env, "BENCH_MINIMAL_BYTES": str(size)},
+                           args.workers, args.threads, log)
+        servers.append(minimal)
+        minimal.wait_ready("/")
+        headers = {"Accept-Encoding": args.encoding}
+        load(minimal.port, "/", headers, args.clients, 5.0, 100, b"Minimaal")
+        results["minimal"] = load(minimal.port, "/", headers, args.clients, args.seconds, args.requests, b"Minimaal")
+    finally:
+        for server in servers:
+            server.stop()
+        log_text = log.read_text(errors="replace") if log.exists() else ""
+        instance.cleanup()
+
+    print(f"gunicorn -w {args.workers} --threads {args.threads}, {args.clients} clients, "
+          f"{args.requests} requests or {args.seconds:.0f} s, Accept-Encoding: {args.encoding}; "
+          f"page {size} bytes of HTML")
+    print(f"{'target':<10} {'requests':>9} {'errors':>7} {'seconds':>8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    for name, result in results.items():
+        p50 = percentile(result.latencies, 0.50) * 1000 if result.latencies else float("nan")
+        p95 = percentile(result.latencies, 0.95) * 1000 if result.latencies else float("nan")
+        print(f"{name:<10} {len(result.latencies):>9} {len(result.errors):>7} {result.seconds:>8.2f} "
+              f"{result.rps:>8.1f} {p50:>7.1f} {p95:>7.1f}")
+    errors = [e for r in results.values() for e in r.errors]
+    if errors:
+        print(f"{len(errors)} requests failed, e.g. {errors[0]}")
+        print(log_text[-2000:])
+        return 1
+    ratio = results["portal"].rps / results["minimal"].rps
+    verdict = "within" if ratio >= BUDGET_RATIO else "UNDER"
+    print(f"portal_rps / minimal_rps = {ratio:.2f}; budget at least {BUDGET_RATIO}: {verdict}.")
+    return 0 if ratio >= BUDGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

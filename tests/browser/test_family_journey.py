@@ -1,0 +1,143 @@
+"""A parent's journey at phone size: sign in, contact person, the plan, answers on two versions;
+and the other parent of the household never receives what is restricted to the first."""
+import re
+
+from browser_kit import new_family_page
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from portal.drafts import publish
+from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, Worker
+from portal.plans import draft_of, load_contents, published_versions
+
+FAMILY = "Gezin El Idrissi"
+# Fatima's safe address (a plan agreement) and her appointment at a safe place are hers alone.
+SAFE_ADDRESS = "Fatima heeft een veilig adres"
+SAFE_APPOINTMENT = "Gesprek met Fatima alleen"
+SAFE_PLACE = "Kastanjehof"
+# In the draft the duo left (published below as version 3).
+NEW_IN_VERSION_3 = "Hij belt ook zijn broer Karim."
+QUESTION = "Wat doe ik als Karim niet opneemt?"
+
+
+def _version_line(t, number: int) -> str:
+    """The start of "Version 3 of <date>" in the page's language."""
+    return t("Version %(number)s of %(date)s", number=number, date="\0").split("\0")[0].strip()
+
+
+def _safe_appointment_id(server) -> int:
+    with server.session() as db:
+        return db.exec(select(Appointment.id).where(Appointment.purpose.startswith(SAFE_APPOINTMENT))).one()
+
+
+def _answers_of(server, username: str) -> dict[int, tuple]:
+    """version id -> (answer, comment) of this parent's acknowledgements."""
+    with server.session() as db:
+        rows = db.exec(select(Acknowledgement).join(Parent, Parent.id == Acknowledgement.parent_id)
+                       .join(Account, Account.id == Parent.account_id).where(Account.username == username)).all()
+        return {row.version_id: (row.answer, row.comment) for row in rows}
+
+
+def _version_ids(server) -> dict[int, int]:
+    """number -> id of the household's published versions."""
+    with server.session() as db:
+        return {v.number: v.id for v in published_versions(db, server.family_id(FAMILY))}
+
+
+def _publish_draft_as_bram(server) -> int:
+    """Bram publishes the duo's draft (it adds Karim to an agreement); the new version's number."""
+    family_id = server.family_id(FAMILY)
+    with server.session() as db:
+        bram = db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
+                       .where(Account.username == "bram")).one()
+        draft = draft_of(db, family_id)
+        assert NEW_IN_VERSION_3 in str(load_contents(db, [draft.id])[draft.id])
+        return publish(db, draft, draft.revision, family_id, bram.id, "Er is iets nieuw over boosheid.").version.number
+
+
+def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, live_server):
+    server = live_server
+    t = lambda message, **kw: server.translate("ar", message, **kw)  # Fatima and Youssef read Arabic
+
+    # --- Fatima signs in with password and code in the real forms --------------------------
+    fatima_context, page = new_family_page(browser, server, "ouder-fatima")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    contact = page.locator("section[aria-labelledby=contact]")
+    expect(contact.locator("#contact")).to_have_text(t("Your contact person"))
+    expect(contact).to_contain_text("Bram de Wit")
+    expect(contact.locator("a.tel").first).to_have_attribute("href", "tel:0612345602")
+    expect(contact).to_contain_text("Anouk Visser")  # who to call when Bram is not there
+    expect(page.locator("main .notice a[href='/plan']")).to_have_text(
+        t("There is a new version of your plan. Please read it."))
+
+    # --- she opens the plan (version 2, which she has not read) and agrees ---------------
+    page.locator("nav.tabs a[href='/plan']").click()
+    expect(page).to_have_url(server.url("/plan"))
+    expect(page.locator("nav.tabs a[href='/plan']")).to_have_attribute("aria-current", "page")
+    expect(page.locator("main")).to_contain_text(_version_line(t, 2))
+    expect(page.locator("#changed")).to_have_text(t("What changed since the version you read before"))
+    expect(page.get_by_text(SAFE_ADDRESS).first).to_be_visible()  # her own restricted item
+    page.locator("input[name=answer][value=agree]").check()
+    page.locator("#answer-form button").click()
+    expect(page).to_have_url(server.url("/plan#answer"))
+    expect(page.locator("#answer p.answer")).to_have_text(t("You said: I have read it and I agree."))
+    # Home no longer asks her to read the plan.
+    page.locator("nav.tabs a[href='/']").click()
+    expect(page.locator("section[aria-labelledby=call-now]")).to_be_visible()
+    expect(page.locator("main .notice a[href='/plan']")).to_have_count(0)
+
+    # --- the duo publishes a new version; Fatima asks a question about that one -----------
+    assert _publish_draft_as_bram(server) == 3
+    page.goto("/plan")
+    expect(page.locator("main")).to_contain_text(_version_line(t, 3))
+    expect(page.locator("section[aria-labelledby=changed] ins")).to_contain_text(NEW_IN_VERSION_3)
+    expect(page.locator("#answer p.answer")).to_have_count(0)  # no answer on version 3 yet
+    page.locator("input[name=answer][value=question]").check()
+    page.locator("#answer-form button").click()  # a question without a question is refused
+    expect(page.locator("#comment-error")).to_have_text(t("Write your question or what you do not agree with."))
+    expect(page.locator("#comment")).to_have_attribute("aria-invalid", "true")
+    page.locator("#comment").fill(QUESTION)
+    page.locator("#answer-form button").click()
+    expect(page).to_have_url(server.url("/plan#answer"))
+    expect(page.locator("#answer p.answer")).to_have_text(t("You asked a question:"))
+    expect(page.locator("#answer blockquote")).to_have_text(QUESTION)
+    answers, versions = _answers_of(server, "ouder-fatima"), _version_ids(server)
+    assert answers[versions[2]][0] is Answer.agree, answers
+    assert answers[versions[3]] == (Answer.question, QUESTION), answers
+    # Her appointments include the one at a safe place.
+    page.locator("nav.tabs a[href='/appointments']").click()
+    expect(page.locator("main")).to_contain_text(SAFE_APPOINTMENT)
+    expect(page.locator("main")).to_contain_text(t("A safe place. We will give you the address by phone."))
+    fatima_context.close()
+
+    # --- Youssef: nothing restricted to Fatima in any page the portal sends him ------------
+    safe_id = _safe_appointment_id(server)
+    forbidden = (SAFE_ADDRESS, "Het adres staat niet in dit plan", SAFE_APPOINTMENT, SAFE_PLACE,
+                 f"/appointments/{safe_id}", t("A safe place. We will give you the address by phone."))
+    youssef_context, page = new_family_page(browser, server, "ouder-youssef")
+    visited = {}
+    page.goto("/appointments")
+    links = sorted(set(page.locator("main a[href^='/appointments/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")))
+    answer_pages = [link for link in links if re.fullmatch(r"/appointments/\d+", link)]
+    calendars = [link for link in links if link.endswith(".ics")]
+    assert answer_pages and calendars, links
+    for path in ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly", *answer_pages]:
+        response = page.goto(path)
+        assert response.status == 200, (path, response.status)
+        visited[path] = page.content()
+    for path in calendars:  # downloads: fetched with the same cookies
+        response = page.request.get(path)
+        assert response.status == 200, (path, response.status)
+        visited[path] = response.text()
+    leaks = {path: [word for word in forbidden if word in html] for path, html in visited.items()}
+    assert not any(leaks.values()), f"Youssef received what is Fatima's alone: {leaks}"
+    # ... while he does see the rest of the same plan, including what version 3 changed.
+    assert NEW_IN_VERSION_3 in visited["/plan"] and "Youssef merkt dat hij boos wordt" in visited["/plan"]
+    assert "Bram de Wit" in visited["/"]
+    # Asking for her appointment directly is "not found", and shows nothing of it.
+    for path in (f"/appointments/{safe_id}", f"/appointments/{safe_id}.ics"):
+        response = page.request.get(path)
+        assert response.status == 404, (path, response.status)
+        assert not [word for word in forbidden[:4] if word in response.text()], path
+    youssef_context.close()

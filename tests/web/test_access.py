@@ -1,0 +1,504 @@
+"""Who may reach what: every route declares its access rule, nobody reaches another household,
+restricted items stay with the parent they are for, break-the-glass and the interpreter's window."""
+import datetime as dt
+import html
+import re
+from types import SimpleNamespace
+
+import pyotp
+import pytest
+from flask_babel import force_locale, gettext
+from sqlmodel import Session, func, select
+from support.sign_in import csrf_token, sign_in
+
+from portal.access import can
+from portal.demo import DEMO_PASSWORD
+from portal.models import (
+    Account,
+    Acknowledgement,
+    Appointment,
+    AuditEvent,
+    BreakGlass,
+    DuoAssignment,
+    Family,
+    Interpreter,
+    Parent,
+    PlanVersion,
+    Role,
+    SafetyPlan,
+    Team,
+    TranslationJob,
+    TranslationSegment,
+    Visibility,
+    Worker,
+)
+from portal.models.base import utcnow
+
+EXPECTED_PUBLIC = {
+    "auth.sign_in", "auth.staff_sign_in", "auth.code", "auth.staff_code", "auth.enrol",
+    "auth.activate", "auth.choose_password", "auth.second_factor", "auth.quick_exit",
+    "auth.set_language", "healthz", "family.about_quick_exit",
+    "manifest",  # the web app manifest (/manifest.webmanifest): neutral name and icon only
+}
+EL_IDRISSI = "Gezin El Idrissi"
+SAFE_ADDRESS = "Kastanjehof"
+RESTRICTED_AGREEMENT = "Fatima heeft een veilig adres"
+# What would give the El Idrissi household away: its name, its people, its plan and its safe place.
+EL_IDRISSI_TEXTS = (
+    "El Idrissi", "Fatima", "Youssef", "Amira", "Youssef haalt Amira",
+    "Youssef merkt dat hij boos wordt", "budgetcoach", SAFE_ADDRESS, "Gesprek met Fatima alleen",
+    "06-23456701",
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogues():
+    """The interface texts in every language (the .mo files are build output, not in the repo)."""
+    from portal import catalogues
+
+    pos = list(catalogues.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    if any(not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+           for po in pos):
+        catalogues.compile_all()
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def database(app) -> Session:
+    return Session(app.extensions["engine"], expire_on_commit=False)
+
+
+def say(app, locale: str, message: str, **values) -> str:
+    """An interface text as a user with this language reads it."""
+    with app.test_request_context(), force_locale(locale):
+        return gettext(message, **values)
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def family_id(app, name: str) -> int:
+    with database(app) as db:
+        return db.exec(select(Family.id).where(Family.name == name)).one()
+
+
+def household(app, name: str) -> dict:
+    """Every identifier of one household, read from the database."""
+    with database(app) as db:
+        family = db.exec(select(Family).where(Family.name == name)).one()
+        parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
+        appointments = db.exec(select(Appointment).where(Appointment.family_id == family.id)).all()
+        acknowledgements = db.exec(select(Acknowledgement.id).where(
+            Acknowledgement.parent_id.in_([p.id for p in parents]))).all()
+        versions = db.exec(select(PlanVersion.id).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                           .where(SafetyPlan.family_id == family.id)).all()
+        jobs = db.exec(select(TranslationJob.id).where(TranslationJob.version_id.in_(versions or [-1]))).all()
+        return {
+            "family_id": [family.id],
+            "parent_id": [p.id for p in parents],
+            "appointment_id": [a.id for a in appointments],
+            "acknowledgement_id": list(acknowledgements),
+            "job_id": list(jobs),
+            "parents": {p.name: p for p in parents},
+            "appointments": appointments,
+        }
+
+
+def open_translation_job(app, name: str, language: str, interpreter: str) -> int:
+    """A translation job of the household's newest version, given to one interpreter."""
+    with database(app) as db:
+        version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                          .join(Family, Family.id == SafetyPlan.family_id)
+                          .where(Family.name == name, PlanVersion.number.is_not(None))
+                          .order_by(PlanVersion.number.desc())).first()
+        interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
+                                 .where(Account.username == interpreter)).one()
+        job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                                   TranslationJob.language == language)).first()
+        job = job or TranslationJob(version_id=version.id, language=language)
+        job.interpreter_id = interpreter_id
+        db.add(job)
+        db.commit()
+        return job.id
+
+
+def add_other_team(app) -> tuple[str, str, int]:
+    """A second team with its own team lead and household: (username, TOTP secret, its family id)."""
+    with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
+        team = Team(name="Blijvend Veilig Zuidoost")
+        db.add(team)
+        db.flush()
+        secret = pyotp.random_base32()
+        account = Account(username="teamlead-zuidoost", role=Role.teamlead, display_name="Ria Bakker",
+                          password_hash=password_hash, totp_secret=secret, totp_enrolled=True, language="nl")
+        db.add(account)
+        db.flush()
+        db.add(Worker(account_id=account.id, team_id=team.id, name="Ria Bakker", organisation="Raad Zuidoost",
+                      phone="020-555 99 99"))
+        family = Family(team_id=team.id, name="Gezin Zuidoost")
+        db.add(family)
+        db.commit()
+        return account.username, secret, family.id
+
+
+def sign_in_staff(client, username: str, secret: str) -> None:
+    """Sign a staff account that is not in the demo in through both steps."""
+    token = csrf_token(client.get("/backoffice/sign-in").text)
+    first = client.post("/backoffice/sign-in", data={"username": username, "password": DEMO_PASSWORD,
+                                                      "csrf_token": token})
+    assert first.status_code == 302, first.text
+    token = csrf_token(client.get(first.headers["Location"]).text)
+    second = client.post("/backoffice/sign-in/code", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    assert second.status_code == 302, second.text
+
+
+def snapshot(app, name: str) -> dict:
+    """Everything of a household that a request from outside could change."""
+    with database(app) as db:
+        family = db.exec(select(Family).where(Family.name == name)).one()
+        parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
+        accounts = db.exec(select(Account).where(Account.id.in_([p.account_id for p in parents]))
+                           .order_by(Account.id)).all()
+        return {
+            "duo": [(d.worker_id, d.role, d.start, d.end) for d in db.exec(
+                select(DuoAssignment).where(DuoAssignment.family_id == family.id).order_by(DuoAssignment.id))],
+            "visibility": sorted((v.item_key, v.parent_id) for v in db.exec(
+                select(Visibility).where(Visibility.family_id == family.id))),
+            "accounts": [(a.username, a.active, a.password_hash, a.totp_secret, a.session_generation)
+                         for a in accounts],
+            "appointments": [(a.id, a.starts_at, a.status, a.response, a.response_reply, a.place) for a in db.exec(
+                select(Appointment).where(Appointment.family_id == family.id).order_by(Appointment.id))],
+            "answers": [(a.id, a.answer, a.comment, a.reply, a.handled_at) for a in db.exec(
+                select(Acknowledgement).where(Acknowledgement.parent_id.in_([p.id for p in parents]))
+                .order_by(Acknowledgement.id))],
+            "versions": [(v.id, v.number, v.status, v.revision) for v in db.exec(
+                select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                .where(SafetyPlan.family_id == family.id).order_by(PlanVersion.id))],
+            "break_glass": db.exec(select(func.count()).select_from(BreakGlass)
+                                   .where(BreakGlass.family_id == family.id)).one(),
+            "segments": db.exec(select(func.count()).select_from(TranslationSegment)).one(),
+        }
+
+
+# --- every route declares who may reach it -------------------------------------------------------
+
+def test_every_route_declares_an_access_rule(demo_app):
+    missing = [f"{rule.rule} ({rule.endpoint})" for rule in demo_app.url_map.iter_rules()
+               if rule.endpoint != "static"
+               and getattr(demo_app.view_functions[rule.endpoint], "access_rule", None) is None]
+    assert not missing, "routes without portal.access.public or roles(...): " + ", ".join(missing)
+    for rule in demo_app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        declared = demo_app.view_functions[rule.endpoint].access_rule
+        assert declared == "public" or (declared and set(declared) <= {r.value for r in Role}), rule.rule
+
+
+def test_the_public_routes_are_exactly_the_expected_few(demo_app):
+    public = {rule.endpoint for rule in demo_app.url_map.iter_rules()
+              if getattr(demo_app.view_functions[rule.endpoint], "access_rule", None) == "public"}
+    assert public == EXPECTED_PUBLIC, (
+        f"new public routes: {sorted(public - EXPECTED_PUBLIC)}; no longer public: {sorted(EXPECTED_PUBLIC - public)}")
+
+
+def test_signed_out_visitors_are_sent_to_their_sign_in_page_on_every_guarded_route(demo_app):
+    client = demo_app.test_client()
+    ids = household(demo_app, EL_IDRISSI)
+    adapter = demo_app.url_map.bind("localhost")
+    for rule in demo_app.url_map.iter_rules():
+        view = demo_app.view_functions[rule.endpoint]
+        if rule.endpoint == "static" or view.access_rule == "public":
+            continue
+        url = adapter.build(rule.endpoint, {name: ids[name][0] if ids[name] else 1 for name in rule.arguments})
+        sign_in_page = "/backoffice/sign-in" if url.startswith("/backoffice") else "/sign-in"
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            if method == "POST":  # CSRF is not the guard here: send a valid token of this browser
+                token = csrf_token(client.get("/sign-in").text)
+                response = client.post(url, data={"csrf_token": token})
+            else:
+                response = client.get(url)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response.headers["Location"] == sign_in_page, (method, url, response.headers["Location"])
+            assert "El Idrissi" not in text_of(response)
+
+
+# --- nobody reaches another household -------------------------------------------------------------
+
+def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> dict:
+    """A real-looking form for each POST route: if a check were missing, it would do harm."""
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    forms = {
+        "family.plan": {"answer": "question", "comment": "Inbraak?"},
+        "family.appointment": {"response": "move_requested", "reason": "Inbraak: verzet dit."},
+        "backoffice.family_appointments": {"date": tomorrow, "time": "10:00", "place": "Inbraak",
+                                           "with_whom": "Inbraak", "purpose": "Inbraak"},
+        "backoffice.edit_appointment": {"action": "cancel"},
+        "backoffice.change_duo": {"worker": str(worker_id or 1), "role": "contact", "start": tomorrow},
+        "backoffice.activation_letter": {},
+        "backoffice.deactivate_parent": {},
+        "backoffice.set_visibility": {"item": ids["restricted_key"]},
+        "backoffice.plan_editor": {"revision": "3", "s1-description": "Inbraak", "s1-kind": "acute",
+                                   "action": "publish"},
+        "backoffice.reply": {"reply": "Inbraak", "handled": "1"},
+        "backoffice.translate": {f"segment-{i}": "Inbraak" for i in range(40)},
+    }
+    return forms.get(endpoint, {})
+
+
+def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | None, worker_id: int | None):
+    """Call every route with the other household's identifiers (or own family + their child ids)."""
+    adapter = app.url_map.bind("localhost")
+    token = csrf_token(client.get("/" if "/" in home_paths else "/backoffice/").text)
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "auth.sign_out", "auth.quick_exit"):
+            continue  # these end the session itself; they carry no household data
+        names = sorted(rule.arguments)
+        combos = [{}]
+        for name in names:
+            source = own if own is not None and name == "family_id" else ids
+            combos = [dict(c, **{name: value}) for c in combos for value in source[name]]
+        for values in combos:
+            url = adapter.build(rule.endpoint, values)
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    data = dict(_payload(rule.endpoint, values, ids, worker_id), csrf_token=token)
+                    response = client.post(url, data=data)
+                body = text_of(response)
+                leaked = [t for t in EL_IDRISSI_TEXTS if t in body]
+                if leaked:
+                    failures.append(f"{who} {method} {url}: {response.status_code} shows {leaked}")
+                if response.status_code >= 500:
+                    failures.append(f"{who} {method} {url}: {response.status_code}")
+                if values and own is None:  # all identifiers belong to the other household
+                    location = response.headers.get("Location", "")
+                    refused = response.status_code in (403, 404) or (
+                        response.status_code == 302 and location.split("#")[0] in home_paths)
+                    if not refused:
+                        failures.append(f"{who} {method} {url}: {response.status_code} {location}")
+    return failures
+
+
+def test_no_role_reaches_another_household(demo_app):
+    app = demo_app
+    other_team_lead, secret, other_family = add_other_team(app)
+    open_translation_job(app, EL_IDRISSI, "ar", "tolk-ar")
+    ids = household(app, EL_IDRISSI)
+    with database(app) as db:
+        ids["restricted_key"] = db.exec(select(Visibility.item_key).where(
+            Visibility.family_id == ids["family_id"][0])).first()
+        workers = {a.username: w.id for w, a in db.exec(
+            select(Worker, Account).join(Account, Account.id == Worker.account_id))}
+    before = snapshot(app, EL_IDRISSI)
+    staff_home = {"/backoffice/", "/backoffice/sign-in"}
+    parent_home = {"/", "/sign-in"}
+    failures = []
+    # dirk is not in the El Idrissi duo; his own household is Nowak.
+    visitors = [
+        ("dirk", None, staff_home, workers["dirk"], family_id(app, "Gezin Nowak")),
+        (other_team_lead, secret, staff_home, workers[other_team_lead], other_family),
+        ("tolk-tr", None, staff_home, None, None),
+        ("ouder-mehmet", None, parent_home, None, None),
+    ]
+    for username, totp, home_paths, worker_id, own_family in visitors:
+        client = app.test_client()
+        if totp:
+            sign_in_staff(client, username, totp)
+        else:
+            sign_in(client, username)
+        failures += _walk(app, client, username, home_paths, ids, None, worker_id)
+        if own_family is not None:  # their own family number with the other household's ids
+            failures += _walk(app, client, username, home_paths, ids, {"family_id": [own_family]}, worker_id)
+    assert not failures, "\n".join(failures)
+    assert snapshot(app, EL_IDRISSI) == before
+
+
+# --- restricted items stay with the parent they are for -------------------------------------------
+
+def _pages_of_parent(client, appointments) -> dict[str, object]:
+    pages = {url: client.get(url) for url in ("/", "/plan", "/appointments", "/who-looked")}
+    for item in appointments:
+        pages[f"/appointments/{item.id}"] = client.get(f"/appointments/{item.id}")
+        pages[f"/appointments/{item.id}.ics"] = client.get(f"/appointments/{item.id}.ics")
+    return pages
+
+
+def test_youssef_never_receives_what_is_only_for_fatima(demo_app):
+    ids = household(demo_app, EL_IDRISSI)
+    safe = next(a for a in ids["appointments"] if a.safe_place)
+    client = demo_app.test_client()
+    sign_in(client, "ouder-youssef")
+    pages = _pages_of_parent(client, ids["appointments"])
+    assert pages["/plan"].status_code == 200
+    assert "Youssef merkt dat hij boos wordt" in text_of(pages["/plan"])  # the plan itself is there
+    for url, response in pages.items():
+        body = text_of(response)
+        assert RESTRICTED_AGREEMENT not in body, url
+        assert "Als Fatima zich thuis niet veilig voelt" not in body, url
+        assert SAFE_ADDRESS not in body, url
+        assert "Gesprek met Fatima alleen" not in body, url
+    assert pages[f"/appointments/{safe.id}"].status_code == 404
+    assert pages[f"/appointments/{safe.id}.ics"].status_code == 404
+    other = next(a for a in ids["appointments"] if not a.safe_place)
+    assert pages[f"/appointments/{other.id}.ics"].status_code == 200
+
+
+def test_fatima_sees_her_agreement_but_never_the_safe_address(demo_app):
+    ids = household(demo_app, EL_IDRISSI)
+    safe = next(a for a in ids["appointments"] if a.safe_place)
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")
+    pages = _pages_of_parent(client, ids["appointments"])
+    assert RESTRICTED_AGREEMENT in text_of(pages["/plan"])
+    for url, response in pages.items():
+        assert SAFE_ADDRESS not in text_of(response), url
+    by_phone = say(demo_app, "ar", "A safe place. We will give you the address by phone.")
+    assert by_phone != "A safe place. We will give you the address by phone."  # really in Arabic
+    appointments = text_of(pages["/appointments"])
+    assert by_phone in appointments
+    assert "Gesprek met Fatima alleen" in appointments  # her own appointment is there
+    assert pages[f"/appointments/{safe.id}"].status_code == 200
+    assert '<html lang="ar" dir="rtl">' in pages["/appointments"].text
+
+
+# --- can() ----------------------------------------------------------------------------------------
+
+def _worker_user(db, username: str):
+    worker = db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
+                     .where(Account.username == username)).one()
+    role = db.exec(select(Account.role).where(Account.id == worker.account_id)).one()
+    return SimpleNamespace(is_authenticated=True, role=role, worker=worker)
+
+
+def test_can_follows_the_current_duo(demo_app):
+    with database(demo_app) as db:
+        families = {f.name: f for f in db.exec(select(Family))}
+        anouk, bram, dirk = (_worker_user(db, name) for name in ("anouk", "bram", "dirk"))
+        el_idrissi, nowak = families[EL_IDRISSI], families["Gezin Nowak"]
+        assert can(bram, "family.view", el_idrissi, db)  # contact person
+        assert can(anouk, "family.view", el_idrissi, db)  # duo partner
+        assert can(anouk, "family.edit", el_idrissi, db)
+        assert not can(dirk, "family.view", el_idrissi, db)  # not in this duo
+        # Anouk was Nowak's contact person until three weeks ago: that ended her access.
+        assert not can(anouk, "family.view", nowak, db)
+        assert can(dirk, "family.view", nowak, db)
+        assert not can(anouk, "family.view", None, db)
+        signed_out = SimpleNamespace(is_authenticated=False)
+        assert not can(signed_out, "family.view", el_idrissi, db)
+        # Objects of a household follow the household.
+        appointment = db.exec(select(Appointment).where(Appointment.family_id == nowak.id)).first()
+        assert can(dirk, "family.edit", appointment, db)
+        assert not can(anouk, "family.edit", appointment, db)
+    client = demo_app.test_client()
+    sign_in(client, "anouk")
+    assert client.get(f"/backoffice/families/{nowak.id}").status_code == 404
+    assert client.get(f"/backoffice/families/{el_idrissi.id}").status_code == 200
+
+
+def test_break_the_glass_needs_a_reason_is_audited_and_shown_to_the_duo(demo_app):
+    el_idrissi = family_id(demo_app, EL_IDRISSI)
+    dirk = demo_app.test_client()
+    sign_in(dirk, "dirk")
+    assert dirk.get(f"/backoffice/families/{el_idrissi}").status_code == 404
+    token = csrf_token(dirk.get("/backoffice/break-glass").text)
+    refused = dirk.post("/backoffice/break-glass", data={"family": str(el_idrissi), "reason": "nood",
+                                                         "csrf_token": token})
+    assert refused.status_code == 200
+    body = text_of(refused)
+    assert say(demo_app, "nl", "Write why you need to open this file now (at least 10 characters).") in body
+    assert re.search(r'<textarea id="reason"[^>]*>nood</textarea>', refused.text)
+    assert f'name="family" type="text" value="{el_idrissi}"' in refused.text
+    assert dirk.get(f"/backoffice/families/{el_idrissi}").status_code == 404
+    reason = "Fatima belt in paniek en Bram is ziek vandaag"
+    opened = dirk.post("/backoffice/break-glass", data={"family": str(el_idrissi), "reason": reason,
+                                                        "csrf_token": token})
+    assert opened.status_code == 302
+    assert opened.headers["Location"] == f"/backoffice/families/{el_idrissi}"
+    assert dirk.get(f"/backoffice/families/{el_idrissi}").status_code == 200
+    with database(demo_app) as db:
+        events = db.exec(select(AuditEvent).where(AuditEvent.action == "family.break_glass")).all()
+    assert [(e.family_id, e.actor_name, e.result) for e in events] == [(el_idrissi, "Dirk Hoekstra", "ok")]
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    file = text_of(bram.get(f"/backoffice/families/{el_idrissi}"))
+    assert say(demo_app, "nl", "Opened in an emergency by someone outside the duo") in file
+    assert "Dirk Hoekstra: " + reason in file
+
+
+def test_break_the_glass_is_not_for_the_own_duo_or_an_unknown_number(demo_app):
+    el_idrissi = family_id(demo_app, EL_IDRISSI)
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    token = csrf_token(bram.get("/backoffice/break-glass").text)
+    message = say(demo_app, "nl", "There is no family with this number that you can open this way.")
+    for number in (str(el_idrissi), "99999", "abc"):
+        response = bram.post("/backoffice/break-glass", data={"family": number, "csrf_token": token,
+                                                              "reason": "Een goede reden van vandaag"})
+        assert response.status_code == 200 and message in text_of(response), number
+    with database(demo_app) as db:
+        assert db.exec(select(func.count()).select_from(BreakGlass)).one() == 0
+
+
+# --- interpreters read along only around their own appointment ------------------------------------
+
+def _move(app, appointment_id: int, starts_at: dt.datetime) -> None:
+    with database(app) as db:
+        item = db.get(Appointment, appointment_id)
+        item.starts_at = starts_at
+        db.add(item)
+        db.commit()
+
+
+def _read_along_events(app) -> int:
+    with database(app) as db:
+        return db.exec(select(func.count()).select_from(AuditEvent)
+                       .where(AuditEvent.action == "plan.read_along")).one()
+
+
+def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(demo_app):
+    ids = household(demo_app, EL_IDRISSI)
+    with database(demo_app) as db:
+        tolk_ar = db.exec(select(Account).where(Account.username == "tolk-ar")).one()
+        mine = db.exec(select(Interpreter).where(Interpreter.account_id == tolk_ar.id)).one().id
+        demir = family_id(demo_app, "Gezin Demir")
+        other_interpreters = db.exec(select(Appointment).where(Appointment.family_id == demir,
+                                                               Appointment.interpreter_id.is_not(None))).first()
+    own = [a for a in ids["appointments"] if a.interpreter_id == mine and not a.safe_place][0]
+    safe = next(a for a in ids["appointments"] if a.safe_place)
+    no_interpreter = next(a for a in ids["appointments"] if a.interpreter_id is None)
+    client = demo_app.test_client()
+    sign_in(client, "tolk-ar")
+    now = utcnow()
+    expected_events = _read_along_events(demo_app)
+    for offset, allowed in ((dt.timedelta(minutes=50), True), (dt.timedelta(minutes=70), False),
+                            (dt.timedelta(0), True), (-dt.timedelta(hours=2, minutes=50), True),
+                            (-dt.timedelta(hours=3, minutes=10), False), (dt.timedelta(days=3), False)):
+        _move(demo_app, own.id, now + offset)
+        response = client.get(f"/backoffice/read-along/{own.id}")
+        assert response.status_code == (200 if allowed else 404), offset
+        expected_events += allowed
+        assert _read_along_events(demo_app) == expected_events, offset
+        if allowed:
+            page = text_of(response)
+            assert "Youssef merkt dat hij boos wordt" in page  # the plan is there to read along
+            assert SAFE_ADDRESS not in page and RESTRICTED_AGREEMENT not in page
+    # Someone else's appointment, or one without an interpreter, never opens, even at the right time.
+    for other in (other_interpreters, no_interpreter):
+        _move(demo_app, other.id, now)
+        assert client.get(f"/backoffice/read-along/{other.id}").status_code == 404
+    assert _read_along_events(demo_app) == expected_events
+    # The safe-place appointment is theirs too: the page shows the plan, never the address.
+    _move(demo_app, safe.id, now + dt.timedelta(minutes=10))
+    response = client.get(f"/backoffice/read-along/{safe.id}")
+    assert response.status_code == 200
+    assert SAFE_ADDRESS not in text_of(response)
+    assert SAFE_ADDRESS not in text_of(client.get("/backoffice/"))
+    with database(demo_app) as db:
+        last = db.exec(select(AuditEvent).where(AuditEvent.action == "plan.read_along")
+                       .order_by(AuditEvent.id.desc())).first()
+    assert (last.object, last.actor_name, last.family_id) == (f"appointment:{safe.id}", "Samira Benali",
+                                                              ids["family_id"][0])

@@ -1,0 +1,133 @@
+"""Interpreters translate published plans side by side; the memory saves work; tokens never change."""
+import re
+
+from sqlmodel import Session, select
+
+from portal import db, drafts
+from portal.models import Family, Interpreter, PlanVersion, TranslationJob, Worker
+from portal.plans import current_version, load_contents
+from portal.translation_work import segments
+from support.sign_in import csrf_token, sign_in
+
+
+def translate_all(client, job_id: int, change=lambda index, text: text) -> tuple[int, str]:
+    """Fill every segment with a pretend translation that keeps names, numbers and times."""
+    page = client.get(f"/backoffice/translations/{job_id}")
+    sources = re.findall(r'<td lang="nl" dir="ltr">(.*?)</td>', page.text, flags=re.S)
+    data = {"csrf_token": csrf_token(page.text)}
+    data.update({f"segment-{i}": change(i, "ترجمة: " + source.replace("&#39;", "'").replace("&amp;", "&"))
+                 for i, source in enumerate(sources)})
+    response = client.post(f"/backoffice/translations/{job_id}", data=data)
+    return response.status_code, response.text
+
+
+def el_idrissi_job(app, number: int | None = None) -> TranslationJob:
+    with app.app_context(), Session(db.engine()) as session:
+        family = session.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
+        version = current_version(session, family.id)
+        return session.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                                         TranslationJob.language == "ar")).one()
+
+
+def test_a_changed_phone_number_is_refused_and_the_rest_is_kept(demo_app):
+    interpreter = demo_app.test_client()
+    sign_in(interpreter, "tolk-ar")
+    job = el_idrissi_job(demo_app)
+    status, page = translate_all(interpreter, job.id, lambda i, text: text.replace("0800-2000", "0800-2001"))
+    assert status == 400
+    assert "0800-2000" in page and "0800-2001" in page  # the message names it; the typed text stays
+    assert "ترجمة" in page
+    with demo_app.app_context(), Session(db.engine()) as session:
+        assert session.get(TranslationJob, job.id).completed_at is None
+
+
+def test_complete_translation_reaches_the_parent_with_translator_and_dutch_to_compare(demo_app):
+    interpreter = demo_app.test_client()
+    sign_in(interpreter, "tolk-ar")
+    job = el_idrissi_job(demo_app)
+    parent = demo_app.test_client()
+    sign_in(parent, "ouder-youssef")
+    before = parent.get("/plan").text
+    assert "ترجمة:" not in before
+    assert 'lang="nl" dir="ltr"' in before  # the Dutch text, marked as Dutch, until translated
+    status, _page = translate_all(interpreter, job.id)
+    assert status == 200
+    with demo_app.app_context(), Session(db.engine()) as session:
+        assert session.get(TranslationJob, job.id).completed_at is not None
+    after = parent.get("/plan").text
+    assert "ترجمة:" in after
+    assert "Samira Benali" in after
+    assert "<details class=\"dutch\"" in after  # each section can show the Dutch text, without JavaScript
+
+
+def test_one_changed_sentence_costs_one_segment_of_work(demo_app):
+    interpreter = demo_app.test_client()
+    sign_in(interpreter, "tolk-ar")
+    assert translate_all(interpreter, el_idrissi_job(demo_app).id)[0] == 200
+    with demo_app.app_context(), Session(db.engine()) as session:
+        family = session.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
+        bram = session.exec(select(Worker).where(Worker.name.startswith("Bram"))).one()
+        published = current_version(session, family.id)
+        content = load_contents(session, [published.id])[published.id]
+        draft = drafts.open_draft(session, family.id, bram.id)
+        drafts.save(session, draft, draft.revision, content, bram.id)  # start from what was translated
+        draft = session.get(PlanVersion, draft.id)
+        first = content.situations[0]
+        changed = first.__class__(**{**first.__dict__, "description": first.description + " Dat is eng."})
+        content = content.__class__((changed,) + content.situations[1:], content.items)
+        drafts.save(session, draft, draft.revision, content, bram.id)
+        draft = session.get(PlanVersion, draft.id)
+        drafts.publish(session, draft, draft.revision, family.id, bram.id, "")
+        assert len(segments(content)) > 10
+    token = csrf_token(interpreter.get("/backoffice/").text)
+    interpreter.post("/language", data={"set_language": "en", "csrf_token": token, "next": "/backoffice/"})
+    page = interpreter.get(f"/backoffice/translations/{el_idrissi_job(demo_app).id}")
+    assert "1 segment still needs a translation." in page.text
+    assert page.text.count("From the translation memory") == len(segments(content)) - 1
+
+
+def test_interpreters_only_see_their_own_work(demo_app):
+    other = demo_app.test_client()
+    sign_in(other, "tolk-tr")
+    assert other.get(f"/backoffice/translations/{el_idrissi_job(demo_app).id}").status_code == 404
+
+
+def test_a_second_interpreter_verifies_a_translation(demo_app):
+    interpreter = demo_app.test_client()
+    sign_in(interpreter, "tolk-ar")
+    job = el_idrissi_job(demo_app)
+    translate_all(interpreter, job.id)
+    with demo_app.app_context(), Session(db.engine()) as session:
+        second = Interpreter(name="Nadia Amrani", languages="ar")
+        session.add(second)
+        session.commit()
+        session.get(TranslationJob, job.id).interpreter_id = second.id
+        session.commit()
+        second_id = second.id
+    # The second interpreter signs in through a fresh account bound to the new interpreter row.
+    from portal.auth.secrets import hash_password
+    from portal.models import Account, Role
+    with demo_app.app_context(), Session(db.engine()) as session:
+        account = Account(username="tolk-ar2", role=Role.interpreter, display_name="Nadia Amrani",
+                          password_hash=hash_password("een lange zin als wachtwoord"),
+                          totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", totp_enrolled=True)
+        session.add(account)
+        session.commit()
+        session.get(Interpreter, second_id).account_id = account.id
+        session.commit()
+    import pyotp
+    client = demo_app.test_client()
+    token = csrf_token(client.get("/backoffice/sign-in").text)
+    client.post("/backoffice/sign-in", data={"username": "tolk-ar2", "password": "een lange zin als wachtwoord",
+                                             "csrf_token": token})
+    client.post("/backoffice/sign-in/code", data={"code": pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now(),
+                                                  "csrf_token": token})
+    page = client.get(f"/backoffice/translations/{job.id}")
+    assert "I checked this translation" in page.text or "verify-0" in page.text
+    data = {"csrf_token": csrf_token(page.text)}
+    for index, text in enumerate(re.findall(r'<textarea id="segment-\d+" name="segment-\d+" rows="2">(.*?)</textarea>',
+                                            page.text, flags=re.S)):
+        data[f"segment-{index}"] = text.replace("&#39;", "'").replace("&amp;", "&")
+    data["verify-0"] = "1"
+    client.post(f"/backoffice/translations/{job.id}", data=data)
+    assert "Nadia Amrani" in client.get(f"/backoffice/translations/{job.id}").text
