@@ -1,5 +1,6 @@
 """Authentication: passwords, second factors, one-time codes, sessions and the sign-in views."""
 from flask import Flask
+from flask_login import current_user
 
 from portal.extensions import login_manager
 
@@ -7,10 +8,18 @@ from portal.extensions import login_manager
 def init_login(app: Flask) -> None:
     from portal.auth import sessions
     from portal.db import session
+    from portal.models.base import utcnow
 
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.login_view = "auth.sign_in"
     login_manager.blueprint_login_views = {"backoffice": "auth.staff_sign_in", "family": "auth.sign_in"}
+
+    @app.context_processor
+    def session_expiry():
+        """Seconds until the idle limit, for the warning that lets the user stay signed in."""
+        if not current_user.is_authenticated:
+            return {}
+        return {"expires_in": int((current_user.expires_at() - utcnow()).total_seconds())}
 
     @login_manager.user_loader
     def load_user(token: str):

@@ -59,12 +59,7 @@ def home():
                        and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
     return render_template("family/home.html", duo=duo, advice=advice,
                            contact_hours=hours.get(duo.contact.id) if duo.contact else None,
-                           appointment=upcoming, version=version, unread=unread, contact_changed=contact_changed,
-                           expires_in=_expires_in())
-
-
-def _expires_in() -> int:
-    return int((current_user.expires_at() - utcnow()).total_seconds())
+                           appointment=upcoming, version=version, unread=unread, contact_changed=contact_changed)
 
 
 @blueprint.route("/plan", methods=["GET", "POST"])
@@ -78,7 +73,7 @@ def plan():
         if not errors:
             return redirect(url_for("family.plan") + "#answer")
     if version is None:
-        return render_template("family/plan.html", version=None, expires_in=_expires_in())
+        return render_template("family/plan.html", version=None)
     own = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id)).all()
     acknowledgement = next((a for a in own if a.version_id == version.id), None)
     if acknowledgement is None:
@@ -94,7 +89,7 @@ def plan():
     translation = translation_for(db, version, content, parent.language)
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            acknowledgement=acknowledgement, terms=explain_terms(words), errors=errors,
-                           translation=translation, form=form, main_form="answer-form", expires_in=_expires_in(),
+                           translation=translation, form=form, main_form="answer-form",
                            household=_household_name(db, parent) if request.args.get("print-name") else None)
 
 
@@ -131,7 +126,7 @@ def appointments():
                    .order_by(Appointment.starts_at)).all()
     now = utcnow()
     return render_template("family/appointments.html", upcoming=[a for a in rows if a.starts_at >= now],
-                           past=[a for a in rows if a.starts_at < now][::-1], errors={}, expires_in=_expires_in())
+                           past=[a for a in rows if a.starts_at < now][::-1], errors={})
 
 
 @blueprint.route("/appointments/<appointment_id>", methods=["GET", "POST"])
@@ -154,7 +149,7 @@ def appointment(appointment_id):
             audit.record("appointment.respond", choice, object=f"appointment:{item.id}", family_id=item.family_id)
             return redirect(url_for("family.appointments"))
     return render_template("family/appointment.html", item=item, errors=errors, form=request.form,
-                           main_form="respond-form", expires_in=_expires_in())
+                           main_form="respond-form")
 
 
 @blueprint.get("/appointments/<appointment_id>.ics")
@@ -176,7 +171,7 @@ def who_viewed():
     events = db.exec(select(AuditEvent).where(AuditEvent.family_id == parent.family_id,
                                               col(AuditEvent.role).in_(["worker", "teamlead", "interpreter"]))
                      .order_by(col(AuditEvent.at).desc()).limit(100)).all()
-    return render_template("family/who_viewed.html", events=events, expires_in=_expires_in())
+    return render_template("family/who_viewed.html", events=events)
 
 
 @blueprint.get("/about-leave-quickly")
