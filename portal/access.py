@@ -121,7 +121,8 @@ def roles(*allowed: Role):
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
-                audience = "auth.staff_sign_in" if request.blueprint == "backoffice" else "auth.sign_in"
+                staff_page = request.blueprint == "backoffice" or request.path.startswith("/backoffice/")
+                audience = "auth.staff_sign_in" if staff_page else "auth.sign_in"
                 return redirect(url_for(audience))
             if current_user.role not in allowed:
                 abort(404)

@@ -48,10 +48,13 @@ def load(overrides: dict | None = None) -> dict:
     settings.update(overrides)
     if not settings["SECRET_KEY"]:
         if production:
-            raise ConfigError("SECRET_KEY is not set. In production the portal needs a random key of at least 32 characters.")
+            raise ConfigError("SECRET_KEY is not set. In production the portal needs a random key "
+                              "of at least 32 characters.")
         settings["SECRET_KEY"] = _local_secret_key(instance)
     if production and (len(settings["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH or len(set(settings["SECRET_KEY"])) < 10):
-        raise ConfigError("SECRET_KEY is too weak. Use at least 32 random characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`.")
-    if production and settings["DATABASE_URL"].startswith("sqlite") and "DATABASE_URL" not in env and "DATABASE_URL" not in overrides:
+        raise ConfigError("SECRET_KEY is too weak. Use at least 32 random characters, e.g. from "
+                          "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    explicit_database = "DATABASE_URL" in env or "DATABASE_URL" in overrides
+    if production and not explicit_database:
         raise ConfigError("DATABASE_URL is not set. In production the portal needs PostgreSQL.")
     return settings

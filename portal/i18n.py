@@ -7,7 +7,6 @@ from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-
 DEFAULT_LOCALE = "nl"
 # Each language in its own name, for the language menu.
 LANGUAGES = {

@@ -27,7 +27,8 @@ FAILURES_PER_ACCOUNT = "100/hour"
 
 
 def _account_key() -> str:
-    return "account:" + (request.form.get("username", "") or str(session.get("pending", {}).get("account_id", ""))).lower()
+    pending = str(session.get("pending", {}).get("account_id", ""))
+    return "account:" + (request.form.get("username", "") or pending).lower()
 
 
 def _failed(response) -> bool:
@@ -129,7 +130,8 @@ def code():
         accepted, method = auth_secrets.burn_recovery_code(db, account, entered), "recovery_code"
     if not accepted:
         audit.record(f"sign_in.{method}", "refused", object=f"account:{account.id}", account=account)
-        return _code_page(account, {"code": _("This code is not right or was already used. Wait for a new code and try again.")}, 401)
+        message = _("This code is not right or was already used. Wait for a new code and try again.")
+        return _code_page(account, {"code": message}, 401)
     session.pop("pending", None)
     sessions.start(db, account)
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
@@ -220,9 +222,11 @@ def choose_password():
         password = request.form.get("password", "")
         problem = auth_secrets.password_problem(password, account.username)
         if problem == "short":
-            errors["password"] = _("Use at least 10 characters. A few words in a row is good, e.g. blue bike on the roof.")
+            errors["password"] = _("Use at least 10 characters. A few words in a row is good, "
+                                   "e.g. blue bike on the roof.")
         elif problem == "common":
-            errors["password"] = _("This password is too easy to guess. Use a few words that belong together only for you.")
+            errors["password"] = _("This password is too easy to guess. "
+                                   "Use a few words that belong together only for you.")
         elif password != request.form.get("password_again", ""):
             errors["password_again"] = _("The two passwords are not the same.")
         else:
@@ -233,7 +237,8 @@ def choose_password():
             sessions.end_all_other(db, account)
             audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
             return redirect(url_for("auth.second_factor"))
-    return render_template("auth/choose_password.html", errors=errors, main_form="password-form"), 400 if errors else 200
+    page = render_template("auth/choose_password.html", errors=errors, main_form="password-form")
+    return page, 400 if errors else 200
 
 
 @blueprint.route("/activate/second-factor", methods=["GET", "POST"], endpoint="second_factor")

@@ -75,11 +75,11 @@ def _interpreter_home(db):
     interpreter = current_user.interpreter
     jobs = db.exec(select(TranslationJob).where(TranslationJob.interpreter_id == interpreter.id,
                                                 TranslationJob.completed_at.is_(None))).all()
-    appointments = db.exec(select(Appointment).where(Appointment.interpreter_id == interpreter.id,
+    assigned = db.exec(select(Appointment).where(Appointment.interpreter_id == interpreter.id,
                                                      Appointment.starts_at >= utcnow() - dt.timedelta(hours=3),
                                                      Appointment.status == AppointmentStatus.planned)
                            .order_by(Appointment.starts_at)).all()
-    return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=appointments)
+    return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=assigned)
 
 
 @blueprint.get("/families/<family_id>")
@@ -103,11 +103,11 @@ def family_file(family_id):
         col(Account.id).in_([p.account_id for p in parents if p.account_id] or [-1])))}
     draft = draft_of(db, family.id)
     items = load_contents(db, [draft.id])[draft.id].entries() if draft else {}
-    appointments = db.exec(select(Appointment).where(Appointment.family_id == family.id,
-                                                     Appointment.starts_at >= utcnow())).all()
+    coming = db.exec(select(Appointment).where(Appointment.family_id == family.id,
+                                               Appointment.starts_at >= utcnow())).all()
     return render_template("backoffice/family.html", family=family, duo=duo, history=history, members=members,
                            parents=parents, versions=versions, glass=glass, workers=workers, accounts=accounts,
-                           items=items, appointments=appointments, restricted=restrictions(db, family.id),
+                           items=items, appointments=coming, restricted=restrictions(db, family.id),
                            today=today)
 
 

@@ -22,7 +22,7 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.plans import current_version, load_contents, published_versions
+from portal.plans import current_version, load_contents
 from portal.rules.call_now import AMSTERDAM, who_to_call_now
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff

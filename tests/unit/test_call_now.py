@@ -17,7 +17,7 @@ from portal.rules.call_now import (
 
 NINE = datetime.time(9)
 FIVE_PM = datetime.time(17)
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def worker(name, weekdays=range(5), absences=()):

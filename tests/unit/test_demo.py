@@ -12,7 +12,6 @@ import portal.models  # noqa: F401  (registers every table)
 from portal import demo
 from portal.access import hidden_keys
 from portal.models import (
-    TranslationJob,
     Absence,
     Account,
     Acknowledgement,
@@ -28,6 +27,7 @@ from portal.models import (
     PlanVersion,
     SafetyAgreement,
     SafetyPlan,
+    TranslationJob,
     UnsafeSituation,
     VersionStatus,
     Visibility,
