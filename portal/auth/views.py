@@ -2,7 +2,7 @@
 import datetime as dt
 
 import segno
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -219,25 +219,57 @@ def choose_password():
         return redirect(url_for("auth.activate"))
     errors = {}
     if request.method == "POST" and not switching_language():
-        password = request.form.get("password", "")
-        problem = auth_secrets.password_problem(password, account.username)
-        if problem == "short":
-            errors["password"] = _("Use at least 10 characters. A few words in a row is good, "
-                                   "e.g. blue bike on the roof.")
-        elif problem == "common":
-            errors["password"] = _("This password is too easy to guess. "
-                                   "Use a few words that belong together only for you.")
-        elif password != request.form.get("password_again", ""):
-            errors["password_again"] = _("The two passwords are not the same.")
-        else:
-            db = db_session()
-            account.password_hash = auth_secrets.hash_password(password)
-            db.add(account)
-            db.commit()
-            sessions.end_all_other(db, account)
-            audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
+        errors = _new_password_errors(account)
+        if not errors:
+            _set_password(account)
             return redirect(url_for("auth.second_factor"))
     page = render_template("auth/choose_password.html", errors=errors, main_form="password-form")
+    return page, 400 if errors else 200
+
+
+def _new_password_errors(account: Account) -> dict:
+    password = request.form.get("password", "")
+    problem = auth_secrets.password_problem(password, account.username)
+    if problem == "short":
+        return {"password": _("Use at least 10 characters. A few words in a row is good, "
+                              "e.g. blue bike on the roof.")}
+    if problem == "common":
+        return {"password": _("This password is too easy to guess. "
+                              "Use a few words that belong together only for you.")}
+    if password != request.form.get("password_again", ""):
+        return {"password_again": _("The two passwords are not the same.")}
+    return {}
+
+
+def _set_password(account: Account, keep=None) -> None:
+    """Store a new password; every other session of the account ends."""
+    db = db_session()
+    account.password_hash = auth_secrets.hash_password(request.form["password"])
+    db.add(account)
+    db.commit()
+    sessions.end_all_other(db, account, keep)
+    audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
+
+
+@blueprint.route("/password", methods=["GET", "POST"], endpoint="change_password")
+@blueprint.route("/backoffice/password", methods=["GET", "POST"], endpoint="staff_change_password")
+@roles(*Role)
+@address_limit
+def change_password():
+    """A signed-in user changes their password; other phones and computers are signed out."""
+    account = current_user.account
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        if not auth_secrets.password_matches(account, request.form.get("current_password", "")):
+            errors = {"current_password": _("This is not your current password.")}
+        else:
+            errors = _new_password_errors(account)
+        if not errors:
+            _set_password(account, keep=current_user.record)
+            flash(_("Your password is changed. You are signed out everywhere else."))
+            return redirect(_home(account))
+    page = render_template("auth/change_password.html", errors=errors, main_form="password-form",
+                           staff=account.role.is_staff)
     return page, 400 if errors else 200
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyotp
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
@@ -166,10 +166,10 @@ def sign_in(page: Page, server: LiveServer, username: str) -> None:
     page.locator("#username").fill(username)
     page.locator("#password").fill(DEMO_PASSWORD)
     page.locator("#sign-in button").click()
-    expect(page).to_have_url(server.url(base + "/sign-in/code"))
+    page.wait_for_url(server.url(base + "/sign-in/code"))  # event driven: no polling delay
     page.locator("#code").fill(server.code(username))
     page.locator("#code-form button:not([name])").click()
-    expect(page).to_have_url(server.url("/backoffice/" if staff else "/"))
+    page.wait_for_url(server.url("/backoffice/" if staff else "/"))
 
 
 def new_family_page(browser, server: LiveServer, username: str | None = None, locale: str = "nl-NL"):

@@ -15,7 +15,11 @@ import itertools
 import re
 from contextlib import contextmanager
 
+from urllib.parse import urljoin, urlsplit
+
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from sqlalchemy import String, Text, select
 from sqlmodel import Session, SQLModel
 
@@ -140,9 +144,6 @@ class Portal:
 
 # --- hostile text ----------------------------------------------------------------------------
 
-from hypothesis import HealthCheck, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 HOSTILE = (
     SCRIPT_PAYLOAD,
     ATTRIBUTE_PAYLOAD,
@@ -174,3 +175,21 @@ numberish = st.one_of(st.integers(-5, 100).map(str), st.sampled_from(["²", "١�
 FUZZ = settings(max_examples=25, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
+
+
+# --- redirects ---------------------------------------------------------------------------------
+
+PORTAL_ORIGIN = "http://portal.test"
+
+
+def browser_target(location: str, page: str = "/plan") -> str:
+    """Where a browser goes for this Location header (WHATWG URL parsing: surrounding controls and
+    spaces dropped, tabs and line breaks removed, a backslash read as a slash in http URLs)."""
+    cleaned = location.strip("".join(chr(c) for c in range(0x21)))
+    cleaned = cleaned.replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
+    return urljoin(PORTAL_ORIGIN + page, cleaned)
+
+
+def stays_on_portal(location: str) -> bool:
+    parts = urlsplit(browser_target(location))
+    return parts.scheme == "http" and parts.netloc == "portal.test"
