@@ -12,13 +12,18 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test
+.PHONY: run test translations
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed translations
 	$(VENV)/bin/portal demo --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test translations
+	$(VENV)/bin/ruff check portal tests benchmarks
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# The compiled catalogues (.mo) are build output, made from translations/*/LC_MESSAGES/messages.po.
+translations: $(VENV)/.installed
+	$(VENV)/bin/portal translations compile
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

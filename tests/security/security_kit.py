@@ -8,13 +8,16 @@
   stored_text_problems(app)        every text cell of every table holding such characters
   table_rows(app)                  all rows of all tables (to prove a refused request changed nothing)
   Portal                           a test client with a CSRF token and per-request client addresses
+  hostile_text, numberish, FUZZ    hypothesis strategies and settings shared by the fuzz tests
+  stays_on_portal(location)        where a browser goes for a Location header stays on the portal
+  form_fields(html, form_id)       the fields a browser would send for a form
 """
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from contextlib import contextmanager
-
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -193,3 +196,34 @@ def browser_target(location: str, page: str = "/plan") -> str:
 def stays_on_portal(location: str) -> bool:
     parts = urlsplit(browser_target(location))
     return parts.scheme == "http" and parts.netloc == "portal.test"
+
+
+# --- forms as a browser sends them ---------------------------------------------------------------
+
+def visible_text(value: str) -> str:
+    """What the portal should keep of typed text: without control and format characters (line
+    breaks, tabs and the joiners of emoji and Arabic stay), without surrounding white space."""
+    return "".join(ch for ch in value if ch in "\n\t\u200c\u200d"
+                   or unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+
+
+def form_fields(html: str, form_id: str) -> dict[str, str]:
+    """The fields a browser would send for a form of this page, as they are filled in now."""
+    form = BeautifulSoup(html, "html.parser").find("form", id=form_id)
+    assert form is not None, f"no form #{form_id} on the page"
+    values: dict[str, str] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or name == "csrf_token":
+            continue
+        if field.name == "textarea":
+            values[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            values[name] = (chosen.get("value", chosen.get_text()) if chosen else "")
+        elif field.get("type") in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                values[name] = field.get("value", "on")
+        elif field.get("type") not in ("submit", "button"):
+            values[name] = field.get("value", "")
+    return values

@@ -1,0 +1,516 @@
+"""Every form of the portal, fed hostile text (hypothesis), on SQLite and on PostgreSQL.
+
+Hostile text mixes very long text (5,000+ characters), nothing at all, control characters,
+right-to-left overrides and other bidi controls, HTML that would run script, SQL, emoji and Arabic.
+For every form and every example:
+  - the portal never answers 500;
+  - the page never runs what was typed (scripts only with the response's nonce, no on* attributes);
+  - a refused submission saves nothing (the rows it would touch are unchanged);
+  - nothing stored holds a control character (other than line break and tab) or a bidi control.
+One client signs in once per test and is reused across the examples of that test.
+"""
+import datetime as dt
+
+import pytest
+from argon2 import PasswordHasher
+from hypothesis import example, given
+from hypothesis import strategies as st
+from security_kit import (
+    ATTRIBUTE_PAYLOAD,
+    FUZZ,
+    SCRIPT_PAYLOAD,
+    Portal,
+    assert_not_executable,
+    database,
+    forbidden_in,
+    form_fields,
+    hostile_text,
+    new_address,
+    numberish,
+    short_text,
+    stays_on_portal,
+    stored_text_problems,
+    visible_text,
+)
+from sqlmodel import select
+
+from portal import drafts
+from portal.auth import secrets as auth_secrets
+from portal.backoffice.plan_form import text_fields, to_form
+from portal.i18n import LANGUAGES
+from portal.models import (
+    Account,
+    Acknowledgement,
+    Appointment,
+    AppointmentStatus,
+    BreakGlass,
+    Family,
+    Interpreter,
+    OneTimeCode,
+    Parent,
+    PlanVersion,
+    TranslationJob,
+    TranslationSegment,
+    UserSession,
+    Worker,
+)
+from portal.plans import draft_of, load_contents
+from portal.translation_work import segments, source_hash
+
+USERNAMES = ("ouder-sanne", "ouder-fatima", "anouk", "tolk-ar", "teamlead")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def survived(response, *refusals: int, success: tuple[int, ...] = (302,)) -> bool:
+    """The answer is a success (True) or one of the expected refusals (False), never an error page;
+    either way nothing typed runs in it."""
+    assert response.status_code < 500, f"{response.status_code}:\n{response.get_data(as_text=True)[:1500]}"
+    assert response.status_code in success + refusals + (413,), response.status_code
+    assert_not_executable(response)
+    return response.status_code in success
+
+
+def assert_database_clean(app) -> None:
+    problems = stored_text_problems(app)
+    assert not problems, "control or bidi characters were stored:\n" + "\n".join(problems[:20])
+
+
+def one(app, model, *where):
+    with database(app) as db:
+        return db.exec(select(model).where(*where)).first()
+
+
+def family_id(app, name: str) -> int:
+    return one(app, Family, Family.name.contains(name)).id
+
+
+def fields(row, *names) -> tuple:
+    return tuple(getattr(row, name) for name in names)
+
+
+def test_the_demo_data_itself_is_clean(demo_app):
+    assert_database_clean(demo_app)
+
+
+# --- sign-in, code, activation, choose password ------------------------------------------------
+
+@FUZZ
+@given(username=st.one_of(st.sampled_from(USERNAMES), hostile_text), password=hostile_text,
+       staff=st.booleans())
+def test_sign_in_form(visitor, username, password, staff):
+    app = visitor.app
+    sessions_before = len(_all(app, UserSession))
+    response = visitor.post("/backoffice/sign-in" if staff else "/sign-in",
+                            {"username": username, "password": password}, address=new_address())
+    assert not survived(response, 200, 401, 429, success=())  # never a password step passed
+    assert len(_all(app, UserSession)) == sessions_before
+    assert_database_clean(app)
+
+
+def _all(app, model):
+    with database(app) as db:
+        return db.exec(select(model)).all()
+
+
+@pytest.fixture
+def pending_parent(demo_app) -> Portal:
+    """Ouder-fatima (Arabic) after the password step, at the code step."""
+    portal = Portal(demo_app)
+    first = portal.post("/sign-in", {"username": "ouder-fatima", "password": "veilig-demo-2026"},
+                        token=True)
+    assert first.status_code == 302 and first.headers["Location"].endswith("/sign-in/code")
+    return portal
+
+
+@FUZZ
+@given(code=st.one_of(numberish, hostile_text))
+@example(code="١٢٣٤٥٦")  # an Arabic phone keyboard types Arabic-Indic digits
+@example(code="²²²²²²")
+@example(code="1234567" + "\u202e")
+def test_code_form(pending_parent, code):
+    app = pending_parent.app
+    sessions_before = len(_all(app, UserSession))
+    response = pending_parent.post("/sign-in/code", {"code": code}, address=new_address())
+    assert not survived(response, 200, 401, 429, success=())
+    assert len(_all(app, UserSession)) == sessions_before
+    assert pending_parent.get("/").status_code == 302  # still not signed in
+    assert_database_clean(app)
+
+
+@pytest.fixture
+def activation_letter(demo_app):
+    """A fresh activation code for ouder-sanne, as printed on a letter."""
+    with demo_app.app_context(), database(demo_app) as db:
+        account = db.exec(select(Account).where(Account.username == "ouder-sanne")).one()
+        return auth_secrets.issue_code(db, account, "activation")
+
+
+@FUZZ
+@given(username=st.one_of(st.just("ouder-sanne"), hostile_text), code=hostile_text)
+def test_activation_form(visitor, activation_letter, username, code):
+    app = visitor.app
+    response = visitor.post("/activate", {"username": username, "code": code}, address=new_address())
+    assert not survived(response, 200, 401, 429, success=())
+    letter = one(app, OneTimeCode, OneTimeCode.purpose == "activation")
+    assert letter.used_at is None  # the real letter still works
+    assert visitor.get("/activate/password").status_code == 302  # not activating anything
+    assert_database_clean(app)
+
+
+@pytest.fixture
+def activating(visitor, activation_letter) -> Portal:
+    response = visitor.post("/activate", {"username": "ouder-sanne", "code": activation_letter})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/activate/password")
+    visitor.token = None  # the session was renewed
+    return visitor
+
+
+@FUZZ
+@given(data=st.data())
+def test_choose_password_form(activating, data):
+    app = activating.app
+    password = data.draw(st.one_of(hostile_text, st.sampled_from(
+        ["blauwe fiets op het dak 7", "😀 fiets op het dak 😀", "خطة الأمان للعائلة كلها", SCRIPT_PAYLOAD * 2])),
+        label="password")
+    again = data.draw(st.one_of(st.just(password), hostile_text), label="password_again")
+    hash_before = one(app, Account, Account.username == "ouder-sanne").password_hash
+    response = activating.post("/activate/password", {"password": password, "password_again": again})
+    stored = one(app, Account, Account.username == "ouder-sanne").password_hash
+    if survived(response, 200, 400):
+        assert response.headers["Location"].endswith("/activate/second-factor")
+        assert password == again and PasswordHasher().verify(stored, password)
+    else:
+        assert stored == hash_before
+    assert_database_clean(app)
+
+
+# --- the parent's forms ------------------------------------------------------------------------
+
+@pytest.fixture
+def sanne(demo_app) -> Portal:
+    return Portal(demo_app, "ouder-sanne")
+
+
+ANSWER_FIELDS = ("answer", "comment", "answered_at", "handled_at")
+
+
+@FUZZ
+@given(answer=st.one_of(st.sampled_from(["agree", "question", "disagree"]), hostile_text),
+       comment=hostile_text,
+       switch=st.one_of(st.none(), st.sampled_from(sorted(LANGUAGES)), hostile_text))
+@example(answer="question", comment="\u202e\x00", switch=None)  # nothing but invisible characters
+def test_plan_answer_form(sanne, answer, comment, switch):
+    app = sanne.app
+    parent = one(app, Parent, Parent.name == "Sanne de Boer")
+    before = one(app, Acknowledgement, Acknowledgement.parent_id == parent.id)
+    data = {"answer": answer, "comment": comment}
+    if switch is not None:
+        data["set_language"] = switch  # a language button inside the form: re-render, save nothing
+    response = sanne.post("/plan", data)
+    after = one(app, Acknowledgement, Acknowledgement.id == before.id)
+    if survived(response, 200):
+        assert switch is None
+        assert after.answer.value == answer and not forbidden_in(after.comment)
+        assert after.comment or answer == "agree"
+    else:
+        assert fields(after, *ANSWER_FIELDS) == fields(before, *ANSWER_FIELDS)
+    assert_database_clean(app)
+
+
+RESPONSE_FIELDS = ("response", "response_reason", "response_by", "response_reply")
+
+
+@FUZZ
+@given(choice=st.one_of(st.sampled_from(["confirmed", "move_requested"]), hostile_text), reason=hostile_text)
+def test_appointment_response_form(sanne, choice, reason):
+    app = sanne.app
+    de_boer = family_id(app, "De Boer")
+    with database(app) as db:
+        item = db.exec(select(Appointment).where(Appointment.family_id == de_boer,
+                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+    response = sanne.post(f"/appointments/{item.id}", {"response": choice, "reason": reason})
+    after = one(app, Appointment, Appointment.id == item.id)
+    if survived(response, 200):
+        assert after.response.value == choice and not forbidden_in(after.response_reason)
+        assert after.response_reason or choice == "confirmed"
+    else:
+        assert fields(after, *RESPONSE_FIELDS) == fields(item, *RESPONSE_FIELDS)
+    assert_database_clean(app)
+
+
+# --- back-office forms -------------------------------------------------------------------------
+
+@pytest.fixture
+def anouk(demo_app) -> Portal:
+    return Portal(demo_app, "anouk")
+
+
+@FUZZ
+@given(family=st.one_of(st.sampled_from(["KOVALENKO", "EL IDRISSI"]), numberish),
+       reason=st.one_of(hostile_text, short_text.map(lambda t: "Melding politie, nu nodig. " + t)))
+@example(family="²", reason="Acute melding van de politie, nu nodig.")
+@example(family="٤", reason="Acute melding van de politie, nu nodig.")  # Arabic-Indic 4
+def test_break_glass_form(anouk, family, reason):
+    app = anouk.app
+    kovalenko = family_id(app, "Kovalenko")
+    family = {"KOVALENKO": str(kovalenko), "EL IDRISSI": str(family_id(app, "El Idrissi"))}.get(family, family)
+    before = len(_all(app, BreakGlass))
+    response = anouk.post("/backoffice/break-glass", {"family": family, "reason": reason})
+    glass = _all(app, BreakGlass)
+    if survived(response, 200):
+        assert len(glass) == before + 1
+        assert glass[-1].family_id == kovalenko  # never her own duo's family, never another id
+        assert len(glass[-1].reason) >= 10 and not forbidden_in(glass[-1].reason)
+    else:
+        assert len(glass) == before
+    assert_database_clean(app)
+
+
+def draft_state(app, family: int) -> tuple[int, dict]:
+    with database(app) as db:
+        draft = draft_of(db, family)
+        return draft.revision, to_form(load_contents(db, [draft.id])[draft.id])
+
+
+def editor_form(portal: Portal, family: int) -> dict:
+    page = portal.get(f"/backoffice/families/{family}/plan")
+    assert page.status_code == 200
+    return form_fields(page.get_data(as_text=True), "plan-form")
+
+
+def every_text_field(form: dict) -> list[str]:
+    names = text_fields(form) + ["note"]
+    for rank in (1, 2, 3):
+        count = int(form.get(f"s{rank}-count", "0") or 0)
+        names += [f"s{rank}-a{i}-who" for i in range(count + 1)]
+    names += [f"help-{i}-who" for i in range(int(form.get("help-count", "0")) + 1)]
+    return names
+
+
+def hidden_fields(form: dict) -> list[str]:
+    names = ["revision", "help-count", "future-count"]
+    for rank in (1, 2, 3):
+        names += [f"s{rank}-kind", f"s{rank}-count", f"s{rank}-key"]
+        names += [f"s{rank}-a{i}-key" for i in range(int(form.get(f"s{rank}-count", "0") or 0))]
+    for section in ("help", "future"):
+        names += [f"{section}-{i}-key" for i in range(int(form.get(f"{section}-count", "0")))]
+    return names
+
+
+def hidden_value(name: str, revision: int):
+    if name == "revision":
+        return st.one_of(st.just(str(revision)), st.just(str(revision - 1)), numberish)
+    if name.endswith("-kind"):
+        return st.one_of(st.sampled_from(["acute", "structural"]), hostile_text)
+    if name.endswith("-count"):
+        return numberish
+    return st.one_of(st.just(""), hostile_text)  # an item key
+
+
+@FUZZ
+@given(data=st.data())
+def test_plan_editor_form(anouk, data):
+    app = anouk.app
+    family = family_id(app, "El Idrissi")
+    revision, _content = draft_state(app, family)
+    form = editor_form(anouk, family)
+    texts = data.draw(st.dictionaries(st.sampled_from(every_text_field(form)), hostile_text, min_size=1, max_size=8),
+                      label="text fields")
+    hidden = data.draw(st.dictionaries(st.sampled_from(hidden_fields(form)), st.just(None), max_size=3)
+                       .flatmap(lambda chosen: st.fixed_dictionaries(
+                           {name: hidden_value(name, revision) for name in chosen})), label="hidden fields")
+    sent = form | {"revision": str(revision), "action": "save"} | texts | hidden
+    response = anouk.post(f"/backoffice/families/{family}/plan", sent)
+    after_revision, after_form = draft_state(app, family)
+    if survived(response, 400, 409, success=(200,)):
+        assert after_revision == revision + 1
+        assert not any(forbidden_in(value) for value in after_form.values())
+    else:
+        assert (after_revision, after_form) == (revision, _content), "a refused save changed the draft"
+    assert_database_clean(app)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(SCRIPT_PAYLOAD + " \u202e" + ATTRIBUTE_PAYLOAD + "\x00\x1b\x7f 😀 خطة", id="hostile"),
+    pytest.param(("Lange tekst met veel woorden, خطة الأمان 😀. " * 140)[:5600], id="5600-characters"),
+])
+def test_every_plan_field_takes_hostile_text_and_publishes(anouk, text):
+    """Every text field of the editor at once: saved without controls, shown escaped, publishable."""
+    app = anouk.app
+    family = family_id(app, "El Idrissi")
+    revision, _content = draft_state(app, family)
+    form = editor_form(anouk, family)
+    names = every_text_field(form)
+    sent = form | {name: text for name in names} | {"action": "save"}
+    saved = anouk.post(f"/backoffice/families/{family}/plan", sent)
+    assert saved.status_code == 200, saved.get_data(as_text=True)[:1500]
+    assert_not_executable(saved)
+    after_revision, after_form = draft_state(app, family)
+    assert after_revision == revision + 1
+    for name in names:
+        if name != "note":  # the note is kept only when publishing
+            limit = 500 if name.endswith(("-who", "-when")) else 2000  # the columns' lengths
+            assert after_form[name].strip() == visible_text(text)[:limit].strip(), name
+    published = anouk.post(f"/backoffice/families/{family}/plan",
+                           after_form | {"revision": str(after_revision), "action": "publish", "note": text})
+    assert published.status_code == 302, published.get_data(as_text=True)[:1500]
+    compare = anouk.get(published.headers["Location"])
+    assert compare.status_code == 200
+    assert_not_executable(compare)
+    assert_database_clean(app)
+
+
+def appointment_form():
+    return st.fixed_dictionaries({
+        "date": st.one_of(st.sampled_from(["2031-12-01", "0001-01-01", "9999-12-31", "2031-02-30"]), hostile_text),
+        "time": st.one_of(st.sampled_from(["10:00", "24:00", "9:5"]), hostile_text),
+        "duration": numberish,
+        "place": st.one_of(st.just("Bij u thuis"), hostile_text),
+        "with_whom": st.one_of(st.just("Anouk Visser"), hostile_text),
+        "purpose": st.one_of(st.just("Samen het plan lezen."), hostile_text),
+        "safe_place": st.one_of(st.sampled_from(["1", ""]), hostile_text),
+        "interpreter_language": st.one_of(st.sampled_from(sorted(LANGUAGES)), hostile_text),
+        "interpreter_id": st.one_of(st.sampled_from(["1", "2", "", "999999"]), numberish),
+    })
+
+
+APPOINTMENT_FIELDS = ("starts_at", "duration_minutes", "safe_place", "place", "with_whom", "purpose",
+                      "interpreter_language", "interpreter_id", "status", "response_reply")
+
+
+@FUZZ
+@given(form=appointment_form(), edit=st.booleans(), reply=hostile_text,
+       action=st.sampled_from(["save", "save", "cancel"]))
+@example(form={"date": "2031-12-01", "time": "10:00", "duration": "60", "place": "Bij u thuis",
+               "with_whom": "Anouk Visser", "purpose": "Het plan lezen.", "safe_place": "",
+               "interpreter_language": "", "interpreter_id": "999999"}, edit=False, reply="", action="save")
+def test_appointment_create_and_edit_forms(anouk, form, edit, reply, action):
+    app = anouk.app
+    family = family_id(app, "De Boer")
+    with database(app) as db:
+        items = db.exec(select(Appointment).where(Appointment.family_id == family)
+                        .order_by(Appointment.id)).all()
+    interpreters = {i.id for i in _all(app, Interpreter)}
+    if edit:
+        item = items[-1]
+        response = anouk.post(f"/backoffice/families/{family}/appointments/{item.id}",
+                              form | {"reply": reply, "action": action})
+        after = one(app, Appointment, Appointment.id == item.id)
+        if survived(response, 400):
+            if action == "cancel":
+                assert after.status is AppointmentStatus.cancelled
+            else:
+                assert not any(forbidden_in(getattr(after, name)) for name in
+                               ("place", "with_whom", "purpose", "response_reply"))
+                assert after.interpreter_id in interpreters | {None}
+        else:
+            assert fields(after, *APPOINTMENT_FIELDS) == fields(item, *APPOINTMENT_FIELDS)
+    else:
+        response = anouk.post(f"/backoffice/families/{family}/appointments", form)
+        with database(app) as db:
+            now = db.exec(select(Appointment).where(Appointment.family_id == family)
+                          .order_by(Appointment.id)).all()
+        if survived(response, 400):
+            assert len(now) == len(items) + 1
+            new = now[-1]
+            assert new.place and new.with_whom and new.purpose
+            assert new.interpreter_id in interpreters | {None}
+        else:
+            assert len(now) == len(items)
+    assert_database_clean(app)
+
+
+REPLY_FIELDS = ("reply", "replied_by", "replied_at", "handled_at")
+
+
+@FUZZ
+@given(reply=hostile_text, handled=st.one_of(st.sampled_from(["", "1"]), hostile_text))
+def test_answer_reply_form(anouk, reply, handled):
+    app = anouk.app
+    family = family_id(app, "El Idrissi")
+    with database(app) as db:
+        question = db.exec(select(Acknowledgement).where(Acknowledgement.comment != "")
+                           .join(Parent, Parent.id == Acknowledgement.parent_id)
+                           .where(Parent.family_id == family)).first()
+    data = {"reply": reply}
+    if handled:
+        data["handled"] = handled
+    response = anouk.post(f"/backoffice/families/{family}/answers/{question.id}", data)
+    after = one(app, Acknowledgement, Acknowledgement.id == question.id)
+    assert survived(response)
+    assert not forbidden_in(after.reply)
+    visible = visible_text(reply)
+    if visible:
+        assert after.reply == visible[:2000] and after.handled_at is not None
+    else:
+        assert after.reply == question.reply
+    assert_database_clean(app)
+
+
+# --- translation -------------------------------------------------------------------------------
+
+@pytest.fixture
+def interpreter_job(demo_app):
+    """The El Idrissi draft published (portal.drafts.publish): an Arabic job for tolk-ar."""
+    with demo_app.app_context(), database(demo_app) as db:
+        family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
+        bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
+        draft = draft_of(db, family.id)
+        published = drafts.publish(db, draft, draft.revision, family.id, bram.id, "")
+        job = db.exec(select(TranslationJob).where(TranslationJob.version_id == published.version.id,
+                                                   TranslationJob.language == "ar")).one()
+        texts = segments(load_contents(db, [published.version.id])[published.version.id])
+    portal = Portal(demo_app, "tolk-ar")
+    return portal, job.id, texts
+
+
+@FUZZ
+@given(data=st.data())
+def test_translation_form(interpreter_job, data):
+    portal, job, texts = interpreter_job
+    app = portal.app
+    chosen = data.draw(st.lists(st.integers(0, len(texts) - 1), min_size=1, max_size=4, unique=True), label="segments")
+    typed = {index: data.draw(st.one_of(hostile_text, short_text.map(lambda t, s=texts[index]: t + s + t)),
+                              label=f"segment-{index}") for index in chosen}
+    verify = data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=2), label="verify")
+
+    def memory():
+        with database(app) as db:
+            return {row.source_hash: row.text for row in db.exec(
+                select(TranslationSegment).where(TranslationSegment.language == "ar"))}
+
+    before = memory()
+    sent = {f"segment-{index}": text for index, text in typed.items()} | {f"verify-{i}": "1" for i in verify}
+    response = portal.post(f"/backoffice/translations/{job}", sent)
+    assert not survived(response, 200, 400, success=())
+    after = memory()
+    page = response.get_data(as_text=True)
+    for index in typed:
+        key = source_hash(texts[index])
+        if f'id="segment-{index}-error"' in page:
+            assert after.get(key) == before.get(key), "a refused segment changed the translation memory"
+        assert not forbidden_in(after.get(key))
+    assert_database_clean(app)
+
+
+# --- language switch ---------------------------------------------------------------------------
+
+NEXT_TARGETS = ["/plan", "/appointments?x=1", "https://evil.example", "//evil.example", "/\\evil.example",
+                "javascript:alert(1)", "/plan\n", "/\t/evil.example", "/%0a/evil.example", " //evil.example"]
+
+
+@FUZZ
+@given(language=st.one_of(st.sampled_from(sorted(LANGUAGES)), hostile_text),
+       next_page=st.one_of(st.sampled_from(NEXT_TARGETS), hostile_text), signed_in=st.booleans())
+@example(language="ar", next_page="/plan\n", signed_in=True)
+def test_language_switch(sanne, visitor, language, next_page, signed_in):
+    portal = sanne if signed_in else visitor
+    app = portal.app
+    before = one(app, Account, Account.username == "ouder-sanne").language
+    response = portal.post("/language", {"set_language": language, "next": next_page})
+    assert survived(response)
+    assert stays_on_portal(response.headers["Location"]), response.headers["Location"]
+    after = one(app, Account, Account.username == "ouder-sanne").language
+    assert after == (language if signed_in and language in LANGUAGES else before)
+    assert_database_clean(app)
