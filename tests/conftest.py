@@ -37,6 +37,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from support.apps import app_settings
 from support.binaries import require_binary
 from support.databases import Databases, backend_of

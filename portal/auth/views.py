@@ -27,8 +27,11 @@ FAILURES_PER_ACCOUNT = "100/hour"
 
 
 def _account_key() -> str:
-    pending = str(session.get("pending", {}).get("account_id", ""))
-    return "account:" + (request.form.get("username", "") or pending).lower()
+    """The account an attempt is for: the username as the sign-in cleans it, or the pending account
+    (at the code and enrolment steps a username field in the form must not choose the counter)."""
+    if request.endpoint in ("auth.sign_in", "auth.staff_sign_in"):
+        return "account:" + clean("username", 64).lower()
+    return "account:" + str(session.get("pending", {}).get("account_id", ""))
 
 
 def _failed(response) -> bool:

@@ -209,15 +209,16 @@ TOUCH_TARGETS_JS = r"""
       (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") +
       (text ? ' "' + text.slice(0, 40) + '"' : "");
   };
-  // An inline link inside running text (WCAG 2.5.8 inline exception): inline-level (inline,
-  // inline-flex, ...), in a text block (p, li, dd) that also holds text outside its links.
+  // An inline link inside a sentence (WCAG 2.5.8 inline exception): inline-level (inline,
+  // inline-flex, ...), in a text block (p, li, dd) that has words outside its links. A link alone
+  // in its paragraph, or links separated by a "·", are not in a sentence.
   const inlineInText = (el) => {
     if (el.tagName !== "A" || !getComputedStyle(el).display.startsWith("inline")) return false;
     const block = el.closest("p, li, dd");
     if (!block) return false;
-    const own = (block.innerText || "").replace(/\s+/g, "");
-    const links = Array.from(block.querySelectorAll("a")).map((a) => (a.innerText || "").replace(/\s+/g, "")).join("");
-    return own.length > links.length;
+    const copy = block.cloneNode(true);
+    copy.querySelectorAll("a").forEach((a) => a.remove());
+    return /\p{L}/u.test(copy.textContent);
   };
   const seen = new Set();
   const add = (el, kind, strict) => {

@@ -177,6 +177,15 @@ def test_healthz_reports_an_unreachable_database(make_app, tmp_path, unreachable
     assert response.get_json()["status"] != "ok"
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_healthz_notices_when_the_database_goes_away(app, client, database_url, databases):
+    assert client.get("/healthz").status_code == 200
+    databases.drop(database_url)  # ends the open connections too
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "unreachable"}
+
+
 # --- sign-in -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path, sign_in", [("/", "/sign-in"), ("/backoffice/", "/backoffice/sign-in")],

@@ -1,0 +1,230 @@
+"""Insert N generated households (parents with accounts, duo, plan, appointments) into a database quickly, with Core bulk inserts.
+
+    .venv/bin/python -m benchmarks.generate_households --url sqlite:///tmp/big.db --households 100000 --migrate
+
+Every generated parent signs in with the demo password and the TOTP secret GENERATED_TOTP_SECRET;
+`username(i)` names the first parent of household i (0-based). Ids continue after the rows already
+there, so the generator also fills a database that holds the demo data; on PostgreSQL the id
+sequences are moved past the new rows and the tables analysed afterwards.
+"""
+import argparse
+import datetime as dt
+import hashlib
+import sys
+import time
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
+
+from portal import db
+from portal.auth.secrets import hash_password
+from portal.demo import DEMO_PASSWORD
+from portal.models import (
+    Acknowledgement,
+    Account,
+    Answer,
+    Appointment,
+    AppointmentStatus,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    FamilyMember,
+    Parent,
+    PlanItem,
+    PlanSection,
+    PlanVersion,
+    Role,
+    SafetyAgreement,
+    SafetyPlan,
+    Team,
+    UnsafeKind,
+    UnsafeSituation,
+    UserSession,
+    VersionStatus,
+    Worker,
+    WorkingHours,
+)
+
+GENERATED_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+HOUSEHOLDS_PER_TEAM = 1_000
+HOUSEHOLDS_PER_WORKER = 25
+CHUNK = 5_000  # households per transaction
+LANGUAGES = ("nl", "nl", "ar", "tr", "pl", "uk", "so", "ti")
+TABLES = [Team, Worker, WorkingHours, Family, FamilyMember, Account, Parent, DuoAssignment, SafetyPlan,
+          PlanVersion, UnsafeSituation, SafetyAgreement, PlanItem, Appointment, Acknowledgement, UserSession]
+
+
+def username(household: int, second: bool = False) -> str:
+    return f"gen-ouder-{household:07d}{'-b' if second else ''}"
+
+
+class Ids:
+    """The next free id per table: generated rows carry explicit ids, so no RETURNING is needed."""
+
+    def __init__(self, connection: Connection):
+        self.next = {model: (connection.execute(select(func.max(model.__table__.c.id))).scalar() or 0) + 1
+                     for model in TABLES}
+
+    def take(self, model, count: int = 1) -> int:
+        first = self.next[model]
+        self.next[model] += count
+        return first
+
+
+def _teams_and_workers(connection: Connection, ids: Ids, households: int, start: dt.date) -> list[int]:
+    """Teams of 1,000 households, one worker per 25 households (Mon-Thu 9-17); the worker ids."""
+    teams = max(1, -(-households // HOUSEHOLDS_PER_TEAM))
+    workers = max(2, -(-households // HOUSEHOLDS_PER_WORKER))
+    team_rows = [{"id": ids.take(Team), "name": f"Gegenereerd team {ids.next[Team]}"} for _ in range(teams)]
+    worker_rows, hour_rows = [], []
+    for n in range(workers):
+        worker_id = ids.take(Worker)
+        worker_rows.append({"id": worker_id, "account_id": None, "team_id": team_rows[n * teams // workers]["id"],
+                            "name": f"Medewerker {worker_id}", "organisation": "Blijvend Veilig",
+                            "phone": f"06-{worker_id % 100_000_000:08d}"})
+        hour_rows += [{"id": ids.take(WorkingHours), "worker_id": worker_id, "weekday": day,
+                       "start": dt.time(9), "end": dt.time(17)} for day in range(4)]
+    for model, rows in ((Team, team_rows), (Worker, worker_rows), (WorkingHours, hour_rows)):
+        connection.execute(model.__table__.insert(), rows)
+    return [row["id"] for row in worker_rows]
+
+
+def _households(first: int, count: int, ids: Ids, workers: list[int], password: str, now: dt.datetime,
+                team_of_worker: dict[int, int]) -> dict:
+    """Rows for households first .. first+count-1, per table, in insertion order."""
+    rows = {model: [] for model in TABLES}
+    today = now.date()
+    for h in range(first, first + count):
+        family_id, plan_id, version_id = ids.take(Family), ids.take(SafetyPlan), ids.take(PlanVersion)
+        contact = workers[(h // HOUSEHOLDS_PER_WORKER) % len(workers)]
+        partner = workers[(h // HOUSEHOLDS_PER_WORKER + 1) % len(workers)]
+        language = LANGUAGES[h % len(LANGUAGES)]
+        opened = now - dt.timedelta(days=30 + h % 300)
+        rows[Family].append({"id": family_id, "team_id": team_of_worker[contact], "name": f"Huishouden {h}",
+                             "interpreter_needed": language != "nl", "created_at": opened, "closed_at": None})
+        rows[FamilyMember].append({"id": ids.take(FamilyMember), "family_id": family_id, "name": f"Kind {h}",
+                                   "relation": "kind", "birth_year": 2012 + h % 12, "is_child": True})
+        parent_ids = []
+        for second in (False, True) if h % 2 == 0 else (False,):
+            account_id, parent_id = ids.take(Account), ids.take(Parent)
+            parent_ids.append(parent_id)
+            rows[Account].append({
+                "id": account_id, "username": username(h, second), "role": Role.parent,
+                "display_name": f"Ouder {h}{' B' if second else ''}", "password_hash": password,
+                "totp_secret": GENERATED_TOTP_SECRET, "totp_last_step": 0, "totp_enrolled": True,
+                "second_factor": "totp", "sms_phone": None, "language": language, "active": True,
+                "session_generation": 0, "created_at": opened})
+            rows[Parent].append({"id": parent_id, "family_id": family_id, "account_id": account_id,
+                                 "name": f"Ouder {h}{' B' if second else ''}", "language": language,
+                                 "phone": f"06-{parent_id % 100_000_000:08d}"})
+            rows[UserSession].append({
+                "id": ids.take(UserSession), "token_hash": hashlib.sha256(f"gen-{account_id}".encode()).hexdigest(),
+                "account_id": account_id, "generation": 0, "created_at": opened, "last_seen_at": opened,
+                "ended_at": opened + dt.timedelta(minutes=10)})
+        for worker_id, role in ((contact, DuoRole.contact), (partner, DuoRole.partner)):
+            rows[DuoAssignment].append({"id": ids.take(DuoAssignment), "family_id": family_id, "worker_id": worker_id,
+                                        "role": role, "start": opened.date(), "end": None})
+        rows[SafetyPlan].append({"id": plan_id, "family_id": family_id})
+        published = now - dt.timedelta(days=h % 20 + 1)
+        rows[PlanVersion].append({
+            "id": version_id, "plan_id": plan_id, "number": 1, "status": VersionStatus.published, "revision": 1,
+            "note_for_family": "Dit is uw plan.", "change_summary": "Eerste versie van het plan.",
+            "created_at": published, "updated_at": published, "updated_by": contact, "published_at": published,
+            "published_by": contact})
+        for rank in (1, 2):
+            situation_id = ids.take(UnsafeSituation)
+            rows[UnsafeSituation].append({
+                "id": situation_id, "version_id": version_id, "key": f"gen{h:010d}s{rank}", "rank": rank,
+                "kind": UnsafeKind.acute if rank == 1 else UnsafeKind.structural,
+                "description": f"Onveilige situatie {rank} van huishouden {h}.",
+                "risk_factors": "Zorgen over geld\nWeinig slaap"})
+            rows[SafetyAgreement].append({
+                "id": ids.take(SafetyAgreement), "situation_id": situation_id, "key": f"gen{h:010d}a{rank}",
+                "position": 0, "who": "Ouder", "what": "Ouder belt de contactpersoon als het misgaat.",
+                "when": "Altijd.", "if_it_goes_wrong": "Bij gevaar belt ouder 112."})
+        for position, (section, label) in enumerate(((PlanSection.help, "h1"), (PlanSection.help, "h2"),
+                                                     (PlanSection.future, "f1"))):
+            rows[PlanItem].append({
+                "id": ids.take(PlanItem), "version_id": version_id, "key": f"gen{h:010d}{label}",
+                "section": section, "position": position if section is PlanSection.help else 0,
+                "text": f"Hulp {label} voor huishouden {h}.", "who": "Sociaal team"})
+        for offset in (-(h % 60) - 1, h % 30 + 1, h % 30 + 15):
+            appointment_id = ids.take(Appointment)
+            rows[Appointment].append({
+                "id": appointment_id, "family_id": family_id, "key": f"appointment-gen{appointment_id:012d}",
+                "starts_at": now + dt.timedelta(days=offset, hours=h % 8), "duration_minutes": 60,
+                "safe_place": False, "place": "Bij u thuis", "with_whom": f"Medewerker {contact}",
+                "purpose": "Gesprek over het plan.", "interpreter_language": None if language == "nl" else language,
+                "interpreter_id": None, "status": AppointmentStatus.planned, "response": None,
+                "response_reason": "", "response_by": None, "response_reply": "", "reminder_sent_at": None,
+                "created_at": opened})
+        rows[Acknowledgement].append({
+            "id": ids.take(Acknowledgement), "parent_id": parent_ids[0], "version_id": version_id,
+            "read_at": published, "answer": Answer.agree if h % 3 else None,
+            "comment": "", "answered_at": published if h % 3 else None, "reply": "", "replied_by": None,
+            "replied_at": None, "handled_at": None})
+    del today
+    return rows
+
+
+def generate(url: str, households: int, log=None) -> dict[str, int]:
+    """Insert `households` generated households into the migrated database at `url`; rows per table."""
+    engine = db.make_engine(url)
+    password = hash_password(DEMO_PASSWORD)  # one argon2 hash shared by every generated account
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    counts = {model.__tablename__: 0 for model in TABLES}
+    try:
+        with engine.begin() as connection:
+            ids = Ids(connection)
+            workers = _teams_and_workers(connection, ids, households, now.date())
+            team_of_worker = dict(connection.execute(
+                select(Worker.__table__.c.id, Worker.__table__.c.team_id)
+                .where(Worker.__table__.c.id.in_(workers))).all())
+            counts["team"] += len({*team_of_worker.values()})
+            counts["worker"] += len(workers)
+            counts["workinghours"] += 4 * len(workers)
+        for first in range(0, households, CHUNK):
+            rows = _households(first, min(CHUNK, households - first), ids, workers, password, now, team_of_worker)
+            with engine.begin() as connection:
+                for model in TABLES:
+                    if rows[model]:
+                        connection.execute(model.__table__.insert(), rows[model])
+                        counts[model.__tablename__] += len(rows[model])
+            if log:
+                log(f"  {min(first + CHUNK, households):>7} households")
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                for model in TABLES:
+                    table = model.__tablename__
+                    connection.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+        if engine.dialect.name == "postgresql":
+            # A bulk load leaves no statistics until autovacuum comes by; a restored or grown
+            # production database has them, so give the planner what it would normally have.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True, help="SQLAlchemy URL, e.g. sqlite:////tmp/big.db")
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--migrate", action="store_true", help="apply the migrations first")
+    args = parser.parse_args()
+    if args.migrate:
+        db.upgrade(args.url)
+    began = time.perf_counter()
+    counts = generate(args.url, args.households, log=print)
+    seconds = time.perf_counter() - began
+    print(f"{args.households} households, {sum(counts.values())} rows in {seconds:.1f} s")
+    for table, count in counts.items():
+        print(f"  {table:<16} {count:>9}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

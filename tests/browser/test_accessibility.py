@@ -1,0 +1,70 @@
+"""Every family page at phone size (360x740), in Dutch and in Arabic (right to left): no axe-core
+violations of WCAG 2.0/2.1/2.2 A and AA, and every touch target at least 44x44 CSS pixels."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browser_kit import describe_targets, describe_violations, new_family_page, small_targets
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+# language -> (parent who reads it, browser locale for the signed-out pages)
+LANGUAGES = {"nl": ("ouder-sanne", "nl-NL"), "ar": ("ouder-fatima", "ar")}
+DIRECTION = {"nl": "ltr", "ar": "rtl"}
+SIGNED_OUT = {"/sign-in", "/activate"}
+APPOINTMENT = "an appointment's answer page"
+PAGES = ["/", "/plan", "/appointments", APPOINTMENT, "/who-looked", "/about-leave-quickly", *sorted(SIGNED_OUT)]
+
+
+@pytest.fixture(scope="module")
+def open_page(browser, live_server):
+    """open_page(language, path): the page in that language, signed in unless it is a sign-in page."""
+    pages = {}
+
+    def open_(language: str, path: str):
+        signed_in = path not in SIGNED_OUT
+        if (language, signed_in) not in pages:
+            username, locale = LANGUAGES[language]
+            pages[language, signed_in] = new_family_page(browser, live_server, username if signed_in else None,
+                                                         locale=locale)
+        page = pages[language, signed_in][1]
+        if path == APPOINTMENT:
+            page.goto("/appointments")
+            path = page.locator("main a.button[href^='/appointments/']").first.get_attribute("href")
+        response = page.goto(path)
+        assert response.status == 200, (path, response.status)
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("html").get_attribute("dir") == DIRECTION[language]
+        if signed_in:
+            assert page.locator("#quick-exit").is_visible() and page.locator("nav.tabs").is_visible()
+        else:
+            assert page.locator("main form").is_visible()
+        return page
+
+    yield open_
+    for context, _page in pages.values():
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize("path", PAGES)
+def test_no_axe_violations(open_page, axe, language, path):
+    page = open_page(language, path)
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert results.response["passes"] is not None  # axe really ran
+    assert not violations, f"axe found {len(violations)} violation(s) on {page.url} ({language}):\n" \
+                           f"{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize("path", PAGES)
+def test_touch_targets_are_44_css_pixels(open_page, language, path):
+    page = open_page(language, path)
+    small, targets = small_targets(page)
+    kinds = {target["kind"] for target in targets}
+    assert {"quick exit", "button"} <= kinds and kinds & {"form control", "nav link"}, kinds  # found them
+    assert not small, f"Touch targets smaller than 44x44 CSS px on {page.url} ({language}):\n" \
+                      f"{describe_targets(small)}"
