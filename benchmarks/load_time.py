@@ -23,14 +23,14 @@ NAVIGATION = """() => {
 }"""
 
 
-def sign_in(page, base: str, username: str, code: str) -> None:
+def sign_in(page, base: str, username: str, code) -> None:
     """The real forms, unthrottled: password step, then the authenticator code."""
     page.goto(base + "/sign-in")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
     page.click("#sign-in button.button")
     page.wait_for_url(base + "/sign-in/code")
-    page.fill("#code", code)
+    page.fill("#code", code())
     page.click("#code-form button.button")
     page.wait_for_url(base + "/")
 
@@ -45,7 +45,7 @@ def measure_once(browser, base: str, username: str, codes: Codes) -> tuple[dict,
     context = browser.new_context()
     try:
         page = context.new_page()
-        sign_in(page, base, username, codes.next(username))
+        sign_in(page, base, username, lambda: codes.next(username))
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", SLOW_3G)

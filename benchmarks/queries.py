@@ -117,7 +117,8 @@ def main() -> int:
             demo.load(session)
         counter = QueryCounter(engine)
         client = app.test_client()
-        sign_in_client(client, PARENT, Codes().next(PARENT))
+        codes = Codes()
+        sign_in_client(client, PARENT, lambda: codes.next(PARENT))
 
         before = {path: counter.measure(client, path) for path in PAGES}
         with app.app_context(), Session(engine) as session:

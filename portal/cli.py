@@ -175,6 +175,7 @@ def translations_check() -> None:
 
 
 @click.command("send-reminders")
+@with_appcontext
 def send_reminders() -> None:
     """Queue discreet reminders for appointments within 24 hours and send the outbox.
     Safe to run from cron every few minutes: nothing is ever sent twice."""
@@ -189,6 +190,7 @@ def send_reminders() -> None:
 
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
 def backup_command(target: Path) -> None:
     """Copy the SQLite database consistently while the portal runs (PostgreSQL: use pg_dump)."""
     from portal import operations
@@ -199,6 +201,7 @@ def backup_command(target: Path) -> None:
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
 def restore_command(source: Path) -> None:
     """Replace the SQLite database with a backup (stop the portal first; PostgreSQL: pg_restore)."""
     from portal import operations
@@ -209,6 +212,7 @@ def restore_command(source: Path) -> None:
 
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@with_appcontext
 def retention_command(dry_run: bool) -> None:
     """Remove households closed longer ago than the retention period (default 15 years), audited."""
     from portal import operations

@@ -22,6 +22,7 @@ from portal.rules.plan_content import PlanContent, diff, summary
 from portal.translation_work import assign_interpreter
 
 MAX_SITUATIONS = 3
+SUMMARY_LENGTH = 4000  # the length of PlanVersion.change_summary
 
 
 class Conflict(Exception):
@@ -84,6 +85,11 @@ def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanConte
     return base_revision + 1
 
 
+def _shortened(text: str, length: int) -> str:
+    """The text cut to fit its column (long plan texts make a long summary), marked when cut."""
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Published:
     version: PlanVersion
@@ -105,7 +111,7 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     number = (db.exec(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == draft.plan_id)).one() or 0) + 1
     db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
         number=number, published_at=utcnow(), published_by=worker_id, note_for_family=note,
-        change_summary=summary(diff(before, contents[draft.id]))))
+        change_summary=_shortened(summary(diff(before, contents[draft.id])), SUMMARY_LENGTH)))
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
     for language in languages:

@@ -1,9 +1,14 @@
 """Only ever redirect to a path on this site: `next=` parameters cannot send users elsewhere."""
+import unicodedata
 from urllib.parse import urlsplit
 
 
 def local_target(target: str | None, fallback: str) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    # Browsers drop tabs and line breaks from URLs ("/\t/evil.example" is "//evil.example"), and a
+    # line break cannot go into a Location header at all: a target with any control character is refused.
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

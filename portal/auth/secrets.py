@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 
 import pyotp
 from argon2 import PasswordHasher
@@ -18,6 +19,7 @@ from portal.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 3  # zxcvbn: refuses common and easily guessed passwords
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn raises ValueError on longer input
 TOTP_STEP_SECONDS = 30
 RECOVERY_CODE_COUNT = 10
 ACTIVATION_VALID = dt.timedelta(days=7)
@@ -43,7 +45,7 @@ def password_problem(password: str, username: str = "") -> str | None:
     """Why a new password is refused ('short' or 'common'), or None when it is good."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return "short"
-    if zxcvbn(password[:100], user_inputs=[username])["score"] < MIN_PASSWORD_SCORE:
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[username])["score"] < MIN_PASSWORD_SCORE:
         return "common"
     return None
 
@@ -58,7 +60,10 @@ def totp_uri(account: Account, issuer: str) -> str:
 
 def accept_totp(db: Session, account: Account, code: str, now: float | None = None) -> bool:
     """Accept a code of this, the previous or the next 30 s step, once only (atomic update)."""
-    if not account.totp_secret or not code.isdigit() or len(code) != 6:
+    # Digits of any script count (an Arabic keyboard types ١٢٣٤٥٦); anything else is refused,
+    # also digit-like signs such as "²" that compare_digest cannot take.
+    code = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in code)
+    if not account.totp_secret or not code.isascii() or not code.isdigit() or len(code) != 6:
         return False
     totp = pyotp.TOTP(account.totp_secret)
     now = time.time() if now is None else now

@@ -23,10 +23,10 @@ def _parse(form) -> tuple[dict, dict]:
     try:
         local = dt.datetime.strptime(f"{form.get('date', '')} {form.get('time', '')}", "%Y-%m-%d %H:%M")
         values["starts_at"] = local.replace(tzinfo=AMSTERDAM).astimezone(dt.UTC)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a date such as 0001-01-01 has no UTC time
         errors["date"] = _("Give a date and a time, e.g. 2026-12-01 and 10:00.")
     duration = form.get("duration", "60")
-    values["duration_minutes"] = int(duration) if duration.isdigit() and 5 <= int(duration) <= 480 else 60
+    values["duration_minutes"] = int(duration) if duration.isdecimal() and 5 <= int(duration) <= 480 else 60
     values["safe_place"] = form.get("safe_place") == "1"
     values["place"] = clean("place", 300)
     values["with_whom"] = clean("with_whom", 300)
@@ -40,7 +40,10 @@ def _parse(form) -> tuple[dict, dict]:
     language = form.get("interpreter_language", "")
     values["interpreter_language"] = language if language in LANGUAGES and language != "nl" else None
     interpreter = form.get("interpreter_id", "")
-    values["interpreter_id"] = int(interpreter) if interpreter.isdigit() else None
+    # Only an interpreter that exists (a made-up number would break the foreign key: a 500).
+    number = int(interpreter) if interpreter.isdecimal() and len(interpreter) < 10 else None
+    known = db_session().get(Interpreter, number) if number is not None else None
+    values["interpreter_id"] = known.id if known else None
     return values, errors
 
 

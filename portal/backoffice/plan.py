@@ -9,7 +9,7 @@ from portal.backoffice.plan_form import from_form, text_fields, to_form
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
 from portal.drafts import Conflict, open_draft, publish, save
-from portal.forms import clean, switching_language
+from portal.forms import clean, strip_controls, switching_language
 from portal.models import Acknowledgement, Family, Parent, PlanVersion, SafetyPlan, VersionStatus
 from portal.models.base import utcnow
 from portal.plans import load_contents, published_versions
@@ -41,7 +41,8 @@ def plan_editor(family_id):
     if switching_language():
         return _editor(family, draft, form)
     content, errors = from_form(form)
-    base = int(form.get("revision", "0")) if form.get("revision", "").isdigit() else 0
+    revision_sent = form.get("revision", "")
+    base = int(revision_sent) if revision_sent.isdecimal() and len(revision_sent) < 10 else 0
     if errors:
         return _editor(family, draft, form, errors, status=400)
     try:
@@ -65,8 +66,9 @@ def _conflict(family, current, mine):
         current = open_draft(db, family.id, current_user.worker.id)
     theirs = to_form(load_contents(db, [current.id])[current.id])
     names = dict.fromkeys(text_fields(mine) + text_fields(theirs))
+    # Browsers send textarea line breaks as CRLF: compare the texts as they would be saved.
     differing = {name: theirs.get(name, "") for name in names
-                 if theirs.get(name, "").strip() != mine.get(name, "").strip()}
+                 if strip_controls(theirs.get(name, "")) != strip_controls(mine.get(name, ""))}
     mine = dict(mine, revision=str(current.revision))
     audit.record("plan.save", "conflict", object=f"version:{current.id}", family_id=family.id)
     return _editor(family, current, mine, conflict=differing, status=409)

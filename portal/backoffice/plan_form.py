@@ -1,4 +1,6 @@
 """The plan editor's form: plan content to flat form fields and back, with the errors a worker sees."""
+import re
+
 from flask_babel import gettext as _
 
 from portal.forms import strip_controls
@@ -7,6 +9,10 @@ from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 
 RANKS = (1, 2, 3)
 AGREEMENT_FIELDS = ("who", "what", "when", "wrong")
+# The columns' lengths: "who" and "when" hold 500 characters, the other texts 2000.
+SHORT_FIELDS = ("who", "when")
+SHORT_LENGTH = 500
+KEY = re.compile(r"[0-9a-f]{32}")
 
 
 def to_form(content: PlanContent) -> dict[str, str]:
@@ -30,12 +36,18 @@ def to_form(content: PlanContent) -> dict[str, str]:
 
 
 def _text(form, name: str) -> str:
-    return strip_controls(form.get(name, ""))
+    return strip_controls(form.get(name, ""), SHORT_LENGTH if name.endswith(SHORT_FIELDS) else 2000)
+
+
+def _key(form, name: str) -> str:
+    """An item's key as the form sent it back, or a new one when it is not a key at all."""
+    value = form.get(name) or ""
+    return value if KEY.fullmatch(value) else new_key()
 
 
 def count(form, name: str) -> int:
     value = form.get(f"{name}-count", "0")
-    return min(int(value), 50) if value.isdigit() else 0
+    return min(int(value), 50) if value.isdecimal() and len(value) < 6 else 0
 
 
 def from_form(form) -> tuple[PlanContent, dict[str, str]]:
@@ -51,7 +63,7 @@ def from_form(form) -> tuple[PlanContent, dict[str, str]]:
                 continue
             if not values["who"] or not values["what"]:
                 errors[f"{prefix}-a{i}-what"] = _("An agreement needs at least who and what.")
-            agreements.append(Agreement(form.get(f"{prefix}-a{i}-key") or new_key(), values["who"], values["what"],
+            agreements.append(Agreement(_key(form, f"{prefix}-a{i}-key"), values["who"], values["what"],
                                         values["when"], values["wrong"]))
         description = _text(form, f"{prefix}-description")
         if not description:
@@ -63,14 +75,14 @@ def from_form(form) -> tuple[PlanContent, dict[str, str]]:
             errors[f"{prefix}-kind"] = _("Choose acute or structural.")
             kind = "acute"
         risks = tuple(line.strip() for line in _text(form, f"{prefix}-risks").splitlines() if line.strip())
-        situations.append(Situation(form.get(f"{prefix}-key") or new_key(), len(situations) + 1, kind, description,
+        situations.append(Situation(_key(form, f"{prefix}-key"), len(situations) + 1, kind, description,
                                     risks, tuple(agreements)))
     items = []
     for section in ("help", "future"):
         for i in range(count(form, section) + 1):
             text = _text(form, f"{section}-{i}-text")
             if text:
-                items.append(Item(form.get(f"{section}-{i}-key") or new_key(), section, text,
+                items.append(Item(_key(form, f"{section}-{i}-key"), section, text,
                                   _text(form, f"{section}-{i}-who")))
     return PlanContent(tuple(situations), tuple(items)), errors
 

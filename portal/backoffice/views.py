@@ -120,7 +120,7 @@ def break_glass():
     if request.method == "POST" and not switching_language():
         reason = clean("reason", 500)
         number = clean("family", 12)
-        family = db.get(Family, int(number)) if number.isdigit() else None
+        family = db.get(Family, int(number)) if number.isdecimal() else None  # "²" is a digit, not a number
         if family is None or not can(current_user, "family.break_glass", family):
             errors["family"] = _("There is no family with this number that you can open this way.")
         elif len(reason) < MIN_REASON_LENGTH:

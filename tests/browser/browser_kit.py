@@ -41,8 +41,10 @@ SCREENSHOTS = PROJECT_ROOT / "screenshots"
 def compile_catalogues(source: Path, target: Path) -> Path:
     """Compile every translations/<locale>/LC_MESSAGES/messages.po into a copy under `target`.
 
-    The .mo files are git-ignored and not built by `make run`/`make test`; without them every
-    language shows the English message ids. Compiling into a scratch copy leaves translations/ alone.
+    The .mo files are git-ignored build output (`make test` builds them, a plain `pytest` does
+    not); without them every language shows the English message ids. Compiling the current .po
+    files into a scratch copy makes the browser tests independent of that (and of stale .mo
+    files) and leaves translations/ alone.
     """
     for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
         out = target / po.relative_to(source).with_suffix(".mo")

@@ -13,9 +13,9 @@ Browser tests run on SQLite only. Helpers (sign_in, new_family_page, ...) are in
 """
 import pytest
 from browser_kit import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_HINT, LiveServer, NeutralSite, compile_catalogues
-from support.binaries import require_binary
 
 from portal.config import PROJECT_ROOT
+from support.binaries import require_binary
 
 
 @pytest.fixture(scope="session")

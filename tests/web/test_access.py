@@ -256,6 +256,8 @@ def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | No
         if rule.endpoint in ("static", "auth.sign_out", "auth.quick_exit"):
             continue  # these end the session itself; they carry no household data
         names = sorted(rule.arguments)
+        if own is not None and "family_id" not in names:
+            continue  # walked already without the own family
         combos = [{}]
         for name in names:
             source = own if own is not None and name == "family_id" else ids

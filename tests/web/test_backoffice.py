@@ -1,0 +1,464 @@
+"""The back office as workers use it: their work list, the plan editor with conflicts and publishing,
+plain-language help, appointments, and parent accounts with activation letters."""
+import datetime as dt
+import html
+import threading
+
+import pytest
+from bs4 import BeautifulSoup
+from flask_babel import force_locale, gettext
+from sqlmodel import Session, select
+from support.sign_in import csrf_token, sign_in
+
+from portal import drafts
+from portal.models import (
+    Account,
+    Appointment,
+    AppointmentStatus,
+    Family,
+    Interpreter,
+    OneTimeCode,
+    Parent,
+    PlanVersion,
+    SafetyPlan,
+    TranslationJob,
+    VersionStatus,
+    Worker,
+)
+from portal.plans import draft_of, load_contents
+from portal.rules.call_now import AMSTERDAM
+from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+
+EL_IDRISSI = "Gezin El Idrissi"
+LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen elke week op een vaste dag "
+                 "naar het buurthuis gaan zodat zij daar andere ouders leren kennen en hulp kunnen vragen.")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogues():
+    """The interface texts in every language (the .mo files are build output, not in the repo)."""
+    from portal import catalogues
+
+    pos = list(catalogues.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    if any(not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+           for po in pos):
+        catalogues.compile_all()
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def database(app) -> Session:
+    return Session(app.extensions["engine"], expire_on_commit=False)
+
+
+def say(app, locale: str, message: str, **values) -> str:
+    with app.test_request_context(), force_locale(locale):
+        return gettext(message, **values)
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def family_id(app, name: str) -> int:
+    with database(app) as db:
+        return db.exec(select(Family.id).where(Family.name == name)).one()
+
+
+def worker_id(app, username: str) -> int:
+    with database(app) as db:
+        return db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
+                       .where(Account.username == username)).one()
+
+
+def form_values(response, form_id: str) -> dict[str, str]:
+    """What a browser would send for this form as it is shown (without pressing a button)."""
+    form = soup(response).select_one(f"form#{form_id}")
+    assert form is not None, form_id
+    values = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name, kind = field["name"], field.get("type", "text")
+        if field.name == "textarea":
+            values[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            values[name] = chosen.get("value", chosen.get_text()) if chosen else ""
+        elif kind in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                values[name] = field.get("value", "on")
+        else:
+            values[name] = field.get("value", "")
+    return values
+
+
+def section(response, heading: str) -> str:
+    """The text of the card whose heading is `heading`."""
+    title = soup(response).find("h2", string=heading)
+    assert title is not None, heading
+    return " ".join(title.find_parent("section").get_text(" ").split())
+
+
+def draft_content(app, name: str) -> tuple[PlanVersion, PlanContent]:
+    with database(app) as db:
+        draft = draft_of(db, family_id(app, name))
+        return draft, load_contents(db, [draft.id])[draft.id]
+
+
+# --- the worker's home ---------------------------------------------------------------------------
+
+def test_worker_home_lists_families_waiting_answers_drafts_and_appointments(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "anouk")
+    home = client.get("/backoffice/")
+    assert home.status_code == 200
+    families = section(home, say(demo_app, "nl", "My families"))
+    for name in ("Gezin El Idrissi", "Gezin Demir", "Huishouden De Boer"):
+        assert name in families
+    assert "Gezin Nowak" not in families  # her time as Nowak's contact person ended
+    assert "Kovalenko" not in families
+    answers = section(home, say(demo_app, "nl", "Questions and disagreements"))
+    assert "Mehmet Demir" in answers and say(demo_app, "nl", "does not agree") in answers
+    assert "Youssef" not in answers  # his question was answered and handled
+    assert "Gezin El Idrissi" in section(home, say(demo_app, "nl", "Drafts waiting"))
+    coming = section(home, say(demo_app, "nl", "Coming appointments"))
+    assert "Gesprek op school over hoe het met Amira gaat." in coming
+    assert "Samen het plan lezen. Thomas is er ook bij." in coming
+    assert "Chantal komt bij u thuis." not in coming  # cancelled
+    assert "Kennismaken met Dirk" not in coming
+    chantal = demo_app.test_client()
+    sign_in(chantal, "chantal")
+    assert "Mehmet Demir" in section(chantal.get("/backoffice/"), say(demo_app, "nl", "Questions and disagreements"))
+
+
+# --- the plan editor -----------------------------------------------------------------------------
+
+def test_editor_shows_the_draft_and_saving_raises_the_revision(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    page = client.get(f"/backoffice/families/{family}/plan")
+    assert page.status_code == 200
+    assert say(demo_app, "nl", "Draft, saved version %(revision)s", revision=3) in text_of(page)
+    form = form_values(page, "plan-form")
+    assert form["revision"] == "3"
+    assert "Hij belt ook zijn broer Karim." in form["s1-a0-what"]
+    assert form["s1-kind"] == "acute" and form["s3-kind"] == "structural"
+    form["s2-description"] = "Amira en Adam wachten soms een half uur alleen bij school."
+    saved = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="save"))
+    assert saved.status_code == 200
+    assert form_values(saved, "plan-form")["revision"] == "4"
+    assert say(demo_app, "nl", "Draft, saved version %(revision)s", revision=4) in text_of(saved)
+    draft, content = draft_content(demo_app, EL_IDRISSI)
+    assert draft.revision == 4 and draft.updated_by == worker_id(demo_app, "bram")
+    assert content.situations[1].description == "Amira en Adam wachten soms een half uur alleen bij school."
+    assert "Hij belt ook zijn broer Karim." in content.situations[0].agreements[0].what  # the rest is kept
+    assert len(content.items) == len([k for k in form if k.endswith("-text") and form[k]])
+
+
+def test_two_workers_saving_the_same_draft_get_a_conflict_and_lose_nothing(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    bram, anouk = demo_app.test_client(), demo_app.test_client()
+    sign_in(bram, "bram")
+    sign_in(anouk, "anouk")
+    bram_form = form_values(bram.get(f"/backoffice/families/{family}/plan"), "plan-form")
+    anouk_form = form_values(anouk.get(f"/backoffice/families/{family}/plan"), "plan-form")
+    bram_text = "Bram: de ouders hebben vaak harde ruzie, ook 's nachts."
+    anouk_text = "Anouk: Fatima en Youssef hebben ruzie. De kinderen horen het."
+    bram_form["s1-description"] = bram_text
+    anouk_form["s1-description"] = anouk_text
+    anouk_form["future-0-text"] = "Anouk: het is rustig in huis."
+    assert bram.post(f"/backoffice/families/{family}/plan", data=dict(bram_form, action="save")).status_code == 200
+    conflict = anouk.post(f"/backoffice/families/{family}/plan", data=dict(anouk_form, action="save"))
+    assert conflict.status_code == 409
+    assert say(demo_app, "nl", "Your duo partner saved this plan while you were writing") in text_of(conflict)
+    box = soup(conflict).select_one("textarea#s1-description").find_parent("div")
+    assert bram_text in box.select_one(".conflict blockquote").get_text()  # what Bram saved
+    shown = form_values(conflict, "plan-form")
+    assert shown["s1-description"] == anouk_text  # what Anouk typed is still hers to save
+    assert shown["future-0-text"] == "Anouk: het is rustig in huis."
+    assert shown["revision"] == "4"
+    _draft, content = draft_content(demo_app, EL_IDRISSI)
+    assert content.situations[0].description == bram_text  # nothing of Anouk's was written yet
+    again = anouk.post(f"/backoffice/families/{family}/plan", data=dict(shown, action="save"))
+    assert again.status_code == 200
+    draft, content = draft_content(demo_app, EL_IDRISSI)
+    assert draft.revision == 5
+    assert content.situations[0].description == anouk_text
+    assert content.section("future")[0].text == "Anouk: het is rustig in huis."
+
+
+def test_publishing_makes_the_next_version_that_parents_read(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    form = form_values(client.get(f"/backoffice/families/{family}/plan"), "plan-form")
+    form["note"] = "Youssef belt nu ook zijn broer."
+    published = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish"))
+    assert published.status_code == 302
+    assert published.headers["Location"] == f"/backoffice/families/{family}/plan/compare?b=3"
+    with database(demo_app) as db:
+        version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                          .where(SafetyPlan.family_id == family, PlanVersion.number == 3)).one()
+        assert version.status is VersionStatus.published
+        assert version.published_by == worker_id(demo_app, "bram")
+        assert abs(version.published_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+        assert version.note_for_family == "Youssef belt nu ook zijn broer."
+        assert "Hij belt ook zijn broer Karim." in version.change_summary
+        assert draft_of(db, family) is None
+    compare = client.get(published.headers["Location"])
+    assert "Hij belt ook zijn broer Karim." in text_of(compare)
+    # Youssef read version 2: he now sees version 3 and what changed.
+    youssef = demo_app.test_client()
+    sign_in(youssef, "ouder-youssef")
+    plan = youssef.get("/plan")
+    assert say(demo_app, "ar", "What changed since the version you read before") in text_of(plan)
+    changes = soup(plan).select_one("ul.changes").get_text(" ")
+    assert "Hij belt ook zijn broer Karim." in changes
+    assert "Fatima heeft een veilig adres" not in changes  # still only for Fatima
+    assert "Youssef belt nu ook zijn broer." in text_of(plan)
+    # The next edit starts a fresh draft from version 3.
+    again = client.get(f"/backoffice/families/{family}/plan")
+    assert "Hij belt ook zijn broer Karim." in form_values(again, "plan-form")["s1-a0-what"]
+
+
+def test_publishing_opens_translation_work_for_every_language_of_the_parents(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    with database(demo_app) as db:  # a third carer who reads Turkish, and one who reads Dutch
+        db.add(Parent(family_id=family, name="Hatice El Idrissi", language="tr"))
+        db.add(Parent(family_id=family, name="Karim El Idrissi", language="nl"))
+        db.commit()
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    form = form_values(client.get(f"/backoffice/families/{family}/plan"), "plan-form")
+    assert client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish")).status_code == 302
+    with database(demo_app) as db:
+        version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                          .where(SafetyPlan.family_id == family, PlanVersion.number == 3)).one()
+        jobs = db.exec(select(TranslationJob, Interpreter).join(
+            Interpreter, Interpreter.id == TranslationJob.interpreter_id, isouter=True)
+            .where(TranslationJob.version_id == version.id)).all()
+    assert sorted((job.language, interpreter.name if interpreter else None) for job, interpreter in jobs) == [
+        ("ar", "Samira Benali"), ("tr", "Zeynep Kaya")]
+
+
+def _racing_save(app, rounds: int = 4) -> None:
+    family = family_id(app, EL_IDRISSI)
+    bram, anouk = worker_id(app, "bram"), worker_id(app, "anouk")
+    for round_number in range(rounds):
+        draft, _before = draft_content(app, EL_IDRISSI)
+
+        def content(who: str) -> PlanContent:
+            situation = Situation("race-s", 1, "acute", f"{who} schreef dit in ronde {round_number}.",
+                                  (f"{who} risico",), (Agreement("race-a", who, f"{who} doet iets.", "Altijd.",
+                                                                 f"{who} belt."),))
+            return PlanContent((situation,), tuple(Item(f"race-{who}-{i}", "help", f"{who} hulp {i}.", who)
+                                                   for i in range(5)))
+
+        barrier = threading.Barrier(2)
+        results: dict[str, object] = {}
+
+        def save(who: str, worker: int) -> None:
+            with Session(app.extensions["engine"], expire_on_commit=False) as db:
+                mine = db.get(PlanVersion, draft.id)
+                barrier.wait()
+                try:
+                    results[who] = drafts.save(db, mine, draft.revision, content(who), worker)
+                except drafts.Conflict as conflict:
+                    results[who] = conflict
+                except Exception as error:  # noqa: BLE001  (reported below)
+                    results[who] = error
+
+        threads = [threading.Thread(target=save, args=("Bram", bram)),
+                   threading.Thread(target=save, args=("Anouk", anouk))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        winners = [who for who, result in results.items() if result == draft.revision + 1]
+        losers = [who for who, result in results.items() if isinstance(result, drafts.Conflict)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        saved, stored = draft_content(app, EL_IDRISSI)
+        assert saved.revision == draft.revision + 1
+        assert stored == content(winners[0])  # all of the winner's text, nothing of the other's
+
+
+def test_racing_saves_of_the_same_revision_one_wins_the_other_conflicts(demo_app):
+    _racing_save(demo_app)
+
+
+# --- plain-language help -------------------------------------------------------------------------
+
+def test_plain_language_help_while_typing_and_on_save_without_javascript(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "anouk")
+    editor = client.get(f"/backoffice/families/{family}/plan")
+    token = csrf_token(editor.text)
+    text = f"Er is een ondertoezichtstelling. {LONG_SENTENCE}"
+    live = client.post("/backoffice/plain-language", data={"s1-description": text},
+                       headers={"HX-Request": "true", "HX-Trigger-Name": "s1-description", "X-CSRFToken": token})
+    assert live.status_code == 200
+    flagged = [mark.get_text() for mark in soup(live).select("li.finding mark")]
+    assert "ondertoezichtstelling" in flagged
+    assert LONG_SENTENCE in flagged
+    assert "<html" not in live.text  # only the fragment for the field
+    long_label = say(demo_app, "nl", "Long sentence (over 20 words):")
+    assert long_label in text_of(live) and say(demo_app, "nl", "Difficult word:") in text_of(live)
+    # The same help appears when the draft is saved without JavaScript.
+    form = form_values(editor, "plan-form")
+    form["s1-description"] = text
+    saved = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="save"))
+    assert saved.status_code == 200
+    help_box = soup(saved).select_one("#s1-description-help")
+    assert [mark.get_text() for mark in help_box.select("li.finding mark")][:2] == flagged[:2]
+    assert long_label in help_box.get_text()
+
+
+# --- appointments --------------------------------------------------------------------------------
+
+def _appointment_form(client, url):
+    page = client.get(url)
+    assert page.status_code == 200, url
+    return form_values(page, "appointment-form")
+
+
+def test_planning_moving_and_cancelling_an_appointment(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    url = f"/backoffice/families/{family}/appointments"
+    day = dt.date.today() + dt.timedelta(days=20)
+    form = _appointment_form(client, url)
+    form.update(date=day.isoformat(), time="14:30", duration="45", place="Blijf Groep, Lindelaan 3 (geheim)",
+                safe_place="1", with_whom="Bram de Wit", purpose="Gesprek met Fatima over een veilige plek.",
+                interpreter_language="ar")
+    created = client.post(url, data=form)
+    assert created.status_code == 302
+    with database(demo_app) as db:
+        item = db.exec(select(Appointment).where(Appointment.purpose == "Gesprek met Fatima over een veilige plek.")).one()
+    assert item.safe_place and item.place == "Blijf Groep, Lindelaan 3 (geheim)" and item.duration_minutes == 45
+    assert item.starts_at == dt.datetime.combine(day, dt.time(14, 30), tzinfo=AMSTERDAM)
+    assert item.interpreter_language == "ar"
+    fatima = demo_app.test_client()
+    sign_in(fatima, "ouder-fatima")
+    assert "Gesprek met Fatima over een veilige plek." in text_of(fatima.get("/appointments"))
+    assert "Lindelaan" not in text_of(fatima.get("/appointments"))
+    # Move it.
+    edit = f"{url}/{item.id}"
+    form = _appointment_form(client, edit)
+    assert form["place"] == "Blijf Groep, Lindelaan 3 (geheim)" and form["safe_place"] == "1"
+    form.update(date=(day + dt.timedelta(days=1)).isoformat(), time="09:15")
+    assert client.post(edit, data=dict(form, action="save")).status_code == 302
+    with database(demo_app) as db:
+        moved = db.get(Appointment, item.id)
+    assert moved.starts_at == dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 15), tzinfo=AMSTERDAM)
+    assert moved.status is AppointmentStatus.planned
+    # Cancel it.
+    form = _appointment_form(client, edit)
+    assert client.post(edit, data=dict(form, action="cancel")).status_code == 302
+    with database(demo_app) as db:
+        assert db.get(Appointment, item.id).status is AppointmentStatus.cancelled
+    assert say(demo_app, "ar", "This appointment is cancelled.") in text_of(fatima.get("/appointments"))
+
+
+def test_an_invalid_date_is_explained_and_the_typed_text_kept(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    url = f"/backoffice/families/{family}/appointments"
+    form = _appointment_form(client, url)
+    form.update(date="31-02-2026", time="25:00", place="Kantoor Nieuw-West", with_whom="Bram de Wit",
+                purpose="Het plan samen lezen.")
+    with database(demo_app) as db:
+        before = len(db.exec(select(Appointment.id)).all())
+    refused = client.post(url, data=form)
+    assert refused.status_code == 400
+    assert say(demo_app, "nl", "Give a date and a time, e.g. 2026-12-01 and 10:00.") in text_of(refused)
+    shown = form_values(refused, "appointment-form")
+    assert (shown["date"], shown["time"], shown["place"], shown["purpose"]) == (
+        "31-02-2026", "25:00", "Kantoor Nieuw-West", "Het plan samen lezen.")
+    with database(demo_app) as db:
+        assert len(db.exec(select(Appointment.id)).all()) == before
+    # Moving an existing appointment to a wrong date keeps it where it was.
+    with database(demo_app) as db:
+        item = db.exec(select(Appointment).where(Appointment.family_id == family,
+                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+    form = _appointment_form(client, f"{url}/{item.id}")
+    form["date"] = "morgen"
+    refused = client.post(f"{url}/{item.id}", data=dict(form, action="save"))
+    assert refused.status_code == 400
+    assert form_values(refused, "appointment-form")["date"] == "morgen"
+    with database(demo_app) as db:
+        assert db.get(Appointment, item.id).starts_at == item.starts_at
+
+
+def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_parent(demo_app):
+    family = family_id(demo_app, "Huishouden De Boer")
+    with database(demo_app) as db:
+        item = db.exec(select(Appointment).where(Appointment.family_id == family,
+                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+    sanne = demo_app.test_client()
+    sign_in(sanne, "ouder-sanne")
+    token = csrf_token(sanne.get(f"/appointments/{item.id}").text)
+    reason = "Thomas kan dan niet. Donderdag kan wel."
+    assert sanne.post(f"/appointments/{item.id}", data={"response": "move_requested", "reason": reason,
+                                                        "csrf_token": token}).status_code == 302
+    anouk = demo_app.test_client()
+    sign_in(anouk, "anouk")
+    url = f"/backoffice/families/{family}/appointments"
+    listing = text_of(anouk.get(url))
+    assert say(demo_app, "nl", "asks to move") + ": " + reason in listing
+    edit = anouk.get(f"{url}/{item.id}")
+    assert reason in text_of(edit)
+    form = form_values(edit, "appointment-form")
+    form["reply"] = "Goed, ik kom donderdag om 14.00 uur."
+    assert anouk.post(f"{url}/{item.id}", data=dict(form, action="save")).status_code == 302
+    page = " ".join(soup(sanne.get("/appointments")).get_text(" ").split())
+    assert say(demo_app, "nl", "Answer from your duo:") + " Goed, ik kom donderdag om 14.00 uur." in page
+
+
+# --- parent accounts -----------------------------------------------------------------------------
+
+def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    with database(demo_app) as db:
+        parent = Parent(family_id=family, name="Karim El Idrissi", language="nl")
+        db.add(parent)
+        db.commit()
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    file = client.get(f"/backoffice/families/{family}")
+    action = f"/backoffice/families/{family}/parents/{parent.id}/letter"
+    form = soup(file).select_one(f'form[action="{action}"]')
+    assert form is not None and say(demo_app, "nl", "Create account and print letter") in form.get_text()
+    letter = client.post(action, data={"csrf_token": csrf_token(file.text)})
+    assert letter.status_code == 200
+    page = soup(letter)
+    strong = [s.get_text() for s in page.select("article.letter strong")]
+    username, code = strong[0], strong[1]
+    assert username == "ouder-karim"
+    assert len(code) == 14 and code.count("-") == 2
+    assert page.select_one("article.letter .qr svg") is not None  # the QR code, inline
+    assert "Karim El Idrissi" in letter.get_data(as_text=True)
+    with database(demo_app) as db:
+        account = db.exec(select(Account).where(Account.username == "ouder-karim")).one()
+        assert db.get(Parent, parent.id).account_id == account.id and account.password_hash is None
+        assert len(db.exec(select(OneTimeCode).where(OneTimeCode.account_id == account.id)).all()) == 1
+    # The file now says the letter was sent.
+    assert say(demo_app, "nl", "letter sent, not activated yet") in text_of(client.get(f"/backoffice/families/{family}"))
+    # The code works once.
+    visitor = demo_app.test_client()
+    token = csrf_token(visitor.get(f"/activate?username={username}&code={code}").text)
+    first = visitor.post("/activate", data={"username": username, "code": code, "csrf_token": token})
+    assert first.status_code == 302 and first.headers["Location"] == "/activate/password"
+    assert visitor.get("/activate/password").status_code == 200
+    again = demo_app.test_client()
+    token = csrf_token(again.get("/activate").text)
+    second = again.post("/activate", data={"username": username, "code": code, "csrf_token": token})
+    assert second.status_code == 401
+    assert say(demo_app, "nl", "This code is not right, was already used or is older than 7 days. "
+                               "Ask your contact person for a new letter.") in text_of(second)

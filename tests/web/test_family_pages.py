@@ -1,0 +1,520 @@
+"""The family pages as signed-in parents see them: who to call, the plan and answering it,
+appointments and calendar files, leaving quickly, the language, and pages that stay cheap."""
+import datetime as dt
+import html
+import re
+import uuid
+
+import icalendar
+import pytest
+from babel.dates import format_datetime
+from bs4 import BeautifulSoup
+from flask_babel import force_locale, gettext
+from sqlalchemy import event, insert
+from sqlmodel import Session, select
+from support.sign_in import csrf_token, sign_in
+
+from portal.duo import availability, current_duo
+from portal.models import (
+    Account,
+    Acknowledgement,
+    Answer,
+    Appointment,
+    AppointmentResponse,
+    Family,
+    Parent,
+    PlanItem,
+    PlanVersion,
+    SafetyAgreement,
+    SafetyPlan,
+    UnsafeSituation,
+    VersionStatus,
+)
+from portal.models.base import utcnow
+from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_call_now
+
+EL_IDRISSI = "Gezin El Idrissi"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogues():
+    """The interface texts in every language (the .mo files are build output, not in the repo)."""
+    from portal import catalogues
+
+    pos = list(catalogues.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    if any(not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+           for po in pos):
+        catalogues.compile_all()
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def database(app) -> Session:
+    return Session(app.extensions["engine"], expire_on_commit=False)
+
+
+def say(app, locale: str, message: str, **values) -> str:
+    """An interface text as a parent with this language reads it."""
+    with app.test_request_context(), force_locale(locale):
+        return gettext(message, **values)
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def parent_named(app, name: str) -> Parent:
+    with database(app) as db:
+        return db.exec(select(Parent).where(Parent.name == name)).one()
+
+
+def appointments_of(app, family_name: str) -> list[Appointment]:
+    with database(app) as db:
+        return list(db.exec(select(Appointment).join(Family, Family.id == Appointment.family_id)
+                            .where(Family.name == family_name).order_by(Appointment.starts_at)))
+
+
+def acknowledgement(app, parent_name: str, number: int) -> Acknowledgement | None:
+    with database(app) as db:
+        return db.exec(select(Acknowledgement).join(Parent, Parent.id == Acknowledgement.parent_id)
+                       .join(PlanVersion, PlanVersion.id == Acknowledgement.version_id)
+                       .where(Parent.name == parent_name, PlanVersion.number == number)).first()
+
+
+def notices(response) -> list[str]:
+    return [" ".join(p.get_text(" ").split()) for p in soup(response).select("p.notice")]
+
+
+# --- home: who to call ---------------------------------------------------------------------------
+
+def test_home_shows_the_contact_person_and_who_to_call_now(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")  # De Boer: Anouk Visser (Veilig Thuis) is the contact person
+    page = client.get("/")
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "Anouk Visser" in body and "Veilig Thuis" in body
+    assert soup(page).select_one('a[href="tel:0612345601"]') is not None  # tap to call the contact person
+    card = soup(page).select_one("section.call-now")
+    assert card is not None
+    assert card.select_one("#call-now").get_text(strip=True) == say(demo_app, "nl", "Who do I call now?")
+    assert card.select_one('a[href="tel:112"]').get_text(strip=True) == "112"
+    # The advice on the card is the rule's advice for this moment.
+    with database(demo_app) as db:
+        family = db.exec(select(Family).where(Family.name == "Huishouden De Boer")).one()
+        now = dt.datetime.now(AMSTERDAM)
+        duo = current_duo(db, family.id, now.date())
+        hours = availability(db, [duo.contact, duo.partner], now.date())
+    advice = who_to_call_now(hours[duo.contact.id], hours[duo.partner.id], now, "Veilig Thuis", "0800-2000")
+    card_text = card.get_text(" ")
+    assert advice.phone in card_text
+    assert advice.phone in ("0800-2000", "06-12345601", "06-12345604")
+    if advice.kind == "out_of_hours":
+        assert card.select_one('a[href="tel:08002000"]') is not None
+
+
+def test_who_to_call_follows_hours_absence_and_holidays():
+    def worker(name, phone, weekdays, absences=()):
+        return Availability(name, phone, "Org", tuple(WorkingSlot(d, dt.time(9), dt.time(17)) for d in weekdays),
+                            absences)
+
+    contact = worker("Chantal Pinas", "06-12345603", range(4), absences=((dt.date(2026, 3, 8), dt.date(2026, 3, 14)),))
+    partner = worker("Anouk Visser", "06-12345601", range(4))
+    tuesday_morning = dt.datetime(2026, 3, 10, 10, 0, tzinfo=AMSTERDAM)
+    # Chantal is away this week: the partner is the one to call.
+    advice = who_to_call_now(contact, partner, tuesday_morning, "Veilig Thuis", "0800-2000")
+    assert (advice.kind, advice.phone) == ("partner", "06-12345601")
+    assert advice.until == dt.datetime(2026, 3, 10, 17, 0, tzinfo=AMSTERDAM)
+    present = worker("Chantal Pinas", "06-12345603", range(4))
+    assert who_to_call_now(present, partner, tuesday_morning, "Veilig Thuis", "0800-2000").kind == "contact"
+    for moment in (dt.datetime(2026, 3, 10, 17, 0, tzinfo=AMSTERDAM),   # end of the day: exclusive
+                   dt.datetime(2026, 3, 14, 11, 0, tzinfo=AMSTERDAM),   # Saturday
+                   dt.datetime(2026, 4, 27, 11, 0, tzinfo=AMSTERDAM)):  # King's Day, a Monday
+        advice = who_to_call_now(present, partner, moment, "Veilig Thuis", "0800-2000")
+        assert (advice.kind, advice.phone) == ("out_of_hours", "0800-2000"), moment
+
+
+def test_a_new_contact_person_is_announced(demo_app):
+    kasia = demo_app.test_client()
+    sign_in(kasia, "ouder-kasia")  # Nowak: Dirk took over from Anouk three weeks ago
+    page = kasia.get("/")
+    since = (dt.datetime.now(AMSTERDAM).date() - dt.timedelta(days=20))
+    with demo_app.test_request_context(), force_locale("pl"):
+        from flask_babel import format_date
+        expected = gettext("Your contact person is now %(name)s, since %(date)s.", name="Dirk Hoekstra",
+                           date=format_date(since, "d MMMM y"))
+    assert expected in text_of(page)
+    assert "Dirk Hoekstra" in text_of(page)
+    sanne = demo_app.test_client()
+    sign_in(sanne, "ouder-sanne")  # De Boer has had the same contact person from the start
+    prefix = say(demo_app, "nl", "Your contact person is now %(name)s, since %(date)s.",
+                 name="\0", date="\0").split("\0")[0]
+    assert prefix not in text_of(sanne.get("/"))
+
+
+def test_a_new_plan_version_to_read_is_announced_until_it_is_opened(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")  # read version 1, not version 2
+    notice = say(demo_app, "ar", "There is a new version of your plan. Please read it.")
+    home = client.get("/")
+    link = soup(home).find("a", string=re.compile(re.escape(notice)))
+    assert link is not None and link["href"] == "/plan"
+    assert client.get("/plan").status_code == 200
+    assert notice not in text_of(client.get("/"))
+    youssef = demo_app.test_client()
+    sign_in(youssef, "ouder-youssef")  # read version 2 already
+    assert notice not in text_of(youssef.get("/"))
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+def test_plan_shows_the_top_three_in_order_with_their_kind(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    page = client.get("/plan")
+    situations = soup(page).select("article.situation")
+    assert [s.select_one("h3").get_text(" ", strip=True) for s in situations] == [
+        "1 Thomas neemt geld van de bankrekening van Sanne.",
+        "2 Thomas schreeuwt tegen Sanne als hij geen geld krijgt.",
+        "3 Sanne is vaak alleen. Zij vraagt niet snel om hulp.",
+    ]
+    acute = say(demo_app, "nl", "Acute: unsafe now. This must stop first.")
+    structural = say(demo_app, "nl", "Structural: a cause behind the problems. This takes longer to solve.")
+    assert [s.select_one("p.kind").get_text(strip=True) for s in situations] == [acute, acute, structural]
+    assert "Sanne geeft haar bankpas en pincode aan niemand." in text_of(page)
+
+
+def test_plan_shows_what_changed_since_the_version_read_before(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")  # read version 1; version 2 is current
+    page = client.get("/plan")
+    changes = soup(page).select_one("ul.changes")
+    assert changes is not None
+    assert soup(page).select_one("#changed").get_text(strip=True) == say(
+        demo_app, "ar", "What changed since the version you read before")
+    items = [li.get_text(" ", strip=True) for li in changes.select("li")]
+    assert any("Fatima haalt Amira en Adam op van school" in i and "Youssef haalt Amira en Adam" in i
+               for i in items), items  # the pick-up agreement changed: old and new text
+    assert any("Amira praat elke twee weken met een hulpverlener op school" in i for i in items)  # new
+    assert any("Fatima en Youssef volgen een cursus over opvoeden" in i for i in items)  # removed
+    assert any("Fatima heeft een veilig adres" in i for i in items)  # new, and for her
+    assert "Fatima heeft een veilig adres" in text_of(page)
+
+
+def test_the_restricted_item_is_absent_for_youssef(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-youssef")
+    page = client.get("/plan")
+    body = text_of(page)
+    assert "Youssef merkt dat hij boos wordt" in body
+    assert "Fatima heeft een veilig adres" not in body
+    assert "Bram weet het adres" not in body
+    assert "Als Fatima zich thuis niet veilig voelt" not in body
+
+
+def test_difficult_words_are_explained_where_the_plan_uses_them(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-mehmet")
+    page = client.get("/plan")
+    explained = {d.summary.get_text(strip=True): d.p.get_text(strip=True) for d in soup(page).select("details")
+                 if d.summary and d.p}
+    assert "ondertoezichtstelling" in explained
+    assert explained["ondertoezichtstelling"].startswith("De rechter beslist dat uw gezin hulp moet krijgen.")
+    sanne = demo_app.test_client()
+    sign_in(sanne, "ouder-sanne")  # her plan has no jargon
+    assert "ondertoezichtstelling" not in text_of(sanne.get("/plan"))
+
+
+def _answer(client, **data):
+    token = csrf_token(client.get("/plan").text)
+    return client.post("/plan", data=dict(data, csrf_token=token))
+
+
+def test_answering_the_plan(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-olena")  # read the plan, did not answer yet
+    assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is None
+    # A question without text is refused; the chosen answer stays chosen.
+    refused = _answer(client, answer="question", comment="   ")
+    assert refused.status_code == 200
+    assert say(demo_app, "uk", "Write your question or what you do not agree with.") in text_of(refused)
+    assert soup(refused).select_one('input[name="answer"][value="question"]').has_attr("checked")
+    assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is None
+    # No choice made: refused, and the typed text is still in the box.
+    refused = _answer(client, comment="Mag Maksym bij oma logeren?")
+    assert say(demo_app, "uk", "Choose one of the three answers.") in text_of(refused)
+    assert soup(refused).select_one("textarea#comment").get_text() == "Mag Maksym bij oma logeren?"
+    assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is None
+    # With text the question is saved and shown.
+    saved = _answer(client, answer="question", comment="Mag Maksym bij oma logeren?")
+    assert saved.status_code == 302 and saved.headers["Location"] == "/plan#answer"
+    row = acknowledgement(demo_app, "Olena Kovalenko", 1)
+    assert (row.answer, row.comment) == (Answer.question, "Mag Maksym bij oma logeren?")
+    page = client.get("/plan")
+    assert say(demo_app, "uk", "You asked a question:") in text_of(page)
+    assert soup(page).select_one("#answer blockquote").get_text(strip=True) == "Mag Maksym bij oma logeren?"
+    # "I agree" needs no text.
+    assert _answer(client, answer="agree", comment="").status_code == 302
+    assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is Answer.agree
+    assert say(demo_app, "uk", "You said: I have read it and I agree.") in text_of(client.get("/plan"))
+
+
+def test_each_parent_answers_for_themselves_and_sees_the_duos_reply(demo_app):
+    fatima = demo_app.test_client()
+    sign_in(fatima, "ouder-fatima")
+    question = "Wie brengt de kinderen naar oma op woensdag?"
+    assert _answer(fatima, answer="question", comment=question).status_code == 302
+    youssef = demo_app.test_client()
+    sign_in(youssef, "ouder-youssef")
+    youssef_page = text_of(youssef.get("/plan"))
+    assert question not in youssef_page
+    assert say(demo_app, "ar", "You said: I have read it and I agree.") in youssef_page  # his own answer
+    assert acknowledgement(demo_app, "Youssef El Idrissi", 2).answer is Answer.agree
+    # The contact person answers the question; Fatima reads the reply on her plan page.
+    row = acknowledgement(demo_app, "Fatima El Idrissi", 2)
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    family = parent_named(demo_app, "Fatima El Idrissi").family_id
+    token = csrf_token(bram.get(f"/backoffice/families/{family}/answers").text)
+    reply = "Oma brengt hen zelf. Ik bel u morgen."
+    sent = bram.post(f"/backoffice/families/{family}/answers/{row.id}", data={"reply": reply, "csrf_token": token})
+    assert sent.status_code == 302
+    page = fatima.get("/plan")
+    assert say(demo_app, "ar", "Answer from your duo:") in text_of(page)
+    assert reply in text_of(page)
+    assert reply not in text_of(youssef.get("/plan"))
+
+
+# --- appointments --------------------------------------------------------------------------------
+
+def _when(item: Appointment, locale: str) -> str:
+    return format_datetime(item.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=AMSTERDAM, locale=locale)
+
+
+def test_appointments_are_listed_upcoming_and_past_with_date_and_time(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    page = client.get("/appointments")
+    body = text_of(page)
+    items = appointments_of(demo_app, "Huishouden De Boer")
+    past = [a for a in items if a.starts_at < utcnow()]
+    upcoming = [a for a in items if a.starts_at >= utcnow()]
+    assert past and upcoming
+    coming_at = body.index(say(demo_app, "nl", "Coming appointments"))
+    earlier_at = body.index(say(demo_app, "nl", "Earlier appointments"))
+    for item in upcoming:
+        assert coming_at < body.index(_when(item, "nl")) < earlier_at, item.purpose
+        assert item.purpose in body
+    for item in past:
+        assert body.index(_when(item, "nl")) > earlier_at, item.purpose
+
+
+def test_safe_place_and_interpreter_are_shown_in_the_parents_language(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")
+    body = text_of(client.get("/appointments"))
+    assert say(demo_app, "ar", "A safe place. We will give you the address by phone.") in body
+    assert "Kastanjehof" not in body
+    assert say(demo_app, "ar", "An interpreter for %(language)s will be there.", language="العربية") in body
+
+
+def _respond(client, appointment_id, **data):
+    token = csrf_token(client.get(f"/appointments/{appointment_id}").text)
+    return client.post(f"/appointments/{appointment_id}", data=dict(data, csrf_token=token))
+
+
+def test_confirming_and_asking_to_move_an_appointment(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    upcoming = [a for a in appointments_of(demo_app, "Huishouden De Boer") if a.starts_at >= utcnow()][0]
+    confirmed = _respond(client, upcoming.id, response="confirmed")
+    assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/appointments"
+    assert say(demo_app, "nl", "You said you will come.") in text_of(client.get("/appointments"))
+    # Asking to move needs a reason; the choice stays made.
+    refused = _respond(client, upcoming.id, response="move_requested", reason="")
+    assert refused.status_code == 200
+    assert say(demo_app, "nl", "Write why the appointment should move, and when you can.") in text_of(refused)
+    assert soup(refused).select_one('input[value="move_requested"]').has_attr("checked")
+    with database(demo_app) as db:
+        assert db.get(Appointment, upcoming.id).response is AppointmentResponse.confirmed
+    moved = _respond(client, upcoming.id, response="move_requested", reason="Dan ben ik bij de dokter.")
+    assert moved.status_code == 302
+    with database(demo_app) as db:
+        row = db.get(Appointment, upcoming.id)
+        assert (row.response, row.response_reason) == (AppointmentResponse.move_requested, "Dan ben ik bij de dokter.")
+    page = text_of(client.get("/appointments"))
+    assert say(demo_app, "nl", "You asked to move it:") + " Dan ben ik bij de dokter." in page
+
+
+def test_calendar_file_has_a_neutral_title_and_nothing_else(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    for item in appointments_of(demo_app, "Huishouden De Boer"):
+        response = client.get(f"/appointments/{item.id}.ics")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith("text/calendar")
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        raw = response.get_data(as_text=True)
+        unfolded = raw.replace("\r\n ", "")
+        calendar = icalendar.Calendar.from_ical(raw)
+        events = list(calendar.walk("VEVENT"))
+        assert len(events) == 1
+        assert str(events[0]["SUMMARY"]) == "Afspraak"
+        assert events[0].decoded("DTSTART") == item.starts_at
+        for secret in (item.place, item.purpose, item.with_whom, "De Boer", "Sanne", "Thomas"):
+            assert secret not in unfolded, secret
+        assert "LOCATION" not in unfolded and "DESCRIPTION" not in unfolded
+
+
+# --- leaving quickly -----------------------------------------------------------------------------
+
+def test_quick_exit_ends_the_session_everywhere(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")
+    assert client.get("/plan").status_code == 200
+    old_cookie = client.get_cookie("portal").value
+    response = client.get("/quick-exit")
+    assert response.status_code in (302, 303)
+    assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"]
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    for url in ("/", "/plan"):
+        after = client.get(url)
+        assert after.status_code == 302 and after.headers["Location"] == "/sign-in", url
+    # A copy of the old cookie (kept by someone else, or restored from a backup) does not work either.
+    thief = demo_app.test_client()
+    thief.set_cookie("portal", old_cookie)
+    for url in ("/", "/plan", "/appointments"):
+        stolen = thief.get(url)
+        assert stolen.status_code == 302 and stolen.headers["Location"] == "/sign-in", url
+        assert "Fatima" not in text_of(stolen)
+
+
+def test_every_family_page_has_the_quick_exit_and_a_neutral_title(demo_app):
+    client = demo_app.test_client()
+    signed_out = ["/sign-in", "/activate", "/about-leave-quickly"]
+    pages = {url: client.get(url) for url in signed_out}
+    sign_in(client, "ouder-sanne")
+    item = appointments_of(demo_app, "Huishouden De Boer")[-1]
+    for url in ("/", "/plan", "/appointments", f"/appointments/{item.id}", "/who-looked", "/about-leave-quickly"):
+        pages[url] = client.get(url)
+    app_name = demo_app.config["APP_NAME"]
+    for url, page in pages.items():
+        assert page.status_code == 200, url
+        exit_link = soup(page).select_one("#quick-exit")
+        assert exit_link is not None and exit_link.name == "a" and exit_link["href"] == "/quick-exit", url
+        assert soup(page).title.get_text() == app_name, url
+
+
+# --- queries do not grow with the household's history --------------------------------------------
+
+def _count_queries(app, client, url: str) -> int:
+    engine = app.extensions["engine"]
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(seen)
+
+
+def _grow_history(app, family_name: str, versions: int, appointments: int) -> None:
+    """Many published versions (each with a full Top 3) and appointments, inserted in bulk."""
+    engine = app.extensions["engine"]
+    with database(app) as db:
+        family = db.exec(select(Family).where(Family.name == family_name)).one()
+        plan = db.exec(select(SafetyPlan).where(SafetyPlan.family_id == family.id)).one()
+        top = db.exec(select(PlanVersion.number).where(PlanVersion.plan_id == plan.id,
+                                                       PlanVersion.number.is_not(None))
+                      .order_by(PlanVersion.number.desc())).first()
+    now = utcnow()
+    with engine.begin() as connection:
+        rows = [{"plan_id": plan.id, "number": top + n, "status": VersionStatus.published.name, "revision": 1,
+                 "note_for_family": "", "change_summary": f"Versie {top + n}", "created_at": now,
+                 "updated_at": now, "published_at": now - dt.timedelta(minutes=versions - n)}
+                for n in range(1, versions + 1)]
+        connection.execute(insert(PlanVersion), rows)
+        ids = connection.execute(select(PlanVersion.id).where(PlanVersion.plan_id == plan.id,
+                                                              PlanVersion.number > top)).scalars().all()
+        connection.execute(insert(UnsafeSituation), [
+            {"version_id": v, "key": uuid.uuid4().hex, "rank": rank, "kind": "acute" if rank < 3 else "structural",
+             "description": f"Situatie {rank} van versie {v}.", "risk_factors": "Een\nTwee"}
+            for v in ids for rank in (1, 2, 3)])
+        situations = connection.execute(select(UnsafeSituation.id).where(
+            UnsafeSituation.version_id.in_(ids))).scalars().all()
+        connection.execute(insert(SafetyAgreement), [
+            {"situation_id": s, "key": uuid.uuid4().hex, "position": 0, "who": "Fatima", "what": "Afspraak.",
+             "when": "Altijd.", "if_it_goes_wrong": "Bel 112."} for s in situations])
+        connection.execute(insert(PlanItem), [
+            {"version_id": v, "key": uuid.uuid4().hex, "section": section, "position": 0, "text": "Hulp.", "who": ""}
+            for v in ids for section in ("help", "future")])
+        connection.execute(insert(Appointment), [
+            {"family_id": family.id, "key": f"appointment-{uuid.uuid4().hex}",
+             "starts_at": now + dt.timedelta(hours=n - appointments // 2), "duration_minutes": 60,
+             "safe_place": False, "place": "Bij u thuis", "with_whom": "Bram de Wit", "purpose": f"Gesprek {n}.",
+             "status": "planned", "response_reason": "", "response_reply": "", "created_at": now}
+            for n in range(appointments)])
+
+
+def test_family_pages_use_the_same_number_of_queries_however_long_the_history(demo_app, monkeypatch):
+    from portal.auth import sessions
+
+    monkeypatch.setattr(sessions, "TOUCH_INTERVAL", dt.timedelta(days=1))  # no 'last seen' write midway
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")
+    pages = ("/", "/plan", "/appointments")
+    for url in pages:  # the first plan visit records the reading: warm up once
+        client.get(url)
+    before = {url: _count_queries(demo_app, client, url) for url in pages}
+    _grow_history(demo_app, EL_IDRISSI, versions=200, appointments=1000)
+    for url in pages:
+        client.get(url)
+    page = client.get("/plan")
+    assert "Situatie 1 van versie" in text_of(page)  # the newest of the 200 versions is shown
+    assert text_of(client.get("/appointments")).count("Gesprek ") >= 1000
+    after = {url: _count_queries(demo_app, client, url) for url in pages}
+    assert after == before
+
+
+# --- language ------------------------------------------------------------------------------------
+
+def test_choosing_a_language_is_kept_for_the_parent(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    assert '<html lang="nl" dir="ltr">' in client.get("/").text
+    token = csrf_token(client.get("/").text)
+    chosen = client.post("/language", data={"set_language": "ar", "next": "/appointments", "csrf_token": token})
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/appointments"
+    assert '<html lang="ar" dir="rtl">' in client.get("/appointments").text
+    with database(demo_app) as db:
+        assert db.exec(select(Account.language).where(Account.username == "ouder-sanne")).one() == "ar"
+    other_browser = demo_app.test_client()
+    sign_in(other_browser, "ouder-sanne")  # stored on the account, not only in this browser
+    assert '<html lang="ar" dir="rtl">' in other_browser.get("/").text
+
+
+def test_switching_language_on_the_plan_keeps_the_typed_answer(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    page = client.get("/plan")
+    buttons = soup(page).select('button[name="set_language"]')
+    assert buttons and all(b["form"] == "answer-form" for b in buttons)
+    assert soup(page).select_one("form#answer-form") is not None
+    typed = "Moet Thomas ook tekenen?"
+    switched = client.post("/plan", data={"set_language": "tr", "answer": "question", "comment": typed,
+                                          "csrf_token": csrf_token(page.text)})
+    assert switched.status_code == 200
+    assert '<html lang="tr" dir="ltr">' in switched.text
+    assert soup(switched).select_one("textarea#comment").get_text() == typed
+    assert soup(switched).select_one('input[name="answer"][value="question"]').has_attr("checked")
+    row = acknowledgement(demo_app, "Sanne de Boer", 1)
+    assert (row.answer, row.comment) == (Answer.agree, "")  # nothing was sent as an answer

@@ -1,0 +1,240 @@
+"""Security headers, our own scripts only (with the request's nonce), nothing from other hosts,
+and forms that only work with their CSRF token."""
+import re
+
+import pytest
+from flask import url_for
+from sqlmodel import Session, select
+
+from portal.models import Account, BreakGlass, Parent
+from portal.security import PERMISSIONS_POLICY, content_security_policy
+from support.sign_in import csrf_token, sign_in
+
+STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
+SCRIPT = re.compile(r"<script\b[^>]*>", re.I)
+NONCE = re.compile(r'\snonce="([^"]+)"')
+LINKS = re.compile(r'\s(?:src|href|action|formaction|poster|data|srcset)\s*=\s*["\']?([^"\'\s>]+)', re.I)
+
+
+def engine(app):
+    return app.extensions["engine"]
+
+
+def family_of(app, parent_username: str) -> int:
+    with Session(engine(app)) as db:
+        return db.exec(select(Parent.family_id).join(Account, Account.id == Parent.account_id)
+                       .where(Account.username == parent_username)).one()
+
+
+def page_nonce(html: str) -> str:
+    tags = SCRIPT.findall(html)
+    assert tags, "no script on the page"
+    nonces = set()
+    for tag in tags:
+        found = NONCE.search(tag)
+        assert found, f"a script without the nonce: {tag}"
+        nonces.add(found.group(1))
+    assert len(nonces) == 1, f"scripts with different nonces: {nonces}"
+    return nonces.pop()
+
+
+def family_page(app, client):
+    sign_in(client, "ouder-sanne")
+    return client.get("/")
+
+
+def back_office_page(app, client):
+    sign_in(client, "anouk")
+    return client.get("/backoffice/")
+
+
+def family_file_page(app, client):
+    sign_in(client, "anouk")
+    return client.get(f"/backoffice/families/{family_of(app, 'ouder-sanne')}")
+
+
+PAGES = [pytest.param(family_page, id="family-home"), pytest.param(back_office_page, id="back-office-home"),
+         pytest.param(family_file_page, id="family-file")]
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("open_page", PAGES)
+def test_signed_in_pages_carry_the_security_headers(demo_app, demo_client, open_page):
+    page = open_page(demo_app, demo_client)
+    assert page.status_code == 200
+    headers = page.headers
+    nonce = page_nonce(page.text)
+    csp = headers["Content-Security-Policy"]
+    assert csp == content_security_policy(nonce)
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in headers  # not over plain http on a laptop
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate", "/about-leave-quickly"])
+def test_signed_out_pages_carry_the_security_headers_too(demo_client, path):
+    page = demo_client.get(path)
+    assert page.status_code == 200
+    assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text))
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_every_response_gets_a_new_nonce(demo_client):
+    first, second = demo_client.get("/sign-in"), demo_client.get("/sign-in")
+    assert page_nonce(first.text) != page_nonce(second.text)
+    assert len(page_nonce(first.text)) >= 16
+
+
+def test_error_pages_and_redirects_carry_the_headers(demo_client):
+    missing = demo_client.get("/does-not-exist")
+    assert missing.status_code == 404
+    assert missing.headers["Content-Security-Policy"] == content_security_policy(page_nonce(missing.text))
+    redirect = demo_client.get("/")
+    assert redirect.status_code == 302
+    assert "frame-ancestors 'none'" in redirect.headers["Content-Security-Policy"]
+    assert redirect.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_adds_strict_transport_security(database_url, databases, make_app):
+    databases.fill(database_url, "demo")
+    app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, DATABASE_URL=database_url)
+    client = app.test_client()
+    page = client.get("/sign-in", base_url="https://portaal.example")
+    assert page.status_code == 200
+    hsts = page.headers["Strict-Transport-Security"]
+    max_age = int(re.search(r"max-age=(\d+)", hsts).group(1))
+    assert max_age >= 365 * 24 * 3600
+    assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text))
+
+
+def test_static_files_are_cached_but_pages_are_not(demo_app, demo_client):
+    page = demo_client.get("/sign-in")
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text).group(1)
+    with demo_client.get(stylesheet) as response:
+        assert response.status_code == 200
+        assert response.headers.get("Cache-Control") != "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# --- nothing from other hosts ------------------------------------------------------------------
+
+def assert_only_local_links(html: str) -> None:
+    for target in LINKS.findall(html):
+        assert not re.match(r"(?i)(https?:)?//", target), f"the page references another host: {target}"
+        assert not target.lower().startswith("javascript:"), target
+    assert "<iframe" not in html.lower()
+    assert not re.search(r"(?i)url\(\s*['\"]?(https?:)?//", html)
+
+
+@pytest.mark.parametrize("open_page", PAGES)
+def test_signed_in_pages_reference_no_other_host(demo_app, demo_client, open_page):
+    page = open_page(demo_app, demo_client)
+    assert_only_local_links(page.text)
+    for tag in SCRIPT.findall(page.text):
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        assert src and src.group(1).startswith("/"), f"an inline or foreign script: {tag}"
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate", "/about-leave-quickly",
+                                  "/plan", "/appointments"])
+def test_family_pages_reference_no_other_host(demo_client, path):
+    sign_in(demo_client, "ouder-sanne")
+    page = demo_client.get(path)
+    assert page.status_code == 200
+    assert_only_local_links(page.text)
+
+
+def test_the_quick_exit_leaves_through_the_portal_not_a_link(demo_app, demo_client):
+    page = family_page(demo_app, demo_client)
+    link = re.search(r'<a id="quick-exit"[^>]*href="([^"]+)"', page.text).group(1)
+    assert link == "/quick-exit"
+    assert demo_app.config["NEUTRAL_SITE"] not in page.text
+    response = demo_client.get(link)
+    assert response.status_code == 302
+    assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"]
+
+
+# --- CSRF --------------------------------------------------------------------------------------
+
+def still_signed_in(client, home: str = "/") -> bool:
+    return client.get(home).status_code == 200
+
+
+def test_sign_out_without_the_token_is_refused(demo_client):
+    sign_in(demo_client, "ouder-sanne")
+    response = demo_client.post("/sign-out", data={})
+    assert response.status_code == 400
+    assert still_signed_in(demo_client)
+    wrong = demo_client.post("/sign-out", data={"csrf_token": "not-the-token"})
+    assert wrong.status_code == 400
+    assert still_signed_in(demo_client)
+
+
+def test_sign_in_without_the_token_is_refused(demo_client):
+    demo_client.get("/sign-in")
+    response = demo_client.post("/sign-in", data={"username": "ouder-sanne", "password": "veilig-demo-2026"})
+    assert response.status_code == 400
+    assert demo_client.get("/sign-in/code").status_code == 302  # no second step was opened
+
+
+def test_a_token_from_another_session_is_refused(demo_app, demo_client):
+    sign_in(demo_client, "ouder-sanne")
+    attacker = demo_app.test_client()
+    foreign = csrf_token(attacker.get("/sign-in").text)
+    assert demo_client.post("/sign-out", data={"csrf_token": foreign}).status_code == 400
+    assert still_signed_in(demo_client)
+
+
+def test_new_recovery_codes_need_the_token(demo_app, demo_client):
+    sign_in(demo_client, "anouk")
+    response = demo_client.post("/backoffice/recovery-codes", data={})
+    assert response.status_code == 400
+    assert not re.search(r"<code>[0-9A-F]{6}-[0-9A-F]{6}</code>", response.text)
+    assert still_signed_in(demo_client, "/backoffice/")
+
+
+def test_break_the_glass_without_the_token_changes_nothing(demo_app, demo_client):
+    sign_in(demo_client, "anouk")
+    family_id = family_of(demo_app, "ouder-olena")
+    response = demo_client.post("/backoffice/break-glass", data={
+        "family": str(family_id), "reason": "Politie belde, kinderen in gevaar vannacht"})
+    assert response.status_code in (400, 302)
+    if response.status_code == 302:  # the back office sends a stale form back to the sign-in page
+        assert response.headers["Location"].endswith("/backoffice/sign-in")
+    with Session(engine(demo_app)) as db:
+        assert db.exec(select(BreakGlass).where(BreakGlass.family_id == family_id)).all() == []
+    assert demo_client.get(f"/backoffice/families/{family_id}").status_code == 404
+
+
+def test_htmx_requests_may_send_the_token_in_a_header(demo_app, demo_client):
+    sign_in(demo_client, "ouder-sanne")
+    token = csrf_token(demo_client.get("/").text)
+    response = demo_client.post("/sign-out", headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 302
+    assert not still_signed_in(demo_client)
+
+
+def test_htmx_back_office_requests_send_the_token_in_a_header(demo_app, demo_client):
+    sign_in(demo_client, "anouk")
+    family_id = family_of(demo_app, "ouder-sanne")
+    with demo_app.test_request_context():
+        editor, helper = url_for("backoffice.plan_editor", family_id=family_id), url_for("backoffice.plain_language")
+    page = demo_client.get(editor)
+    assert page.status_code == 200
+    header_token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.text).group(1)
+    field = re.search(r'<textarea id="([^"]+)" name="\1"[^>]*hx-post="' + re.escape(helper), page.text).group(1)
+    htmx = {"HX-Request": "true", "HX-Trigger-Name": field}
+    answered = demo_client.post(helper, data={field: "De jeugdbescherming gaat een verzoekschrift indienen."},
+                                headers={**htmx, "X-CSRFToken": header_token})
+    assert answered.status_code == 200
+    refused = demo_client.post(helper, data={field: "Tekst"}, headers=htmx)
+    assert refused.status_code != 200
