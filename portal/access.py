@@ -86,12 +86,13 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
     worker = user.worker
     if worker is None or family_id is None:
         return False
-    if role is Role.teamlead:
-        family = obj if isinstance(obj, Family) else db.get(Family, family_id)
-        if family is not None and family.team_id == worker.team_id:
-            return True
+    family = obj if isinstance(obj, Family) else db.get(Family, family_id)
+    own_team = family is not None and family.team_id == worker.team_id
+    if role is Role.teamlead and own_team:
+        return True
     if action == "family.break_glass":
-        return not in_current_duo(db, worker.id, family_id)
+        # Only within one's own team, and only outside one's own duo.
+        return own_team and not in_current_duo(db, worker.id, family_id)
     return in_current_duo(db, worker.id, family_id) or has_broken_glass(db, worker.id, family_id)
 
 

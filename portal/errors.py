@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         # Mostly an expired session: send the user to sign in again.
-        if request.blueprint == "backoffice":
+        if request.path.startswith("/backoffice"):
             return redirect(url_for("auth.staff_sign_in"))
         return _page(400, _("Please try again"),
                      _("This form was open too long or was sent twice. Go back, reload the page and try again."))

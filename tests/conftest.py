@@ -85,6 +85,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The interface texts in every language: .mo files are build output (`make` compiles them too)."""
+    from portal import catalogues
+
+    catalogues.compile_all()
+
+
 # --- databases ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -34,17 +34,6 @@ LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen e
                  "naar het buurthuis gaan zodat zij daar andere ouders leren kennen en hulp kunnen vragen.")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogues():
-    """The interface texts in every language (the .mo files are build output, not in the repo)."""
-    from portal import catalogues
-
-    pos = list(catalogues.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
-    if any(not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-           for po in pos):
-        catalogues.compile_all()
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 def database(app) -> Session:

@@ -36,17 +36,6 @@ from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_c
 EL_IDRISSI = "Gezin El Idrissi"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogues():
-    """The interface texts in every language (the .mo files are build output, not in the repo)."""
-    from portal import catalogues
-
-    pos = list(catalogues.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
-    if any(not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-           for po in pos):
-        catalogues.compile_all()
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 def database(app) -> Session:
