@@ -1,11 +1,13 @@
-"""Insert N generated households (parents with accounts, duo, plan, appointments) into a database quickly, with Core bulk inserts.
+"""Insert N generated households (parents, duo, plan, appointments) into a database quickly, in bulk.
 
     .venv/bin/python -m benchmarks.generate_households --url sqlite:///tmp/big.db --households 100000 --migrate
 
 Every generated parent signs in with the demo password and the TOTP secret GENERATED_TOTP_SECRET;
 `username(i)` names the first parent of household i (0-based). Ids continue after the rows already
-there, so the generator also fills a database that holds the demo data; on PostgreSQL the id
-sequences are moved past the new rows and the tables analysed afterwards.
+there, so the generator also fills a database that holds the demo data (once per database: the
+usernames repeat). SQLite gets Core INSERTs through executemany; PostgreSQL gets COPY, with the
+foreign key triggers skipped (session_replication_role, so a superuser), then the id sequences
+are moved past the new rows and the tables analysed.
 """
 import argparse
 import datetime as dt
@@ -21,8 +23,8 @@ from portal import db
 from portal.auth.secrets import hash_password
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
-    Acknowledgement,
     Account,
+    Acknowledgement,
     Answer,
     Appointment,
     AppointmentStatus,
@@ -72,7 +74,7 @@ class Ids:
         return first
 
 
-def _teams_and_workers(connection: Connection, ids: Ids, households: int, start: dt.date) -> list[int]:
+def _teams_and_workers(connection: Connection, ids: Ids, households: int) -> list[int]:
     """Teams of 1,000 households, one worker per 25 households (Mon-Thu 9-17); the worker ids."""
     teams = max(1, -(-households // HOUSEHOLDS_PER_TEAM))
     workers = max(2, -(-households // HOUSEHOLDS_PER_WORKER))
@@ -94,7 +96,6 @@ def _households(first: int, count: int, ids: Ids, workers: list[int], password: 
                 team_of_worker: dict[int, int]) -> dict:
     """Rows for households first .. first+count-1, per table, in insertion order."""
     rows = {model: [] for model in TABLES}
-    today = now.date()
     for h in range(first, first + count):
         family_id, plan_id, version_id = ids.take(Family), ids.take(SafetyPlan), ids.take(PlanVersion)
         contact = workers[(h // HOUSEHOLDS_PER_WORKER) % len(workers)]
@@ -164,7 +165,6 @@ def _households(first: int, count: int, ids: Ids, workers: list[int], password: 
             "read_at": published, "answer": Answer.agree if h % 3 else None,
             "comment": "", "answered_at": published if h % 3 else None, "reply": "", "replied_by": None,
             "replied_at": None, "handled_at": None})
-    del today
     return rows
 
 
@@ -230,7 +230,7 @@ def generate(url: str, households: int, log=None) -> dict[str, int]:
     try:
         with engine.begin() as connection:
             ids = Ids(connection)
-            workers = _teams_and_workers(connection, ids, households, now.date())
+            workers = _teams_and_workers(connection, ids, households)
             team_of_worker = dict(connection.execute(
                 select(Worker.__table__.c.id, Worker.__table__.c.team_id)
                 .where(Worker.__table__.c.id.in_(workers))).all())

@@ -1,4 +1,4 @@
-"""SQL queries per family page, before and after 200 plan versions and 1,000 appointments: budget, the same constant count."""
+"""SQL queries per family page before/after 200 plan versions + 1,000 appointments; budget: the same count."""
 import argparse
 import datetime as dt
 import sys

@@ -1,4 +1,4 @@
-"""p95 of the signed-in family home with 100 and with 100,000 households, on SQLite and PostgreSQL: at 100k within 1.5x of 100."""
+"""p95 of the signed-in home at 100 and 100,000 households, SQLite and PostgreSQL; budget: 100k within 1.5x."""
 import argparse
 import sys
 import tempfile

@@ -103,6 +103,8 @@ def get_or_404(model, ident, action: str):
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
+    if not 0 < ident < 2**31:  # ids are 32-bit integers in PostgreSQL: a bigger one would be a 500
+        abort(404)
     obj = db.get(model, ident)
     if obj is None or not can(current_user, action, obj, db):
         abort(404)

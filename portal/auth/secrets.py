@@ -116,6 +116,14 @@ def issue_code(db: Session, account: Account, purpose: str) -> str:
     return code
 
 
+def codes_sent_recently(db: Session, account: Account, purpose: str) -> int:
+    """How many codes of this purpose the account got in the last hour."""
+    since = utcnow() - dt.timedelta(hours=1)
+    return len(db.exec(select(OneTimeCode.id).where(OneTimeCode.account_id == account.id,
+                                                    OneTimeCode.purpose == purpose,
+                                                    OneTimeCode.created_at > since)).all())
+
+
 def burn_code(db: Session, purpose: str, code: str, account: Account | None = None) -> Account | None:
     """Use a valid one-time code once; returns its account, or None when it is wrong, used or expired."""
     query = select(OneTimeCode).where(OneTimeCode.purpose == purpose, OneTimeCode.code_hash == code_hash(code),

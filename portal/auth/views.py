@@ -24,6 +24,7 @@ PENDING_LIMIT = dt.timedelta(minutes=5)
 ACTIVATION_LIMIT = dt.timedelta(minutes=30)
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
+SMS_CODES_PER_HOUR = 5
 
 
 def _account_key() -> str:
@@ -96,11 +97,15 @@ def sign_in():
     return redirect(url_for("auth.staff_code" if account.role.is_staff else "auth.code"))
 
 
-def _send_sms_code(account: Account) -> None:
+def _send_sms_code(account: Account) -> bool:
+    """Send a new SMS code, at most a few an hour: nobody with a stolen password can flood a phone."""
     db = db_session()
+    if auth_secrets.codes_sent_recently(db, account, "sms") >= SMS_CODES_PER_HOUR:
+        return False
     code = auth_secrets.issue_code(db, account, "sms")
     notify.queue(db, account, "sms", account.sms_phone or "", notify.sms_code_text(account, code))
     notify.send_pending(db)
+    return True
 
 
 def _code_page(account: Account, errors=None, status=200):
@@ -121,7 +126,9 @@ def code():
         return _code_page(account)
     db = db_session()
     if request.form.get("resend") and account.second_factor == "sms":
-        _send_sms_code(account)
+        if not _send_sms_code(account):
+            return _code_page(account, {"code": _("We sent several codes already. Use the last one, or wait an "
+                                                  "hour for a new one.")}, 429)
         return _code_page(account)
     entered = clean("code", 32).replace(" ", "")
     if account.second_factor == "sms" and not account.role.is_staff:

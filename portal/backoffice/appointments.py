@@ -26,7 +26,8 @@ def _parse(form) -> tuple[dict, dict]:
     except (ValueError, OverflowError):  # OverflowError: a date such as 0001-01-01 has no UTC time
         errors["date"] = _("Give a date and a time, e.g. 2026-12-01 and 10:00.")
     duration = form.get("duration", "60")
-    values["duration_minutes"] = int(duration) if duration.isdecimal() and 5 <= int(duration) <= 480 else 60
+    valid = duration.isdecimal() and len(duration) < 4 and 5 <= int(duration) <= 480
+    values["duration_minutes"] = int(duration) if valid else 60
     values["safe_place"] = form.get("safe_place") == "1"
     values["place"] = clean("place", 300)
     values["with_whom"] = clean("with_whom", 300)

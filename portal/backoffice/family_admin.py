@@ -14,14 +14,22 @@ from portal.access import DUO, get_or_404, roles
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
+from portal.forms import clean
 from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Role, Visibility, Worker
 
 
 def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2999 else None  # year 1 has no day before it (OverflowError)
+
+
+def _id(name: str) -> int:
+    """A posted id, or 0 when it is none ("²", text, or too big for a 32-bit integer column)."""
+    value = request.form.get(name, "")
+    return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
 @blueprint.post("/families/<family_id>/duo")
@@ -31,13 +39,13 @@ def change_duo(family_id):
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
     if request.form.get("action") == "end":
-        assignment = db.get(DuoAssignment, int(request.form.get("assignment", "0") or 0))
+        assignment = db.get(DuoAssignment, _id("assignment"))
         end = _date(request.form.get("end", ""))
         if assignment is not None and assignment.family_id == family.id and end and end >= assignment.start:
             assignment.end = end
             db.add(assignment)
     else:
-        worker = db.get(Worker, int(request.form.get("worker", "0") or 0))
+        worker = db.get(Worker, _id("worker"))
         start = _date(request.form.get("start", "")) or dt.date.today()
         role = DuoRole(request.form.get("role", "partner")) if request.form.get("role") in ("contact", "partner") \
             else DuoRole.partner
@@ -117,9 +125,9 @@ def set_visibility(family_id):
     """Restrict one item to the ticked parents; no tick means every parent of the household sees it."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
-    key = request.form.get("item", "")[:48]
+    key = clean("item", 48)
     parents = {p.id for p in db.exec(select(Parent).where(Parent.family_id == family.id))}
-    chosen = {int(v) for v in request.form.getlist("parent") if v.isdigit()} & parents
+    chosen = {int(v) for v in request.form.getlist("parent") if v.isdecimal()} & parents
     if key:
         db.exec(delete(Visibility).where(Visibility.family_id == family.id, Visibility.item_key == key))
         for parent_id in sorted(chosen):

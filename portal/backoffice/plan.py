@@ -102,7 +102,7 @@ def compare(family_id):
 
 
 def _number(value, default: int, allowed: list[int]) -> int:
-    return int(value) if value and value.isdigit() and int(value) in allowed else default
+    return int(value) if value and value.isdecimal() and len(value) < 10 and int(value) in allowed else default
 
 
 @blueprint.get("/families/<family_id>/answers")
@@ -127,7 +127,8 @@ def responses(family_id):
 def reply(family_id, acknowledgement_id):
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
-    row = db.get(Acknowledgement, int(acknowledgement_id)) if acknowledgement_id.isdigit() else None
+    valid = acknowledgement_id.isdecimal() and len(acknowledgement_id) < 10
+    row = db.get(Acknowledgement, int(acknowledgement_id)) if valid else None
     parent = db.get(Parent, row.parent_id) if row else None
     if row is None or parent is None or parent.family_id != family.id:
         abort(404)

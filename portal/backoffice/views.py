@@ -120,7 +120,8 @@ def break_glass():
     if request.method == "POST" and not switching_language():
         reason = clean("reason", 500)
         number = clean("family", 12)
-        family = db.get(Family, int(number)) if number.isdecimal() else None  # "²" is a digit, not a number
+        # isdecimal: "²" is a digit but no number; under 10 digits: ids are 32-bit integers in PostgreSQL
+        family = db.get(Family, int(number)) if number.isdecimal() and len(number) < 10 else None
         if family is None or not can(current_user, "family.break_glass", family):
             errors["family"] = _("There is no family with this number that you can open this way.")
         elif len(reason) < MIN_REASON_LENGTH:

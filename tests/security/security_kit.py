@@ -172,7 +172,8 @@ long_text = st.builds(lambda seed, n: (seed * (n // len(seed) + 1))[:n],
                       st.integers(5000, 6000))
 hostile_text = st.one_of(st.just(""), st.sampled_from(HOSTILE), short_text, long_text)
 # For numeric fields: real numbers, digits of other scripts, huge numbers and garbage.
-numberish = st.one_of(st.integers(-5, 100).map(str), st.sampled_from(["²", "١٢", "٣", "9" * 30, "", "0x1F", "1e3"]),
+numberish = st.one_of(st.integers(-5, 100).map(str),
+                      st.sampled_from(["²", "١٢", "٣", "", "0x1F", "1e3", "123456123456", "9" * 30, "9" * 5000]),
                       hostile_text)
 
 FUZZ = settings(max_examples=25, deadline=None, database=None,

@@ -35,6 +35,7 @@ from security_kit import (
 from sqlmodel import select
 
 from portal import drafts
+from portal.access import in_current_duo
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.plan_form import text_fields, to_form
 from portal.i18n import LANGUAGES
@@ -251,16 +252,20 @@ def anouk(demo_app) -> Portal:
        reason=st.one_of(hostile_text, short_text.map(lambda t: "Melding politie, nu nodig. " + t)))
 @example(family="²", reason="Acute melding van de politie, nu nodig.")
 @example(family="٤", reason="Acute melding van de politie, nu nodig.")  # Arabic-Indic 4
+@example(family="123456123456", reason="Acute melding van de politie, nu nodig.")  # beyond a 32-bit id
 def test_break_glass_form(anouk, family, reason):
     app = anouk.app
-    kovalenko = family_id(app, "Kovalenko")
-    family = {"KOVALENKO": str(kovalenko), "EL IDRISSI": str(family_id(app, "El Idrissi"))}.get(family, family)
+    family = {"KOVALENKO": str(family_id(app, "Kovalenko")), "EL IDRISSI": str(family_id(app, "El Idrissi"))}.get(family, family)
     before = len(_all(app, BreakGlass))
     response = anouk.post("/backoffice/break-glass", {"family": family, "reason": reason})
     glass = _all(app, BreakGlass)
     if survived(response, 200):
         assert len(glass) == before + 1
-        assert glass[-1].family_id == kovalenko  # never her own duo's family, never another id
+        opened = glass[-1].family_id
+        assert int(visible_text(family)) == opened  # the family typed ("٤" is 4)
+        with database(app) as db:
+            anouk_id = db.exec(select(Worker.id).where(Worker.name == "Anouk Visser")).one()
+            assert not in_current_duo(db, anouk_id, opened)  # never a family of her own duo
         assert len(glass[-1].reason) >= 10 and not forbidden_in(glass[-1].reason)
     else:
         assert len(glass) == before
@@ -457,6 +462,73 @@ def test_answer_reply_form(anouk, reply, handled):
     else:
         assert after.reply == question.reply
     assert_database_clean(app)
+
+
+DATES = st.one_of(st.sampled_from(["2031-12-01", "0001-01-01", "9999-12-31", "2031-02-30", ""]), hostile_text)
+
+
+@FUZZ
+@given(form=st.fixed_dictionaries({
+    "action": st.one_of(st.sampled_from(["add", "end"]), hostile_text),
+    "assignment": numberish, "end": DATES,
+    "worker": st.one_of(st.sampled_from(["1", "2", "3", "4"]), numberish),
+    "role": st.one_of(st.sampled_from(["contact", "partner"]), hostile_text), "start": DATES}))
+@example(form={"action": "add", "assignment": "", "end": "", "worker": "4", "role": "contact", "start": "0001-01-01"})
+@example(form={"action": "end", "assignment": "²", "end": "2031-12-01", "worker": "", "role": "", "start": ""})
+def test_duo_form(anouk, form):
+    app = anouk.app
+    family = family_id(app, "De Boer")
+    response = anouk.post(f"/backoffice/families/{family}/duo", form)
+    assert survived(response)
+    assert response.headers["Location"].endswith(f"/backoffice/families/{family}#duo")
+    assert_database_clean(app)
+
+
+@FUZZ
+@given(item=st.one_of(st.just("KEY"), hostile_text), parents=st.lists(st.one_of(st.just("FATIMA"), numberish), max_size=3))
+@example(item="\x00" + "a" * 40, parents=["FATIMA"])
+def test_visibility_form(anouk, item, parents):
+    app = anouk.app
+    family = family_id(app, "El Idrissi")
+    with database(app) as db:
+        household = {p.id for p in db.exec(select(Parent).where(Parent.family_id == family))}
+        fatima = db.exec(select(Parent.id).where(Parent.name == "Fatima El Idrissi")).one()
+        key = db.exec(select(Appointment.key).where(Appointment.family_id == family)).first()
+    item = key if item == "KEY" else item
+    response = anouk.post(f"/backoffice/families/{family}/visibility",
+                          {"item": item, "parent": [str(fatima) if p == "FATIMA" else p for p in parents]})
+    assert survived(response)
+    with database(app) as db:
+        from portal.models import Visibility
+        rows = db.exec(select(Visibility)).all()
+    assert {row.parent_id for row in rows if row.family_id == family} <= household
+    assert_database_clean(app)
+
+
+@pytest.mark.parametrize("path", [
+    "/appointments/{big}", "/appointments/²", "/backoffice/families/{big}/plan",
+    "/backoffice/families/{family}/appointments/{big}", "/backoffice/families/{family}/plan/compare?b=²",
+    "/backoffice/families/{family}/plan/compare?a={huge}",
+])
+def test_form_pages_with_impossible_numbers_answer_not_found(demo_app, path):
+    """Ids typed into a form's address beyond what the database holds: 'not found', never an error."""
+    family = family_id(demo_app, "De Boer")
+    who = "ouder-sanne" if not path.startswith("/backoffice") else "anouk"
+    portal = Portal(demo_app, who)
+    url = path.format(big="99999999999", family=family, huge="9" * 5000)
+    for method in ("get", "post"):
+        if method == "post" and "compare" in url:
+            continue
+        response = portal.get(url) if method == "get" else portal.post(url, {"response": "confirmed"})
+        assert response.status_code in (200, 404), (method, response.status_code)
+        assert_not_executable(response)
+
+
+@pytest.mark.parametrize("ident", ["99999999999", "²"])
+def test_answer_reply_with_impossible_number_answers_not_found(anouk, ident):
+    family = family_id(anouk.app, "El Idrissi")
+    response = anouk.post(f"/backoffice/families/{family}/answers/{ident}", {"reply": "Goed dat u het vraagt."})
+    assert response.status_code == 404
 
 
 # --- translation -------------------------------------------------------------------------------

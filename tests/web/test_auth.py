@@ -458,7 +458,8 @@ def activate(client, username: str, code: str):
 def choose_password(client, password: str, again: str | None = None):
     page = client.get("/activate/password")
     assert page.status_code == 200
-    return client.post("/activate/password", data={"password": password, "password_again": password if again is None else again,
+    again = password if again is None else again
+    return client.post("/activate/password", data={"password": password, "password_again": again,
                                                    "csrf_token": csrf_token(page.text)})
 
 
@@ -671,7 +672,8 @@ def test_an_sms_code_expires_after_five_minutes(demo_app, demo_client):
     code = last_sms_code(demo_app, "06 12345678")
     with Session(engine(demo_app)) as db:
         row = db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "sms", OneTimeCode.used_at.is_(None))).one()
-        assert dt.timedelta(minutes=4, seconds=50) < row.expires_at - row.created_at <= dt.timedelta(minutes=5, seconds=1)
+        valid_for = row.expires_at - row.created_at
+        assert dt.timedelta(minutes=4, seconds=50) < valid_for <= dt.timedelta(minutes=5, seconds=1)
         # Five minutes and a second have passed.
         db.exec(update(OneTimeCode).where(OneTimeCode.id == row.id).values(
             created_at=row.created_at - dt.timedelta(minutes=5, seconds=1),
@@ -695,6 +697,20 @@ def test_a_new_sms_code_can_be_asked_for(demo_app, demo_client):
     if first != second:  # a new code replaces the earlier one
         assert code_step(demo_client, first, staff=False).status_code == 401
     assert code_step(demo_client, second, staff=False).status_code == 302
+
+
+def test_a_stolen_password_cannot_flood_the_parents_phone_with_codes(demo_app, demo_client):
+    activated(demo_app, demo_client)
+    choose_sms(demo_client, "06 12345678")
+    sign_out(demo_client, False)
+    password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
+    page = demo_client.get("/sign-in/code")
+    answers = [demo_client.post("/sign-in/code", data={"resend": "1", "code": "", "csrf_token": csrf_token(page.text)})
+               for _ in range(6)]
+    assert [a.status_code for a in answers[:4]] == [200] * 4
+    assert answers[-1].status_code == 429
+    assert len(outbox_lines(demo_app)) == 5  # the code at the password step and four more, then no more
+    assert code_step(demo_client, last_sms_code(demo_app, "06 12345678"), staff=False).status_code == 302
 
 
 def test_an_sms_parent_cannot_use_a_totp_code(demo_app, demo_client, clock):
@@ -783,7 +799,8 @@ def test_wrong_codes_for_one_account_are_limited_too(sqlite_demo_app, clock):
     wrong_codes = [f"{n:06d}" for n in range(1000) if f"{n:06d}" not in
                    {totp_at("anouk", clock + s * 30) for s in (-1, 0, 1)}][:100]
     for n, wrong in enumerate(wrong_codes):
-        response = client.post("/backoffice/sign-in/code", data={"code": wrong, "csrf_token": token, "username": f"x{n}"},
+        response = client.post("/backoffice/sign-in/code",
+                               data={"code": wrong, "csrf_token": token, "username": f"x{n}"},
                                environ_base={"REMOTE_ADDR": f"192.0.2.{n // 25 + 1}"})
         assert response.status_code == 401, n
     final = client.post("/backoffice/sign-in/code", data={"code": right, "csrf_token": token, "username": "y"},
