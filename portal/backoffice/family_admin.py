@@ -127,7 +127,7 @@ def set_visibility(family_id):
     family = get_or_404(Family, family_id, "family.edit")
     key = clean("item", 48)
     parents = {p.id for p in db.exec(select(Parent).where(Parent.family_id == family.id))}
-    chosen = {int(v) for v in request.form.getlist("parent") if v.isdecimal()} & parents
+    chosen = {int(v) for v in request.form.getlist("parent") if v.isdecimal() and len(v) < 10} & parents
     if key:
         db.exec(delete(Visibility).where(Visibility.family_id == family.id, Visibility.item_key == key))
         for parent_id in sorted(chosen):

@@ -26,8 +26,11 @@ def role_of(username: str) -> str:
 def fresh_code(username: str, app=None) -> str:
     """A valid code of a time step not used yet for this account in this app (codes work once)."""
     key = (id(app), username)
-    now_step = int(time.time() // 30)
-    step = max(now_step - 1, _steps.get(key, now_step - 2) + 1)
+    now = time.time()
+    now_step = int(now // 30)
+    # The previous step is accepted too, but only while the current one has time left to spare.
+    earliest = now_step - 1 if now - now_step * 30 < 20 else now_step
+    step = max(earliest, _steps.get(key, earliest - 1) + 1)
     if step > now_step + 1:
         time.sleep((step - 1) * 30 - time.time() + 0.1)
     _steps[key] = step
