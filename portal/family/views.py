@@ -31,6 +31,8 @@ from portal.translation_work import translation_for
 blueprint = Blueprint("family", __name__, template_folder="templates")
 parent_only = roles(Role.parent)
 CONTACT_CHANGE_NOTICE = dt.timedelta(days=60)
+UPCOMING_SHOWN = 10
+PAST_SHOWN = 5
 
 
 def _parent():
@@ -121,12 +123,15 @@ def _save_answer(db, parent, version) -> dict:
 def appointments():
     db, parent = db_session(), _parent()
     hidden = hidden_keys(db, parent.family_id, parent.id)
-    rows = db.exec(select(Appointment).where(Appointment.family_id == parent.family_id,
-                                             col(Appointment.key).not_in(hidden or {""}))
-                   .order_by(Appointment.starts_at)).all()
+    mine = select(Appointment).where(Appointment.family_id == parent.family_id,
+                                     col(Appointment.key).not_in(hidden or {""}))
     now = utcnow()
-    return render_template("family/appointments.html", upcoming=[a for a in rows if a.starts_at >= now],
-                           past=[a for a in rows if a.starts_at < now][::-1], errors={})
+    # A page stays small on a weak connection, however long the history is.
+    upcoming = db.exec(mine.where(Appointment.starts_at >= now).order_by(Appointment.starts_at)
+                       .limit(UPCOMING_SHOWN)).all()
+    past = db.exec(mine.where(Appointment.starts_at < now).order_by(col(Appointment.starts_at).desc())
+                   .limit(PAST_SHOWN)).all()
+    return render_template("family/appointments.html", upcoming=upcoming, past=past, errors={})
 
 
 @blueprint.route("/appointments/<appointment_id>", methods=["GET", "POST"])
