@@ -1,0 +1,55 @@
+"""Every family page in every one of the eight languages: translated, with the right direction."""
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from portal.catalogues import TRANSLATIONS
+from portal.i18n import LANGUAGES
+from support.sign_in import csrf_token, sign_in
+
+PAGES = ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly", "/password"]
+# Texts every family page shows: in any language but English they must not be left in English.
+ALWAYS_SHOWN = ["Leave quickly", "Home", "Appointments", "Sign out", "In danger? Call"]
+
+
+def translated(locale: str, msgid: str) -> str:
+    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return read_po(source, locale=locale)[msgid].string
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_family_page_in_every_language(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    pages = PAGES + re.findall(r'href="(/appointments/\d+)"', client.get("/appointments").text)[:1]
+    for locale in LANGUAGES:
+        token = csrf_token(client.get("/").text)
+        client.post("/language", data={"set_language": locale, "csrf_token": token, "next": "/"})
+        for path in pages:
+            page = client.get(path)
+            assert page.status_code == 200, (locale, path)
+            direction = "rtl" if locale == "ar" else "ltr"
+            assert f'<html lang="{locale}" dir="{direction}">' in page.text, (locale, path)
+            for msgid in ALWAYS_SHOWN:
+                expected = translated(locale, msgid)
+                assert expected in page.text.replace("&#39;", "'"), (locale, path, msgid)
+                if locale != "en":
+                    assert f">{msgid}<" not in page.text, (locale, path, msgid)
+
+
+def test_the_language_choice_is_kept_on_the_parents_account(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    client.post("/language", data={"set_language": "uk", "csrf_token": csrf_token(client.get("/").text),
+                                   "next": "/"})
+    again = demo_app.test_client()
+    sign_in(again, "ouder-sanne")
+    assert '<html lang="uk" dir="ltr">' in again.get("/").text
+
+
+def test_signed_out_visitors_get_their_browsers_language(demo_app):
+    page = demo_app.test_client().get("/sign-in", headers={"Accept-Language": "tr-TR,tr;q=0.9,en;q=0.5"})
+    assert '<html lang="tr" dir="ltr">' in page.text
+    page = demo_app.test_client().get("/sign-in", headers={"Accept-Language": "fr-FR"})
+    assert '<html lang="nl" dir="ltr">' in page.text

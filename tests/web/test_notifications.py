@@ -1,0 +1,65 @@
+"""Notifications to parents say only that there is news, in their language, and never twice."""
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from portal import db, notify
+from portal.models import Appointment, AppointmentStatus, OutboxMessage, Parent, Visibility
+from portal.models.base import utcnow
+
+
+def outbox(app) -> list[dict]:
+    path = Path(app.instance_path) / "outbox.log"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_reminders_are_discreet_in_the_parents_language_and_sent_once(demo_app):
+    runner = demo_app.test_cli_runner()
+    with demo_app.app_context(), Session(db.engine()) as session:
+        soon = session.exec(select(Appointment).where(Appointment.starts_at > utcnow(),
+                                                      Appointment.status == AppointmentStatus.planned)
+                            .order_by(Appointment.starts_at)).first()
+        soon.starts_at = utcnow() + dt.timedelta(hours=3)
+        session.add(soon)
+        session.commit()
+        parents = session.exec(select(Parent).where(Parent.family_id == soon.family_id,
+                                                    Parent.phone.is_not(None))).all()
+        restricted = {v.parent_id for v in session.exec(select(Visibility).where(Visibility.item_key == soon.key))}
+        expected = [p for p in parents if not restricted or p.id in restricted]
+        place, purpose = soon.place, soon.purpose
+    first = runner.invoke(args=["send-reminders"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["send-reminders"])
+    assert "Queued 0 reminders" in second.output
+    sent = outbox(demo_app)
+    assert sorted(m["to"] for m in sent) == sorted(p.phone for p in expected)
+    for message in sent:
+        assert place not in message["body"] and purpose not in message["body"]
+        assert "Mijn Portaal" in message["body"]
+
+
+def test_a_restricted_appointment_is_never_announced_to_the_other_parent(demo_app):
+    with demo_app.app_context(), Session(db.engine()) as session:
+        safe = session.exec(select(Appointment).where(Appointment.safe_place)).first()
+        safe.starts_at = utcnow() + dt.timedelta(hours=2)
+        session.add(safe)
+        session.commit()
+        allowed = {v.parent_id for v in session.exec(select(Visibility).where(Visibility.item_key == safe.key))}
+        others = session.exec(select(Parent).where(Parent.family_id == safe.family_id)).all()
+        hidden_phones = {p.phone for p in others if p.id not in allowed}
+        assert hidden_phones
+        notify.queue_reminders(session, utcnow())
+        queued = {m.to for m in session.exec(select(OutboxMessage))}
+    assert not queued & hidden_phones
+
+
+def test_news_text_is_in_the_parents_language(demo_app):
+    from portal.models import Account
+
+    with demo_app.test_request_context(), Session(db.engine()) as session:
+        texts = {a.language: notify.news_text(a) for a in session.exec(select(Account).where(
+            Account.username.in_(["ouder-sanne", "ouder-fatima", "ouder-mehmet"])))}
+    assert texts["nl"] == "Er is nieuws in je portaal: Mijn Portaal"
+    assert len(set(texts.values())) == 3

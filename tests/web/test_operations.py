@@ -1,0 +1,79 @@
+"""Operations: a backup taken while the portal runs restores the data; retention removes old households."""
+import datetime as dt
+import json
+import logging
+
+import pytest
+from sqlmodel import Session, func, select
+
+from portal import db, operations
+from portal.models import Account, AuditEvent, Family, Parent
+from portal.models.base import utcnow
+from support.sign_in import sign_in
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_backup_and_restore_bring_back_what_was_there(demo_app, tmp_path):
+    runner = demo_app.test_cli_runner()
+    backup = tmp_path / "backup.db"
+    with demo_app.app_context(), Session(db.engine()) as session:
+        families = session.exec(select(func.count(Family.id))).one()
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")  # the portal is in use while the copy is made
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    with demo_app.app_context(), Session(db.engine()) as session:
+        operations.remove_family(session, session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one())
+        assert session.exec(select(func.count(Family.id))).one() == families - 1
+    demo_app.extensions["engine"].dispose()
+    result = runner.invoke(args=["restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    with demo_app.app_context(), Session(db.engine()) as session:
+        assert session.exec(select(func.count(Family.id))).one() == families
+        assert session.exec(select(Account).where(Account.username == "ouder-olena")).one()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_damaged_backup_is_refused(demo_app, tmp_path):
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 100)
+    result = demo_app.test_cli_runner().invoke(args=["restore", str(broken)])
+    assert result.exit_code != 0
+    with demo_app.app_context(), Session(db.engine()) as session:
+        assert session.exec(select(func.count(Family.id))).one() == 5
+
+
+def test_retention_removes_only_households_closed_long_enough_ago_and_audits_it(demo_app):
+    with demo_app.app_context(), Session(db.engine()) as session:
+        old = session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one()
+        recent = session.exec(select(Family).where(Family.name.contains("Nowak"))).one()
+        old.closed_at = utcnow() - dt.timedelta(days=365 * 16)
+        recent.closed_at = utcnow() - dt.timedelta(days=365 * 2)
+        session.add_all([old, recent])
+        session.commit()
+        old_id, recent_id = old.id, recent.id
+    runner = demo_app.test_cli_runner()
+    dry = runner.invoke(args=["retention", "--dry-run"])
+    assert f"Would remove household {old_id}" in dry.output and str(recent_id) not in dry.output
+    result = runner.invoke(args=["retention"])
+    assert result.exit_code == 0, result.output
+    with demo_app.app_context(), Session(db.engine()) as session:
+        assert session.get(Family, old_id) is None
+        assert session.get(Family, recent_id) is not None
+        assert session.exec(select(Account).where(Account.username == "ouder-olena")).first() is None
+        assert session.exec(select(Parent).where(Parent.family_id == old_id)).all() == []
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "family.retention")).one()
+        assert event.family_id == old_id and event.result == "removed"
+    assert "intact" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_request_logs_are_structured_and_hold_no_personal_data(demo_app, caplog):
+    client = demo_app.test_client()
+    with caplog.at_level(logging.INFO, logger="portal.requests"):
+        sign_in(client, "ouder-sanne")
+        client.get("/plan")
+    lines = [record for record in caplog.records if record.name == "portal.requests"]
+    assert lines and all(record.fields["endpoint"] for record in lines)
+    text = json.dumps([record.fields for record in lines])
+    for personal in ("ouder-sanne", "Sanne", "127.0.0.1", "veilig-demo"):
+        assert personal not in text
