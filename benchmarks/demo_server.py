@@ -34,7 +34,8 @@ class DemoServer:
             demo.load(session)
         self.port = free_port()
         self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        for noisy in ("werkzeug", "portal.requests"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
