@@ -41,7 +41,8 @@ def main() -> int:
             print(f"{'(signed out)':<15} {path:<24} {first:>12} {repeat:>8}{'' if first <= BUDGET else '  OVER'}")
             if first > BUDGET:
                 over.append(("signed out", path, first))
-        print(f"\n{'worker':<15} {'back-office page':<24} {'first visit':>12} {'repeat':>8}  budget {BACK_OFFICE_BUDGET}")
+        print(f"\n{'worker':<15} {'back-office page':<24} {'first visit':>12} {'repeat':>8}  "
+              f"budget {BACK_OFFICE_BUDGET}")
         worker = Browser(server.port)
         worker.sign_in("bram", staff=True)
         family = re.search(r'href="/backoffice/families/(\d+)"', worker.text("/backoffice/")).group(1)

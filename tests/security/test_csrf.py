@@ -171,8 +171,8 @@ CASES: dict[str, Case] = {
     "family.plan": Case("ouder-sanne", "/plan", {"answer": "question", "comment": "Wie haalt Thomas op?"}),
     "family.appointment": Case("ouder-sanne", "/appointments/{sanne_appointment}",
                                {"response": "move_requested", "reason": "Ik moet dan werken."}),
-    "backoffice.break_glass": Case("anouk", "/backoffice/break-glass",
-                                   lambda _p, i: {"family": str(i["kovalenko"]), "reason": "Melding politie, nu nodig."}),
+    "backoffice.break_glass": Case("anouk", "/backoffice/break-glass", lambda _p, i: {
+        "family": str(i["kovalenko"]), "reason": "Melding politie, nu nodig."}),
     "backoffice.family_appointments": Case("anouk", "/backoffice/families/{de_boer}/appointments", _appointment()),
     "backoffice.edit_appointment": Case("anouk", "/backoffice/families/{de_boer}/appointments/{sanne_appointment}",
                                         _appointment(action="cancel")),

@@ -38,6 +38,7 @@ from portal import drafts
 from portal.access import in_current_duo
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.plan_form import text_fields, to_form
+from portal.demo import DEMO_PASSWORD
 from portal.i18n import LANGUAGES
 from portal.models import (
     Account,
@@ -49,7 +50,6 @@ from portal.models import (
     Interpreter,
     OneTimeCode,
     Parent,
-    PlanVersion,
     TranslationJob,
     TranslationSegment,
     UserSession,
@@ -57,6 +57,7 @@ from portal.models import (
 )
 from portal.plans import draft_of, load_contents
 from portal.translation_work import segments, source_hash
+from support.sign_in import fresh_code
 
 USERNAMES = ("ouder-sanne", "ouder-fatima", "anouk", "tolk-ar", "teamlead")
 
@@ -80,6 +81,11 @@ def assert_database_clean(app) -> None:
 def one(app, model, *where):
     with database(app) as db:
         return db.exec(select(model).where(*where)).first()
+
+
+def _all(app, model):
+    with database(app) as db:
+        return db.exec(select(model)).all()
 
 
 def family_id(app, name: str) -> int:
@@ -109,17 +115,11 @@ def test_sign_in_form(visitor, username, password, staff):
     assert_database_clean(app)
 
 
-def _all(app, model):
-    with database(app) as db:
-        return db.exec(select(model)).all()
-
-
 @pytest.fixture
 def pending_parent(demo_app) -> Portal:
     """Ouder-fatima (Arabic) after the password step, at the code step."""
     portal = Portal(demo_app)
-    first = portal.post("/sign-in", {"username": "ouder-fatima", "password": "veilig-demo-2026"},
-                        token=True)
+    first = portal.post("/sign-in", {"username": "ouder-fatima", "password": DEMO_PASSWORD})
     assert first.status_code == 302 and first.headers["Location"].endswith("/sign-in/code")
     return portal
 
@@ -137,6 +137,17 @@ def test_code_form(pending_parent, code):
     assert len(_all(app, UserSession)) == sessions_before
     assert pending_parent.get("/").status_code == 302  # still not signed in
     assert_database_clean(app)
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_a_code_typed_in_arabic_indic_digits_signs_in(pending_parent):
+    """What an Arabic phone keyboard types for the six digits of the authenticator app."""
+    code = fresh_code("ouder-fatima", pending_parent.app).translate(ARABIC_INDIC)
+    response = pending_parent.post("/sign-in/code", {"code": code})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert pending_parent.get("/").status_code == 200
 
 
 @pytest.fixture
@@ -186,12 +197,30 @@ def test_choose_password_form(activating, data):
     assert_database_clean(app)
 
 
+@FUZZ
+@given(current=st.one_of(st.just("CURRENT"), hostile_text),
+       password=st.one_of(hostile_text, st.sampled_from(["rode appel op de fiets 9", "خطة الأمان للعائلة كلها",
+                                                        "😀 fiets op het dak 😀 " * 5])),
+       same=st.booleans())
+def test_change_password_form(sanne, current, password, same):
+    """A signed-in parent changes her password (the form of /password)."""
+    app = sanne.app
+    known = getattr(sanne, "password", DEMO_PASSWORD)  # what the password is now
+    hash_before = one(app, Account, Account.username == "ouder-sanne").password_hash
+    response = sanne.post("/password", {"current_password": known if current == "CURRENT" else current,
+                                        "password": password, "password_again": password if same else password + "x"},
+                          address=new_address())
+    stored = one(app, Account, Account.username == "ouder-sanne").password_hash
+    if survived(response, 200, 400, 429):
+        assert PasswordHasher().verify(stored, password)
+        sanne.password = password
+        assert sanne.get("/").status_code == 200  # this session stays signed in
+    else:
+        assert stored == hash_before
+    assert_database_clean(app)
+
+
 # --- the parent's forms ------------------------------------------------------------------------
-
-@pytest.fixture
-def sanne(demo_app) -> Portal:
-    return Portal(demo_app, "ouder-sanne")
-
 
 ANSWER_FIELDS = ("answer", "comment", "answered_at", "handled_at")
 
@@ -242,11 +271,6 @@ def test_appointment_response_form(sanne, choice, reason):
 
 # --- back-office forms -------------------------------------------------------------------------
 
-@pytest.fixture
-def anouk(demo_app) -> Portal:
-    return Portal(demo_app, "anouk")
-
-
 @FUZZ
 @given(family=st.one_of(st.sampled_from(["KOVALENKO", "EL IDRISSI"]), numberish),
        reason=st.one_of(hostile_text, short_text.map(lambda t: "Melding politie, nu nodig. " + t)))
@@ -255,7 +279,8 @@ def anouk(demo_app) -> Portal:
 @example(family="123456123456", reason="Acute melding van de politie, nu nodig.")  # beyond a 32-bit id
 def test_break_glass_form(anouk, family, reason):
     app = anouk.app
-    family = {"KOVALENKO": str(family_id(app, "Kovalenko")), "EL IDRISSI": str(family_id(app, "El Idrissi"))}.get(family, family)
+    named = {"KOVALENKO": "Kovalenko", "EL IDRISSI": "El Idrissi"}
+    family = str(family_id(app, named[family])) if family in named else family
     before = len(_all(app, BreakGlass))
     response = anouk.post("/backoffice/break-glass", {"family": family, "reason": reason})
     glass = _all(app, BreakGlass)
@@ -464,11 +489,6 @@ def test_answer_reply_form(anouk, reply, handled):
     assert_database_clean(app)
 
 
-@pytest.fixture
-def teamlead(demo_app) -> Portal:
-    return Portal(demo_app, "teamlead")
-
-
 DATES = st.one_of(st.sampled_from(["2031-12-01", "0001-01-01", "9999-12-31", "2031-02-30", ""]), hostile_text)
 
 
@@ -491,7 +511,8 @@ def test_duo_form(teamlead, form):
 
 
 @FUZZ
-@given(item=st.one_of(st.just("KEY"), hostile_text), parents=st.lists(st.one_of(st.just("FATIMA"), numberish), max_size=3))
+@given(item=st.one_of(st.just("KEY"), hostile_text),
+       parents=st.lists(st.one_of(st.just("FATIMA"), numberish), max_size=3))
 @example(item="\x00" + "a" * 40, parents=["FATIMA"])
 def test_visibility_form(anouk, item, parents):
     app = anouk.app

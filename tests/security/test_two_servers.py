@@ -12,9 +12,11 @@ every wait has a timeout.
 """
 from __future__ import annotations
 
+import atexit
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +35,7 @@ from support.binaries import require_binary
 REDIS_HINT = "apt-get install redis-server"
 SECRET_KEY = "c4f1e8a9b2d7360f5e1a9c8b7d6e5f4a3b2c1d0e9f8a7b6c"
 START_TIMEOUT = 60  # seconds for a server to answer /healthz
+LIFETIME = 600  # seconds: every process started here ends by itself after this, whatever happens to pytest
 REQUEST_TIMEOUT = 20
 PER_ADDRESS_LIMIT = 30  # portal/auth/views.py: PER_ADDRESS = "30/minute"
 
@@ -70,9 +73,16 @@ class Server:
 
 
 def _start(argv: list[str], log: Path, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
+    """Start a process in its own process group, under coreutils `timeout` so that it also ends when
+    this test run is killed before its cleanup."""
+    capped = shutil.which("timeout")
+    if capped:
+        argv = [capped, "--kill-after=5", str(LIFETIME), *argv]
     with open(log, "wb") as output:
-        return subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=env, cwd=cwd, start_new_session=True)
+        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env=env, cwd=cwd, start_new_session=True)
+    atexit.register(stop, process)  # also when the run ends without the fixtures' cleanup
+    return process
 
 
 def _wait_for_redis(port: int, process: subprocess.Popen, log: Path) -> None:

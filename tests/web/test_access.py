@@ -1,15 +1,11 @@
 """Who may reach what: every route declares its access rule, nobody reaches another household,
 restricted items stay with the parent they are for, break-the-glass and the interpreter's window."""
 import datetime as dt
-import html
 import re
 from types import SimpleNamespace
 
 import pyotp
-import pytest
-from flask_babel import force_locale, gettext
-from sqlmodel import Session, func, select
-from support.sign_in import csrf_token, sign_in
+from sqlmodel import func, select
 
 from portal.access import can
 from portal.demo import DEMO_PASSWORD
@@ -33,6 +29,8 @@ from portal.models import (
     Worker,
 )
 from portal.models.base import utcnow
+from support.pages import database, family_id, say, text_of
+from support.sign_in import csrf_token, sign_in
 
 EXPECTED_PUBLIC = {
     "auth.sign_in", "auth.staff_sign_in", "auth.code", "auth.staff_code", "auth.enrol",
@@ -53,23 +51,12 @@ EL_IDRISSI_TEXTS = (
 
 # --- helpers -----------------------------------------------------------------------------------
 
-def database(app) -> Session:
-    return Session(app.extensions["engine"], expire_on_commit=False)
 
 
-def say(app, locale: str, message: str, **values) -> str:
-    """An interface text as a user with this language reads it."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(message, **values)
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
-def family_id(app, name: str) -> int:
-    with database(app) as db:
-        return db.exec(select(Family.id).where(Family.name == name)).one()
 
 
 def household(app, name: str) -> dict:

@@ -1,21 +1,15 @@
 """The back office as workers use it: their work list, the plan editor with conflicts and publishing,
 plain-language help, appointments, and parent accounts with activation letters."""
 import datetime as dt
-import html
 import threading
 
-import pytest
-from bs4 import BeautifulSoup
-from flask_babel import force_locale, gettext
 from sqlmodel import Session, select
-from support.sign_in import csrf_token, sign_in
 
 from portal import drafts
 from portal.models import (
     Account,
     Appointment,
     AppointmentStatus,
-    Family,
     Interpreter,
     OneTimeCode,
     Parent,
@@ -28,6 +22,8 @@ from portal.models import (
 from portal.plans import draft_of, load_contents
 from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+from support.pages import database, family_id, say, soup, text_of
+from support.sign_in import csrf_token, sign_in
 
 EL_IDRISSI = "Gezin El Idrissi"
 LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen elke week op een vaste dag "
@@ -36,26 +32,14 @@ LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen e
 
 # --- helpers -----------------------------------------------------------------------------------
 
-def database(app) -> Session:
-    return Session(app.extensions["engine"], expire_on_commit=False)
 
 
-def say(app, locale: str, message: str, **values) -> str:
-    with app.test_request_context(), force_locale(locale):
-        return gettext(message, **values)
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def family_id(app, name: str) -> int:
-    with database(app) as db:
-        return db.exec(select(Family.id).where(Family.name == name)).one()
 
 
 def worker_id(app, username: str) -> int:
@@ -235,7 +219,6 @@ def test_publishing_opens_translation_work_for_every_language_of_the_parents(dem
 
 
 def _racing_save(app, rounds: int = 4) -> None:
-    family = family_id(app, EL_IDRISSI)
     bram, anouk = worker_id(app, "bram"), worker_id(app, "anouk")
     for round_number in range(rounds):
         draft, _before = draft_content(app, EL_IDRISSI)
@@ -328,7 +311,8 @@ def test_planning_moving_and_cancelling_an_appointment(demo_app):
     created = client.post(url, data=form)
     assert created.status_code == 302
     with database(demo_app) as db:
-        item = db.exec(select(Appointment).where(Appointment.purpose == "Gesprek met Fatima over een veilige plek.")).one()
+        item = db.exec(select(Appointment).where(
+            Appointment.purpose == "Gesprek met Fatima over een veilige plek.")).one()
     assert item.safe_place and item.place == "Blijf Groep, Lindelaan 3 (geheim)" and item.duration_minutes == 45
     assert item.starts_at == dt.datetime.combine(day, dt.time(14, 30), tzinfo=AMSTERDAM)
     assert item.interpreter_language == "ar"
@@ -438,7 +422,8 @@ def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
         assert db.get(Parent, parent.id).account_id == account.id and account.password_hash is None
         assert len(db.exec(select(OneTimeCode).where(OneTimeCode.account_id == account.id)).all()) == 1
     # The file now says the letter was sent.
-    assert say(demo_app, "nl", "letter sent, not activated yet") in text_of(client.get(f"/backoffice/families/{family}"))
+    family_page = text_of(client.get(f"/backoffice/families/{family}"))
+    assert say(demo_app, "nl", "letter sent, not activated yet") in family_page
     # The code works once.
     visitor = demo_app.test_client()
     token = csrf_token(visitor.get(f"/activate?username={username}&code={code}").text)

@@ -1,18 +1,14 @@
 """The family pages as signed-in parents see them: who to call, the plan and answering it,
 appointments and calendar files, leaving quickly, the language, and pages that stay cheap."""
 import datetime as dt
-import html
 import re
 import uuid
 
 import icalendar
-import pytest
 from babel.dates import format_datetime
-from bs4 import BeautifulSoup
 from flask_babel import force_locale, gettext
 from sqlalchemy import event, insert
-from sqlmodel import Session, select
-from support.sign_in import csrf_token, sign_in
+from sqlmodel import select
 
 from portal.duo import availability, current_duo
 from portal.models import (
@@ -32,33 +28,22 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_call_now
+from support.pages import database, parent_named, say, soup, text_of
+from support.sign_in import csrf_token, sign_in
 
 EL_IDRISSI = "Gezin El Idrissi"
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
-def database(app) -> Session:
-    return Session(app.extensions["engine"], expire_on_commit=False)
 
 
-def say(app, locale: str, message: str, **values) -> str:
-    """An interface text as a parent with this language reads it."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(message, **values)
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def parent_named(app, name: str) -> Parent:
-    with database(app) as db:
-        return db.exec(select(Parent).where(Parent.name == name)).one()
 
 
 def appointments_of(app, family_name: str) -> list[Appointment]:
@@ -469,7 +454,8 @@ def test_family_pages_use_the_same_number_of_queries_however_long_the_history(de
         client.get(url)
     page = client.get("/plan")
     assert "Situatie 1 van versie" in text_of(page)  # the newest of the 200 versions is shown
-    assert text_of(client.get("/appointments")).count("Gesprek ") >= 1000
+    # The history really is there, yet the page shows only the next ten and the last five.
+    assert 10 <= text_of(client.get("/appointments")).count("Gesprek ") <= 15
     after = {url: _count_queries(demo_app, client, url) for url in pages}
     assert after == before
 
