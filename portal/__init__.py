@@ -1,5 +1,6 @@
 """The Blijvend Veilig family portal: create_app builds the Flask application."""
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
 from portal import db, i18n, logs, security
@@ -30,6 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
         SEND_FILE_MAX_AGE_DEFAULT=31536000,
         MAX_CONTENT_LENGTH=256 * 1024,
     )
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     compress.init_app(app)

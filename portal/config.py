@@ -43,7 +43,9 @@ def load(overrides: dict | None = None) -> dict:
         "SMTP_FROM": env.get("PORTAL_SMTP_FROM", "portaal@localhost"),
         "SMS_URL": env.get("PORTAL_SMS_URL", ""),
         "SMS_TOKEN": env.get("PORTAL_SMS_TOKEN", ""),
-        "DEMO": env.get("PORTAL_DEMO") == "1",
+        # Reverse proxies in front of the app (TLS terminator, load balancer): their X-Forwarded-*
+        # headers are trusted, so rate limits and the audit log see the real client address.
+        "PROXY_COUNT": int(env.get("PORTAL_PROXY_COUNT", "0")),
     }
     settings.update(overrides)
     if not settings["SECRET_KEY"]:

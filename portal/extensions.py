@@ -1,5 +1,4 @@
 """Flask extensions, created once and bound to the app in create_app."""
-from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -29,6 +28,3 @@ login_manager = LoginManager()
 # No default limits: the sign-in and code steps declare their own.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
-
-def client_address() -> str:
-    return request.remote_addr or ""
