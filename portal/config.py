@@ -37,6 +37,8 @@ def load(overrides: dict | None = None) -> dict:
         "OUT_OF_HOURS_NAME": env.get("PORTAL_OUT_OF_HOURS_NAME", "Veilig Thuis"),
         "OUT_OF_HOURS_PHONE": env.get("PORTAL_OUT_OF_HOURS_PHONE", "0800-2000"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Always set: the limiter would otherwise carry the last app's choice over to the next.
+        "RATELIMIT_ENABLED": True,
         "RETENTION_YEARS": int(env.get("PORTAL_RETENTION_YEARS", "15")),
         "NOTIFY_SENDER": env.get("PORTAL_NOTIFY_SENDER", "file"),
         "SMTP_HOST": env.get("PORTAL_SMTP_HOST", "localhost"),
