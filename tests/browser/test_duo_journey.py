@@ -117,3 +117,22 @@ def test_plain_language_help_appears_while_typing_without_saving(browser, live_s
     expect(help_box.locator(".plain-ok")).to_be_visible()
     expect(flags).to_have_count(0)
     context.close()
+
+
+def test_the_draft_saves_itself_as_the_worker_writes(browser, live_server):
+    server = live_server
+    context, page = new_office_page(browser, server, "anouk")
+    page.goto(_editor(server))
+    revision = int(page.locator("#revision").input_value())
+    text = "Fatima belt Bram elke maandag om 10:00 uur."
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(_editor(server))) as saved:
+        page.locator("#help-0-text").fill(text)
+        page.locator("#help-0-text").press("Tab")  # leaving the field is a change: two seconds later it is saved
+    assert saved.value.status == 200
+    expect(page.locator("#revision")).to_have_value(str(revision + 1))
+    expect(page.locator("#draft-status")).to_contain_text(str(revision + 1))
+    assert _draft_text(server, text)
+    page.locator("button[name=action][value=save]").click()  # a later save builds on the autosaved revision
+    expect(page.locator("#conflict")).to_have_count(0)
+    expect(page.locator("#revision")).to_have_value(str(revision + 2))
+    context.close()
