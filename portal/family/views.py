@@ -92,7 +92,8 @@ def plan():
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            acknowledgement=acknowledgement, terms=explain_terms(words), errors=errors,
                            translation=translation, form=form, main_form="answer-form",
-                           household=_household_name(db, parent) if request.args.get("print-name") else None)
+                           household=_household_name(db, parent) if request.args.get("print-name") else None
+                           ), 400 if errors else 200
 
 
 def _household_name(db, parent) -> str:
@@ -154,7 +155,7 @@ def appointment(appointment_id):
             audit.record("appointment.respond", choice, object=f"appointment:{item.id}", family_id=item.family_id)
             return redirect(url_for("family.appointments"))
     return render_template("family/appointment.html", item=item, errors=errors, form=request.form,
-                           main_form="respond-form")
+                           main_form="respond-form"), 400 if errors else 200
 
 
 @blueprint.get("/appointments/<appointment_id>.ics")

@@ -214,7 +214,7 @@ def test_answering_the_plan(demo_app):
     assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is None
     # A question without text is refused; the chosen answer stays chosen.
     refused = _answer(client, answer="question", comment="   ")
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert say(demo_app, "uk", "Write your question or what you do not agree with.") in text_of(refused)
     assert soup(refused).select_one('input[name="answer"][value="question"]').has_attr("checked")
     assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is None
@@ -310,7 +310,7 @@ def test_confirming_and_asking_to_move_an_appointment(demo_app):
     assert say(demo_app, "nl", "You said you will come.") in text_of(client.get("/appointments"))
     # Asking to move needs a reason; the choice stays made.
     refused = _respond(client, upcoming.id, response="move_requested", reason="")
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert say(demo_app, "nl", "Write why the appointment should move, and when you can.") in text_of(refused)
     assert soup(refused).select_one('input[value="move_requested"]').has_attr("checked")
     with database(demo_app) as db:
