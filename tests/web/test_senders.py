@@ -1,0 +1,85 @@
+"""The real senders: an HTTP SMS provider and an SMTP relay, both played by servers on loopback."""
+import json
+import socketserver
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from portal import notify
+from portal.models import OutboxMessage
+
+
+@pytest.fixture
+def sms_provider():
+    received = []
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append((self.headers["Authorization"],
+                             json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/messages", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def smtp_relay():
+    """Just enough SMTP to accept one message and keep what was sent."""
+    received = []
+
+    class Relay(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.wfile.write(b"220 relay\r\n")
+            data = None
+            for raw in self.rfile:
+                line = raw.decode().rstrip("\r\n")
+                if data is not None:
+                    if line == ".":
+                        received.append("\n".join(data))
+                        data = None
+                        self.wfile.write(b"250 queued\r\n")
+                    else:
+                        data.append(line)
+                elif line.upper().startswith("EHLO"):
+                    self.wfile.write(b"250 relay\r\n")
+                elif line.upper() == "DATA":
+                    data = []
+                    self.wfile.write(b"354 go on\r\n")
+                elif line.upper() == "QUIT":
+                    self.wfile.write(b"221 bye\r\n")
+                    return
+                else:
+                    self.wfile.write(b"250 ok\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Relay)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_sms_goes_to_the_provider_with_its_token(make_app, sms_provider, tmp_path):
+    url, received = sms_provider
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}", NOTIFY_SENDER="http-sms", SMS_URL=url, SMS_TOKEN="t0ken")
+    with app.app_context():
+        notify.sender().send(OutboxMessage(channel="sms", to="0612345678", body="Er is nieuws in je portaal"))
+    assert received == [("Bearer t0ken", {"to": "0612345678", "body": "Er is nieuws in je portaal"})]
+
+
+def test_email_goes_through_the_relay_with_the_neutral_name(make_app, smtp_relay, tmp_path):
+    host, received = smtp_relay
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}", NOTIFY_SENDER="smtp", SMTP_HOST=host, SMTP_FROM="portaal@example.nl")
+    with app.app_context():
+        notify.sender().send(OutboxMessage(channel="email", to="ouder@example.nl", body="Er is nieuws in je portaal"))
+    assert len(received) == 1
+    assert "Subject: Mijn Portaal" in received[0] and "Er is nieuws in je portaal" in received[0]
+    assert "To: ouder@example.nl" in received[0]
