@@ -77,7 +77,8 @@ def test_sms_goes_to_the_provider_with_its_token(make_app, sms_provider, tmp_pat
 
 def test_email_goes_through_the_relay_with_the_neutral_name(make_app, smtp_relay, tmp_path):
     host, received = smtp_relay
-    app = make_app(f"sqlite:///{tmp_path / 'x.db'}", NOTIFY_SENDER="smtp", SMTP_HOST=host, SMTP_FROM="portaal@example.nl")
+    app = make_app(f"sqlite:///{tmp_path / 'x.db'}", NOTIFY_SENDER="smtp", SMTP_HOST=host,
+                   SMTP_FROM="portaal@example.nl")
     with app.app_context():
         notify.sender().send(OutboxMessage(channel="email", to="ouder@example.nl", body="Er is nieuws in je portaal"))
     assert len(received) == 1
