@@ -87,13 +87,22 @@ def plan():
     hidden = hidden_keys(db, parent.family_id, parent.id)
     content = contents[version.id].without(hidden)
     changes = diff(contents[last_read].without(hidden), content) if last_read else []
-    words = " ".join(text for _kind, text in content.entries().values())
     translation = translation_for(db, version, content, parent.language)
     return render_template("family/plan.html", version=version, content=content, changes=changes,
-                           acknowledgement=acknowledgement, terms=explain_terms(words), errors=errors,
+                           acknowledgement=acknowledgement, terms=_difficult_words(content), errors=errors,
                            translation=translation, form=form, main_form="answer-form",
                            household=_household_name(db, parent) if request.args.get("print-name") else None
                            ), 400 if errors else 200
+
+
+def _difficult_words(content) -> dict[str, list]:
+    """Glossary words the duo used, per situation and per plan section, to explain them right there."""
+    found = {situation.key: explain_terms(" ".join([situation.description, *situation.risk_factors,
+                                                    *(a.text for a in situation.agreements)]))
+             for situation in content.situations}
+    for section in ("help", "future"):
+        found[section] = explain_terms(" ".join(f"{i.text} {i.who}" for i in content.section(section)))
+    return found
 
 
 def _household_name(db, parent) -> str:

@@ -194,10 +194,14 @@ def test_difficult_words_are_explained_where_the_plan_uses_them(demo_app):
     client = demo_app.test_client()
     sign_in(client, "ouder-mehmet")
     page = client.get("/plan")
-    explained = {d.summary.get_text(strip=True): d.p.get_text(strip=True) for d in soup(page).select("details")
-                 if d.summary and d.p}
+    explained = {d.summary.span.get_text(strip=True): (d.p.get_text(strip=True), d.find_parent(["article", "section"]))
+                 for d in soup(page).select("details.word")}
     assert "ondertoezichtstelling" in explained
-    assert explained["ondertoezichtstelling"].startswith("De rechter beslist dat uw gezin hulp moet krijgen.")
+    explanation, block = explained["ondertoezichtstelling"]
+    assert explanation.startswith("De rechter beslist dat uw gezin hulp moet krijgen.")
+    for details in block.select("details"):
+        details.decompose()
+    assert "ondertoezichtstelling" in block.get_text().lower()  # explained right where the plan uses it
     sanne = demo_app.test_client()
     sign_in(sanne, "ouder-sanne")  # her plan has no jargon
     assert "ondertoezichtstelling" not in text_of(sanne.get("/plan"))
