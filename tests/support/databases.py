@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import inspect
 from sqlmodel import Session
 
 from portal import db
@@ -31,15 +30,6 @@ def backend_of(url: str) -> str:
 
 def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
-
-
-def table_names(url: str) -> list[str]:
-    engine = db.make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return inspect(connection).get_table_names()
-    finally:
-        engine.dispose()
 
 
 class Databases:
