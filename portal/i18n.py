@@ -1,9 +1,12 @@
 """The interface languages, how a request's locale is chosen, and locale-aware formatting."""
 import datetime as dt
+from functools import lru_cache
 
 from babel import Locale
-from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from babel.dates import format_date as babel_format_date
+from babel.support import NullTranslations
+from flask import Flask, g, request, session
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -48,16 +51,39 @@ ACTION_NAMES = {
 }
 
 
-def weekday_date(weekday: int) -> dt.date:
-    """Any date on this weekday (0 = Monday), to let Babel name the day."""
-    return dt.date(2024, 1, 1) + dt.timedelta(days=weekday)
+@lru_cache(maxsize=len(LANGUAGES) * 7)
+def _weekday_name(locale: str, weekday: int) -> str:
+    return babel_format_date(dt.date(2024, 1, 1) + dt.timedelta(days=weekday), "EEEE", locale=locale)
+
+
+def weekday_name(weekday: int) -> str:
+    """The name of a weekday (0 = Monday) in the page's language."""
+    return _weekday_name(str(get_locale()), weekday)
+
+
+def page_translations() -> NullTranslations:
+    """The catalogue for the locale in force, looked up once per request and locale.
+
+    Templates ask for a translation some thirty times a page; Flask-Babel's own lookup walks its request
+    state each time. Keyed by locale, so force_locale (a letter in the parent's language) still works."""
+    locale = str(get_locale())
+    found = g.setdefault("page_translations", {})
+    if locale not in found:
+        found[locale] = get_translations()
+    return found[locale]
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"locale": str(get_locale())})
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: page_translations().ugettext(text),
+        ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: page_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: page_translations().unpgettext(context, singular, plural, n),
+        newstyle=True)
     app.jinja_env.globals.update(
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
-        weekday_date=weekday_date, language_name=lambda code: LANGUAGES.get(code, code),
+        weekday_name=weekday_name, language_name=lambda code: LANGUAGES.get(code, code),
         role_name=lambda role: ROLE_NAMES.get(role, role),
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
         LANGUAGES=LANGUAGES, text_direction=text_direction)

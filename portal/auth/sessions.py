@@ -3,7 +3,6 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import cached_property
 
 from flask import session as cookie
 from flask_login import login_user, logout_user
@@ -30,12 +29,14 @@ def _token_hash(token: str) -> str:
 
 @dataclass
 class SignedIn:
-    """The signed-in user as Flask-Login sees it: an account and its live session."""
+    """The signed-in user as Flask-Login sees it: an account, its live session and its role's profile."""
 
     account: Account
     record: UserSession
     token: str
-    db: Session
+    parent: Parent | None = None
+    worker: Worker | None = None
+    interpreter: Interpreter | None = None
 
     is_authenticated = True
     is_active = True
@@ -47,18 +48,6 @@ class SignedIn:
     @property
     def role(self) -> Role:
         return self.account.role
-
-    @cached_property
-    def worker(self) -> Worker | None:
-        return self.db.exec(select(Worker).where(Worker.account_id == self.account.id)).first()
-
-    @cached_property
-    def parent(self) -> Parent | None:
-        return self.db.exec(select(Parent).where(Parent.account_id == self.account.id)).first()
-
-    @cached_property
-    def interpreter(self) -> Interpreter | None:
-        return self.db.exec(select(Interpreter).where(Interpreter.account_id == self.account.id)).first()
 
     def expires_at(self) -> dt.datetime:
         idle_end = self.record.last_seen_at + idle_limit(self.role)
@@ -76,20 +65,26 @@ def start(db: Session, account: Account) -> SignedIn:
                          generation=account.session_generation)
     db.add(record)
     db.commit()
-    user = SignedIn(account, record, token, db)
+    user = load(db, token)
     login_user(user)
     return user
 
 
 def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | None:
-    """The live session for a cookie token, or None when it ended, idled out or is too old."""
+    """The live session for a cookie token, or None when it ended, idled out or is too old.
+
+    One query brings the session, the account and the role's profile: every signed-in page starts with it."""
     now = now or utcnow()
-    row = db.exec(select(UserSession, Account).join(Account, Account.id == UserSession.account_id)
+    row = db.exec(select(UserSession, Account, Parent, Worker, Interpreter)
+                  .join(Account, Account.id == UserSession.account_id)
+                  .outerjoin(Parent, Parent.account_id == Account.id)
+                  .outerjoin(Worker, Worker.account_id == Account.id)
+                  .outerjoin(Interpreter, Interpreter.account_id == Account.id)
                   .where(UserSession.token_hash == _token_hash(token))).first()
     if row is None:
         return None
-    record, account = row
-    user = SignedIn(account, record, token, db)
+    record, account, parent, worker, interpreter = row
+    user = SignedIn(account, record, token, parent, worker, interpreter)
     if (record.ended_at or not account.active or record.generation != account.session_generation
             or now >= user.expires_at()):
         return None

@@ -436,3 +436,22 @@ def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
     assert second.status_code == 401
     assert say(demo_app, "nl", "This code is not right, was already used or is older than 7 days. "
                                "Ask your contact person for a new letter.") in text_of(second)
+
+
+def test_the_letter_speaks_the_parents_language_while_the_worker_reads_dutch(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    with database(demo_app) as db:
+        parent = Parent(family_id=family, name="Nadia El Idrissi", language="ar")
+        db.add(parent)
+        db.commit()
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    file = client.get(f"/backoffice/families/{family}")
+    letter = client.post(f"/backoffice/families/{family}/parents/{parent.id}/letter",
+                         data={"csrf_token": csrf_token(file.text)})
+    text = text_of(letter)
+    assert say(demo_app, "ar", "Dear %(name)s,", name="Nadia El Idrissi") in text
+    assert say(demo_app, "nl", "Dear %(name)s,", name="Nadia El Idrissi") not in text
+    assert '<html lang="ar" dir="rtl">' in letter.get_data(as_text=True)
+    # The next page the worker opens is Dutch again.
+    assert '<html lang="nl" dir="ltr">' in client.get(f"/backoffice/families/{family}").get_data(as_text=True)
