@@ -349,7 +349,8 @@ def quick_exit():
 @public
 def set_language():
     save_language(request.form.get("set_language", ""))
-    return redirect(local_target(request.form.get("next"), url_for("family.home")))
+    fallback = _home(current_user.account) if current_user.is_authenticated else url_for("family.home")
+    return redirect(local_target(request.form.get("next"), fallback))
 
 
 @blueprint.post("/session/extend", endpoint="extend_session")

@@ -53,3 +53,12 @@ def test_signed_out_visitors_get_their_browsers_language(demo_app):
     assert '<html lang="tr" dir="ltr">' in page.text
     page = demo_app.test_client().get("/sign-in", headers={"Accept-Language": "fr-FR"})
     assert '<html lang="nl" dir="ltr">' in page.text
+
+
+def test_a_worker_who_switches_language_from_a_page_with_a_bad_return_address_lands_on_the_back_office(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "bram")
+    switched = client.post("/language", data={"set_language": "en", "next": "//elsewhere.example/",
+                                              "csrf_token": csrf_token(client.get("/backoffice/").text)})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/backoffice/"
+    assert '<html lang="en" dir="ltr">' in client.get("/backoffice/").text
