@@ -67,3 +67,25 @@ def test_downgrade_to_base_removes_everything_and_upgrade_works_again(database_u
     db.upgrade(database_url)
     assert schema(database_url) == upgraded
     check_no_drift(database_url)
+
+
+def test_a_migration_that_fails_half_way_leaves_no_half_made_schema(database_url, monkeypatch):
+    """One transaction, also on SQLite: an upgrade stopped half way can simply be run again."""
+    import alembic.op
+
+    create_table, made = alembic.op.create_table, []
+
+    def create_then_fail(name, *columns, **options):
+        if len(made) == 5:
+            raise RuntimeError("the machine stopped half way")
+        made.append(name)
+        return create_table(name, *columns, **options)
+
+    monkeypatch.setattr(alembic.op, "create_table", create_then_fail)
+    with pytest.raises(RuntimeError, match="half way"):
+        db.upgrade(database_url)
+    assert len(made) == 5
+    assert schema(database_url) == {"tables": set(), "revisions": [], "enums": set()}
+    monkeypatch.undo()
+    db.upgrade(database_url)
+    assert schema(database_url)["tables"] == model_tables()
