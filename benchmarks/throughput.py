@@ -136,7 +136,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--requests", type=int, default=2_000)
+    parser.add_argument("--requests", type=int, default=100_000,
+                        help="stop after this many requests, or after --seconds: both targets get the same time")
     parser.add_argument("--parent", default="ouder-fatima")
     parser.add_argument("--encoding", default=ENCODING, help="Accept-Encoding of the load (identity: no compression)")
     args = parser.parse_args()
