@@ -6,7 +6,8 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.support import NullTranslations
 from flask import Flask, g, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations, to_user_timezone
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -61,6 +62,13 @@ def weekday_name(weekday: int) -> str:
     return _weekday_name(str(get_locale()), weekday)
 
 
+def format_moment(moment: dt.datetime) -> str:
+    """Day and time of an appointment as the page's language writes them: "maandag 30 november 2026 om 11:00"."""
+    day = format_date(to_user_timezone(moment), "full")
+    # i18n: an appointment's day ("maandag 30 november 2026") and clock time ("11:00")
+    return _("%(day)s at %(time)s", day=day, time=format_time(moment, "HH:mm"))
+
+
 def page_translations() -> NullTranslations:
     """The catalogue for the locale in force, looked up once per request and locale.
 
@@ -83,7 +91,7 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.globals.update(
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
-        weekday_name=weekday_name, language_name=lambda code: LANGUAGES.get(code, code),
+        weekday_name=weekday_name, format_moment=format_moment, language_name=lambda code: LANGUAGES.get(code, code),
         role_name=lambda role: ROLE_NAMES.get(role, role),
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
         LANGUAGES=LANGUAGES, text_direction=text_direction)

@@ -5,7 +5,7 @@ import re
 import uuid
 
 import icalendar
-from babel.dates import format_datetime
+from babel.dates import format_date
 from flask_babel import force_locale, gettext
 from sqlalchemy import event, insert
 from sqlmodel import select
@@ -17,6 +17,7 @@ from portal.models import (
     Answer,
     Appointment,
     AppointmentResponse,
+    AppointmentStatus,
     Family,
     Parent,
     PlanItem,
@@ -73,6 +74,9 @@ def test_home_shows_the_contact_person_and_who_to_call_now(demo_app):
     body = text_of(page)
     assert "Anouk Visser" in body and "Veilig Thuis" in body
     assert soup(page).select_one('a[href="tel:0612345601"]') is not None  # tap to call the contact person
+    # Her working hours, one day per line, in the page's language.
+    hours = [" ".join(li.get_text(" ").split()) for li in soup(page).select("ul.hours li")]
+    assert hours == [f"{day} 09:00–17:00" for day in ("maandag", "dinsdag", "woensdag", "donderdag")]
     card = soup(page).select_one("section.call-now")
     assert card is not None
     assert card.select_one("#call-now").get_text(strip=True) == say(demo_app, "nl", "Who do I call now?")
@@ -89,6 +93,14 @@ def test_home_shows_the_contact_person_and_who_to_call_now(demo_app):
     assert advice.phone in ("0800-2000", "06-12345601", "06-12345604")
     if advice.kind == "out_of_hours":
         assert card.select_one('a[href="tel:08002000"]') is not None
+    # The next appointment: its day and time as Dutch writes them.
+    coming = next(a for a in appointments_of(demo_app, "Huishouden De Boer")
+                  if a.starts_at >= utcnow() and a.status is AppointmentStatus.planned)
+    local = coming.starts_at.astimezone(AMSTERDAM)
+    expected = say(demo_app, "nl", "%(day)s at %(time)s", day=format_date(local, "full", locale="nl"),
+                   time=local.strftime("%H:%M"))
+    assert " ".join(soup(page).select_one("#next + p.big").get_text(" ").split()) == expected
+    assert " om " in expected
 
 
 def test_who_to_call_follows_hours_absence_and_holidays():
@@ -269,8 +281,10 @@ def test_each_parent_answers_for_themselves_and_sees_the_duos_reply(demo_app):
 
 # --- appointments --------------------------------------------------------------------------------
 
-def _when(item: Appointment, locale: str) -> str:
-    return format_datetime(item.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=AMSTERDAM, locale=locale)
+def _when(app, item: Appointment, locale: str) -> str:
+    local = item.starts_at.astimezone(AMSTERDAM)
+    return say(app, locale, "%(day)s at %(time)s", day=format_date(local, "full", locale=locale),
+               time=local.strftime("%H:%M"))
 
 
 def test_appointments_are_listed_upcoming_and_past_with_date_and_time(demo_app):
@@ -285,10 +299,10 @@ def test_appointments_are_listed_upcoming_and_past_with_date_and_time(demo_app):
     coming_at = body.index(say(demo_app, "nl", "Coming appointments"))
     earlier_at = body.index(say(demo_app, "nl", "Earlier appointments"))
     for item in upcoming:
-        assert coming_at < body.index(_when(item, "nl")) < earlier_at, item.purpose
+        assert coming_at < body.index(_when(demo_app, item, "nl")) < earlier_at, item.purpose
         assert item.purpose in body
     for item in past:
-        assert body.index(_when(item, "nl")) > earlier_at, item.purpose
+        assert body.index(_when(demo_app, item, "nl")) > earlier_at, item.purpose
 
 
 def test_safe_place_and_interpreter_are_shown_in_the_parents_language(demo_app):
@@ -298,6 +312,11 @@ def test_safe_place_and_interpreter_are_shown_in_the_parents_language(demo_app):
     assert say(demo_app, "ar", "A safe place. We will give you the address by phone.") in body
     assert "Kastanjehof" not in body
     assert say(demo_app, "ar", "An interpreter for %(language)s will be there.", language="العربية") in body
+    # What the duo typed is Dutch: marked so, it reads left to right inside the Arabic page.
+    page = soup(client.get("/appointments"))
+    shown = [a.purpose for a in appointments_of(demo_app, EL_IDRISSI) if a.purpose in body]
+    marked = {span.get_text() for span in page.select('dd span[lang="nl"][dir="ltr"]')}
+    assert len(shown) >= 3 and set(shown) <= marked
 
 
 def _respond(client, appointment_id, **data):
@@ -324,8 +343,8 @@ def test_confirming_and_asking_to_move_an_appointment(demo_app):
     with database(demo_app) as db:
         row = db.get(Appointment, upcoming.id)
         assert (row.response, row.response_reason) == (AppointmentResponse.move_requested, "Dan ben ik bij de dokter.")
-    page = text_of(client.get("/appointments"))
-    assert say(demo_app, "nl", "You asked to move it:") + " Dan ben ik bij de dokter." in page
+    answers = [" ".join(p.get_text(" ").split()) for p in soup(client.get("/appointments")).select("p.answer")]
+    assert say(demo_app, "nl", "You asked to move it:") + " Dan ben ik bij de dokter." in answers
 
 
 def test_calendar_file_has_a_neutral_title_and_nothing_else(demo_app):
