@@ -9,23 +9,33 @@ from portal.backoffice.plan_form import from_form, text_fields, to_form
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
 from portal.drafts import Conflict, open_draft, publish, save
+from portal.duo import current_duo
 from portal.forms import clean, strip_controls, switching_language
-from portal.models import Acknowledgement, Family, Parent, PlanVersion, SafetyPlan, VersionStatus
+from portal.models import Acknowledgement, Family, FamilyMember, Parent, PlanVersion, SafetyPlan, VersionStatus
 from portal.models.base import utcnow
 from portal.plans import load_contents, published_versions
-from portal.rules.plain_language import check
+from portal.rules.plain_language import check, name_words
 from portal.rules.plan_content import diff
 
 
-def _help_for(form) -> dict:
+def people_named(db, family: Family) -> frozenset[str]:
+    """The words of the names of the household's members and parents and of its duo: names are not rare words."""
+    duo = current_duo(db, family.id, utcnow().date())
+    names = [*db.exec(select(FamilyMember.name).where(FamilyMember.family_id == family.id)),
+             *db.exec(select(Parent.name).where(Parent.family_id == family.id)),
+             *(worker.name for worker in (duo.contact, duo.partner) if worker is not None)]
+    return name_words(names)
+
+
+def _help_for(form, names: frozenset[str]) -> dict:
     """Plain-language findings per text field that has text."""
-    return {name: check(form[name]) for name in text_fields(form) if form.get(name, "").strip()}
+    return {name: check(form[name], names) for name in text_fields(form) if form.get(name, "").strip()}
 
 
 def _editor(family, draft, form, errors=None, conflict=None, status=200):
+    help_ = _help_for(form, people_named(db_session(), family))
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
-                           errors=errors or {}, conflict=conflict, help=_help_for(form),
-                           main_form="plan-form"), status
+                           errors=errors or {}, conflict=conflict, help=help_, main_form="plan-form"), status
 
 
 @blueprint.route("/families/<family_id>/plan", methods=["GET", "POST"])
@@ -74,13 +84,15 @@ def _conflict(family, current, mine):
     return _editor(family, current, mine, conflict=differing, status=409)
 
 
-@blueprint.post("/plain-language")
+@blueprint.post("/families/<family_id>/plain-language")
 @roles(*DUO)
-def plain_language():
+def plain_language(family_id):
     """Live plain-language feedback for one field (htmx); the same help appears on save without JS."""
+    family = get_or_404(Family, family_id, "family.edit")
     field = request.headers.get("HX-Trigger-Name") or ""
     text = request.form.get(field, "") if field else ""
-    return render_template("backoffice/plain_help.html", report=check(text) if text.strip() else None)
+    report = check(text, people_named(db_session(), family)) if text.strip() else None
+    return render_template("backoffice/plain_help.html", report=report)
 
 
 @blueprint.get("/families/<family_id>/plan/compare")

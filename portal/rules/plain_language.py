@@ -1,6 +1,7 @@
 """Plain-language check for Dutch texts (B1): reading ease, long sentences, jargon, rare words."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyphen
@@ -80,8 +81,15 @@ class Report:
         return self._of_kind("passive")
 
 
-def check(text: str) -> Report:
-    """Reading ease plus findings; rare words and passives are advice, not blockers."""
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The lower-cased words of people's names, for check(): a name is never a rare word."""
+    return frozenset(word.lower() for name in names for word in _WORD.findall(name))
+
+
+def check(text: str, names: frozenset[str] = frozenset()) -> Report:
+    """Reading ease plus findings; rare words and passives are advice, not blockers.
+
+    `names` are the lower-cased names of the people in the household and its duo: never a rare word."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if _WORD.search(s)]
     words = [word for sentence in sentences for word in _WORD.findall(sentence)]
     if not words:
@@ -95,7 +103,7 @@ def check(text: str) -> Report:
     findings = (
         *_long_sentences(sentences),
         *_jargon(term_matches),
-        *_rare_words(sentences, term_matches),
+        *_rare_words(sentences, term_matches, names),
         *_passives(sentences),
     )
     plain_enough = score >= MIN_READING_EASE and not any(
@@ -149,7 +157,7 @@ def _jargon(term_matches: list[tuple[Term, re.Match[str]]]) -> list[Finding]:
 
 
 def _rare_words(
-    sentences: list[str], term_matches: list[tuple[Term, re.Match[str]]]
+    sentences: list[str], term_matches: list[tuple[Term, re.Match[str]]], names: frozenset[str]
 ) -> list[Finding]:
     jargon_words = {
         word.lower() for _, match in term_matches for word in _WORD.findall(match.group())
@@ -164,6 +172,7 @@ def _rare_words(
                 or word.isupper()
                 or (position > 0 and word[0].isupper())
                 or lower in jargon_words
+                or lower in names
                 or lower in flagged
             ):
                 continue

@@ -183,7 +183,7 @@ CASES: dict[str, Case] = {
     "backoffice.set_visibility": Case("anouk", "/backoffice/families/{de_boer}/visibility",
                                       lambda p, i: {"item": _appointment_key(p.app, i), "parent": str(i["sanne"])}),
     "backoffice.plan_editor": Case("anouk", "/backoffice/families/{el_idrissi}/plan", _plan_form),
-    "backoffice.plain_language": Case("anouk", "/backoffice/plain-language",
+    "backoffice.plain_language": Case("anouk", "/backoffice/families/{el_idrissi}/plain-language",
                                       {"s1-description": "Er wordt door de vader geschreeuwd."}, changes=False),
     "backoffice.reply": Case("anouk", "/backoffice/families/{el_idrissi}/answers/{question}",
                              {"reply": "Dan belt u mij.", "handled": "1"}),
@@ -257,10 +257,11 @@ def test_htmx_request_with_the_token_in_a_header_is_accepted(demo_app):
     anouk = Portal(demo_app, "anouk")
     text = {"s1-description": "Er wordt door de vader geschreeuwd als hij heeft gedronken."}
     htmx = {"HX-Request": "true", "HX-Trigger-Name": "s1-description"}
-    helped = anouk.client.post("/backoffice/plain-language", data=text, headers=htmx | {"X-CSRFToken": anouk.csrf()})
+    helper = f"/backoffice/families/{ids(demo_app)['el_idrissi']}/plain-language"
+    helped = anouk.client.post(helper, data=text, headers=htmx | {"X-CSRFToken": anouk.csrf()})
     assert helped.status_code == 200
     fragment = helped.get_data(as_text=True)
     assert "<html" not in fragment and 'class="finding passive"' in fragment  # the help for this one field
     for headers in (htmx, htmx | {"X-CSRFToken": "not-the-token"}):
-        refused_help = anouk.client.post("/backoffice/plain-language", data=text, headers=headers)
+        refused_help = anouk.client.post(helper, data=text, headers=headers)
         assert refused(refused_help), refused_help.status_code

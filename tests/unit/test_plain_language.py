@@ -3,7 +3,7 @@
 import pytest
 
 from portal.rules.glossary import BY_WORD, TERMS
-from portal.rules.plain_language import MAX_SENTENCE_WORDS, check, explain_terms
+from portal.rules.plain_language import MAX_SENTENCE_WORDS, check, explain_terms, name_words
 
 SIMPLE_TEXT = (
     "Wij maken samen een plan. Mama belt de juf als er iets is. "
@@ -168,3 +168,10 @@ def test_empty_text_has_no_score_and_no_findings(text):
     assert report.score is None
     assert report.findings == ()
     assert not report.plain_enough
+
+
+def test_names_of_the_household_and_its_duo_are_not_rare_words():
+    text = "Amira en Adam zien en horen dat. Youssef belt Bram."
+    assert {f.text for f in check(text).rare_words} >= {"Amira"}  # without names: a rare word
+    names = name_words(["Amira El Idrissi", "Adam El Idrissi", "Youssef El Idrissi", "Bram de Wit"])
+    assert check(text, names).rare_words == ()

@@ -271,7 +271,7 @@ def test_plain_language_help_while_typing_and_on_save_without_javascript(demo_ap
     editor = client.get(f"/backoffice/families/{family}/plan")
     token = csrf_token(editor.text)
     text = f"Er is een ondertoezichtstelling. {LONG_SENTENCE}"
-    live = client.post("/backoffice/plain-language", data={"s1-description": text},
+    live = client.post(f"/backoffice/families/{family}/plain-language", data={"s1-description": text},
                        headers={"HX-Request": "true", "HX-Trigger-Name": "s1-description", "X-CSRFToken": token})
     assert live.status_code == 200
     flagged = [mark.get_text() for mark in soup(live).select("li.finding mark")]
@@ -288,6 +288,19 @@ def test_plain_language_help_while_typing_and_on_save_without_javascript(demo_ap
     help_box = soup(saved).select_one("#s1-description-help")
     assert [mark.get_text() for mark in help_box.select("li.finding mark")][:2] == flagged[:2]
     assert long_label in help_box.get_text()
+
+
+def test_names_in_the_household_are_not_flagged_as_rare_words(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "anouk")
+    token = csrf_token(client.get(f"/backoffice/families/{family}/plan").text)
+    live = client.post(f"/backoffice/families/{family}/plain-language",
+                       data={"s1-description": "Amira en Adam zien dat. Daarna belt Fatima met Bram."},
+                       headers={"HX-Request": "true", "HX-Trigger-Name": "s1-description", "X-CSRFToken": token})
+    assert live.status_code == 200
+    assert soup(live).select("li.finding") == []
+    assert soup(live).select_one(".plain-ok") is not None
 
 
 # --- appointments --------------------------------------------------------------------------------

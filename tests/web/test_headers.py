@@ -228,7 +228,8 @@ def test_htmx_back_office_requests_send_the_token_in_a_header(demo_app, demo_cli
     sign_in(demo_client, "anouk")
     family_id = family_of(demo_app, "ouder-sanne")
     with demo_app.test_request_context():
-        editor, helper = url_for("backoffice.plan_editor", family_id=family_id), url_for("backoffice.plain_language")
+        editor = url_for("backoffice.plan_editor", family_id=family_id)
+        helper = url_for("backoffice.plain_language", family_id=family_id)
     page = demo_client.get(editor)
     assert page.status_code == 200
     header_token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.text).group(1)
