@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import audit
-from portal.access import DUO, can, get_or_404, restrictions, roles
+from portal.access import DUO, READ_ALONG_BEFORE, can, get_or_404, restrictions, roles
 from portal.db import session as db_session
 from portal.duo import current_duo
 from portal.forms import clean, switching_language
@@ -79,7 +79,10 @@ def _interpreter_home(db):
                                                      Appointment.starts_at >= utcnow() - dt.timedelta(hours=3),
                                                      Appointment.status == AppointmentStatus.planned)
                            .order_by(Appointment.starts_at)).all()
-    return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=assigned)
+    # Reading along opens shortly before the appointment: until then the interpreter sees when.
+    open_now = {item.id for item in assigned if can(current_user, "plan.read_along", item, db)}
+    return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=assigned, open_now=open_now,
+                           read_along_before=READ_ALONG_BEFORE)
 
 
 @blueprint.get("/families/<family_id>")

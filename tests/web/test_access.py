@@ -29,7 +29,7 @@ from portal.models import (
     Worker,
 )
 from portal.models.base import utcnow
-from support.pages import database, family_id, say, text_of
+from support.pages import database, family_id, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
 EXPECTED_PUBLIC = {
@@ -458,6 +458,14 @@ def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(dem
         _move(demo_app, own.id, now + offset)
         response = client.get(f"/backoffice/read-along/{own.id}")
         assert response.status_code == (200 if allowed else 404), offset
+        # The interpreter's own page offers the link only while it opens, and otherwise says from when.
+        listed = [li for li in soup(client.get("/backoffice/")).select("li") if own.purpose in li.get_text()]
+        assert len(listed) == (1 if offset > -dt.timedelta(hours=3) else 0), offset
+        if listed:
+            link = listed[0].select_one(f'a[href="/backoffice/read-along/{own.id}"]')
+            assert (link is not None) == allowed, offset
+            waits = say(demo_app, "nl", "Read along from %(time)s", time="") in listed[0].get_text()
+            assert waits == (not allowed), offset
         expected_events += allowed
         assert _read_along_events(demo_app) == expected_events, offset
         if allowed:
