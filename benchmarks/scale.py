@@ -74,16 +74,20 @@ def release(targets: list[Target]) -> None:
             target.app.extensions["engine"].dispose()
 
 
+def prepare_and_measure(targets: list[Target], directory: str, requests: int) -> list[Target]:
+    try:
+        for target in targets:
+            prepare(target, Path(directory))
+        measure(targets, requests)
+    finally:
+        release(targets)
+    return targets
+
+
 def run_sqlite(sizes, requests: int) -> list[Target]:
     with tempfile.TemporaryDirectory(prefix="portal-scale-") as directory:
         targets = [Target("sqlite", n, f"sqlite:///{directory}/households-{n}.db") for n in sizes]
-        try:
-            for target in targets:
-                prepare(target, Path(directory))
-            measure(targets, requests)
-        finally:
-            release(targets)
-    return targets
+        return prepare_and_measure(targets, directory, requests)
 
 
 def run_postgresql(sizes, requests: int) -> list[Target]:
@@ -92,13 +96,7 @@ def run_postgresql(sizes, requests: int) -> list[Target]:
     try:
         with tempfile.TemporaryDirectory(prefix="portal-scale-") as directory:
             targets = [Target("postgresql", n, cluster.create_database()) for n in sizes]
-            try:
-                for target in targets:
-                    prepare(target, Path(directory))
-                measure(targets, requests)
-            finally:
-                release(targets)
-        return targets
+            return prepare_and_measure(targets, directory, requests)
     finally:
         cluster.stop()
 

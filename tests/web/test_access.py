@@ -462,6 +462,7 @@ def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(dem
         listed = [li for li in soup(client.get("/backoffice/")).select("li") if own.purpose in li.get_text()]
         assert len(listed) == (1 if offset > -dt.timedelta(hours=3) else 0), offset
         if listed:
+            assert listed[0].select_one('span[lang="nl"][dir="ltr"]').get_text() == own.purpose  # typed in Dutch
             link = listed[0].select_one(f'a[href="/backoffice/read-along/{own.id}"]')
             assert (link is not None) == allowed, offset
             waits = say(demo_app, "nl", "Read along from %(time)s", time="") in listed[0].get_text()

@@ -409,12 +409,18 @@ def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_
 
 # --- parent accounts -----------------------------------------------------------------------------
 
-def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    with database(demo_app) as db:
-        parent = Parent(family_id=family, name="Karim El Idrissi", language="nl")
+def _new_parent(app, name: str, language: str) -> tuple[int, Parent]:
+    """A parent without an account yet, added to the El Idrissi household."""
+    family = family_id(app, EL_IDRISSI)
+    with database(app) as db:
+        parent = Parent(family_id=family, name=name, language=language)
         db.add(parent)
         db.commit()
+    return family, parent
+
+
+def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
+    family, parent = _new_parent(demo_app, "Karim El Idrissi", "nl")
     client = demo_app.test_client()
     sign_in(client, "bram")
     file = client.get(f"/backoffice/families/{family}")
@@ -452,11 +458,7 @@ def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
 
 
 def test_the_letter_speaks_the_parents_language_while_the_worker_reads_dutch(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    with database(demo_app) as db:
-        parent = Parent(family_id=family, name="Nadia El Idrissi", language="ar")
-        db.add(parent)
-        db.commit()
+    family, parent = _new_parent(demo_app, "Nadia El Idrissi", "ar")
     client = demo_app.test_client()
     sign_in(client, "bram")
     file = client.get(f"/backoffice/families/{family}")

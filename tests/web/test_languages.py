@@ -62,3 +62,19 @@ def test_a_worker_who_switches_language_from_a_page_with_a_bad_return_address_la
                                               "csrf_token": csrf_token(client.get("/backoffice/").text)})
     assert switched.status_code == 302 and switched.headers["Location"] == "/backoffice/"
     assert '<html lang="en" dir="ltr">' in client.get("/backoffice/").text
+
+
+def test_a_page_in_one_language_can_render_a_letter_in_another(app):
+    """Templates look their catalogue up once per request, yet force_locale (a letter in the parent's language,
+    printed by a Dutch worker) still switches it, and switches back."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        def home():
+            return render_template_string('{{ _("Home") }}')
+
+        assert home() == translated("nl", "Home")
+        with force_locale("ar"):
+            assert home() == translated("ar", "Home")
+        assert home() == translated("nl", "Home")
