@@ -2,8 +2,8 @@
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import audit, db, i18n, logs, security
 from portal import config as settings
-from portal import db, i18n, logs, security
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
 from portal.i18n import select_locale
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
+    audit.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     compress.init_app(app)
     csrf.init_app(app)

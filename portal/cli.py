@@ -118,16 +118,33 @@ def audit_group() -> None:
     """The audit log."""
 
 
-@audit_group.command("verify")
+@audit_group.command("seal")
 @with_appcontext
-def audit_verify() -> None:
-    """Check the hash chain; report the first broken link."""
-    with Session(db.engine()) as session:
-        broken = audit.verify(session)
-    if broken is None:
+def audit_seal() -> None:
+    """Chain the events written since the last seal (the app also seals after each audited request)."""
+    end = audit.seal(current_app, wait=True)
+    click.echo(f"Sealed {end.sealed} events; the chain ends at seq {end.seq}.")
+
+
+@audit_group.command("verify")
+@click.option("--full", is_flag=True, help="Check from the first event, not from where the last verify ended.")
+@with_appcontext
+def audit_verify(full: bool) -> None:
+    """Seal, then check the keyed chain, its checkpoints and the anchor file; name the first broken link."""
+    report = audit.verify(current_app, full=full)
+    if report.sealed:
+        click.echo(f"Sealed {report.sealed} events first.")
+    span = f" (seq {max(report.start, 1)} to {report.end})" if report.examined else ""
+    click.echo(f"Checked {report.examined} events{span}; checkpoints: {report.checkpoints} in the table, "
+               f"{report.anchored} in the anchor file; waiting for the sealer: {report.unsealed} events.")
+    first = report.first
+    if first is None:
         click.echo("Audit log intact.")
         return
-    click.echo(f"Audit log broken at event {broken.id} ({broken.at:%Y-%m-%d %H:%M:%S} {broken.action}).")
+    where = f"event {first.event_id} (seq {first.seq})" if first.event_id is not None else f"seq {first.seq}"
+    click.echo(f"Audit log broken at {where}: {first.reason}.")
+    if len(report.breaks) > 1:
+        click.echo(f"{len(report.breaks)} broken links in all; the first is named above.")
     sys.exit(1)
 
 
@@ -223,7 +240,8 @@ def retention_command(dry_run: bool) -> None:
             click.echo(f"{'Would remove' if dry_run else 'Removing'} household {family.id} "
                        f"(closed {family.closed_at:%Y-%m-%d}).")
             if not dry_run:
-                family_id = family.id
-                operations.remove_family(session, family)
-                audit.append(db.engine(), action="family.retention", result="removed", object=f"family:{family_id}",
-                             family_id=family_id, actor_name="retention", role="system", origin="cli")
+                audit.append(session, action="family.retention", result="removed", object=f"family:{family.id}",
+                             family_id=family.id, actor_name="retention", role="system", origin="cli")
+                operations.remove_family(session, family)  # commits the removal and its event together
+    if not dry_run:
+        audit.seal(current_app, wait=True)

@@ -11,9 +11,9 @@ class ConfigError(RuntimeError):
     """The portal refuses to start with an unsafe or incomplete configuration."""
 
 
-def _local_secret_key(instance: Path) -> str:
-    """Generate once and keep the key in instance/ so local sessions survive restarts."""
-    path = instance / "secret_key"
+def _local_key(instance: Path, name: str) -> str:
+    """Generate once and keep the key in instance/ so local sessions (and the audit chain) survive restarts."""
+    path = instance / name
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
@@ -32,6 +32,10 @@ def load(overrides: dict | None = None) -> dict:
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
         "SECRET_KEY": env.get("SECRET_KEY"),
+        # The audit chain's key lives outside the database: whoever can write the database cannot
+        # recompute the chain. The anchor file keeps its checkpoints outside the table.
+        "AUDIT_KEY": env.get("PORTAL_AUDIT_KEY"),
+        "AUDIT_ANCHOR": env.get("PORTAL_AUDIT_ANCHOR", str(instance / "audit-anchor.log")),
         "APP_NAME": env.get("PORTAL_APP_NAME", "Mijn Portaal"),
         "NEUTRAL_SITE": env.get("PORTAL_NEUTRAL_SITE", "https://www.buienradar.nl"),
         "OUT_OF_HOURS_NAME": env.get("PORTAL_OUT_OF_HOURS_NAME", "Veilig Thuis"),
@@ -54,11 +58,23 @@ def load(overrides: dict | None = None) -> dict:
         if production:
             raise ConfigError("SECRET_KEY is not set. In production the portal needs a random key "
                               "of at least 32 characters.")
-        settings["SECRET_KEY"] = _local_secret_key(instance)
-    if production and (len(settings["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH or len(set(settings["SECRET_KEY"])) < 10):
+        settings["SECRET_KEY"] = _local_key(instance, "secret_key")
+    if production and _weak(settings["SECRET_KEY"]):
         raise ConfigError("SECRET_KEY is too weak. Use at least 32 random characters, e.g. from "
                           "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
     explicit_database = "DATABASE_URL" in env or "DATABASE_URL" in overrides
     if production and not explicit_database:
         raise ConfigError("DATABASE_URL is not set. In production the portal needs PostgreSQL.")
+    if not settings["AUDIT_KEY"]:
+        if production:
+            raise ConfigError("PORTAL_AUDIT_KEY is not set. In production the audit log needs its own random key "
+                              "of at least 32 characters, kept outside the database.")
+        settings["AUDIT_KEY"] = _local_key(instance, "audit_key")
+    if production and _weak(settings["AUDIT_KEY"]):
+        raise ConfigError("PORTAL_AUDIT_KEY is too weak. Use at least 32 random characters, e.g. from "
+                          "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
     return settings
+
+
+def _weak(key: str) -> bool:
+    return len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 10

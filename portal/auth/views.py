@@ -143,8 +143,8 @@ def code():
         message = _("This code is not right or was already used. Wait for a new code and try again.")
         return _code_page(account, {"code": message}, 401)
     session.pop("pending", None)
-    sessions.start(db, account)
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
+    sessions.start(db, account)  # commits the new session with its event
     return redirect(_home(account))
 
 
@@ -167,10 +167,10 @@ def enrol():
         if auth_secrets.accept_totp(db, account, clean("code", 16)):
             account.totp_enrolled = True
             db.add(account)
+            audit.record("totp.enrol", "ok", object=f"account:{account.id}", account=account)
             db.commit()
             session.pop("pending", None)
             sessions.start(db, account)
-            audit.record("totp.enrol", "ok", object=f"account:{account.id}")
             return _recovery_codes_page(account)
         errors = {"code": _("This code is not right. Look at the app and type the 6 digits you see now.")}
     uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
@@ -256,9 +256,9 @@ def _set_password(account: Account, keep=None) -> None:
     db = db_session()
     account.password_hash = auth_secrets.hash_password(request.form["password"])
     db.add(account)
+    audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
     db.commit()
     sessions.end_all_other(db, account, keep)
-    audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
 
 
 @blueprint.route("/password", methods=["GET", "POST"], endpoint="change_password")
@@ -311,10 +311,11 @@ def second_factor():
             errors["code"] = _("This code is not right. Look at the app and type the 6 digits you see now.")
         if not errors:
             db.add(account)
+            audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}",
+                         account=account)
             db.commit()
             session.pop("activating", None)
             sessions.start(db, account)
-            audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}")
             return redirect(url_for("family.home"))
     uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
     response = make_response(render_template("auth/second_factor.html", qr=_qr_svg(uri), secret=account.totp_secret,

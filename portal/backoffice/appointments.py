@@ -49,7 +49,11 @@ def _parse(form) -> tuple[dict, dict]:
 
 
 def _saved(db, family, item) -> None:
+    """Commit the appointment together with its event, then tell the parents."""
+    db.add(item)
+    db.flush()  # a new appointment gets the id its event names
     audit.record("appointment.save", "ok", object=f"appointment:{item.id}", family_id=family.id)
+    db.commit()
     notify.tell_parents(db, family.id, f"appointment:{item.id}:{utcnow():%Y%m%d%H%M%S}",
                         exclude=notify.hidden_parents(db, item))
 
@@ -73,8 +77,6 @@ def family_appointments(family_id):
     if errors:
         return _page(family, items, request.form, errors, status=400)
     item = Appointment(family_id=family.id, key=f"appointment-{uuid.uuid4().hex}", **values)
-    db.add(item)
-    db.commit()
     _saved(db, family, item)
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 
@@ -104,7 +106,5 @@ def edit_appointment(family_id, appointment_id):
         for name, value in values.items():
             setattr(item, name, value)
         item.response_reply = clean("reply", 1000)
-    db.add(item)
-    db.commit()
     _saved(db, family, item)
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))

@@ -57,8 +57,8 @@ def change_duo(family_id):
                 current.end = start - dt.timedelta(days=1)
                 db.add(current)
             db.add(DuoAssignment(family_id=family.id, worker_id=worker.id, role=role, start=start))
-    db.commit()
     audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
+    db.commit()
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
 
 
@@ -93,9 +93,9 @@ def activation_letter(family_id, parent_id):
     account.second_factor, account.sms_phone, account.active = "totp", None, True
     account.session_generation += 1
     db.add(account)
+    audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
     db.commit()
     code = auth_secrets.issue_code(db, account, "activation")
-    audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
     link = url_for("auth.activate", username=account.username, code=code, _external=True)
     qr = Markup(segno.make(link, error="m").svg_inline(scale=4))
     with force_locale(parent.language):
@@ -114,8 +114,8 @@ def deactivate_parent(family_id, parent_id):
         account.active = False
         account.session_generation += 1
         db.add(account)
-        db.commit()
         audit.record("account.deactivate", "ok", object=f"account:{account.id}", family_id=family.id)
+        db.commit()
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
 
 
@@ -132,6 +132,6 @@ def set_visibility(family_id):
         db.exec(delete(Visibility).where(Visibility.family_id == family.id, Visibility.item_key == key))
         for parent_id in sorted(chosen):
             db.add(Visibility(family_id=family.id, item_key=key, parent_id=parent_id))
-        db.commit()
         audit.record("family.visibility", "ok", object=f"item:{key}", family_id=family.id)
+        db.commit()
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#visibility")

@@ -55,16 +55,20 @@ def plan_editor(family_id):
     base = int(revision_sent) if revision_sent.isdecimal() and len(revision_sent) < 10 else 0
     if errors:
         return _editor(family, draft, form, errors, status=400)
+    publishing = request.form.get("action") == "publish"
     try:
+        # Each event goes in first: save() and publish() commit it with their change, or on a
+        # conflict roll both back.
+        if not publishing:
+            audit.record("plan.save", "ok", object=f"version:{draft.id}", family_id=family.id)
         revision = save(db, draft, base, content, current_user.worker.id)
-        if request.form.get("action") == "publish":
+        if publishing:
+            audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
             published = publish(db, draft, revision, family.id, current_user.worker.id, clean("note", 2000))
-            audit.record("plan.publish", "ok", object=f"version:{published.version.id}", family_id=family.id)
             notify.tell_parents(db, family.id, f"version:{published.version.id}")
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
         return _conflict(family, conflict.current, form)
-    audit.record("plan.save", "ok", object=f"version:{draft.id}", family_id=family.id)
     draft.revision = revision
     return _editor(family, draft, to_form(content) | {"revision": str(revision)})
 
@@ -150,8 +154,8 @@ def reply(family_id, acknowledgement_id):
     if request.form.get("handled") or text:
         row.handled_at = utcnow()
     db.add(row)
-    db.commit()
     audit.record("plan.reply", "ok", object=f"answer:{row.id}", family_id=family.id)
+    db.commit()
     return redirect(url_for("backoffice.responses", family_id=family.id))
 
 

@@ -60,8 +60,8 @@ def translate(job_id):
                 found.verified_by, found.verified_at = me, utcnow()
                 db.add(found)
         complete_if_done(db, job, texts)
-        db.commit()
         audit.record("translation.save", "refused" if errors else "ok", object=f"job:{job.id}", family_id=family_id)
+        db.commit()
     known = memory(db, texts, job.language)
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
     translators = {i.id: i.name for i in db.exec(select(Interpreter))}

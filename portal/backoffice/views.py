@@ -132,8 +132,8 @@ def break_glass():
         else:
             db.add(BreakGlass(worker_id=current_user.worker.id, family_id=family.id, reason=reason,
                               until=utcnow() + dt.timedelta(hours=BREAK_GLASS_HOURS)))
-            db.commit()
             audit.record("family.break_glass", "ok", object=f"family:{family.id}", family_id=family.id)
+            db.commit()
             return redirect(url_for("backoffice.family_file", family_id=family.id))
     return render_template("backoffice/break_glass.html", errors=errors, form=request.form,
                            main_form="glass-form")

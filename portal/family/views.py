@@ -123,8 +123,8 @@ def _save_answer(db, parent, version) -> dict:
     row.answer, row.comment, row.answered_at = Answer(choice), comment, utcnow()
     row.handled_at = None
     db.add(row)
-    db.commit()
     audit.record("plan.answer", choice, object=f"version:{version.id}", family_id=parent.family_id)
+    db.commit()
     return {}
 
 
@@ -160,8 +160,8 @@ def appointment(appointment_id):
             item.response, item.response_reason, item.response_by = AppointmentResponse(choice), reason, _parent().id
             item.response_reply = ""
             db.add(item)
-            db.commit()
             audit.record("appointment.respond", choice, object=f"appointment:{item.id}", family_id=item.family_id)
+            db.commit()
             return redirect(url_for("family.appointments"))
     return render_template("family/appointment.html", item=item, errors=errors, form=request.form,
                            main_form="respond-form"), 400 if errors else 200

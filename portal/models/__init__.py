@@ -1,7 +1,7 @@
 """All tables of the portal; importing this module registers them on SQLModel.metadata."""
 from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, UserSession
 from portal.models.appointments import Appointment, AppointmentResponse, AppointmentStatus
-from portal.models.audit import AuditEvent
+from portal.models.audit import AuditCheckpoint, AuditEvent
 from portal.models.notifications import OutboxMessage
 from portal.models.people import (
     Absence,
@@ -33,7 +33,7 @@ from portal.models.translations import TranslationJob, TranslationSegment
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentResponse",
-    "AppointmentStatus", "AuditEvent", "BreakGlass", "DuoAssignment", "DuoRole", "Family",
+    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "DuoAssignment", "DuoRole", "Family",
     "FamilyMember", "Interpreter", "OneTimeCode", "OutboxMessage", "Parent", "PlanItem",
     "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan",
     "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log (BIO fields: actor, action, object, result, origin, time)."""
+"""The append-only audit log (BIO fields: actor, action, object, result, origin, time) and its sealed chain."""
 import datetime as dt
 
 from sqlmodel import Field, SQLModel
@@ -17,5 +17,15 @@ class AuditEvent(SQLModel, table=True):
     family_id: int | None = Field(default=None, index=True)
     result: str = Field(max_length=32)
     origin: str = Field(default="", max_length=64)
-    prev_hash: str = Field(max_length=64, unique=True)
-    hash: str = Field(max_length=64, unique=True)
+    # Empty until the sealer chains the event (portal/audit.py): so appending takes no lock.
+    seq: int | None = Field(default=None, unique=True, index=True)
+    mac: str | None = Field(default=None, max_length=64)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """Where the chain ended after a seal, signed with the audit key; the anchor file keeps a copy."""
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, index=True)
+    mac: str = Field(max_length=64)
+    at: dt.datetime = Field(default_factory=utcnow)
+    signature: str = Field(max_length=64)

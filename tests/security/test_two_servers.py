@@ -1,8 +1,9 @@
 """Two app servers behind one address, as in production: one PostgreSQL database, one Redis.
 
-Two gunicorn processes (`-w 1`) serve the same portal on two free loopback ports with the same
-SECRET_KEY, DATABASE_URL and RATELIMIT_STORAGE_URI=redis://127.0.0.1:<port>/0 (a throwaway
-redis-server started here). A user's requests may land on either server:
+Two gunicorn processes (`-w 1`, tests/support/servers.py) serve the same portal on two free
+loopback ports with the same SECRET_KEY, audit key and anchor file, DATABASE_URL and
+RATELIMIT_STORAGE_URI=redis://127.0.0.1:<port>/0 (a throwaway redis-server started here).
+A user's requests may land on either server:
   (a) a parent who signs in through server A (password on A, code on B) uses the same cookie on
       both; signing out on B ends the session on A too, even for a copy of the old cookie;
   (b) the per-address sign-in limit (30 per minute) counts attempts on both servers together:
@@ -12,77 +13,33 @@ every wait has a timeout.
 """
 from __future__ import annotations
 
-import atexit
-import http.client
-import os
-import re
-import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-import pyotp
 import pytest
 
-from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD
 from support.binaries import require_binary
+from support.servers import (
+    START_TIMEOUT,
+    Browser,
+    Server,
+    free_port,
+    server_env,
+    start_app_server,
+    start_process,
+    stop,
+    tail,
+    totp_code,
+)
 
 REDIS_HINT = "apt-get install redis-server"
 SECRET_KEY = "c4f1e8a9b2d7360f5e1a9c8b7d6e5f4a3b2c1d0e9f8a7b6c"
-START_TIMEOUT = 60  # seconds for a server to answer /healthz
-LIFETIME = 600  # seconds: every process started here ends by itself after this, whatever happens to pytest
-REQUEST_TIMEOUT = 20
+AUDIT_KEY = "5d2e8f1a7c4b9e3d6f0a2c8e5b1d7f4a9c3e6b0d8f2a5c1e"
 PER_ADDRESS_LIMIT = 30  # portal/auth/views.py: PER_ADDRESS = "30/minute"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process this test started (and its children: its own process group)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except (ProcessLookupError, PermissionError):
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen
-    log: Path
-
-
-def _start(argv: list[str], log: Path, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
-    """Start a process in its own process group, under coreutils `timeout` so that it also ends when
-    this test run is killed before its cleanup."""
-    capped = shutil.which("timeout")
-    if capped:
-        argv = [capped, "--kill-after=5", str(LIFETIME), *argv]
-    with open(log, "wb") as output:
-        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env=env, cwd=cwd, start_new_session=True)
-    atexit.register(stop, process)  # also when the run ends without the fixtures' cleanup
-    return process
 
 
 def _wait_for_redis(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -107,23 +64,6 @@ def _redis_command(port: int, *words: str) -> bytes:
         return connection.recv(1024)
 
 
-def _wait_for_app(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"server {server.name} stopped:\n{tail(server.log)}")
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise RuntimeError(f"server {server.name} did not answer /healthz on port {server.port}:\n{tail(server.log)}")
-
-
 @pytest.fixture(scope="module")
 def redis_port(tmp_path_factory):
     redis = require_binary("redis-server", REDIS_HINT)
@@ -131,8 +71,8 @@ def redis_port(tmp_path_factory):
     log = directory / "redis.log"
     for _attempt in range(3):  # another process may take the free port first
         port = free_port()
-        process = _start([redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                          "--protected-mode", "yes", "--dir", str(directory)], log)
+        process = start_process([redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                                 "no", "--protected-mode", "yes", "--dir", str(directory)], log)
         try:
             _wait_for_redis(port, process, log)
             break
@@ -155,32 +95,19 @@ def shared_database(databases):
 
 @pytest.fixture(scope="module")
 def servers(redis_port, shared_database, tmp_path_factory) -> dict[str, Server]:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    assert gunicorn.exists(), f"{gunicorn} is missing: install the project with `pip install -e .`"
     started: dict[str, Server] = {}
+    # One audit key and one anchor file for both, as every server of one portal must share them.
+    anchor = tmp_path_factory.mktemp("audit") / "audit-anchor.log"
     try:
         for name in ("A", "B"):
             directory = tmp_path_factory.mktemp(f"server-{name}")
-            env = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("PORTAL_", "RATELIMIT_")) and key not in ("DATABASE_URL", "SECRET_KEY")}
-            env.update(PORTAL_ENV="local", PORTAL_INSTANCE=str(directory / "instance"), SECRET_KEY=SECRET_KEY,
-                       DATABASE_URL=shared_database, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis_port}/0",
-                       PYTHONDONTWRITEBYTECODE="1")
-            for _attempt in range(3):
-                port = free_port()
-                log = directory / f"gunicorn-{port}.log"
-                process = _start([str(gunicorn), "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "30",
-                                  "--graceful-timeout", "5", "portal:create_app()"], log, env=env, cwd=directory)
-                server = Server(name, port, process, log)
-                try:
-                    _wait_for_app(server)
-                    started[name] = server
-                    break
-                except RuntimeError as error:
-                    stop(process)
-                    failure = error
-            else:
-                pytest.fail(f"app server {name} did not start: {failure}", pytrace=False)
+            env = server_env(PORTAL_ENV="local", PORTAL_INSTANCE=str(directory / "instance"), SECRET_KEY=SECRET_KEY,
+                             PORTAL_AUDIT_KEY=AUDIT_KEY, PORTAL_AUDIT_ANCHOR=str(anchor),
+                             DATABASE_URL=shared_database, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis_port}/0")
+            try:
+                started[name] = start_app_server(name, directory, env)
+            except RuntimeError as error:
+                pytest.fail(str(error), pytrace=False)
         yield started
     finally:
         for server in started.values():
@@ -191,67 +118,6 @@ def servers(redis_port, shared_database, tmp_path_factory) -> dict[str, Server]:
 def fresh_limits(redis_port):
     """Each test starts with no rate-limit counters (they live in Redis, shared by both servers)."""
     assert _redis_command(redis_port, "FLUSHALL").startswith(b"+OK")
-
-
-# --- a browser that can talk to either server -------------------------------------------------------
-
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-    @property
-    def location(self) -> str:
-        return self.headers.get("Location", "")
-
-
-@dataclass
-class Browser:
-    """One browser (one cookie jar) whose requests land on whichever server is named."""
-
-    servers: dict[str, Server]
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def request(self, server: str, method: str, path: str, form: dict | None = None) -> Answer:
-        headers = {"Accept-Language": "nl"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.servers[server].port, timeout=REQUEST_TIMEOUT)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            answer = Answer(response.status, response.msg, response.read().decode("utf-8", "replace"))
-        finally:
-            connection.close()
-        for cookie in answer.headers.get_all("Set-Cookie") or []:
-            name, _, rest = cookie.partition("=")
-            value = rest.split(";", 1)[0]
-            if not value or "max-age=0" in cookie.lower() or "1970" in cookie:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        return answer
-
-    def get(self, server: str, path: str) -> Answer:
-        return self.request(server, "GET", path)
-
-    def post(self, server: str, path: str, form: dict) -> Answer:
-        return self.request(server, "POST", path, form)
-
-    def token(self, server: str, path: str) -> str:
-        page = self.get(server, path)
-        assert page.status == 200, (server, path, page.status)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-
-
-def totp_code(username: str) -> str:
-    secret = next(account.totp_secret for account in DEMO_ACCOUNTS if account.username == username)
-    return pyotp.TOTP(secret).now()
 
 
 def test_a_session_holds_on_both_servers_and_ends_on_both(servers, fresh_limits):

@@ -27,7 +27,9 @@ DEMO_ROLES = {
     "ouder-kasia": "parent", "ouder-olena": "parent", "ouder-sanne": "parent",
 }
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
-ENV_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "DATABASE_URL", "PORTAL_INSTANCE")
+AUDIT_KEY = "2c7e1a9f4d8b3e6a0f5c2d9b7e1a4f8c3d6b0e9a5f2c8d1b"
+ENV_SETTINGS = ("PORTAL_ENV", "SECRET_KEY", "DATABASE_URL", "PORTAL_INSTANCE", "PORTAL_AUDIT_KEY",
+                "PORTAL_AUDIT_ANCHOR")
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def test_production_refuses_a_weak_secret_key(clean_env, tmp_path, weak_key):
 
 def test_production_starts_with_a_strong_key_and_secure_cookies(clean_env, tmp_path):
     app = create_app({"ENV": "production", "SECRET_KEY": STRONG_KEY, "INSTANCE_PATH": str(tmp_path),
-                      "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal"})
+                      "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal", "AUDIT_KEY": AUDIT_KEY})
     dispose(app)
     assert app.config["SECRET_KEY"] == STRONG_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True
