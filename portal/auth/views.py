@@ -1,6 +1,4 @@
 """Sign-in (password, then a second factor), activation of parent accounts, enrolment, sign-out."""
-import datetime as dt
-
 import segno
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -10,29 +8,26 @@ from sqlmodel import select
 
 from portal import audit, notify
 from portal.access import STAFF, public, roles
+from portal.auth import flows, sessions
 from portal.auth import secrets as auth_secrets
-from portal.auth import sessions
 from portal.db import session as db_session
 from portal.extensions import limiter
 from portal.forms import clean, save_language, switching_language
 from portal.models import Account, Role
-from portal.models.base import utcnow
 from portal.safe_redirect import local_target
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
-PENDING_LIMIT = dt.timedelta(minutes=5)
-ACTIVATION_LIMIT = dt.timedelta(minutes=30)
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
 SMS_CODES_PER_HOUR = 5
 
 
 def _account_key() -> str:
-    """The account an attempt is for: the username as the sign-in cleans it, or the pending account
-    (at the code and enrolment steps a username field in the form must not choose the counter)."""
+    """The account an attempt is for: the username as the sign-in cleans it, or the account of the step
+    this browser is at (at the code and enrolment steps a username field in the form must not choose the counter)."""
     if request.endpoint in ("auth.sign_in", "auth.staff_sign_in"):
         return "account:" + clean("username", 64).lower()
-    return "account:" + str(session.get("pending", {}).get("account_id", ""))
+    return "account:" + flows.account_in_cookie(db_session())
 
 
 def _failed(response) -> bool:
@@ -55,19 +50,26 @@ def _qr_svg(uri: str) -> Markup:
     return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
 
-def _pending_account() -> Account | None:
-    pending = session.get("pending")
-    if not pending or pending.get("audience") != _audience():
-        return None
-    if utcnow() - dt.datetime.fromisoformat(pending["at"]) > PENDING_LIMIT:
-        session.pop("pending", None)
-        return None
-    return db_session().get(Account, pending["account_id"])
+def _sign_in_url() -> str:
+    return url_for("auth.staff_sign_in" if _audience() == "staff" else "auth.sign_in")
 
 
 def _sign_in_page(errors=None, status=200):
     template = "auth/staff_sign_in.html" if _audience() == "staff" else "auth/sign_in.html"
     return render_template(template, errors=errors or {}, form=request.form, main_form="sign-in"), status
+
+
+def _locked(db, account: Account, limit: str):
+    """Too many wrong codes: the code step closes, until the password is given again ("flow") or until a
+    day after the first of them ("day"), and the sign-in page says why."""
+    audit.record("sign_in.locked", "refused", object=f"account:{account.id}", account=account)
+    flows.end_current(db)
+    db.commit()
+    if limit == "day":
+        flash(_("Too many wrong codes today. Try again tomorrow."))
+    else:
+        flash(_("Too many wrong codes. Sign in again with your password."))
+    return redirect(_sign_in_url())
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
@@ -76,7 +78,7 @@ def _sign_in_page(errors=None, status=200):
 @address_limit
 @account_limit
 def sign_in():
-    if request.method == "GET" or switching_language():
+    if request.method != "POST" or switching_language():
         return _sign_in_page()
     db = db_session()
     username = clean("username", 64).lower()
@@ -88,9 +90,16 @@ def sign_in():
                      account=account if right_audience else None)
         # One message for unknown user and wrong password, so names cannot be guessed.
         return _sign_in_page({"password": _("The username or password is not right.")}, 401)
-    session["pending"] = {"account_id": account.id, "at": utcnow().isoformat(), "audience": _audience()}
+    if flows.locked_today(db, account):
+        return _locked(db, account, "day")
     audit.record("sign_in.password", "ok", object=f"account:{account.id}", account=account)
-    if account.role.is_staff and not account.totp_enrolled:
+    enrolling = account.role.is_staff and not account.totp_enrolled
+    if enrolling and not account.totp_secret:
+        account.totp_secret = auth_secrets.new_totp_secret()  # made here: the enrolment page only shows it
+        db.add(account)
+    flows.begin(db, account, "sign_in", "enrol" if enrolling else "code", _audience())
+    db.commit()
+    if enrolling:
         return redirect(url_for("auth.enrol"))
     if account.second_factor == "sms":
         _send_sms_code(account)
@@ -119,17 +128,21 @@ def _code_page(account: Account, errors=None, status=200):
 @address_limit
 @account_limit
 def code():
-    account = _pending_account()
-    if account is None:
-        return redirect(url_for("auth.staff_sign_in" if _audience() == "staff" else "auth.sign_in"))
-    if request.method == "GET" or switching_language():
-        return _code_page(account)
     db = db_session()
+    found = flows.current(db, "sign_in", "code", _audience())
+    if found is None:
+        return redirect(_sign_in_url())
+    flow, account = found
+    if request.method != "POST" or switching_language():
+        return _code_page(account)
     if request.form.get("resend") and account.second_factor == "sms":
         if not _send_sms_code(account):
             return _code_page(account, {"code": _("We sent several codes already. Use the last one, or wait an "
                                                   "hour for a new one.")}, 429)
         return _code_page(account)
+    held = flows.claim_code_attempt(db, flow, account)
+    if held:
+        return _locked(db, account, held)
     entered = clean("code", 32).replace(" ", "")
     if account.second_factor == "sms" and not account.role.is_staff:
         accepted = auth_secrets.burn_code(db, "sms", entered, account) is not None
@@ -140,9 +153,13 @@ def code():
         accepted, method = auth_secrets.burn_recovery_code(db, account, entered), "recovery_code"
     if not accepted:
         audit.record(f"sign_in.{method}", "refused", object=f"account:{account.id}", account=account)
+        reached = flows.limit_reached(db, flow, account)
+        if reached:
+            return _locked(db, account, reached)
         message = _("This code is not right or was already used. Wait for a new code and try again.")
         return _code_page(account, {"code": message}, 401)
-    session.pop("pending", None)
+    if not flows.code_accepted(db, flow, account):
+        return redirect(_sign_in_url())
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
     sessions.start(db, account)  # commits the new session with its event
     return redirect(_home(account))
@@ -154,22 +171,20 @@ def code():
 @account_limit
 def enrol():
     """First sign-in of a staff member: link an authenticator app, confirm a code, get recovery codes."""
-    account = _pending_account()
-    if account is None or account.totp_enrolled:
-        return redirect(url_for("auth.staff_sign_in"))
     db = db_session()
-    if not account.totp_secret:
-        account.totp_secret = auth_secrets.new_totp_secret()
-        db.add(account)
-        db.commit()
+    found = flows.current(db, "sign_in", "enrol", "staff")
+    if found is None or found[1].totp_enrolled or not found[1].totp_secret:
+        return redirect(url_for("auth.staff_sign_in"))
+    flow, account = found
     errors = {}
     if request.method == "POST" and not switching_language():
         if auth_secrets.accept_totp(db, account, clean("code", 16)):
+            if not flows.use(db, flow):
+                return redirect(url_for("auth.staff_sign_in"))
             account.totp_enrolled = True
             db.add(account)
             audit.record("totp.enrol", "ok", object=f"account:{account.id}", account=account)
             db.commit()
-            session.pop("pending", None)
             sessions.start(db, account)
             return _recovery_codes_page(account)
         errors = {"code": _("This code is not right. Look at the app and type the 6 digits you see now.")}
@@ -187,6 +202,8 @@ def _recovery_codes_page(account: Account):
 @roles(*STAFF)
 def new_recovery_codes():
     audit.record("recovery_codes.renew", "ok", object=f"account:{current_user.account.id}")
+    # A sign-in left open at the code step elsewhere ends with the old codes.
+    flows.end_all(db_session(), current_user.account.id)
     return _recovery_codes_page(current_user.account)
 
 
@@ -195,10 +212,10 @@ def new_recovery_codes():
 @address_limit
 @limiter.limit("20/hour", methods=["POST"], deduct_when=_failed)
 def activate():
-    """A parent starts with the code from the activation letter."""
-    if request.method == "GET" or switching_language():
-        form = request.form or {"code": request.args.get("code", ""), "username": request.args.get("username", "")}
-        return render_template("auth/activate.html", errors={}, form=form, main_form="activate-form")
+    """A parent starts with the code from the activation letter. The letter's link carries it in the
+    fragment, which browsers never send: static/activate.js types it into the form."""
+    if request.method != "POST" or switching_language():
+        return render_template("auth/activate.html", errors={}, form=request.form, main_form="activate-form")
     db = db_session()
     username = clean("username", 64).lower()
     account = db.exec(select(Account).where(Account.username == username, Account.role == Role.parent)).first()
@@ -209,29 +226,31 @@ def activate():
         return render_template("auth/activate.html", errors=errors, form=request.form,
                                main_form="activate-form"), 401
     session.clear()
-    session["activating"] = {"account_id": account.id, "at": utcnow().isoformat()}
     audit.record("account.activate", "ok", object=f"account:{account.id}", account=account)
+    flows.end_all(db, account.id)  # an earlier activation or a sign-in of this account, in any browser
+    flows.begin(db, account, "activation", "password", "family")
+    db.commit()
     return redirect(url_for("auth.choose_password"))
-
-
-def _activating_account() -> Account | None:
-    activating = session.get("activating")
-    if not activating or utcnow() - dt.datetime.fromisoformat(activating["at"]) > ACTIVATION_LIMIT:
-        return None
-    return db_session().get(Account, activating["account_id"])
 
 
 @blueprint.route("/activate/password", methods=["GET", "POST"], endpoint="choose_password")
 @public
 def choose_password():
-    account = _activating_account()
-    if account is None:
+    db = db_session()
+    found = flows.current(db, "activation", "password", "family")
+    if found is None:
         return redirect(url_for("auth.activate"))
+    flow, account = found
     errors = {}
     if request.method == "POST" and not switching_language():
         errors = _new_password_errors(account)
         if not errors:
+            if not flows.use(db, flow):
+                return redirect(url_for("auth.activate"))
+            account.totp_secret = account.totp_secret or auth_secrets.new_totp_secret()  # the next page shows it
             _set_password(account)
+            flows.next_step(db, flow, "second_factor")
+            db.commit()
             return redirect(url_for("auth.second_factor"))
     page = render_template("auth/choose_password.html", errors=errors, main_form="password-form")
     return page, 400 if errors else 200
@@ -252,11 +271,12 @@ def _new_password_errors(account: Account) -> dict:
 
 
 def _set_password(account: Account, keep=None) -> None:
-    """Store a new password; every other session of the account ends."""
+    """Store a new password; every other session and every open sign-in or activation of the account ends."""
     db = db_session()
     account.password_hash = auth_secrets.hash_password(request.form["password"])
     db.add(account)
     audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
+    flows.end_all(db, account.id)
     db.commit()
     sessions.end_all_other(db, account, keep)
 
@@ -288,14 +308,11 @@ def change_password():
 @address_limit
 def second_factor():
     """The parent links an authenticator app, or chooses a code by SMS."""
-    account = _activating_account()
-    if account is None or not account.password_hash:
-        return redirect(url_for("auth.activate"))
     db = db_session()
-    if not account.totp_secret:
-        account.totp_secret = auth_secrets.new_totp_secret()
-        db.add(account)
-        db.commit()
+    found = flows.current(db, "activation", "second_factor", "family")
+    if found is None or not found[1].password_hash or not found[1].totp_secret:
+        return redirect(url_for("auth.activate"))
+    flow, account = found
     errors = {}
     if request.method == "POST" and not switching_language():
         if request.form.get("method") == "sms":
@@ -303,18 +320,21 @@ def second_factor():
             digits = "".join(ch for ch in phone if ch.isdigit())
             if not 9 <= len(digits) <= 15:
                 errors["phone"] = _("Type a mobile number, e.g. 06 12345678.")
-            else:
-                account.second_factor, account.sms_phone, account.totp_enrolled = "sms", phone, False
+            chosen = {"second_factor": "sms", "sms_phone": phone, "totp_enrolled": False}
         elif auth_secrets.accept_totp(db, account, clean("code", 16)):
-            account.second_factor, account.totp_enrolled = "totp", True
+            chosen = {"second_factor": "totp", "totp_enrolled": True}
         else:
             errors["code"] = _("This code is not right. Look at the app and type the 6 digits you see now.")
         if not errors:
+            # The account changes only once this step is used: a copy of the cookie racing it changes nothing.
+            if not flows.use(db, flow):
+                return redirect(url_for("auth.activate"))
+            for name, value in chosen.items():
+                setattr(account, name, value)
             db.add(account)
             audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}",
                          account=account)
             db.commit()
-            session.pop("activating", None)
             sessions.start(db, account)
             return redirect(url_for("family.home"))
     uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
@@ -329,6 +349,7 @@ def second_factor():
 def sign_out():
     audit.record("sign_out", "ok", object=f"account:{current_user.account.id}")
     staff = current_user.role.is_staff
+    flows.end_all(db_session(), current_user.account.id)  # a sign-in left open elsewhere ends too
     sessions.end(db_session(), current_user._get_current_object())
     return redirect(url_for("auth.staff_sign_in" if staff else "auth.sign_in"))
 
@@ -338,6 +359,7 @@ def sign_out():
 def quick_exit():
     """End the session at once, wipe what the browser kept, and go to a neutral site."""
     if current_user.is_authenticated:
+        flows.end_all(db_session(), current_user.account.id)
         sessions.end(db_session(), current_user._get_current_object())
     session.clear()
     response = redirect(current_app.config["NEUTRAL_SITE"])

@@ -1,6 +1,7 @@
 """The family file's management: the duo over time, parent accounts and letters, who sees which item."""
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import segno
 from flask import redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from sqlmodel import delete, select
 
 from portal import audit
 from portal.access import DUO, get_or_404, roles
+from portal.auth import flows
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
@@ -94,10 +96,13 @@ def activation_letter(family_id, parent_id):
     account.session_generation += 1
     db.add(account)
     audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
+    flows.end_all(db, account.id)  # an activation or sign-in begun with the old letter or password
     db.commit()
     code = auth_secrets.issue_code(db, account, "activation")
-    link = url_for("auth.activate", username=account.username, code=code, _external=True)
-    qr = Markup(segno.make(link, error="m").svg_inline(scale=4))
+    link = url_for("auth.activate", _external=True)
+    # Username and code ride in the fragment, which browsers never send: no server or proxy log keeps them.
+    qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
+                           error="m").svg_inline(scale=4))
     with force_locale(parent.language):
         return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link,
                                qr=qr, contact=current_user.worker)

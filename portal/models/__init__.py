@@ -1,5 +1,5 @@
 """All tables of the portal; importing this module registers them on SQLModel.metadata."""
-from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, UserSession
+from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, SignInFlow, UserSession
 from portal.models.appointments import Appointment, AppointmentResponse, AppointmentStatus
 from portal.models.audit import AuditCheckpoint, AuditEvent
 from portal.models.notifications import OutboxMessage
@@ -36,6 +36,6 @@ __all__ = [
     "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "DuoAssignment", "DuoRole", "Family",
     "FamilyMember", "Interpreter", "OneTimeCode", "OutboxMessage", "Parent", "PlanItem",
     "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan",
-    "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
+    "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
     "UserSession", "VersionStatus", "Visibility", "Worker", "WorkingHours",
 ]

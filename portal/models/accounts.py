@@ -1,4 +1,4 @@
-"""Sign-in accounts of workers, team leads, interpreters and parents, and their one-time codes."""
+"""Sign-in accounts of workers, team leads, interpreters and parents, their one-time codes and sign-in steps."""
 import datetime as dt
 import enum
 
@@ -34,6 +34,10 @@ class Account(SQLModel, table=True):
     active: bool = True
     # Raised on password change and deactivation: every older session ends.
     session_generation: int = 0
+    # Wrong second-factor codes since code_failures_since; a day after it the count starts afresh
+    # (portal/auth/flows.py). The server default fills the column for accounts that existed before it.
+    code_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    code_failures_since: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -66,3 +70,19 @@ class UserSession(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     last_seen_at: dt.datetime = Field(default_factory=utcnow)
     ended_at: dt.datetime | None = None
+
+
+class SignInFlow(SQLModel, table=True):
+    """One step of a sign-in or an activation. The browser holds only the token; a step's record is used
+    once and the next step gets a new one, so an older copy of the cookie leads nowhere."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = Field(max_length=16)  # sign_in | activation
+    step: str = Field(max_length=16)  # code | enrol | password | second_factor
+    audience: str = Field(max_length=8)  # family | staff
+    code_attempts: int = 0  # codes tried at this step: at the limit the password is asked again
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    consumed_at: dt.datetime | None = None  # used, or ended with its flow

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pyotp
 import pytest
+import segno
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import update
@@ -16,9 +17,18 @@ from sqlmodel import Session, select
 
 from portal.auth import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
-from portal.models import Account, AuditEvent, OneTimeCode, OutboxMessage, Parent, RecoveryCode, Role
+from portal.models import (
+    Account,
+    AuditEvent,
+    OneTimeCode,
+    OutboxMessage,
+    Parent,
+    RecoveryCode,
+    Role,
+    SignInFlow,
+)
 from portal.models.base import utcnow
-from support.sign_in import csrf_token, secret_of
+from support.sign_in import csrf_token, secret_of, sign_in
 
 STAFF_PASSWORD = "Zonnebloem-kanaal-2026-fiets"
 PASSPHRASE = "paarse fiets op het dak"
@@ -494,14 +504,50 @@ def activation_refused(app) -> str:
                    "Ask your contact person for a new letter.")
 
 
-def test_the_activation_link_fills_in_the_form(demo_app, demo_client):
+def print_letter(app) -> tuple[str, list[str]]:
+    """The contact person prints a (new) letter for the new parent: the page, and what its QR code holds."""
+    staff = app.test_client()
+    sign_in(staff, "anouk")  # the contact person of the household
+    with Session(engine(app)) as db:
+        family_id, parent_id = db.exec(select(Parent.family_id, Parent.id)
+                                       .join(Account, Account.id == Parent.account_id)
+                                       .where(Account.username == NEW_PARENT)).one()
+    file = staff.get(f"/backoffice/families/{family_id}")
+    made, make = [], segno.make
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segno, "make", lambda content, **options: made.append(content) or make(content, **options))
+        letter = staff.post(f"/backoffice/families/{family_id}/parents/{parent_id}/letter",
+                            data={"csrf_token": csrf_token(file.text)})
+    assert letter.status_code == 200
+    return letter.text, made
+
+
+def test_the_letters_link_carries_the_code_in_the_fragment_only(demo_app):
+    """Browsers never send the fragment: no server, proxy or log on the way sees the code."""
+    new_parent(demo_app)
+    letter, qr_contents = print_letter(demo_app)
+    code = re.findall(r'<strong dir="ltr">([^<]+)</strong>', letter)[1]
+    assert qr_contents == [f"http://localhost/activate#username={NEW_PARENT}&code={code}"]
+    assert '<code dir="ltr">http://localhost/activate</code>' in letter  # the link to type: no code in it
+    assert not re.search(r"[?&]code=", letter)
+
+
+def test_the_activation_page_fills_in_the_form_from_the_fragment(demo_app, demo_client):
     code = new_parent(demo_app)
-    page = demo_client.get(f"/activate?username={NEW_PARENT}&code={code}")
-    assert page.status_code == 200
-    assert re.search(rf'<input id="username" name="username" type="text" value="{NEW_PARENT}"', page.text)
-    assert re.search(rf'<input id="code" name="code" type="text" value="{code}" autocomplete="one-time-code"',
-                     page.text)
-    # Opening the link does not use the code.
+    page = demo_client.get("/activate")
+    nonce = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
+    script = re.search(rf'<script src="(/static/activate\.js\?v=[0-9a-f]+)" nonce="{nonce}" defer></script>',
+                       page.text)
+    assert script, "the page does not load the script that reads the fragment"
+    with demo_client.get(script.group(1)) as response:
+        assert "location.hash" in response.text and "replaceState" in response.text
+    # The code has letters: a phone must offer its full keyboard, not the digits only.
+    field = re.search(r'<input id="code"[^>]*>', page.text).group(0)
+    assert "inputmode" not in field and "pattern" not in field
+    # The server reads no code from the address: an old letter's link opens an empty form, and typing works.
+    old_link = demo_client.get(f"/activate?username={NEW_PARENT}&code={code}")
+    assert re.search(r'<input id="username" name="username" type="text" value=""', old_link.text)
+    assert re.search(r'<input id="code" name="code" type="text" value=""', old_link.text)
     assert activate(demo_client, NEW_PARENT, code).status_code == 302
 
 
@@ -791,18 +837,234 @@ def test_the_account_limit_cannot_be_dodged_by_spelling_the_username_differently
 
 
 def test_wrong_codes_for_one_account_are_limited_too(sqlite_demo_app, clock):
-    """After the password, guessing the 6 digits is limited per account, whatever else the form holds."""
+    """After the password, guessing the 6 digits is limited per account, whatever else the form holds
+    and from however many addresses: the tenth wrong code ends the code step."""
     client = sqlite_demo_app.test_client()
     assert password_step(client, "anouk", staff=True).status_code == 302
     token = csrf_token(client.get("/backoffice/sign-in/code").text)
-    right = totp_at("anouk", clock)
-    wrong_codes = [f"{n:06d}" for n in range(1000) if f"{n:06d}" not in
-                   {totp_at("anouk", clock + s * 30) for s in (-1, 0, 1)}][:100]
-    for n, wrong in enumerate(wrong_codes):
-        response = client.post("/backoffice/sign-in/code",
-                               data={"code": wrong, "csrf_token": token, "username": f"x{n}"},
-                               environ_base={"REMOTE_ADDR": f"192.0.2.{n // 25 + 1}"})
-        assert response.status_code == 401, n
-    final = client.post("/backoffice/sign-in/code", data={"code": right, "csrf_token": token, "username": "y"},
-                        environ_base={"REMOTE_ADDR": "192.0.2.99"})
-    assert final.status_code == 429, "a hundred wrong codes did not lock the code step of this account"
+    answers = [client.post("/backoffice/sign-in/code", data={"code": wrong, "csrf_token": token, "username": f"x{n}"},
+                           environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"}).status_code
+               for n, wrong in enumerate(wrong_codes("anouk", clock, 10))]
+    assert answers == [401] * 9 + [302]
+    final = client.post("/backoffice/sign-in/code", data={"code": totp_at("anouk", clock), "csrf_token": token,
+                                                          "username": "y"}, environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    assert final.status_code == 302 and final.headers["Location"].endswith("/backoffice/sign-in")
+    assert not is_signed_in(client, True), "ten wrong codes did not close the code step of this account"
+
+
+# --- 7. sign-in and activation live on the server: an older copy of the cookie leads nowhere ---------
+
+def copy_of(client):
+    """A second browser holding the same cookie, as someone who copied it would."""
+    other = client.application.test_client()
+    other.set_cookie("portal", client.get_cookie("portal").value)
+    return other
+
+
+def post_code(client, code: str, *, staff: bool, address: str = "192.0.2.1"):
+    token = csrf_token(client.get(base_of(staff) + "/sign-in").text)
+    return client.post(base_of(staff) + "/sign-in/code", data={"code": code, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def sent_back_to_sign_in(response, staff: bool) -> bool:
+    return response.status_code == 302 and response.headers["Location"].endswith(base_of(staff) + "/sign-in")
+
+
+def code_step_is_dead(client, username: str, staff: bool, code: str) -> None:
+    """The browser is not at the code step, and posting a good code there signs nobody in."""
+    assert client.get(base_of(staff) + "/sign-in/code").status_code == 302
+    assert sent_back_to_sign_in(post_code(client, code, staff=staff), staff)
+    assert not is_signed_in(client, staff)
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_a_copy_of_the_cookie_from_the_password_step_is_dead_once_the_code_step_is_done(
+        demo_app, demo_client, username, staff, clock):
+    assert password_step(demo_client, username, staff=staff).status_code == 302
+    copy = copy_of(demo_client)
+    assert code_step(demo_client, totp_at(username, clock), staff=staff).status_code == 302
+    code_step_is_dead(copy, username, staff, totp_at(username, clock + 30))
+    assert account_of(demo_app, username).totp_last_step == int(clock // 30)  # the copy's code was not even tried
+    assert is_signed_in(demo_client, staff)
+
+
+def activation_is_dead(client) -> None:
+    """Neither activation page opens, and a new password and an SMS number of the copier's own change nothing."""
+    assert client.get("/activate/password").headers["Location"].endswith("/activate")
+    assert client.get("/activate/second-factor").headers["Location"].endswith("/activate")
+    token = csrf_token(client.get("/activate").text)
+    chosen = client.post("/activate/password", data={"password": "groene boot in de gracht 4",
+                                                     "password_again": "groene boot in de gracht 4",
+                                                     "csrf_token": token})
+    assert chosen.status_code == 302 and chosen.headers["Location"].endswith("/activate")
+    factor = client.post("/activate/second-factor", data={"method": "sms", "phone": "06 99999999", "code": "",
+                                                          "csrf_token": token})
+    assert factor.status_code == 302 and factor.headers["Location"].endswith("/activate")
+    assert not is_signed_in(client, False)
+
+
+def test_older_copies_of_the_cookie_lead_nowhere_during_and_after_activation(demo_app, demo_client):
+    code = new_parent(demo_app)
+    assert activate(demo_client, NEW_PARENT, code).status_code == 302
+    after_code = copy_of(demo_client)
+    assert choose_password(demo_client, PASSPHRASE).status_code == 302
+    after_password = copy_of(demo_client)
+    activation_is_dead(after_code)  # already while the parent is still at the second factor
+    assert choose_sms(demo_client, "06 12345678").status_code == 302
+    assert is_signed_in(demo_client, False)
+    for copy in (after_code, after_password):
+        activation_is_dead(copy)
+    account = account_of(demo_app, NEW_PARENT)
+    assert auth_secrets.password_matches(account, PASSPHRASE)
+    assert (account.second_factor, account.sms_phone) == ("sms", "06 12345678")
+
+
+def test_a_new_letter_ends_an_open_activation_and_its_code(demo_app, demo_client):
+    code = new_parent(demo_app)
+    assert activate(demo_client, NEW_PARENT, code).status_code == 302
+    print_letter(demo_app)
+    activation_is_dead(demo_client)
+    assert account_of(demo_app, NEW_PARENT).password_hash is None
+    assert activate(demo_app.test_client(), NEW_PARENT, code).status_code == 401
+
+
+def signed_in_and_pending(app, username: str, staff: bool, clock: float):
+    """The account signed in in one browser, and at the code step in another (someone with the password)."""
+    signed_in, elsewhere = app.test_client(), app.test_client()
+    assert password_step(signed_in, username, staff=staff).status_code == 302
+    assert code_step(signed_in, totp_at(username, clock), staff=staff).status_code == 302
+    assert password_step(elsewhere, username, staff=staff).status_code == 302
+    return signed_in, elsewhere
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_a_password_change_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
+    signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
+    page = signed_in.get(base_of(staff) + "/password")
+    changed = signed_in.post(base_of(staff) + "/password", data={
+        "current_password": DEMO_PASSWORD, "password": PASSPHRASE, "password_again": PASSPHRASE,
+        "csrf_token": csrf_token(page.text)})
+    assert changed.status_code == 302
+    code_step_is_dead(elsewhere, username, staff, totp_at(username, clock + 30))
+    assert is_signed_in(signed_in, staff)
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_signing_out_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
+    signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
+    sign_out(signed_in, staff)
+    code_step_is_dead(elsewhere, username, staff, totp_at(username, clock + 30))
+
+
+def test_a_recovery_code_sign_in_cannot_be_replayed(demo_app, demo_client, clock):
+    codes = recovery_codes_for(demo_app, "anouk")
+    assert password_step(demo_client, "anouk", staff=True).status_code == 302
+    copy = copy_of(demo_client)
+    assert code_step(demo_client, codes[0], staff=True).status_code == 302
+    for code in (codes[0], codes[1], totp_at("anouk", clock)):
+        code_step_is_dead(copy, "anouk", True, code)
+    assert len([row for row in stored_recovery_rows(demo_app, "anouk") if row.used_at]) == 1
+    assert is_signed_in(demo_client, True)
+
+
+def test_new_recovery_codes_end_the_accounts_open_sign_ins(demo_app, clock):
+    signed_in, elsewhere = signed_in_and_pending(demo_app, "anouk", True, clock)
+    token = csrf_token(signed_in.get("/backoffice/").text)
+    renewed = signed_in.post("/backoffice/recovery-codes", data={"csrf_token": token})
+    new = RECOVERY_CODE.findall(renewed.text)
+    assert len(new) == 10
+    code_step_is_dead(elsewhere, "anouk", True, new[0])
+    assert not any(row.used_at for row in stored_recovery_rows(demo_app, "anouk"))
+
+
+# --- 8. guessing the second factor with the password --------------------------------------------
+
+TOO_MANY = "Too many wrong codes. Sign in again with your password."
+TOO_MANY_TODAY = "Too many wrong codes today. Try again tomorrow."
+
+
+def wrong_codes(username: str, moment: float, count: int) -> list[str]:
+    """Codes that are none of the three the portal accepts at this moment."""
+    accepted = {totp_at(username, moment + steps * 30) for steps in (-1, 0, 1)}
+    return [code for code in (f"{n:06d}" for n in range(count + 3)) if code not in accepted][:count]
+
+
+def guess(client, username: str, staff: bool, clock: float, count: int, first_address: int = 1) -> list:
+    return [post_code(client, code, staff=staff, address=f"198.51.100.{first_address + n}")
+            for n, code in enumerate(wrong_codes(username, clock, count))]
+
+
+def locked_events(app, username: str) -> list[AuditEvent]:
+    return events(app, action="sign_in.locked", result="refused", actor_id=account_of(app, username).id)
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_ten_wrong_codes_close_the_code_step_until_the_password_is_given_again(
+        demo_app, demo_client, username, staff, clock):
+    assert password_step(demo_client, username, staff=staff).status_code == 302
+    answers = guess(demo_client, username, staff, clock, 9)
+    assert [a.status_code for a in answers] == [401] * 9
+    copy = copy_of(demo_client)
+    tenth = post_code(demo_client, wrong_codes(username, clock, 10)[-1], staff=staff, address="198.51.100.10")
+    assert sent_back_to_sign_in(tenth, staff)
+    assert nl(demo_app, TOO_MANY) in demo_client.get(base_of(staff) + "/sign-in").text
+    assert len(locked_events(demo_app, username)) == 1
+    account = account_of(demo_app, username)
+    assert len(events(demo_app, action="sign_in.totp", result="refused", actor_id=account.id)) == 10
+    # Not even the right code opens the closed step, in this browser or in a copy of its cookie.
+    code_step_is_dead(demo_client, username, staff, totp_at(username, clock))
+    code_step_is_dead(copy, username, staff, totp_at(username, clock))
+    # The password again opens a new code step, and the right code signs in.
+    assert password_step(demo_client, username, staff=staff).status_code == 302
+    assert code_step(demo_client, totp_at(username, clock), staff=staff).status_code == 302
+    assert is_signed_in(demo_client, staff)
+
+
+def test_thirty_wrong_codes_close_the_code_step_for_a_day(demo_app, demo_client, clock):
+    for round_ in range(3):
+        assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
+        answers = guess(demo_client, "ouder-sanne", False, clock, 10, first_address=1 + 10 * round_)
+        assert [a.status_code for a in answers] == [401] * 9 + [302]
+    assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/sign-in").text
+    # The right password opens no code step today: no code of any kind can be tried.
+    again = password_step(demo_client, "ouder-sanne", staff=False)
+    assert sent_back_to_sign_in(again, False)
+    assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/sign-in").text
+    code_step_is_dead(demo_client, "ouder-sanne", False, totp_at("ouder-sanne", clock))
+    assert len(locked_events(demo_app, "ouder-sanne")) == 4
+    # A day after the first of those wrong codes, the count starts afresh.
+    with Session(engine(demo_app)) as db:
+        db.exec(update(Account).where(Account.username == "ouder-sanne")
+                .values(code_failures_since=utcnow() - dt.timedelta(days=1, seconds=1)))
+        db.commit()
+    assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
+    assert code_step(demo_client, totp_at("ouder-sanne", clock), staff=False).status_code == 302
+    assert account_of(demo_app, "ouder-sanne").code_failures == 0
+
+
+def test_a_right_code_does_not_count_toward_the_day(demo_app, demo_client, clock):
+    assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
+    assert [a.status_code for a in guess(demo_client, "ouder-sanne", False, clock, 3)] == [401] * 3
+    assert code_step(demo_client, totp_at("ouder-sanne", clock), staff=False).status_code == 302
+    assert account_of(demo_app, "ouder-sanne").code_failures == 3
+
+
+def test_attempts_count_before_the_code_is_checked(demo_app, demo_client, clock):
+    """Guesses sent all at once cannot slip past a limit: at the limit even the right code is refused
+    (here the counts are set as if many guesses had raced in)."""
+    assert password_step(demo_client, "anouk", staff=True).status_code == 302
+    with Session(engine(demo_app)) as db:
+        db.exec(update(SignInFlow).where(SignInFlow.consumed_at.is_(None)).values(code_attempts=10))
+        db.commit()
+    assert sent_back_to_sign_in(post_code(demo_client, totp_at("anouk", clock), staff=True), True)
+    assert nl(demo_app, TOO_MANY) in demo_client.get("/backoffice/sign-in").text
+    assert password_step(demo_client, "anouk", staff=True).status_code == 302
+    with Session(engine(demo_app)) as db:
+        db.exec(update(Account).where(Account.username == "anouk").values(code_failures=30,
+                                                                          code_failures_since=utcnow()))
+        db.commit()
+    assert sent_back_to_sign_in(post_code(demo_client, totp_at("anouk", clock), staff=True), True)
+    assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/backoffice/sign-in").text
+    assert not is_signed_in(demo_client, True)
+    assert account_of(demo_app, "anouk").totp_last_step == 0  # the right code was never even checked

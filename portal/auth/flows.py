@@ -1,0 +1,146 @@
+"""Sign-in and activation kept on the server, one record per step: the cookie carries only that step's token."""
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import session as cookie
+from sqlalchemy import delete, or_, update
+from sqlmodel import Session, select
+
+from portal.models import Account, SignInFlow
+from portal.models.base import utcnow
+
+TIME_LIMITS = {"sign_in": dt.timedelta(minutes=5), "activation": dt.timedelta(minutes=30)}
+# Wrong codes: at CODES_PER_FLOW the password is asked again; at CODES_PER_DAY the code step stays closed
+# until the account's counting day ends (README, Security: the chance this leaves an attacker).
+CODES_PER_FLOW = 10
+CODES_PER_DAY = 30
+DAY = dt.timedelta(days=1)
+_COOKIE_KEY = "flow"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(db: Session, account_id: int, kind: str, step: str, audience: str, expires_at: dt.datetime) -> None:
+    token = secrets.token_urlsafe(32)
+    db.add(SignInFlow(token_hash=_token_hash(token), account_id=account_id, kind=kind, step=step,
+                      audience=audience, expires_at=expires_at))
+    cookie[_COOKIE_KEY] = token
+
+
+def begin(db: Session, account: Account, kind: str, step: str, audience: str) -> None:
+    """Start a flow at its first step (the caller commits); the flow this browser had open ends."""
+    end_current(db)
+    # The account's expired rows serve nothing any more (its count of wrong codes lives on the account).
+    db.exec(delete(SignInFlow).where(SignInFlow.account_id == account.id, SignInFlow.expires_at <= utcnow()))
+    _issue(db, account.id, kind, step, audience, utcnow() + TIME_LIMITS[kind])
+
+
+def current(db: Session, kind: str, step: str, audience: str) -> tuple[SignInFlow, Account] | None:
+    """The open record of this step for the cookie's token, and its account; None when the cookie has
+    none, or it is of another step, used, ended, too old, or its account was deactivated."""
+    token = cookie.get(_COOKIE_KEY)
+    if not token:
+        return None
+    found = db.exec(select(SignInFlow, Account).join(Account, Account.id == SignInFlow.account_id)
+                    .where(SignInFlow.token_hash == _token_hash(token))).first()
+    if found is None:
+        return None
+    flow, account = found
+    if ((flow.kind, flow.step, flow.audience) != (kind, step, audience) or flow.consumed_at is not None
+            or flow.expires_at <= utcnow() or not account.active):
+        return None
+    return flow, account
+
+
+def account_in_cookie(db: Session) -> str:
+    """The account of the browser's open step, for the limiter's key (any step, any kind)."""
+    token = cookie.get(_COOKIE_KEY)
+    if not token:
+        return ""
+    account_id = db.exec(select(SignInFlow.account_id).where(SignInFlow.token_hash == _token_hash(token))).first()
+    return str(account_id or "")
+
+
+def use(db: Session, flow: SignInFlow) -> bool:
+    """Use this step's record, once (atomic update, committed): of two requests with one cookie only one
+    goes on, and every copy of this cookie is worth nothing from now on."""
+    used = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None))
+                   .values(consumed_at=utcnow()))
+    db.commit()
+    if used.rowcount != 1:
+        return False
+    cookie.pop(_COOKIE_KEY, None)
+    return True
+
+
+def next_step(db: Session, flow: SignInFlow, step: str) -> None:
+    """A new record for the step after a used one, within the flow's time limit (the caller commits)."""
+    _issue(db, flow.account_id, flow.kind, step, flow.audience, flow.expires_at)
+
+
+def end_current(db: Session) -> None:
+    """End the flow this browser has open, if any (the caller commits)."""
+    token = cookie.pop(_COOKIE_KEY, None)
+    if token:
+        db.exec(update(SignInFlow).where(SignInFlow.token_hash == _token_hash(token),
+                                         SignInFlow.consumed_at.is_(None)).values(consumed_at=utcnow()))
+
+
+def end_all(db: Session, account_id: int) -> None:
+    """End every open sign-in and activation of the account, in any browser (the caller commits)."""
+    db.exec(update(SignInFlow).where(SignInFlow.account_id == account_id, SignInFlow.consumed_at.is_(None))
+            .values(consumed_at=utcnow()))
+
+
+def _counting_day_over(now: dt.datetime):
+    """SQL: the account's count of wrong codes began a day ago or more (or never)."""
+    return or_(Account.code_failures_since.is_(None), Account.code_failures_since <= now - DAY)
+
+
+def locked_today(db: Session, account: Account) -> bool:
+    """True while the account has had CODES_PER_DAY wrong codes in its counting day."""
+    now = utcnow()
+    open_day = db.exec(select(Account.id).where(Account.id == account.id, ~_counting_day_over(now),
+                                                Account.code_failures >= CODES_PER_DAY)).first()
+    return open_day is not None
+
+
+def claim_code_attempt(db: Session, flow: SignInFlow, account: Account) -> str | None:
+    """Count a code attempt before the code is checked (committed), so that guesses sent in parallel
+    cannot pass a limit. None when the attempt may go on, else the limit that holds it: "flow" or "day"."""
+    counted = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None),
+                                               SignInFlow.code_attempts < CODES_PER_FLOW)
+                      .values(code_attempts=SignInFlow.code_attempts + 1))
+    if counted.rowcount != 1:
+        db.commit()
+        return "flow"
+    now = utcnow()
+    # A day after the count began, it begins afresh.
+    db.exec(update(Account).where(Account.id == account.id, _counting_day_over(now))
+            .values(code_failures=0, code_failures_since=now))
+    counted = db.exec(update(Account).where(Account.id == account.id, Account.code_failures < CODES_PER_DAY)
+                      .values(code_failures=Account.code_failures + 1))
+    db.commit()
+    return None if counted.rowcount == 1 else "day"
+
+
+def limit_reached(db: Session, flow: SignInFlow, account: Account) -> str | None:
+    """After a wrong code: "day" or "flow" when that was the last attempt the limit allowed, else None."""
+    if locked_today(db, account):
+        return "day"
+    attempts = db.exec(select(SignInFlow.code_attempts).where(SignInFlow.id == flow.id)).one()
+    return "flow" if attempts >= CODES_PER_FLOW else None
+
+
+def code_accepted(db: Session, flow: SignInFlow, account: Account) -> bool:
+    """The code was right: use the step (False when another request did first) and give back the
+    attempt counted before the check, so signing in never counts toward the day's limit."""
+    if not use(db, flow):
+        return False
+    db.exec(update(Account).where(Account.id == account.id, Account.code_failures > 0)
+            .values(code_failures=Account.code_failures - 1))
+    db.commit()
+    return True
