@@ -12,9 +12,13 @@ from portal.models import (
     BreakGlass,
     DuoAssignment,
     Family,
+    Interpreter,
+    InterpreterTeam,
     Role,
+    Team,
     TranslationJob,
     Visibility,
+    Worker,
 )
 from portal.models.base import utcnow
 
@@ -22,6 +26,10 @@ READ_ALONG_BEFORE = dt.timedelta(hours=1)
 READ_ALONG_AFTER = dt.timedelta(hours=3)
 STAFF = (Role.worker, Role.teamlead, Role.interpreter)
 DUO = (Role.worker, Role.teamlead)
+# On a team (its households to come, its staff): only the team leads of that team.
+TEAM_ACTIONS = ("family.create", "staff.manage")
+# On a household, only for the team lead of its team; the duo may do the rest (e.g. "family.members").
+TEAM_LEAD_ACTIONS = ("family.close", "family.reopen")
 
 
 def in_current_duo(db: Session, worker_id: int, family_id: int, today: dt.date | None = None) -> bool:
@@ -56,6 +64,17 @@ def _family_of(obj) -> int | None:
     return obj.id if isinstance(obj, Family) else getattr(obj, "family_id", None)
 
 
+def _teams_of(db: Session, obj) -> set[int]:
+    """The teams a team, a worker (or team lead) or an interpreter belongs to."""
+    if isinstance(obj, Team):
+        return {obj.id}
+    if isinstance(obj, Worker):
+        return {obj.team_id}
+    if isinstance(obj, Interpreter):
+        return set(db.exec(select(InterpreterTeam.team_id).where(InterpreterTeam.interpreter_id == obj.id)))
+    return set()
+
+
 def can(user, action: str, obj=None, db: Session | None = None) -> bool:
     """May this signed-in user do `action` on `obj`? Every view asks here and nowhere else."""
     db = db or session()
@@ -67,6 +86,8 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
         parent = user.parent
         if parent is None or family_id != parent.family_id:
             return False
+        if isinstance(obj, Family) and obj.closed_at is not None:
+            return False  # a closed case: the parents' access has ended
         if isinstance(obj, Appointment):
             return obj.key not in hidden_keys(db, parent.family_id, parent.id)
         return action in ("family.read", "family.answer")
@@ -84,10 +105,16 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
                 return obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER
         return False
     worker = user.worker
-    if worker is None or family_id is None:
+    if worker is None:
+        return False
+    if action in TEAM_ACTIONS:
+        return role is Role.teamlead and worker.team_id in _teams_of(db, obj)
+    if family_id is None:
         return False
     family = obj if isinstance(obj, Family) else db.get(Family, family_id)
     own_team = family is not None and family.team_id == worker.team_id
+    if action in TEAM_LEAD_ACTIONS:
+        return role is Role.teamlead and own_team
     if role is Role.teamlead and own_team:
         return True
     if action == "family.break_glass":

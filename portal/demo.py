@@ -22,6 +22,7 @@ from portal.models import (
     Family,
     FamilyMember,
     Interpreter,
+    InterpreterTeam,
     Parent,
     PlanItem,
     PlanSection,
@@ -516,13 +517,15 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         for username, language in _INTERPRETERS.items()}
     db.add_all(interpreters.values())
     db.flush()
+    db.add_all([InterpreterTeam(interpreter_id=i.id, team_id=team.id) for i in interpreters.values()])
     tolk_ar, tolk_tr = interpreters["tolk-ar"], interpreters["tolk-tr"]
     languages = {demo.username: demo.language for demo in DEMO_ACCOUNTS}
 
     def household(name: str, opened: int, parents: tuple[str, ...],
-                  members: tuple[tuple[str, str, int, bool], ...]) -> tuple[Family, list[Parent]]:
+                  members: tuple[tuple[str, str, int, bool], ...],
+                  kept_apart: bool = False) -> tuple[Family, list[Parent]]:
         family = Family(team_id=team.id, name=name, created_at=_at(days(opened), 9),
-                        interpreter_needed=any(languages[p] != "nl" for p in parents))
+                        interpreter_needed=any(languages[p] != "nl" for p in parents), parents_kept_apart=kept_apart)
         db.add(family)
         db.flush()
         rows = [Parent(family_id=family.id, account_id=accounts[username].id,
@@ -536,9 +539,10 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         db.flush()
         return family, rows
 
+    # Youssef hit the door twice; Fatima has a safe address he must never see: the parents are kept apart.
     el_idrissi, (fatima, youssef) = household(
         "Gezin El Idrissi", -125, ("ouder-fatima", "ouder-youssef"),
-        (("Amira El Idrissi", "kind", 10, True), ("Adam El Idrissi", "kind", 6, True)))
+        (("Amira El Idrissi", "kind", 10, True), ("Adam El Idrissi", "kind", 6, True)), kept_apart=True)
     demir, (mehmet,) = household(
         "Gezin Demir", -95, ("ouder-mehmet",),
         (("Elif Demir", "kind", 14, True), ("Emre Demir", "kind", 9, True)))

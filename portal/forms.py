@@ -39,3 +39,8 @@ def strip_controls(value: str, max_length: int = 2000) -> str:
 def clean(name: str, max_length: int = 2000) -> str:
     """A form field of this request, cleaned."""
     return strip_controls(request.form.get(name, ""), max_length)
+
+
+def is_phone_number(value: str) -> bool:
+    """A phone number as people type it (06 12345678, 020-555 01 00, +31 6 ...): 9 to 15 digits."""
+    return all(ch in "+0123456789 -()" for ch in value) and 9 <= sum(ch.isdigit() for ch in value) <= 15

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.access import restrictions
-from portal.models import Account, Appointment, AppointmentStatus, OutboxMessage, Parent
+from portal.models import Account, Appointment, AppointmentStatus, Family, OutboxMessage, Parent
 from portal.models.base import utcnow
 
 REMINDER_AHEAD = dt.timedelta(hours=24)
@@ -103,10 +103,18 @@ def sender():
     return FileSender(Path(current_app.instance_path) / "outbox.log")
 
 
+def _reachable_parents(family_id: int):
+    """Parents of the household with an active account and a phone, while its case is open: a closed case
+    gets no news, its parents cannot open their pages."""
+    return (select(Parent, Account).join(Account, Account.id == Parent.account_id)
+            .join(Family, Family.id == Parent.family_id)
+            .where(Parent.family_id == family_id, Account.active, Parent.phone.is_not(None),
+                   Family.closed_at.is_(None)))
+
+
 def tell_parents(db: Session, family_id: int, reason: str, exclude: set[int] = frozenset()) -> None:
     """Let every parent with a phone know there is news; the message says nothing more."""
-    rows = db.exec(select(Parent, Account).join(Account, Account.id == Parent.account_id).where(
-        Parent.family_id == family_id, Account.active, Parent.phone.is_not(None))).all()
+    rows = db.exec(_reachable_parents(family_id)).all()
     for parent, account in rows:
         if parent.id not in exclude:
             queue(db, account, "sms", parent.phone, news_text(account), dedupe_key=f"{reason}:{parent.id}"[:120])
@@ -121,8 +129,7 @@ def queue_reminders(db: Session, now: dt.datetime) -> int:
     queued = 0
     for appointment in soon:
         hidden_from = hidden_parents(db, appointment)
-        rows = db.exec(select(Parent, Account).join(Account, Account.id == Parent.account_id).where(
-            Parent.family_id == appointment.family_id, Account.active, Parent.phone.is_not(None))).all()
+        rows = db.exec(_reachable_parents(appointment.family_id)).all()
         for parent, account in rows:
             if parent.id not in hidden_from and queue(
                     db, account, "sms", parent.phone, news_text(account),

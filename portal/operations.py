@@ -5,11 +5,13 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, select
 
+from portal.cases import retention_period
 from portal.models import (
     Account,
     Acknowledgement,
     Appointment,
     BreakGlass,
+    CaseClosure,
     DuoAssignment,
     Family,
     FamilyMember,
@@ -52,7 +54,7 @@ def restore(url: str, source: Path) -> None:
 
 
 def expired_families(db: Session, years: int, now: dt.datetime | None = None) -> list[Family]:
-    cutoff = (now or utcnow()) - dt.timedelta(days=round(365.25 * years))
+    cutoff = (now or utcnow()) - retention_period(years)
     return list(db.exec(select(Family).where(Family.closed_at.is_not(None), Family.closed_at < cutoff)))
 
 
@@ -70,7 +72,7 @@ def remove_family(db: Session, family: Family) -> None:
     plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
     db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))
-    for table in (Visibility, Appointment, DuoAssignment, BreakGlass, FamilyMember):
+    for table in (Visibility, Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure):
         db.exec(delete(table).where(table.family_id == family.id))
     db.exec(delete(Parent).where(Parent.family_id == family.id))
     for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage):

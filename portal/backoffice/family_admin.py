@@ -1,23 +1,24 @@
 """The family file's management: the duo over time, parent accounts and letters, who sees which item."""
 import datetime as dt
-import re
 from urllib.parse import urlencode
 
 import segno
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_login import current_user
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlmodel import delete, select
 
-from portal import audit
+from portal import audit, cases
 from portal.access import DUO, get_or_404, roles
 from portal.auth import flows
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
+from portal.duo import current_duo
 from portal.forms import clean
-from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Role, Visibility, Worker
+from portal.models import Account, DuoRole, Family, Parent, Role, Visibility
+from portal.staff import unique_username
 
 
 def _date(value: str) -> dt.date | None:
@@ -40,37 +41,20 @@ def change_duo(family_id):
     """Assign a worker (as contact person from a date, or as partner), or end an assignment."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
-    if request.form.get("action") == "end":
-        assignment = db.get(DuoAssignment, _id("assignment"))
-        end = _date(request.form.get("end", ""))
-        if assignment is not None and assignment.family_id == family.id and end and end >= assignment.start:
-            assignment.end = end
-            db.add(assignment)
-    else:
-        worker = db.get(Worker, _id("worker"))
-        start = _date(request.form.get("start", "")) or dt.date.today()
-        role = DuoRole(request.form.get("role", "partner")) if request.form.get("role") in ("contact", "partner") \
-            else DuoRole.partner
-        if worker is not None:
-            # One contact person at a time: the current one hands over the day before.
-            for current in db.exec(select(DuoAssignment).where(
-                    DuoAssignment.family_id == family.id, DuoAssignment.role == role,
-                    DuoAssignment.end.is_(None))):
-                current.end = start - dt.timedelta(days=1)
-                db.add(current)
-            db.add(DuoAssignment(family_id=family.id, worker_id=worker.id, role=role, start=start))
+    try:
+        if request.form.get("action") == "end":
+            cases.end_assignment(db, family, _id("assignment"), _date(request.form.get("end", "")))
+        else:
+            start = _date(request.form.get("start", "")) or dt.date.today()
+            role = DuoRole(request.form.get("role", "partner")) if request.form.get("role") in ("contact", "partner") \
+                else DuoRole.partner
+            # Only an active worker of the household's team; the one in that role hands over the day before.
+            cases.assign_duo(db, family, _id("worker"), role, start)
+    except cases.CaseError:
+        return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
     audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
     db.commit()
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
-
-
-def _username_for(db, name: str) -> str:
-    base = "ouder-" + (re.sub(r"[^a-z0-9]", "", name.split()[0].lower()) or "gezin")
-    username, number = base, 1
-    while db.exec(select(Account.id).where(Account.username == username)).first():
-        number += 1
-        username = f"{base}{number}"
-    return username
 
 
 @blueprint.post("/families/<family_id>/parents/<parent_id>/letter")
@@ -83,10 +67,15 @@ def activation_letter(family_id, parent_id):
     parent = get_or_404(Parent, parent_id, "family.edit")
     if parent.family_id != family.id:
         return redirect(url_for("backoffice.family_file", family_id=family.id))
+    # The letter names the family's contact person now, whoever prints it.
+    contact = current_duo(db, family.id, dt.date.today()).contact
+    if contact is None:
+        flash(_("Choose a contact person first: the letter tells the parent whom to call."))
+        return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
     account = db.get(Account, parent.account_id) if parent.account_id else None
     if account is None:
-        account = Account(username=_username_for(db, parent.name), role=Role.parent, display_name=parent.name,
-                          language=parent.language)
+        account = Account(username=unique_username(db, "ouder-", parent.name, "gezin"), role=Role.parent,
+                          display_name=parent.name, language=parent.language)
         db.add(account)
         db.flush()
         parent.account_id = account.id
@@ -105,7 +94,7 @@ def activation_letter(family_id, parent_id):
                            error="m").svg_inline(scale=4))
     with force_locale(parent.language):
         return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link,
-                               qr=qr, contact=current_user.worker)
+                               qr=qr, contact=contact)
 
 
 @blueprint.post("/families/<family_id>/parents/<parent_id>/deactivate")

@@ -1,13 +1,14 @@
 """Back-office pages: the worker's home, the family file and break-the-glass access."""
 import datetime as dt
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import audit
 from portal.access import DUO, READ_ALONG_BEFORE, can, get_or_404, restrictions, roles
+from portal.cases import duo_candidates, retention_ends
 from portal.db import session as db_session
 from portal.duo import current_duo
 from portal.forms import clean, switching_language
@@ -101,7 +102,7 @@ def family_file(family_id):
     versions = published_versions(db, family.id)
     glass = db.exec(select(BreakGlass, Worker).join(Worker, Worker.id == BreakGlass.worker_id)
                     .where(BreakGlass.family_id == family.id).order_by(col(BreakGlass.at).desc()).limit(20)).all()
-    workers = db.exec(select(Worker).where(Worker.team_id == family.team_id).order_by(Worker.name)).all()
+    workers = duo_candidates(db, family.team_id)
     accounts = {a.id: a for a in db.exec(select(Account).where(
         col(Account.id).in_([p.account_id for p in parents if p.account_id] or [-1])))}
     draft = draft_of(db, family.id)
@@ -111,7 +112,9 @@ def family_file(family_id):
     return render_template("backoffice/family.html", family=family, duo=duo, history=history, members=members,
                            parents=parents, versions=versions, glass=glass, workers=workers, accounts=accounts,
                            items=items, appointments=coming, restricted=restrictions(db, family.id),
-                           today=today)
+                           today=today, retention_ends=retention_ends(family, current_app.config["RETENTION_YEARS"]),
+                           may_change_case=can(current_user, "family.reopen" if family.closed_at else "family.close",
+                                               family, db))
 
 
 @blueprint.route("/break-glass", methods=["GET", "POST"])
@@ -140,4 +143,4 @@ def break_glass():
 
 
 # The other back-office pages register on this blueprint.
-from portal.backoffice import appointments, family_admin, plan, translations  # noqa: E402,F401
+from portal.backoffice import appointments, cases, family_admin, plan, staff, translations  # noqa: E402,F401

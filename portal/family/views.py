@@ -194,3 +194,6 @@ def who_viewed():
 def about_quick_exit():
     return render_template("family/about_quick_exit.html")
 
+
+# A closed case answers every family page with its own message.
+from portal.family import closed  # noqa: E402,F401

@@ -6,11 +6,13 @@ from portal.models.notifications import OutboxMessage
 from portal.models.people import (
     Absence,
     BreakGlass,
+    CaseClosure,
     DuoAssignment,
     DuoRole,
     Family,
     FamilyMember,
     Interpreter,
+    InterpreterTeam,
     Parent,
     Team,
     Worker,
@@ -33,9 +35,9 @@ from portal.models.translations import TranslationJob, TranslationSegment
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentResponse",
-    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "DuoAssignment", "DuoRole", "Family",
-    "FamilyMember", "Interpreter", "OneTimeCode", "OutboxMessage", "Parent", "PlanItem",
-    "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan",
+    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "DuoAssignment",
+    "DuoRole", "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "OneTimeCode", "OutboxMessage",
+    "Parent", "PlanItem", "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan",
     "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
     "UserSession", "VersionStatus", "Visibility", "Worker", "WorkingHours",
 ]

@@ -2,7 +2,7 @@
 import datetime as dt
 import enum
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from portal.models.base import utcnow
 
@@ -46,6 +46,16 @@ class Interpreter(SQLModel, table=True):
         return language in self.languages.split(",")
 
 
+class InterpreterTeam(SQLModel, table=True):
+    """An interpreter works for a team: the team leads of that team manage the interpreter's account."""
+
+    __table_args__ = (UniqueConstraint("interpreter_id", "team_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interpreter_id: int = Field(foreign_key="interpreter.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+
+
 class Family(SQLModel, table=True):
     """A household: the unit of work, with or without children."""
 
@@ -53,8 +63,24 @@ class Family(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", index=True)
     name: str = Field(max_length=120)
     interpreter_needed: bool = False
+    # Violence between the parents: what one parent tells or gets may be kept from the other. Set at intake;
+    # the server default fills the column for households that existed before it.
+    parents_kept_apart: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: dt.datetime = Field(default_factory=utcnow)
-    closed_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None  # the retention period runs from here (portal retention)
+
+
+class CaseClosure(SQLModel, table=True):
+    """One closing of a household's case by a team lead, and its reopening if it was reopened."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    closed_on: dt.date
+    reason: str = Field(max_length=500)
+    closed_by: int = Field(foreign_key="account.id")
+    reopened_at: dt.datetime | None = None
+    reopen_reason: str = Field(default="", max_length=500)
+    reopened_by: int | None = Field(default=None, foreign_key="account.id")
 
 
 class FamilyMember(SQLModel, table=True):

@@ -9,6 +9,7 @@ only thing missing.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -68,6 +69,8 @@ def ids(app) -> dict:
             "assignment": db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == de_boer,
                                                                  DuoAssignment.end.is_(None))).first(),
             "job": job,
+            "anouk_account": db.exec(select(Account.id).where(Account.username == "anouk")).one(),
+            "chantal": db.exec(select(Worker.id).where(Worker.name == "Chantal Pinas")).one(),
         }
 
 
@@ -140,6 +143,11 @@ def _plan_form(portal, ids):
                                               "action": "save"}
 
 
+def _household(_portal, i) -> dict:
+    return {"name": "Gezin Jansen", "parent-count": "1", "parent-0-name": "Ingrid Jansen", "parent-0-language": "nl",
+            "contact": str(i["chantal"]), "partner": str(i["dirk"])}
+
+
 def _appointment(**extra):
     return {"date": "2031-12-01", "time": "10:00", "duration": "60", "place": "Bij u thuis",
             "with_whom": "Anouk Visser", "purpose": "Samen het plan lezen.", **extra}
@@ -189,6 +197,18 @@ CASES: dict[str, Case] = {
                              {"reply": "Dan belt u mij.", "handled": "1"}),
     "backoffice.translate": Case("tolk-ar", "/backoffice/translations/{job}", lambda p, i: _translation(p.app, i),
                                  prepare=publish_el_idrissi),
+    "backoffice.new_household": Case("teamlead", "/backoffice/households/new", _household),
+    "backoffice.family_members": Case("anouk", "/backoffice/families/{de_boer}/members", lambda _p, i: {
+        "name": "Huishouden De Boer", "parent-0-id": str(i["sanne"]), "parent-0-name": "Sanne de Boer",
+        "parent-0-language": "nl", "other-0-name": "Kees de Boer", "other-0-relation": "broer"}),
+    "backoffice.case": Case("teamlead", "/backoffice/families/{de_boer}/case", lambda _p, _i: {
+        "reason": "De veiligheid is duurzaam hersteld.", "closed_on": dt.date.today().isoformat()}),
+    "backoffice.new_staff": Case("teamlead", "/backoffice/staff/new", {
+        "role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699"}),
+    "backoffice.edit_staff": Case("teamlead", "/backoffice/staff/{anouk_account}", {
+        "name": "Anouk Visser", "organisation": "Veilig Thuis", "phone": "06-12345611"}),
+    "backoffice.switch_staff": Case("teamlead", "/backoffice/staff/{anouk_account}/active", {"active": "off"}),
+    "backoffice.staff_letter": Case("teamlead", "/backoffice/staff/{anouk_account}/letter"),
 }
 
 

@@ -22,6 +22,7 @@ from portal.models import (
     Family,
     FamilyMember,
     Interpreter,
+    InterpreterTeam,
     Parent,
     PlanItem,
     PlanVersion,
@@ -45,7 +46,7 @@ ROLES = {
 }
 # Translation jobs are open for the current versions; nothing is translated or logged yet.
 SHOULD_BE_EMPTY = {"translationsegment", "auditevent", "outboxmessage",
-                   "usersession", "onetimecode", "recoverycode", "breakglass"}
+                   "usersession", "onetimecode", "recoverycode", "breakglass", "caseclosure"}
 
 
 def fast_hash(password: str) -> str:
@@ -174,6 +175,9 @@ def test_staff_and_interpreters_are_linked_to_their_accounts(db):
     assert len(rows(db, Absence)) == 1
     languages = {i.account_id: i.languages for i in db.exec(select(Interpreter))}
     assert languages == {account(db, "tolk-ar").id: "ar", account(db, "tolk-tr").id: "tr"}
+    # The interpreters work for the team: its team lead manages their accounts.
+    assert {link.team_id for link in db.exec(select(InterpreterTeam))} == {w.team_id for w in workers.values()}
+    assert len(rows(db, InterpreterTeam)) == 2
 
 
 def test_five_households_one_without_children(db):
@@ -187,6 +191,8 @@ def test_five_households_one_without_children(db):
     assert rows(db, FamilyMember, FamilyMember.family_id == without.id)  # her adult son
     assert all(f.interpreter_needed for f in families if f.id != without.id)
     assert family_of(db, "ouder-youssef").id == family_of(db, "ouder-fatima").id
+    # Only El Idrissi's parents are kept apart: Fatima has a safe address Youssef never sees.
+    assert [f.id for f in families if f.parents_kept_apart] == [family_of(db, "ouder-fatima").id]
     assert {p.name.split()[0]: p.language for p in db.exec(select(Parent))} == {
         "Fatima": "ar", "Youssef": "ar", "Mehmet": "tr", "Kasia": "pl", "Olena": "uk",
         "Sanne": "nl"}

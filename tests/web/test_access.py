@@ -70,9 +70,12 @@ def household(app, name: str) -> dict:
         versions = db.exec(select(PlanVersion.id).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                            .where(SafetyPlan.family_id == family.id)).all()
         jobs = db.exec(select(TranslationJob.id).where(TranslationJob.version_id.in_(versions or [-1]))).all()
+        duo = db.exec(select(Worker.account_id).join(DuoAssignment, DuoAssignment.worker_id == Worker.id)
+                      .where(DuoAssignment.family_id == family.id)).all()
         return {
             "family_id": [family.id],
             "parent_id": [p.id for p in parents],
+            "account_id": sorted({p.account_id for p in parents if p.account_id} | set(duo)),
             "appointment_id": [a.id for a in appointments],
             "acknowledgement_id": list(acknowledgements),
             "job_id": list(jobs),

@@ -1,0 +1,123 @@
+"""Case life in the back office: intake of a household, its members, closing and reopening the case."""
+import datetime as dt
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col, select
+
+from portal import audit, cases
+from portal.access import DUO, can, get_or_404, roles
+from portal.backoffice import household_form
+from portal.backoffice.views import MIN_REASON_LENGTH, blueprint
+from portal.db import session as db_session
+from portal.forms import clean, switching_language
+from portal.models import Account, Family, FamilyMember, Parent, Role, Team
+from portal.models.base import utcnow
+
+
+def _reading() -> bool:
+    """A POST that only re-shows the form: to switch the language, or to add a row of members."""
+    return request.method != "POST" or switching_language() or request.form.get("add") in household_form.KINDS
+
+
+@blueprint.route("/households/new", methods=["GET", "POST"])
+@roles(Role.teamlead)
+def new_household():
+    """Intake: a team lead starts a household with its members, its settings and its duo."""
+    db = db_session()
+    team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
+    if team is None or not can(current_user, "family.create", team, db):
+        audit.record("family.create", "refused", object="team")
+        abort(404)
+    candidates = cases.duo_candidates(db, team.id)
+    errors = {}
+    if not _reading():
+        today = dt.date.today()
+        household, members, errors = household_form.read(request.form, today.year)
+        contact, partner, duo_errors = household_form.read_duo(request.form, {w.id for w in candidates})
+        errors |= duo_errors
+        if not errors:
+            family = cases.start_household(db, team.id, household, members, contact, partner, today)
+            audit.record("family.create", "ok", object=f"family:{family.id}", family_id=family.id)
+            db.commit()
+            return redirect(url_for("backoffice.family_file", family_id=family.id))
+    return render_template("backoffice/household_new.html", form=request.form, errors=errors,
+                           counts=household_form.counts(request.form), candidates=candidates,
+                           main_form="household-form"), 400 if errors else 200
+
+
+@blueprint.route("/families/<id:family_id>/members", methods=["GET", "POST"])
+@roles(*DUO)
+def family_members(family_id):
+    """The duo adds and edits the household's members, its name and its settings."""
+    db = db_session()
+    family = get_or_404(Family, family_id, "family.members")
+    errors = {}
+    if not _reading():
+        household, members, errors = household_form.read(request.form, dt.date.today().year)
+        if not errors:
+            if cases.save_household(db, family, household):
+                audit.record("family.household", "ok", object=f"family:{family.id}", family_id=family.id)
+            for changed in cases.save_members(db, family, members):
+                audit.record("family.members", "ok", object=changed, family_id=family.id)
+            db.commit()
+            return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
+    if request.method == "GET":
+        audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    form = request.form
+    if request.method != "POST":
+        parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
+        others = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id)
+                         .order_by(FamilyMember.id)).all()
+        form = household_form.to_form(family, parents, others)
+    return render_template("backoffice/members.html", family=family, form=form, errors=errors,
+                           counts=household_form.counts(form), main_form="members-form"), 400 if errors else 200
+
+
+@blueprint.route("/families/<id:family_id>/case", methods=["GET", "POST"])
+@roles(Role.teamlead)
+def case(family_id):
+    """The team lead closes the case (the parents' access ends, retention starts) or reopens it while kept."""
+    db = db_session()
+    family = get_or_404(Family, family_id, "family.view")
+    action = "family.reopen" if family.closed_at else "family.close"
+    if not can(current_user, action, family, db):
+        audit.record(action, "refused", object=f"family:{family.id}", family_id=family.id)
+        abort(404)
+    years, now, today = current_app.config["RETENTION_YEARS"], utcnow(), dt.date.today()
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        reason = clean("reason", 500)
+        if len(reason) < MIN_REASON_LENGTH:
+            errors["reason"] = _("Write the reason (at least 10 characters).")
+        closed_on = _day(request.form.get("closed_on", ""))
+        if action == "family.close" and (closed_on is None or not family.created_at.date() <= closed_on <= today):
+            errors["closed_on"] = _("Give the day the case closed: today or an earlier day, not before the intake.")
+        if not errors and action == "family.close":
+            cases.close_case(db, family, closed_on, reason, current_user.account.id)
+        elif not errors:
+            try:
+                cases.reopen_case(db, family, reason, current_user.account.id, now, years)
+            except cases.CaseError:
+                errors["reason"] = _("This case can no longer be reopened: its retention period is over.")
+        if not errors:
+            audit.record(action, "ok", object=f"family:{family.id}", family_id=family.id)
+            db.commit()
+            return redirect(url_for("backoffice.family_file", family_id=family.id))
+    if request.method == "GET":
+        audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    history = cases.closures(db, family.id)
+    ids = {c.closed_by for c in history} | {c.reopened_by for c in history if c.reopened_by}
+    names = {a.id: a.display_name for a in db.exec(select(Account).where(col(Account.id).in_(ids or {-1})))}
+    ends = cases.retention_ends(family, years)
+    return render_template("backoffice/case.html", family=family, history=history, names=names, errors=errors,
+                           form=request.form, today=today, retention_ends=ends,
+                           reopenable=ends is not None and now < ends, main_form="case-form"), 400 if errors else 200
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

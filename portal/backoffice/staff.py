@@ -1,0 +1,114 @@
+"""Staff accounts in the back office: a team lead creates, changes and switches off the accounts of their team."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import audit, staff
+from portal.access import can, roles
+from portal.backoffice import staff_form
+from portal.backoffice.views import blueprint
+from portal.db import session as db_session
+from portal.forms import switching_language
+from portal.models import Role, Team
+
+
+def _own_team() -> Team:
+    db = db_session()
+    team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
+    if team is None or not can(current_user, "staff.manage", team, db):
+        audit.record("staff.manage", "refused", object="team")
+        abort(404)
+    return team
+
+
+def _staff_or_404(account_id: int) -> staff.StaffMember:
+    """A staff account of the team lead's own team; any other account is 'not found'."""
+    db = db_session()
+    found = staff.member(db, account_id)
+    if found is None or not can(current_user, "staff.manage", found.profile, db):
+        audit.record("staff.manage", "refused", object=f"account:{account_id}")
+        abort(404)
+    return found
+
+
+def _letter(member: staff.StaffMember, password: str):
+    return render_template("backoffice/staff_letter.html", member=member, password=password)
+
+
+@blueprint.get("/staff")
+@roles(Role.teamlead)
+def staff_list():
+    team = _own_team()
+    return render_template("backoffice/staff_list.html", team=team, members=staff.team_staff(db_session(), team.id))
+
+
+@blueprint.route("/staff/new", methods=["GET", "POST"])
+@roles(Role.teamlead)
+def new_staff():
+    """A new worker, team lead or interpreter of the team; the answer is the first-sign-in letter."""
+    team = _own_team()
+    role = next((r for r in staff.STAFF_ROLES if r.value == request.values.get("role")), Role.worker)
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        details, errors = staff_form.read(request.form, role)
+        if not errors:
+            db = db_session()
+            member, password = staff.create(db, team.id, role, details)
+            audit.record("staff.create", "ok", object=f"account:{member.account.id}")
+            db.commit()
+            return _letter(member, password)
+    return render_template("backoffice/staff_form.html", member=None, role=role, form=request.form, errors=errors,
+                           weekdays=staff_form.WEEKDAYS, languages=staff_form.INTERPRETED,
+                           main_form="staff-form"), 400 if errors else 200
+
+
+@blueprint.route("/staff/<id:account_id>", methods=["GET", "POST"])
+@roles(Role.teamlead)
+def edit_staff(account_id):
+    db = db_session()
+    member = _staff_or_404(account_id)
+    errors = {}
+    if request.method == "POST" and not switching_language():
+        details, errors = staff_form.read(request.form, member.account.role)
+        if not errors:
+            staff.change(db, member, details)
+            audit.record("staff.change", "ok", object=f"account:{member.account.id}")
+            db.commit()
+            return redirect(url_for("backoffice.staff_list"))
+    form = request.form
+    if request.method != "POST":
+        form = staff_form.to_form(member, staff.working_hours(db, member.worker.id) if member.worker else [])
+    return render_template("backoffice/staff_form.html", member=member, role=member.account.role, form=form,
+                           errors=errors, weekdays=staff_form.WEEKDAYS, languages=staff_form.INTERPRETED,
+                           main_form="staff-form"), 400 if errors else 200
+
+
+@blueprint.post("/staff/<id:account_id>/active")
+@roles(Role.teamlead)
+def switch_staff(account_id):
+    """Switch an account off (its sessions end, it leaves the choices for new duos) or on again."""
+    db = db_session()
+    member = _staff_or_404(account_id)
+    active = request.form.get("active") == "on"
+    try:
+        changed = request.form.get("active") in ("on", "off") and staff.switch(db, member.account, active,
+                                                                                 current_user.account)
+    except staff.StaffError:
+        flash(_("You cannot switch off your own account. Ask another team lead."))
+        changed = False
+    if changed:
+        audit.record("staff.switch_on" if active else "staff.switch_off", "ok", object=f"account:{member.account.id}")
+        db.commit()
+    return redirect(url_for("backoffice.edit_staff", account_id=member.account.id))
+
+
+@blueprint.post("/staff/<id:account_id>/letter")
+@roles(Role.teamlead)
+def staff_letter(account_id):
+    """A new first-sign-in letter: a new start password, and the authenticator app is linked again."""
+    db = db_session()
+    member = _staff_or_404(account_id)
+    password = staff.new_start(db, member.account)
+    audit.record("staff.letter", "ok", object=f"account:{member.account.id}")
+    db.commit()
+    return _letter(member, password)

@@ -1,0 +1,184 @@
+"""Case life of a household: intake, members, the duo over time, closing and reopening within retention.
+
+Each function changes the session and flushes; the caller records the audit event and commits, so a
+change and its event are written in one transaction.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from portal.models import (
+    Account,
+    CaseClosure,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    FamilyMember,
+    Parent,
+    Role,
+    Worker,
+)
+
+CHILD = "kind"  # the relation of a child, as the demo and the duos write it
+
+
+class CaseError(ValueError):
+    """A change the state of the case does not allow (closing a closed case, reopening too late)."""
+
+
+@dataclass(frozen=True)
+class Household:
+    name: str
+    interpreter_needed: bool = False
+    parents_kept_apart: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    """A parent, child or other member as typed; `id` names the row when the member exists already."""
+
+    kind: str  # parent | child | other
+    name: str
+    id: int | None = None
+    language: str = "nl"
+    phone: str = ""
+    birth_year: int | None = None
+    relation: str = ""
+
+
+def retention_period(years: int) -> dt.timedelta:
+    return dt.timedelta(days=round(365.25 * years))
+
+
+def retention_ends(family: Family, years: int) -> dt.datetime | None:
+    """When a closed household is removed (portal retention); None while the case is open."""
+    return family.closed_at + retention_period(years) if family.closed_at else None
+
+
+def duo_candidates(db: Session, team_id: int) -> list[Worker]:
+    """The workers a team lead may put in a duo: the team's workers whose account is switched on."""
+    return list(db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
+                        .where(Worker.team_id == team_id, Account.active, Account.role == Role.worker)
+                        .order_by(Worker.name)))
+
+
+def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start: dt.date) -> DuoAssignment:
+    """Put a worker of the team in the duo from `start`; whoever had that role hands over the day before."""
+    if worker_id not in {worker.id for worker in duo_candidates(db, family.team_id)}:
+        raise CaseError("the worker is not an active worker of the household's team")
+    for current in db.exec(select(DuoAssignment).where(
+            DuoAssignment.family_id == family.id, DuoAssignment.role == role, DuoAssignment.end.is_(None))):
+        current.end = start - dt.timedelta(days=1)
+        db.add(current)
+    assignment = DuoAssignment(family_id=family.id, worker_id=worker_id, role=role, start=start)
+    db.add(assignment)
+    db.flush()
+    return assignment
+
+
+def end_assignment(db: Session, family: Family, assignment_id: int, end: dt.date | None) -> DuoAssignment:
+    """A worker leaves the duo after `end`, the last day they are in it."""
+    assignment = db.get(DuoAssignment, assignment_id)
+    if assignment is None or assignment.family_id != family.id or end is None or end < assignment.start:
+        raise CaseError("no assignment of this household that can end on that day")
+    assignment.end = end
+    db.add(assignment)
+    db.flush()
+    return assignment
+
+
+def start_household(db: Session, team_id: int, household: Household, members: list[Member],
+                    contact_id: int, partner_id: int, today: dt.date) -> Family:
+    """Intake: the household, its members and its duo (contact person and partner) from today."""
+    family = Family(team_id=team_id, name=household.name, interpreter_needed=household.interpreter_needed,
+                    parents_kept_apart=household.parents_kept_apart)
+    db.add(family)
+    db.flush()
+    save_members(db, family, members)
+    assign_duo(db, family, contact_id, DuoRole.contact, today)
+    assign_duo(db, family, partner_id, DuoRole.partner, today)
+    return family
+
+
+def save_household(db: Session, family: Family, household: Household) -> bool:
+    """Change the household's name and settings; True when anything changed."""
+    values = {"name": household.name, "interpreter_needed": household.interpreter_needed,
+              "parents_kept_apart": household.parents_kept_apart}
+    changed = any(getattr(family, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(family, name, value)
+    db.add(family)
+    db.flush()
+    return changed
+
+
+def save_members(db: Session, family: Family, members: list[Member]) -> list[str]:
+    """Add new members and change existing ones of this household; the objects ("parent:3", "member:7")
+    that were added or changed. A member of another household, or of another kind, is left alone."""
+    parents = {p.id: p for p in db.exec(select(Parent).where(Parent.family_id == family.id))}
+    others = {m.id: m for m in db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id))}
+    touched = []
+    for member in members:
+        row = _row(member, family.id, parents, others)
+        if row is None:
+            continue
+        values = _values(member)
+        if row.id is not None and all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        db.add(row)
+        db.flush()
+        touched.append(f"{'parent' if isinstance(row, Parent) else 'member'}:{row.id}")
+    return touched
+
+
+def _row(member: Member, family_id: int, parents: dict, others: dict) -> Parent | FamilyMember | None:
+    """The row a typed member changes: a new one, or this household's existing one of the same kind."""
+    if member.kind == "parent":
+        return parents.get(member.id) if member.id else Parent(family_id=family_id)
+    child = member.kind == "child"
+    if not member.id:
+        return FamilyMember(family_id=family_id, is_child=child, relation=CHILD if child else "")
+    row = others.get(member.id)
+    return row if row is not None and row.is_child == child else None
+
+
+def _values(member: Member) -> dict:
+    """The fields the forms show of each kind; a child's relation stays as the duo wrote it."""
+    if member.kind == "parent":
+        return {"name": member.name, "language": member.language, "phone": member.phone or None}
+    if member.kind == "child":
+        return {"name": member.name, "birth_year": member.birth_year}
+    return {"name": member.name, "relation": member.relation}
+
+
+def closures(db: Session, family_id: int) -> list[CaseClosure]:
+    """Every closing of the case, newest first."""
+    return list(db.exec(select(CaseClosure).where(CaseClosure.family_id == family_id)
+                        .order_by(col(CaseClosure.closed_on).desc(), col(CaseClosure.id).desc())))
+
+
+def close_case(db: Session, family: Family, closed_on: dt.date, reason: str, by: int) -> CaseClosure:
+    """Close the case on a day: the parents' access ends and the retention period starts that day."""
+    if family.closed_at is not None:
+        raise CaseError("the case is closed already")
+    family.closed_at = dt.datetime.combine(closed_on, dt.time(), tzinfo=dt.UTC)
+    closure = CaseClosure(family_id=family.id, closed_on=closed_on, reason=reason, closed_by=by)
+    db.add_all([family, closure])
+    db.flush()
+    return closure
+
+
+def reopen_case(db: Session, family: Family, reason: str, by: int, now: dt.datetime, years: int) -> CaseClosure:
+    """Reopen a closed case while it is kept (within the retention period); the parents' access returns."""
+    ends = retention_ends(family, years)
+    if ends is None or now >= ends:
+        raise CaseError("the case is not closed, or its retention period is over")
+    closure = closures(db, family.id)[0]
+    closure.reopened_at, closure.reopen_reason, closure.reopened_by = now, reason, by
+    family.closed_at = None
+    db.add_all([family, closure])
+    db.flush()
+    return closure

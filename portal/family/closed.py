@@ -1,0 +1,31 @@
+"""A closed case: its parents see a kind message with whom to call instead of their pages."""
+import datetime as dt
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from portal.access import can
+from portal.db import session as db_session
+from portal.duo import current_duo
+from portal.family.views import blueprint
+from portal.models import Family, Role
+from portal.rules.call_now import AMSTERDAM
+
+# Help about the quick-exit button stays open to everyone: it tells nothing about a household.
+OPEN_WHEN_CLOSED = {"family.about_quick_exit"}
+
+
+@blueprint.before_request
+def closed_case():
+    """Every family page of a parent whose household's case is closed: the message, no plan data."""
+    if (not current_user.is_authenticated or current_user.role is not Role.parent or current_user.parent is None
+            or request.endpoint in OPEN_WHEN_CLOSED):
+        return None
+    db = db_session()
+    family = db.get(Family, current_user.parent.family_id)
+    if can(current_user, "family.read", family, db):
+        return None
+    contact = current_duo(db, family.id, dt.datetime.now(AMSTERDAM).date()).contact
+    config = current_app.config
+    return render_template("family/closed.html", name=contact.name if contact else config["OUT_OF_HOURS_NAME"],
+                           phone=contact.phone if contact else config["OUT_OF_HOURS_PHONE"])

@@ -1,0 +1,653 @@
+"""The life of a case in the back office: intake with members and duo, letters that name the contact person,
+staff accounts of a team, members kept by the duo, closing and reopening a case, and who may do which."""
+import datetime as dt
+
+import pyotp
+import pytest
+from sqlalchemy import select as sql_select
+from sqlalchemy import update
+from sqlmodel import SQLModel, delete, select
+
+from portal import notify
+from portal.access import can
+from portal.demo import DEMO_PASSWORD
+from portal.models import (
+    Account,
+    Appointment,
+    AuditEvent,
+    CaseClosure,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    FamilyMember,
+    Interpreter,
+    InterpreterTeam,
+    OutboxMessage,
+    Parent,
+    Role,
+    Team,
+    Worker,
+    WorkingHours,
+)
+from portal.models.base import utcnow
+from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.sign_in import csrf_token, sign_in
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+EL_IDRISSI = "Gezin El Idrissi"
+SOME_FIELDS = "Some fields need your attention. Nothing is saved yet; what you typed is kept."
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def workers(app) -> dict[str, int]:
+    """Worker ids of the demo staff by username."""
+    with database(app) as db:
+        rows = db.exec(select(Worker, Account).join(Account, Account.id == Worker.account_id))
+        return {account.username: worker.id for worker, account in rows}
+
+
+def account_id(app, username: str) -> int:
+    with database(app) as db:
+        return db.exec(select(Account.id).where(Account.username == username)).one()
+
+
+def last_event(app) -> int:
+    with database(app) as db:
+        return db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
+
+
+def events_since(app, since: int) -> list[tuple]:
+    with database(app) as db:
+        return [(e.action, e.result, e.object, e.family_id) for e in db.exec(
+            select(AuditEvent).where(AuditEvent.id > since).order_by(AuditEvent.id))]
+
+
+def changes_since(app, since: int) -> list[tuple]:
+    """The events since, but the reads (the page a form is on records that it was shown)."""
+    return [event for event in events_since(app, since) if not event[0].endswith(".view")]
+
+
+def post_form(client, page: str, data: dict, action: str | None = None):
+    """Open a page and send a form of it (to `action`, or back to the page) with the page's CSRF token."""
+    token = csrf_token(client.get(page).text)
+    return client.post(action or page, data=dict(data, csrf_token=token))
+
+
+def intake(ids: dict[str, int], **extra) -> dict[str, str]:
+    """A household of two parents and a child, with Chantal as contact person and Dirk as partner."""
+    return {"name": "Gezin Jansen", "interpreter_needed": "1", "parents_kept_apart": "1",
+            "parent-count": "2", "parent-0-name": "Ingrid Jansen", "parent-0-language": "nl",
+            "parent-0-phone": "06 11112222", "parent-1-name": "Kerem Yilmaz", "parent-1-language": "tr",
+            "parent-1-phone": "", "child-count": "1", "child-0-name": "Lotte Jansen", "child-0-birth_year": "2016",
+            "other-count": "1", "other-0-name": "", "other-0-relation": "",
+            "contact": str(ids["chantal"]), "partner": str(ids["dirk"])} | extra
+
+
+def start_jansen(app, client) -> int:
+    response = post_form(client, "/backoffice/households/new", intake(workers(app)))
+    assert response.status_code == 302, text_of(response)[:2000]
+    with database(app) as db:
+        return db.exec(select(Family.id).where(Family.name == "Gezin Jansen")).one()
+
+
+def add_other_team(app) -> tuple[str, str]:
+    """A second team with its own team lead and worker: (username, TOTP secret) of its team lead."""
+    with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
+        team = Team(name="Blijvend Veilig Zuidoost")
+        db.add(team)
+        db.flush()
+        secret = pyotp.random_base32()
+        for username, role, name in (("lead-zuidoost", Role.teamlead, "Ria Bakker"),
+                                     ("joost", Role.worker, "Joost Mulder")):
+            account = Account(username=username, role=role, display_name=name, password_hash=password_hash,
+                              totp_secret=secret, totp_enrolled=True, language="nl")
+            db.add(account)
+            db.flush()
+            db.add(Worker(account_id=account.id, team_id=team.id, name=name, organisation="Raad Zuidoost",
+                          phone="020-555 99 99"))
+        db.commit()
+    return "lead-zuidoost", secret
+
+
+def sign_in_staff(client, username: str, password: str, code: str | None = None):
+    """The password step, then the code step when a code is given; returns the last response."""
+    token = csrf_token(client.get("/backoffice/sign-in").text)
+    first = client.post("/backoffice/sign-in", data={"username": username, "password": password,
+                                                      "csrf_token": token})
+    if code is None or first.status_code != 302:
+        return first
+    token = csrf_token(client.get(first.headers["Location"]).text)
+    return client.post("/backoffice/sign-in/code", data={"code": code, "csrf_token": token})
+
+
+def snapshot(app) -> dict[str, set]:
+    """Every row of every table but the audit log and the idle time of sessions."""
+    rows = {}
+    with app.extensions["engine"].connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name != "auditevent":
+                columns = [c for c in table.columns if (table.name, c.name) != ("usersession", "last_seen_at")]
+                rows[table.name] = set(connection.execute(sql_select(*columns)).all())
+    return rows
+
+
+# --- intake, duo and letters -------------------------------------------------------------------
+
+def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    ids = workers(demo_app)
+    form = lead.get("/backoffice/households/new")
+    assert form.status_code == 200
+    options = {o["value"] for o in soup(form).select("select#contact option") if o["value"]}
+    assert options == {str(ids[name]) for name in ("anouk", "bram", "chantal", "dirk")}  # workers, not the lead
+
+    since = last_event(demo_app)
+    family = start_jansen(demo_app, lead)
+    with database(demo_app) as db:
+        household = db.get(Family, family)
+        assert household.parents_kept_apart and household.interpreter_needed and household.closed_at is None
+        parents = db.exec(select(Parent).where(Parent.family_id == family).order_by(Parent.id)).all()
+        assert [(p.name, p.language, p.phone) for p in parents] == [
+            ("Ingrid Jansen", "nl", "06 11112222"), ("Kerem Yilmaz", "tr", None)]
+        children = db.exec(select(FamilyMember).where(FamilyMember.family_id == family)).all()
+        assert [(c.name, c.birth_year, c.is_child, c.relation) for c in children] == [
+            ("Lotte Jansen", 2016, True, "kind")]
+        duo = {(a.worker_id, a.role, a.end) for a in db.exec(select(DuoAssignment).where(
+            DuoAssignment.family_id == family))}
+        assert duo == {(ids["chantal"], DuoRole.contact, None), (ids["dirk"], DuoRole.partner, None)}
+    assert events_since(demo_app, since) == [("family.create", "ok", f"family:{family}", family)]
+
+    file = lead.get(f"/backoffice/families/{family}")
+    marker = soup(file).select_one("#kept-apart")
+    assert marker is not None and say(demo_app, "nl", "Parents are kept apart") in marker.get_text()
+
+    # The team lead prints Ingrid's letter: it names Chantal, the contact person, not the team lead.
+    letter = post_form(lead, f"/backoffice/families/{family}", {},
+                       f"/backoffice/families/{family}/parents/{parents[0].id}/letter")
+    assert letter.status_code == 200
+    text = soup(letter).select_one("article.letter").get_text()
+    assert say(demo_app, "nl", "Questions? Call %(name)s:", name="Chantal Pinas") in text
+    assert "06-12345603" in text and "Marieke Smit" not in text
+
+    # Ten days on, the team lead makes Anouk the contact person: the file keeps the history, letters name her.
+    today = dt.date.today()
+    with database(demo_app) as db:
+        db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family)
+                .values(start=today - dt.timedelta(days=10)))
+        db.commit()
+    changed = post_form(lead, f"/backoffice/families/{family}",
+                        {"worker": str(ids["anouk"]), "role": "contact", "start": today.isoformat()},
+                        f"/backoffice/families/{family}/duo")
+    assert changed.status_code == 302
+    with database(demo_app) as db:
+        history = db.exec(select(DuoAssignment).where(DuoAssignment.family_id == family,
+                                                      DuoAssignment.role == DuoRole.contact)
+                          .order_by(DuoAssignment.id)).all()
+        assert [(a.worker_id, a.end) for a in history] == [
+            (ids["chantal"], today - dt.timedelta(days=1)), (ids["anouk"], None)]
+    chantal = demo_app.test_client()
+    sign_in(chantal, "chantal")
+    assert chantal.get(f"/backoffice/families/{family}").status_code == 404  # no longer in the duo
+    dirk = demo_app.test_client()
+    sign_in(dirk, "dirk")  # the duo partner prints Kerem's letter, in Turkish: it names Anouk
+    letter = post_form(dirk, f"/backoffice/families/{family}", {},
+                       f"/backoffice/families/{family}/parents/{parents[1].id}/letter")
+    text = soup(letter).select_one("article.letter").get_text()
+    assert say(demo_app, "tr", "Questions? Call %(name)s:", name="Anouk Visser") in text
+    assert "06-12345601" in text and "Dirk Hoekstra" not in text
+    history = soup(lead.get(f"/backoffice/families/{family}")).select_one("#duo table").get_text()
+    assert "Chantal Pinas" in history and "Anouk Visser" in history and "Dirk Hoekstra" in history
+
+
+def test_a_letter_needs_a_contact_person(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    fatima = parent_named(demo_app, "Fatima El Idrissi")
+    with database(demo_app) as db:
+        db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family, DuoAssignment.role == DuoRole.contact)
+                .values(end=dt.date.today() - dt.timedelta(days=1)))
+        db.commit()
+    anouk = demo_app.test_client()
+    sign_in(anouk, "anouk")
+    before = snapshot(demo_app)
+    response = post_form(anouk, f"/backoffice/families/{family}", {},
+                         f"/backoffice/families/{family}/parents/{fatima.id}/letter")
+    assert response.status_code == 302 and response.headers["Location"].endswith("#duo")
+    assert snapshot(demo_app) == before
+    assert say(demo_app, "nl", "Choose a contact person first: the letter tells the parent whom to call.") in \
+        text_of(anouk.get(response.headers["Location"]))
+
+
+@SQLITE_ONLY
+def test_the_intake_form_keeps_what_was_typed_and_shows_each_error_at_its_field(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    ids = workers(demo_app)
+    # "Add a parent" shows one more row and keeps everything typed; nothing is saved.
+    before = snapshot(demo_app)
+    more = post_form(lead, "/backoffice/households/new", intake(ids, add="parent"))
+    assert more.status_code == 200
+    page = soup(more)
+    assert page.select_one("#parent-2-name") is not None and page.select_one("#parent-3-name") is None
+    assert page.select_one("#parent-1-name")["value"] == "Kerem Yilmaz"
+    assert page.select_one("#parent-1-language option[selected]")["value"] == "tr"
+    assert snapshot(demo_app) == before
+
+    wrong = intake(ids, **{"parent-0-phone": "bel me", "child-0-birth_year": "tweeduizend",
+                           "other-0-name": "Oma Jansen", "partner": str(ids["chantal"]), "name": ""})
+    since = last_event(demo_app)
+    response = post_form(lead, "/backoffice/households/new", wrong)
+    assert response.status_code == 400
+    page = soup(response)
+    expected = {
+        "parent-0-phone": "Type a phone number, e.g. 06 12345678.",
+        "child-0-birth_year": "Type the year of birth, e.g. 2016.",
+        "other-0-relation": "Write how this person belongs to the household, e.g. grandmother.",
+        "partner": "Choose a duo partner other than the contact person.",
+        "name": "Give the household a name, e.g. Gezin Jansen.",
+    }
+    for field, message in expected.items():
+        error = page.select_one(f"#{field}-error")
+        assert error is not None and error.get_text() == say(demo_app, "nl", message), field
+    assert say(demo_app, "nl", SOME_FIELDS) in text_of(response)
+    for field in ("parent-0-phone", "parent-1-name", "child-0-name", "child-0-birth_year", "other-0-name"):
+        assert page.select_one(f"#{field}")["value"] == wrong[field], field
+    assert page.select_one("#parents_kept_apart").has_attr("checked")
+    assert page.select_one("#partner option[selected]")["value"] == str(ids["chantal"])
+    assert snapshot(demo_app) == before and events_since(demo_app, since) == []
+
+    # Switching the language keeps the typed text too; the errors then come in the new language.
+    english = post_form(lead, "/backoffice/households/new", dict(wrong, set_language="en"))
+    assert english.status_code == 200 and soup(english).select_one("#child-0-name")["value"] == "Lotte Jansen"
+    again = post_form(lead, "/backoffice/households/new", wrong)
+    assert soup(again).select_one("#name-error").get_text() == say(demo_app, "en", expected["name"])
+
+
+@SQLITE_ONLY
+def test_a_huge_member_count_costs_no_more_than_the_cap(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    token = csrf_token(lead.get("/backoffice/households/new").text)
+    for count in ("99999999999999999999", "-3", "1e9", "٣", "20", "21"):
+        response = lead.post("/backoffice/households/new", data={
+            "csrf_token": token, "parent-count": count, "child-count": count, "other-count": count, "add": "child"})
+        assert response.status_code == 200, count
+        page = soup(response)
+        for kind in ("parent", "child", "other"):
+            assert len(page.select(f"input[name^={kind}-][name$=-name]")) <= 20, (count, kind)
+
+
+# --- who may --------------------------------------------------------------------------------------
+
+@SQLITE_ONLY
+def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")  # in the El Idrissi duo
+    token = csrf_token(bram.get(f"/backoffice/families/{family}").text)
+    anouk = account_id(demo_app, "anouk")
+    before = snapshot(demo_app)
+    for url in ("/backoffice/households/new", "/backoffice/staff", "/backoffice/staff/new",
+                f"/backoffice/staff/{anouk}", f"/backoffice/families/{family}/case"):
+        assert bram.get(url).status_code == 404, url
+    for url, data in (("/backoffice/households/new", intake(workers(demo_app))),
+                      ("/backoffice/staff/new", {"name": "Evi Jansen", "organisation": "Veilig Thuis",
+                                                 "phone": "06 12345678"}),
+                      (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
+                      (f"/backoffice/staff/{anouk}/letter", {}),
+                      (f"/backoffice/families/{family}/case", {"reason": "Het gaat goed, we sluiten af.",
+                                                               "closed_on": dt.date.today().isoformat()})):
+        assert bram.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
+    assert snapshot(demo_app) == before
+    assert say(demo_app, "nl", "Start a household") not in text_of(bram.get("/backoffice/"))
+    assert say(demo_app, "nl", "Close the case") not in text_of(bram.get(f"/backoffice/families/{family}"))
+
+
+@SQLITE_ONLY
+def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
+    username, secret = add_other_team(demo_app)
+    family = family_id(demo_app, EL_IDRISSI)
+    other = demo_app.test_client()
+    assert sign_in_staff(other, username, DEMO_PASSWORD, pyotp.TOTP(secret).now()).status_code == 302
+    token = csrf_token(other.get("/backoffice/").text)
+    anouk, tolk = account_id(demo_app, "anouk"), account_id(demo_app, "tolk-ar")
+    before, since = snapshot(demo_app), last_event(demo_app)
+    for url in (f"/backoffice/families/{family}", f"/backoffice/families/{family}/members",
+                f"/backoffice/families/{family}/case", f"/backoffice/staff/{anouk}", f"/backoffice/staff/{tolk}"):
+        assert other.get(url).status_code == 404, url
+    for url, data in ((f"/backoffice/families/{family}/case", {"reason": "Afgesloten door een ander team.",
+                                                               "closed_on": dt.date.today().isoformat()}),
+                      (f"/backoffice/families/{family}/members", {"name": "Gezin X", "parent-0-name": "X"}),
+                      (f"/backoffice/staff/{anouk}", {"name": "Anouk X", "organisation": "X", "phone": "06 12345678"}),
+                      (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
+                      (f"/backoffice/staff/{tolk}/letter", {})):
+        assert other.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
+    assert snapshot(demo_app) == before
+    refused = [(action, result) for action, result, *_rest in events_since(demo_app, since)]
+    assert refused and all(result == "refused" for _action, result in refused)
+
+    staff_page = text_of(other.get("/backoffice/staff"))
+    assert "Joost Mulder" in staff_page and "Anouk Visser" not in staff_page and "Samira Benali" not in staff_page
+    # Their own intake offers only their own workers: one of the demo team is refused.
+    ids = workers(demo_app)
+    response = post_form(other, "/backoffice/households/new", intake(ids, partner=str(ids["joost"])))
+    assert response.status_code == 400 and soup(response).select_one("#contact-error") is not None
+    started = post_form(other, "/backoffice/households/new",
+                        intake(ids, contact=str(ids["joost"]), partner=str(ids["joost"])))
+    assert started.status_code == 400  # one worker cannot be both
+
+
+@SQLITE_ONLY
+def test_the_access_rules_of_the_case_life(demo_app):
+    with database(demo_app) as db:
+        team = db.exec(select(Team)).one()
+        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
+        interpreter = db.exec(select(Interpreter).where(Interpreter.name == "Samira Benali")).one()
+
+        def user(username):
+            account = db.exec(select(Account).where(Account.username == username)).one()
+            worker = db.exec(select(Worker).where(Worker.account_id == account.id)).first()
+            return type("User", (), {"is_authenticated": True, "role": account.role, "worker": worker,
+                                     "parent": None, "interpreter": None, "account": account})()
+
+        lead, bram, chantal = user("teamlead"), user("bram"), user("chantal")
+        other_team = Team(id=999, name="elders")
+        assert can(lead, "family.create", team, db) and not can(lead, "family.create", other_team, db)
+        assert can(lead, "staff.manage", interpreter, db) and can(lead, "staff.manage", bram.worker, db)
+        assert not can(bram, "family.create", team, db) and not can(bram, "staff.manage", chantal.worker, db)
+        assert can(lead, "family.close", family, db) and can(lead, "family.reopen", family, db)
+        assert not can(bram, "family.close", family, db) and not can(bram, "family.reopen", family, db)
+        assert can(bram, "family.members", family, db) and not can(chantal, "family.members", family, db)
+        # An interpreter belongs to the teams they work for: without that link the team lead has no say.
+        db.exec(delete(InterpreterTeam).where(InterpreterTeam.interpreter_id == interpreter.id))
+        assert not can(lead, "staff.manage", interpreter, db)
+
+
+# --- staff accounts -------------------------------------------------------------------------------
+
+def test_a_team_lead_creates_changes_and_switches_off_a_worker(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    since = last_event(demo_app)
+    letter = post_form(lead, "/backoffice/staff/new?role=worker", {
+        "role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699",
+        "day-0-start": "09:00", "day-0-end": "17:00", "day-2-start": "08:30", "day-2-end": "12:30"})
+    assert letter.status_code == 200
+    strong = [s.get_text() for s in soup(letter).select("article.letter strong")]
+    username, start_password = strong
+    assert username == "evi" and len(start_password) == 19
+    with database(demo_app) as db:
+        account = db.exec(select(Account).where(Account.username == "evi")).one()
+        evi = db.exec(select(Worker).where(Worker.account_id == account.id)).one()
+        lead_team = db.exec(select(Worker.team_id).where(Worker.name == "Marieke Smit")).one()
+        assert account.role is Role.worker and not account.totp_enrolled and account.password_hash
+        assert (evi.team_id, evi.organisation, evi.phone) == (lead_team, "Veilig Thuis", "06 12345699")
+        hours = [(h.weekday, h.start, h.end) for h in db.exec(select(WorkingHours).where(
+            WorkingHours.worker_id == evi.id).order_by(WorkingHours.weekday))]
+        assert hours == [(0, dt.time(9), dt.time(17)), (2, dt.time(8, 30), dt.time(12, 30))]
+    assert events_since(demo_app, since) == [("staff.create", "ok", f"account:{account.id}", None)]
+
+    # First sign-in: the start password, then linking an authenticator app, as for every new staff account.
+    client = demo_app.test_client()
+    first = sign_in_staff(client, "evi", start_password)
+    assert first.status_code == 302 and first.headers["Location"].endswith("/backoffice/enrol")
+    page = client.get("/backoffice/enrol")
+    with database(demo_app) as db:
+        secret = db.get(Account, account.id).totp_secret
+    enrolled = client.post("/backoffice/enrol", data={"code": pyotp.TOTP(secret).now(),
+                                                      "csrf_token": csrf_token(page.text)})
+    assert enrolled.status_code == 200 and client.get("/backoffice/").status_code == 200
+
+    # A change of hours and phone.
+    since = last_event(demo_app)
+    changed = post_form(lead, f"/backoffice/staff/{account.id}", {
+        "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345698",
+        "day-4-start": "10:00", "day-4-end": "14:00"})
+    assert changed.status_code == 302
+    with database(demo_app) as db:
+        assert db.get(Worker, evi.id).phone == "06 12345698"
+        assert [h.weekday for h in db.exec(select(WorkingHours).where(WorkingHours.worker_id == evi.id))] == [4]
+    assert events_since(demo_app, since) == [("staff.change", "ok", f"account:{account.id}", None)]
+    family = family_id(demo_app, EL_IDRISSI)
+    assert f'<option value="{evi.id}">' in lead.get(f"/backoffice/families/{family}").get_data(as_text=True)
+
+    # Switched off: her session ends at once, she cannot sign in, and no new duo can have her.
+    since = last_event(demo_app)
+    off = post_form(lead, f"/backoffice/staff/{account.id}", {"active": "off"},
+                    f"/backoffice/staff/{account.id}/active")
+    assert off.status_code == 302
+    assert events_since(demo_app, since) == [("staff.switch_off", "ok", f"account:{account.id}", None)]
+    assert client.get("/backoffice/").status_code == 302
+    assert sign_in_staff(demo_app.test_client(), "evi", start_password).status_code == 401
+    file = lead.get(f"/backoffice/families/{family}")
+    assert f'<option value="{evi.id}">' not in file.get_data(as_text=True)
+    before = snapshot(demo_app)
+    refused = post_form(lead, f"/backoffice/families/{family}", {"worker": str(evi.id), "role": "partner"},
+                        f"/backoffice/families/{family}/duo")
+    assert refused.status_code == 302 and snapshot(demo_app) == before
+    assert say(demo_app, "nl", "switched off") in text_of(lead.get("/backoffice/staff"))
+
+
+@SQLITE_ONLY
+def test_interpreters_team_leads_and_new_letters(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    letter = post_form(lead, "/backoffice/staff/new?role=interpreter",
+                       {"role": "interpreter", "name": "Hamid Farah", "languages": ["so", "ti", "xx"]})
+    assert letter.status_code == 200
+    with database(demo_app) as db:
+        account = db.exec(select(Account).where(Account.username == "tolk-hamid")).one()
+        interpreter = db.exec(select(Interpreter).where(Interpreter.account_id == account.id)).one()
+        assert account.role is Role.interpreter and interpreter.languages == "so,ti"
+        assert db.exec(select(InterpreterTeam).where(InterpreterTeam.interpreter_id == interpreter.id)).one()
+    missing = post_form(lead, "/backoffice/staff/new?role=interpreter", {"role": "interpreter", "name": "Hamid"})
+    assert missing.status_code == 400 and soup(missing).select_one("#languages-error") is not None
+
+    made = post_form(lead, "/backoffice/staff/new?role=teamlead", {
+        "role": "teamlead", "name": "Petra de Vries", "organisation": "Jeugdbescherming", "phone": "020 555 0101"})
+    assert made.status_code == 200
+    with database(demo_app) as db:
+        assert db.exec(select(Account.role).where(Account.username == "petra")).one() is Role.teamlead
+
+    # A new letter for someone who lost their phone: a new start password, the app is linked again.
+    anouk = account_id(demo_app, "anouk")
+    worker = demo_app.test_client()
+    sign_in(worker, "anouk")
+    since = last_event(demo_app)
+    again = post_form(lead, f"/backoffice/staff/{anouk}", {}, f"/backoffice/staff/{anouk}/letter")
+    password = [s.get_text() for s in soup(again).select("article.letter strong")][1]
+    with database(demo_app) as db:
+        account = db.get(Account, anouk)
+        assert account.active and not account.totp_enrolled and account.totp_secret is None
+    assert events_since(demo_app, since) == [("staff.letter", "ok", f"account:{anouk}", None)]
+    assert worker.get("/backoffice/").status_code == 302  # signed out everywhere
+    assert sign_in_staff(demo_app.test_client(), "anouk", password).headers["Location"].endswith("/backoffice/enrol")
+
+    # Nobody switches off their own account.
+    lead_account = account_id(demo_app, "teamlead")
+    before = snapshot(demo_app)
+    own = post_form(lead, f"/backoffice/staff/{lead_account}", {"active": "off"},
+                    f"/backoffice/staff/{lead_account}/active")
+    assert own.status_code == 302 and snapshot(demo_app) == before
+
+
+@SQLITE_ONLY
+def test_the_staff_form_keeps_what_was_typed(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    before = snapshot(demo_app)
+    response = post_form(lead, "/backoffice/staff/new?role=worker", {
+        "role": "worker", "name": "Evi Jansen", "organisation": "", "phone": "bel me",
+        "day-1-start": "17:00", "day-1-end": "09:00", "day-3-start": "09:00", "day-3-end": "17:00"})
+    assert response.status_code == 400
+    page = soup(response)
+    for field in ("organisation", "phone", "day-1-start"):
+        assert page.select_one(f"#{field}-error") is not None, field
+    assert page.select_one("#name")["value"] == "Evi Jansen" and page.select_one("#phone")["value"] == "bel me"
+    assert page.select_one("#day-3-end")["value"] == "17:00"
+    assert snapshot(demo_app) == before
+
+
+# --- members -----------------------------------------------------------------------------------
+
+def test_the_duo_adds_and_changes_members(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    since = last_event(demo_app)
+    page = bram.get(f"/backoffice/families/{family}/members")
+    assert page.status_code == 200
+    assert events_since(demo_app, since) == [("family.view", "ok", f"family:{family}", family)]
+    form = {field["name"]: field.get("value", "") for field in soup(page).select("#members-form input[name]")
+            if field.get("type") != "checkbox" or field.has_attr("checked")}
+    form |= {select["name"]: select.select_one("option[selected]")["value"]
+             for select in soup(page).select("#members-form select")}
+    assert form["parents_kept_apart"] == "1" and form["interpreter_needed"] == "1"
+    assert form["child-0-name"] == "Amira El Idrissi" and form["child-2-name"] == ""
+    with database(demo_app) as db:
+        other_household = db.exec(select(FamilyMember.id).where(FamilyMember.family_id != family)).first()
+    form.update({"child-0-birth_year": "2015", "child-2-name": "Sara El Idrissi", "child-2-birth_year": "2025",
+                 "other-0-name": "Khadija Haddou", "other-0-relation": "grootmoeder",
+                 "other-count": "2", "other-1-id": str(other_household), "other-1-name": "Niet van dit gezin",
+                 "other-1-relation": "buurman"})
+    since = last_event(demo_app)
+    saved = bram.post(f"/backoffice/families/{family}/members", data=dict(form, csrf_token=csrf_token(page.text)))
+    assert saved.status_code == 302
+    with database(demo_app) as db:
+        members = {m.name: m for m in db.exec(select(FamilyMember).where(FamilyMember.family_id == family))}
+        assert members["Amira El Idrissi"].birth_year == 2015
+        assert members["Sara El Idrissi"].is_child and members["Sara El Idrissi"].birth_year == 2025
+        assert members["Khadija Haddou"].relation == "grootmoeder" and not members["Khadija Haddou"].is_child
+        assert db.get(FamilyMember, other_household).name != "Niet van dit gezin"  # another household's
+        assert len(members) == 4
+    changed = {obj for action, result, obj, fam in events_since(demo_app, since) if action == "family.members"}
+    assert changed == {f"member:{members[name].id}" for name in ("Amira El Idrissi", "Sara El Idrissi",
+                                                                  "Khadija Haddou")}
+    assert {action for action, *_rest in events_since(demo_app, since)} == {"family.members"}
+
+    # A member cannot lose their name, and what was typed stays.
+    form["child-1-name"] = ""
+    wrong = bram.post(f"/backoffice/families/{family}/members", data=dict(form, csrf_token=csrf_token(page.text)))
+    assert wrong.status_code == 400
+    assert soup(wrong).select_one("#child-1-name-error").get_text() == say(demo_app, "nl", "Write the name.")
+    assert soup(wrong).select_one("#child-2-name")["value"] == "Sara El Idrissi"
+
+    chantal = demo_app.test_client()
+    sign_in(chantal, "chantal")  # not in this duo
+    assert chantal.get(f"/backoffice/families/{family}/members").status_code == 404
+
+
+# --- closing and reopening ----------------------------------------------------------------------
+
+def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    fatima = demo_app.test_client()
+    sign_in(fatima, "ouder-fatima")
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    case = f"/backoffice/families/{family}/case"
+    # Errors keep what was typed.
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    wrong = post_form(lead, case, {"reason": "Klaar", "closed_on": future})
+    assert wrong.status_code == 400
+    assert soup(wrong).select_one("#reason-error") and soup(wrong).select_one("#closed_on-error")
+    assert soup(wrong).select_one("#reason").get_text() == "Klaar"
+    assert soup(wrong).select_one("#closed_on")["value"] == future
+
+    since = last_event(demo_app)
+    closed = post_form(lead, case, {"reason": "De veiligheid is duurzaam hersteld.",
+                                    "closed_on": dt.date.today().isoformat()})
+    assert closed.status_code == 302
+    assert changes_since(demo_app, since) == [("family.close", "ok", f"family:{family}", family)]
+    with database(demo_app) as db:
+        assert db.get(Family, family).closed_at is not None
+        closure = db.exec(select(CaseClosure).where(CaseClosure.family_id == family)).one()
+        assert closure.reason == "De veiligheid is duurzaam hersteld." and closure.reopened_at is None
+
+    closed_text = say(demo_app, "ar", "Your file is closed")
+    call = say(demo_app, "ar", "Questions? Call %(name)s:", name="Bram de Wit")
+    for url in ("/", "/plan", "/appointments", "/who-looked"):
+        page = fatima.get(url)
+        assert page.status_code == 200, url
+        text = soup(page).get_text()
+        assert closed_text in text and call in text and "06-12345602" in text, url
+        assert "Youssef merkt" not in text and "Kastanjehof" not in text and "budgetcoach" not in text, url
+    before = snapshot(demo_app)
+    answer = fatima.post("/plan", data={"answer": "question", "comment": "Nog een vraag",
+                                        "csrf_token": csrf_token(fatima.get("/").text)})
+    assert closed_text in text_of(answer) and snapshot(demo_app) == before
+    youssef = demo_app.test_client()
+    sign_in(youssef, "ouder-youssef")  # signing in works; what follows is the message
+    assert say(demo_app, "ar", "Your file is closed") in text_of(youssef.get("/"))
+
+    # No news reaches a closed household.
+    with demo_app.app_context(), database(demo_app) as db:
+        db.add(Appointment(family_id=family, key="appointment-closed-case", starts_at=utcnow() + dt.timedelta(hours=3),
+                           with_whom="Bram de Wit", purpose="Afsluiten"))
+        db.commit()
+        notify.queue_reminders(db, utcnow())
+        parents = db.exec(select(Parent.account_id).where(Parent.family_id == family)).all()
+        assert db.exec(select(OutboxMessage).where(OutboxMessage.account_id.in_(parents))).all() == []
+
+    file = text_of(lead.get(f"/backoffice/families/{family}"))
+    assert say(demo_app, "nl", "Case closed") in file
+    assert say(demo_app, "nl", "case closed") in text_of(lead.get("/backoffice/"))
+
+    since = last_event(demo_app)
+    reopened = post_form(lead, case, {"reason": "Nieuwe melding van de school."})
+    assert reopened.status_code == 302
+    assert changes_since(demo_app, since) == [("family.reopen", "ok", f"family:{family}", family)]
+    with database(demo_app) as db:
+        assert db.get(Family, family).closed_at is None
+        closure = db.get(CaseClosure, closure.id)
+        assert closure.reopen_reason == "Nieuwe melding van de school." and closure.reopened_at is not None
+    home = text_of(fatima.get("/"))
+    assert closed_text not in home and say(demo_app, "ar", "Who do I call now?") in home
+    assert "Youssef merkt dat hij boos wordt" in text_of(fatima.get("/plan"))
+
+
+@SQLITE_ONLY
+def test_a_case_past_its_retention_period_is_not_reopened(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    case = f"/backoffice/families/{family}/case"
+    assert post_form(lead, case, {"reason": "De veiligheid is duurzaam hersteld.",
+                                  "closed_on": dt.date.today().isoformat()}).status_code == 302
+    years = demo_app.config["RETENTION_YEARS"]
+    with database(demo_app) as db:
+        db.exec(update(Family).where(Family.id == family)
+                .values(closed_at=utcnow() - dt.timedelta(days=round(365.25 * years) + 1)))
+        db.commit()
+    page = lead.get(case)
+    assert page.status_code == 200 and soup(page).select_one("#case-form") is None
+    before = snapshot(demo_app)
+    refused = lead.post(case, data={"reason": "Toch weer open graag.", "csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 400 and snapshot(demo_app) == before
+
+
+# --- GET and HEAD change nothing ------------------------------------------------------------------
+
+@SQLITE_ONLY
+def test_get_and_head_of_the_case_pages_change_nothing(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    anouk = account_id(demo_app, "anouk")
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    body = intake(workers(demo_app)) | {"reason": "Afgesloten want klaar.", "closed_on": dt.date.today().isoformat(),
+                                        "active": "off", "organisation": "X", "phone": "06 12345678"}
+    for url in ("/backoffice/households/new", f"/backoffice/families/{family}/members",
+                f"/backoffice/families/{family}/case", "/backoffice/staff", "/backoffice/staff/new",
+                f"/backoffice/staff/{anouk}"):
+        for method in ("GET", "HEAD"):
+            before, since = snapshot(demo_app), last_event(demo_app)
+            response = lead.open(url, method=method, data=body)
+            assert response.status_code == 200, (method, url)
+            assert snapshot(demo_app) == before, (method, url)
+            written = events_since(demo_app, since)
+            assert all(action.endswith(".view") for action, *_rest in written), (method, url, written)
+            assert method == "GET" or written == [], (method, url, written)
+    with database(demo_app) as db:
+        assert db.get(Family, family).closed_at is None
