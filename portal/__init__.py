@@ -6,6 +6,7 @@ from portal import audit, db, i18n, logs, security
 from portal import config as settings
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
+from portal.forms import IdConverter
 from portal.i18n import select_locale
 
 
@@ -13,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     values = settings.load(config)
     app = Flask(__name__, instance_path=values["INSTANCE_PATH"], static_folder=str(settings.PROJECT_ROOT / "static"))
     app.config.update(values)
+    app.url_map.converters["id"] = IdConverter
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -4,23 +4,30 @@ from functools import wraps
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, literal
 from sqlmodel import Session, or_, select
 
+from portal import audit
+from portal.auth import kept
 from portal.db import session
 from portal.models import (
+    Acknowledgement,
     Appointment,
     BreakGlass,
     DuoAssignment,
     Family,
     Interpreter,
     InterpreterTeam,
+    Parent,
+    PlanQuestion,
     Role,
     Team,
     TranslationJob,
-    Visibility,
     Worker,
 )
 from portal.models.base import utcnow
+from portal.rules import audience
+from portal.rules.plan_content import PlanContent
 
 READ_ALONG_BEFORE = dt.timedelta(hours=1)
 READ_ALONG_AFTER = dt.timedelta(hours=3)
@@ -46,18 +53,68 @@ def has_broken_glass(db: Session, worker_id: int, family_id: int) -> bool:
         BreakGlass.until > utcnow())).first() is not None
 
 
-def restrictions(db: Session, family_id: int) -> dict[str, set[int]]:
-    """Restricted items of a household: item key -> the parents who may see it."""
-    rows = db.exec(select(Visibility.item_key, Visibility.parent_id).where(Visibility.family_id == family_id)).all()
-    allowed: dict[str, set[int]] = {}
-    for key, parent in rows:
-        allowed.setdefault(key, set()).add(parent)
-    return allowed
+# --- the audience rule: what each parent may read ------------------------------------------------
+
+def parent_reads(parent, stored_audience: str) -> bool:
+    """May this parent read an item, appointment or note with this audience (portal/rules/audience.py)?"""
+    return audience.shows(stored_audience, parent.id)
 
 
-def hidden_keys(db: Session, family_id: int, parent_id: int) -> set[str]:
-    """Keys of this household's items restricted to other parents: never sent to this one."""
-    return {key for key, parents in restrictions(db, family_id).items() if parent_id not in parents}
+def shown_to(column, parent_id: int):
+    """The same rule as SQL, for lists that are cut in the database (the next appointment, the last five):
+    the whole household, or the parent's id among the named ones ("parents:3,7" read as ",3,7,")."""
+    named = literal(",") + func.substr(column, len(audience.NAMED) + 1) + literal(",")
+    return or_(column == audience.HOUSEHOLD, named.like(f"%,{int(parent_id)},%"))
+
+
+def plan_for(parent, content: PlanContent) -> PlanContent:
+    """The plan as this parent may read it: items for others are not sent at all."""
+    return content.visible(lambda stored: parent_reads(parent, stored))
+
+
+def plan_for_all(parent_ids, content: PlanContent) -> PlanContent:
+    """What every one of these parents may read: what an interpreter reads along with them."""
+    return content.visible(lambda stored: audience.shows_all(stored, parent_ids))
+
+
+def plan_for_language(db: Session, family_id: int, language: str, content: PlanContent) -> PlanContent:
+    """What an interpreter translates into a language: only items a parent who reads that language may read."""
+    parents = db.exec(select(Parent).where(Parent.family_id == family_id, Parent.language == language)).all()
+    return content.visible(lambda stored: any(parent_reads(parent, stored) for parent in parents))
+
+
+def readers(db: Session, family_id: int, stored_audience: str) -> list:
+    """The parents of a household who may read something with this audience: who is told about it."""
+    parents = db.exec(select(Parent).where(Parent.family_id == family_id)).all()
+    return [parent for parent in parents if parent_reads(parent, stored_audience)]
+
+
+# Events about the plan as a whole concern every parent who may read the plan.
+HOUSEHOLD_OBJECTS = ("family", "version", "plan", "job")
+
+
+def events_for_parent(db: Session, parent, events: list) -> list:
+    """The audit events a parent may see on "who looked": about the household as a whole or about what is
+    theirs (their account, their answers, appointments and items in their audience). Never what a worker did
+    with another parent's answers, appointments or items, and no refusals (they opened nothing)."""
+    theirs = {f"account:{parent.account_id}", f"parent:{parent.id}"}
+    theirs |= {f"appointment:{number}" for number in db.exec(select(Appointment.id).where(
+        Appointment.family_id == parent.family_id, shown_to(Appointment.audience, parent.id)))}
+    theirs |= {f"{kind}:{number}" for number in db.exec(select(Acknowledgement.id).where(
+        Acknowledgement.parent_id == parent.id)) for kind in ("answer", "acknowledgement")}
+    # The duo's reply to a question is recorded on the question ("plan.reply"): the asker's, nobody else's.
+    theirs |= {f"question:{number}" for number in db.exec(select(PlanQuestion.id).where(
+        PlanQuestion.parent_id == parent.id))}
+
+    def shown(event) -> bool:
+        kind, _sep, rest = event.object.partition(":")
+        if event.result == "refused":
+            return False
+        if kind in HOUSEHOLD_OBJECTS:
+            return kind != "family" or rest == str(parent.family_id)
+        return event.object in theirs  # "item:<key>": who may read an item is the duo's business
+
+    return [event for event in events if shown(event)]
 
 
 def _family_of(obj) -> int | None:
@@ -89,20 +146,17 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
         if isinstance(obj, Family) and obj.closed_at is not None:
             return False  # a closed case: the parents' access has ended
         if isinstance(obj, Appointment):
-            return obj.key not in hidden_keys(db, parent.family_id, parent.id)
-        return action in ("family.read", "family.answer")
+            return parent_reads(parent, obj.audience)
+        return action == "family.read"
     if role is Role.interpreter:
         interpreter = user.interpreter
         if interpreter is None:
             return False
         if isinstance(obj, TranslationJob):
             return action == "translation.work" and obj.interpreter_id == interpreter.id
-        if isinstance(obj, Appointment) and obj.interpreter_id == interpreter.id:
-            if action == "appointment.read":
-                return True
-            if action == "plan.read_along":
-                now = utcnow()
-                return obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER
+        if isinstance(obj, Appointment) and obj.interpreter_id == interpreter.id and action == "plan.read_along":
+            now = utcnow()
+            return obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER
         return False
     worker = user.worker
     if worker is None:
@@ -123,17 +177,14 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
     return in_current_duo(db, worker.id, family_id) or has_broken_glass(db, worker.id, family_id)
 
 
-def get_or_404(model, ident, action: str):
+def get_or_404(model, ident: int, action: str):
     """Load an object the current user may act on; anything else is 'not found'."""
     db = session()
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
-        abort(404)
-    if not 0 < ident < 2**31:  # ids are 32-bit integers in PostgreSQL: a bigger one would be a 500
-        abort(404)
     obj = db.get(model, ident)
     if obj is None or not can(current_user, action, obj, db):
+        # Every refused look at a household is logged, also when the object does not exist (probing).
+        audit.record(action, "refused", object=f"{model.__tablename__}:{ident}",
+                     family_id=_family_of(obj) if obj is not None else None)
         abort(404)
     return obj
 
@@ -152,9 +203,14 @@ def roles(*allowed: Role):
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 staff_page = request.blueprint == "backoffice" or request.path.startswith("/backoffice/")
+                if request.method == "POST" and request.headers.get("HX-Request"):
+                    return "", 401  # an update within a page (autosave): the page says so and keeps the text
+                if request.method == "POST":
+                    kept.keep("staff" if staff_page else "family")
                 audience = "auth.staff_sign_in" if staff_page else "auth.sign_in"
                 return redirect(url_for(audience))
             if current_user.role not in allowed:
+                audit.record("access.role", "refused", object=request.path[:120])
                 abort(404)
             return view(*args, **kwargs)
 

@@ -41,13 +41,16 @@ def append(db: Session, *, action: str, result: str, object: str = "", family_id
 
 
 def record(action: str, result: str = "ok", object: str = "", family_id: int | None = None,
-           account=None) -> AuditEvent:
+           account=None) -> AuditEvent | None:
     """Record an event for the signed-in user (or the given account) in the request's session.
 
     The view's own commit writes it with its change; a request that only reads, or refuses, has it
-    committed before its page is sent (init_app)."""
-    account = account or (current_user.account if current_user.is_authenticated else None)
+    committed before its page is sent (init_app). A HEAD request shows nothing and changes nothing, so it
+    records nothing: otherwise anyone could grow the log without limit."""
     in_request = has_request_context()
+    if in_request and request.method == "HEAD":
+        return None
+    account = account or (current_user.account if current_user.is_authenticated else None)
     if in_request:
         g.audit_recorded = True
     return append(request_session(), action=action, result=result, object=object, family_id=family_id,

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session, select
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from portal import audit, db
 from portal.models import Account, Family, Interpreter, Parent, Role, Team, Worker
@@ -44,7 +44,14 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"Family pages: http://{host}:{port}/   Back office: http://{host}:{port}/backoffice/")
         # Not app.run(): Flask ignores that call inside a `flask`/FlaskGroup command.
         run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False,
-                   threaded=True)
+                   threaded=True, request_handler=UnnamedServerHandler)
+
+
+class UnnamedServerHandler(WSGIRequestHandler):
+    """The development server without its name and versions in the Server header: they only help an attacker."""
+
+    def version_string(self) -> str:
+        return "web"
 
 
 @click.group("db")

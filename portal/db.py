@@ -3,7 +3,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -44,10 +44,44 @@ def engine() -> Engine:
     return current_app.extensions["engine"]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ChangeOnSafeMethod(RuntimeError):
+    """A GET, HEAD or OPTIONS request tried to change the database: state changes only on POST."""
+
+
+def _kept_by_reading(method: str, obj, is_new: bool) -> bool:
+    """What a request that only reads may still write: the idle time of its own session, and on GET
+    (which shows a page, unlike HEAD and OPTIONS) the record that it was read: audit events and a
+    parent's read receipt of a plan version."""
+    from portal.models import Acknowledgement, AuditEvent, UserSession
+
+    if isinstance(obj, UserSession):
+        return not is_new
+    if method != "GET" or not is_new:
+        return False
+    return isinstance(obj, AuditEvent) or (isinstance(obj, Acknowledgement) and obj.answer is None)
+
+
+def _refuse_changes(method: str):
+    def before_flush(db_session: Session, _context, _instances) -> None:
+        changed = [(obj, True) for obj in db_session.new] + [(obj, False) for obj in db_session.dirty]
+        changed += [(obj, False) for obj in db_session.deleted]
+        refused = sorted({type(obj).__name__ for obj, is_new in changed if not _kept_by_reading(method, obj, is_new)})
+        if refused:
+            raise ChangeOnSafeMethod(f"{method} {request.path} tried to change {', '.join(refused)}")
+
+    return before_flush
+
+
 def session() -> Session:
-    """The request's Session, opened on first use."""
+    """The request's Session, opened on first use. In a GET, HEAD or OPTIONS request it refuses to
+    write anything but the record of reading, so no view can change state outside POST."""
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
+        if has_request_context() and request.method in SAFE_METHODS:
+            event.listen(g.db_session, "before_flush", _refuse_changes(request.method))
     return g.db_session
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal.auth.secrets import hash_password
@@ -15,6 +16,7 @@ from portal.models import (
     Acknowledgement,
     Answer,
     Appointment,
+    AppointmentAnswer,
     AppointmentResponse,
     AppointmentStatus,
     DuoAssignment,
@@ -25,6 +27,7 @@ from portal.models import (
     InterpreterTeam,
     Parent,
     PlanItem,
+    PlanQuestion,
     PlanSection,
     PlanVersion,
     Role,
@@ -35,10 +38,10 @@ from portal.models import (
     UnsafeKind,
     UnsafeSituation,
     VersionStatus,
-    Visibility,
     Worker,
     WorkingHours,
 )
+from portal.rules.audience import only_for
 
 DEMO_PASSWORD = "veilig-demo-2026"
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -575,7 +578,8 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     v2 = _add_version(db, plan, v2_content, number=2, by=bram, at=_at(days(-3), 11))
     _add_version(db, plan, draft_content, number=None, by=anouk, at=_at(days(-1), 16, 30),
                  revision=3)
-    db.add(Visibility(family_id=el_idrissi.id, item_key=only_fatima, parent_id=fatima.id))
+    for table in (UnsafeSituation, SafetyAgreement, PlanItem):  # in every version that holds the item
+        db.exec(update(table).where(table.key == only_fatima).values(audience=only_for([fatima.id])))
 
     published: dict[int, PlanVersion] = {}
     for family, content, by, day in ((demir, _demir(_keys()), chantal, -40),
@@ -599,20 +603,22 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     db.add_all([
         Acknowledgement(parent_id=fatima.id, version_id=v1.id, read_at=_at(days(-69), 20),
                         answer=Answer.agree, answered_at=_at(days(-69), 20, 5)),
-        Acknowledgement(
-            parent_id=youssef.id, version_id=v1.id, read_at=_at(days(-68), 21),
-            answer=Answer.question, answered_at=_at(days(-68), 21, 10),
-            comment="Wat moet ik doen als de buurvrouw niet thuis is? "
-                    "Dan kan ik de kinderen niet ophalen.",
+        Acknowledgement(parent_id=youssef.id, version_id=v1.id, read_at=_at(days(-68), 21),
+                        answer=Answer.question, answered_at=_at(days(-68), 21, 10)),
+        PlanQuestion(
+            parent_id=youssef.id, version_id=v1.id, kind=Answer.question, asked_at=_at(days(-68), 21, 10),
+            text="Wat moet ik doen als de buurvrouw niet thuis is? Dan kan ik de kinderen niet ophalen.",
             reply="Goede vraag. Dan belt u mij. We maken samen een nieuwe afspraak over ophalen.",
             replied_by=bram.id, replied_at=_at(days(-67), 10), handled_at=_at(days(-67), 10)),
         Acknowledgement(parent_id=youssef.id, version_id=v2.id, read_at=_at(days(-2), 19),
                         answer=Answer.agree, answered_at=_at(days(-2), 19, 3)),
-        Acknowledgement(
-            parent_id=mehmet.id, version_id=published[demir.id].id, read_at=_at(days(-38), 22),
-            answer=Answer.disagree, answered_at=_at(days(-38), 22, 15),
-            comment="Ik ben het niet eens met punt 1. Het was één keer, niet twee keer. "
-                    "Ik wil hierover praten met Chantal."),
+        Acknowledgement(parent_id=mehmet.id, version_id=published[demir.id].id, read_at=_at(days(-38), 22),
+                        answer=Answer.disagree, answered_at=_at(days(-38), 22, 15)),
+        PlanQuestion(
+            parent_id=mehmet.id, version_id=published[demir.id].id, kind=Answer.disagree,
+            asked_at=_at(days(-38), 22, 15),
+            text="Ik ben het niet eens met punt 1. Het was één keer, niet twee keer. "
+                 "Ik wil hierover praten met Chantal."),
         Acknowledgement(parent_id=kasia.id, version_id=published[nowak.id].id,
                         read_at=_at(days(-13), 18), answer=Answer.agree,
                         answered_at=_at(days(-13), 18, 2)),
@@ -644,8 +650,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     safe = appointment(el_idrissi, on(7, 11),
                        "Opvanglocatie Blijf Groep, Kastanjehof 7, Amsterdam (geheim adres)",
                        "Bram de Wit", "Gesprek met Fatima alleen.", safe_place=True,
-                       interpreter_language="ar", interpreter_id=tolk_ar.id,
-                       response=AppointmentResponse.confirmed, response_by=fatima.id)
+                       interpreter_language="ar", interpreter_id=tolk_ar.id, audience=only_for([fatima.id]))
     appointment(el_idrissi, on(10, 15, 30), "Basisschool De Regenboog, Amsterdam Nieuw-West",
                 "Anouk Visser en de juf van Amira",
                 "Gesprek op school over hoe het met Amira gaat.")
@@ -653,11 +658,9 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
                 interpreter_language="tr", interpreter_id=tolk_tr.id)
     appointment(demir, on(1, 9), home, "Chantal Pinas", "Chantal komt bij u thuis.",
                 status=AppointmentStatus.cancelled)
-    appointment(demir, on(6, 16), "Kantoor Blijvend Veilig, Amsterdam-Noord",
-                "Chantal Pinas en Anouk Visser", "Gesprek over uw vragen bij punt 1 van het plan.",
-                interpreter_language="tr", interpreter_id=tolk_tr.id,
-                response=AppointmentResponse.move_requested, response_by=mehmet.id,
-                response_reason="Ik moet dan werken. Kan het een uur later?")
+    questions_talk = appointment(demir, on(6, 16), "Kantoor Blijvend Veilig, Amsterdam-Noord",
+                                 "Chantal Pinas en Anouk Visser", "Gesprek over uw vragen bij punt 1 van het plan.",
+                                 interpreter_language="tr", interpreter_id=tolk_tr.id)
     appointment(nowak, on(-19, 10), home, "Dirk Hoekstra en Anouk Visser",
                 "Kennismaken met Dirk, uw nieuwe contactpersoon.", interpreter_language="pl")
     appointment(nowak, on(5, 10), home, "Dirk Hoekstra", "Gesprek over de opvang van Zuzia.",
@@ -670,5 +673,9 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     appointment(de_boer, on(2, 14), home, "Anouk Visser en Dirk Hoekstra",
                 "Samen het plan lezen. Thomas is er ook bij.")
     db.flush()
-    db.add(Visibility(family_id=el_idrissi.id, item_key=safe.key, parent_id=fatima.id))
+    db.add_all([
+        AppointmentAnswer(appointment_id=safe.id, parent_id=fatima.id, response=AppointmentResponse.confirmed),
+        AppointmentAnswer(appointment_id=questions_talk.id, parent_id=mehmet.id,
+                          response=AppointmentResponse.move_requested,
+                          reason="Ik moet dan werken. Kan het een uur later?")])
     db.flush()

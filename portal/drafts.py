@@ -18,6 +18,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.plans import current_version, draft_of, load_contents, plan_of
+from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent, diff, summary
 from portal.translation_work import assign_interpreter
 
@@ -55,16 +56,16 @@ def _write_content(db: Session, version: PlanVersion, content: PlanContent) -> N
     for situation in content.situations[:MAX_SITUATIONS]:
         row = UnsafeSituation(version_id=version.id, key=situation.key, rank=situation.rank,
                               kind=UnsafeKind(situation.kind), description=situation.description,
-                              risk_factors="\n".join(situation.risk_factors))
+                              risk_factors="\n".join(situation.risk_factors), audience=situation.audience)
         db.add(row)
         db.flush()
         for position, agreement in enumerate(situation.agreements):
             db.add(SafetyAgreement(situation_id=row.id, key=agreement.key, position=position, who=agreement.who,
                                    what=agreement.what, when=agreement.when,
-                                   if_it_goes_wrong=agreement.if_it_goes_wrong))
+                                   if_it_goes_wrong=agreement.if_it_goes_wrong, audience=agreement.audience))
     for position, item in enumerate(content.items):
         db.add(PlanItem(version_id=version.id, key=item.key, section=PlanSection(item.section),
-                        position=position, text=item.text, who=item.who))
+                        position=position, text=item.text, who=item.who, audience=item.audience))
 
 
 def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanContent, worker_id: int) -> int:
@@ -97,7 +98,7 @@ class Published:
 
 
 def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int, worker_id: int,
-            note: str) -> Published:
+            note: str, note_audience: str = HOUSEHOLD) -> Published:
     """Turn the draft into the next immutable version, in one transaction, and open translation work."""
     previous = current_version(db, family_id)
     claimed = db.exec(update(PlanVersion).where(
@@ -111,6 +112,7 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     number = (db.exec(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == draft.plan_id)).one() or 0) + 1
     db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
         number=number, published_at=utcnow(), published_by=worker_id, note_for_family=note,
+        note_audience=note_audience,
         change_summary=_shortened(summary(diff(before, contents[draft.id])), SUMMARY_LENGTH)))
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))

@@ -1,13 +1,23 @@
 """Calm error pages in the user's language, also when the database cannot be reached."""
 from flask import Flask, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+
+from portal.db import session as db_session
+from portal.forms import TooLong, typed_fields
 
 
 def _page(status: int, title: str, message: str):
     return render_template("error.html", title=title, message=message, status=status), status
+
+
+def _from_this_site() -> bool:
+    """A form of this portal: browsers name the page's origin on every POST (some older ones send none).
+    What another site posted is never shown, so that it cannot put its words on a page of the portal."""
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")
 
 
 def init_app(app: Flask) -> None:
@@ -30,19 +40,41 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
-        # Mostly an expired session: send the user to sign in again.
-        if request.path.startswith("/backoffice"):
-            return redirect(url_for("auth.staff_sign_in"))
-        return _page(400, _("Please try again"),
-                     _("This form was open too long or was sent twice. Go back, reload the page and try again."))
+        # The form's token does not match the browser's session: it lost its cookie, or signed in or out in
+        # another window. Whose text this is cannot be known, so nothing is kept on the server (an expired
+        # session, whose cookie is still there, passes this check and is kept by access.roles). The page
+        # shows what was typed: signed in, to send again; signed out, to copy after signing in.
+        typed = typed_fields(request.form) if _from_this_site() else []
+        staff = request.path.startswith("/backoffice")
+        if not any(value.strip() for _name, value in typed):
+            if staff:
+                return redirect(url_for("auth.staff_sign_in"))
+            return _page(400, _("Please try again"), _("This form was open too long or was sent twice. "
+                                                       "Go back, reload the page and try again."))
+        signed_in = current_user.is_authenticated
+        message = (_("This form could not be sent: the page was open while you signed in again. "
+                     "What you typed is below: send it again.") if signed_in else
+                   _("You were signed out, so this form could not be sent. What you typed is below: "
+                     "copy it, sign in again and paste it."))
+        return render_template("error.html", status=400, typed=typed, resend=signed_in, title=_("Please try again"),
+                               message=message, sign_in=None if signed_in else
+                               url_for("auth.staff_sign_in" if staff else "auth.sign_in")), 400
+
+    @app.errorhandler(TooLong)
+    def too_long(error):
+        # A view met a text longer than its field. Nothing of the request is written (not even its audit
+        # events): the page shows everything typed, whole, to shorten and send again.
+        db_session().rollback()
+        return render_template("error.html", status=400, typed=typed_fields(request.form), resend=True,
+                               title=_("Your text is too long"), message=error.message), 400
 
     @app.errorhandler(OperationalError)
     def database_unreachable(_error):
         # Without a database nobody can be looked up: show the page as to a visitor, in the language
         # kept in the session cookie, with what the user typed, ready to send again.
         g._login_user = AnonymousUserMixin()
-        typed = {k: v for k, v in request.form.items() if k != "set_language"} if request.method == "POST" else {}
-        return render_template("error.html", status=503, typed=typed,
+        typed = typed_fields(request.form) if request.method == "POST" else []
+        return render_template("error.html", status=503, typed=typed, resend=True,
                                title=_("The portal is not available right now"),
                                message=_("Nothing you typed is lost. Please try again in a few minutes. "
                                          "In danger? Call 112.")), 503

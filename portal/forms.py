@@ -2,7 +2,10 @@
 import unicodedata
 
 from flask import request, session
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.routing import BaseConverter, ValidationError
 
 from portal.db import session as db_session
 from portal.i18n import LANGUAGES
@@ -21,26 +24,103 @@ def save_language(code: str) -> None:
 
 
 def switching_language() -> bool:
-    """True when a form was sent only to change the language: re-render it with what was typed."""
-    code = request.form.get("set_language")
+    """True when a form was POSTed only to change the language: re-render it with what was typed."""
+    code = request.form.get("set_language") if request.method == "POST" else None
     if code is None:
         return False
     save_language(code)
     return True
 
 
+# Form fields never kept or shown again: passwords, codes and the form's own token.
+SECRET_FIELDS = ("password", "code", "token", "secret")
+
+
+class TooLong(ValueError):
+    """Text longer than its field holds. It is refused with this message and shown again whole: never cut."""
+
+    def __init__(self, length: int, limit: int, name: str = ""):
+        super().__init__(f"{name or 'text'}: {length} characters, at most {limit}")
+        self.length, self.limit, self.name = length, limit, name
+
+    @property
+    def message(self) -> str:
+        return _("Your text is too long: %(length)s characters, and at most %(limit)s fit. "
+                 "Make it %(over)s characters shorter.", length=format_decimal(self.length),
+                 limit=format_decimal(self.limit), over=format_decimal(self.length - self.limit))
+
+
+def max_length(column) -> int:
+    """The length of a model's text column (its Field(max_length=...)): the one place a field's limit is kept."""
+    return column.type.length
+
+
 def strip_controls(value: str, max_length: int = 2000) -> str:
-    """Text without control or bidi-override characters (line breaks and joiners kept), trimmed."""
+    """Text without control or bidi-override characters (line breaks and joiners kept), trimmed.
+    Longer than max_length: TooLong, so that no caller stores a text cut short without saying so."""
     kept = "".join(ch for ch in value if ch in "\n\t\u200c\u200d"
                    or unicodedata.category(ch) not in ("Cc", "Cf"))
-    return kept.replace("\r\n", "\n").strip()[:max_length]
+    kept = kept.replace("\r\n", "\n").strip()
+    if len(kept) > max_length:
+        raise TooLong(len(kept), max_length)
+    return kept
 
 
-def clean(name: str, max_length: int = 2000) -> str:
-    """A form field of this request, cleaned."""
-    return strip_controls(request.form.get(name, ""), max_length)
+def typed_text(form, name: str, max_length: int, errors: dict[str, str]) -> str:
+    """A typed text of `form`, cleaned. Too long, it is an error on its field instead; the whole text comes
+    back, so the checks after this one see what was typed (the caller saves nothing while there are errors)."""
+    try:
+        return strip_controls(form.get(name, ""), max_length)
+    except TooLong as too_long:
+        errors[name] = too_long.message
+        return strip_controls(form.get(name, ""), too_long.length)
+
+
+def clean(name: str, max_length: int = 2000, errors: dict[str, str] | None = None) -> str:
+    """A form field of this request, cleaned. Too long: an error in `errors` when given, else TooLong (the
+    error page then shows what was typed, to shorten and send again)."""
+    if errors is not None:
+        return typed_text(request.form, name, max_length, errors)
+    try:
+        return strip_controls(request.form.get(name, ""), max_length)
+    except TooLong as too_long:
+        too_long.name = name
+        raise
+
+
+def typed_fields(form) -> list[tuple[str, str]]:
+    """What a user typed in a posted form, in order, without passwords, codes or the form's token (nor the
+    language and page choices of the page around it)."""
+    return [(name, value) for name, value in form.items(multi=True)
+            if name not in ("set_language", "next") and not any(secret in name.lower() for secret in SECRET_FIELDS)]
+
+
+def bounded_int(value: str | None, low: int, high: int, default: int) -> int:
+    """A whole number typed or sent by a browser, within [low, high]; the default for anything else.
+    Every number that sizes work (rows, minutes, revisions) passes here, so none can be huge."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdecimal() or len(value) > len(str(high)):
+        return default
+    number = int(value)
+    return number if low <= number <= high else default
 
 
 def is_phone_number(value: str) -> bool:
     """A phone number as people type it (06 12345678, 020-555 01 00, +31 6 ...): 9 to 15 digits."""
     return all(ch in "+0123456789 -()" for ch in value) and 9 <= sum(ch.isdigit() for ch in value) <= 15
+
+
+class IdConverter(BaseConverter):
+    """`<id:name>` in a route: a database id (a positive 32-bit integer, as PostgreSQL stores it).
+    Anything else is no match, so the route answers 404 before any view code runs."""
+
+    regex = r"[1-9][0-9]{0,9}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number >= 2**31:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))

@@ -49,6 +49,11 @@ ACTION_NAMES = {
     "plan.read_along": _l("read your plan during an appointment"),
     "appointment.save": _l("planned or changed an appointment"),
     "translation.save": _l("translated your plan"),
+    "plan.view": _l("looked at your plan"),
+    "answers.view": _l("read your answers"),
+    "appointment.view": _l("looked at your appointments"),
+    "translation.view": _l("opened your plan to translate it"),
+    "overview.view": _l("saw your questions or appointments in their work list"),
 }
 
 

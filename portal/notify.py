@@ -13,19 +13,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from portal.access import restrictions
+from portal.access import parent_reads
 from portal.models import Account, Appointment, AppointmentStatus, Family, OutboxMessage, Parent
 from portal.models.base import utcnow
+from portal.rules.audience import HOUSEHOLD
 
 REMINDER_AHEAD = dt.timedelta(hours=24)
-
-
-def hidden_parents(db: Session, appointment: Appointment) -> set[int]:
-    """Parents who may not know of this appointment (it is restricted to others)."""
-    allowed = restrictions(db, appointment.family_id).get(appointment.key)
-    if allowed is None:
-        return set()
-    return {p for p in db.exec(select(Parent.id).where(Parent.family_id == appointment.family_id))} - allowed
 
 
 def queue(db: Session, account: Account, channel: str, to: str, body: str, dedupe_key: str | None = None) -> bool:
@@ -112,11 +105,13 @@ def _reachable_parents(family_id: int):
                    Family.closed_at.is_(None)))
 
 
-def tell_parents(db: Session, family_id: int, reason: str, exclude: set[int] = frozenset()) -> None:
-    """Let every parent with a phone know there is news; the message says nothing more."""
+def tell_parents(db: Session, family_id: int, reason: str, audience: str = HOUSEHOLD,
+                 only: set[int] | None = None) -> None:
+    """Let the parents the news is for know there is news (those in its audience, and of these `only` the
+    given ones); the message says nothing more, and nobody else even learns that there was news."""
     rows = db.exec(_reachable_parents(family_id)).all()
     for parent, account in rows:
-        if parent.id not in exclude:
+        if parent_reads(parent, audience) and (only is None or parent.id in only):
             queue(db, account, "sms", parent.phone, news_text(account), dedupe_key=f"{reason}:{parent.id}"[:120])
     send_pending(db)
 
@@ -128,10 +123,9 @@ def queue_reminders(db: Session, now: dt.datetime) -> int:
                                              Appointment.starts_at <= now + REMINDER_AHEAD)).all()
     queued = 0
     for appointment in soon:
-        hidden_from = hidden_parents(db, appointment)
         rows = db.exec(_reachable_parents(appointment.family_id)).all()
         for parent, account in rows:
-            if parent.id not in hidden_from and queue(
+            if parent_reads(parent, appointment.audience) and queue(
                     db, account, "sms", parent.phone, news_text(account),
                     dedupe_key=f"reminder:{appointment.id}:{parent.id}"):
                 queued += 1

@@ -10,6 +10,7 @@ from portal.models import (
     Account,
     Acknowledgement,
     Appointment,
+    AppointmentAnswer,
     BreakGlass,
     CaseClosure,
     DuoAssignment,
@@ -19,14 +20,15 @@ from portal.models import (
     OutboxMessage,
     Parent,
     PlanItem,
+    PlanQuestion,
     PlanVersion,
     RecoveryCode,
     SafetyAgreement,
     SafetyPlan,
+    SignInFlow,
     TranslationJob,
     UnsafeSituation,
     UserSession,
-    Visibility,
 )
 from portal.models.base import utcnow
 
@@ -65,6 +67,9 @@ def remove_family(db: Session, family: Family) -> None:
     parents = select(Parent.id).where(Parent.family_id == family.id)
     accounts = [a for a in db.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a]
     db.exec(delete(Acknowledgement).where(col(Acknowledgement.parent_id).in_(parents)))
+    db.exec(delete(PlanQuestion).where(col(PlanQuestion.parent_id).in_(parents)))
+    appointments = select(Appointment.id).where(Appointment.family_id == family.id)
+    db.exec(delete(AppointmentAnswer).where(col(AppointmentAnswer.appointment_id).in_(appointments)))
     db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situations)))
     db.exec(delete(UnsafeSituation).where(col(UnsafeSituation.version_id).in_(versions)))
     db.exec(delete(PlanItem).where(col(PlanItem.version_id).in_(versions)))
@@ -72,10 +77,10 @@ def remove_family(db: Session, family: Family) -> None:
     plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
     db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))
-    for table in (Visibility, Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure):
+    for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure):
         db.exec(delete(table).where(table.family_id == family.id))
     db.exec(delete(Parent).where(Parent.family_id == family.id))
-    for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage):
+    for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage, SignInFlow):
         db.exec(delete(table).where(col(table.account_id).in_(accounts or [-1])))
     db.exec(delete(Account).where(col(Account.id).in_(accounts or [-1])))
     db.delete(family)

@@ -18,16 +18,17 @@ def load_contents(db: Session, version_ids: list[int]) -> dict[int, PlanContent]
     by_situation: dict[int, list[Agreement]] = {}
     for a in agreements:
         by_situation.setdefault(a.situation_id, []).append(
-            Agreement(a.key, a.who, a.what, a.when, a.if_it_goes_wrong))
+            Agreement(a.key, a.who, a.what, a.when, a.if_it_goes_wrong, a.audience))
     contents = {}
     for version_id in version_ids:
         contents[version_id] = PlanContent(
             situations=tuple(
                 Situation(s.key, s.rank, s.kind.value, s.description,
                           tuple(line.strip() for line in s.risk_factors.splitlines() if line.strip()),
-                          tuple(by_situation.get(s.id, ())))
+                          tuple(by_situation.get(s.id, ())), s.audience)
                 for s in situations if s.version_id == version_id),
-            items=tuple(Item(i.key, i.section.value, i.text, i.who) for i in items if i.version_id == version_id))
+            items=tuple(Item(i.key, i.section.value, i.text, i.who, i.audience)
+                        for i in items if i.version_id == version_id))
     return contents
 
 

@@ -1,5 +1,6 @@
 """Security headers on every response, with a per-request nonce for our own scripts."""
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
@@ -15,12 +16,16 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, neutral_site: str = "") -> str:
+    """Our own scripts (with this response's nonce) and styles only. Forms post to the portal, and the Leave
+    quickly form's answer may lead on to the neutral site: browsers hold a form's redirect to form-action."""
+    leave_to = urlsplit(neutral_site)
+    exit_origin = f" {leave_to.scheme}://{leave_to.netloc}" if leave_to.scheme and leave_to.netloc else ""
     return (
         "default-src 'none'; "
         f"script-src 'self' 'nonce-{nonce}'; "
         "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'"
+        f"form-action 'self'{exit_origin}; base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'"
     )
 
 
@@ -30,7 +35,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+        headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), app.config["NEUTRAL_SITE"])
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Frame-Options"] = "DENY"
@@ -38,8 +43,8 @@ def init_app(app: Flask) -> None:
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config["ENV"] == "production":
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if request.endpoint != "static":
-            # Nothing of a family's file may stay in a shared phone's cache.
+        if request.endpoint != "static" or response.status_code >= 400:
+            # Nothing of a family's file may stay in a shared phone's cache; nor may a missing file.
             headers["Cache-Control"] = "no-store"
             headers.add("Vary", "HX-Request")
         return response

@@ -6,7 +6,7 @@ from portal.extensions import login_manager
 
 
 def init_login(app: Flask) -> None:
-    from portal.auth import sessions
+    from portal.auth import kept, sessions
     from portal.db import session
     from portal.models.base import utcnow
 
@@ -24,3 +24,5 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(token: str):
         return sessions.load(session(), token)
+
+    kept.init_app(app)  # what was typed before a session ran out comes back after signing in again

@@ -90,9 +90,10 @@ def end_current(db: Session) -> None:
 
 
 def end_all(db: Session, account_id: int) -> None:
-    """End every open sign-in and activation of the account, in any browser (the caller commits)."""
+    """End every open sign-in and activation of the account, in any browser, and forget text kept for it
+    (portal/auth/kept.py) (the caller commits)."""
     db.exec(update(SignInFlow).where(SignInFlow.account_id == account_id, SignInFlow.consumed_at.is_(None))
-            .values(consumed_at=utcnow()))
+            .values(consumed_at=utcnow(), typed=""))
 
 
 def _counting_day_over(now: dt.datetime):

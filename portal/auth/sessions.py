@@ -93,6 +93,21 @@ def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | 
     return user
 
 
+def lapsed_account(db: Session, token: str | None) -> int | None:
+    """The account of the session a cookie token names, when that session ran out of time (idle or absolute
+    limit): not when it was signed out, ended by a password change or new letter, or its account deactivated."""
+    if not token:
+        return None
+    row = db.exec(select(UserSession, Account).join(Account, Account.id == UserSession.account_id)
+                  .where(UserSession.token_hash == _token_hash(token))).first()
+    if row is None:
+        return None
+    record, account = row
+    if record.ended_at or not account.active or record.generation != account.session_generation:
+        return None
+    return account.id
+
+
 def touch(db: Session, record: UserSession, now: dt.datetime | None = None) -> None:
     """Extend the idle limit (every request, and the 'stay signed in' button)."""
     record.last_seen_at = now or utcnow()

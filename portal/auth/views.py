@@ -1,6 +1,6 @@
 """Sign-in (password, then a second factor), activation of parent accounts, enrolment, sign-out."""
 import segno
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -8,11 +8,11 @@ from sqlmodel import select
 
 from portal import audit, notify
 from portal.access import STAFF, public, roles
-from portal.auth import flows, sessions
+from portal.auth import flows, kept, sessions
 from portal.auth import secrets as auth_secrets
 from portal.db import session as db_session
-from portal.extensions import limiter
-from portal.forms import clean, save_language, switching_language
+from portal.extensions import csrf, limiter
+from portal.forms import TooLong, clean, max_length, save_language, switching_language, typed_fields
 from portal.models import Account, Role
 from portal.safe_redirect import local_target
 
@@ -20,13 +20,23 @@ blueprint = Blueprint("auth", __name__, template_folder="templates")
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
 SMS_CODES_PER_HOUR = 5
+USERNAME_LENGTH = max_length(Account.username)
+
+
+def _short(name: str, limit: int) -> str:
+    """A short typed value (username, code, phone number). One longer than any real one is none: it is
+    refused like a wrong one, never cut until it matches."""
+    try:
+        return clean(name, limit)
+    except TooLong:
+        return ""
 
 
 def _account_key() -> str:
     """The account an attempt is for: the username as the sign-in cleans it, or the account of the step
     this browser is at (at the code and enrolment steps a username field in the form must not choose the counter)."""
     if request.endpoint in ("auth.sign_in", "auth.staff_sign_in"):
-        return "account:" + clean("username", 64).lower()
+        return "account:" + _short("username", USERNAME_LENGTH).lower()
     return "account:" + flows.account_in_cookie(db_session())
 
 
@@ -81,7 +91,7 @@ def sign_in():
     if request.method != "POST" or switching_language():
         return _sign_in_page()
     db = db_session()
-    username = clean("username", 64).lower()
+    username = _short("username", USERNAME_LENGTH).lower()
     account = db.exec(select(Account).where(Account.username == username)).first()
     right_audience = account is not None and account.role.is_staff == (_audience() == "staff")
     good = auth_secrets.password_matches(account, request.form.get("password", "")) and right_audience
@@ -143,7 +153,7 @@ def code():
     held = flows.claim_code_attempt(db, flow, account)
     if held:
         return _locked(db, account, held)
-    entered = clean("code", 32).replace(" ", "")
+    entered = _short("code", 32).replace(" ", "")
     if account.second_factor == "sms" and not account.role.is_staff:
         accepted = auth_secrets.burn_code(db, "sms", entered, account) is not None
     else:
@@ -161,8 +171,9 @@ def code():
     if not flows.code_accepted(db, flow, account):
         return redirect(_sign_in_url())
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
+    waiting = kept.waiting_token()  # the new session's cookie starts empty
     sessions.start(db, account)  # commits the new session with its event
-    return redirect(_home(account))
+    return redirect(kept.claim(db, waiting, account) or _home(account))
 
 
 @blueprint.route("/backoffice/enrol", methods=["GET", "POST"])
@@ -178,7 +189,7 @@ def enrol():
     flow, account = found
     errors = {}
     if request.method == "POST" and not switching_language():
-        if auth_secrets.accept_totp(db, account, clean("code", 16)):
+        if auth_secrets.accept_totp(db, account, _short("code", 16)):
             if not flows.use(db, flow):
                 return redirect(url_for("auth.staff_sign_in"))
             account.totp_enrolled = True
@@ -217,9 +228,9 @@ def activate():
     if request.method != "POST" or switching_language():
         return render_template("auth/activate.html", errors={}, form=request.form, main_form="activate-form")
     db = db_session()
-    username = clean("username", 64).lower()
+    username = _short("username", USERNAME_LENGTH).lower()
     account = db.exec(select(Account).where(Account.username == username, Account.role == Role.parent)).first()
-    if account is None or auth_secrets.burn_code(db, "activation", clean("code", 32), account) is None:
+    if account is None or auth_secrets.burn_code(db, "activation", _short("code", 32), account) is None:
         audit.record("account.activate", "refused", object=f"account:{username}"[:120])
         errors = {"code": _("This code is not right, was already used or is older than 7 days. "
                             "Ask your contact person for a new letter.")}
@@ -316,12 +327,12 @@ def second_factor():
     errors = {}
     if request.method == "POST" and not switching_language():
         if request.form.get("method") == "sms":
-            phone = clean("phone", 32)
+            phone = _short("phone", max_length(Account.sms_phone))
             digits = "".join(ch for ch in phone if ch.isdigit())
             if not 9 <= len(digits) <= 15:
                 errors["phone"] = _("Type a mobile number, e.g. 06 12345678.")
             chosen = {"second_factor": "sms", "sms_phone": phone, "totp_enrolled": False}
-        elif auth_secrets.accept_totp(db, account, clean("code", 16)):
+        elif auth_secrets.accept_totp(db, account, _short("code", 16)):
             chosen = {"second_factor": "totp", "totp_enrolled": True}
         else:
             errors["code"] = _("This code is not right. Look at the app and type the 6 digits you see now.")
@@ -354,15 +365,18 @@ def sign_out():
     return redirect(url_for("auth.staff_sign_in" if staff else "auth.sign_in"))
 
 
-@blueprint.get("/quick-exit")
+@blueprint.post("/quick-exit")
 @public
+@csrf.exempt
 def quick_exit():
     """End the session at once, wipe what the browser kept, and go to a neutral site."""
     if current_user.is_authenticated:
+        audit.record("quick_exit", "ok", object=f"account:{current_user.account.id}")
         flows.end_all(db_session(), current_user.account.id)
         sessions.end(db_session(), current_user._get_current_object())
+    kept.forget(db_session())  # text kept after a session ran out: nobody finds it later on this phone
     session.clear()
-    response = redirect(current_app.config["NEUTRAL_SITE"])
+    response = redirect(current_app.config["NEUTRAL_SITE"], 303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"])
     return response
@@ -374,6 +388,19 @@ def set_language():
     save_language(request.form.get("set_language", ""))
     fallback = _home(current_user.account) if current_user.is_authenticated else url_for("family.home")
     return redirect(local_target(request.form.get("next"), fallback))
+
+
+@blueprint.get("/kept", endpoint="kept")
+@blueprint.get("/backoffice/kept", endpoint="staff_kept")
+@roles(*Role)
+def kept_text():
+    """Text kept when the session ran out, from a form without a page of its own (it only answers POST):
+    shown here to send again (portal/auth/kept.py fills the form)."""
+    path = g.get("kept_path")
+    if path is None:
+        return redirect(_home(current_user.account))
+    return render_template("error.html", title=_("What you typed"), typed=typed_fields(request.form), resend=True,
+                           action=path)
 
 
 @blueprint.post("/session/extend", endpoint="extend_session")

@@ -11,8 +11,8 @@ from portal.access import DUO, can, get_or_404, roles
 from portal.backoffice import household_form
 from portal.backoffice.views import MIN_REASON_LENGTH, blueprint
 from portal.db import session as db_session
-from portal.forms import clean, switching_language
-from portal.models import Account, Family, FamilyMember, Parent, Role, Team
+from portal.forms import clean, max_length, switching_language
+from portal.models import Account, CaseClosure, Family, FamilyMember, Parent, Role, Team
 from portal.models.base import utcnow
 
 
@@ -88,7 +88,7 @@ def case(family_id):
     years, now, today = current_app.config["RETENTION_YEARS"], utcnow(), dt.date.today()
     errors = {}
     if request.method == "POST" and not switching_language():
-        reason = clean("reason", 500)
+        reason = clean("reason", max_length(CaseClosure.reason), errors)
         if len(reason) < MIN_REASON_LENGTH:
             errors["reason"] = _("Write the reason (at least 10 characters).")
         closed_on = _day(request.form.get("closed_on", ""))

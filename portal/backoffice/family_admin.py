@@ -7,7 +7,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlmodel import delete, select
 
 from portal import audit, cases
 from portal.access import DUO, get_or_404, roles
@@ -16,8 +15,7 @@ from portal.auth import secrets as auth_secrets
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
 from portal.duo import current_duo
-from portal.forms import clean
-from portal.models import Account, DuoRole, Family, Parent, Role, Visibility
+from portal.models import Account, DuoRole, Family, Parent, Role
 from portal.staff import unique_username
 
 
@@ -35,7 +33,7 @@ def _id(name: str) -> int:
     return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
-@blueprint.post("/families/<family_id>/duo")
+@blueprint.post("/families/<id:family_id>/duo")
 @roles(*DUO)
 def change_duo(family_id):
     """Assign a worker (as contact person from a date, or as partner), or end an assignment."""
@@ -57,7 +55,7 @@ def change_duo(family_id):
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
 
 
-@blueprint.post("/families/<family_id>/parents/<parent_id>/letter")
+@blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/letter")
 @roles(*DUO)
 def activation_letter(family_id, parent_id):
     """Create the parent's account when needed and print a letter with a one-time activation code.
@@ -97,7 +95,7 @@ def activation_letter(family_id, parent_id):
                                qr=qr, contact=contact)
 
 
-@blueprint.post("/families/<family_id>/parents/<parent_id>/deactivate")
+@blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")
 @roles(*DUO)
 def deactivate_parent(family_id, parent_id):
     db = db_session()
@@ -111,21 +109,3 @@ def deactivate_parent(family_id, parent_id):
         audit.record("account.deactivate", "ok", object=f"account:{account.id}", family_id=family.id)
         db.commit()
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
-
-
-@blueprint.post("/families/<family_id>/visibility")
-@roles(*DUO)
-def set_visibility(family_id):
-    """Restrict one item to the ticked parents; no tick means every parent of the household sees it."""
-    db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
-    key = clean("item", 48)
-    parents = {p.id for p in db.exec(select(Parent).where(Parent.family_id == family.id))}
-    chosen = {int(v) for v in request.form.getlist("parent") if v.isdecimal() and len(v) < 10} & parents
-    if key:
-        db.exec(delete(Visibility).where(Visibility.family_id == family.id, Visibility.item_key == key))
-        for parent_id in sorted(chosen):
-            db.add(Visibility(family_id=family.id, item_key=key, parent_id=parent_id))
-        audit.record("family.visibility", "ok", object=f"item:{key}", family_id=family.id)
-        db.commit()
-    return redirect(url_for("backoffice.family_file", family_id=family.id) + "#visibility")

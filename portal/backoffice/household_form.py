@@ -2,8 +2,9 @@
 from flask_babel import gettext as _
 
 from portal.cases import Household, Member
-from portal.forms import bounded_int, is_phone_number, strip_controls
+from portal.forms import bounded_int, is_phone_number, max_length, typed_text
 from portal.i18n import LANGUAGES
+from portal.models import Family, FamilyMember, Parent
 
 KINDS = ("parent", "child", "other")
 MAX_ROWS = 20  # rows per kind: the form never builds more, whatever count a browser sends
@@ -40,7 +41,7 @@ def read(form, this_year: int) -> tuple[Household, list[Member], dict[str, str]]
     """The household and its members from the posted fields; empty rows are left out, and every error is
     keyed by the field it is about."""
     errors: dict[str, str] = {}
-    name = strip_controls(form.get("name", ""), 120)
+    name = typed_text(form, "name", max_length(Family.name), errors)
     if not name:
         errors["name"] = _("Give the household a name, e.g. Gezin Jansen.")
     household = Household(name, form.get("interpreter_needed") == "1", form.get("parents_kept_apart") == "1")
@@ -56,12 +57,12 @@ def _member(form, kind: str, i: int, this_year: int, errors: dict[str, str]) -> 
     prefix = f"{kind}-{i}"
 
     def text(field: str, limit: int) -> str:
-        return strip_controls(form.get(f"{prefix}-{field}", ""), limit)
+        return typed_text(form, f"{prefix}-{field}", limit, errors)
 
     number = bounded_int(form.get(f"{prefix}-id"), 1, LARGEST_ID, 0) or None
-    name = text("name", 120)
+    name = text("name", max_length(Parent.name if kind == "parent" else FamilyMember.name))
     if kind == "parent":
-        language, phone = form.get(f"{prefix}-language", "nl"), text("phone", 32)
+        language, phone = form.get(f"{prefix}-language", "nl"), text("phone", max_length(Parent.phone))
         if language not in LANGUAGES:
             errors[f"{prefix}-language"] = _("Choose a language from the list.")
         if phone and not is_phone_number(phone):
@@ -74,7 +75,7 @@ def _member(form, kind: str, i: int, this_year: int, errors: dict[str, str]) -> 
             errors[f"{prefix}-birth_year"] = _("Type the year of birth, e.g. 2016.")
         member = Member(kind, name, number, birth_year=year)
     else:
-        typed = text("relation", 40)
+        typed = text("relation", max_length(FamilyMember.relation))
         if name and not typed:
             errors[f"{prefix}-relation"] = _("Write how this person belongs to the household, e.g. grandmother.")
         member = Member(kind, name, number, relation=typed)

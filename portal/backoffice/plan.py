@@ -5,17 +5,30 @@ from sqlmodel import col, select
 
 from portal import audit, notify
 from portal.access import DUO, get_or_404, roles
-from portal.backoffice.plan_form import from_form, text_fields, to_form
+from portal.backoffice.audience_field import household_of
+from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
 from portal.drafts import Conflict, open_draft, publish, save
 from portal.duo import current_duo
-from portal.forms import clean, strip_controls, switching_language
-from portal.models import Acknowledgement, Family, FamilyMember, Parent, PlanVersion, SafetyPlan, VersionStatus
+from portal.forms import bounded_int, clean, max_length, strip_controls, switching_language
+from portal.models import (
+    Acknowledgement,
+    Family,
+    FamilyMember,
+    Parent,
+    PlanQuestion,
+    PlanVersion,
+    SafetyPlan,
+    VersionStatus,
+)
 from portal.models.base import utcnow
-from portal.plans import load_contents, published_versions
+from portal.plans import current_version, draft_of, load_contents, published_versions
+from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
-from portal.rules.plan_content import diff
+from portal.rules.plan_content import PlanContent, diff
+
+QUESTIONS_SHOWN = 100  # the newest questions of a household, open ones first: the page stays small
 
 
 def people_named(db, family: Family) -> frozenset[str]:
@@ -35,36 +48,54 @@ def _help_for(form, names: frozenset[str]) -> dict:
 def _editor(family, draft, form, errors=None, conflict=None, status=200):
     help_ = _help_for(form, people_named(db_session(), family))
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
-                           errors=errors or {}, conflict=conflict, help=help_, main_form="plan-form"), status
+                           counts=counts(form), household=household_of(db_session(), family),
+                           errors=errors or {}, conflict=conflict, help=help_, limit_of=limit_of,
+                           note_limit=max_length(PlanVersion.note_for_family), main_form="plan-form"), status
 
 
-@blueprint.route("/families/<family_id>/plan", methods=["GET", "POST"])
+@blueprint.route("/families/<id:family_id>/plan", methods=["GET", "POST"])
 @roles(*DUO)
 def plan_editor(family_id):
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
+    if request.method != "POST":
+        # Reading starts no draft: the first save does, from what this page showed (a new draft's revision).
+        draft = draft_of(db, family.id)
+        shown = draft or current_version(db, family.id)
+        content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent((), ())
+        audit.record("plan.view", "ok", object=f"version:{shown.id}" if shown else f"family:{family.id}",
+                     family_id=family.id)
+        # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
+        return _editor(family, draft or PlanVersion(), to_form(content) | request.form.to_dict())
     draft = open_draft(db, family.id, current_user.worker.id)
-    if request.method == "GET":
-        audit.record("family.view", "ok", object=f"plan:{family.id}", family_id=family.id)
-        return _editor(family, draft, to_form(load_contents(db, [draft.id])[draft.id]))
     form = request.form.to_dict()
     if switching_language():
         return _editor(family, draft, form)
-    content, errors = from_form(form)
-    revision_sent = form.get("revision", "")
-    base = int(revision_sent) if revision_sent.isdecimal() and len(revision_sent) < 10 else 0
+    household = household_of(db, family)
+    content, errors = from_form(form, household)
+    publishing = request.form.get("action") == "publish"
+    note_audience, note_error = HOUSEHOLD, None
+    if publishing and form.get("note", "").strip():  # a note for the family has an audience like any item
+        note_audience, note_error = household.parse(form.get("note-audience", ""))
+    if note_error:
+        errors["note-audience"] = note_error
+    note = clean("note", max_length(PlanVersion.note_for_family), errors) if publishing else ""
+    base = bounded_int(form.get("revision"), 0, 2**31 - 1, 0)
     if errors:
         return _editor(family, draft, form, errors, status=400)
-    publishing = request.form.get("action") == "publish"
     try:
         # Each event goes in first: save() and publish() commit it with their change, or on a
         # conflict roll both back.
         if not publishing:
             audit.record("plan.save", "ok", object=f"version:{draft.id}", family_id=family.id)
+        before = load_contents(db, [draft.id])[draft.id].audiences()
+        for key, stored in content.audiences().items():
+            if key in before and before[key] != stored:  # who may read an item: the duo's decision, on record
+                audit.record("plan.audience", "ok", object=f"item:{key}", family_id=family.id)
         revision = save(db, draft, base, content, current_user.worker.id)
         if publishing:
             audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
-            published = publish(db, draft, revision, family.id, current_user.worker.id, clean("note", 2000))
+            published = publish(db, draft, revision, family.id, current_user.worker.id, note, note_audience)
             notify.tell_parents(db, family.id, f"version:{published.version.id}")
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
@@ -88,7 +119,7 @@ def _conflict(family, current, mine):
     return _editor(family, current, mine, conflict=differing, status=409)
 
 
-@blueprint.post("/families/<family_id>/plain-language")
+@blueprint.post("/families/<id:family_id>/plain-language")
 @roles(*DUO)
 def plain_language(family_id):
     """Live plain-language feedback for one field (htmx); the same help appears on save without JS."""
@@ -99,7 +130,7 @@ def plain_language(family_id):
     return render_template("backoffice/plain_help.html", report=report)
 
 
-@blueprint.get("/families/<family_id>/plan/compare")
+@blueprint.get("/families/<id:family_id>/plan/compare")
 @roles(*DUO)
 def compare(family_id):
     """Two published versions side by side, with the list of changes."""
@@ -112,6 +143,7 @@ def compare(family_id):
     b = _number(request.args.get("b"), numbers[-1], numbers)
     a = _number(request.args.get("a"), numbers[max(0, numbers.index(b) - 1)], numbers)
     contents = load_contents(db, [versions[a].id, versions[b].id])
+    audit.record("plan.view", "ok", object=f"version:{versions[a].id}:{versions[b].id}", family_id=family.id)
     return render_template("backoffice/compare.html", family=family, numbers=numbers, a=versions[a],
                            b=versions[b], left=contents[versions[a].id], right=contents[versions[b].id],
                            changes=diff(contents[versions[a].id], contents[versions[b].id]))
@@ -121,7 +153,7 @@ def _number(value, default: int, allowed: list[int]) -> int:
     return int(value) if value and value.isdecimal() and len(value) < 10 and int(value) in allowed else default
 
 
-@blueprint.get("/families/<family_id>/answers")
+@blueprint.get("/families/<id:family_id>/answers")
 @roles(*DUO)
 def responses(family_id):
     db = db_session()
@@ -134,28 +166,39 @@ def responses(family_id):
                    .order_by(col(PlanVersion.number).desc(), Parent.name)).all()
     parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
     versions = published_versions(db, family.id)
+    # Every question and disagreement, open ones first: each parent's own thread with the duo.
+    questions = db.exec(select(PlanQuestion, Parent, PlanVersion.number)
+                        .join(Parent, Parent.id == PlanQuestion.parent_id)
+                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                        .where(Parent.family_id == family.id)
+                        .order_by(PlanQuestion.handled_at.is_not(None), col(PlanQuestion.asked_at).desc())
+                        .limit(QUESTIONS_SHOWN)).all()
+    audit.record("answers.view", "ok", object=f"family:{family.id}", family_id=family.id)
     return render_template("backoffice/responses.html", family=family, rows=rows, parents=parents,
-                           versions=versions, errors={})
+                           versions=versions, questions=questions, errors={})
 
 
-@blueprint.post("/families/<family_id>/answers/<acknowledgement_id>")
+@blueprint.post("/families/<id:family_id>/questions/<id:question_id>")
 @roles(*DUO)
-def reply(family_id, acknowledgement_id):
+def reply(family_id, question_id):
+    """The duo's reply to one parent's question: it reaches that parent only, whatever version is current."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
-    valid = acknowledgement_id.isdecimal() and len(acknowledgement_id) < 10
-    row = db.get(Acknowledgement, int(acknowledgement_id)) if valid else None
-    parent = db.get(Parent, row.parent_id) if row else None
-    if row is None or parent is None or parent.family_id != family.id:
+    question = db.get(PlanQuestion, question_id)
+    parent = db.get(Parent, question.parent_id) if question else None
+    if question is None or parent is None or parent.family_id != family.id:
         abort(404)
-    text = clean("reply", 2000)
+    text = clean("reply", max_length(PlanQuestion.reply))  # too long: the error page keeps it to send again
     if text:
-        row.reply, row.replied_by, row.replied_at = text, current_user.worker.id, utcnow()
+        question.reply, question.replied_by, question.replied_at = text, current_user.worker.id, utcnow()
     if request.form.get("handled") or text:
-        row.handled_at = utcnow()
-    db.add(row)
-    audit.record("plan.reply", "ok", object=f"answer:{row.id}", family_id=family.id)
+        question.handled_at = utcnow()
+    db.add(question)
+    audit.record("plan.reply", "ok", object=f"question:{question.id}", family_id=family.id)
     db.commit()
-    return redirect(url_for("backoffice.responses", family_id=family.id))
+    if text:
+        notify.tell_parents(db, family.id, f"question:{question.id}:{question.replied_at:%Y%m%d%H%M%S}",
+                            only={parent.id})
+    return redirect(url_for("backoffice.responses", family_id=family.id) + "#questions")
 
 

@@ -3,15 +3,20 @@ import re
 
 from flask_babel import gettext as _
 
-from portal.forms import strip_controls
+from portal.backoffice.audience_field import Household
+from portal.forms import bounded_int, max_length, typed_text
+from portal.models import PlanItem, SafetyAgreement, UnsafeSituation
 from portal.models.plans import new_key
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 
 RANKS = (1, 2, 3)
+MAX_ROWS = 50  # agreements per situation, items per section: the editor never builds more
 AGREEMENT_FIELDS = ("who", "what", "when", "wrong")
-# The columns' lengths: "who" and "when" hold 500 characters, the other texts 2000.
-SHORT_FIELDS = ("who", "when")
-SHORT_LENGTH = 500
+# Each text holds what its column holds: the models keep the limits, the editor and the parser read them here.
+SITUATION_COLUMNS = {"description": UnsafeSituation.description, "risks": UnsafeSituation.risk_factors,
+                     "who": SafetyAgreement.who, "what": SafetyAgreement.what, "when": SafetyAgreement.when,
+                     "wrong": SafetyAgreement.if_it_goes_wrong}
+ITEM_COLUMNS = {"text": PlanItem.text, "who": PlanItem.who}
 KEY = re.compile(r"[0-9a-f]{32}")
 
 
@@ -20,23 +25,32 @@ def to_form(content: PlanContent) -> dict[str, str]:
     for situation in content.situations:
         prefix = f"s{situation.rank}"
         form.update({f"{prefix}-key": situation.key, f"{prefix}-kind": situation.kind,
+                     f"{prefix}-audience": situation.audience,
                      f"{prefix}-description": situation.description,
                      f"{prefix}-risks": "\n".join(situation.risk_factors),
                      f"{prefix}-count": str(len(situation.agreements))})
         for i, a in enumerate(situation.agreements):
             form.update({f"{prefix}-a{i}-key": a.key, f"{prefix}-a{i}-who": a.who, f"{prefix}-a{i}-what": a.what,
-                         f"{prefix}-a{i}-when": a.when, f"{prefix}-a{i}-wrong": a.if_it_goes_wrong})
+                         f"{prefix}-a{i}-when": a.when, f"{prefix}-a{i}-wrong": a.if_it_goes_wrong,
+                         f"{prefix}-a{i}-audience": a.audience})
     for section in ("help", "future"):
         items = content.section(section)
         form[f"{section}-count"] = str(len(items))
         for i, item in enumerate(items):
             form.update({f"{section}-{i}-key": item.key, f"{section}-{i}-text": item.text,
-                         f"{section}-{i}-who": item.who})
+                         f"{section}-{i}-who": item.who, f"{section}-{i}-audience": item.audience})
     return form
 
 
-def _text(form, name: str) -> str:
-    return strip_controls(form.get(name, ""), SHORT_LENGTH if name.endswith(SHORT_FIELDS) else 2000)
+def limit_of(name: str) -> int:
+    """How many characters a text field of the editor holds ("s1-a0-what", "help-2-who", ...)."""
+    field = name.rsplit("-", 1)[-1]
+    return max_length((ITEM_COLUMNS if name.startswith(("help-", "future-")) else SITUATION_COLUMNS)[field])
+
+
+def _text(form, name: str, errors: dict[str, str]) -> str:
+    """A text field, cleaned; too long, it is an error on that field (nothing is cut, nothing saved)."""
+    return typed_text(form, name, limit_of(name), errors)
 
 
 def _key(form, name: str) -> str:
@@ -46,26 +60,38 @@ def _key(form, name: str) -> str:
 
 
 def count(form, name: str) -> int:
-    value = form.get(f"{name}-count", "0")
-    return min(int(value), 50) if value.isdecimal() and len(value) < 6 else 0
+    """How many rows of a group the form holds; the editor and the parser both ask here."""
+    return bounded_int(form.get(f"{name}-count"), 0, MAX_ROWS, 0)
 
 
-def from_form(form) -> tuple[PlanContent, dict[str, str]]:
-    """Plan content from the posted fields; empty rows are dropped, half-filled ones are errors."""
+def counts(form) -> dict[str, int]:
+    return {name: count(form, name) for name in (*(f"s{rank}" for rank in RANKS), "help", "future")}
+
+
+def from_form(form, household: Household) -> tuple[PlanContent, dict[str, str]]:
+    """Plan content from the posted fields; empty rows are dropped, half-filled ones are errors, and every
+    item has the audience the duo chose for it (in a household whose parents are kept apart: must choose)."""
     errors: dict[str, str] = {}
+
+    def audience_of(name: str) -> str:
+        stored, error = household.parse(form.get(f"{name}-audience", ""))
+        if error:
+            errors[f"{name}-audience"] = error
+        return stored
+
     situations = []
     for rank in RANKS:
         prefix = f"s{rank}"
         agreements = []
         for i in range(count(form, prefix) + 1):
-            values = {field: _text(form, f"{prefix}-a{i}-{field}") for field in AGREEMENT_FIELDS}
+            values = {field: _text(form, f"{prefix}-a{i}-{field}", errors) for field in AGREEMENT_FIELDS}
             if not any(values.values()):
                 continue
             if not values["who"] or not values["what"]:
                 errors[f"{prefix}-a{i}-what"] = _("An agreement needs at least who and what.")
             agreements.append(Agreement(_key(form, f"{prefix}-a{i}-key"), values["who"], values["what"],
-                                        values["when"], values["wrong"]))
-        description = _text(form, f"{prefix}-description")
+                                        values["when"], values["wrong"], audience_of(f"{prefix}-a{i}")))
+        description = _text(form, f"{prefix}-description", errors)
         if not description:
             if agreements:
                 errors[f"{prefix}-description"] = _("Describe the unsafe situation these agreements are about.")
@@ -74,16 +100,16 @@ def from_form(form) -> tuple[PlanContent, dict[str, str]]:
         if kind not in ("acute", "structural"):
             errors[f"{prefix}-kind"] = _("Choose acute or structural.")
             kind = "acute"
-        risks = tuple(line.strip() for line in _text(form, f"{prefix}-risks").splitlines() if line.strip())
+        risks = tuple(line.strip() for line in _text(form, f"{prefix}-risks", errors).splitlines() if line.strip())
         situations.append(Situation(_key(form, f"{prefix}-key"), len(situations) + 1, kind, description,
-                                    risks, tuple(agreements)))
+                                    risks, tuple(agreements), audience_of(prefix)))
     items = []
     for section in ("help", "future"):
         for i in range(count(form, section) + 1):
-            text = _text(form, f"{section}-{i}-text")
+            text = _text(form, f"{section}-{i}-text", errors)
             if text:
                 items.append(Item(_key(form, f"{section}-{i}-key"), section, text,
-                                  _text(form, f"{section}-{i}-who")))
+                                  _text(form, f"{section}-{i}-who", errors), audience_of(f"{section}-{i}")))
     return PlanContent(tuple(situations), tuple(items)), errors
 
 

@@ -5,9 +5,9 @@ import re
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from portal.forms import is_phone_number, strip_controls
+from portal.forms import is_phone_number, max_length, typed_text
 from portal.i18n import LANGUAGES
-from portal.models import Role
+from portal.models import Role, Worker
 from portal.staff import StaffDetails, StaffMember
 
 WEEKDAYS = range(7)  # 0 = Monday, as WorkingHours stores them
@@ -33,7 +33,7 @@ def to_form(staff: StaffMember, hours) -> MultiDict:
 def read(form, role: Role) -> tuple[StaffDetails, dict[str, str]]:
     """The staff member's details from the posted fields, and errors keyed by the field they are about."""
     errors: dict[str, str] = {}
-    name = strip_controls(form.get("name", ""), 120)
+    name = typed_text(form, "name", max_length(Worker.name), errors)
     if not name:
         errors["name"] = _("Write the name as colleagues and families know it.")
     if role is Role.interpreter:
@@ -41,7 +41,8 @@ def read(form, role: Role) -> tuple[StaffDetails, dict[str, str]]:
         if not languages:
             errors["languages"] = _("Tick at least one language this interpreter translates into.")
         return StaffDetails(name, languages=languages), errors
-    organisation, phone = strip_controls(form.get("organisation", ""), 120), strip_controls(form.get("phone", ""), 32)
+    organisation = typed_text(form, "organisation", max_length(Worker.organisation), errors)
+    phone = typed_text(form, "phone", max_length(Worker.phone), errors)
     if not organisation:
         errors["organisation"] = _("Write the organisation this colleague comes from.")
     if not is_phone_number(phone):

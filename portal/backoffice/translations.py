@@ -7,12 +7,12 @@ from flask_login import current_user
 from sqlmodel import select
 
 from portal import audit
-from portal.access import get_or_404, roles
+from portal.access import get_or_404, plan_for_all, plan_for_language, readers, roles
 from portal.backoffice.views import blueprint
 from portal.db import session as db_session
 from portal.duo import current_duo
-from portal.forms import strip_controls, switching_language
-from portal.models import Appointment, Interpreter, PlanVersion, Role, SafetyPlan, TranslationJob, Visibility
+from portal.forms import switching_language, typed_text
+from portal.models import Appointment, Interpreter, PlanVersion, Role, SafetyPlan, TranslationJob
 from portal.models.base import utcnow
 from portal.plans import current_version, load_contents
 from portal.translation_work import (
@@ -25,30 +25,35 @@ from portal.translation_work import (
     translated,
 )
 
+# A translation may run longer than its Dutch text (2,000 characters at most): twice that, then it is refused.
+TRANSLATION_LENGTH = 4000
+
 
 def _protected_names(db, family_id: int) -> list[str]:
     duo = current_duo(db, family_id, dt.date.today())
     return [worker.name for worker in (duo.contact, duo.partner) if worker is not None]
 
 
-@blueprint.route("/translations/<job_id>", methods=["GET", "POST"])
+@blueprint.route("/translations/<id:job_id>", methods=["GET", "POST"])
 @roles(Role.interpreter)
 def translate(job_id):
     db = db_session()
     job = get_or_404(TranslationJob, job_id, "translation.work")
     version = db.get(PlanVersion, job.version_id)
     family_id = db.get(SafetyPlan, version.plan_id).family_id
-    texts = segments(load_contents(db, [version.id])[version.id])
+    texts = segments(plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]))
     names = _protected_names(db, family_id)
     errors: dict[str, str] = {}
     typed = {}
-    if request.method == "POST" and not switching_language():
+    if request.method != "POST":
+        audit.record("translation.view", "ok", object=f"job:{job.id}", family_id=family_id)
+    elif not switching_language():
         me = current_user.interpreter.id
         known = memory(db, texts, job.language)
         for index, source in enumerate(texts):
-            text = strip_controls(request.form.get(f"segment-{index}", ""))
+            text = typed_text(request.form, f"segment-{index}", TRANSLATION_LENGTH, errors)
             typed[index] = text
-            if not text:
+            if not text or f"segment-{index}" in errors:
                 continue
             lost = missing_tokens(source, text, names)
             if lost:
@@ -70,7 +75,7 @@ def translate(job_id):
                            open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200
 
 
-@blueprint.get("/read-along/<appointment_id>")
+@blueprint.get("/read-along/<id:appointment_id>")
 @roles(Role.interpreter)
 def read_along(appointment_id):
     """Bilingual, read-only plan during an appointment, from one hour before to three hours after."""
@@ -80,8 +85,9 @@ def read_along(appointment_id):
     version = current_version(db, appointment.family_id)
     if version is None:
         return render_template("backoffice/read_along.html", version=None, appointment=appointment)
-    restricted = set(db.exec(select(Visibility.item_key).where(Visibility.family_id == appointment.family_id)))
-    dutch = load_contents(db, [version.id])[version.id].without(restricted)
+    # Read along with the parents at this appointment: only what every one of them may read.
+    present = [parent.id for parent in readers(db, appointment.family_id, appointment.audience)]
+    dutch = plan_for_all(present, load_contents(db, [version.id])[version.id])
     language = appointment.interpreter_language or ""
     other = translated(dutch, memory(db, segments(dutch), language)) if language else dutch
     return render_template("backoffice/read_along.html", version=version, appointment=appointment, dutch=dutch,

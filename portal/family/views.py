@@ -7,18 +7,21 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import audit, ics
-from portal.access import get_or_404, hidden_keys, public, roles
+from portal.access import events_for_parent, get_or_404, parent_reads, plan_for, public, roles, shown_to
 from portal.db import session as db_session
 from portal.duo import availability, current_duo
-from portal.forms import clean, switching_language
+from portal.forms import clean, max_length, switching_language
 from portal.models import (
     Acknowledgement,
     Answer,
     Appointment,
+    AppointmentAnswer,
     AppointmentResponse,
     AppointmentStatus,
     AuditEvent,
     Family,
+    PlanQuestion,
+    PlanVersion,
     Role,
 )
 from portal.models.base import utcnow
@@ -33,6 +36,10 @@ parent_only = roles(Role.parent)
 CONTACT_CHANGE_NOTICE = dt.timedelta(days=60)
 UPCOMING_SHOWN = 10
 PAST_SHOWN = 5
+QUESTIONS_SHOWN = 20  # this parent's own questions and the duo's replies, newest first
+REPLY_NOTICE = dt.timedelta(days=14)
+WHO_LOOKED_SHOWN = 100
+WHO_LOOKED_READ = 300  # events read to find the ones this parent may see; the page stays small
 
 
 def _parent():
@@ -49,11 +56,13 @@ def home():
     advice = who_to_call_now(hours.get(duo.contact.id) if duo.contact else None,
                              hours.get(duo.partner.id) if duo.partner else None, now,
                              current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
-    hidden = hidden_keys(db, parent.family_id, parent.id)
     upcoming = db.exec(select(Appointment).where(
         Appointment.family_id == parent.family_id, Appointment.status == AppointmentStatus.planned,
-        Appointment.starts_at >= utcnow(), col(Appointment.key).not_in(hidden or {""}))
+        Appointment.starts_at >= utcnow(), shown_to(Appointment.audience, parent.id))
         .order_by(Appointment.starts_at).limit(1)).first()
+    # The duo answered one of this parent's questions lately: say so, on this parent's home only.
+    answered = db.exec(select(PlanQuestion.id).where(
+        PlanQuestion.parent_id == parent.id, PlanQuestion.replied_at >= utcnow() - REPLY_NOTICE)).first()
     version = current_version(db, parent.family_id)
     unread = version is not None and db.exec(select(Acknowledgement.id).where(
         Acknowledgement.parent_id == parent.id, Acknowledgement.version_id == version.id)).first() is None
@@ -61,7 +70,8 @@ def home():
                        and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
     return render_template("family/home.html", duo=duo, advice=advice,
                            contact_hours=hours.get(duo.contact.id) if duo.contact else None,
-                           appointment=upcoming, version=version, unread=unread, contact_changed=contact_changed)
+                           appointment=upcoming, version=version, unread=unread, contact_changed=contact_changed,
+                           answered=answered is not None)
 
 
 @blueprint.route("/plan", methods=["GET", "POST"])
@@ -80,16 +90,22 @@ def plan():
     acknowledgement = next((a for a in own if a.version_id == version.id), None)
     if acknowledgement is None:
         acknowledgement = Acknowledgement(parent_id=parent.id, version_id=version.id)
-        db.add(acknowledgement)
-        db.commit()
+        if request.method == "GET":  # the read receipt: a HEAD request shows nothing, so nothing was read
+            db.add(acknowledgement)
+            db.commit()
     last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)
     contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
-    hidden = hidden_keys(db, parent.family_id, parent.id)
-    content = contents[version.id].without(hidden)
-    changes = diff(contents[last_read].without(hidden), content) if last_read else []
+    content = plan_for(parent, contents[version.id])
+    changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
     translation = translation_for(db, version, content, parent.language)
+    questions = db.exec(select(PlanQuestion, PlanVersion.number)
+                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                        .where(PlanQuestion.parent_id == parent.id)
+                        .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)).all()
     return render_template("family/plan.html", version=version, content=content, changes=changes,
-                           acknowledgement=acknowledgement, terms=_difficult_words(content), errors=errors,
+                           note_shown=bool(version.note_for_family) and parent_reads(parent, version.note_audience),
+                           questions=questions, acknowledgement=acknowledgement, terms=_difficult_words(content),
+                           errors=errors, comment_limit=max_length(PlanQuestion.text),
                            translation=translation, form=form, main_form="answer-form",
                            household=_household_name(db, parent) if request.args.get("print-name") else None
                            ), 400 if errors else 200
@@ -112,17 +128,21 @@ def _household_name(db, parent) -> str:
 
 def _save_answer(db, parent, version) -> dict:
     choice = request.form.get("answer", "")
-    comment = clean("comment")
+    too_long: dict[str, str] = {}
+    comment = clean("comment", max_length(PlanQuestion.text), too_long)
     if choice not in {a.value for a in Answer}:
-        return {"answer": _("Choose one of the three answers.")}
+        return {"answer": _("Choose one of the three answers.")} | too_long
+    if too_long:
+        return too_long
     if choice != Answer.agree.value and not comment:
         return {"comment": _("Write your question or what you do not agree with.")}
     row = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id,
                                                 Acknowledgement.version_id == version.id)).first()
     row = row or Acknowledgement(parent_id=parent.id, version_id=version.id)
-    row.answer, row.comment, row.answered_at = Answer(choice), comment, utcnow()
-    row.handled_at = None
+    row.answer, row.answered_at = Answer(choice), utcnow()
     db.add(row)
+    if choice != Answer.agree.value:  # each question is kept, with the duo's reply to come
+        db.add(PlanQuestion(parent_id=parent.id, version_id=version.id, kind=Answer(choice), text=comment))
     audit.record("plan.answer", choice, object=f"version:{version.id}", family_id=parent.family_id)
     db.commit()
     return {}
@@ -132,42 +152,52 @@ def _save_answer(db, parent, version) -> dict:
 @parent_only
 def appointments():
     db, parent = db_session(), _parent()
-    hidden = hidden_keys(db, parent.family_id, parent.id)
     mine = select(Appointment).where(Appointment.family_id == parent.family_id,
-                                     col(Appointment.key).not_in(hidden or {""}))
+                                     shown_to(Appointment.audience, parent.id))
     now = utcnow()
     # A page stays small on a weak connection, however long the history is.
     upcoming = db.exec(mine.where(Appointment.starts_at >= now).order_by(Appointment.starts_at)
                        .limit(UPCOMING_SHOWN)).all()
     past = db.exec(mine.where(Appointment.starts_at < now).order_by(col(Appointment.starts_at).desc())
                    .limit(PAST_SHOWN)).all()
-    return render_template("family/appointments.html", upcoming=upcoming, past=past, errors={})
+    answers = {answer.appointment_id: answer for answer in db.exec(select(AppointmentAnswer).where(
+        AppointmentAnswer.parent_id == parent.id,
+        col(AppointmentAnswer.appointment_id).in_([item.id for item in (*upcoming, *past)] or [-1])))}
+    return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={})
 
 
-@blueprint.route("/appointments/<appointment_id>", methods=["GET", "POST"])
+@blueprint.route("/appointments/<id:appointment_id>", methods=["GET", "POST"])
 @parent_only
 def appointment(appointment_id):
     db = db_session()
     item = get_or_404(Appointment, appointment_id, "appointment.read")
     errors = {}
     if request.method == "POST" and not switching_language():
-        choice, reason = request.form.get("response", ""), clean("reason", 1000)
+        choice, reason = request.form.get("response", ""), clean("reason", max_length(AppointmentAnswer.reason), errors)
         if choice not in {r.value for r in AppointmentResponse}:
             errors["response"] = _("Choose: I will come, or please move it.")
         elif choice == AppointmentResponse.move_requested.value and not reason:
             errors["reason"] = _("Write why the appointment should move, and when you can.")
-        else:
-            item.response, item.response_reason, item.response_by = AppointmentResponse(choice), reason, _parent().id
-            item.response_reply = ""
-            db.add(item)
-            audit.record("appointment.respond", choice, object=f"appointment:{item.id}", family_id=item.family_id)
+        elif not errors:
+            parent = _parent()
+            answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == item.id,
+                                                             AppointmentAnswer.parent_id == parent.id)).first()
+            answer = answer or AppointmentAnswer(appointment_id=item.id, parent_id=parent.id,
+                                                 response=AppointmentResponse(choice))
+            answer.response, answer.reason, answer.answered_at = AppointmentResponse(choice), reason, utcnow()
+            answer.reply, answer.replied_by, answer.replied_at = "", None, None  # a new answer awaits a new reply
+            db.add(answer)
+            db.flush()
+            audit.record("appointment.respond", choice, object=f"appointment-answer:{answer.id}",
+                         family_id=item.family_id)
             db.commit()
             return redirect(url_for("family.appointments"))
     return render_template("family/appointment.html", item=item, errors=errors, form=request.form,
-                           main_form="respond-form"), 400 if errors else 200
+                           reason_limit=max_length(AppointmentAnswer.reason), main_form="respond-form"
+                           ), 400 if errors else 200
 
 
-@blueprint.get("/appointments/<appointment_id>.ics")
+@blueprint.get("/appointments/<id:appointment_id>.ics")
 @parent_only
 def appointment_calendar(appointment_id):
     item = get_or_404(Appointment, appointment_id, "appointment.read")
@@ -185,8 +215,9 @@ def who_viewed():
     db, parent = db_session(), _parent()
     events = db.exec(select(AuditEvent).where(AuditEvent.family_id == parent.family_id,
                                               col(AuditEvent.role).in_(["worker", "teamlead", "interpreter"]))
-                     .order_by(col(AuditEvent.at).desc()).limit(100)).all()
-    return render_template("family/who_viewed.html", events=events)
+                     .order_by(col(AuditEvent.at).desc()).limit(WHO_LOOKED_READ)).all()
+    return render_template("family/who_viewed.html",
+                           events=events_for_parent(db, parent, events)[:WHO_LOOKED_SHOWN])
 
 
 @blueprint.get("/about-leave-quickly")

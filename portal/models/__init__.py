@@ -1,6 +1,6 @@
 """All tables of the portal; importing this module registers them on SQLModel.metadata."""
 from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, SignInFlow, UserSession
-from portal.models.appointments import Appointment, AppointmentResponse, AppointmentStatus
+from portal.models.appointments import Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
 from portal.models.audit import AuditCheckpoint, AuditEvent
 from portal.models.notifications import OutboxMessage
 from portal.models.people import (
@@ -22,6 +22,7 @@ from portal.models.plans import (
     Acknowledgement,
     Answer,
     PlanItem,
+    PlanQuestion,
     PlanSection,
     PlanVersion,
     SafetyAgreement,
@@ -29,15 +30,14 @@ from portal.models.plans import (
     UnsafeKind,
     UnsafeSituation,
     VersionStatus,
-    Visibility,
 )
 from portal.models.translations import TranslationJob, TranslationSegment
 
 __all__ = [
-    "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentResponse",
-    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "DuoAssignment",
-    "DuoRole", "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "OneTimeCode", "OutboxMessage",
-    "Parent", "PlanItem", "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan",
-    "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
-    "UserSession", "VersionStatus", "Visibility", "Worker", "WorkingHours",
+    "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
+    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "DuoAssignment", "DuoRole",
+    "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "OneTimeCode", "OutboxMessage", "Parent",
+    "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement",
+    "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
+    "UserSession", "VersionStatus", "Worker", "WorkingHours",
 ]

@@ -74,15 +74,21 @@ class UserSession(SQLModel, table=True):
 
 class SignInFlow(SQLModel, table=True):
     """One step of a sign-in or an activation. The browser holds only the token; a step's record is used
-    once and the next step gets a new one, so an older copy of the cookie leads nowhere."""
+    once and the next step gets a new one, so an older copy of the cookie leads nowhere.
+
+    Also what a user typed when their session ran out (kind "kept", portal/auth/kept.py): kept for their
+    account until they sign in again, ended with the account's other open steps."""
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     account_id: int = Field(foreign_key="account.id", index=True)
-    kind: str = Field(max_length=16)  # sign_in | activation
-    step: str = Field(max_length=16)  # code | enrol | password | second_factor
+    kind: str = Field(max_length=16)  # sign_in | activation | kept
+    step: str = Field(max_length=16)  # code | enrol | password | second_factor; kept: waiting | claimed
     audience: str = Field(max_length=8)  # family | staff
     code_attempts: int = 0  # codes tried at this step: at the limit the password is asked again
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
     consumed_at: dt.datetime | None = None  # used, or ended with its flow
+    # Kept text: the address the form was sent to and its fields (JSON pairs, never a password or code).
+    path: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    typed: str = Field(default="", sa_column_kwargs={"server_default": ""})

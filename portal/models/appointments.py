@@ -2,9 +2,11 @@
 import datetime as dt
 import enum
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from portal.models.base import utcnow
+from portal.models.plans import AUDIENCE_LENGTH
+from portal.rules.audience import HOUSEHOLD
 
 
 class AppointmentStatus(str, enum.Enum):
@@ -31,9 +33,24 @@ class Appointment(SQLModel, table=True):
     interpreter_language: str | None = Field(default=None, max_length=8)
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     status: AppointmentStatus = AppointmentStatus.planned
-    response: AppointmentResponse | None = None
-    response_reason: str = Field(default="", max_length=1000)
-    response_by: int | None = Field(default=None, foreign_key="parent.id")
-    response_reply: str = Field(default="", max_length=1000)
+    # Who may know of it: the whole household, or only the parents it is for (a safe place: always one).
+    audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
     reminder_sent_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AppointmentAnswer(SQLModel, table=True):
+    """One parent's answer to an appointment (I will come / please move it, and why) and the duo's reply
+    to that parent: what a parent says belongs to that parent."""
+
+    __table_args__ = (UniqueConstraint("appointment_id", "parent_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id", index=True)
+    parent_id: int = Field(foreign_key="parent.id", index=True)
+    response: AppointmentResponse
+    reason: str = Field(default="", max_length=1000)
+    answered_at: dt.datetime = Field(default_factory=utcnow)
+    reply: str = Field(default="", max_length=1000)
+    replied_by: int | None = Field(default=None, foreign_key="worker.id")
+    replied_at: dt.datetime | None = None

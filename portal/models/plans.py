@@ -6,6 +6,9 @@ import uuid
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from portal.models.base import utcnow
+from portal.rules.audience import HOUSEHOLD
+
+AUDIENCE_LENGTH = 200  # "parents:" and the ids of the parents an item is only for
 
 
 def new_key() -> str:
@@ -35,6 +38,7 @@ class PlanVersion(SQLModel, table=True):
     # Raised on every draft save; a save based on an older revision is a conflict.
     revision: int = 1
     note_for_family: str = Field(default="", max_length=2000)
+    note_audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
     change_summary: str = Field(default="", max_length=4000)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
@@ -56,6 +60,7 @@ class UnsafeSituation(SQLModel, table=True):
     kind: UnsafeKind
     description: str = Field(max_length=2000)
     risk_factors: str = Field(default="", max_length=2000)  # one per line
+    audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
 
 
 class SafetyAgreement(SQLModel, table=True):
@@ -67,6 +72,7 @@ class SafetyAgreement(SQLModel, table=True):
     what: str = Field(max_length=2000)
     when: str = Field(max_length=500)
     if_it_goes_wrong: str = Field(max_length=2000)
+    audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
 
 
 class PlanSection(str, enum.Enum):
@@ -84,17 +90,7 @@ class PlanItem(SQLModel, table=True):
     position: int = 0
     text: str = Field(max_length=2000)
     who: str = Field(default="", max_length=500)
-
-
-class Visibility(SQLModel, table=True):
-    """Restricts an item (by key) to named parents; an item without rows is for everyone."""
-
-    __table_args__ = (UniqueConstraint("item_key", "parent_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    family_id: int = Field(foreign_key="family.id", index=True)
-    item_key: str = Field(max_length=48, index=True)
-    parent_id: int = Field(foreign_key="parent.id")
+    audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
 
 
 class Answer(str, enum.Enum):
@@ -104,7 +100,7 @@ class Answer(str, enum.Enum):
 
 
 class Acknowledgement(SQLModel, table=True):
-    """One parent's reading of and answer to one published version."""
+    """One parent's reading of one published version, and their answer to it (agree, question, disagree)."""
 
     __table_args__ = (UniqueConstraint("parent_id", "version_id"),)
 
@@ -113,8 +109,19 @@ class Acknowledgement(SQLModel, table=True):
     version_id: int = Field(foreign_key="planversion.id", index=True)
     read_at: dt.datetime = Field(default_factory=utcnow)
     answer: Answer | None = None
-    comment: str = Field(default="", max_length=2000)
     answered_at: dt.datetime | None = None
+
+
+class PlanQuestion(SQLModel, table=True):
+    """A parent's question or disagreement about a version, and the duo's reply: that parent's alone.
+    Each one is kept, so the thread stays whole when newer versions are published."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int = Field(foreign_key="parent.id", index=True)
+    version_id: int = Field(foreign_key="planversion.id", index=True)
+    kind: Answer  # question | disagree
+    text: str = Field(max_length=2000)
+    asked_at: dt.datetime = Field(default_factory=utcnow)
     reply: str = Field(default="", max_length=2000)
     replied_by: int | None = Field(default=None, foreign_key="worker.id")
     replied_at: dt.datetime | None = None

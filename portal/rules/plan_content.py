@@ -1,5 +1,8 @@
 """A plan version's content as plain data, what a parent may see of it, and what changed between two."""
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+from portal.rules.audience import HOUSEHOLD
 
 
 @dataclass(frozen=True)
@@ -9,6 +12,7 @@ class Agreement:
     what: str
     when: str
     if_it_goes_wrong: str
+    audience: str = HOUSEHOLD
 
     @property
     def text(self) -> str:
@@ -23,6 +27,7 @@ class Situation:
     description: str
     risk_factors: tuple[str, ...]
     agreements: tuple[Agreement, ...] = ()
+    audience: str = HOUSEHOLD
 
     @property
     def text(self) -> str:
@@ -35,6 +40,7 @@ class Item:
     section: str  # help | future
     text: str
     who: str = ""
+    audience: str = HOUSEHOLD
 
 
 @dataclass(frozen=True)
@@ -45,12 +51,22 @@ class PlanContent:
     def section(self, name: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section == name)
 
-    def without(self, hidden: set[str]) -> "PlanContent":
-        """The content minus items restricted to other people: they are not sent at all."""
+    def visible(self, shown: Callable[[str], bool]) -> "PlanContent":
+        """Only the items whose audience passes `shown` (an agreement also needs its situation's): the rest
+        is not sent at all. E.g. `content.visible(lambda audience: audience_rules.shows(audience, parent.id))`."""
         situations = tuple(
-            replace(situation, agreements=tuple(a for a in situation.agreements if a.key not in hidden))
-            for situation in self.situations if situation.key not in hidden)
-        return PlanContent(situations, tuple(item for item in self.items if item.key not in hidden))
+            replace(situation, agreements=tuple(a for a in situation.agreements if shown(a.audience)))
+            for situation in self.situations if shown(situation.audience))
+        return PlanContent(situations, tuple(item for item in self.items if shown(item.audience)))
+
+    def audiences(self) -> dict[str, str]:
+        """Every item's audience by key: what the duo changes when it decides who may read an item."""
+        found = {}
+        for situation in self.situations:
+            found[situation.key] = situation.audience
+            found.update((agreement.key, agreement.audience) for agreement in situation.agreements)
+        found.update((item.key, item.audience) for item in self.items)
+        return found
 
     def entries(self) -> dict[str, tuple[str, str]]:
         """Every item by key: (kind, text), the unit of comparison."""

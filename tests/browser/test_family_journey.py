@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from portal.drafts import publish
-from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, Worker
+from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, PlanQuestion, Worker
 from portal.plans import draft_of, load_contents, published_versions
 
 FAMILY = "Gezin El Idrissi"
@@ -32,11 +32,13 @@ def _safe_appointment_id(server) -> int:
 
 
 def _answers_of(server, username: str) -> dict[int, tuple]:
-    """version id -> (answer, comment) of this parent's acknowledgements."""
+    """version id -> (answer, the text of the newest question) of this parent's acknowledgements."""
     with server.session() as db:
         rows = db.exec(select(Acknowledgement).join(Parent, Parent.id == Acknowledgement.parent_id)
                        .join(Account, Account.id == Parent.account_id).where(Account.username == username)).all()
-        return {row.version_id: (row.answer, row.comment) for row in rows}
+        asked = {q.version_id: q.text for q in db.exec(select(PlanQuestion).order_by(PlanQuestion.id).where(
+            PlanQuestion.parent_id.in_([row.parent_id for row in rows] or [-1])))}
+        return {row.version_id: (row.answer, asked.get(row.version_id, "")) for row in rows}
 
 
 def _version_ids(server) -> dict[int, int]:

@@ -24,11 +24,11 @@ from portal import drafts
 from portal.auth import secrets as auth_secrets
 from portal.models import (
     Account,
-    Acknowledgement,
     Appointment,
     DuoAssignment,
     Family,
     Parent,
+    PlanQuestion,
     TranslationJob,
     Worker,
 )
@@ -63,8 +63,8 @@ def ids(app) -> dict:
             "sanne": sanne.id,
             "sanne_appointment": db.exec(select(Appointment.id).where(Appointment.family_id == de_boer)
                                          .order_by(Appointment.starts_at.desc())).first(),
-            "question": db.exec(select(Acknowledgement.id).join(Parent, Parent.id == Acknowledgement.parent_id)
-                                .where(Parent.family_id == el_idrissi, Acknowledgement.comment != "")).first(),
+            "question": db.exec(select(PlanQuestion.id).join(Parent, Parent.id == PlanQuestion.parent_id)
+                                .where(Parent.family_id == el_idrissi)).first(),
             "dirk": db.exec(select(Worker.id).where(Worker.name == "Dirk Hoekstra")).one(),
             "assignment": db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == de_boer,
                                                                  DuoAssignment.end.is_(None))).first(),
@@ -188,12 +188,10 @@ CASES: dict[str, Case] = {
                                   lambda _p, i: {"worker": str(i["dirk"]), "role": "partner", "start": "2031-01-01"}),
     "backoffice.activation_letter": Case("anouk", "/backoffice/families/{de_boer}/parents/{sanne}/letter"),
     "backoffice.deactivate_parent": Case("anouk", "/backoffice/families/{de_boer}/parents/{sanne}/deactivate"),
-    "backoffice.set_visibility": Case("anouk", "/backoffice/families/{de_boer}/visibility",
-                                      lambda p, i: {"item": _appointment_key(p.app, i), "parent": str(i["sanne"])}),
     "backoffice.plan_editor": Case("anouk", "/backoffice/families/{el_idrissi}/plan", _plan_form),
     "backoffice.plain_language": Case("anouk", "/backoffice/families/{el_idrissi}/plain-language",
                                       {"s1-description": "Er wordt door de vader geschreeuwd."}, changes=False),
-    "backoffice.reply": Case("anouk", "/backoffice/families/{el_idrissi}/answers/{question}",
+    "backoffice.reply": Case("anouk", "/backoffice/families/{el_idrissi}/questions/{question}",
                              {"reply": "Dan belt u mij.", "handled": "1"}),
     "backoffice.translate": Case("tolk-ar", "/backoffice/translations/{job}", lambda p, i: _translation(p.app, i),
                                  prepare=publish_el_idrissi),
@@ -212,11 +210,6 @@ CASES: dict[str, Case] = {
 }
 
 
-def _appointment_key(app, i) -> str:
-    with database(app) as db:
-        return db.exec(select(Appointment.key).where(Appointment.id == i["sanne_appointment"])).one()
-
-
 def _translation(app, i) -> dict:
     """The first segment 'translated' as itself: it keeps every name, number and time, so it is saved."""
     with database(app) as db:
@@ -228,8 +221,12 @@ def post_routes(app) -> set[str]:
     return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
 
 
+# Leaving quickly only ends one's own session, and must work when the session (and its token) expired.
+CSRF_EXEMPT = {"auth.quick_exit"}
+
+
 def test_every_post_route_has_a_case(demo_app):
-    missing = post_routes(demo_app) - set(CASES)
+    missing = post_routes(demo_app) - set(CASES) - CSRF_EXEMPT
     assert not missing, f"POST routes without a CSRF case: {sorted(missing)}"
     assert not set(CASES) - post_routes(demo_app), "cases of routes that no longer exist"
 

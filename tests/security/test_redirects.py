@@ -75,8 +75,8 @@ def test_a_local_next_page_is_kept(demo_app):
 def test_quick_exit_goes_only_to_the_neutral_site(demo_app, query):
     portal = Portal(demo_app, "ouder-sanne")
     cookie = portal.client.get_cookie("portal").value
-    response = portal.get("/quick-exit" + query)
-    assert response.status_code == 302
+    response = portal.client.post("/quick-exit" + query)
+    assert response.status_code == 303
     assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"] == "https://www.buienradar.nl"
     assert "cookies" in response.headers["Clear-Site-Data"]
     portal.client.set_cookie("portal", cookie)  # the old cookie, as if the browser had kept it
@@ -86,7 +86,7 @@ def test_quick_exit_goes_only_to_the_neutral_site(demo_app, query):
 def test_quick_exit_follows_the_configured_neutral_site(database_url, databases, make_app):
     databases.fill(database_url, "demo")
     app = make_app(database_url, NEUTRAL_SITE="https://www.nu.nl/weer")
-    response = app.test_client().get("/quick-exit?next=https://evil.example")
+    response = app.test_client().post("/quick-exit?next=https://evil.example")
     assert response.headers["Location"] == "https://www.nu.nl/weer"
 
 

@@ -10,7 +10,6 @@ from sqlmodel import Session, SQLModel, create_engine, or_, select
 
 import portal.models  # noqa: F401  (registers every table)
 from portal import demo
-from portal.access import hidden_keys
 from portal.models import (
     Absence,
     Account,
@@ -25,16 +24,17 @@ from portal.models import (
     InterpreterTeam,
     Parent,
     PlanItem,
+    PlanQuestion,
     PlanVersion,
     SafetyAgreement,
     SafetyPlan,
     TranslationJob,
     UnsafeSituation,
     VersionStatus,
-    Visibility,
     Worker,
     WorkingHours,
 )
+from portal.rules import audience
 from portal.rules.plain_language import check, explain_terms
 
 TODAY = datetime.date(2026, 3, 10)  # a Tuesday in winter time: 10:00 in Amsterdam is 09:00 UTC
@@ -46,7 +46,8 @@ ROLES = {
 }
 # Translation jobs are open for the current versions; nothing is translated or logged yet.
 SHOULD_BE_EMPTY = {"translationsegment", "auditevent", "outboxmessage",
-                   "usersession", "onetimecode", "recoverycode", "breakglass", "caseclosure"}
+                   "usersession", "onetimecode", "recoverycode", "breakglass", "caseclosure", "signinflow",
+                   "auditcheckpoint"}
 
 
 def fast_hash(password: str) -> str:
@@ -237,13 +238,12 @@ def test_the_safe_address_is_visible_to_fatima_only(db):
     family = family_of(db, "ouder-fatima")
     fatima, youssef = parent_of(db, "ouder-fatima"), parent_of(db, "ouder-youssef")
     v2, draft = version(db, family, 2), version(db, family, None)
-    restricted = rows(db, Visibility, Visibility.family_id == family.id)
-    assert {row.parent_id for row in restricted} == {fatima.id}
-    (key,) = {row.item_key for row in restricted} & item_keys(db, v2)
+    restricted = {key: row for key, row in agreements(db, v2).items() if row.audience != audience.HOUSEHOLD}
+    (key,) = restricted
+    assert restricted[key].audience == audience.only_for([fatima.id])
     assert key in item_keys(db, draft) and key not in item_keys(db, version(db, family, 1))
-    assert "veilig adres" in agreements(db, v2)[key].what
-    assert key in hidden_keys(db, family.id, youssef.id)
-    assert hidden_keys(db, family.id, fatima.id) == set()
+    assert "veilig adres" in restricted[key].what
+    assert not audience.shows(restricted[key].audience, youssef.id)
 
 
 def test_the_safe_place_appointment_is_for_fatima_only(db):
@@ -251,9 +251,8 @@ def test_the_safe_place_appointment_is_for_fatima_only(db):
     fatima, youssef = parent_of(db, "ouder-fatima"), parent_of(db, "ouder-youssef")
     (safe,) = rows(db, Appointment, Appointment.safe_place)
     assert safe.family_id == family.id and safe.place
-    (visibility,) = rows(db, Visibility, Visibility.item_key == safe.key)
-    assert visibility.parent_id == fatima.id
-    assert safe.key in hidden_keys(db, family.id, youssef.id)
+    assert safe.audience == audience.only_for([fatima.id])
+    assert not audience.shows(safe.audience, youssef.id)
 
 
 def test_appointments_are_past_and_upcoming_with_interpreters(db):
@@ -318,13 +317,16 @@ def test_acknowledgements_tell_the_demo_story(db):
 
     assert ack(fatima, v1).answer is Answer.agree
     assert ack(fatima, v2) is None
-    question = ack(youssef, v1)
-    assert question.answer is Answer.question and question.comment and question.reply
+    assert ack(youssef, v1).answer is Answer.question
+    (question,) = rows(db, PlanQuestion, PlanQuestion.parent_id == youssef.id)
+    assert question.version_id == v1.id and question.text and question.reply
     contact = db.exec(current(select(DuoAssignment).where(
         DuoAssignment.family_id == family.id, DuoAssignment.role == DuoRole.contact))).one()
     assert question.replied_by == contact.worker_id
     (disagreed,) = rows(db, Acknowledgement, Acknowledgement.parent_id == mehmet.id)
-    assert disagreed.answer is Answer.disagree and disagreed.comment and not disagreed.reply
+    assert disagreed.answer is Answer.disagree
+    (disagreement,) = rows(db, PlanQuestion, PlanQuestion.parent_id == mehmet.id)
+    assert disagreement.kind is Answer.disagree and disagreement.text and not disagreement.reply
 
 
 def plan_texts(db: Session, version_: PlanVersion) -> list[str]:

@@ -1,11 +1,15 @@
 """What a parent sees changed between versions, and what is never sent to them."""
+from portal.rules import audience
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
+
+FATIMA, YOUSSEF = 1, 2
 
 
 def plan(*, pick_up="Fatima haalt de kinderen op.", extra=False, course=True, secret=True) -> PlanContent:
     agreements = [Agreement("a1", "Fatima", pick_up, "15.15 uur", "De school belt Bram.")]
     if secret:
-        agreements.append(Agreement("a2", "Fatima", "Fatima heeft een veilig adres.", "Dag en nacht.", "Bel 112."))
+        agreements.append(Agreement("a2", "Fatima", "Fatima heeft een veilig adres.", "Dag en nacht.", "Bel 112.",
+                                    audience.only_for([FATIMA])))
     items = [Item("h1", "help", "Budgetcoach helpt met brieven.", "Sociaal team")]
     if course:
         items.append(Item("h2", "help", "Cursus opvoeden.", "Ouder- en Kindteam"))
@@ -32,12 +36,34 @@ def test_summary_is_plain_dutch():
     assert text.startswith("Nieuw: punt in het hulpplan: Cursus opvoeden.")
 
 
+def for_parent(content: PlanContent, parent: int) -> PlanContent:
+    return content.visible(lambda stored: audience.shows(stored, parent))
+
+
 def test_restricted_items_are_removed_not_hidden():
-    seen_by_youssef = plan().without({"a2"})
+    seen_by_youssef = for_parent(plan(), YOUSSEF)
     assert "veilig adres" not in repr(seen_by_youssef)
     assert len(seen_by_youssef.situations[0].agreements) == 1
+    assert "veilig adres" in repr(for_parent(plan(), FATIMA))
+
+
+def test_a_situation_only_for_one_parent_takes_its_agreements_along():
+    content = plan()
+    only_fatima = PlanContent((content.situations[0].__class__(**{**content.situations[0].__dict__,
+                                                                  "audience": audience.only_for([FATIMA])}),),
+                              content.items)
+    assert for_parent(only_fatima, YOUSSEF).situations == ()
+    assert for_parent(only_fatima, FATIMA).situations == only_fatima.situations
 
 
 def test_diff_for_a_parent_never_mentions_items_hidden_from_them():
     before, after = plan(secret=False), plan()
-    assert diff(before.without({"a2"}), after.without({"a2"})) == []
+    assert diff(for_parent(before, YOUSSEF), for_parent(after, YOUSSEF)) == []
+    assert [c.change for c in diff(for_parent(before, FATIMA), for_parent(after, FATIMA))] == ["added"]
+
+
+def test_an_unreadable_audience_shows_nothing():
+    """When in doubt, show less: only the exact household value opens an item to everyone."""
+    for stored in ("", "parents:", "Household", "parents:x", "all"):
+        assert not audience.shows(stored, FATIMA), stored
+    assert audience.shows("parents:1,2", YOUSSEF) and not audience.shows("parents:12", FATIMA)

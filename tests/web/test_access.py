@@ -13,19 +13,20 @@ from portal.models import (
     Account,
     Acknowledgement,
     Appointment,
+    AppointmentAnswer,
     AuditEvent,
     BreakGlass,
     DuoAssignment,
     Family,
     Interpreter,
     Parent,
+    PlanQuestion,
     PlanVersion,
     Role,
     SafetyPlan,
     Team,
     TranslationJob,
     TranslationSegment,
-    Visibility,
     Worker,
 )
 from portal.models.base import utcnow
@@ -65,8 +66,7 @@ def household(app, name: str) -> dict:
         family = db.exec(select(Family).where(Family.name == name)).one()
         parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
         appointments = db.exec(select(Appointment).where(Appointment.family_id == family.id)).all()
-        acknowledgements = db.exec(select(Acknowledgement.id).where(
-            Acknowledgement.parent_id.in_([p.id for p in parents]))).all()
+        questions = db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id.in_([p.id for p in parents]))).all()
         versions = db.exec(select(PlanVersion.id).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                            .where(SafetyPlan.family_id == family.id)).all()
         jobs = db.exec(select(TranslationJob.id).where(TranslationJob.version_id.in_(versions or [-1]))).all()
@@ -77,7 +77,7 @@ def household(app, name: str) -> dict:
             "parent_id": [p.id for p in parents],
             "account_id": sorted({p.account_id for p in parents if p.account_id} | set(duo)),
             "appointment_id": [a.id for a in appointments],
-            "acknowledgement_id": list(acknowledgements),
+            "question_id": list(questions),
             "job_id": list(jobs),
             "parents": {p.name: p for p in parents},
             "appointments": appointments,
@@ -143,15 +143,21 @@ def snapshot(app, name: str) -> dict:
         return {
             "duo": [(d.worker_id, d.role, d.start, d.end) for d in db.exec(
                 select(DuoAssignment).where(DuoAssignment.family_id == family.id).order_by(DuoAssignment.id))],
-            "visibility": sorted((v.item_key, v.parent_id) for v in db.exec(
-                select(Visibility).where(Visibility.family_id == family.id))),
+            "audiences": sorted((a.key, a.audience) for a in db.exec(
+                select(Appointment).where(Appointment.family_id == family.id))),
             "accounts": [(a.username, a.active, a.password_hash, a.totp_secret, a.session_generation)
                          for a in accounts],
-            "appointments": [(a.id, a.starts_at, a.status, a.response, a.response_reply, a.place) for a in db.exec(
+            "appointments": [(a.id, a.starts_at, a.status, a.place) for a in db.exec(
                 select(Appointment).where(Appointment.family_id == family.id).order_by(Appointment.id))],
-            "answers": [(a.id, a.answer, a.comment, a.reply, a.handled_at) for a in db.exec(
+            "appointment_answers": [(a.id, a.response, a.reason, a.reply) for a in db.exec(
+                select(AppointmentAnswer).where(AppointmentAnswer.parent_id.in_([p.id for p in parents]))
+                .order_by(AppointmentAnswer.id))],
+            "answers": [(a.id, a.answer) for a in db.exec(
                 select(Acknowledgement).where(Acknowledgement.parent_id.in_([p.id for p in parents]))
                 .order_by(Acknowledgement.id))],
+            "questions": [(q.id, q.text, q.reply, q.handled_at) for q in db.exec(
+                select(PlanQuestion).where(PlanQuestion.parent_id.in_([p.id for p in parents]))
+                .order_by(PlanQuestion.id))],
             "versions": [(v.id, v.number, v.status, v.revision) for v in db.exec(
                 select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                 .where(SafetyPlan.family_id == family.id).order_by(PlanVersion.id))],
@@ -217,7 +223,6 @@ def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> d
         "backoffice.change_duo": {"worker": str(worker_id or 1), "role": "contact", "start": tomorrow},
         "backoffice.activation_letter": {},
         "backoffice.deactivate_parent": {},
-        "backoffice.set_visibility": {"item": ids["restricted_key"]},
         "backoffice.plan_editor": {"revision": "3", "s1-description": "Inbraak", "s1-kind": "acute",
                                    "action": "publish"},
         "backoffice.reply": {"reply": "Inbraak", "handled": "1"},
@@ -270,8 +275,6 @@ def test_no_role_reaches_another_household(demo_app):
     open_translation_job(app, EL_IDRISSI, "ar", "tolk-ar")
     ids = household(app, EL_IDRISSI)
     with database(app) as db:
-        ids["restricted_key"] = db.exec(select(Visibility.item_key).where(
-            Visibility.family_id == ids["family_id"][0])).first()
         workers = {a.username: w.id for w, a in db.exec(
             select(Worker, Account).join(Account, Account.id == Worker.account_id))}
     before = snapshot(app, EL_IDRISSI)
@@ -437,7 +440,7 @@ def _move(app, appointment_id: int, starts_at: dt.datetime) -> None:
 def _read_along_events(app) -> int:
     with database(app) as db:
         return db.exec(select(func.count()).select_from(AuditEvent)
-                       .where(AuditEvent.action == "plan.read_along")).one()
+                       .where(AuditEvent.action == "plan.read_along", AuditEvent.result == "ok")).one()
 
 
 def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(demo_app):

@@ -22,7 +22,7 @@ from portal.models import (
 from portal.plans import draft_of, load_contents
 from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from support.pages import database, family_id, say, soup, text_of
+from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
 EL_IDRISSI = "Gezin El Idrissi"
@@ -170,6 +170,12 @@ def test_publishing_makes_the_next_version_that_parents_read(demo_app):
     sign_in(client, "bram")
     form = form_values(client.get(f"/backoffice/families/{family}/plan"), "plan-form")
     form["note"] = "Youssef belt nu ook zijn broer."
+    # The parents are kept apart: a note for the family needs a choice of who may read it.
+    refused = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish"))
+    assert refused.status_code == 400
+    assert say(demo_app, "nl", "Choose who may read this: in this household the parents are kept apart.") in \
+        text_of(refused)
+    form["note-audience"] = "household"
     published = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish"))
     assert published.status_code == 302
     assert published.headers["Location"] == f"/backoffice/families/{family}/plan/compare?b=3"
@@ -321,6 +327,13 @@ def test_planning_moving_and_cancelling_an_appointment(demo_app):
     form.update(date=day.isoformat(), time="14:30", duration="45", place="Blijf Groep, Lindelaan 3 (geheim)",
                 safe_place="1", with_whom="Bram de Wit", purpose="Gesprek met Fatima over een veilige plek.",
                 interpreter_language="ar")
+    # A safe place is never for everyone, and never saved without saying who it is for.
+    for refused_audience in ("", "household"):
+        refused = client.post(url, data=dict(form, audience=refused_audience))
+        assert refused.status_code == 400, refused_audience
+        assert form_values(refused, "appointment-form")["place"] == "Blijf Groep, Lindelaan 3 (geheim)"
+    fatima = parent_named(demo_app, "Fatima El Idrissi")
+    form["audience"] = f"parents:{fatima.id}"
     created = client.post(url, data=form)
     assert created.status_code == 302
     with database(demo_app) as db:
@@ -401,7 +414,8 @@ def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_
     edit = anouk.get(f"{url}/{item.id}")
     assert reason in text_of(edit)
     form = form_values(edit, "appointment-form")
-    form["reply"] = "Goed, ik kom donderdag om 14.00 uur."
+    (reply_field,) = [name for name in form if name.startswith("reply-")]  # one answer: Sanne's
+    form[reply_field] = "Goed, ik kom donderdag om 14.00 uur."
     assert anouk.post(f"{url}/{item.id}", data=dict(form, action="save")).status_code == 302
     page = " ".join(soup(sanne.get("/appointments")).get_text(" ").split())
     assert say(demo_app, "nl", "Answer from your duo:") + " Goed, ik kom donderdag om 14.00 uur." in page

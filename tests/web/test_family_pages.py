@@ -16,11 +16,13 @@ from portal.models import (
     Acknowledgement,
     Answer,
     Appointment,
+    AppointmentAnswer,
     AppointmentResponse,
     AppointmentStatus,
     Family,
     Parent,
     PlanItem,
+    PlanQuestion,
     PlanVersion,
     SafetyAgreement,
     SafetyPlan,
@@ -58,6 +60,18 @@ def acknowledgement(app, parent_name: str, number: int) -> Acknowledgement | Non
         return db.exec(select(Acknowledgement).join(Parent, Parent.id == Acknowledgement.parent_id)
                        .join(PlanVersion, PlanVersion.id == Acknowledgement.version_id)
                        .where(Parent.name == parent_name, PlanVersion.number == number)).first()
+
+
+def questions_of(app, parent_name: str) -> list[PlanQuestion]:
+    with database(app) as db:
+        return db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
+                       .where(Parent.name == parent_name).order_by(PlanQuestion.id)).all()
+
+
+def answers_to(app, item: Appointment) -> list[AppointmentAnswer]:
+    with database(app) as db:
+        return db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == item.id)
+                       .order_by(AppointmentAnswer.parent_id)).all()
 
 
 def notices(response) -> list[str]:
@@ -242,11 +256,15 @@ def test_answering_the_plan(demo_app):
     # With text the question is saved and shown.
     saved = _answer(client, answer="question", comment="Mag Maksym bij oma logeren?")
     assert saved.status_code == 302 and saved.headers["Location"] == "/plan#answer"
-    row = acknowledgement(demo_app, "Olena Kovalenko", 1)
-    assert (row.answer, row.comment) == (Answer.question, "Mag Maksym bij oma logeren?")
+    assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is Answer.question
+    assert [q.text for q in questions_of(demo_app, "Olena Kovalenko")] == ["Mag Maksym bij oma logeren?"]
     page = client.get("/plan")
     assert say(demo_app, "uk", "You asked a question:") in text_of(page)
     assert soup(page).select_one("#answer blockquote").get_text(strip=True) == "Mag Maksym bij oma logeren?"
+    # A second question is a new one: the first is kept, with whatever reply it gets.
+    assert _answer(client, answer="question", comment="En bij opa?").status_code == 302
+    assert [q.text for q in questions_of(demo_app, "Olena Kovalenko")] == ["Mag Maksym bij oma logeren?",
+                                                                          "En bij opa?"]
     # "I agree" needs no text.
     assert _answer(client, answer="agree", comment="").status_code == 302
     assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is Answer.agree
@@ -265,18 +283,20 @@ def test_each_parent_answers_for_themselves_and_sees_the_duos_reply(demo_app):
     assert say(demo_app, "ar", "You said: I have read it and I agree.") in youssef_page  # his own answer
     assert acknowledgement(demo_app, "Youssef El Idrissi", 2).answer is Answer.agree
     # The contact person answers the question; Fatima reads the reply on her plan page.
-    row = acknowledgement(demo_app, "Fatima El Idrissi", 2)
+    (row,) = questions_of(demo_app, "Fatima El Idrissi")
     bram = demo_app.test_client()
     sign_in(bram, "bram")
     family = parent_named(demo_app, "Fatima El Idrissi").family_id
     token = csrf_token(bram.get(f"/backoffice/families/{family}/answers").text)
     reply = "Oma brengt hen zelf. Ik bel u morgen."
-    sent = bram.post(f"/backoffice/families/{family}/answers/{row.id}", data={"reply": reply, "csrf_token": token})
+    sent = bram.post(f"/backoffice/families/{family}/questions/{row.id}", data={"reply": reply, "csrf_token": token})
     assert sent.status_code == 302
     page = fatima.get("/plan")
     assert say(demo_app, "ar", "Answer from your duo:") in text_of(page)
     assert reply in text_of(page)
+    assert say(demo_app, "ar", "Your duo answered your question.") in text_of(fatima.get("/"))
     assert reply not in text_of(youssef.get("/plan"))
+    assert say(demo_app, "ar", "Your duo answered your question.") not in text_of(youssef.get("/"))
 
 
 # --- appointments --------------------------------------------------------------------------------
@@ -336,13 +356,13 @@ def test_confirming_and_asking_to_move_an_appointment(demo_app):
     assert refused.status_code == 400
     assert say(demo_app, "nl", "Write why the appointment should move, and when you can.") in text_of(refused)
     assert soup(refused).select_one('input[value="move_requested"]').has_attr("checked")
-    with database(demo_app) as db:
-        assert db.get(Appointment, upcoming.id).response is AppointmentResponse.confirmed
+    sanne = parent_named(demo_app, "Sanne de Boer")
+    assert [(a.parent_id, a.response) for a in answers_to(demo_app, upcoming)] == [
+        (sanne.id, AppointmentResponse.confirmed)]
     moved = _respond(client, upcoming.id, response="move_requested", reason="Dan ben ik bij de dokter.")
     assert moved.status_code == 302
-    with database(demo_app) as db:
-        row = db.get(Appointment, upcoming.id)
-        assert (row.response, row.response_reason) == (AppointmentResponse.move_requested, "Dan ben ik bij de dokter.")
+    assert [(a.parent_id, a.response, a.reason) for a in answers_to(demo_app, upcoming)] == [
+        (sanne.id, AppointmentResponse.move_requested, "Dan ben ik bij de dokter.")]
     answers = [" ".join(p.get_text(" ").split()) for p in soup(client.get("/appointments")).select("p.answer")]
     assert say(demo_app, "nl", "You asked to move it:") + " Dan ben ik bij de dokter." in answers
 
@@ -374,8 +394,8 @@ def test_quick_exit_ends_the_session_everywhere(demo_app):
     sign_in(client, "ouder-fatima")
     assert client.get("/plan").status_code == 200
     old_cookie = client.get_cookie("portal").value
-    response = client.get("/quick-exit")
-    assert response.status_code in (302, 303)
+    response = client.post("/quick-exit")
+    assert response.status_code == 303
     assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"]
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     for url in ("/", "/plan"):
@@ -401,8 +421,9 @@ def test_every_family_page_has_the_quick_exit_and_a_neutral_title(demo_app):
     app_name = demo_app.config["APP_NAME"]
     for url, page in pages.items():
         assert page.status_code == 200, url
-        exit_link = soup(page).select_one("#quick-exit")
-        assert exit_link is not None and exit_link.name == "a" and exit_link["href"] == "/quick-exit", url
+        exit_form = soup(page).select_one("#quick-exit-form")
+        assert exit_form is not None and exit_form["method"] == "post" and exit_form["action"] == "/quick-exit", url
+        assert exit_form.select_one("button#quick-exit") is not None, url
         assert soup(page).title.get_text() == app_name, url
 
 
@@ -458,7 +479,7 @@ def _grow_history(app, family_name: str, versions: int, appointments: int) -> No
             {"family_id": family.id, "key": f"appointment-{uuid.uuid4().hex}",
              "starts_at": now + dt.timedelta(hours=n - appointments // 2), "duration_minutes": 60,
              "safe_place": False, "place": "Bij u thuis", "with_whom": "Bram de Wit", "purpose": f"Gesprek {n}.",
-             "status": "planned", "response_reason": "", "response_reply": "", "created_at": now}
+             "status": "planned", "audience": "household", "created_at": now}
             for n in range(appointments)])
 
 
@@ -514,5 +535,31 @@ def test_switching_language_on_the_plan_keeps_the_typed_answer(demo_app):
     assert '<html lang="tr" dir="ltr">' in switched.text
     assert soup(switched).select_one("textarea#comment").get_text() == typed
     assert soup(switched).select_one('input[name="answer"][value="question"]').has_attr("checked")
-    row = acknowledgement(demo_app, "Sanne de Boer", 1)
-    assert (row.answer, row.comment) == (Answer.agree, "")  # nothing was sent as an answer
+    assert acknowledgement(demo_app, "Sanne de Boer", 1).answer is Answer.agree  # nothing was sent as an answer
+    assert questions_of(demo_app, "Sanne de Boer") == []
+
+
+# --- who looked: only what concerns this parent -----------------------------------------------------
+
+def test_who_looked_never_tells_a_parent_about_the_other_parents_items(demo_app):
+    safe = next(a for a in appointments_of(demo_app, "Gezin El Idrissi") if a.safe_place)
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    assert bram.get(f"/backoffice/families/{safe.family_id}").status_code == 200
+    url = f"/backoffice/families/{safe.family_id}/appointments/{safe.id}"
+    local = safe.starts_at.astimezone(AMSTERDAM)
+    moved = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": local.strftime("%Y-%m-%d"),
+                                 "time": "16:00", "place": safe.place, "with_whom": safe.with_whom,
+                                 "purpose": safe.purpose, "duration": "60", "safe_place": "1",
+                                 "audience": safe.audience})
+    assert moved.status_code == 302
+    changed = say(demo_app, "nl", "planned or changed an appointment")
+    seen = {}
+    for username in ("ouder-fatima", "ouder-youssef"):
+        client = demo_app.test_client()
+        sign_in(client, username)
+        client.post("/language", data={"set_language": "nl", "csrf_token": csrf_token(client.get("/").text)})
+        seen[username] = text_of(client.get("/who-looked"))
+    assert changed in seen["ouder-fatima"]
+    assert changed not in seen["ouder-youssef"]
+    assert say(demo_app, "nl", "opened your file") in seen["ouder-youssef"]  # the file they share: he sees it

@@ -11,6 +11,8 @@ from portal.security import PERMISSIONS_POLICY, content_security_policy
 from support.sign_in import csrf_token, sign_in
 
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
+NEUTRAL = "https://www.buienradar.nl"  # the default neutral site: Leave quickly's form may lead there
+AUDIT_KEY = "2c7e1a9f4d8b3e6a0f5c2d9b7e1a4f8c3d6b0e9a5f2c8d1b"
 SCRIPT = re.compile(r"<script\b[^>]*>", re.I)
 NONCE = re.compile(r'\snonce="([^"]+)"')
 LINKS = re.compile(r'\s(?:src|href|action|formaction|poster|data|srcset)\s*=\s*["\']?([^"\'\s>]+)', re.I)
@@ -66,7 +68,7 @@ def test_signed_in_pages_carry_the_security_headers(demo_app, demo_client, open_
     headers = page.headers
     nonce = page_nonce(page.text)
     csp = headers["Content-Security-Policy"]
-    assert csp == content_security_policy(nonce)
+    assert csp == content_security_policy(nonce, NEUTRAL)
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'none'" in csp
@@ -81,7 +83,8 @@ def test_signed_in_pages_carry_the_security_headers(demo_app, demo_client, open_
 def test_signed_out_pages_carry_the_security_headers_too(demo_client, path):
     page = demo_client.get(path)
     assert page.status_code == 200
-    assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text))
+    assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text),
+                                                                              NEUTRAL)
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert page.headers["Permissions-Policy"] == PERMISSIONS_POLICY
@@ -97,7 +100,7 @@ def test_every_response_gets_a_new_nonce(demo_client):
 def test_error_pages_and_redirects_carry_the_headers(demo_client):
     missing = demo_client.get("/does-not-exist")
     assert missing.status_code == 404
-    assert missing.headers["Content-Security-Policy"] == content_security_policy(page_nonce(missing.text))
+    assert missing.headers["Content-Security-Policy"] == content_security_policy(page_nonce(missing.text), NEUTRAL)
     redirect = demo_client.get("/")
     assert redirect.status_code == 302
     assert "frame-ancestors 'none'" in redirect.headers["Content-Security-Policy"]
@@ -106,14 +109,16 @@ def test_error_pages_and_redirects_carry_the_headers(demo_client):
 
 def test_production_adds_strict_transport_security(database_url, databases, make_app):
     databases.fill(database_url, "demo")
-    app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, DATABASE_URL=database_url)
+    app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=AUDIT_KEY,
+                   DATABASE_URL=database_url)
     client = app.test_client()
     page = client.get("/sign-in", base_url="https://portaal.example")
     assert page.status_code == 200
     hsts = page.headers["Strict-Transport-Security"]
     max_age = int(re.search(r"max-age=(\d+)", hsts).group(1))
     assert max_age >= 365 * 24 * 3600
-    assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text))
+    assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text),
+                                                                              NEUTRAL)
 
 
 def test_static_files_are_cached_but_pages_are_not(demo_app, demo_client):
@@ -155,12 +160,13 @@ def test_family_pages_reference_no_other_host(demo_client, path):
 
 def test_the_quick_exit_leaves_through_the_portal_not_a_link(demo_app, demo_client):
     page = family_page(demo_app, demo_client)
-    link = re.search(r'<a id="quick-exit"[^>]*href="([^"]+)"', page.text).group(1)
-    assert link == "/quick-exit"
+    action = re.search(r'<form id="quick-exit-form"[^>]*action="([^"]+)"', page.text).group(1)
+    assert action == "/quick-exit"
     assert demo_app.config["NEUTRAL_SITE"] not in page.text
-    response = demo_client.get(link)
-    assert response.status_code == 302
+    response = demo_client.post(action)  # no CSRF token: leaving must work even with an expired session
+    assert response.status_code == 303
     assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"]
+    assert demo_client.get("/quick-exit").status_code == 405  # a link or a prefetch cannot end a session
 
 
 # --- CSRF --------------------------------------------------------------------------------------
@@ -240,3 +246,28 @@ def test_htmx_back_office_requests_send_the_token_in_a_header(demo_app, demo_cli
     assert answered.status_code == 200
     refused = demo_client.post(helper, data={field: "Tekst"}, headers=htmx)
     assert refused.status_code != 200
+
+
+def test_the_demo_server_names_no_versions(demo_app):
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from portal.cli import UnnamedServerHandler
+
+    server = make_server("127.0.0.1", 0, demo_app, request_handler=UnnamedServerHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/healthz", timeout=10) as response:
+            assert response.headers["Server"] == "web"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_a_missing_static_file_is_not_cached(demo_client):
+    missing = demo_client.get("/static/no-such-file.css?v=123")
+    assert missing.status_code == 404
+    assert missing.headers["Cache-Control"] == "no-store"

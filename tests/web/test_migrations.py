@@ -89,3 +89,52 @@ def test_a_migration_that_fails_half_way_leaves_no_half_made_schema(database_url
     monkeypatch.undo()
     db.upgrade(database_url)
     assert schema(database_url)["tables"] == model_tables()
+
+
+def test_restricted_items_and_answers_keep_their_parents_through_the_audience_migration(database_url):
+    """0005: visibility rows become audiences; one answer per appointment and one comment per version
+    become each parent's own answer and question, and nothing of one parent reaches another."""
+    db.upgrade(database_url, "0004")
+    engine = db.make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            run = lambda sql, **values: connection.execute(text(sql), values)  # noqa: E731
+            run("INSERT INTO team (id, name) VALUES (1, 'Team')")
+            run("INSERT INTO worker (id, team_id, name, organisation, phone) VALUES (1, 1, 'Bram', 'Org', '06')")
+            run("INSERT INTO family (id, team_id, name, interpreter_needed, created_at, parents_kept_apart) "
+                "VALUES (1, 1, 'Gezin', false, '2026-01-01 00:00:00', true)")
+            for number, name in ((1, "Fatima"), (2, "Youssef")):
+                run("INSERT INTO parent (id, family_id, name, language) VALUES (:id, 1, :name, 'ar')",
+                    id=number, name=name)
+            run("INSERT INTO safetyplan (id, family_id) VALUES (1, 1)")
+            run("INSERT INTO planversion (id, plan_id, number, status, revision, note_for_family, change_summary, "
+                "created_at, updated_at) VALUES (1, 1, 1, 'published', 1, '', '', '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00')")
+            run("INSERT INTO unsafesituation (id, version_id, key, rank, kind, description, risk_factors) "
+                "VALUES (1, 1, 'k-situation', 1, 'acute', 'Schreeuwen', '')")
+            run("INSERT INTO safetyagreement (id, situation_id, key, position, who, what, \"when\", if_it_goes_wrong) "
+                "VALUES (1, 1, 'k-safe', 0, 'Fatima', 'Veilig adres', 'Altijd', '')")
+            run("INSERT INTO appointment (id, family_id, key, starts_at, duration_minutes, safe_place, place, "
+                "with_whom, purpose, status, response, response_reason, response_by, response_reply, created_at) "
+                "VALUES (1, 1, 'k-appointment', '2026-02-01 10:00:00', 60, true, 'Opvang', 'Bram', 'Gesprek', "
+                "'planned', 'move_requested', 'Ik werk dan', 1, 'Goed', '2026-01-01 00:00:00')")
+            for key in ("k-safe", "k-appointment"):
+                run("INSERT INTO visibility (family_id, item_key, parent_id) VALUES (1, :key, 1)", key=key)
+            run("INSERT INTO acknowledgement (parent_id, version_id, read_at, answer, comment, answered_at, reply) "
+                "VALUES (2, 1, '2026-01-02 00:00:00', 'question', 'Wat als de buurvrouw er niet is?', "
+                "'2026-01-02 00:00:00', 'Dan belt u mij.')")
+        db.upgrade(database_url)
+        with engine.connect() as connection:
+            audience = {key: stored for table in ("unsafesituation", "safetyagreement", "appointment")
+                        for key, stored in connection.execute(text(f"SELECT key, audience FROM {table}"))}
+            answers = connection.execute(text("SELECT appointment_id, parent_id, response, reason, reply "
+                                              "FROM appointmentanswer")).all()
+            questions = connection.execute(text("SELECT parent_id, version_id, kind, text, reply "
+                                                "FROM planquestion")).all()
+    finally:
+        engine.dispose()
+    assert audience == {"k-situation": "household", "k-safe": "parents:1", "k-appointment": "parents:1"}
+    assert [tuple(row) for row in answers] == [(1, 1, "move_requested", "Ik werk dan", "Goed")]
+    assert [tuple(row) for row in questions] == [(2, 1, "question", "Wat als de buurvrouw er niet is?",
+                                                  "Dan belt u mij.")]
+    check_no_drift(database_url)

@@ -6,8 +6,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from portal import db, notify
-from portal.models import Appointment, AppointmentStatus, OutboxMessage, Parent, Visibility
+from portal.models import Appointment, AppointmentStatus, OutboxMessage, Parent
 from portal.models.base import utcnow
+from portal.rules import audience
 
 
 def outbox(app) -> list[dict]:
@@ -26,8 +27,7 @@ def test_reminders_are_discreet_in_the_parents_language_and_sent_once(demo_app):
         session.commit()
         parents = session.exec(select(Parent).where(Parent.family_id == soon.family_id,
                                                     Parent.phone.is_not(None))).all()
-        restricted = {v.parent_id for v in session.exec(select(Visibility).where(Visibility.item_key == soon.key))}
-        expected = [p for p in parents if not restricted or p.id in restricted]
+        expected = [p for p in parents if audience.shows(soon.audience, p.id)]
         place, purpose = soon.place, soon.purpose
     first = runner.invoke(args=["send-reminders"])
     assert first.exit_code == 0, first.output
@@ -46,9 +46,8 @@ def test_a_restricted_appointment_is_never_announced_to_the_other_parent(demo_ap
         safe.starts_at = utcnow() + dt.timedelta(hours=2)
         session.add(safe)
         session.commit()
-        allowed = {v.parent_id for v in session.exec(select(Visibility).where(Visibility.item_key == safe.key))}
         others = session.exec(select(Parent).where(Parent.family_id == safe.family_id)).all()
-        hidden_phones = {p.phone for p in others if p.id not in allowed}
+        hidden_phones = {p.phone for p in others if not audience.shows(safe.audience, p.id)}
         assert hidden_phones
         notify.queue_reminders(session, utcnow())
         queued = {m.to for m in session.exec(select(OutboxMessage))}

@@ -129,8 +129,8 @@ def test_sign_out_ends_the_session_on_the_server(demo_app, demo_client):
 def test_quick_exit_ends_the_session_and_clears_the_browser(demo_app, demo_client):
     sign_in(demo_client, "ouder-sanne")
     stolen = cookie_value(demo_client)
-    response = demo_client.get("/quick-exit")
-    assert response.status_code == 302
+    response = demo_client.post("/quick-exit")
+    assert response.status_code == 303
     assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"]
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert not signed_in(demo_client, "ouder-sanne")
@@ -157,7 +157,8 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(demo_client):
 
 def test_the_session_cookie_is_secure_in_production(database_url, databases, make_app):
     databases.fill(database_url, "demo")
-    app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, DATABASE_URL=database_url)
+    app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=STRONG_KEY[::-1],
+                   DATABASE_URL=database_url)
     client = app.test_client()
     page = client.get("/sign-in", base_url="https://portaal.example")
     assert page.status_code == 200

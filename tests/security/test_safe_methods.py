@@ -1,0 +1,267 @@
+"""HEAD, GET and OPTIONS change nothing, anywhere: every route is sent each of them with a form body
+that would change something if any POST code ran, by every kind of user; and a staff look at a
+household is always written to the audit log (NEN 7513), as is every refused attempt."""
+import pytest
+from sqlalchemy import select as sql_select
+from sqlmodel import SQLModel, select
+
+from portal.demo import DEMO_PASSWORD
+from portal.models import (
+    Account,
+    Appointment,
+    AuditEvent,
+    Family,
+    Interpreter,
+    Parent,
+    PlanQuestion,
+    PlanVersion,
+    SafetyPlan,
+    TranslationJob,
+)
+from support.pages import database
+from support.sign_in import csrf_token, sign_in
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # HTTP semantics, not SQL
+
+EL_IDRISSI = "Gezin El Idrissi"
+SAFE_METHODS = ("HEAD", "GET", "OPTIONS")
+# Every field any form of the portal reads, filled so that the POST code would act on it.
+CHANGING_BODY = {
+    "username": "ouder-fatima", "password": DEMO_PASSWORD, "password_again": DEMO_PASSWORD,
+    "current_password": DEMO_PASSWORD, "code": "123456", "method": "sms", "phone": "0612345678",
+    "answer": "question", "comment": "Mag ik iets vragen?", "response": "move_requested", "reason": "Ik werk dan",
+    "date": "2027-01-05", "time": "10:00", "place": "Kantoor", "with_whom": "Anouk", "purpose": "Gesprek",
+    "duration": "60", "action": "publish", "note": "Nieuw", "reply": "Antwoord", "handled": "1",
+    "s1-count": "99999999999999999999", "s1-description": "Inbraak", "s1-kind": "acute", "revision": "1",
+    "help-count": "-5", "family": "1", "worker": "1", "role": "contact", "start": "2027-01-01",
+    "item": "x", "parent": "1", "segment-0": "Vertaling", "resend": "1",
+}
+USERS = (None, "ouder-fatima", "bram", "teamlead", "tolk-ar")
+
+
+def open_job(app, family: Family, interpreter: str) -> int:
+    """An Arabic translation job of the household's newest version, given to this interpreter."""
+    with database(app) as db:
+        version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                          .where(SafetyPlan.family_id == family.id, PlanVersion.number.is_not(None))
+                          .order_by(PlanVersion.number.desc())).first()
+        interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
+                                 .where(Account.username == interpreter)).one()
+        job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                                   TranslationJob.language == "ar")).first()
+        job = job or TranslationJob(version_id=version.id, language="ar")
+        job.interpreter_id = interpreter_id
+        db.add(job)
+        db.commit()
+        return job.id
+
+
+def household_ids(app) -> dict[str, int]:
+    """One identifier of each kind from the El Idrissi household (the duo of Bram and Anouk)."""
+    with database(app) as db:
+        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
+        parent = db.exec(select(Parent).where(Parent.family_id == family.id)).first()
+        appointment = db.exec(select(Appointment).where(Appointment.family_id == family.id)).first()
+        question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
+                           .where(Parent.family_id == family.id)).first()
+        anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
+    return {"family_id": family.id, "parent_id": parent.id, "appointment_id": appointment.id,
+            "question_id": question.id, "account_id": anouk,
+            "job_id": open_job(app, family, "tolk-ar")}
+
+
+def snapshot(app) -> dict[str, set]:
+    """Every row of every table, but the idle time of sessions, read receipts and the audit log
+    (whose new rows are checked on their own)."""
+    rows = {}
+    with app.extensions["engine"].connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name == "auditevent":
+                continue
+            columns = [c for c in table.columns if (table.name, c.name) != ("usersession", "last_seen_at")]
+            query = sql_select(*columns)
+            if table.name == "acknowledgement":
+                query = query.where(table.c.answer.is_not(None))
+            rows[table.name] = set(connection.execute(query).all())
+    return rows
+
+
+def session_state(app, client) -> dict:
+    """What the session cookie holds, but the CSRF token a rendered form adds (it changes nothing)."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    if cookie is None:
+        return {}
+    held = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    return {name: value for name, value in held.items() if name != "csrf_token"}
+
+
+def new_events(app, since: int) -> list[AuditEvent]:
+    with database(app) as db:
+        return db.exec(select(AuditEvent).where(AuditEvent.id > since).order_by(AuditEvent.id)).all()
+
+
+def last_event_id(app) -> int:
+    with database(app) as db:
+        return db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
+
+
+def test_safe_methods_change_nothing_on_any_route(demo_app):
+    ids = household_ids(demo_app)
+    adapter = demo_app.url_map.bind("localhost")
+    failures = []
+    for username in USERS:
+        client = demo_app.test_client()
+        if username:
+            sign_in(client, username)
+        signed_in_as = session_state(demo_app, client)
+        for rule in demo_app.url_map.iter_rules():
+            if rule.endpoint == "static":
+                continue
+            url = adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
+            for method in SAFE_METHODS:
+                for body in (CHANGING_BODY, dict(CHANGING_BODY, set_language="en")):
+                    before, since = snapshot(demo_app), last_event_id(demo_app)
+                    response = client.open(url, method=method, data=body)
+                    who = f"{username or 'signed out'} {method} {url}"
+                    if response.status_code >= 500:
+                        failures.append(f"{who}: {response.status_code}")
+                    changed = [name for name, rows in snapshot(demo_app).items() if rows != before[name]]
+                    if changed:
+                        failures.append(f"{who} changed {changed}")
+                    events = new_events(demo_app, since)
+                    if method != "GET" and events:
+                        failures.append(f"{who} wrote audit events {[e.action for e in events]}")
+                    written = [e for e in events if not e.action.endswith((".view", ".read_along"))
+                               and e.result != "refused"]
+                    if written:
+                        failures.append(f"{who} wrote {[(e.action, e.result) for e in written]}")
+                    if session_state(demo_app, client) != signed_in_as:
+                        failures.append(f"{who} changed the session: {session_state(demo_app, client)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_huge_row_count_in_the_plan_editor_costs_no_more_than_the_cap(demo_app, demo_client):
+    family = household_ids(demo_app)["family_id"]
+    sign_in(demo_client, "bram")
+    url = f"/backoffice/families/{family}/plan"
+    token = csrf_token(demo_client.get(url).text)
+    for count in ("99999999999999999999", "-3", "1e9", "٣", "50", "51"):
+        response = demo_client.post(url, data={"csrf_token": token, "s1-count": count, "help-count": count,
+                                               "set_language": "nl"})
+        assert response.status_code == 200, count
+        rows = response.text.count('name="s1-a')
+        assert rows <= 5 * 51, (count, rows)  # five fields per agreement, at most 50 rows and a new one
+
+
+# --- staff reads are logged --------------------------------------------------------------------
+
+STAFF_READS = {
+    # endpoint: the action its GET records
+    "backoffice.family_file": "family.view",
+    "backoffice.plan_editor": "plan.view",
+    "backoffice.compare": "plan.view",
+    "backoffice.responses": "answers.view",
+    "backoffice.family_appointments": "appointment.view",
+    "backoffice.edit_appointment": "appointment.view",
+    "backoffice.translate": "translation.view",
+    "backoffice.home": "overview.view",
+    "backoffice.family_members": "family.view",
+    "backoffice.case": "family.view",
+}
+# Who opens each page; anyone else: Bram, of the El Idrissi duo.
+STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead"}
+
+
+def test_every_staff_route_that_shows_a_household_records_who_looked(demo_app):
+    ids = household_ids(demo_app)
+    adapter = demo_app.url_map.bind("localhost")
+    staff_reads = {rule.endpoint for rule in demo_app.url_map.iter_rules()
+                   if rule.endpoint.startswith("backoffice.") and "GET" in rule.methods
+                   and ("family_id" in rule.arguments or rule.arguments & {"job_id", "appointment_id"})}
+    staff_reads.discard("backoffice.read_along")  # only in the appointment's window: tests/web/test_access.py
+    assert staff_reads <= set(STAFF_READS), f"a new staff page that shows a household: {staff_reads - set(STAFF_READS)}"
+    clients = {}  # one sign-in per user: every sign-in needs a TOTP code of a new time step
+    for username in {"bram", *STAFF_READERS.values()}:
+        clients[username] = demo_app.test_client()
+        sign_in(clients[username], username)
+    for endpoint, action in STAFF_READS.items():
+        client = clients[STAFF_READERS.get(endpoint, "bram")]
+        rule = next(r for r in demo_app.url_map.iter_rules() if r.endpoint == endpoint)
+        url = adapter.build(endpoint, {name: ids[name] for name in rule.arguments})
+        since = last_event_id(demo_app)
+        assert client.get(url).status_code == 200, url
+        events = [(e.action, e.result, e.family_id, e.origin) for e in new_events(demo_app, since)]
+        assert (action, "ok", ids["family_id"], "127.0.0.1") in events, (url, events)
+        since = last_event_id(demo_app)
+        assert client.head(url).status_code == 200, url
+        assert new_events(demo_app, since) == [], f"HEAD {url} showed nothing and records nothing"
+
+
+def test_refused_attempts_are_recorded_with_who_and_which_household(demo_app):
+    ids = household_ids(demo_app)
+    chantal = demo_app.test_client()  # a worker of the team, outside the El Idrissi duo
+    sign_in(chantal, "chantal")
+    since = last_event_id(demo_app)
+    assert chantal.get(f"/backoffice/families/{ids['family_id']}").status_code == 404
+    assert chantal.get(f"/backoffice/families/{ids['family_id']}/answers").status_code == 404
+    assert chantal.get("/backoffice/families/99999/plan").status_code == 404
+    events = [(e.action, e.result, e.family_id, e.actor_name) for e in new_events(demo_app, since)]
+    assert [(action, result, family) for action, result, family, _name in events] == [
+        ("family.view", "refused", ids["family_id"]), ("family.view", "refused", ids["family_id"]),
+        ("family.edit", "refused", None)]
+    assert {name for *_rest, name in events} == {"Chantal Pinas"}
+
+    parent = demo_app.test_client()
+    sign_in(parent, "ouder-fatima")
+    since = last_event_id(demo_app)
+    assert parent.get("/backoffice/").status_code in (302, 404)
+    refused = [(e.action, e.result, e.role) for e in new_events(demo_app, since)]
+    assert refused == [("access.role", "refused", "parent")]
+
+
+def test_quick_exit_is_recorded(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-fatima")
+    since = last_event_id(demo_app)
+    client.post("/quick-exit")
+    assert [(e.action, e.result, e.role) for e in new_events(demo_app, since)] == [("quick_exit", "ok", "parent")]
+
+
+# --- numbers that size work are capped in one place ---------------------------------------------
+
+# Every posted field that is a number: counts of rows, minutes, revisions and ids.
+NUMBER_FIELDS = ("s1-count", "s2-count", "s3-count", "help-count", "future-count", "duration", "revision",
+                 "worker", "assignment", "family", "parent", "interpreter_id", "birth_year", "member-count",
+                 "parent-count", "child-count")
+HOSTILE_NUMBERS = ("99999999999999999999", "-1", "1e9", "NaN", "٣٣٣٣٣", "0x7fffffff", " 7 ")
+PER_REQUEST_SECONDS = 3.0  # a guard against runaway work (the finding took 7 s for 20,000 rows), not a benchmark
+PER_REQUEST_BYTES = 40 * 2**20
+
+
+@pytest.mark.parametrize("username", ["bram", "teamlead", "ouder-fatima", "tolk-ar"])
+def test_hostile_numbers_on_every_form_stay_within_small_bounds(demo_app, username):
+    import time
+    import tracemalloc
+
+    ids = household_ids(demo_app)
+    adapter = demo_app.url_map.bind("localhost")
+    client = demo_app.test_client()
+    sign_in(client, username)
+    token = csrf_token(client.get("/backoffice/" if username in ("bram", "teamlead", "tolk-ar") else "/").text)
+    failures = []
+    for rule in demo_app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint in ("auth.sign_out", "auth.quick_exit"):
+            continue
+        url = adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
+        for number in HOSTILE_NUMBERS:
+            body = dict(CHANGING_BODY, csrf_token=token, **dict.fromkeys(NUMBER_FIELDS, number))
+            body.pop("password")  # so sign-in and password forms refuse rather than change the account
+            tracemalloc.start()
+            started = time.process_time()
+            response = client.post(url, data=body)
+            seconds = time.process_time() - started
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            if response.status_code >= 500 or seconds > PER_REQUEST_SECONDS or peak > PER_REQUEST_BYTES:
+                failures.append(f"{url} {number!r}: {response.status_code}, {seconds:.2f} s, {peak / 2**20:.0f} MB")
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,268 @@
+"""The audience rule, generated: households of one to three parents, items, appointments, questions and
+replies with random audiences, made by the duo through the back office's forms. For every parent, nothing
+outside their audience appears in any page, print view, appointment, calendar file, translation or
+notification; what a parent says reaches the duo and comes back to that parent only."""
+import datetime as dt
+import hashlib
+import itertools
+import secrets
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from portal.access import plan_for_language
+from portal.models import (
+    Account,
+    Appointment,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    OutboxMessage,
+    Parent,
+    PlanQuestion,
+    Role,
+    TranslationJob,
+    UserSession,
+    Worker,
+)
+from portal.models.base import utcnow
+from portal.plans import current_version, load_contents
+from portal.translation_work import remember, segments
+from support.pages import database, text_of
+from support.sign_in import csrf_token
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the rule, not the dialect
+
+EVERYONE = None  # an audience in the model: None for the whole household, else a set of parent positions
+numbers = itertools.count(1000)
+
+
+def session_client(app, username: str):
+    """A client signed in as this account without the sign-in forms (tested on their own elsewhere)."""
+    token = secrets.token_urlsafe(32)
+    with database(app) as db:
+        account = db.exec(select(Account).where(Account.username == username)).one()
+        db.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), account_id=account.id,
+                           generation=account.session_generation))
+        db.commit()
+    client = app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"], cookie["_fresh"] = token, True
+    return client
+
+
+@dataclass
+class World:
+    """What was made, and who may read each marker text."""
+
+    family_id: int
+    parent_ids: list[int]
+    languages: list[str]
+    allowed: dict[str, set[int] | None] = field(default_factory=dict)  # marker -> parent ids (None: all)
+
+    def audience_value(self, chosen) -> str:
+        return "household" if chosen is EVERYONE else "parents:" + ",".join(
+            str(self.parent_ids[i]) for i in sorted(chosen))
+
+    def readers(self, chosen) -> set[int] | None:
+        return None if chosen is EVERYONE else {self.parent_ids[i] for i in chosen}
+
+    def forbidden_for(self, parent_id: int) -> list[str]:
+        return [marker for marker, who in self.allowed.items() if who is not None and parent_id not in who]
+
+
+def new_household(app, parents: int, languages: list[str], kept_apart: bool) -> World:
+    """A household of the demo team with Bram as contact person and Anouk as partner."""
+    with database(app) as db:
+        bram, anouk = (db.exec(select(Worker).where(Worker.name == name)).one()
+                       for name in ("Bram de Wit", "Anouk Visser"))
+        number = next(numbers)
+        family = Family(team_id=bram.team_id, name=f"Gezin Proef {number}", parents_kept_apart=kept_apart)
+        db.add(family)
+        db.flush()
+        db.add_all([DuoAssignment(family_id=family.id, worker_id=bram.id, role=DuoRole.contact,
+                                  start=dt.date.today() - dt.timedelta(days=1)),
+                    DuoAssignment(family_id=family.id, worker_id=anouk.id, role=DuoRole.partner,
+                                  start=dt.date.today() - dt.timedelta(days=1))])
+        ids = []
+        for position in range(parents):
+            account = Account(username=f"ouder-proef-{number}-{position}", role=Role.parent,
+                              display_name=f"Ouder {position}", language=languages[position], totp_enrolled=True)
+            db.add(account)
+            db.flush()
+            parent = Parent(family_id=family.id, account_id=account.id, name=f"Ouder {position} Proef",
+                            language=languages[position], phone=f"06-{number:04d}{position:04d}")
+            db.add(parent)
+            db.flush()
+            ids.append(parent.id)
+        db.commit()
+        return World(family.id, ids, languages[:parents])
+
+
+def audiences(parents: int, safe_place: bool = False):
+    """Everyone, or a non-empty set of parent positions (a safe place: exactly one parent)."""
+    one = st.integers(0, parents - 1).map(lambda i: frozenset({i}))
+    if safe_place:
+        return one
+    return st.one_of(st.just(EVERYONE), st.frozensets(st.integers(0, parents - 1), min_size=1))
+
+
+@st.composite
+def scenarios(draw):
+    parents = draw(st.integers(1, 3))
+    languages = draw(st.lists(st.sampled_from(["nl", "ar"]), min_size=3, max_size=3))
+    actions = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["appointment", "plan", "question"]))
+        if kind == "appointment":
+            safe = draw(st.booleans())
+            actions.append(("appointment", safe, draw(audiences(parents, safe))))
+        elif kind == "plan":
+            actions.append(("plan", draw(audiences(parents)),
+                            draw(st.lists(audiences(parents), min_size=0, max_size=3)),
+                            draw(st.lists(audiences(parents), min_size=0, max_size=2)), draw(audiences(parents))))
+        else:
+            actions.append(("question", draw(st.integers(0, parents - 1))))
+    return parents, languages, draw(st.booleans()), actions
+
+
+def marker(prefix: str) -> str:
+    return f"{prefix}{next(numbers)}X"
+
+
+def make_appointment(bram, world: World, safe: bool, chosen) -> None:
+    url = f"/backoffice/families/{world.family_id}/appointments"
+    purpose, place = marker("AFSPRAAK"), marker("PLEK")
+    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
+                                    "duration": "60", "place": place, "with_whom": "Bram de Wit", "purpose": purpose,
+                                    "safe_place": "1" if safe else "", "audience": world.audience_value(chosen)})
+    assert response.status_code == 302, text_of(response)[:500]
+    world.allowed[purpose] = world.readers(chosen)
+    world.allowed[place] = set() if safe else world.readers(chosen)  # a safe place's address: nobody
+
+
+def publish_plan(bram, world: World, situation, agreements, items, note) -> None:
+    url = f"/backoffice/families/{world.family_id}/plan"
+    form = {"csrf_token": csrf_token(bram.get(url).text), "revision": "1", "action": "publish",
+            "s1-kind": "acute", "s1-description": marker("SITUATIE"), "s1-audience": world.audience_value(situation),
+            "s1-count": str(len(agreements)), "help-count": str(len(items)), "note": marker("NOTITIE"),
+            "note-audience": world.audience_value(note)}
+    world.allowed[form["s1-description"]] = world.readers(situation)
+    world.allowed[form["note"]] = world.readers(note)
+    for i, chosen in enumerate(agreements):
+        text = marker("AFSPRAAKPLAN")
+        form |= {f"s1-a{i}-who": "Ouder", f"s1-a{i}-what": text, f"s1-a{i}-audience": world.audience_value(chosen)}
+        # An agreement is read inside its situation: both audiences must let the parent in.
+        inner, outer = world.readers(chosen), world.readers(situation)
+        world.allowed[text] = inner if outer is None else (outer if inner is None else inner & outer)
+    for i, chosen in enumerate(items):
+        text = marker("HULP")
+        form |= {f"help-{i}-text": text, f"help-{i}-audience": world.audience_value(chosen)}
+        world.allowed[text] = world.readers(chosen)
+    response = bram.post(url, data=form)
+    assert response.status_code == 302, text_of(response)[:800]
+    translate_everything(bram.application, world)
+
+
+def translate_everything(app, world: World) -> None:
+    """What an interpreter does for the newest version: every segment of the job, marked as Arabic."""
+    with database(app) as db:
+        version = current_version(db, world.family_id)
+        job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                                   TranslationJob.language == "ar")).first()
+        if job is None:
+            return
+        content = plan_for_language(db, world.family_id, "ar", load_contents(db, [version.id])[version.id])
+        for text in segments(content):
+            remember(db, text, "ar", "ترجمة " + text, job.interpreter_id)
+        job.completed_at = utcnow()
+        db.add(job)
+        db.commit()
+
+
+def ask_and_answer(app, bram, world: World, position: int) -> None:
+    parent_id = world.parent_ids[position]
+    with database(app) as db:
+        if current_version(db, world.family_id) is None:
+            return  # nothing to ask about yet
+        username = db.exec(select(Account.username).join(Parent, Parent.account_id == Account.id)
+                           .where(Parent.id == parent_id)).one()
+    parent = session_client(app, username)
+    question, reply = marker("VRAAG"), marker("ANTWOORD")
+    asked = parent.post("/plan", data={"csrf_token": csrf_token(parent.get("/plan").text), "answer": "question",
+                                       "comment": question})
+    assert asked.status_code == 302
+    with database(app) as db:
+        row = db.exec(select(PlanQuestion).where(PlanQuestion.text == question)).one()
+    answers = f"/backoffice/families/{world.family_id}/answers"
+    sent = bram.post(f"/backoffice/families/{world.family_id}/questions/{row.id}",
+                     data={"csrf_token": csrf_token(bram.get(answers).text), "reply": reply})
+    assert sent.status_code == 302
+    world.allowed[question] = world.allowed[reply] = {parent_id}
+
+
+def pages_of(app, world: World, parent_id: int) -> dict[str, str]:
+    """Everything this parent can open: pages, the print view, every appointment and its calendar file."""
+    with database(app) as db:
+        username = db.exec(select(Account.username).join(Parent, Parent.account_id == Account.id)
+                           .where(Parent.id == parent_id)).one()
+        appointments = db.exec(select(Appointment).where(Appointment.family_id == world.family_id)).all()
+    client = session_client(app, username)
+    pages = {url: client.get(url) for url in ("/", "/plan", "/plan?print-name=1", "/appointments", "/who-looked")}
+    for item in appointments:
+        for url in (f"/appointments/{item.id}", f"/appointments/{item.id}.ics"):
+            pages[url] = client.get(url)
+            readers = world.allowed[item.purpose]
+            expected = 200 if readers is None or parent_id in readers else 404
+            assert pages[url].status_code == expected, (url, parent_id, readers)
+    return {url: response.get_data(as_text=True) for url, response in pages.items()}
+
+
+def notifications_of(app, world: World, parent_id: int) -> list[OutboxMessage]:
+    with database(app) as db:
+        account_id = db.get(Parent, parent_id).account_id
+        return db.exec(select(OutboxMessage).where(OutboxMessage.account_id == account_id)).all()
+
+
+@settings(max_examples=12, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(scenario=scenarios())
+def test_no_parent_ever_receives_anything_outside_their_audience(demo_app, scenario):
+    parents, languages, kept_apart, actions = scenario
+    world = new_household(demo_app, parents, languages, kept_apart)
+    bram = session_client(demo_app, "bram")
+    for action in actions:
+        if action[0] == "appointment":
+            make_appointment(bram, world, *action[1:])
+        elif action[0] == "plan":
+            publish_plan(bram, world, *action[1:])
+        else:
+            ask_and_answer(demo_app, bram, world, action[1])
+    for parent_id in world.parent_ids:
+        forbidden = world.forbidden_for(parent_id)
+        for url, body in pages_of(demo_app, world, parent_id).items():
+            leaked = [text for text in forbidden if text in body]
+            assert not leaked, f"parent {parent_id} of {world.parent_ids} reads {leaked} on {url}"
+        for message in notifications_of(demo_app, world, parent_id):
+            assert not [text for text in world.allowed if text in message.body], message.body
+            about = message.dedupe_key or ""
+            for kind, model in (("appointment", Appointment), ("question", PlanQuestion)):
+                if about.startswith(kind + ":"):
+                    with database(demo_app) as db:
+                        row = db.get(model, int(about.split(":")[1]))
+                    text = row.purpose if kind == "appointment" else row.text
+                    readers = world.allowed[text]
+                    assert readers is None or parent_id in readers, f"{parent_id} was told about {about}"
+    # Every parent still reads what is theirs: the rule hides, it does not lose.
+    for parent_id in world.parent_ids:
+        plan_page = pages_of(demo_app, world, parent_id)["/plan"]
+        with database(demo_app) as db:
+            version = current_version(db, world.family_id)
+        if version is not None:
+            mine = [text for text, who in world.allowed.items() if text.startswith("VRAAG")
+                    and who == {parent_id}]
+            assert all(text in plan_page for text in mine), (parent_id, mine)
