@@ -71,7 +71,7 @@ def translate(job_id):
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
     translators = {i.id: i.name for i in db.exec(select(Interpreter))}
     return render_template("backoffice/translate.html", job=job, version=version, rows=rows, errors=errors,
-                           typed=typed, translators=translators, main_form="translate-form",
+                           typed=typed, translators=translators, limit=TRANSLATION_LENGTH, main_form="translate-form",
                            open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal.auth.kept import KEPT_FOR
+from portal.backoffice.translations import TRANSLATION_LENGTH
 from portal.forms import TooLong, strip_controls
-from portal.models import Account, Parent, PlanQuestion, SignInFlow, UserSession
+from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
 from portal.models.base import utcnow
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, fresh_code, sign_in
@@ -386,6 +387,22 @@ def test_a_reply_too_long_is_refused_on_a_page_that_keeps_it_to_send_again(demo_
     assert too_long(demo_app, "nl", 2001, 2000) in text_of(answer)
     with database(demo_app) as db:
         assert db.get(PlanQuestion, question.id).reply == before
+
+
+def test_a_translation_too_long_is_refused_and_kept(demo_app):
+    with database(demo_app) as db:
+        job = db.exec(select(TranslationJob).where(TranslationJob.language == "ar",
+                                                   TranslationJob.completed_at.is_(None))).first()
+    tolk = demo_app.test_client()
+    sign_in(tolk, "tolk-ar")
+    page = tolk.get(f"/backoffice/translations/{job.id}")
+    assert soup(page).select_one("textarea#segment-0")["maxlength"] == str(TRANSLATION_LENGTH)
+    text = " ".join(["ترجمة"] * 700)
+    answer = tolk.post(f"/backoffice/translations/{job.id}",
+                       data={"segment-0": text, "csrf_token": csrf_token(page.text)})
+    assert answer.status_code == 400
+    assert soup(answer).select_one("textarea#segment-0").get_text() == text
+    assert too_long(demo_app, "nl", len(text), TRANSLATION_LENGTH) in text_of(answer)
 
 
 def test_text_areas_carry_their_limit_and_the_counters_words(demo_app):
