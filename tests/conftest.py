@@ -17,10 +17,10 @@ Databases
                             url = databases.create(request.param, "demo", tmp_path_factory.mktemp("db"))
                             yield url
                             databases.drop(url)
-  database_url      a fresh EMPTY database per test, parametrized: ids "sqlite" (a file in tmp_path)
-                    and "postgresql" (a new database in the cluster, dropped afterwards). Restrict
-                    a test to one backend with
-                        @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+  database_url      a fresh EMPTY database per test: id "sqlite" (a file in tmp_path); a test or
+                    module marked `both_databases` also gets "postgresql" (a new database in the
+                    cluster, dropped afterwards). Choose the backends of one test with
+                        @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
   backend           "sqlite" or "postgresql": the backend of database_url.
 
 Apps
@@ -100,7 +100,20 @@ def databases(request, tmp_path_factory) -> Databases:
     return Databases(tmp_path_factory.mktemp("databases"), lambda: request.getfixturevalue("postgres_cluster"))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def pytest_generate_tests(metafunc):
+    """database_url is SQLite; a test or module marked `both_databases` runs on PostgreSQL too (migrations,
+    concurrency, the audit chain, stored text, what differs between the two). A test may also choose its
+    backends itself with @pytest.mark.parametrize("database_url", [...], indirect=True)."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.definition.iter_markers("parametrize")
+    if any(mark.args and "database_url" in str(mark.args[0]) for mark in chosen):
+        return
+    both = metafunc.definition.get_closest_marker("both_databases") is not None
+    metafunc.parametrize("database_url", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True)
+
+
+@pytest.fixture
 def database_url(request, databases, tmp_path):
     url = databases.create(request.param, "empty", directory=tmp_path)
     yield url

@@ -9,7 +9,7 @@ import unicodedata
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import update
 from sqlmodel import Session, select
 from zxcvbn import zxcvbn
@@ -25,18 +25,26 @@ RECOVERY_CODE_COUNT = 10
 ACTIVATION_VALID = dt.timedelta(days=7)
 SMS_CODE_VALID = dt.timedelta(minutes=5)
 # A hash to verify against when the account is unknown, so both answers take as long.
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("no-such-account-placeholder")
+PRODUCTION_HASHER = PasswordHasher()  # argon2id with the library's recommended cost
+# The same algorithm at its smallest cost, for apps under TESTING only: the suite signs in hundreds of times.
+# tests/web/test_auth.py asserts that every other app hashes at production strength.
+TESTING_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_DUMMY_HASHES = {hasher: hasher.hash("no-such-account-placeholder") for hasher in (PRODUCTION_HASHER, TESTING_HASHER)}
+
+
+def _hasher() -> PasswordHasher:
+    return TESTING_HASHER if has_app_context() and current_app.config.get("TESTING") else PRODUCTION_HASHER
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_matches(account: Account | None, password: str) -> bool:
-    stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
+    # An unknown username costs as much as a wrong password: the timing does not tell which it was.
+    stored = account.password_hash if account and account.password_hash else _DUMMY_HASHES[_hasher()]
     try:
-        return _hasher.verify(stored, password) and account is not None and account.password_hash is not None
+        return _hasher().verify(stored, password) and account is not None and account.password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -63,6 +63,9 @@ from portal.plans import draft_of, load_contents
 from portal.translation_work import segments, source_hash
 from support.sign_in import fresh_code
 
+# Dialect-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 USERNAMES = ("ouder-sanne", "ouder-fatima", "anouk", "tolk-ar", "teamlead")
 
 
@@ -402,13 +405,27 @@ ONE_FIELD_OF_EACH_KIND = ["s1-description", "s1-risks", "s1-a0-who", "s1-a0-what
     pytest.param(LONG_TEXT, ONE_FIELD_OF_EACH_KIND, id="5600-characters-in-each-kind-of-field"),
 ])
 def test_every_plan_field_takes_hostile_text_and_publishes(anouk, text, which):
-    """Hostile or very long text in the editor's fields: saved without controls, shown escaped, publishable."""
+    """Hostile or very long text in the editor's fields: saved without controls, shown escaped, publishable.
+    Text longer than its field is refused whole and shown again (never cut); shortened, it is saved."""
     app = anouk.app
     family = family_id(app, "El Idrissi")
     revision, _content = draft_state(app, family)
     form = editor_form(anouk, family)
     names = every_text_field(form) if which == "all" else which
+    # The parents are kept apart: the new rows this text fills need a choice of who may read them.
+    form |= {name: "household" for name, value in form.items() if name.endswith("-audience") and not value}
     sent = form | {name: text for name in names} | {"action": "save"}
+
+    def limit(name: str) -> int:
+        return 500 if name.endswith(("-who", "-when")) else 2000  # the columns' lengths
+
+    if any(len(visible_text(text).strip()) > limit(name) for name in names):
+        refused = anouk.post(f"/backoffice/families/{family}/plan", sent)
+        assert refused.status_code == 400
+        assert_not_executable(refused)
+        assert draft_state(app, family)[0] == revision, "a refused save changed the draft"
+        text = visible_text(text)[:500]  # what the worker does next: shorten it
+        sent = form | {name: text for name in names} | {"action": "save"}
     saved = anouk.post(f"/backoffice/families/{family}/plan", sent)
     assert saved.status_code == 200, saved.get_data(as_text=True)[:1500]
     assert_not_executable(saved)
@@ -416,10 +433,10 @@ def test_every_plan_field_takes_hostile_text_and_publishes(anouk, text, which):
     assert after_revision == revision + 1
     for name in names:
         if name != "note":  # the note is kept only when publishing
-            limit = 500 if name.endswith(("-who", "-when")) else 2000  # the columns' lengths
-            assert after_form[name].strip() == visible_text(text)[:limit].strip(), name
+            assert after_form[name].strip() == visible_text(text).strip(), name
     published = anouk.post(f"/backoffice/families/{family}/plan",
-                           after_form | {"revision": str(after_revision), "action": "publish", "note": text})
+                           after_form | {"revision": str(after_revision), "action": "publish", "note": text,
+                                         "note-audience": "household"})
     assert published.status_code == 302, published.get_data(as_text=True)[:1500]
     compare = anouk.get(published.headers["Location"])
     assert compare.status_code == 200
@@ -505,11 +522,14 @@ def test_answer_reply_form(anouk, reply, handled):
         data["handled"] = handled
     response = anouk.post(f"/backoffice/families/{family}/questions/{question.id}", data)
     after = one(app, PlanQuestion, PlanQuestion.id == question.id)
-    assert survived(response)
-    assert not forbidden_in(after.reply)
     visible = visible_text(reply)
-    if visible:
-        assert after.reply == visible[:2000] and after.handled_at is not None
+    too_long = len(visible.strip()) > 2000
+    assert survived(response, 400) is not too_long
+    assert not forbidden_in(after.reply)
+    if too_long:  # refused whole, never cut: the reply stays as it was
+        assert fields(after, *REPLY_FIELDS) == fields(question, *REPLY_FIELDS)
+    elif visible:
+        assert after.reply == visible.strip() and after.handled_at is not None
     else:
         assert after.reply == question.reply
     assert_database_clean(app)

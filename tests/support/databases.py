@@ -118,12 +118,14 @@ class Databases:
 
 
 def _load_demo(url: str) -> None:
+    """The demo data, its password hashed at the cost test apps use (TESTING_HASHER)."""
     from portal import demo
+    from portal.auth.secrets import TESTING_HASHER
 
     engine = db.make_engine(url)
     try:
         with Session(engine) as session:
-            demo.load(session)
+            demo.load(session, password_hash=TESTING_HASHER.hash)
     finally:
         engine.dispose()
 

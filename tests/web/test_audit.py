@@ -28,6 +28,9 @@ from portal.models.base import utcnow
 from support.servers import Browser, server_env, start_app_server, stop, tail, totp_code
 from support.sign_in import csrf_token, sign_in
 
+# Dialect-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 SECRET_GUESS = "Geheim-Raadsel-7731-wachtwoord"
 
 

@@ -772,8 +772,11 @@ def test_an_sms_parent_cannot_use_a_totp_code(demo_app, demo_client, clock):
 def test_code_fields_help_the_phone_fill_in_the_code(demo_client, username, staff):
     password_step(demo_client, username, staff=staff)
     page = demo_client.get(base_of(staff) + "/sign-in/code")
-    assert re.search(r'<input id="code" name="code" type="text" value="" autocomplete="one-time-code"'
-                     r' required inputmode="numeric"', page.text)
+    field = re.search(r'<input id="code" name="code" type="text" value="" autocomplete="one-time-code"'
+                      r' required( inputmode="numeric")?', page.text)
+    assert field is not None
+    # Parents type six digits; staff may type a recovery code (letters and digits): no digits-only keypad.
+    assert bool(field.group(1)) is (not staff)
     assert 'autocomplete="current-password"' in demo_client.get(base_of(staff) + "/sign-in").text
 
 
@@ -1068,3 +1071,26 @@ def test_attempts_count_before_the_code_is_checked(demo_app, demo_client, clock)
     assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/backoffice/sign-in").text
     assert not is_signed_in(demo_client, True)
     assert account_of(demo_app, "anouk").totp_last_step == 0  # the right code was never even checked
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_passwords_are_hashed_at_production_strength_outside_tests(database_url, make_app):
+    """Test apps hash cheaply (the suite signs in hundreds of times); every other app never does."""
+    from argon2 import extract_parameters
+
+    for testing, least_memory in ((False, 64 * 1024), (True, 8)):
+        app = make_app(database_url, TESTING=testing)
+        with app.app_context():
+            stored = auth_secrets.hash_password("een lang genoeg wachtwoord")
+            assert auth_secrets.password_matches(SimpleAccount(stored), "een lang genoeg wachtwoord")
+        parameters = extract_parameters(stored)
+        assert parameters.type.name == "ID" and parameters.memory_cost >= least_memory, testing
+        if not testing:
+            assert parameters.time_cost >= 3 and parameters.memory_cost >= 64 * 1024
+
+
+class SimpleAccount:
+    """Just the stored hash of an account, for password_matches."""
+
+    def __init__(self, password_hash: str):
+        self.password_hash = password_hash

@@ -7,6 +7,9 @@ from portal.models import Family, PlanVersion, VersionStatus, Worker
 from portal.plans import draft_of
 from support.sign_in import csrf_token, sign_in
 
+# Dialect-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 
 def test_unreachable_database_shows_calm_page_and_keeps_typed_text(demo_app, monkeypatch):
     client = demo_app.test_client()

@@ -8,6 +8,9 @@ from sqlmodel import SQLModel
 import portal.models  # noqa: F401  (every table on the metadata)
 from portal import db
 
+# Dialect-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 VERSION_TABLE = "alembic_version"
 
 

@@ -11,6 +11,9 @@ from portal.models import Account, AuditEvent, Family, Parent
 from portal.models.base import utcnow
 from support.sign_in import sign_in
 
+# Dialect-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_backup_and_restore_bring_back_what_was_there(demo_app, tmp_path):
