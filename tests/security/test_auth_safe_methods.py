@@ -3,6 +3,9 @@ import pytest
 from security_kit import Portal, table_rows
 from test_csrf import CASES, ids
 
+# Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 AUTH_ROUTES = sorted(endpoint for endpoint in CASES if endpoint.startswith("auth."))
 
 

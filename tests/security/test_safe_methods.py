@@ -23,7 +23,7 @@ from portal.models import (
 from support.pages import database
 from support.sign_in import csrf_token, sign_in
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # HTTP semantics, not SQL
+pytestmark = pytest.mark.both_databases  # issue 11: nothing changes outside POST, on both databases
 
 EL_IDRISSI = "Gezin El Idrissi"
 SAFE_METHODS = ("HEAD", "GET", "OPTIONS")

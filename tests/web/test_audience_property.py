@@ -34,7 +34,7 @@ from portal.translation_work import remember, segments
 from support.pages import database, text_of
 from support.sign_in import csrf_token
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the rule, not the dialect
+pytestmark = pytest.mark.both_databases  # issue 12: the audience rule holds on both databases
 
 EVERYONE = None  # an audience in the model: None for the whole household, else a set of parent positions
 numbers = itertools.count(1000)

@@ -30,6 +30,9 @@ from portal.models import (
 from portal.models.base import utcnow
 from support.sign_in import csrf_token, secret_of, sign_in
 
+# Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 STAFF_PASSWORD = "Zonnebloem-kanaal-2026-fiets"
 PASSPHRASE = "paarse fiets op het dak"
 RECOVERY_CODE = re.compile(r"<code>([0-9A-F]{6}-[0-9A-F]{6})</code>")

@@ -33,6 +33,9 @@ from portal.models.base import utcnow
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
+# Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 EL_IDRISSI = "Gezin El Idrissi"
 SOME_FIELDS = "Some fields need your attention. Nothing is saved yet; what you typed is kept."

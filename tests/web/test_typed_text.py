@@ -19,6 +19,9 @@ from portal.models.base import utcnow
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, fresh_code, sign_in
 
+# Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 EL_IDRISSI = "Gezin El Idrissi"
 DE_BOER = "Huishouden De Boer"
 PASSWORD = "veilig-demo-2026"
