@@ -2,12 +2,13 @@
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import audit, db, i18n, logs, security
 from portal import config as settings
+from portal import db
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
-from portal.forms import IdConverter
-from portal.i18n import select_locale
+from portal.web import audit, headers, i18n, logs
+from portal.web.forms import IdConverter
+from portal.web.i18n import select_locale
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -44,13 +45,14 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    security.init_app(app)
+    headers.init_app(app)
     logs.init_app(app)
 
-    from portal import assets, auth, errors
-    from portal.auth.views import blueprint as auth_blueprint
-    from portal.backoffice.views import blueprint as backoffice_blueprint
-    from portal.family.views import blueprint as family_blueprint
+    from portal import auth
+    from portal.auth import blueprint as auth_blueprint
+    from portal.backoffice import blueprint as backoffice_blueprint
+    from portal.family import blueprint as family_blueprint
+    from portal.web import assets, errors
 
     assets.init_app(app)
     auth.init_login(app)

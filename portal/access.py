@@ -7,8 +7,6 @@ from flask_login import current_user
 from sqlalchemy import func, literal
 from sqlmodel import Session, or_, select
 
-from portal import audit
-from portal.auth import kept
 from portal.db import session
 from portal.models import (
     Acknowledgement,
@@ -28,6 +26,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.rules import audience
 from portal.rules.plan_content import PlanContent
+from portal.web import audit
 
 READ_ALONG_BEFORE = dt.timedelta(hours=1)
 READ_ALONG_AFTER = dt.timedelta(hours=3)
@@ -206,6 +205,8 @@ def roles(*allowed: Role):
                 if request.method == "POST" and request.headers.get("HX-Request"):
                     return "", 401  # an update within a page (autosave): the page says so and keeps the text
                 if request.method == "POST":
+                    from portal.auth import kept  # the sign-in package registers views that use these rules
+
                     kept.keep("staff" if staff_page else "family")
                 audience = "auth.staff_sign_in" if staff_page else "auth.sign_in"
                 return redirect(url_for(audience))

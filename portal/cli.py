@@ -8,8 +8,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session, select
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
-from portal import audit, db
+from portal import db
 from portal.models import Account, Family, Interpreter, Parent, Role, Team, Worker
+from portal.services import audit
 
 
 def register(app: Flask) -> None:
@@ -173,14 +174,14 @@ def translations_group() -> None:
 @translations_group.command("update")
 def translations_update() -> None:
     """Extract messages from the code and merge them into every catalogue."""
-    from portal import catalogues
+    from portal.web import catalogues
 
     catalogues.update()
 
 
 @translations_group.command("compile")
 def translations_compile() -> None:
-    from portal import catalogues
+    from portal.web import catalogues
 
     catalogues.compile_all()
 
@@ -188,7 +189,7 @@ def translations_compile() -> None:
 @translations_group.command("check")
 def translations_check() -> None:
     """Fail when the template is out of date or any catalogue is incomplete, fuzzy or broken."""
-    from portal import catalogues
+    from portal.web import catalogues
 
     found = catalogues.problems()
     for problem in found:
@@ -203,12 +204,12 @@ def translations_check() -> None:
 def send_reminders() -> None:
     """Queue discreet reminders for appointments within 24 hours and send the outbox.
     Safe to run from cron every few minutes: nothing is ever sent twice."""
-    from portal import notify
     from portal.models.base import utcnow
+    from portal.services import notifications
 
     with Session(db.engine()) as session:
-        queued = notify.queue_reminders(session, utcnow())
-        sent = notify.send_pending(session)
+        queued = notifications.queue_reminders(session, utcnow())
+        sent = notifications.send_pending(session)
     click.echo(f"Queued {queued} reminders, sent {sent} messages.")
 
 
@@ -217,9 +218,9 @@ def send_reminders() -> None:
 @with_appcontext
 def backup_command(target: Path) -> None:
     """Copy the SQLite database consistently while the portal runs (PostgreSQL: use pg_dump)."""
-    from portal import operations
+    from portal.services import retention
 
-    operations.backup(current_app.config["DATABASE_URL"], target)
+    retention.backup(current_app.config["DATABASE_URL"], target)
     click.echo(f"Backup written to {target}.")
 
 
@@ -228,9 +229,9 @@ def backup_command(target: Path) -> None:
 @with_appcontext
 def restore_command(source: Path) -> None:
     """Replace the SQLite database with a backup (stop the portal first; PostgreSQL: pg_restore)."""
-    from portal import operations
+    from portal.services import retention
 
-    operations.restore(current_app.config["DATABASE_URL"], source)
+    retention.restore(current_app.config["DATABASE_URL"], source)
     click.echo(f"Restored from {source}.")
 
 
@@ -239,16 +240,16 @@ def restore_command(source: Path) -> None:
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
     """Remove households closed longer ago than the retention period (default 15 years), audited."""
-    from portal import operations
+    from portal.services import retention
 
     years = current_app.config["RETENTION_YEARS"]
     with Session(db.engine()) as session:
-        for family in operations.expired_families(session, years):
+        for family in retention.expired_families(session, years):
             click.echo(f"{'Would remove' if dry_run else 'Removing'} household {family.id} "
                        f"(closed {family.closed_at:%Y-%m-%d}).")
             if not dry_run:
                 audit.append(session, action="family.retention", result="removed", object=f"family:{family.id}",
                              family_id=family.id, actor_name="retention", role="system", origin="cli")
-                operations.remove_family(session, family)  # commits the removal and its event together
+                retention.remove_family(session, family)  # commits the removal and its event together
     if not dry_run:
         audit.seal(current_app, wait=True)

@@ -88,7 +88,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogues():
     """The interface texts in every language: .mo files are build output (`make` compiles them too)."""
-    from portal import catalogues
+    from portal.web import catalogues
 
     catalogues.compile_all()
 

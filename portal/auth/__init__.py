@@ -1,8 +1,10 @@
 """Authentication: passwords, second factors, one-time codes, sessions and the sign-in views."""
-from flask import Flask
+from flask import Blueprint, Flask
 from flask_login import current_user
 
 from portal.extensions import login_manager
+
+blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 
 def init_login(app: Flask) -> None:
@@ -26,3 +28,7 @@ def init_login(app: Flask) -> None:
         return sessions.load(session(), token)
 
     kept.init_app(app)  # what was typed before a session ran out comes back after signing in again
+
+
+# The sign-in, activation and session pages register on the blueprint.
+from portal.auth import views  # noqa: E402,F401

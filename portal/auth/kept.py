@@ -15,9 +15,9 @@ from werkzeug.exceptions import HTTPException
 
 from portal.auth import sessions
 from portal.db import session as db_session
-from portal.forms import typed_fields
 from portal.models import Account, SignInFlow
 from portal.models.base import utcnow
+from portal.web.forms import typed_fields
 
 KEPT_FOR = dt.timedelta(minutes=30)
 PATH_LENGTH = 200  # SignInFlow.path

@@ -1,22 +1,22 @@
 """Sign-in (password, then a second factor), activation of parent accounts, enrolment, sign-out."""
 import segno
-from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlmodel import select
 
-from portal import audit, notify
 from portal.access import STAFF, public, roles
-from portal.auth import flows, kept, sessions
+from portal.auth import blueprint, flows, kept, sessions
 from portal.auth import secrets as auth_secrets
 from portal.db import session as db_session
 from portal.extensions import csrf, limiter
-from portal.forms import TooLong, clean, max_length, save_language, switching_language, typed_fields
 from portal.models import Account, Role
-from portal.safe_redirect import local_target
+from portal.services import notifications
+from portal.web import audit
+from portal.web.forms import TooLong, clean, max_length, save_language, switching_language, typed_fields
+from portal.web.redirects import local_target
 
-blueprint = Blueprint("auth", __name__, template_folder="templates")
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
 SMS_CODES_PER_HOUR = 5
@@ -122,8 +122,8 @@ def _send_sms_code(account: Account) -> bool:
     if auth_secrets.codes_sent_recently(db, account, "sms") >= SMS_CODES_PER_HOUR:
         return False
     code = auth_secrets.issue_code(db, account, "sms")
-    notify.queue(db, account, "sms", account.sms_phone or "", notify.sms_code_text(account, code))
-    notify.send_pending(db)
+    notifications.queue(db, account, "sms", account.sms_phone or "", notifications.sms_code_text(account, code))
+    notifications.send_pending(db)
     return True
 
 

@@ -1,1 +1,7 @@
 """The back office: duos, team leads and interpreters at work."""
+from flask import Blueprint
+
+blueprint = Blueprint("backoffice", __name__, template_folder="templates")
+
+# Each module registers its pages on the blueprint.
+from portal.backoffice import appointments, cases, family_admin, interpreting, plan, staff, views  # noqa: E402,F401

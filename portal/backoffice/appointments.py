@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal import audit, notify
 from portal.access import DUO, get_or_404, roles
+from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household, household_of
-from portal.backoffice.views import blueprint
 from portal.db import session as db_session
-from portal.forms import bounded_int, clean, max_length, switching_language
-from portal.i18n import LANGUAGES
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
+from portal.services import notifications
+from portal.web import audit
+from portal.web.forms import bounded_int, clean, max_length, switching_language
+from portal.web.i18n import LANGUAGES
 
 
 def _parse(form, household: Household) -> tuple[dict, dict]:
@@ -57,7 +58,7 @@ def _saved(db, family, item, audience_before: str | None = None) -> None:
     if audience_before is not None and audience_before != item.audience:
         audit.record("appointment.audience", "ok", object=f"appointment:{item.id}", family_id=family.id)
     db.commit()
-    notify.tell_parents(db, family.id, f"appointment:{item.id}:{utcnow():%Y%m%d%H%M%S}", audience=item.audience)
+    notifications.tell_parents(db, family.id, f"appointment:{item.id}:{utcnow():%Y%m%d%H%M%S}", audience=item.audience)
 
 
 def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
@@ -129,7 +130,7 @@ def edit_appointment(family_id, appointment_id):
         replied = _reply(db, family, answers)
     _saved(db, family, item, audience_before)
     for answer in replied:  # the reply reaches that parent only
-        notify.tell_parents(db, family.id, f"appointment-answer:{answer.id}:{answer.replied_at:%Y%m%d%H%M%S}",
+        notifications.tell_parents(db, family.id, f"appointment-answer:{answer.id}:{answer.replied_at:%Y%m%d%H%M%S}",
                             audience=item.audience, only={answer.parent_id})
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 

@@ -6,14 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal import audit, cases
 from portal.access import DUO, can, get_or_404, roles
-from portal.backoffice import household_form
-from portal.backoffice.views import MIN_REASON_LENGTH, blueprint
+from portal.backoffice import blueprint, household_form
+from portal.backoffice.views import MIN_REASON_LENGTH
 from portal.db import session as db_session
-from portal.forms import clean, max_length, switching_language
 from portal.models import Account, CaseClosure, Family, FamilyMember, Parent, Role, Team
 from portal.models.base import utcnow
+from portal.services import cases
+from portal.web import audit
+from portal.web.forms import clean, max_length, switching_language
 
 
 def _reading() -> bool:

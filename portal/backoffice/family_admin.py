@@ -8,15 +8,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal import audit, cases
 from portal.access import DUO, get_or_404, roles
 from portal.auth import flows
 from portal.auth import secrets as auth_secrets
-from portal.backoffice.views import blueprint
+from portal.backoffice import blueprint
 from portal.db import session as db_session
-from portal.duo import current_duo
 from portal.models import Account, DuoRole, Family, Parent, Role
-from portal.staff import unique_username
+from portal.services import cases
+from portal.services.duo import current_duo
+from portal.services.staff import unique_username
+from portal.web import audit
 
 
 def _date(value: str) -> dt.date | None:

@@ -1,10 +1,10 @@
 """The household form (intake and the members page): its rows of members to fields and back, with errors."""
 from flask_babel import gettext as _
 
-from portal.cases import Household, Member
-from portal.forms import bounded_int, is_phone_number, max_length, typed_text
-from portal.i18n import LANGUAGES
 from portal.models import Family, FamilyMember, Parent
+from portal.services.cases import Household, Member
+from portal.web.forms import bounded_int, is_phone_number, max_length, typed_text
+from portal.web.i18n import LANGUAGES
 
 KINDS = ("parent", "child", "other")
 MAX_ROWS = 20  # rows per kind: the form never builds more, whatever count a browser sends

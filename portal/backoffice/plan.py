@@ -3,15 +3,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal import audit, notify
 from portal.access import DUO, get_or_404, roles
+from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form
-from portal.backoffice.views import blueprint
 from portal.db import session as db_session
-from portal.drafts import Conflict, open_draft, publish, save
-from portal.duo import current_duo
-from portal.forms import bounded_int, clean, max_length, strip_controls, switching_language
 from portal.models import (
     Acknowledgement,
     Family,
@@ -23,10 +19,23 @@ from portal.models import (
     VersionStatus,
 )
 from portal.models.base import utcnow
-from portal.plans import current_version, draft_of, load_contents, published_versions
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
 from portal.rules.plan_content import PlanContent, diff
+from portal.services import notifications
+from portal.services.duo import current_duo
+from portal.services.plan_versions import (
+    Conflict,
+    current_version,
+    draft_of,
+    load_contents,
+    open_draft,
+    publish,
+    published_versions,
+    save,
+)
+from portal.web import audit
+from portal.web.forms import bounded_int, clean, max_length, strip_controls, switching_language
 
 QUESTIONS_SHOWN = 100  # the newest questions of a household, open ones first: the page stays small
 
@@ -96,7 +105,7 @@ def plan_editor(family_id):
         if publishing:
             audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
             published = publish(db, draft, revision, family.id, current_user.worker.id, note, note_audience)
-            notify.tell_parents(db, family.id, f"version:{published.version.id}")
+            notifications.tell_parents(db, family.id, f"version:{published.version.id}")
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
         return _conflict(family, conflict.current, form)
@@ -197,7 +206,7 @@ def reply(family_id, question_id):
     audit.record("plan.reply", "ok", object=f"question:{question.id}", family_id=family.id)
     db.commit()
     if text:
-        notify.tell_parents(db, family.id, f"question:{question.id}:{question.replied_at:%Y%m%d%H%M%S}",
+        notifications.tell_parents(db, family.id, f"question:{question.id}:{question.replied_at:%Y%m%d%H%M%S}",
                             only={parent.id})
     return redirect(url_for("backoffice.responses", family_id=family.id) + "#questions")
 

@@ -4,10 +4,10 @@ import re
 from flask_babel import gettext as _
 
 from portal.backoffice.audience_field import Household
-from portal.forms import bounded_int, max_length, typed_text
 from portal.models import PlanItem, SafetyAgreement, UnsafeSituation
 from portal.models.plans import new_key
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+from portal.web.forms import bounded_int, max_length, typed_text
 
 RANKS = (1, 2, 3)
 MAX_ROWS = 50  # agreements per situation, items per section: the editor never builds more

@@ -3,13 +3,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import audit, staff
 from portal.access import can, roles
-from portal.backoffice import staff_form
-from portal.backoffice.views import blueprint
+from portal.backoffice import blueprint, staff_form
 from portal.db import session as db_session
-from portal.forms import switching_language
 from portal.models import Role, Team
+from portal.services import staff
+from portal.web import audit
+from portal.web.forms import switching_language
 
 
 def _own_team() -> Team:

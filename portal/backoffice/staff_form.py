@@ -5,10 +5,10 @@ import re
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from portal.forms import is_phone_number, max_length, typed_text
-from portal.i18n import LANGUAGES
 from portal.models import Role, Worker
-from portal.staff import StaffDetails, StaffMember
+from portal.services.staff import StaffDetails, StaffMember
+from portal.web.forms import is_phone_number, max_length, typed_text
+from portal.web.i18n import LANGUAGES
 
 WEEKDAYS = range(7)  # 0 = Monday, as WorkingHours stores them
 CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")

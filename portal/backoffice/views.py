@@ -1,18 +1,15 @@
 """Back-office pages: the worker's home, the family file and break-the-glass access."""
 import datetime as dt
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal import audit
 from portal.access import DUO, READ_ALONG_BEFORE, can, get_or_404, roles
+from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
-from portal.cases import duo_candidates, retention_ends
 from portal.db import session as db_session
-from portal.duo import current_duo
-from portal.forms import clean, max_length, switching_language
 from portal.models import (
     Account,
     Appointment,
@@ -31,11 +28,14 @@ from portal.models import (
     Worker,
 )
 from portal.models.base import utcnow
-from portal.plans import draft_of, load_contents, published_versions
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
+from portal.services.cases import duo_candidates, retention_ends
+from portal.services.duo import current_duo
+from portal.services.plan_versions import draft_of, load_contents, published_versions
+from portal.web import audit
+from portal.web.forms import clean, max_length, switching_language
 
-blueprint = Blueprint("backoffice", __name__, template_folder="templates")
 BREAK_GLASS_HOURS = 4
 MIN_REASON_LENGTH = 10
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
@@ -157,6 +157,3 @@ def break_glass():
     return render_template("backoffice/break_glass.html", errors=errors, form=request.form,
                            main_form="glass-form")
 
-
-# The other back-office pages register on this blueprint.
-from portal.backoffice import appointments, cases, family_admin, plan, staff, translations  # noqa: E402,F401

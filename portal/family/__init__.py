@@ -1,1 +1,7 @@
 """The family pages: what a parent sees on their phone."""
+from flask import Blueprint
+
+blueprint = Blueprint("family", __name__, template_folder="templates")
+
+# The pages, and the closed-case guard in front of them, register on the blueprint.
+from portal.family import closed, views  # noqa: E402,F401

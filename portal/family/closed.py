@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from portal.access import can
 from portal.db import session as db_session
-from portal.duo import current_duo
-from portal.family.views import blueprint
+from portal.family import blueprint
 from portal.models import Family, Role
 from portal.rules.call_now import AMSTERDAM
+from portal.services.duo import current_duo
 
 # Help about the quick-exit button stays open to everyone: it tells nothing about a household.
 OPEN_WHEN_CLOSED = {"family.about_quick_exit"}

@@ -1,16 +1,14 @@
 """Family pages: home with who to call now, the plan and its answers, appointments, quick-exit help."""
 import datetime as dt
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal import audit, ics
 from portal.access import events_for_parent, get_or_404, parent_reads, plan_for, public, roles, shown_to
 from portal.db import session as db_session
-from portal.duo import availability, current_duo
-from portal.forms import clean, max_length, switching_language
+from portal.family import blueprint
 from portal.models import (
     Acknowledgement,
     Answer,
@@ -25,13 +23,16 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.plans import current_version, load_contents
 from portal.rules.call_now import AMSTERDAM, who_to_call_now
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
-from portal.translation_work import translation_for
+from portal.services import notifications
+from portal.services.duo import availability, current_duo
+from portal.services.interpreting import translation_for
+from portal.services.plan_versions import current_version, load_contents
+from portal.web import audit
+from portal.web.forms import clean, max_length, switching_language
 
-blueprint = Blueprint("family", __name__, template_folder="templates")
 parent_only = roles(Role.parent)
 CONTACT_CHANGE_NOTICE = dt.timedelta(days=60)
 UPCOMING_SHOWN = 10
@@ -202,7 +203,7 @@ def appointment(appointment_id):
 def appointment_calendar(appointment_id):
     item = get_or_404(Appointment, appointment_id, "appointment.read")
     # i18n: neutral calendar title of a meeting ("Afspraak"); must not reveal anything else
-    response = make_response(ics.neutral_event(item, _("Appointment")))
+    response = make_response(notifications.neutral_event(item, _("Appointment")))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="afspraak.ics"'
     return response
@@ -225,6 +226,3 @@ def who_viewed():
 def about_quick_exit():
     return render_template("family/about_quick_exit.html")
 
-
-# A closed case answers every family page with its own message.
-from portal.family import closed  # noqa: E402,F401

@@ -2,6 +2,7 @@
 from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, SignInFlow, UserSession
 from portal.models.appointments import Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
 from portal.models.audit import AuditCheckpoint, AuditEvent
+from portal.models.interpreting import TranslationJob, TranslationSegment
 from portal.models.notifications import OutboxMessage
 from portal.models.people import (
     Absence,
@@ -31,7 +32,6 @@ from portal.models.plans import (
     UnsafeSituation,
     VersionStatus,
 )
-from portal.models.translations import TranslationJob, TranslationSegment
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",

@@ -17,7 +17,7 @@ class AuditEvent(SQLModel, table=True):
     family_id: int | None = Field(default=None, index=True)
     result: str = Field(max_length=32)
     origin: str = Field(default="", max_length=64)
-    # Empty until the sealer chains the event (portal/audit.py): so appending takes no lock.
+    # Empty until the sealer chains the event (portal/services/audit.py): so appending takes no lock.
     seq: int | None = Field(default=None, unique=True, index=True)
     mac: str | None = Field(default=None, max_length=64)
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from portal.models import PlanVersion, VersionStatus
-from portal.plans import draft_of, load_contents
+from portal.services.plan_versions import draft_of, load_contents
 
 FAMILY = "Gezin El Idrissi"
 FIELD = "s1-a0-what"  # agreement 1 of unsafe situation 1: what Youssef does when he gets angry

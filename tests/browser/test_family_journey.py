@@ -7,9 +7,8 @@ from browser_kit import new_family_page
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from portal.drafts import publish
 from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, PlanQuestion, Worker
-from portal.plans import draft_of, load_contents, published_versions
+from portal.services.plan_versions import draft_of, load_contents, publish, published_versions
 
 FAMILY = "Gezin El Idrissi"
 # Fatima's safe address (a plan agreement) and her appointment at a safe place are hers alone.

@@ -20,7 +20,6 @@ from security_kit import Portal, database, form_fields, table_rows
 from sqlalchemy import update
 from sqlmodel import select
 
-from portal import drafts
 from portal.auth import secrets as auth_secrets
 from portal.models import (
     Account,
@@ -32,8 +31,9 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.plans import draft_of, load_contents
-from portal.translation_work import segments
+from portal.services import plan_versions
+from portal.services.interpreting import segments
+from portal.services.plan_versions import draft_of, load_contents
 from support.sign_in import fresh_code
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}
@@ -75,12 +75,12 @@ def ids(app) -> dict:
 
 
 def publish_el_idrissi(app) -> None:
-    """Publish the El Idrissi draft (portal.drafts.publish): an Arabic translation job for tolk-ar."""
+    """Publish the El Idrissi draft (services.plan_versions.publish): an Arabic translation job for tolk-ar."""
     with app.app_context(), database(app) as db:
         family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
         bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
         draft = draft_of(db, family.id)
-        drafts.publish(db, draft, draft.revision, family.id, bram.id, "")
+        plan_versions.publish(db, draft, draft.revision, family.id, bram.id, "")
 
 
 def activation_code(app, username: str = "ouder-sanne") -> str:

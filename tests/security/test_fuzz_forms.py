@@ -35,12 +35,10 @@ from security_kit import (
 from sqlalchemy import update
 from sqlmodel import select
 
-from portal import drafts
 from portal.access import in_current_duo
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.plan_form import text_fields, to_form
 from portal.demo import DEMO_PASSWORD
-from portal.i18n import LANGUAGES
 from portal.models import (
     Account,
     Acknowledgement,
@@ -59,8 +57,10 @@ from portal.models import (
     UserSession,
     Worker,
 )
-from portal.plans import draft_of, load_contents
-from portal.translation_work import segments, source_hash
+from portal.services import plan_versions
+from portal.services.interpreting import segments, source_hash
+from portal.services.plan_versions import draft_of, load_contents
+from portal.web.i18n import LANGUAGES
 from support.sign_in import fresh_code
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
@@ -586,12 +586,12 @@ def test_answer_reply_with_impossible_number_answers_not_found(anouk, ident):
 
 @pytest.fixture
 def interpreter_job(demo_app):
-    """The El Idrissi draft published (portal.drafts.publish): an Arabic job for tolk-ar."""
+    """The El Idrissi draft published (services.plan_versions.publish): an Arabic job for tolk-ar."""
     with demo_app.app_context(), database(demo_app) as db:
         family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
         bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
         draft = draft_of(db, family.id)
-        published = drafts.publish(db, draft, draft.revision, family.id, bram.id, "")
+        published = plan_versions.publish(db, draft, draft.revision, family.id, bram.id, "")
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == published.version.id,
                                                    TranslationJob.language == "ar")).one()
         texts = segments(load_contents(db, [published.version.id])[published.version.id])

@@ -1,8 +1,8 @@
 """Every screen speaks eight languages: the catalogues are current, complete and keep placeholders."""
 from babel.messages.pofile import read_po
 
-from portal.catalogues import TRANSLATIONS, problems
-from portal.i18n import LANGUAGES
+from portal.web.catalogues import TRANSLATIONS, problems
+from portal.web.i18n import LANGUAGES
 
 
 def test_catalogues_are_current_complete_and_consistent():

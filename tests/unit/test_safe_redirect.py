@@ -1,7 +1,7 @@
 """Sign-in and language links may only lead back into the portal."""
 import pytest
 
-from portal.safe_redirect import local_target
+from portal.web.redirects import local_target
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x",

@@ -2,7 +2,7 @@
 import pytest
 
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.translation_work import missing_tokens, protected_tokens, segments
+from portal.services.interpreting import missing_tokens, protected_tokens, segments
 
 
 def test_a_changed_phone_number_is_refused():

@@ -29,8 +29,8 @@ from portal.models import (
     Worker,
 )
 from portal.models.base import utcnow
-from portal.plans import current_version, load_contents
-from portal.translation_work import remember, segments
+from portal.services.interpreting import remember, segments
+from portal.services.plan_versions import current_version, load_contents
 from support.pages import database, text_of
 from support.sign_in import csrf_token
 

@@ -17,7 +17,7 @@ from flask import abort, url_for
 from sqlalchemy import delete, func, text, update
 from sqlmodel import Session, col, select
 
-from portal import audit, create_app
+from portal import create_app
 from portal import db as portal_db
 from portal.access import public
 from portal.config import ConfigError
@@ -25,6 +25,8 @@ from portal.demo import DEMO_PASSWORD
 from portal.extensions import csrf
 from portal.models import Account, AuditCheckpoint, AuditEvent, Parent, Team
 from portal.models.base import utcnow
+from portal.services import audit as audit_chain
+from portal.web import audit
 from support.servers import Browser, server_env, start_app_server, stop, tail, totp_code
 from support.sign_in import csrf_token, sign_in
 
@@ -278,10 +280,10 @@ def write_events(app, count: int, seal_each: bool = True) -> list[AuditEvent]:
     """Events as requests write them: each committed on its own, then sealed (a checkpoint each)."""
     for n in range(count):
         with Session(engine(app)) as db:
-            audit.append(db, action="test.event", result="ok", object=f"test:{n}", origin="192.0.2.1")
+            audit_chain.append(db, action="test.event", result="ok", object=f"test:{n}", origin="192.0.2.1")
             db.commit()
         if seal_each:
-            audit.seal(app)
+            audit_chain.seal(app)
     return all_events(app)
 
 
@@ -338,7 +340,7 @@ def test_verify_finds_a_changed_result_and_names_the_event(demo_app):
     assert result.exit_code == 1
     assert named(middle) in result.output and "changed" in result.output
     assert "intact" not in result.output.lower()
-    report = audit.verify(demo_app, full=True)
+    report = audit_chain.verify(demo_app, full=True)
     assert (report.first.event_id, report.first.seq) == (middle.id, middle.seq)
 
 
@@ -384,7 +386,7 @@ def test_verify_finds_a_truncated_tail(demo_app, verified_before):
 def test_verify_finds_a_truncated_tail_even_when_new_events_follow(demo_app):
     """New events after the cut are sealed onto the shortened chain: the anchored MAC no longer matches."""
     events = write_events(demo_app, 25, seal_each=False)
-    audit.seal(demo_app)  # one checkpoint at seq 25
+    audit_chain.seal(demo_app)  # one checkpoint at seq 25
     remove(demo_app, *events[-20:])
     write_events(demo_app, 20, seal_each=False)
     result = verify(demo_app)
@@ -417,16 +419,16 @@ def test_verify_finds_a_chain_and_checkpoints_recomputed_with_another_key(demo_a
     events = write_events(demo_app, 5)
     wrong = b"someone-elses-key-" + b"z" * 32
     with Session(engine(demo_app)) as db:
-        previous = audit.GENESIS
+        previous = audit_chain.GENESIS
         for event in events:
             row = db.get(AuditEvent, event.id)
             row.result = "refused" if row.seq == 3 else row.result
-            row.mac = previous = audit.event_mac(wrong, previous, row)
+            row.mac = previous = audit_chain.event_mac(wrong, previous, row)
             db.add(row)
         macs = {row.seq: row.mac for row in db.exec(select(AuditEvent))}
         for checkpoint in db.exec(select(AuditCheckpoint)):
             checkpoint.mac = macs[checkpoint.seq]
-            checkpoint.signature = audit.checkpoint_mac(wrong, checkpoint.seq, checkpoint.mac, checkpoint.at)
+            checkpoint.signature = audit_chain.checkpoint_mac(wrong, checkpoint.seq, checkpoint.mac, checkpoint.at)
             db.add(checkpoint)
         db.commit()
     result = verify(demo_app)
@@ -467,14 +469,14 @@ def test_verify_names_the_first_of_several_broken_links(demo_app):
 
 def test_verify_continues_from_where_the_last_verify_ended(demo_app):
     write_events(demo_app, 10, seal_each=False)
-    first = audit.verify(demo_app)
+    first = audit_chain.verify(demo_app)
     assert (first.sealed, first.examined, first.breaks) == (10, 10, [])
     events = write_events(demo_app, 5)
-    again = audit.verify(demo_app)
+    again = audit_chain.verify(demo_app)
     # The five new events, and the event the last verify ended at (its MAC is the anchor's).
     assert (again.start, again.end, again.examined, again.breaks) == (10, 15, 6, [])
     assert again.checkpoints == again.anchored == 5
-    nothing_new = audit.verify(demo_app)
+    nothing_new = audit_chain.verify(demo_app)
     assert (nothing_new.examined, nothing_new.breaks) == (1, [])
 
     # A change before that point is left to the full check.
@@ -488,11 +490,11 @@ def test_verify_continues_from_where_the_last_verify_ended(demo_app):
 def test_the_sealer_skips_while_another_sealer_holds_the_lock(demo_app):
     write_events(demo_app, 2, seal_each=False)
     anchor = Path(demo_app.config["AUDIT_ANCHOR"])
-    with audit._sealer_lock(engine(demo_app), anchor, wait=True) as held:
+    with audit_chain._sealer_lock(engine(demo_app), anchor, wait=True) as held:
         assert held is not None
-        assert audit.seal(demo_app) is None  # without waiting
+        assert audit_chain.seal(demo_app) is None  # without waiting
         assert [e.seq for e in all_events(demo_app)] == [None, None]
-    end = audit.seal(demo_app)
+    end = audit_chain.seal(demo_app)
     assert (end.sealed, end.seq) == (2, 2)
 
 
@@ -500,14 +502,14 @@ def test_the_sealer_skips_while_another_sealer_holds_the_lock(demo_app):
 def test_an_event_committed_late_with_a_lower_id_is_sealed_later(demo_app):
     """PostgreSQL hands out ids before commit: the chain follows the order of sealing, not of ids."""
     with Session(engine(demo_app)) as slow, Session(engine(demo_app)) as quick:
-        early = audit.append(slow, action="test.slow", result="ok")
+        early = audit_chain.append(slow, action="test.slow", result="ok")
         slow.flush()  # has its id, not committed
-        late = audit.append(quick, action="test.quick", result="ok")
+        late = audit_chain.append(quick, action="test.quick", result="ok")
         quick.commit()
-        audit.seal(demo_app)
+        audit_chain.seal(demo_app)
         slow.commit()
         assert early.id < late.id
-    audit.seal(demo_app)
+    audit_chain.seal(demo_app)
     events = {e.action: e for e in all_events(demo_app)}
     assert (events["test.quick"].seq, events["test.slow"].seq) == (1, 2)
     assert verify(demo_app, "--full").exit_code == 0
@@ -575,7 +577,7 @@ def test_events_from_before_the_keyed_chain_are_kept_and_sealed(database_url, ma
     old = portal_db.make_engine(database_url)
     try:
         with old.begin() as connection:
-            previous = audit.GENESIS
+            previous = audit_chain.GENESIS
             for n in range(3):
                 at = utcnow() - dt.timedelta(days=3 - n)
                 row = collections.namedtuple("Row", "at actor_id actor_name role action object family_id result "
@@ -594,7 +596,7 @@ def test_events_from_before_the_keyed_chain_are_kept_and_sealed(database_url, ma
     portal_db.upgrade(database_url)
     app = make_app(database_url)
     assert [e.seq for e in all_events(app)] == [None, None, None]
-    report = audit.verify(app)
+    report = audit_chain.verify(app)
     assert (report.sealed, report.examined, report.breaks) == (3, 3, [])
     assert [e.actor_name for e in all_events(app)] == ["Medewerker 0", "Medewerker 1", "Medewerker 2"]
     app.extensions["engine"].dispose()
@@ -606,7 +608,7 @@ def test_events_from_before_the_keyed_chain_are_kept_and_sealed(database_url, ma
             rows = connection.execute(text("SELECT * FROM auditevent ORDER BY id")).all()
     finally:
         back.dispose()
-    assert [row.prev_hash for row in rows][0] == audit.GENESIS
+    assert [row.prev_hash for row in rows][0] == audit_chain.GENESIS
     assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
 
 
@@ -685,6 +687,6 @@ def test_two_servers_writing_at_once_lose_no_event_and_seal_every_one(two_server
     events = all_events(app)
     assert all(e.seq is not None for e in events), "the servers left events unsealed"
     assert sorted(e.seq for e in events) == list(range(1, len(events) + 1))
-    report = audit.verify(app, full=True)
+    report = audit_chain.verify(app, full=True)
     assert (report.sealed, report.examined, report.breaks) == (0, len(events), [])
     assert report.anchored == report.checkpoints > 1

@@ -5,7 +5,6 @@ import threading
 
 from sqlmodel import Session, select
 
-from portal import drafts
 from portal.models import (
     Account,
     Appointment,
@@ -19,9 +18,10 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
-from portal.plans import draft_of, load_contents
 from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+from portal.services import plan_versions
+from portal.services.plan_versions import draft_of, load_contents
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
@@ -244,8 +244,8 @@ def _racing_save(app, rounds: int = 4) -> None:
                 mine = db.get(PlanVersion, draft.id)
                 barrier.wait()
                 try:
-                    results[who] = drafts.save(db, mine, draft.revision, content(who), worker)
-                except drafts.Conflict as conflict:
+                    results[who] = plan_versions.save(db, mine, draft.revision, content(who), worker)
+                except plan_versions.Conflict as conflict:
                     results[who] = conflict
                 except Exception as error:  # noqa: BLE001  (reported below)
                     results[who] = error
@@ -257,7 +257,7 @@ def _racing_save(app, rounds: int = 4) -> None:
         for thread in threads:
             thread.join(60)
         winners = [who for who, result in results.items() if result == draft.revision + 1]
-        losers = [who for who, result in results.items() if isinstance(result, drafts.Conflict)]
+        losers = [who for who, result in results.items() if isinstance(result, plan_versions.Conflict)]
         assert len(winners) == 1 and len(losers) == 1, results
         saved, stored = draft_content(app, EL_IDRISSI)
         assert saved.revision == draft.revision + 1

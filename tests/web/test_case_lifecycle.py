@@ -8,7 +8,6 @@ from sqlalchemy import select as sql_select
 from sqlalchemy import update
 from sqlmodel import SQLModel, delete, select
 
-from portal import notify
 from portal.access import can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
@@ -30,6 +29,7 @@ from portal.models import (
     WorkingHours,
 )
 from portal.models.base import utcnow
+from portal.services import notifications
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
@@ -590,7 +590,7 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
         db.add(Appointment(family_id=family, key="appointment-closed-case", starts_at=utcnow() + dt.timedelta(hours=3),
                            with_whom="Bram de Wit", purpose="Afsluiten"))
         db.commit()
-        notify.queue_reminders(db, utcnow())
+        notifications.queue_reminders(db, utcnow())
         parents = db.exec(select(Parent.account_id).where(Parent.family_id == family)).all()
         assert db.exec(select(OutboxMessage).where(OutboxMessage.account_id.in_(parents))).all() == []
 

@@ -10,7 +10,6 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import event, insert
 from sqlmodel import select
 
-from portal.duo import availability, current_duo
 from portal.models import (
     Account,
     Acknowledgement,
@@ -31,6 +30,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_call_now
+from portal.services.duo import availability, current_duo
 from support.pages import database, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 

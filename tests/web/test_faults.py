@@ -2,9 +2,10 @@
 import pytest
 from sqlmodel import Session, select
 
-from portal import db, drafts
+from portal import db
 from portal.models import Family, PlanVersion, VersionStatus, Worker
-from portal.plans import draft_of
+from portal.services import plan_versions
+from portal.services.plan_versions import draft_of
 from support.sign_in import csrf_token, sign_in
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
@@ -38,9 +39,9 @@ def test_a_crash_while_publishing_leaves_the_draft_a_draft(demo_app, monkeypatch
         def crash(*_args):
             raise RuntimeError("power cut")
 
-        monkeypatch.setattr(drafts, "assign_interpreter", crash)
+        monkeypatch.setattr(plan_versions, "assign_interpreter", crash)
         with pytest.raises(RuntimeError):
-            drafts.publish(session, draft, draft.revision, family.id, worker.id, "")
+            plan_versions.publish(session, draft, draft.revision, family.id, worker.id, "")
         session.rollback()
     with demo_app.app_context(), Session(db.engine()) as session:
         again = session.get(PlanVersion, draft_id)

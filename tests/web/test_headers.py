@@ -7,7 +7,7 @@ from flask import url_for
 from sqlmodel import Session, select
 
 from portal.models import Account, BreakGlass, Parent
-from portal.security import PERMISSIONS_POLICY, content_security_policy
+from portal.web.headers import PERMISSIONS_POLICY, content_security_policy
 from support.sign_in import csrf_token, sign_in
 
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"

@@ -4,8 +4,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from portal.catalogues import TRANSLATIONS
-from portal.i18n import LANGUAGES
+from portal.web.catalogues import TRANSLATIONS
+from portal.web.i18n import LANGUAGES
 from support.sign_in import csrf_token, sign_in
 
 PAGES = ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly", "/password"]

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from portal import db, notify
+from portal import db
 from portal.models import Appointment, AppointmentStatus, OutboxMessage, Parent
 from portal.models.base import utcnow
 from portal.rules import audience
+from portal.services import notifications
 
 
 def outbox(app) -> list[dict]:
@@ -49,7 +50,7 @@ def test_a_restricted_appointment_is_never_announced_to_the_other_parent(demo_ap
         others = session.exec(select(Parent).where(Parent.family_id == safe.family_id)).all()
         hidden_phones = {p.phone for p in others if not audience.shows(safe.audience, p.id)}
         assert hidden_phones
-        notify.queue_reminders(session, utcnow())
+        notifications.queue_reminders(session, utcnow())
         queued = {m.to for m in session.exec(select(OutboxMessage))}
     assert not queued & hidden_phones
 
@@ -58,7 +59,7 @@ def test_news_text_is_in_the_parents_language(demo_app):
     from portal.models import Account
 
     with demo_app.test_request_context(), Session(db.engine()) as session:
-        texts = {a.language: notify.news_text(a) for a in session.exec(select(Account).where(
+        texts = {a.language: notifications.news_text(a) for a in session.exec(select(Account).where(
             Account.username.in_(["ouder-sanne", "ouder-fatima", "ouder-mehmet"])))}
     assert texts["nl"] == "Er is nieuws in je portaal: Mijn Portaal"
     assert len(set(texts.values())) == 3

@@ -6,9 +6,10 @@ import logging
 import pytest
 from sqlmodel import Session, func, select
 
-from portal import db, operations
+from portal import db
 from portal.models import Account, AuditEvent, Family, Parent
 from portal.models.base import utcnow
+from portal.services import retention
 from support.sign_in import sign_in
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
@@ -26,7 +27,7 @@ def test_backup_and_restore_bring_back_what_was_there(demo_app, tmp_path):
     result = runner.invoke(args=["backup", str(backup)])
     assert result.exit_code == 0, result.output
     with demo_app.app_context(), Session(db.engine()) as session:
-        operations.remove_family(session, session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one())
+        retention.remove_family(session, session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one())
         assert session.exec(select(func.count(Family.id))).one() == families - 1
     demo_app.extensions["engine"].dispose()
     result = runner.invoke(args=["restore", str(backup)])

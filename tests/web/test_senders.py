@@ -6,8 +6,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from portal import notify
 from portal.models import OutboxMessage
+from portal.services import notifications
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_sms_goes_to_the_provider_with_its_token(make_app, sms_provider, tmp_pat
     url, received = sms_provider
     app = make_app(f"sqlite:///{tmp_path / 'x.db'}", NOTIFY_SENDER="http-sms", SMS_URL=url, SMS_TOKEN="t0ken")
     with app.app_context():
-        notify.sender().send(OutboxMessage(channel="sms", to="0612345678", body="Er is nieuws in je portaal"))
+        notifications.sender().send(OutboxMessage(channel="sms", to="0612345678", body="Er is nieuws in je portaal"))
     assert received == [("Bearer t0ken", {"to": "0612345678", "body": "Er is nieuws in je portaal"})]
 
 
@@ -80,7 +80,8 @@ def test_email_goes_through_the_relay_with_the_neutral_name(make_app, smtp_relay
     app = make_app(f"sqlite:///{tmp_path / 'x.db'}", NOTIFY_SENDER="smtp", SMTP_HOST=host,
                    SMTP_FROM="portaal@example.nl")
     with app.app_context():
-        notify.sender().send(OutboxMessage(channel="email", to="ouder@example.nl", body="Er is nieuws in je portaal"))
+        notifications.sender().send(OutboxMessage(channel="email", to="ouder@example.nl",
+                                                  body="Er is nieuws in je portaal"))
     assert len(received) == 1
     assert "Subject: Mijn Portaal" in received[0] and "Er is nieuws in je portaal" in received[0]
     assert "To: ouder@example.nl" in received[0]

@@ -12,10 +12,10 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal.auth.kept import KEPT_FOR
-from portal.backoffice.translations import TRANSLATION_LENGTH
-from portal.forms import TooLong, strip_controls
+from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
 from portal.models.base import utcnow
+from portal.web.forms import TooLong, strip_controls
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, fresh_code, sign_in
 

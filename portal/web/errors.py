@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from portal.db import session as db_session
-from portal.forms import TooLong, typed_fields
+from portal.web.forms import TooLong, typed_fields
 
 
 def _page(status: int, title: str, message: str):

@@ -1,4 +1,5 @@
-"""Notification outbox and senders: messages to parents never carry content, only that there is news."""
+"""Notifications: the outbox and its senders, and calendar files. A parent's message never carries content, only that
+there is news; a calendar file only the time and a neutral title."""
 import datetime as dt
 import json
 import smtplib
@@ -9,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from icalendar import Calendar, Event
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -143,3 +145,19 @@ def send_pending(db: Session) -> int:
             sender().send(message)
             sent += 1
     return sent
+
+
+def neutral_event(appointment: Appointment, title: str) -> bytes:
+    """Only the time and a neutral title: no place, purpose or names (a phone may be checked)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//portal//afspraak//NL")
+    calendar.add("version", "2.0")
+    event = Event()
+    start = appointment.starts_at
+    event.add("uid", f"{appointment.key}@portal")
+    event.add("dtstamp", start)
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(minutes=appointment.duration_minutes))
+    event.add("summary", title)
+    calendar.add_component(event)
+    return calendar.to_ical()

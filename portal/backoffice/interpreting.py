@@ -6,16 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from portal import audit
 from portal.access import get_or_404, plan_for_all, plan_for_language, readers, roles
-from portal.backoffice.views import blueprint
+from portal.backoffice import blueprint
 from portal.db import session as db_session
-from portal.duo import current_duo
-from portal.forms import switching_language, typed_text
 from portal.models import Appointment, Interpreter, PlanVersion, Role, SafetyPlan, TranslationJob
 from portal.models.base import utcnow
-from portal.plans import current_version, load_contents
-from portal.translation_work import (
+from portal.services.duo import current_duo
+from portal.services.interpreting import (
     complete_if_done,
     memory,
     missing_tokens,
@@ -24,6 +21,9 @@ from portal.translation_work import (
     source_hash,
     translated,
 )
+from portal.services.plan_versions import current_version, load_contents
+from portal.web import audit
+from portal.web.forms import switching_language, typed_text
 
 # A translation may run longer than its Dutch text (2,000 characters at most): twice that, then it is refused.
 TRANSLATION_LENGTH = 4000

@@ -7,7 +7,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from portal.config import PROJECT_ROOT
-from portal.i18n import LANGUAGES
+from portal.web.i18n import LANGUAGES
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from sqlmodel import Session, col, delete, select
 
-from portal.cases import retention_period
 from portal.models import (
     Account,
     Acknowledgement,
@@ -31,6 +30,7 @@ from portal.models import (
     UserSession,
 )
 from portal.models.base import utcnow
+from portal.services.cases import retention_period
 
 
 def sqlite_path(url: str) -> Path:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import BaseConverter, ValidationError
 
 from portal.db import session as db_session
-from portal.i18n import LANGUAGES
+from portal.web.i18n import LANGUAGES
 
 
 def save_language(code: str) -> None:

@@ -1,0 +1,61 @@
+"""The layers stay layers (docs/architecture.md): services never reach into the request, rules know neither
+Flask nor the database, models hold tables and nothing else, and each blueprint is made in its package."""
+import ast
+from pathlib import Path
+
+import pytest
+
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module and `module.name` a file imports, wherever in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((PORTAL / folder).glob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules("services"), ids=lambda path: path.name)
+def test_services_never_read_the_request(path):
+    """Services take a database session and plain values: callable from views, the CLI and tests alike."""
+    forbidden = {"flask.request", "flask.session", "flask.g", "flask_login", "flask_login.current_user",
+                 "portal.web", "portal.backoffice", "portal.family"}
+    used = {name for name in imports_of(path) if name in forbidden or name.startswith(("portal.web.", "flask_wtf"))}
+    assert not used, f"{path.name} imports {sorted(used)}"
+
+
+@pytest.mark.parametrize("path", modules("rules"), ids=lambda path: path.name)
+def test_rules_are_plain_python(path):
+    used = {name for name in imports_of(path)
+            if name.split(".")[0] in {"flask", "flask_babel", "flask_login", "sqlmodel", "sqlalchemy"}
+            or (name.startswith("portal.") and not name.startswith("portal.rules"))}
+    assert not used, f"{path.name} imports {sorted(used)}"
+
+
+@pytest.mark.parametrize("path", modules("models"), ids=lambda path: path.name)
+def test_models_hold_tables_only(path):
+    used = {name for name in imports_of(path)
+            if name.startswith("portal.") and not name.startswith(("portal.models", "portal.rules"))
+            or name.split(".")[0] in {"flask", "flask_babel", "flask_login"}}
+    assert not used, f"{path.name} imports {sorted(used)}"
+
+
+@pytest.mark.parametrize("package", ["auth", "backoffice", "family"])
+def test_each_blueprint_is_made_in_its_package(package):
+    made_in = [path.relative_to(PORTAL).as_posix() for path in (PORTAL / package).glob("*.py")
+               if "Blueprint(" in path.read_text()]
+    assert made_in == [f"{package}/__init__.py"]
+
+
+def test_the_top_of_portal_holds_only_the_wiring_and_access():
+    top = {path.name for path in PORTAL.glob("*.py")}
+    assert top == {"__init__.py", "access.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py"}
