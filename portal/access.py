@@ -202,7 +202,7 @@ def roles(*allowed: Role):
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 staff_page = request.blueprint == "backoffice" or request.path.startswith("/backoffice/")
-                if request.method == "POST" and request.headers.get("HX-Request"):
+                if request.method == "POST" and request.htmx:
                     return "", 401  # an update within a page (autosave): the page says so and keeps the text
                 if request.method == "POST":
                     from portal.auth import kept  # the sign-in package registers views that use these rules

@@ -65,8 +65,9 @@ def _sign_in_url() -> str:
 
 
 def _sign_in_page(errors=None, status=200):
-    template = "auth/staff_sign_in.html" if _audience() == "staff" else "auth/sign_in.html"
-    return render_template(template, errors=errors or {}, form=request.form, main_form="sign-in"), status
+    staff = _audience() == "staff"
+    return render_template("auth/sign_in.html", staff=staff, errors=errors or {}, form=request.form,
+                           main_form="sign-in"), status
 
 
 def _locked(db, account: Account, limit: str):

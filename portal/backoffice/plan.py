@@ -133,7 +133,7 @@ def _conflict(family, current, mine):
 def plain_language(family_id):
     """Live plain-language feedback for one field (htmx); the same help appears on save without JS."""
     family = get_or_404(Family, family_id, "family.edit")
-    field = request.headers.get("HX-Trigger-Name") or ""
+    field = request.htmx.trigger_name or ""
     text = request.form.get(field, "") if field else ""
     report = check(text, people_named(db_session(), family)) if text.strip() else None
     return render_template("backoffice/plain_help.html", report=report)
