@@ -54,26 +54,25 @@ def load(overrides: dict | None = None) -> dict:
         "PROXY_COUNT": int(env.get("PORTAL_PROXY_COUNT", "0")),
     }
     settings.update(overrides)
-    if not settings["SECRET_KEY"]:
-        if production:
-            raise ConfigError("SECRET_KEY is not set. In production the portal needs a random key "
-                              "of at least 32 characters.")
-        settings["SECRET_KEY"] = _local_key(instance, "secret_key")
-    if production and _weak(settings["SECRET_KEY"]):
-        raise ConfigError("SECRET_KEY is too weak. Use at least 32 random characters, e.g. from "
-                          "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    _require_key(settings, "SECRET_KEY", "SECRET_KEY", "the portal", instance, production)
     explicit_database = "DATABASE_URL" in env or "DATABASE_URL" in overrides
     if production and not explicit_database:
         raise ConfigError("DATABASE_URL is not set. In production the portal needs PostgreSQL.")
-    if not settings["AUDIT_KEY"]:
-        if production:
-            raise ConfigError("PORTAL_AUDIT_KEY is not set. In production the audit log needs its own random key "
-                              "of at least 32 characters, kept outside the database.")
-        settings["AUDIT_KEY"] = _local_key(instance, "audit_key")
-    if production and _weak(settings["AUDIT_KEY"]):
-        raise ConfigError("PORTAL_AUDIT_KEY is too weak. Use at least 32 random characters, e.g. from "
-                          "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    _require_key(settings, "AUDIT_KEY", "PORTAL_AUDIT_KEY", "the audit log (kept outside the database)", instance,
+                 production)
     return settings
+
+
+def _require_key(settings: dict, setting: str, variable: str, user: str, instance: Path, production: bool) -> None:
+    """A random key: generated into the instance folder locally; in production given, and strong."""
+    if not settings[setting]:
+        if production:
+            raise ConfigError(f"{variable} is not set. In production {user} needs its own random key "
+                              "of at least 32 characters.")
+        settings[setting] = _local_key(instance, setting.lower())
+    if production and _weak(settings[setting]):
+        raise ConfigError(f"{variable} is too weak. Use at least 32 random characters, e.g. from "
+                          "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
 
 
 def _weak(key: str) -> bool:

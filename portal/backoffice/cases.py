@@ -10,7 +10,7 @@ from portal.access import DUO, can, get_or_404, roles
 from portal.backoffice import blueprint, household_form
 from portal.backoffice.views import MIN_REASON_LENGTH
 from portal.db import session as db_session
-from portal.models import Account, CaseClosure, Family, FamilyMember, Parent, Role, Team
+from portal.models import Account, CaseClosure, Family, Role, Team
 from portal.models.base import utcnow
 from portal.services import cases
 from portal.web import audit
@@ -68,10 +68,7 @@ def family_members(family_id):
         audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     form = request.form
     if request.method != "POST":
-        parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
-        others = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id)
-                         .order_by(FamilyMember.id)).all()
-        form = household_form.to_form(family, parents, others)
+        form = household_form.to_form(family, *cases.members_of(db, family))
     return render_template("backoffice/members.html", family=family, form=form, errors=errors,
                            counts=household_form.counts(form), main_form="members-form"), 400 if errors else 200
 

@@ -4,22 +4,22 @@ import datetime as dt
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
 
-from portal.access import get_or_404, plan_for_all, plan_for_language, readers, roles
+from portal.access import get_or_404, plan_for_all, readers, roles
 from portal.backoffice import blueprint
 from portal.db import session as db_session
-from portal.models import Appointment, Interpreter, PlanVersion, Role, SafetyPlan, TranslationJob
+from portal.models import Appointment, Role, TranslationJob
 from portal.models.base import utcnow
-from portal.services.duo import current_duo
 from portal.services.interpreting import (
     complete_if_done,
+    job_work,
     memory,
     missing_tokens,
     remember,
     segments,
     source_hash,
     translated,
+    translator_names,
 )
 from portal.services.plan_versions import current_version, load_contents
 from portal.web import audit
@@ -29,20 +29,13 @@ from portal.web.forms import switching_language, typed_text
 TRANSLATION_LENGTH = 4000
 
 
-def _protected_names(db, family_id: int) -> list[str]:
-    duo = current_duo(db, family_id, dt.date.today())
-    return [worker.name for worker in (duo.contact, duo.partner) if worker is not None]
-
-
 @blueprint.route("/translations/<id:job_id>", methods=["GET", "POST"])
 @roles(Role.interpreter)
 def translate(job_id):
     db = db_session()
     job = get_or_404(TranslationJob, job_id, "translation.work")
-    version = db.get(PlanVersion, job.version_id)
-    family_id = db.get(SafetyPlan, version.plan_id).family_id
-    texts = segments(plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]))
-    names = _protected_names(db, family_id)
+    work = job_work(db, job, dt.date.today())
+    version, family_id, texts, names = work.version, work.family_id, work.texts, work.names
     errors: dict[str, str] = {}
     typed = {}
     if request.method != "POST":
@@ -69,7 +62,7 @@ def translate(job_id):
         db.commit()
     known = memory(db, texts, job.language)
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
-    translators = {i.id: i.name for i in db.exec(select(Interpreter))}
+    translators = translator_names(db)
     return render_template("backoffice/translate.html", job=job, version=version, rows=rows, errors=errors,
                            typed=typed, translators=translators, limit=TRANSLATION_LENGTH, main_form="translate-form",
                            open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200

@@ -104,8 +104,8 @@ def plan_editor(family_id):
         revision = save(db, draft, base, content, current_user.worker.id)
         if publishing:
             audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
-            published = publish(db, draft, revision, family.id, current_user.worker.id, note, note_audience)
-            notifications.tell_parents(db, family.id, f"version:{published.version.id}")
+            published = publish(db, draft, revision, family.id, current_user.worker.id, note, note_audience,
+                                announce=True)  # the parents' messages commit with the new version
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
         return _conflict(family, conflict.current, form)
@@ -204,10 +204,10 @@ def reply(family_id, question_id):
         question.handled_at = utcnow()
     db.add(question)
     audit.record("plan.reply", "ok", object=f"question:{question.id}", family_id=family.id)
-    db.commit()
-    if text:
+    if text:  # the message to the parent commits with the reply
         notifications.tell_parents(db, family.id, f"question:{question.id}:{question.replied_at:%Y%m%d%H%M%S}",
-                            only={parent.id})
+                                   only={parent.id})
+    db.commit()
     return redirect(url_for("backoffice.responses", family_id=family.id) + "#questions")
 
 

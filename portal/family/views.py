@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal.access import events_for_parent, get_or_404, parent_reads, plan_for, public, roles, shown_to
+from portal.access import events_for_parent, get_or_404, parent_reads, plan_for, public, roles
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import (
@@ -15,18 +15,16 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentResponse,
-    AppointmentStatus,
     AuditEvent,
     Family,
     PlanQuestion,
-    PlanVersion,
     Role,
 )
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM, who_to_call_now
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
-from portal.services import notifications
+from portal.services import family_pages, notifications
 from portal.services.duo import availability, current_duo
 from portal.services.interpreting import translation_for
 from portal.services.plan_versions import current_version, load_contents
@@ -35,10 +33,6 @@ from portal.web.forms import clean, max_length, switching_language
 
 parent_only = roles(Role.parent)
 CONTACT_CHANGE_NOTICE = dt.timedelta(days=60)
-UPCOMING_SHOWN = 10
-PAST_SHOWN = 5
-QUESTIONS_SHOWN = 20  # this parent's own questions and the duo's replies, newest first
-REPLY_NOTICE = dt.timedelta(days=14)
 WHO_LOOKED_SHOWN = 100
 WHO_LOOKED_READ = 300  # events read to find the ones this parent may see; the page stays small
 
@@ -57,22 +51,15 @@ def home():
     advice = who_to_call_now(hours.get(duo.contact.id) if duo.contact else None,
                              hours.get(duo.partner.id) if duo.partner else None, now,
                              current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
-    upcoming = db.exec(select(Appointment).where(
-        Appointment.family_id == parent.family_id, Appointment.status == AppointmentStatus.planned,
-        Appointment.starts_at >= utcnow(), shown_to(Appointment.audience, parent.id))
-        .order_by(Appointment.starts_at).limit(1)).first()
-    # The duo answered one of this parent's questions lately: say so, on this parent's home only.
-    answered = db.exec(select(PlanQuestion.id).where(
-        PlanQuestion.parent_id == parent.id, PlanQuestion.replied_at >= utcnow() - REPLY_NOTICE)).first()
     version = current_version(db, parent.family_id)
-    unread = version is not None and db.exec(select(Acknowledgement.id).where(
-        Acknowledgement.parent_id == parent.id, Acknowledgement.version_id == version.id)).first() is None
     contact_changed = (duo.previous_contact is not None and duo.contact_since is not None
                        and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
     return render_template("family/home.html", duo=duo, advice=advice,
                            contact_hours=hours.get(duo.contact.id) if duo.contact else None,
-                           appointment=upcoming, version=version, unread=unread, contact_changed=contact_changed,
-                           answered=answered is not None)
+                           appointment=family_pages.next_appointment(db, parent, utcnow()), version=version,
+                           unread=version is not None and not family_pages.has_read(db, parent, version),
+                           contact_changed=contact_changed,
+                           answered=family_pages.recently_answered(db, parent, utcnow()))
 
 
 @blueprint.route("/plan", methods=["GET", "POST"])
@@ -99,13 +86,10 @@ def plan():
     content = plan_for(parent, contents[version.id])
     changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
     translation = translation_for(db, version, content, parent.language)
-    questions = db.exec(select(PlanQuestion, PlanVersion.number)
-                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
-                        .where(PlanQuestion.parent_id == parent.id)
-                        .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)).all()
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            note_shown=bool(version.note_for_family) and parent_reads(parent, version.note_audience),
-                           questions=questions, acknowledgement=acknowledgement, terms=_difficult_words(content),
+                           questions=family_pages.questions(db, parent), acknowledgement=acknowledgement,
+                           terms=_difficult_words(content),
                            errors=errors, comment_limit=max_length(PlanQuestion.text),
                            translation=translation, form=form, main_form="answer-form",
                            household=_household_name(db, parent) if request.args.get("print-name") else None
@@ -152,18 +136,7 @@ def _save_answer(db, parent, version) -> dict:
 @blueprint.get("/appointments")
 @parent_only
 def appointments():
-    db, parent = db_session(), _parent()
-    mine = select(Appointment).where(Appointment.family_id == parent.family_id,
-                                     shown_to(Appointment.audience, parent.id))
-    now = utcnow()
-    # A page stays small on a weak connection, however long the history is.
-    upcoming = db.exec(mine.where(Appointment.starts_at >= now).order_by(Appointment.starts_at)
-                       .limit(UPCOMING_SHOWN)).all()
-    past = db.exec(mine.where(Appointment.starts_at < now).order_by(col(Appointment.starts_at).desc())
-                   .limit(PAST_SHOWN)).all()
-    answers = {answer.appointment_id: answer for answer in db.exec(select(AppointmentAnswer).where(
-        AppointmentAnswer.parent_id == parent.id,
-        col(AppointmentAnswer.appointment_id).in_([item.id for item in (*upcoming, *past)] or [-1])))}
+    upcoming, past, answers = family_pages.appointments(db_session(), _parent(), utcnow())
     return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={})
 
 

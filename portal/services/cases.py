@@ -10,6 +10,8 @@ from sqlmodel import Session, col, select
 
 from portal.models import (
     Account,
+    Appointment,
+    BreakGlass,
     CaseClosure,
     DuoAssignment,
     DuoRole,
@@ -19,6 +21,10 @@ from portal.models import (
     Role,
     Worker,
 )
+from portal.rules.audience import HOUSEHOLD
+from portal.rules.plan_content import PlanContent
+from portal.services.duo import current_duo
+from portal.services.plan_versions import draft_of, load_contents, published_versions
 
 CHILD = "kind"  # the relation of a child, as the demo and the duos write it
 
@@ -182,3 +188,48 @@ def reopen_case(db: Session, family: Family, reason: str, by: int, now: dt.datet
     db.add_all([family, closure])
     db.flush()
     return closure
+
+
+@dataclass(frozen=True)
+class FamilyFile:
+    """Everything the family file shows of a household, read in a fixed number of queries."""
+
+    duo: object  # services.duo.Duo: the contact person and partner today
+    history: list[tuple[DuoAssignment, Worker]]
+    members: list[FamilyMember]
+    parents: list[Parent]
+    accounts: dict[int, Account]
+    versions: list
+    glass: list[tuple[BreakGlass, Worker]]
+    workers: list[Worker]
+    restricted: list[tuple[tuple[str, str], str]]  # ((kind, text), audience) of items not for everyone
+    appointments: list[Appointment]  # coming appointments not for everyone
+
+
+def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
+    history = db.exec(select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
+                      .where(DuoAssignment.family_id == family.id)
+                      .order_by(col(DuoAssignment.start).desc())).all()
+    members = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id)).all()
+    parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
+    accounts = {a.id: a for a in db.exec(select(Account).where(
+        col(Account.id).in_([p.account_id for p in parents if p.account_id] or [-1])))}
+    versions = published_versions(db, family.id)
+    glass = db.exec(select(BreakGlass, Worker).join(Worker, Worker.id == BreakGlass.worker_id)
+                    .where(BreakGlass.family_id == family.id).order_by(col(BreakGlass.at).desc()).limit(20)).all()
+    shown = draft_of(db, family.id) or (versions[0] if versions else None)
+    content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent()
+    entries = content.entries()
+    # Who sees what: every item and coming appointment that is not for the whole household.
+    restricted = [(entries[key], stored) for key, stored in content.audiences().items() if stored != HOUSEHOLD]
+    coming = db.exec(select(Appointment).where(Appointment.family_id == family.id, Appointment.starts_at >= now,
+                                               Appointment.audience != HOUSEHOLD)).all()
+    return FamilyFile(current_duo(db, family.id, now.date()), list(history), list(members), list(parents), accounts,
+                      versions, list(glass), duo_candidates(db, family.team_id), restricted, list(coming))
+
+
+def members_of(db: Session, family: Family) -> tuple[list[Parent], list[FamilyMember]]:
+    """The household's parents and other members, in the order they were added."""
+    parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
+    others = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id).order_by(FamilyMember.id)).all()
+    return list(parents), list(others)

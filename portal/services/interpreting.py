@@ -6,9 +6,11 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
-from portal.models import Interpreter, TranslationJob, TranslationSegment
+from portal.access import plan_for_language
+from portal.models import Interpreter, PlanVersion, SafetyPlan, TranslationJob, TranslationSegment
 from portal.models.base import utcnow
 from portal.rules.plan_content import PlanContent
+from portal.services.duo import current_duo
 
 # Things that must reach the family unchanged: e-mail addresses, times, dates, phone numbers, numbers.
 PROTECTED = re.compile(
@@ -128,3 +130,28 @@ def complete_if_done(db: Session, job: TranslationJob, texts: list[str]) -> None
     if not open_segments(texts, memory(db, texts, job.language)):
         job.completed_at = job.completed_at or utcnow()
         db.add(job)
+
+
+@dataclass(frozen=True)
+class JobWork:
+    """What an interpreter works on in a job: the version, its household, the sentences of the plan that a
+    parent who reads the job's language may read, and the names that must stay as they are."""
+
+    version: PlanVersion
+    family_id: int
+    texts: list[str]
+    names: list[str]
+
+
+def job_work(db: Session, job: TranslationJob, today) -> JobWork:
+    from portal.services.plan_versions import load_contents  # plan_versions opens jobs with assign_interpreter
+
+    version = db.get(PlanVersion, job.version_id)
+    family_id = db.get(SafetyPlan, version.plan_id).family_id
+    texts = segments(plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]))
+    duo = current_duo(db, family_id, today)
+    return JobWork(version, family_id, texts, [worker.name for worker in (duo.contact, duo.partner) if worker])
+
+
+def translator_names(db: Session) -> dict[int, str]:
+    return {interpreter.id: interpreter.name for interpreter in db.exec(select(Interpreter))}

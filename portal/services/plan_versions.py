@@ -6,8 +6,10 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, delete, select
 
 from portal.models import (
+    Acknowledgement,
     Parent,
     PlanItem,
+    PlanQuestion,
     PlanSection,
     PlanVersion,
     SafetyAgreement,
@@ -148,8 +150,9 @@ class Published:
 
 
 def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int, worker_id: int,
-            note: str, note_audience: str = HOUSEHOLD) -> Published:
-    """Turn the draft into the next immutable version, in one transaction, and open translation work."""
+            note: str, note_audience: str = HOUSEHOLD, announce: bool = False) -> Published:
+    """Turn the draft into the next immutable version, in one transaction, and open translation work; with
+    `announce` the parents' messages (notifications.tell_parents) join that transaction."""
     previous = current_version(db, family_id)
     claimed = db.exec(update(PlanVersion).where(
         PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
@@ -169,5 +172,56 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     for language in languages:
         db.add(TranslationJob(version_id=draft.id, language=language,
                               interpreter_id=assign_interpreter(db, language)))
+    if announce:
+        from portal.services import notifications
+
+        notifications.tell_parents(db, family_id, f"version:{draft.id}")
     db.commit()
     return Published(db.get(PlanVersion, draft.id, populate_existing=True), languages)
+
+
+# --- parents' answers and questions, and the duo's replies ------------------------------------------
+
+QUESTIONS_SHOWN = 100  # the newest questions of a household, open ones first: the page stays small
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the duo sees of a household's answers: per version who read and answered, and every question."""
+
+    rows: list  # (Acknowledgement, Parent, PlanVersion)
+    parents: list[Parent]
+    versions: list[PlanVersion]
+    questions: list  # (PlanQuestion, Parent, version number), open ones first
+
+
+def answers_of(db: Session, family_id: int) -> Answers:
+    rows = db.exec(select(Acknowledgement, Parent, PlanVersion)
+                   .join(Parent, Parent.id == Acknowledgement.parent_id)
+                   .join(PlanVersion, PlanVersion.id == Acknowledgement.version_id)
+                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                   .where(SafetyPlan.family_id == family_id, Parent.family_id == family_id)
+                   .order_by(col(PlanVersion.number).desc(), Parent.name)).all()
+    parents = db.exec(select(Parent).where(Parent.family_id == family_id)).all()
+    questions = db.exec(select(PlanQuestion, Parent, PlanVersion.number)
+                        .join(Parent, Parent.id == PlanQuestion.parent_id)
+                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                        .where(Parent.family_id == family_id)
+                        .order_by(PlanQuestion.handled_at.is_not(None), col(PlanQuestion.asked_at).desc())
+                        .limit(QUESTIONS_SHOWN)).all()
+    return Answers(list(rows), list(parents), published_versions(db, family_id), list(questions))
+
+
+def reply_to_question(db: Session, family_id: int, question_id: int, text: str, handled: bool,
+                      worker_id: int) -> PlanQuestion | None:
+    """The duo's reply to one parent's question (the caller commits); None when it is not this household's."""
+    question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
+                       .where(PlanQuestion.id == question_id, Parent.family_id == family_id)).first()
+    if question is None:
+        return None
+    if text:
+        question.reply, question.replied_by, question.replied_at = text, worker_id, utcnow()
+    if handled or text:
+        question.handled_at = utcnow()
+    db.add(question)
+    return question

@@ -34,3 +34,23 @@ def family_id(app, name: str) -> int:
 def parent_named(app, name: str) -> Parent:
     with database(app) as db:
         return db.exec(select(Parent).where(Parent.name == name)).one()
+
+
+def form_values(response, form_id: str) -> dict[str, str]:
+    """What a browser would send for this form as it is shown (without pressing a button)."""
+    form = soup(response).select_one(f"form#{form_id}")
+    assert form is not None, form_id
+    values = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name, kind = field["name"], field.get("type", "text")
+        if field.name == "textarea":
+            values[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            values[name] = chosen.get("value", chosen.get_text()) if chosen else ""
+        elif kind in ("radio", "checkbox"):
+            if field.has_attr("checked"):
+                values[name] = field.get("value", "on")
+        else:
+            values[name] = field.get("value", "")
+    return values

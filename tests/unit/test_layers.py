@@ -59,3 +59,27 @@ def test_each_blueprint_is_made_in_its_package(package):
 def test_the_top_of_portal_holds_only_the_wiring_and_access():
     top = {path.name for path in PORTAL.glob("*.py")}
     assert top == {"__init__.py", "access.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py"}
+
+
+def inline_queries(function: ast.FunctionDef) -> int:
+    return sum(1 for node in ast.walk(function) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in ("exec", "get") and isinstance(node.func.value, ast.Name)
+               and node.func.value.id == "db")
+
+
+def views() -> list[tuple[str, ast.FunctionDef]]:
+    found = []
+    for package in ("auth", "backoffice", "family"):
+        for path in sorted((PORTAL / package).glob("*.py")):
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.FunctionDef) and any(
+                        isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+                        and d.func.attr in ("route", "get", "post") for d in node.decorator_list):
+                    found.append((f"{package}/{path.name}:{node.name}", node))
+    return found
+
+
+@pytest.mark.parametrize("name, view", views(), ids=[name for name, _view in views()])
+def test_views_are_thin(name, view):
+    """A view reads input, asks access and a service, and renders: at most one query of its own."""
+    assert inline_queries(view) <= 1, f"{name} runs {inline_queries(view)} queries itself: ask a service"

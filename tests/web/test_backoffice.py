@@ -22,7 +22,7 @@ from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from portal.services import plan_versions
 from portal.services.plan_versions import draft_of, load_contents
-from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
 EL_IDRISSI = "Gezin El Idrissi"
@@ -46,26 +46,6 @@ def worker_id(app, username: str) -> int:
     with database(app) as db:
         return db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
                        .where(Account.username == username)).one()
-
-
-def form_values(response, form_id: str) -> dict[str, str]:
-    """What a browser would send for this form as it is shown (without pressing a button)."""
-    form = soup(response).select_one(f"form#{form_id}")
-    assert form is not None, form_id
-    values = {}
-    for field in form.select("input[name], textarea[name], select[name]"):
-        name, kind = field["name"], field.get("type", "text")
-        if field.name == "textarea":
-            values[name] = field.get_text()
-        elif field.name == "select":
-            chosen = field.select_one("option[selected]") or field.select_one("option")
-            values[name] = chosen.get("value", chosen.get_text()) if chosen else ""
-        elif kind in ("radio", "checkbox"):
-            if field.has_attr("checked"):
-                values[name] = field.get("value", "on")
-        else:
-            values[name] = field.get("value", "")
-    return values
 
 
 def section(response, heading: str) -> str:

@@ -16,7 +16,7 @@ from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
 from portal.models.base import utcnow
 from portal.web.forms import TooLong, strip_controls
-from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, fresh_code, sign_in
 
 # Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
@@ -49,26 +49,6 @@ def kept_rows(app) -> list[SignInFlow]:
 
 def plan_url(app) -> str:
     return f"/backoffice/families/{family_id(app, EL_IDRISSI)}/plan"
-
-
-def form_values(response, form_id: str) -> dict[str, str]:
-    """What a browser would send for this form as it is shown (without pressing a button)."""
-    form = soup(response).select_one(f"form#{form_id}")
-    assert form is not None, form_id
-    values = {}
-    for field in form.select("input[name], textarea[name], select[name]"):
-        name, kind = field["name"], field.get("type", "text")
-        if field.name == "textarea":
-            values[name] = field.get_text()
-        elif field.name == "select":
-            chosen = field.select_one("option[selected]") or field.select_one("option")
-            values[name] = chosen.get("value", chosen.get_text()) if chosen else ""
-        elif kind in ("radio", "checkbox"):
-            if field.has_attr("checked"):
-                values[name] = field.get("value", "on")
-        else:
-            values[name] = field.get("value", "")
-    return values
 
 
 def status_of(response) -> str:

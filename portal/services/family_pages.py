@@ -1,0 +1,54 @@
+"""What a parent's pages show besides the plan, always within that parent's audience and never more than a
+page holds: the next appointment, answered questions, their own answers and questions."""
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from portal.access import shown_to
+from portal.models import Acknowledgement, Appointment, AppointmentAnswer, AppointmentStatus, PlanQuestion, PlanVersion
+
+UPCOMING_SHOWN = 10
+PAST_SHOWN = 5
+QUESTIONS_SHOWN = 20  # this parent's own questions and the duo's replies, newest first
+REPLY_NOTICE = dt.timedelta(days=14)
+
+
+def next_appointment(db: Session, parent, now: dt.datetime) -> Appointment | None:
+    return db.exec(select(Appointment).where(
+        Appointment.family_id == parent.family_id, Appointment.status == AppointmentStatus.planned,
+        Appointment.starts_at >= now, shown_to(Appointment.audience, parent.id))
+        .order_by(Appointment.starts_at).limit(1)).first()
+
+
+def recently_answered(db: Session, parent, now: dt.datetime) -> bool:
+    """The duo answered one of this parent's questions lately: said on this parent's home only."""
+    return db.exec(select(PlanQuestion.id).where(
+        PlanQuestion.parent_id == parent.id, PlanQuestion.replied_at >= now - REPLY_NOTICE)).first() is not None
+
+
+def has_read(db: Session, parent, version: PlanVersion) -> bool:
+    return db.exec(select(Acknowledgement.id).where(
+        Acknowledgement.parent_id == parent.id, Acknowledgement.version_id == version.id)).first() is not None
+
+
+def appointments(db: Session, parent, now: dt.datetime) -> tuple[list, list, dict[int, AppointmentAnswer]]:
+    """Coming and earlier appointments this parent may know of (a page stays small, however long the history),
+    and this parent's own answer to each."""
+    mine = select(Appointment).where(Appointment.family_id == parent.family_id,
+                                     shown_to(Appointment.audience, parent.id))
+    upcoming = db.exec(mine.where(Appointment.starts_at >= now).order_by(Appointment.starts_at)
+                       .limit(UPCOMING_SHOWN)).all()
+    past = db.exec(mine.where(Appointment.starts_at < now).order_by(col(Appointment.starts_at).desc())
+                   .limit(PAST_SHOWN)).all()
+    answers = {answer.appointment_id: answer for answer in db.exec(select(AppointmentAnswer).where(
+        AppointmentAnswer.parent_id == parent.id,
+        col(AppointmentAnswer.appointment_id).in_([item.id for item in (*upcoming, *past)] or [-1])))}
+    return list(upcoming), list(past), answers
+
+
+def questions(db: Session, parent) -> list[tuple[PlanQuestion, int]]:
+    """This parent's questions with the number of the version they were about, newest first."""
+    return list(db.exec(select(PlanQuestion, PlanVersion.number)
+                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                        .where(PlanQuestion.parent_id == parent.id)
+                        .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)).all())

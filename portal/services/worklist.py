@@ -1,0 +1,81 @@
+"""Work lists: what waits for a worker or a team lead (per household of their duos or team) and for an
+interpreter, each in a fixed number of queries, whatever the number of households."""
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from portal.models import (
+    Appointment,
+    AppointmentStatus,
+    DuoAssignment,
+    Family,
+    Parent,
+    PlanQuestion,
+    PlanVersion,
+    SafetyPlan,
+    TranslationJob,
+    VersionStatus,
+    Worker,
+)
+
+OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
+UPCOMING_SHOWN = 10
+INTERPRETER_LOOKS_BACK = dt.timedelta(hours=3)  # an appointment that began is still read along
+
+
+@dataclass(frozen=True)
+class WorkList:
+    assignments: list[tuple[DuoAssignment | None, Family]]  # the assignment is None for a team lead
+    open_questions: list[tuple[PlanQuestion, Parent]]
+    drafts: list[tuple[PlanVersion, SafetyPlan]]
+    upcoming: list[Appointment]
+    waiting: list[tuple[TranslationJob, SafetyPlan]]
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {family.id: family.name for _assignment, family in self.assignments}
+
+    @property
+    def households_shown(self) -> set[int]:
+        """The households whose parents' words or appointments the list shows: each is a read (audited)."""
+        return {parent.family_id for _q, parent in self.open_questions} | {item.family_id for item in self.upcoming}
+
+
+def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -> WorkList:
+    """A worker's households are those of their current duos; a team lead's, every household of the team."""
+    today = now.date()
+    if team_lead:
+        assignments = [(None, family) for family in db.exec(
+            select(Family).where(Family.team_id == worker.team_id).order_by(Family.name))]
+    else:
+        assignments = list(db.exec(select(DuoAssignment, Family).join(Family, Family.id == DuoAssignment.family_id)
+                                   .where(DuoAssignment.worker_id == worker.id, DuoAssignment.start <= today,
+                                          (DuoAssignment.end.is_(None)) | (DuoAssignment.end >= today))
+                                   .order_by(Family.name)).all())
+    family_ids = [family.id for _a, family in assignments] or [-1]
+    open_questions = db.exec(select(PlanQuestion, Parent).join(Parent, Parent.id == PlanQuestion.parent_id)
+                             .where(col(Parent.family_id).in_(family_ids), PlanQuestion.handled_at.is_(None))
+                             .order_by(PlanQuestion.asked_at).limit(OPEN_QUESTIONS_SHOWN)).all()
+    drafts = db.exec(select(PlanVersion, SafetyPlan).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                     .where(col(SafetyPlan.family_id).in_(family_ids),
+                            PlanVersion.status == VersionStatus.draft)).all()
+    upcoming = db.exec(select(Appointment).where(col(Appointment.family_id).in_(family_ids),
+                                                 Appointment.starts_at >= now,
+                                                 Appointment.status == AppointmentStatus.planned)
+                       .order_by(Appointment.starts_at).limit(UPCOMING_SHOWN)).all()
+    waiting = db.exec(select(TranslationJob, SafetyPlan).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                      .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                      .where(col(SafetyPlan.family_id).in_(family_ids), TranslationJob.completed_at.is_(None))).all()
+    return WorkList(assignments, list(open_questions), list(drafts), list(upcoming), list(waiting))
+
+
+def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple[list, list[Appointment]]:
+    """An interpreter's open translation jobs and their appointments still to come (or just begun)."""
+    jobs = db.exec(select(TranslationJob).where(TranslationJob.interpreter_id == interpreter_id,
+                                                TranslationJob.completed_at.is_(None))).all()
+    assigned = db.exec(select(Appointment).where(Appointment.interpreter_id == interpreter_id,
+                                                 Appointment.starts_at >= now - INTERPRETER_LOOKS_BACK,
+                                                 Appointment.status == AppointmentStatus.planned)
+                       .order_by(Appointment.starts_at)).all()
+    return list(jobs), list(assigned)
