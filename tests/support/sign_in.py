@@ -1,5 +1,8 @@
-"""Sign demo users in through the real forms (password, then TOTP), for web tests."""
+"""Sign users in for web tests: through the real forms (password, then TOTP), or, where signing in is not
+what the test is about, straight into a server-side session (signed_in_client)."""
+import hashlib
 import re
+import secrets
 import time
 
 import pyotp
@@ -62,3 +65,23 @@ def sign_in(client, username: str, password: str = DEMO_PASSWORD):
                                                           "csrf_token": token})
     assert second.status_code == 302, second.text
     return second
+
+
+def signed_in_client(app, username: str):
+    """A client signed in as this account without the sign-in forms (they have their own tests): a live
+    server-side session and the cookie that names it, as a successful sign-in leaves them."""
+    from sqlmodel import select
+
+    from portal.models import Account, UserSession
+    from support.pages import database
+
+    token = secrets.token_urlsafe(32)
+    with database(app) as db:
+        account = db.exec(select(Account).where(Account.username == username)).one()
+        db.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), account_id=account.id,
+                           generation=account.session_generation))
+        db.commit()
+    client = app.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"], cookie["_fresh"] = token, True
+    return client

@@ -3,9 +3,7 @@ replies with random audiences, made by the duo through the back office's forms. 
 outside their audience appears in any page, print view, appointment, calendar file, translation or
 notification; what a parent says reaches the duo and comes back to that parent only."""
 import datetime as dt
-import hashlib
 import itertools
-import secrets
 from dataclasses import dataclass, field
 
 import pytest
@@ -17,41 +15,22 @@ from portal.access import plan_for_language
 from portal.models import (
     Account,
     Appointment,
-    DuoAssignment,
-    DuoRole,
-    Family,
     OutboxMessage,
     Parent,
     PlanQuestion,
-    Role,
     TranslationJob,
-    UserSession,
-    Worker,
 )
 from portal.models.base import utcnow
 from portal.services.interpreting import remember, segments
 from portal.services.plan_versions import current_version, load_contents
+from support import factories
 from support.pages import database, text_of
-from support.sign_in import csrf_token
+from support.sign_in import csrf_token, signed_in_client
 
 pytestmark = pytest.mark.both_databases  # issue 12: the audience rule holds on both databases
 
 EVERYONE = None  # an audience in the model: None for the whole household, else a set of parent positions
 numbers = itertools.count(1000)
-
-
-def session_client(app, username: str):
-    """A client signed in as this account without the sign-in forms (tested on their own elsewhere)."""
-    token = secrets.token_urlsafe(32)
-    with database(app) as db:
-        account = db.exec(select(Account).where(Account.username == username)).one()
-        db.add(UserSession(token_hash=hashlib.sha256(token.encode()).hexdigest(), account_id=account.id,
-                           generation=account.session_generation))
-        db.commit()
-    client = app.test_client()
-    with client.session_transaction() as cookie:
-        cookie["_user_id"], cookie["_fresh"] = token, True
-    return client
 
 
 @dataclass
@@ -76,30 +55,8 @@ class World:
 
 def new_household(app, parents: int, languages: list[str], kept_apart: bool) -> World:
     """A household of the demo team with Bram as contact person and Anouk as partner."""
-    with database(app) as db:
-        bram, anouk = (db.exec(select(Worker).where(Worker.name == name)).one()
-                       for name in ("Bram de Wit", "Anouk Visser"))
-        number = next(numbers)
-        family = Family(team_id=bram.team_id, name=f"Gezin Proef {number}", parents_kept_apart=kept_apart)
-        db.add(family)
-        db.flush()
-        db.add_all([DuoAssignment(family_id=family.id, worker_id=bram.id, role=DuoRole.contact,
-                                  start=dt.date.today() - dt.timedelta(days=1)),
-                    DuoAssignment(family_id=family.id, worker_id=anouk.id, role=DuoRole.partner,
-                                  start=dt.date.today() - dt.timedelta(days=1))])
-        ids = []
-        for position in range(parents):
-            account = Account(username=f"ouder-proef-{number}-{position}", role=Role.parent,
-                              display_name=f"Ouder {position}", language=languages[position], totp_enrolled=True)
-            db.add(account)
-            db.flush()
-            parent = Parent(family_id=family.id, account_id=account.id, name=f"Ouder {position} Proef",
-                            language=languages[position], phone=f"06-{number:04d}{position:04d}")
-            db.add(parent)
-            db.flush()
-            ids.append(parent.id)
-        db.commit()
-        return World(family.id, ids, languages[:parents])
+    made = factories.household(app, languages[:parents], kept_apart)
+    return World(made.family_id, made.parent_ids, languages[:parents])
 
 
 def audiences(parents: int, safe_place: bool = False):
@@ -191,7 +148,7 @@ def ask_and_answer(app, bram, world: World, position: int) -> None:
             return  # nothing to ask about yet
         username = db.exec(select(Account.username).join(Parent, Parent.account_id == Account.id)
                            .where(Parent.id == parent_id)).one()
-    parent = session_client(app, username)
+    parent = signed_in_client(app, username)
     question, reply = marker("VRAAG"), marker("ANTWOORD")
     asked = parent.post("/plan", data={"csrf_token": csrf_token(parent.get("/plan").text), "answer": "question",
                                        "comment": question})
@@ -211,7 +168,7 @@ def pages_of(app, world: World, parent_id: int) -> dict[str, str]:
         username = db.exec(select(Account.username).join(Parent, Parent.account_id == Account.id)
                            .where(Parent.id == parent_id)).one()
         appointments = db.exec(select(Appointment).where(Appointment.family_id == world.family_id)).all()
-    client = session_client(app, username)
+    client = signed_in_client(app, username)
     pages = {url: client.get(url) for url in ("/", "/plan", "/plan?print-name=1", "/appointments", "/who-looked")}
     for item in appointments:
         for url in (f"/appointments/{item.id}", f"/appointments/{item.id}.ics"):
@@ -234,7 +191,7 @@ def notifications_of(app, world: World, parent_id: int) -> list[OutboxMessage]:
 def test_no_parent_ever_receives_anything_outside_their_audience(demo_app, scenario):
     parents, languages, kept_apart, actions = scenario
     world = new_household(demo_app, parents, languages, kept_apart)
-    bram = session_client(demo_app, "bram")
+    bram = signed_in_client(demo_app, "bram")
     for action in actions:
         if action[0] == "appointment":
             make_appointment(bram, world, *action[1:])
