@@ -1,4 +1,5 @@
 # make run   the demo: create .venv, install the portal, migrate, load demo data, serve on 127.0.0.1:5000
+#            with the outbox worker (`portal worker`) beside it
 # make test  the whole suite (SQLite and a throwaway PostgreSQL cluster) in one pytest run
 #
 # Both create .venv when it is missing and (re)install only when pyproject.toml is newer than
@@ -16,7 +17,11 @@ PYTEST_ARGS ?=
 
 .PHONY: run test translations
 
+# The outbox worker runs next to the web server (messages are never sent inside a request); Ctrl-C or a
+# TERM stops both.
 run: $(VENV)/.installed translations
+	$(VENV)/bin/portal db upgrade
+	$(VENV)/bin/portal worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/portal demo --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test translations

@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(worker_command)
     for command in (backup_command, restore_command, retention_command):
         app.cli.add_command(command)
 
@@ -202,15 +203,63 @@ def translations_check() -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders() -> None:
-    """Queue discreet reminders for appointments within 24 hours and send the outbox.
-    Safe to run from cron every few minutes: nothing is ever sent twice."""
+    """Queue discreet reminders for appointments within 24 hours; the worker (`portal worker`) sends them.
+    Safe to run from cron every few minutes: nothing is ever queued twice."""
     from portal.models.base import utcnow
     from portal.services import notifications
 
     with Session(db.engine()) as session:
         queued = notifications.queue_reminders(session, utcnow())
-        sent = notifications.send_pending(session)
-    click.echo(f"Queued {queued} reminders, sent {sent} messages.")
+    click.echo(f"Queued {queued} reminders.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send everything that is due now, then stop (tests, cron).")
+@click.option("--interval", default=1.0, show_default=True, type=float,
+              help="Seconds to wait when nothing is due.")
+@click.option("--batch", default=20, show_default=True, type=click.IntRange(1, 500),
+              help="Messages claimed at a time.")
+@with_appcontext
+def worker_command(once: bool, interval: float, batch: int) -> None:
+    """Send the outbox: claim due messages, send each with its channel's sender, mark it sent or retry later.
+    Several workers may run at once (on PostgreSQL); SIGTERM or Ctrl-C stops it after the message at hand."""
+    import signal
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from portal.services import notifications
+
+    try:
+        names = notifications.sender_names(current_app.config["NOTIFY_SENDER"])
+    except ValueError as error:
+        raise click.ClickException(f"PORTAL_NOTIFY_SENDER: {error}") from error
+    name = notifications.worker_name()
+    if once:
+        with Session(db.engine()) as session:
+            done = notifications.drain(session, name, batch=batch)
+        click.echo(f"Sent {done.sent} messages, {done.failed} failed (tried again later).")
+        return
+    stop = threading.Event()
+
+    def _stop(_signum, _frame) -> None:
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop)
+    channels = ", ".join(f"{channel} by {sender}" for channel, sender in sorted(names.items()))
+    click.echo(f"Outbox worker started ({channels}); stop with SIGTERM or Ctrl-C.")
+    while not stop.is_set():
+        try:
+            with Session(db.engine()) as session:
+                done = notifications.run_pass(session, name, batch=batch)
+        except OperationalError:  # the database is away for a moment: try again shortly
+            current_app.logger.warning("outbox worker: database unreachable, trying again")
+            done = notifications.Pass()
+            stop.wait(max(interval, 5.0))
+        if done.claimed < batch:
+            stop.wait(interval)
+    click.echo("Outbox worker stopped.")
 
 
 @click.command("backup")

@@ -110,8 +110,9 @@ def burn_recovery_code(db: Session, account: Account, code: str) -> bool:
     return burned.rowcount == 1
 
 
-def issue_code(db: Session, account: Account, purpose: str) -> str:
-    """A new activation letter code or SMS code; earlier unused ones of that purpose stop working."""
+def issue_code(db: Session, account: Account, purpose: str, commit: bool = True) -> str:
+    """A new activation letter code or SMS code; earlier unused ones of that purpose stop working. With
+    commit=False the caller commits it (an SMS code with its message in the outbox)."""
     db.exec(update(OneTimeCode).where(OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
                                       OneTimeCode.used_at.is_(None)).values(used_at=utcnow()))
     if purpose == "activation":
@@ -120,7 +121,8 @@ def issue_code(db: Session, account: Account, purpose: str) -> str:
         code, valid = f"{secrets.randbelow(10**6):06d}", SMS_CODE_VALID
     db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code),
                        expires_at=utcnow() + valid))
-    db.commit()
+    if commit:
+        db.commit()
     return code
 
 

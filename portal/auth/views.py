@@ -122,9 +122,9 @@ def _send_sms_code(account: Account) -> bool:
     db = db_session()
     if auth_secrets.codes_sent_recently(db, account, "sms") >= SMS_CODES_PER_HOUR:
         return False
-    code = auth_secrets.issue_code(db, account, "sms")
+    code = auth_secrets.issue_code(db, account, "sms", commit=False)
     notifications.queue(db, account, "sms", account.sms_phone or "", notifications.sms_code_text(account, code))
-    notifications.send_pending(db)
+    db.commit()  # the code and its message together: the worker sends it within seconds
     return True
 
 

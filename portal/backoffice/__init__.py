@@ -4,4 +4,13 @@ from flask import Blueprint
 blueprint = Blueprint("backoffice", __name__, template_folder="templates")
 
 # Each module registers its pages on the blueprint.
-from portal.backoffice import appointments, cases, family_admin, interpreting, plan, staff, views  # noqa: E402,F401
+from portal.backoffice import (  # noqa: E402,F401
+    appointments,
+    cases,
+    family_admin,
+    interpreting,
+    outbox,
+    plan,
+    staff,
+    views,
+)

@@ -50,15 +50,19 @@ def _parse(form, household: Household) -> tuple[dict, dict]:
     return values, errors
 
 
-def _saved(db, family, item, audience_before: str | None = None) -> None:
-    """Commit the appointment together with its events, then tell the parents it is for."""
+def _saved(db, family, item, audience_before: str | None = None, replied=()) -> None:
+    """Commit the appointment together with its events and the messages to the parents it is for (and to each
+    parent whose answer was replied to, that parent only); the worker sends the messages."""
     db.add(item)
     db.flush()  # a new appointment gets the id its event names
     audit.record("appointment.save", "ok", object=f"appointment:{item.id}", family_id=family.id)
     if audience_before is not None and audience_before != item.audience:
         audit.record("appointment.audience", "ok", object=f"appointment:{item.id}", family_id=family.id)
-    db.commit()
     notifications.tell_parents(db, family.id, f"appointment:{item.id}:{utcnow():%Y%m%d%H%M%S}", audience=item.audience)
+    for answer in replied:  # the reply reaches that parent only
+        notifications.tell_parents(db, family.id, f"appointment-answer:{answer.id}:{answer.replied_at:%Y%m%d%H%M%S}",
+                                   audience=item.audience, only={answer.parent_id})
+    db.commit()
 
 
 def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
@@ -128,10 +132,7 @@ def edit_appointment(family_id, appointment_id):
         for name, value in values.items():
             setattr(item, name, value)
         replied = _reply(db, family, answers)
-    _saved(db, family, item, audience_before)
-    for answer in replied:  # the reply reaches that parent only
-        notifications.tell_parents(db, family.id, f"appointment-answer:{answer.id}:{answer.replied_at:%Y%m%d%H%M%S}",
-                            audience=item.audience, only={answer.parent_id})
+    _saved(db, family, item, audience_before, replied)
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 
 

@@ -1,9 +1,18 @@
 """Notifications: the outbox and its senders, and calendar files. A parent's message never carries content, only that
-there is news; a calendar file only the time and a neutral title."""
+there is news; a calendar file only the time and a neutral title.
+
+A message is queued in the transaction of the change it announces (`queue` adds it to the caller's session,
+the caller's commit writes both); no request ever waits for a provider. The worker (`portal worker`) claims due
+messages (PostgreSQL: FOR UPDATE SKIP LOCKED; both: an UPDATE that must hit one unclaimed row), sends each with
+the sender of its channel, and marks it sent only after the provider accepted it; a failure is recorded and
+retried later (RETRY_AFTER), and after the last attempt the message is marked failed for the team lead."""
+import dataclasses
 import datetime as dt
 import json
+import logging
 import smtplib
 import urllib.request
+import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -11,27 +20,54 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.access import parent_reads
-from portal.models import Account, Appointment, AppointmentStatus, Family, OutboxMessage, Parent
+from portal.models import Account, Appointment, AppointmentStatus, Family, OutboxMessage, Parent, Worker
 from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD
 
 REMINDER_AHEAD = dt.timedelta(hours=24)
+# After the n-th failed attempt the next one waits RETRY_AFTER[n - 1]; after the last one the message has failed.
+RETRY_AFTER = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2),
+               dt.timedelta(hours=12))
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+# A claim older than this belongs to a worker that stopped half-way (a send times out after 10 seconds).
+CLAIM_STALE = dt.timedelta(minutes=5)
+BATCH = 20
+
+log = logging.getLogger(__name__)
 
 
 def queue(db: Session, account: Account, channel: str, to: str, body: str, dedupe_key: str | None = None) -> bool:
-    """Put a message in the outbox once; a second message with the same key is ignored."""
-    db.add(OutboxMessage(account_id=account.id, channel=channel, to=to, body=body, dedupe_key=dedupe_key))
-    try:
-        db.commit()
+    """Add a message to the caller's transaction, once: the caller's commit writes it with the change it
+    announces, a rollback drops both. A message with a key already queued is not added again (False)."""
+    message = OutboxMessage(account_id=account.id, channel=channel, to=to, body=body, dedupe_key=dedupe_key,
+                            next_attempt_at=utcnow())
+    if dedupe_key is None:
+        db.add(message)
         return True
-    except IntegrityError:
-        db.rollback()
+    if db.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first() is not None:
         return False
+    if db.get_bind().dialect.name == "sqlite":
+        # SQLite has one writer at a time: once this transaction writes, nobody else can add the key.
+        db.add(message)
+        return True
+    try:  # another transaction may add the same key meanwhile: only this savepoint is undone, not the change
+        with db.begin_nested():
+            db.add(message)
+    except IntegrityError:
+        return False
+    return True
+
+
+def address_of(parent: Parent, account: Account) -> tuple[str, str] | None:
+    """The channel and address a parent can receive a message on: SMS to their phone. (The models keep no
+    e-mail address for parents, so no parent is queued an e-mail yet; the e-mail channel and its sender exist.)"""
+    phone = parent.phone or account.sms_phone
+    return ("sms", phone) if phone else None
 
 
 def news_text(account: Account) -> str:
@@ -45,8 +81,14 @@ def sms_code_text(account: Account, code: str) -> str:
         return _("Your code: %(code)s. It works for 5 minutes.", code=code)
 
 
+class NoSender(RuntimeError):
+    """No sender is configured for a message's channel: the message waits, is retried and fails visibly."""
+
+
 class FileSender:
     """Development and test sender: appends each message as a JSON line to instance/outbox.log."""
+
+    channels = ("sms", "email")
 
     def __init__(self, path: Path):
         self.path = path
@@ -58,14 +100,16 @@ class FileSender:
 
 
 class SmtpSender:
-    """E-mail through an SMTP relay (PORTAL_SMTP_HOST, PORTAL_SMTP_FROM); SMS messages are skipped."""
+    """E-mail through an SMTP relay (PORTAL_SMTP_HOST, PORTAL_SMTP_FROM); it sends e-mail only."""
+
+    channels = ("email",)
 
     def __init__(self, host: str, sender_address: str):
         self.host, self.sender_address = host, sender_address
 
     def send(self, message: OutboxMessage) -> None:
         if message.channel != "email":
-            raise ValueError("the SMTP sender sends e-mail only")
+            raise NoSender("the SMTP sender sends e-mail only")
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = self.sender_address, message.to, current_app.config["APP_NAME"]
         mail.set_content(message.body)
@@ -74,12 +118,16 @@ class SmtpSender:
 
 
 class HttpSmsSender:
-    """SMS through a provider's HTTP interface: a JSON POST of {to, body} to PORTAL_SMS_URL."""
+    """SMS through a provider's HTTP interface: a JSON POST of {to, body} to PORTAL_SMS_URL; it sends SMS only."""
+
+    channels = ("sms",)
 
     def __init__(self, url: str, token: str):
         self.url, self.token = url, token
 
     def send(self, message: OutboxMessage) -> None:
+        if message.channel != "sms":
+            raise NoSender("the SMS sender sends SMS only")
         request = urllib.request.Request(self.url, method="POST", data=json.dumps(
             {"to": message.to, "body": message.body}).encode(), headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
@@ -88,14 +136,38 @@ class HttpSmsSender:
                 raise OSError(f"SMS provider answered {response.status}")
 
 
-def sender():
-    """The configured sender: 'file' (development and tests), 'smtp' or 'http-sms'."""
+SENDERS = {"file": FileSender, "smtp": SmtpSender, "http-sms": HttpSmsSender}
+CHANNELS = ("sms", "email")
+
+
+def sender_names(setting: str) -> dict[str, str]:
+    """PORTAL_NOTIFY_SENDER: one sender per channel (`sms=http-sms,email=smtp`), or one name: `file` for
+    every channel, `smtp` for e-mail, `http-sms` for SMS. Raises ValueError on a name it does not know."""
+    setting = (setting or "file").strip()
+    if "=" not in setting:
+        if setting not in SENDERS:
+            raise ValueError(f"unknown sender {setting!r}")
+        return {channel: setting for channel in CHANNELS if channel in SENDERS[setting].channels}
+    names = {}
+    for part in setting.split(","):
+        channel, _sep, name = (piece.strip() for piece in part.partition("="))
+        if channel not in CHANNELS or name not in SENDERS or channel not in SENDERS[name].channels:
+            raise ValueError(f"cannot send {channel!r} with {name!r}")
+        names[channel] = name
+    return names
+
+
+def sender(channel: str = "sms"):
+    """The configured sender of a channel: 'file' (development and tests), 'smtp' (e-mail), 'http-sms' (SMS)."""
     config = current_app.config
-    if config["NOTIFY_SENDER"] == "smtp":
+    name = sender_names(config["NOTIFY_SENDER"]).get(channel)
+    if name == "smtp":
         return SmtpSender(config["SMTP_HOST"], config["SMTP_FROM"])
-    if config["NOTIFY_SENDER"] == "http-sms":
+    if name == "http-sms":
         return HttpSmsSender(config["SMS_URL"], config["SMS_TOKEN"])
-    return FileSender(Path(current_app.instance_path) / "outbox.log")
+    if name == "file":
+        return FileSender(Path(current_app.instance_path) / "outbox.log")
+    raise NoSender(f"no sender configured for {channel}")
 
 
 def _reachable_parents(family_id: int):
@@ -110,16 +182,18 @@ def _reachable_parents(family_id: int):
 def tell_parents(db: Session, family_id: int, reason: str, audience: str = HOUSEHOLD,
                  only: set[int] | None = None) -> None:
     """Let the parents the news is for know there is news (those in its audience, and of these `only` the
-    given ones); the message says nothing more, and nobody else even learns that there was news."""
+    given ones); the message says nothing more, and nobody else even learns that there was news. The messages
+    join the caller's transaction: commit them with the change they announce."""
     rows = db.exec(_reachable_parents(family_id)).all()
     for parent, account in rows:
-        if parent_reads(parent, audience) and (only is None or parent.id in only):
-            queue(db, account, "sms", parent.phone, news_text(account), dedupe_key=f"{reason}:{parent.id}"[:120])
-    send_pending(db)
+        where = address_of(parent, account)
+        if where and parent_reads(parent, audience) and (only is None or parent.id in only):
+            queue(db, account, *where, news_text(account), dedupe_key=f"{reason}:{parent.id}"[:120])
 
 
 def queue_reminders(db: Session, now: dt.datetime) -> int:
-    """A discreet reminder to each parent for appointments starting within 24 hours, once."""
+    """A discreet reminder to each parent for appointments starting within 24 hours, once; committed here,
+    sent by the worker."""
     soon = db.exec(select(Appointment).where(Appointment.status == AppointmentStatus.planned,
                                              Appointment.starts_at > now,
                                              Appointment.starts_at <= now + REMINDER_AHEAD)).all()
@@ -127,24 +201,118 @@ def queue_reminders(db: Session, now: dt.datetime) -> int:
     for appointment in soon:
         rows = db.exec(_reachable_parents(appointment.family_id)).all()
         for parent, account in rows:
-            if parent_reads(parent, appointment.audience) and queue(
-                    db, account, "sms", parent.phone, news_text(account),
-                    dedupe_key=f"reminder:{appointment.id}:{parent.id}"):
+            where = address_of(parent, account)
+            if where and parent_reads(parent, appointment.audience) and queue(
+                    db, account, *where, news_text(account), dedupe_key=f"reminder:{appointment.id}:{parent.id}"):
                 queued += 1
+    db.commit()
     return queued
 
 
-def send_pending(db: Session) -> int:
-    """Send every unsent message; each is claimed first, so two runners never send one twice."""
-    sent = 0
-    for message in db.exec(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)):
-        claimed = db.exec(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None))
-                          .values(sent_at=utcnow()))
+# --- the worker ----------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Pass:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0  # attempts that failed (retried later, or given up)
+
+
+def worker_name() -> str:
+    return uuid.uuid4().hex
+
+
+def _claimable(now: dt.datetime):
+    return (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_STALE))
+
+
+def claim(db: Session, worker: str, now: dt.datetime, batch: int = BATCH) -> list[OutboxMessage]:
+    """Claim up to `batch` due messages for this worker and commit the claim. PostgreSQL skips the rows
+    another worker has locked; on both backends each claim is an UPDATE that must hit one unclaimed row."""
+    due = (select(OutboxMessage.id)
+           .where(*_claimable(now), or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+           .order_by(OutboxMessage.id).limit(batch))
+    if db.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = []
+    for message_id in db.exec(due).all():
+        result = db.exec(update(OutboxMessage).where(OutboxMessage.id == message_id, *_claimable(now))
+                         .values(claimed_at=now, claimed_by=worker))
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    db.commit()
+    if not claimed:
+        return []
+    return list(db.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed))
+                        .order_by(OutboxMessage.id)).all())
+
+
+def deliver(db: Session, message: OutboxMessage, worker: str, now: dt.datetime | None = None) -> bool:
+    """Send one claimed message; mark it sent only after the provider accepted it, else record the error and
+    schedule the next attempt (or mark it failed after the last). Never raises for a provider's error."""
+    try:
+        sender(message.channel).send(message)
+    except Exception as error:  # any provider or network error: the message waits for its next attempt
+        when = now or utcnow()
+        attempts = message.attempts + 1
+        values = {"attempts": attempts, "last_error": f"{type(error).__name__}: {error}"[:500],
+                  "claimed_at": None, "claimed_by": None}
+        if attempts >= MAX_ATTEMPTS:
+            values["failed_at"] = when
+        else:
+            values["next_attempt_at"] = when + RETRY_AFTER[attempts - 1]
+        db.exec(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
+                .values(**values))
         db.commit()
-        if claimed.rowcount == 1:
-            sender().send(message)
-            sent += 1
-    return sent
+        log.warning("outbox message %s not sent (attempt %s of %s): %s", message.id, attempts, MAX_ATTEMPTS,
+                    type(error).__name__)
+        return False
+    db.exec(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
+            .values(sent_at=now or utcnow(), attempts=message.attempts + 1, last_error=None,
+                    claimed_at=None, claimed_by=None))
+    db.commit()
+    return True
+
+
+def run_pass(db: Session, worker: str | None = None, now: dt.datetime | None = None, batch: int = BATCH) -> Pass:
+    """One pass of the worker: claim a batch of due messages, send each, mark each."""
+    worker = worker or worker_name()
+    done = Pass()
+    for message in claim(db, worker, now or utcnow(), batch):
+        done.claimed += 1
+        if deliver(db, message, worker, now):
+            done.sent += 1
+        else:
+            done.failed += 1
+    return done
+
+
+def drain(db: Session, worker: str | None = None, now: dt.datetime | None = None, batch: int = BATCH) -> Pass:
+    """Passes until nothing is due: everything due now is tried once (a failure waits for its backoff)."""
+    total = Pass()
+    while True:
+        done = run_pass(db, worker, now, batch)
+        total.claimed, total.sent, total.failed = (total.claimed + done.claimed, total.sent + done.sent,
+                                                   total.failed + done.failed)
+        if done.claimed == 0:
+            return total
+
+
+def undelivered(db: Session, team_id: int, limit: int = 20) -> list[tuple[str, dt.datetime]]:
+    """Messages to the team's people that could not be sent: the account's name and when it was given up,
+    never the content or the address."""
+    parents = (select(Account.display_name, OutboxMessage.failed_at)
+               .join(Account, Account.id == OutboxMessage.account_id)
+               .join(Parent, Parent.account_id == Account.id).join(Family, Family.id == Parent.family_id)
+               .where(OutboxMessage.failed_at.is_not(None), Family.team_id == team_id))
+    staff = (select(Account.display_name, OutboxMessage.failed_at)
+             .join(Account, Account.id == OutboxMessage.account_id)
+             .join(Worker, Worker.account_id == Account.id)
+             .where(OutboxMessage.failed_at.is_not(None), Worker.team_id == team_id))
+    rows = list(db.exec(parents.order_by(col(OutboxMessage.failed_at).desc()).limit(limit)).all())
+    rows += list(db.exec(staff.order_by(col(OutboxMessage.failed_at).desc()).limit(limit)).all())
+    return sorted(((name, when) for name, when in rows), key=lambda row: row[1], reverse=True)[:limit]
 
 
 def neutral_event(appointment: Appointment, title: str) -> bytes:

@@ -254,6 +254,10 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
         notifications.queue_reminders(db, utcnow())
         reminder = db.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"reminder:{safe}:{layla}")).one()
         assert reminder.body == t("There is news in your portal: %(app)s", app=server.app.config["APP_NAME"])
+        assert reminder.sent_at is None  # queued; a pass of the outbox worker sends it
+        assert notifications.drain(db).sent >= 1
+        db.refresh(reminder)
+        assert reminder.sent_at is not None and reminder.attempts == 1
     assert _news_for(server, accounts, "reminder:") == {"Layla Haddad"}
 
     # 6. Layla asks a question; the duo publishes a newer version, then replies to her alone.

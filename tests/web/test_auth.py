@@ -490,6 +490,9 @@ def choose_sms(client, phone: str):
 
 
 def outbox_lines(app) -> list[dict]:
+    """What was sent: a pass of the outbox worker first (the running worker sends within seconds)."""
+    sent = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert sent.exit_code == 0, sent.output
     path = Path(app.instance_path) / "outbox.log"
     if not path.exists():
         return []

@@ -34,6 +34,11 @@ def test_reminders_are_discreet_in_the_parents_language_and_sent_once(demo_app):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["send-reminders"])
     assert "Queued 0 reminders" in second.output
+    assert outbox(demo_app) == []  # queued only: the worker sends
+    worked = runner.invoke(args=["worker", "--once"])
+    assert worked.exit_code == 0, worked.output
+    again = runner.invoke(args=["worker", "--once"])
+    assert "Sent 0 messages" in again.output
     sent = outbox(demo_app)
     assert sorted(m["to"] for m in sent) == sorted(p.phone for p in expected)
     for message in sent:
