@@ -1,7 +1,7 @@
 """Back-office plan pages: the Top 3 editor with conflict handling, publishing, comparing, answers."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import col, select
+from sqlmodel import select
 
 from portal.access import DUO, get_or_404, roles
 from portal.backoffice import blueprint
@@ -9,13 +9,11 @@ from portal.backoffice.audience_field import household_of
 from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form
 from portal.db import session as db_session
 from portal.models import (
-    Acknowledgement,
     Family,
     FamilyMember,
     Parent,
     PlanQuestion,
     PlanVersion,
-    SafetyPlan,
     VersionStatus,
 )
 from portal.models.base import utcnow
@@ -26,18 +24,18 @@ from portal.services import notifications
 from portal.services.duo import current_duo
 from portal.services.plan_versions import (
     Conflict,
+    answers_of,
     current_version,
     draft_of,
     load_contents,
     open_draft,
     publish,
     published_versions,
+    reply_to_question,
     save,
 )
 from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, strip_controls, switching_language
-
-QUESTIONS_SHOWN = 100  # the newest questions of a household, open ones first: the page stays small
 
 
 def people_named(db, family: Family) -> frozenset[str]:
@@ -167,24 +165,11 @@ def _number(value, default: int, allowed: list[int]) -> int:
 def responses(family_id):
     db = db_session()
     family = get_or_404(Family, family_id, "family.view")
-    rows = db.exec(select(Acknowledgement, Parent, PlanVersion)
-                   .join(Parent, Parent.id == Acknowledgement.parent_id)
-                   .join(PlanVersion, PlanVersion.id == Acknowledgement.version_id)
-                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                   .where(SafetyPlan.family_id == family.id, Parent.family_id == family.id)
-                   .order_by(col(PlanVersion.number).desc(), Parent.name)).all()
-    parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
-    versions = published_versions(db, family.id)
     # Every question and disagreement, open ones first: each parent's own thread with the duo.
-    questions = db.exec(select(PlanQuestion, Parent, PlanVersion.number)
-                        .join(Parent, Parent.id == PlanQuestion.parent_id)
-                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
-                        .where(Parent.family_id == family.id)
-                        .order_by(PlanQuestion.handled_at.is_not(None), col(PlanQuestion.asked_at).desc())
-                        .limit(QUESTIONS_SHOWN)).all()
+    answers = answers_of(db, family.id)
     audit.record("answers.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    return render_template("backoffice/responses.html", family=family, rows=rows, parents=parents,
-                           versions=versions, questions=questions, errors={})
+    return render_template("backoffice/responses.html", family=family, rows=answers.rows, parents=answers.parents,
+                           versions=answers.versions, questions=answers.questions, errors={})
 
 
 @blueprint.post("/families/<id:family_id>/questions/<id:question_id>")
@@ -193,20 +178,15 @@ def reply(family_id, question_id):
     """The duo's reply to one parent's question: it reaches that parent only, whatever version is current."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
-    question = db.get(PlanQuestion, question_id)
-    parent = db.get(Parent, question.parent_id) if question else None
-    if question is None or parent is None or parent.family_id != family.id:
-        abort(404)
     text = clean("reply", max_length(PlanQuestion.reply))  # too long: the error page keeps it to send again
-    if text:
-        question.reply, question.replied_by, question.replied_at = text, current_user.worker.id, utcnow()
-    if request.form.get("handled") or text:
-        question.handled_at = utcnow()
-    db.add(question)
+    question = reply_to_question(db, family.id, question_id, text, bool(request.form.get("handled")),
+                                 current_user.worker.id)
+    if question is None:
+        abort(404)
     audit.record("plan.reply", "ok", object=f"question:{question.id}", family_id=family.id)
     if text:  # the message to the parent commits with the reply
         notifications.tell_parents(db, family.id, f"question:{question.id}:{question.replied_at:%Y%m%d%H%M%S}",
-                                   only={parent.id})
+                                   only={question.parent_id})
     db.commit()
     return redirect(url_for("backoffice.responses", family_id=family.id) + "#questions")
 
