@@ -87,10 +87,15 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogues():
-    """The interface texts in every language: .mo files are build output (`make` compiles them too)."""
+    """The interface texts in every language: .mo files are build output (`make` compiles them too).
+    Compiled only when one is missing or older than its .po: the pytest workers must not rewrite a file
+    the other worker's app may be reading."""
     from portal.web import catalogues
 
-    catalogues.compile_all()
+    sources = list(catalogues.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    if any(not source.with_suffix(".mo").exists() or source.with_suffix(".mo").stat().st_mtime < source.stat().st_mtime
+           for source in sources):
+        catalogues.compile_all()
 
 
 # --- databases ---------------------------------------------------------------------------------
