@@ -4,9 +4,10 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+import pyotp
 from sqlmodel import select
 
-from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Role, Worker
+from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Role, Team, Worker
 from support.pages import database
 
 _numbers = itertools.count(1000)
@@ -47,3 +48,33 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
             usernames.append(account.username)
         db.commit()
         return Household(family.id, parent_ids, usernames)
+
+
+@dataclass(frozen=True)
+class OtherTeam:
+    lead: str  # username of its team lead
+    secret: str  # the TOTP secret of its team lead and worker
+    family_id: int  # its one household
+
+
+def other_team(app) -> OtherTeam:
+    """A second team, with a team lead (Ria Bakker), a worker (Joost Mulder) and a household of its own:
+    what nobody of the demo team may reach, and which may reach nothing of theirs."""
+    with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
+        team = Team(name="Blijvend Veilig Zuidoost")
+        db.add(team)
+        db.flush()
+        secret = pyotp.random_base32()
+        for username, role, name in (("lead-zuidoost", Role.teamlead, "Ria Bakker"),
+                                     ("joost", Role.worker, "Joost Mulder")):
+            account = Account(username=username, role=role, display_name=name, password_hash=password_hash,
+                              totp_secret=secret, totp_enrolled=True, language="nl")
+            db.add(account)
+            db.flush()
+            db.add(Worker(account_id=account.id, team_id=team.id, name=name, organisation="Raad Zuidoost",
+                          phone="020-555 99 99"))
+        family = Family(team_id=team.id, name="Gezin Zuidoost")
+        db.add(family)
+        db.commit()
+        return OtherTeam("lead-zuidoost", secret, family.id)

@@ -24,12 +24,12 @@ from portal.models import (
     PlanVersion,
     Role,
     SafetyPlan,
-    Team,
     TranslationJob,
     TranslationSegment,
     Worker,
 )
 from portal.models.base import utcnow
+from support import factories
 from support.pages import database, family_id, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
@@ -100,26 +100,6 @@ def open_translation_job(app, name: str, language: str, interpreter: str) -> int
         db.add(job)
         db.commit()
         return job.id
-
-
-def add_other_team(app) -> tuple[str, str, int]:
-    """A second team with its own team lead and household: (username, TOTP secret, its family id)."""
-    with database(app) as db:
-        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
-        team = Team(name="Blijvend Veilig Zuidoost")
-        db.add(team)
-        db.flush()
-        secret = pyotp.random_base32()
-        account = Account(username="teamlead-zuidoost", role=Role.teamlead, display_name="Ria Bakker",
-                          password_hash=password_hash, totp_secret=secret, totp_enrolled=True, language="nl")
-        db.add(account)
-        db.flush()
-        db.add(Worker(account_id=account.id, team_id=team.id, name="Ria Bakker", organisation="Raad Zuidoost",
-                      phone="020-555 99 99"))
-        family = Family(team_id=team.id, name="Gezin Zuidoost")
-        db.add(family)
-        db.commit()
-        return account.username, secret, family.id
 
 
 def sign_in_staff(client, username: str, secret: str) -> None:
@@ -271,7 +251,8 @@ def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | No
 
 def test_no_role_reaches_another_household(demo_app):
     app = demo_app
-    other_team_lead, secret, other_family = add_other_team(app)
+    other = factories.other_team(app)
+    other_team_lead, secret, other_family = other.lead, other.secret, other.family_id
     open_translation_job(app, EL_IDRISSI, "ar", "tolk-ar")
     ids = household(app, EL_IDRISSI)
     with database(app) as db:

@@ -30,6 +30,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import notifications
+from support import factories
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
@@ -92,26 +93,6 @@ def start_jansen(app, client) -> int:
     assert response.status_code == 302, text_of(response)[:2000]
     with database(app) as db:
         return db.exec(select(Family.id).where(Family.name == "Gezin Jansen")).one()
-
-
-def add_other_team(app) -> tuple[str, str]:
-    """A second team with its own team lead and worker: (username, TOTP secret) of its team lead."""
-    with database(app) as db:
-        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
-        team = Team(name="Blijvend Veilig Zuidoost")
-        db.add(team)
-        db.flush()
-        secret = pyotp.random_base32()
-        for username, role, name in (("lead-zuidoost", Role.teamlead, "Ria Bakker"),
-                                     ("joost", Role.worker, "Joost Mulder")):
-            account = Account(username=username, role=role, display_name=name, password_hash=password_hash,
-                              totp_secret=secret, totp_enrolled=True, language="nl")
-            db.add(account)
-            db.flush()
-            db.add(Worker(account_id=account.id, team_id=team.id, name=name, organisation="Raad Zuidoost",
-                          phone="020-555 99 99"))
-        db.commit()
-    return "lead-zuidoost", secret
 
 
 def sign_in_staff(client, username: str, password: str, code: str | None = None):
@@ -310,7 +291,8 @@ def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app)
 
 @SQLITE_ONLY
 def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
-    username, secret = add_other_team(demo_app)
+    other = factories.other_team(demo_app)
+    username, secret = other.lead, other.secret
     family = family_id(demo_app, EL_IDRISSI)
     other = demo_app.test_client()
     assert sign_in_staff(other, username, DEMO_PASSWORD, pyotp.TOTP(secret).now()).status_code == 302
