@@ -2,6 +2,8 @@
 that would change something if any POST code ran, by every kind of user; and a staff look at a
 household is always written to the audit log (NEN 7513), as is every refused attempt."""
 import re
+import time
+import tracemalloc
 
 import pytest
 from sqlalchemy import select as sql_select
@@ -242,9 +244,6 @@ PER_REQUEST_BYTES = 40 * 2**20
 
 @pytest.mark.parametrize("username", ["bram", "teamlead", "ouder-fatima", "tolk-ar"])
 def test_hostile_numbers_on_every_form_stay_within_small_bounds(demo_app, username):
-    import time
-    import tracemalloc
-
     ids = household_ids(demo_app)
     adapter = demo_app.url_map.bind("localhost")
     client = demo_app.test_client()
