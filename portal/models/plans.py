@@ -40,6 +40,8 @@ class PlanVersion(SQLModel, table=True):
     note_for_family: str = Field(default="", max_length=2000)
     note_audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
     change_summary: str = Field(default="", max_length=4000)
+    # Facts-first marks (interpretations, judgements) left in the text when published: for the duo, never parents.
+    interpretations_marked: int = 0
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     updated_by: int | None = Field(default=None, foreign_key="worker.id")
