@@ -1,8 +1,10 @@
 """The translation catalogue workflow: extract, update, compile and check (wrapping pybabel)."""
+import gettext
 import re
 import tempfile
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
@@ -13,6 +15,11 @@ TRANSLATIONS = PROJECT_ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 TAG = re.compile(r"</?\w+[^>]*>")
+# CLDR's fixed order of plural categories: a catalogue's msgstr[0], msgstr[1], ... follow it, as translation
+# tools (Weblate, Poedit) assume when they label the slots.
+CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
+# Counts the check tries: every case of the eight languages' CLDR rules (mod 10, mod 100) occurs below 1000.
+COUNTS = range(1000)
 
 
 def _pybabel(*args: str) -> None:
@@ -46,6 +53,27 @@ def _ids(path: Path) -> set:
                 for message in read_po(source) if message.id}
 
 
+def plural_slots(locale: str) -> dict[int, int]:
+    """The msgstr slot CLDR gives each whole count: the categories used by whole numbers, in CLDR's order."""
+    rule = Locale.parse(locale).plural_form
+    categories = [rule(count) for count in COUNTS]
+    used = [category for category in CLDR_ORDER if category in categories]
+    return {count: used.index(category) for count, category in zip(COUNTS, categories, strict=True)}
+
+
+def plural_problem(locale: str, num_plurals: int, plural_expr: str) -> str | None:
+    """Why a catalogue's Plural-Forms header differs from CLDR (count or order of the slots), or None."""
+    expected = plural_slots(locale)
+    if num_plurals != len(set(expected.values())):
+        return f"{locale}: Plural-Forms has {num_plurals} forms, CLDR has {len(set(expected.values()))}"
+    header = gettext.c2py(plural_expr)
+    wrong = [count for count in COUNTS if header(count) != expected[count]]
+    if wrong:
+        return (f"{locale}: Plural-Forms puts {wrong[0]} in msgstr[{header(wrong[0])}], "
+                f"CLDR's order puts it in msgstr[{expected[wrong[0]]}]")
+    return None
+
+
 def problems() -> list[str]:
     """Everything that would show a user a missing or broken text; empty when all is well."""
     found = []
@@ -61,6 +89,8 @@ def problems() -> list[str]:
             continue
         with po.open("rb") as source:
             catalogue = read_po(source, locale=locale)
+        if plural := plural_problem(locale, catalogue.num_plurals, catalogue.plural_expr):
+            found.append(plural)
         for message in catalogue:
             if not message.id:
                 continue

@@ -66,5 +66,5 @@ def test_news_text_is_in_the_parents_language(demo_app):
     with demo_app.test_request_context(), Session(db.engine()) as session:
         texts = {a.language: notifications.news_text(a) for a in session.exec(select(Account).where(
             Account.username.in_(["ouder-sanne", "ouder-fatima", "ouder-mehmet"])))}
-    assert texts["nl"] == "Er is nieuws in je portaal: Mijn Portaal"
+    assert texts["nl"] == "Er is nieuws in uw portaal: Mijn Portaal"  # formal "u", as the portal speaks
     assert len(set(texts.values())) == 3
