@@ -7,15 +7,19 @@ from portal.models.base import utcnow
 
 
 class TranslationSegment(SQLModel, table=True):
-    """One Dutch text and its human translation; reused wherever the same text occurs."""
+    """One Dutch sentence and its human translation for one household (a standing text such as a glossary
+    explanation has none). Reused in that household; in another only when the sentence holds no protected text."""
 
-    __table_args__ = (UniqueConstraint("source_hash", "language"),)
+    __table_args__ = (UniqueConstraint("source_hash", "language", "family_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     source_hash: str = Field(max_length=64, index=True)
     language: str = Field(max_length=8)
     source_text: str
     text: str
+    family_id: int | None = Field(default=None, foreign_key="family.id", index=True)
+    # The Dutch held names, numbers, times, dates or addresses when translated: never offered to another household.
+    protected: bool = True
     translator_id: int | None = Field(default=None, foreign_key="interpreter.id")
     translated_at: dt.datetime = Field(default_factory=utcnow)
     verified_by: int | None = Field(default=None, foreign_key="interpreter.id")

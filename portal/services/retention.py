@@ -26,6 +26,7 @@ from portal.models import (
     SafetyPlan,
     SignInFlow,
     TranslationJob,
+    TranslationSegment,
     UnsafeSituation,
     UserSession,
 )
@@ -77,7 +78,8 @@ def remove_family(db: Session, family: Family) -> None:
     plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
     db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))
-    for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure):
+    # The household's translations go too: they hold its names and numbers.
+    for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure, TranslationSegment):
         db.exec(delete(table).where(table.family_id == family.id))
     db.exec(delete(Parent).where(Parent.family_id == family.id))
     for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage, SignInFlow):
