@@ -10,7 +10,7 @@ from portal.access import plan_for_language
 from portal.models import Interpreter, PlanVersion, SafetyPlan, TranslationJob, TranslationSegment
 from portal.models.base import utcnow
 from portal.rules.plan_content import PlanContent
-from portal.services.duo import current_duo
+from portal.services.names import protected_names
 
 # Things that must reach the family unchanged: e-mail addresses, times, dates, phone numbers, numbers.
 PROTECTED = re.compile(
@@ -149,8 +149,7 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     version = db.get(PlanVersion, job.version_id)
     family_id = db.get(SafetyPlan, version.plan_id).family_id
     texts = segments(plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]))
-    duo = current_duo(db, family_id, today)
-    return JobWork(version, family_id, texts, [worker.name for worker in (duo.contact, duo.partner) if worker])
+    return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts))
 
 
 def translator_names(db: Session) -> dict[int, str]:
