@@ -8,13 +8,13 @@ from sqlmodel import col, select
 
 from portal.access import DUO, can, get_or_404, roles
 from portal.backoffice import blueprint, household_form
-from portal.backoffice.views import MIN_REASON_LENGTH
+from portal.backoffice.case_form import CaseForm
 from portal.db import session as db_session
-from portal.models import Account, CaseClosure, Family, Role, Team
+from portal.models import Account, Family, Role, Team
 from portal.models.base import utcnow
 from portal.services import cases
 from portal.web import audit
-from portal.web.forms import clean, max_length, switching_language
+from portal.web.forms import switching_language
 
 
 def _reading() -> bool:
@@ -84,22 +84,16 @@ def case(family_id):
         audit.record(action, "refused", object=f"family:{family.id}", family_id=family.id)
         abort(404)
     years, now, today = current_app.config["RETENTION_YEARS"], utcnow(), dt.date.today()
-    errors = {}
-    if request.method == "POST" and not switching_language():
-        reason = clean("reason", max_length(CaseClosure.reason), errors)
-        if len(reason) < MIN_REASON_LENGTH:
-            errors["reason"] = _("Write the reason (at least 10 characters).")
-        closed_on = _day(request.form.get("closed_on", ""))
-        if action == "family.close" and (closed_on is None or not family.created_at.date() <= closed_on <= today):
-            errors["closed_on"] = _("Give the day the case closed: today or an earlier day, not before the intake.")
-        if not errors and action == "family.close":
-            cases.close_case(db, family, closed_on, reason, current_user.account.id)
-        elif not errors:
+    form = CaseForm(family, today)
+    if request.method == "POST" and not switching_language() and form.validate():
+        if action == "family.close":
+            cases.close_case(db, family, form.day(), form.reason.data, current_user.account.id)
+        else:
             try:
-                cases.reopen_case(db, family, reason, current_user.account.id, now, years)
+                cases.reopen_case(db, family, form.reason.data, current_user.account.id, now, years)
             except cases.CaseError:
-                errors["reason"] = _("This case can no longer be reopened: its retention period is over.")
-        if not errors:
+                form.refuse(form.reason, _("This case can no longer be reopened: its retention period is over."))
+        if not form.messages():
             audit.record(action, "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.family_file", family_id=family.id))
@@ -109,13 +103,7 @@ def case(family_id):
     ids = {c.closed_by for c in history} | {c.reopened_by for c in history if c.reopened_by}
     names = {a.id: a.display_name for a in db.exec(select(Account).where(col(Account.id).in_(ids or {-1})))}
     ends = cases.retention_ends(family, years)
+    errors = form.messages()
     return render_template("backoffice/case.html", family=family, history=history, names=names, errors=errors,
-                           form=request.form, today=today, retention_ends=ends,
+                           form=form, retention_ends=ends,
                            reopenable=ends is not None and now < ends, main_form="case-form"), 400 if errors else 200
-
-
-def _day(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None

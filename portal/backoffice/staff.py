@@ -48,18 +48,20 @@ def new_staff():
     """A new worker, team lead or interpreter of the team; the answer is the first-sign-in letter."""
     team = _own_team()
     role = next((r for r in staff.STAFF_ROLES if r.value == request.values.get("role")), Role.worker)
-    errors = {}
-    if request.method == "POST" and not switching_language():
-        details, errors = staff_form.read(request.form, role)
-        if not errors:
-            db = db_session()
-            member, password = staff.create(db, team.id, role, details)
-            audit.record("staff.create", "ok", object=f"account:{member.account.id}")
-            db.commit()
-            return _letter(member, password)
-    return render_template("backoffice/staff_form.html", member=None, role=role, form=request.form, errors=errors,
-                           weekdays=staff_form.WEEKDAYS, languages=staff_form.INTERPRETED,
-                           main_form="staff-form"), 400 if errors else 200
+    form = staff_form.form_for(role)
+    if request.method == "POST" and not switching_language() and form.validate():
+        db = db_session()
+        member, password = staff.create(db, team.id, role, form.details())
+        audit.record("staff.create", "ok", object=f"account:{member.account.id}")
+        db.commit()
+        return _letter(member, password)
+    return _form_page(None, role, form)
+
+
+def _form_page(member: staff.StaffMember | None, role: Role, form: staff_form.StaffForm):
+    errors = form.messages()
+    return render_template("backoffice/staff_form.html", member=member, role=role, form=form, errors=errors,
+                           languages=staff_form.INTERPRETED, main_form="staff-form"), 400 if errors else 200
 
 
 @blueprint.route("/staff/<id:account_id>", methods=["GET", "POST"])
@@ -67,20 +69,17 @@ def new_staff():
 def edit_staff(account_id):
     db = db_session()
     member = _staff_or_404(account_id)
-    errors = {}
-    if request.method == "POST" and not switching_language():
-        details, errors = staff_form.read(request.form, member.account.role)
-        if not errors:
-            staff.change(db, member, details)
-            audit.record("staff.change", "ok", object=f"account:{member.account.id}")
-            db.commit()
-            return redirect(url_for("backoffice.staff_list"))
-    form = request.form
+    role = member.account.role
     if request.method != "POST":
-        form = staff_form.to_form(member, staff.working_hours(db, member.worker.id) if member.worker else [])
-    return render_template("backoffice/staff_form.html", member=member, role=member.account.role, form=form,
-                           errors=errors, weekdays=staff_form.WEEKDAYS, languages=staff_form.INTERPRETED,
-                           main_form="staff-form"), 400 if errors else 200
+        hours = staff.working_hours(db, member.worker.id) if member.worker else []
+        return _form_page(member, role, staff_form.form_for(role, member, hours))
+    form = staff_form.form_for(role)
+    if not switching_language() and form.validate():
+        staff.change(db, member, form.details())
+        audit.record("staff.change", "ok", object=f"account:{member.account.id}")
+        db.commit()
+        return redirect(url_for("backoffice.staff_list"))
+    return _form_page(member, role, form)
 
 
 @blueprint.post("/staff/<id:account_id>/active")

@@ -3,11 +3,13 @@ import datetime as dt
 import re
 
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
+from wtforms import Form as Row
+from wtforms import FormField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
 
 from portal.models import Role, Worker
 from portal.services.staff import StaffDetails, StaffMember
-from portal.web.forms import is_phone_number, max_length, typed_text
+from portal.web.forms import Form, Rows, Text, is_phone_number, max_length, without_controls
 from portal.web.i18n import LANGUAGES
 
 WEEKDAYS = range(7)  # 0 = Monday, as WorkingHours stores them
@@ -16,44 +18,67 @@ CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 INTERPRETED = tuple(code for code in LANGUAGES if code != "nl")
 
 
-def to_form(staff: StaffMember, hours) -> MultiDict:
-    """The form filled in as the account is now; a MultiDict, like a posted form, for the ticked languages."""
-    form = MultiDict({"name": staff.profile.name})
-    if staff.interpreter is not None:
-        for code in staff.interpreter.languages.split(","):
-            form.add("languages", code)
-        return form
-    form.update({"organisation": staff.worker.organisation, "phone": staff.worker.phone})
-    for slot in hours:
-        form[f"day-{slot.weekday}-start"] = slot.start.strftime("%H:%M")
-        form[f"day-{slot.weekday}-end"] = slot.end.strftime("%H:%M")
-    return form
+class Hours(Row):
+    """One weekday's hours ("day-<weekday>-start" and "-end"), both empty on a day the colleague does not work."""
+
+    start = StringField(filters=[without_controls])
+    end = StringField(filters=[without_controls])
+
+    def validate_start(self, field):
+        start, end = field.data or "", self.end.data or ""
+        if (start or end) and not (CLOCK.fullmatch(start) and CLOCK.fullmatch(end) and start < end):
+            raise ValidationError(_("Give a start and an end time, e.g. 09:00 and 17:00."))
 
 
-def read(form, role: Role) -> tuple[StaffDetails, dict[str, str]]:
-    """The staff member's details from the posted fields, and errors keyed by the field they are about."""
-    errors: dict[str, str] = {}
-    name = typed_text(form, "name", max_length(Worker.name), errors)
-    if not name:
-        errors["name"] = _("Write the name as colleagues and families know it.")
+class StaffForm(Form):
+    name = Text(max_length(Worker.name))
+
+    def validate_name(self, field):
+        if not field.data:
+            raise ValidationError(_("Write the name as colleagues and families know it."))
+
+
+class WorkerForm(StaffForm):
+    """A worker or team lead: families see the organisation, call the phone and see the hours."""
+
+    organisation = Text(max_length(Worker.organisation))
+    phone = Text(max_length(Worker.phone))
+    day = Rows(FormField(Hours), min_entries=len(WEEKDAYS), max_entries=len(WEEKDAYS))
+
+    def validate_organisation(self, field):
+        if not field.data:
+            raise ValidationError(_("Write the organisation this colleague comes from."))
+
+    def validate_phone(self, field):
+        if not is_phone_number(field.data):
+            raise ValidationError(_("Type the work phone number families call, e.g. 06 12345678."))
+
+    def details(self) -> StaffDetails:
+        hours = tuple((day, dt.time.fromisoformat(row.start.data), dt.time.fromisoformat(row.end.data))
+                      for day, row in enumerate(self.day) if row.start.data)
+        return StaffDetails(self.name.data, self.organisation.data, self.phone.data, hours)
+
+
+class InterpreterForm(StaffForm):
+    """An interpreter: the languages they translate the Dutch plan into."""
+
+    languages = SelectMultipleField(choices=INTERPRETED, validate_choice=False)  # other values are left out
+
+    def validate_languages(self, field):
+        if not self.details().languages:
+            raise ValidationError(_("Tick at least one language this interpreter translates into."))
+
+    def details(self) -> StaffDetails:
+        return StaffDetails(self.name.data, languages=tuple(c for c in INTERPRETED if c in (self.languages.data or ())))
+
+
+def form_for(role: Role, staff: StaffMember | None = None, hours=()) -> StaffForm:
+    """The form for an account of this role: as posted, else filled in as `staff`'s account is now (or empty)."""
     if role is Role.interpreter:
-        languages = tuple(code for code in INTERPRETED if code in form.getlist("languages"))
-        if not languages:
-            errors["languages"] = _("Tick at least one language this interpreter translates into.")
-        return StaffDetails(name, languages=languages), errors
-    organisation = typed_text(form, "organisation", max_length(Worker.organisation), errors)
-    phone = typed_text(form, "phone", max_length(Worker.phone), errors)
-    if not organisation:
-        errors["organisation"] = _("Write the organisation this colleague comes from.")
-    if not is_phone_number(phone):
-        errors["phone"] = _("Type the work phone number families call, e.g. 06 12345678.")
-    hours = []
-    for day in WEEKDAYS:
-        start, end = (form.get(f"day-{day}-{edge}", "").strip() for edge in ("start", "end"))
-        if not start and not end:
-            continue
-        if not (CLOCK.fullmatch(start) and CLOCK.fullmatch(end)) or start >= end:
-            errors[f"day-{day}-start"] = _("Give a start and an end time, e.g. 09:00 and 17:00.")
-            continue
-        hours.append((day, dt.time.fromisoformat(start), dt.time.fromisoformat(end)))
-    return StaffDetails(name, organisation, phone, tuple(hours)), errors
+        languages = staff.interpreter.languages.split(",") if staff else []
+        return InterpreterForm(data={"name": staff.profile.name, "languages": languages} if staff else None)
+    if staff is None:
+        return WorkerForm()
+    times = {slot.weekday: {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"} for slot in hours}
+    return WorkerForm(data={"name": staff.profile.name, "organisation": staff.worker.organisation,
+                            "phone": staff.worker.phone, "day": [times.get(day, {}) for day in WEEKDAYS]})

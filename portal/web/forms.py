@@ -5,7 +5,11 @@ from flask import request, session
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter, ValidationError
+from wtforms import FieldList, StringField
+from wtforms.validators import Length, StopValidation
+from wtforms.widgets import TextArea
 
 from portal.db import session as db_session
 from portal.web.i18n import LANGUAGES
@@ -64,6 +68,87 @@ def strip_controls(value: str, max_length: int = 2000) -> str:
     if len(kept) > max_length:
         raise TooLong(len(kept), max_length)
     return kept
+
+
+def without_controls(value):
+    """WTForms filter: the typed text as strip_controls keeps it, whatever its length (Fits judges that)."""
+    return strip_controls(value, len(value)) if isinstance(value, str) else value
+
+
+class Fits(Length):
+    """WTForms' Length with the portal's message: a text longer than `limit` (its column's max_length) is refused
+    whole with TooLong's message, never cut. Templates write the field's maxlength from it (field.flags.maxlength)."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+
+    def __call__(self, form, field):
+        if len(field.data or "") > self.max:
+            raise StopValidation(TooLong(len(field.data), self.max).message)
+
+
+class Text(StringField):
+    """A typed line: control and bidi characters stripped, at most `limit` characters; the one place its limit is."""
+
+    def __init__(self, limit: int, validators=(), **kwargs):
+        super().__init__(filters=[without_controls], validators=[Fits(limit), *validators], **kwargs)
+
+
+class LongText(Text):
+    """A typed text of several lines (a textarea), as Text."""
+
+    widget = TextArea()
+
+
+class Rows(FieldList):
+    """Rows of FormFields named "<name>-<i>-<field>", always rows 0 to max_entries - 1 in order (a weekday per
+    row): row numbers a browser sends beyond them are never read, and a missing row is an empty one."""
+
+    def shown(self, formdata) -> int:
+        return self.max_entries
+
+    def _extract_indices(self, prefix, formdata):  # WTForms reads the posted row numbers here
+        return range(self.shown(formdata))
+
+
+class AddableRows(Rows):
+    """Rows of one kind: as many as the form says it shows ("<name>-count", at most max_entries), and one more
+    when its add button ("add" = the rows' name) was pressed."""
+
+    def shown(self, formdata) -> int:
+        shown = bounded_int(formdata.get(f"{self.name}-count"), 1, self.max_entries, 1)
+        return min(shown + (formdata.get("add") == self.name), self.max_entries)
+
+
+class Form(FlaskForm):
+    """A form of the portal. CSRFProtect checks every POST's token once, before any view (the csrf macro writes
+    it), so the form does not check it again. It reads the posted fields on POST, else the data it is given."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, data=None, **kwargs):
+        # `data` fills the form as things are now; a posted form is read alone: a field left out stays empty.
+        super().__init__(data=None if request.method == "POST" else data, **kwargs)
+
+    def messages(self) -> dict[str, str]:
+        """The first error of each field, by the field's name (rows too): for the templates' field_error."""
+        return {name: str(errors[0]) for name, errors in _named_errors(self) if errors}
+
+    @staticmethod
+    def refuse(field, message: str) -> None:
+        """An error found after validation (by a service, or across fields), shown at its field."""
+        field.errors = [*field.errors, message]
+
+
+def _named_errors(fields):
+    for field in fields:
+        if hasattr(field, "entries"):
+            yield from _named_errors(field.entries)
+        elif hasattr(field, "form") and field.type == "FormField":
+            yield from _named_errors(field.form)
+        else:
+            yield field.name, field.errors
 
 
 def typed_text(form, name: str, max_length: int, errors: dict[str, str]) -> str:
