@@ -33,7 +33,7 @@ READ_ALONG_AFTER = dt.timedelta(hours=3)
 STAFF = (Role.worker, Role.teamlead, Role.interpreter)
 DUO = (Role.worker, Role.teamlead)
 # On a team (its households to come, its staff): only the team leads of that team.
-TEAM_ACTIONS = ("family.create", "staff.manage")
+TEAM_ACTIONS = ("family.create", "staff.manage", "team.overview")
 # On a household, only for the team lead of its team; the duo may do the rest (e.g. "family.members").
 TEAM_LEAD_ACTIONS = ("family.close", "family.reopen")
 

@@ -12,5 +12,6 @@ from portal.backoffice import (  # noqa: E402,F401
     outbox,
     plan,
     staff,
+    team,
     views,
 )

@@ -4,4 +4,4 @@ from flask import Blueprint
 blueprint = Blueprint("family", __name__, template_folder="templates")
 
 # The pages, and the closed-case guard in front of them, register on the blueprint.
-from portal.family import closed, views  # noqa: E402,F401
+from portal.family import closed, history, views  # noqa: E402,F401

@@ -54,6 +54,7 @@ ACTION_NAMES = {
     "appointment.view": _l("looked at your appointments"),
     "translation.view": _l("opened your plan to translate it"),
     "overview.view": _l("saw your questions or appointments in their work list"),
+    "team.overview.view": _l("saw your file in the team overview"),
 }
 
 

@@ -1,0 +1,28 @@
+"""The team lead's overview of their own team against the nine months (services/team_overview)."""
+from flask import abort, render_template
+from flask_login import current_user
+
+from portal.access import can, roles
+from portal.backoffice import blueprint
+from portal.db import session as db_session
+from portal.models import Role, Team
+from portal.models.base import utcnow
+from portal.services import team_overview
+from portal.web import audit
+
+
+@blueprint.get("/team")
+@roles(Role.teamlead)
+def team():
+    db = db_session()
+    own = db.get(Team, current_user.worker.team_id) if current_user.worker else None
+    if own is None or not can(current_user, "team.overview", own, db):
+        audit.record("team.overview.view", "refused", object="team")
+        abort(404)
+    found = team_overview.overview(db, own.id, utcnow())
+    # The overview shows each household's figures and its parents' names: a look at each one it shows.
+    audit.record("team.overview.view", "ok", object=f"team:{own.id}")
+    for family_id in sorted(team_overview.family_ids(found)):
+        audit.record("team.overview.view", "ok", object=f"family:{family_id}", family_id=family_id)
+    return render_template("backoffice/team.html", team=own, overview=found, nine_months=team_overview.NINE_MONTHS,
+                           shown=team_overview.HOUSEHOLDS_SHOWN, list_shown=team_overview.LIST_SHOWN)

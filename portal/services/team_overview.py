@@ -1,0 +1,242 @@
+"""The team lead's overview against the nine months: per open household of one team the days since intake and to
+the first published plan, what waits (questions, unread versions, translations, a contact person), the caseload
+per worker and a monthly trend; read in seven queries whatever the number of households."""
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from portal.models import (
+    Acknowledgement,
+    Family,
+    Interpreter,
+    Parent,
+    PlanQuestion,
+    PlanVersion,
+    SafetyPlan,
+    TranslationJob,
+    VersionStatus,
+    Worker,
+)
+from portal.services.cases import duo_candidates
+from portal.services.duo import current_duos
+
+NINE_MONTHS = 270  # days: families waited this long for help; no household should wait that long for a plan
+UNREAD_AFTER = dt.timedelta(days=7)  # a parent who has not opened the current version after a week
+HOUSEHOLDS_SHOWN = 300  # oldest intake first: the ones waiting longest are on top
+LIST_SHOWN = 100  # questions, unread versions and translations, oldest first
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class HouseholdFigures:
+    family: Family
+    days_since_intake: int
+    days_to_first_plan: int | None  # None: no published plan yet
+    contact: Worker | None
+    open_questions: int
+    unread_parents: int  # parents who have not read the current version a week after it was published
+    translations_waiting: int
+
+    @property
+    def over_nine_months(self) -> bool:
+        """Longer than nine months since intake and still no published plan."""
+        return self.days_to_first_plan is None and self.days_since_intake > NINE_MONTHS
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    question: PlanQuestion
+    parent: Parent
+    family: Family
+    version_number: int
+    days_waiting: int
+
+
+@dataclass(frozen=True)
+class UnreadVersion:
+    parent: Parent
+    family: Family
+    version: PlanVersion
+    days_since_published: int
+
+
+@dataclass(frozen=True)
+class WaitingTranslation:
+    job: TranslationJob
+    family: Family
+    version_number: int
+    interpreter: str | None
+    days_waiting: int
+
+
+@dataclass(frozen=True)
+class Caseload:
+    worker: Worker
+    as_contact: int
+    as_partner: int
+
+    @property
+    def households(self) -> int:
+        return self.as_contact + self.as_partner
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    month: dt.date  # its first day
+    intakes: int
+    with_plan: int  # of those intakes, households with a published plan
+    median_days: float | None  # from intake to the first published plan, of those with one
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    households: list[HouseholdFigures]
+    questions: list[OpenQuestion]
+    unread: list[UnreadVersion]
+    translations: list[WaitingTranslation]
+    caseload: list[Caseload]
+    trend: list[TrendMonth]
+
+    @property
+    def without_contact(self) -> list[HouseholdFigures]:
+        return [row for row in self.households if row.contact is None]
+
+    @property
+    def trend_scale(self) -> int:
+        """The chart's top in days: the nine months, or the slowest month when it took longer."""
+        return max([NINE_MONTHS, *(round(month.median_days) for month in self.trend if month.median_days)])
+
+
+def _days(since: dt.datetime | dt.date, today: dt.date) -> int:
+    return (today - (since.date() if isinstance(since, dt.datetime) else since)).days
+
+
+def _published_plans():
+    """Per household with a published plan: its plan, the first publication and the newest version's number."""
+    return (select(SafetyPlan.family_id, SafetyPlan.id.label("plan_id"),
+                   func.min(PlanVersion.published_at).label("first_published"),
+                   func.max(PlanVersion.number).label("latest"))
+            .join(PlanVersion, PlanVersion.plan_id == SafetyPlan.id)
+            .where(PlanVersion.status == VersionStatus.published)
+            .group_by(SafetyPlan.family_id, SafetyPlan.id).subquery())
+
+
+def _not_read(version):
+    """The parent (Parent) has no read receipt of this version."""
+    return ~exists().where(Acknowledgement.parent_id == Parent.id, Acknowledgement.version_id == version.id)
+
+
+def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
+    """The figures of one team's open households (closed cases wait for nothing), and its trend over twelve months."""
+    today, cutoff = now.date(), now - UNREAD_AFTER
+    plans = _published_plans()
+    current = aliased(PlanVersion)
+    of_team = (Family.team_id == team_id, Family.closed_at.is_(None))
+    questions_open = (select(func.count(PlanQuestion.id)).join(Parent, Parent.id == PlanQuestion.parent_id)
+                      .where(Parent.family_id == Family.id, PlanQuestion.handled_at.is_(None)).scalar_subquery())
+    unread_count = (select(func.count(Parent.id))
+                    .where(Parent.family_id == Family.id, current.published_at <= cutoff, _not_read(current))
+                    .correlate(Family, current).scalar_subquery())
+    waiting_count = (select(func.count(TranslationJob.id))
+                     .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                     .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                     .where(SafetyPlan.family_id == Family.id, TranslationJob.completed_at.is_(None))
+                     .scalar_subquery())
+    rows = db.exec(select(Family, plans.c.first_published, questions_open, unread_count, waiting_count)
+                   .outerjoin(plans, plans.c.family_id == Family.id)
+                   .outerjoin(current, and_(current.plan_id == plans.c.plan_id, current.number == plans.c.latest))
+                   .where(*of_team).order_by(Family.created_at, Family.id).limit(HOUSEHOLDS_SHOWN)).all()
+    duos = current_duos(db, select(Family.id).where(*of_team), today)
+    households = [HouseholdFigures(family, _days(family.created_at, today),
+                                   _days(family.created_at, first.date()) if first else None,
+                                   duos[family.id].contact if family.id in duos else None,
+                                   questions or 0, unread or 0, waiting or 0)
+                  for family, first, questions, unread, waiting in rows]
+    return TeamOverview(households, _questions(db, of_team, today), _unread(db, of_team, plans, cutoff, today),
+                        _translations(db, of_team, today), _caseload(db, team_id, duos),
+                        _trend(db, team_id, plans, today))
+
+
+def _questions(db: Session, of_team, today: dt.date) -> list[OpenQuestion]:
+    rows = db.exec(select(PlanQuestion, Parent, Family, PlanVersion.number)
+                   .join(Parent, Parent.id == PlanQuestion.parent_id).join(Family, Family.id == Parent.family_id)
+                   .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                   .where(*of_team, PlanQuestion.handled_at.is_(None))
+                   .order_by(PlanQuestion.asked_at, PlanQuestion.id).limit(LIST_SHOWN)).all()
+    return [OpenQuestion(question, parent, family, number, _days(question.asked_at, today))
+            for question, parent, family, number in rows]
+
+
+def _unread(db: Session, of_team, plans, cutoff: dt.datetime, today: dt.date) -> list[UnreadVersion]:
+    current = aliased(PlanVersion)
+    rows = db.exec(select(Parent, Family, current).join(Family, Family.id == Parent.family_id)
+                   .join(plans, plans.c.family_id == Family.id)
+                   .join(current, and_(current.plan_id == plans.c.plan_id, current.number == plans.c.latest))
+                   .where(*of_team, current.published_at <= cutoff, _not_read(current))
+                   .order_by(current.published_at, Parent.id).limit(LIST_SHOWN)).all()
+    return [UnreadVersion(parent, family, version, _days(version.published_at, today))
+            for parent, family, version in rows]
+
+
+def _translations(db: Session, of_team, today: dt.date) -> list[WaitingTranslation]:
+    rows = db.exec(select(TranslationJob, Family, PlanVersion.number, Interpreter.name)
+                   .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                   .join(Family, Family.id == SafetyPlan.family_id)
+                   .outerjoin(Interpreter, Interpreter.id == TranslationJob.interpreter_id)
+                   .where(*of_team, TranslationJob.completed_at.is_(None))
+                   .order_by(TranslationJob.opened_at, TranslationJob.id).limit(LIST_SHOWN)).all()
+    return [WaitingTranslation(job, family, number, name, _days(job.opened_at, today))
+            for job, family, number, name in rows]
+
+
+def _caseload(db: Session, team_id: int, duos: dict) -> list[Caseload]:
+    """Per worker of the team (each active worker, and whoever is in a duo now): open households as contact
+    person and as duo partner."""
+    workers = {worker.id: worker for worker in duo_candidates(db, team_id)}
+    contact: dict[int, int] = {}
+    partner: dict[int, int] = {}
+    for duo in duos.values():
+        for worker, counts in ((duo.contact, contact), (duo.partner, partner)):
+            if worker is not None:
+                workers.setdefault(worker.id, worker)
+                counts[worker.id] = counts.get(worker.id, 0) + 1
+    loads = [Caseload(worker, contact.get(worker.id, 0), partner.get(worker.id, 0)) for worker in workers.values()]
+    return sorted(loads, key=lambda load: (-load.households, load.worker.name))
+
+
+def months_back(today: dt.date, count: int) -> list[dt.date]:
+    """The first days of this month and the count - 1 months before it, oldest first."""
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _trend(db: Session, team_id: int, plans, today: dt.date) -> list[TrendMonth]:
+    """Per month of intake (every household of the team, closed ones too): intakes, how many have a published
+    plan, and the median number of days from intake to that first plan."""
+    months = months_back(today, TREND_MONTHS)
+    since = dt.datetime.combine(months[0], dt.time(), tzinfo=dt.UTC)
+    rows = db.exec(select(Family.created_at, plans.c.first_published).outerjoin(plans, plans.c.family_id == Family.id)
+                   .where(Family.team_id == team_id, Family.created_at >= since)).all()
+    per_month: dict[dt.date, list] = {month: [] for month in months}
+    for created, first in rows:
+        per_month.setdefault(created.date().replace(day=1), []).append(
+            _days(created, first.date()) if first else None)
+    trend = []
+    for month in months:
+        days = [value for value in per_month[month] if value is not None]
+        trend.append(TrendMonth(month, len(per_month[month]), len(days), statistics.median(days) if days else None))
+    return trend
+
+
+def family_ids(found: TeamOverview) -> set[int]:
+    """The households the overview shows: each is a look at that household (audited)."""
+    return {row.family.id for row in found.households} | {item.family.id for item in found.questions} | {
+        item.family.id for item in found.unread} | {item.family.id for item in found.translations}
