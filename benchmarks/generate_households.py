@@ -157,14 +157,12 @@ def _households(first: int, count: int, ids: Ids, workers: list[int], password: 
                 "starts_at": now + dt.timedelta(days=offset, hours=h % 8), "duration_minutes": 60,
                 "safe_place": False, "place": "Bij u thuis", "with_whom": f"Medewerker {contact}",
                 "purpose": "Gesprek over het plan.", "interpreter_language": None if language == "nl" else language,
-                "interpreter_id": None, "status": AppointmentStatus.planned, "response": None,
-                "response_reason": "", "response_by": None, "response_reply": "", "reminder_sent_at": None,
-                "created_at": opened})
+                "interpreter_id": None, "status": AppointmentStatus.planned,
+                "reminder_sent_at": None, "created_at": opened})
         rows[Acknowledgement].append({
             "id": ids.take(Acknowledgement), "parent_id": parent_ids[0], "version_id": version_id,
             "read_at": published, "answer": Answer.agree if h % 3 else None,
-            "comment": "", "answered_at": published if h % 3 else None, "reply": "", "replied_by": None,
-            "replied_at": None, "handled_at": None})
+            "answered_at": published if h % 3 else None})
     return rows
 
 
@@ -189,7 +187,13 @@ def _insert(connection: Connection, model, rows: list[dict]) -> None:
     """A Core INSERT compiled once per table and sent with the driver's executemany (COPY on
     PostgreSQL); the values go through the columns' own bind processors (memoized), as SQLAlchemy
     would send them."""
-    table, keys = model.__table__, list(rows[0])
+    table = model.__table__
+    # Columns the rows leave out get their model default (e.g. an item's audience): COPY would store NULL.
+    defaults = {column.name: column.default.arg for column in table.c
+                if column.name not in rows[0] and column.default is not None and column.default.is_scalar}
+    for row in rows:
+        row.update(defaults)
+    keys = list(rows[0])
     compiled = table.insert().compile(dialect=connection.dialect, column_keys=keys)
     converters = [(key, convert) for key in keys
                   if (convert := _memoized(table.c[key].type, connection.dialect)) is not None]
