@@ -1,4 +1,5 @@
-"""Jargon glossary: youth-protection, legal and care terms with a plain Dutch alternative (B1)."""
+"""Glossary: youth-protection, legal and care jargon with a plain Dutch alternative (B1), and the portal's own
+words that parents meet (duo, toekomstplan, activeringscode): explained to parents, never flagged to the duo."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ class Term:
     word: str
     plain: str
     explanation: str
+    jargon: bool = True  # False: an ordinary word of the portal or of daily help, explained but not flagged
 
 
 TERMS: tuple[Term, ...] = (
@@ -76,6 +78,68 @@ TERMS: tuple[Term, ...] = (
         "plan voor later",
         "Hierin staat hoe het later verder gaat met uw kind. "
         "Bijvoorbeeld waar uw kind woont en naar school gaat.",
+        jargon=False,  # a heading of the parents' plan page
+    ),
+    Term(
+        "hulpplan",
+        "plan voor de hulp",
+        "Hierin staat welke hulp uw gezin krijgt en van wie. "
+        "Bijvoorbeeld hulp bij geld of een begeleider thuis.",
+        jargon=False,  # a heading of the parents' plan page
+    ),
+    Term(
+        "duo",
+        "uw twee vaste begeleiders",
+        "Twee vaste begeleiders helpen uw gezin samen. "
+        "Is de een er niet? Dan helpt de ander.",
+        jargon=False,
+    ),
+    Term(
+        "acuut",
+        "nu meteen",
+        "Het is nu niet veilig. Dit moet eerst stoppen. Daarna werken we aan de rest.",
+        jargon=False,  # the label of a situation on the plan page
+    ),
+    Term(
+        "structureel",
+        "steeds weer",
+        "Een probleem dat er al lang is en steeds terugkomt. Het oplossen kost meer tijd.",
+        jargon=False,  # the label of a situation on the plan page
+    ),
+    Term(
+        "opvang",
+        "een plek om te blijven",
+        "Een plek waar u of uw kind een tijd kan zijn. "
+        "Bijvoorbeeld een veilig huis bij geweld, of zorg voor kinderen overdag.",
+        jargon=False,
+    ),
+    Term(
+        "spreekuur",
+        "tijd om langs te komen",
+        "Een vaste tijd waarop u zonder afspraak kunt langskomen of bellen. "
+        "Bijvoorbeeld bij de huisarts of op school.",
+        jargon=False,
+    ),
+    Term(
+        "budgetcoach",
+        "hulp bij geld",
+        "Iemand die u helpt met uw geld. "
+        "Samen maakt u een overzicht en betaalt u rekeningen op tijd.",
+        jargon=False,
+    ),
+    Term(
+        "intern begeleider",
+        "begeleider op school",
+        "Een leraar die op school extra hulp regelt voor kinderen. "
+        "U kunt met vragen over uw kind bij hem of haar terecht.",
+        jargon=False,
+    ),
+    Term(
+        "activeringscode",
+        "code om te beginnen",
+        "Een code in de brief die u kreeg. "
+        "Met deze code zet u uw account aan en kiest u een wachtwoord.",
+        jargon=False,  # parents type it on the first page they see
     ),
     Term(
         "jeugdbescherming",

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import pyphen
 from wordfreq import zipf_frequency
@@ -11,7 +12,15 @@ from portal.rules.glossary import TERMS, Term
 
 MAX_SENTENCE_WORDS = 20
 MIN_READING_EASE = 60
+# Flesch-Douma is an average over sentences and words: on a label such as "Altijd." (51.9) or "Elke
+# maandagochtend." (-26.0) one long word decides the score, so fields this short get no score.
+MIN_SCORED_WORDS = 8
 RARE_ZIPF = 3.0
+# A part of a compound must be a common word on its own: bank, pas, taal, les, koffie, ochtend.
+COMMON_PART_ZIPF = 3.5
+MIN_PART_LETTERS = 3
+# Dutch links the parts of a compound with nothing, -s- or -e-: bank|pas, veiligheid|s|tips, pann|e|koek.
+_LINKS = ("", "s", "e")
 
 _HYPHENATOR = pyphen.Pyphen(lang="nl_NL")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -57,7 +66,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
-    score: float | None  # Flesch-Douma reading ease; None when there are no words
+    score: float | None  # Flesch-Douma reading ease; None when there are no words or fewer than MIN_SCORED_WORDS
     findings: tuple[Finding, ...]
     plain_enough: bool
 
@@ -95,10 +104,7 @@ def check(text: str, names: frozenset[str] = frozenset()) -> Report:
     if not words:
         return Report(score=None, findings=(), plain_enough=False)
 
-    syllables = sum(_syllables(word) for word in words)
-    score = round(
-        206.835 - 0.93 * len(words) / len(sentences) - 77 * syllables / len(words), 1
-    )
+    score = _reading_ease(sentences, words) if len(words) >= MIN_SCORED_WORDS else None
     term_matches = _term_matches(text)
     findings = (
         *_long_sentences(sentences),
@@ -106,7 +112,7 @@ def check(text: str, names: frozenset[str] = frozenset()) -> Report:
         *_rare_words(sentences, term_matches, names),
         *_passives(sentences),
     )
-    plain_enough = score >= MIN_READING_EASE and not any(
+    plain_enough = (score is None or score >= MIN_READING_EASE) and not any(
         finding.kind in ("long_sentence", "jargon") for finding in findings
     )
     return Report(score=score, findings=findings, plain_enough=plain_enough)
@@ -115,6 +121,11 @@ def check(text: str, names: frozenset[str] = frozenset()) -> Report:
 def explain_terms(text: str) -> list[Term]:
     """Glossary terms in the text, in order of first occurrence, each once."""
     return list(dict.fromkeys(term for term, _ in _term_matches(text)))
+
+
+def _reading_ease(sentences: list[str], words: list[str]) -> float:
+    syllables = sum(_syllables(word) for word in words)
+    return round(206.835 - 0.93 * len(words) / len(sentences) - 77 * syllables / len(words), 1)
 
 
 def _syllables(word: str) -> int:
@@ -148,9 +159,11 @@ def _long_sentences(sentences: list[str]) -> list[Finding]:
 
 
 def _jargon(term_matches: list[tuple[Term, re.Match[str]]]) -> list[Finding]:
+    """Only jargon is flagged: the portal's own words (duo, toekomstplan) are explained, never blamed."""
     first: dict[Term, str] = {}
     for term, match in term_matches:
-        first.setdefault(term, match.group())
+        if term.jargon:
+            first.setdefault(term, match.group())
     return [
         Finding("jargon", word, _HINT_JARGON.format(term.plain)) for term, word in first.items()
     ]
@@ -176,9 +189,25 @@ def _rare_words(
                 or lower in flagged
             ):
                 continue
-            if zipf_frequency(lower, "nl") < RARE_ZIPF:
+            if zipf_frequency(lower, "nl") < RARE_ZIPF and not _ordinary_compound(lower):
                 flagged[lower] = word
     return [Finding("rare_word", word, _HINT_RARE) for word in flagged.values()]
+
+
+@cache
+def _common(word: str) -> bool:
+    return len(word) >= MIN_PART_LETTERS and zipf_frequency(word, "nl") >= COMMON_PART_ZIPF
+
+
+def _ordinary_compound(word: str) -> bool:
+    """Dutch writes a compound as one word, so a word list misses most of them (bankpas, taalles,
+    koffieochtend). A compound is ordinary when some split point gives two common words, the first one
+    perhaps followed by a linking -s- or -e-. Two parts only: a longer chain is rare enough to flag."""
+    for split in range(MIN_PART_LETTERS, len(word) - MIN_PART_LETTERS + 1):
+        head, tail = word[:split], word[split:]
+        if _common(tail) and any(head.endswith(link) and _common(head[: len(head) - len(link)]) for link in _LINKS):
+            return True
+    return False
 
 
 def _passives(sentences: list[str]) -> list[Finding]:
