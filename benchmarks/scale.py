@@ -1,4 +1,10 @@
-"""p95 of the signed-in home at 100 and 100,000 households, SQLite and PostgreSQL; budget: 100k within 1.5x."""
+"""p95 of the signed-in home at 100 and 100,000 households, SQLite and PostgreSQL; budget: 100k within 1.5x.
+
+The national roll-out (issue 14): 1,000,000 households and 10,000,000 sealed audit events on PostgreSQL,
+and `portal audit verify` of the newest 10,000 events within VERIFY_BUDGET seconds:
+
+    .venv/bin/python -m benchmarks.scale --sizes 100 1000000 --backends postgresql --audit-events 10000000
+"""
 import argparse
 import sys
 import tempfile
@@ -7,8 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.common import Codes, percentile, postgres_cluster_class, quiet_request_log, sign_in_client
+from benchmarks.generate_audit import generate_audit
 from benchmarks.generate_households import GENERATED_TOTP_SECRET, generate, username
 from portal import create_app, db
+from portal.services import audit
+
+AUDIT_KEY = "bench-audit-" + "k" * 40
+VERIFY_BUDGET = 3.0  # seconds for `portal audit verify` of the newest 10,000 events
 
 BUDGET_FACTOR = 1.5
 SIZES = (100, 100_000)
@@ -24,6 +35,9 @@ class Target:
     generate_seconds: float = 0.0
     generate_cpu: float = 0.0  # this process only: on PostgreSQL the server's share is not in it
     rows: int = 0
+    audit_events: int = 0
+    verify_seconds: float = 0.0
+    verified: int = 0
     client: object = None
     app: object = None
     latencies: list[float] = field(default_factory=list)
@@ -36,10 +50,15 @@ def prepare(target: Target, instance: Path) -> None:
     db.upgrade(target.url)
     began, began_cpu = time.perf_counter(), time.process_time()
     target.rows = sum(generate(target.url, target.households).values())
+    anchor = instance / f"anchor-{target.backend}-{target.households}.log"
+    if target.audit_events:
+        generate_audit(target.url, target.audit_events, AUDIT_KEY.encode(), anchor)
+        target.rows += target.audit_events
     target.generate_seconds = time.perf_counter() - began
     target.generate_cpu = time.process_time() - began_cpu
-    target.app = create_app({"DATABASE_URL": target.url, "INSTANCE_PATH": str(instance),
-                             "SECRET_KEY": "bench-" + "x" * 40, "RATELIMIT_ENABLED": False})
+    target.app = create_app({"DATABASE_URL": target.url, "INSTANCE_PATH": str(instance), "AUDIT_KEY": AUDIT_KEY,
+                             "AUDIT_ANCHOR": str(anchor), "SECRET_KEY": "bench-" + "x" * 40,
+                             "RATELIMIT_ENABLED": False})
     quiet_request_log()
     target.client = target.app.test_client()
     parent = username(target.households // 2)
@@ -68,35 +87,49 @@ def measure(targets: list[Target], requests: int) -> None:
             target.latencies += [request_home(target) for _ in range(per_round)]
 
 
+def verify_newest(target: Target) -> None:
+    """`portal audit verify` as an operator runs it: from the last verify's mark to the chain's end."""
+    began = time.perf_counter()
+    report = audit.verify(target.app)
+    target.verify_seconds = time.perf_counter() - began
+    target.verified = report.examined
+    if report.breaks:
+        raise RuntimeError(f"{target.backend} {target.households}: the audit chain broke: {report.first}")
+
+
 def release(targets: list[Target]) -> None:
     for target in targets:
         if target.app is not None:
             target.app.extensions["engine"].dispose()
 
 
-def prepare_and_measure(targets: list[Target], directory: str, requests: int) -> list[Target]:
+def prepare_and_measure(targets: list[Target], directory: str, requests: int, audit_events: int) -> list[Target]:
+    targets[-1].audit_events = audit_events  # the large database holds the years of audit events
     try:
         for target in targets:
             prepare(target, Path(directory))
         measure(targets, requests)
+        for target in targets:
+            if target.audit_events:
+                verify_newest(target)
     finally:
         release(targets)
     return targets
 
 
-def run_sqlite(sizes, requests: int) -> list[Target]:
+def run_sqlite(sizes, requests: int, audit_events: int) -> list[Target]:
     with tempfile.TemporaryDirectory(prefix="portal-scale-") as directory:
         targets = [Target("sqlite", n, f"sqlite:///{directory}/households-{n}.db") for n in sizes]
-        return prepare_and_measure(targets, directory, requests)
+        return prepare_and_measure(targets, directory, requests, audit_events)
 
 
-def run_postgresql(sizes, requests: int) -> list[Target]:
+def run_postgresql(sizes, requests: int, audit_events: int) -> list[Target]:
     postgres = postgres_cluster_class()
     cluster = postgres.PostgresCluster.start()
     try:
         with tempfile.TemporaryDirectory(prefix="portal-scale-") as directory:
             targets = [Target("postgresql", n, cluster.create_database()) for n in sizes]
-            return prepare_and_measure(targets, directory, requests)
+            return prepare_and_measure(targets, directory, requests, audit_events)
     finally:
         cluster.stop()
 
@@ -107,6 +140,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs=2, default=SIZES, metavar=("SMALL", "LARGE"))
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
+    parser.add_argument("--audit-events", type=int, default=0,
+                        help="sealed audit events in the large database; then verify the newest 10,000")
     args = parser.parse_args()
 
     print("Generating households and signing in (the parent of the middle household)...", flush=True)
@@ -114,10 +149,10 @@ def main() -> int:
     unavailable = None
     for backend in args.backends:
         if backend == "sqlite":
-            results[backend] = run_sqlite(args.sizes, args.requests)
+            results[backend] = run_sqlite(args.sizes, args.requests, args.audit_events)
             continue
         try:
-            results[backend] = run_postgresql(args.sizes, args.requests)
+            results[backend] = run_postgresql(args.sizes, args.requests, args.audit_events)
         except postgres_cluster_class().ClusterError as error:
             unavailable = str(error).splitlines()[0]
 
@@ -133,6 +168,14 @@ def main() -> int:
                   f"{target.p(0.50):>7.2f} {target.p(0.95):>7.2f} {factor:>10.2f}x{flag}")
             if flag:
                 over.append(backend)
+    for backend, (_small, large) in results.items():
+        if large.audit_events:
+            slow = large.verify_seconds > VERIFY_BUDGET
+            print(f"{backend}: {large.audit_events} audit events; `portal audit verify` checked the newest "
+                  f"{large.verified} in {large.verify_seconds:.2f} s (budget {VERIFY_BUDGET:.0f} s)"
+                  f"{'  OVER' if slow else ''}")
+            if slow:
+                over.append(f"{backend} (audit verify)")
     if unavailable:
         print(f"PostgreSQL is not available, so it was not measured: {unavailable}")
         return 2

@@ -59,6 +59,16 @@ def _mark_mac(key: bytes, seq: int, mac: str, offset: int, at: str) -> str:
     return _mac(key, "verified", seq, mac, offset, at)
 
 
+def checkpoint_line(key: bytes, seq: int, mac: str, at: dt.datetime) -> dict:
+    """The anchor file's copy of a checkpoint."""
+    return {"checkpoint": seq, "mac": mac, "at": at.isoformat(), "signature": checkpoint_mac(key, seq, mac, at)}
+
+
+def verified_line(key: bytes, seq: int, mac: str, offset: int, at: str) -> dict:
+    """The anchor file's mark of a verify that found the chain whole up to `seq`; the next starts there."""
+    return {"verified": seq, "mac": mac, "offset": offset, "at": at, "signature": _mark_mac(key, seq, mac, offset, at)}
+
+
 def _key(app: Flask) -> bytes:
     return app.config["AUDIT_KEY"].encode()
 
@@ -131,9 +141,9 @@ def _seal_locked(connection: Connection, key: bytes, anchor: Path) -> ChainEnd:
                 seq += 1
                 event.seq = seq
                 mac = event.mac = event_mac(key, mac, event)
-            at = utcnow()
-            checkpoint = AuditCheckpoint(seq=seq, mac=mac, at=at, signature=checkpoint_mac(key, seq, mac, at))
-            db.add(checkpoint)
+            line = checkpoint_line(key, seq, mac, utcnow())
+            db.add(AuditCheckpoint(seq=seq, mac=mac, at=dt.datetime.fromisoformat(line["at"]),
+                                   signature=line["signature"]))
             try:
                 db.commit()
             except IntegrityError:
@@ -144,8 +154,7 @@ def _seal_locked(connection: Connection, key: bytes, anchor: Path) -> ChainEnd:
                 seq, mac = _chain_end(db)
                 break
             # After the commit: an anchor line always names a checkpoint that exists.
-            _write_anchor(anchor, {"checkpoint": seq, "mac": mac, "at": at.isoformat(),
-                                   "signature": checkpoint.signature})
+            _write_anchor(anchor, line)
             db.expunge_all()
             sealed += len(batch)
     return ChainEnd(seq, mac, anchor.stat().st_size if anchor.exists() else 0, sealed)
@@ -289,8 +298,7 @@ def verify(app: Flask, full: bool = False) -> Report:
                                   .where(col(AuditEvent.seq).is_(None))).one()
     if not report.breaks:
         at = utcnow().isoformat()
-        _write_anchor(anchor, {"verified": end.seq, "mac": end.mac, "offset": end.anchor_size, "at": at,
-                               "signature": _mark_mac(key, end.seq, end.mac, end.anchor_size, at)})
+        _write_anchor(anchor, verified_line(key, end.seq, end.mac, end.anchor_size, at))
     return report
 
 
