@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import sentencex
 
+from portal.rules.plan_content import PlanContent
+
 
 def N_(message: str) -> str:
     """An English msgid for the catalogues (extracted by the N_ keyword); the page translates it when shown."""
@@ -24,7 +26,7 @@ HEDGES = (
     r"lijk(?:t|en)?(?! ?op\b)|leek|leken",  # "lijkt overbelast", "lijkt erop"; not "lijkt op" (looks like)
     r"schijnt|schijnbaar|ogenschijnlijk",
     r"waarschijnlijk|vermoedelijk|mogelijkerwijs|misschien|wellicht|kennelijk|blijkbaar|klaarblijkelijk",
-    r"(?<!zo )(?<!zoveel )mogelijk(?! ?maken)",  # "mogelijk is oma ..."; not "zo snel mogelijk"
+    r"mogelijk",  # "mogelijk is oma ..."; "zo snel mogelijk" is _NOT_A_GUESS
     r"(?:ik|wij|we) (?:denk|denken|dacht|dachten|vermoed|vermoeden|vermoedde|vind|vinden|vond|vonden|"
     r"schat|schatten)(?: in)?",  # the writer's own view; "moeder denkt dat" is a reported view
     r"(?:denk|denken|vermoed|vermoeden|vind|vinden|schat) (?:ik|wij|we)",
@@ -106,6 +108,9 @@ def _label(sentence: str) -> tuple[int, int] | None:
     return match.start("predicate"), match.end("predicate")
 
 
+# Words of the lists in a plain sense: "zo snel mogelijk", "alle mogelijke hulp".
+_NOT_A_GUESS = re.compile(r"(?<!\w)(?:zo \w+ mogelijk|zoveel mogelijk|mogelijk (?:maken|gemaakt))(?!\w)", re.IGNORECASE)
+
 _HEDGE = re.compile(r"(?<!\w)(?:" + "|".join(HEDGES) + r")(?!\w)", re.IGNORECASE)
 _JUDGEMENT = re.compile(r"(?<!\w)(?:" + "|".join(JUDGEMENTS) + r")(?!\w)", re.IGNORECASE)
 
@@ -172,7 +177,7 @@ def check_sentence(sentence: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every guess and judgement in one sentence that is not said by someone else."""
     if _AGREEMENT.search(sentence):
         return []
-    said = _said(sentence)
+    said = _said(sentence) + [match.span() for match in _NOT_A_GUESS.finditer(sentence)]
     found = [(kind, *match.span()) for kind, pattern in (("hedge", _HEDGE), ("judgement", _JUDGEMENT))
              for match in pattern.finditer(sentence)
              if not any(start <= match.start() and match.end() <= end for start, end in said)]
@@ -189,6 +194,11 @@ def check(text: str) -> tuple[Mark, ...]:
                  for kind, start, end in check_sentence(sentence))
 
 
-def interpretations(texts) -> int:
-    """How many marks a set of texts holds: the count a published version keeps for the duo."""
+def count_in_plan(content: PlanContent) -> int:
+    """How many marks a plan holds in the texts the editor checks: the count a published version keeps."""
+    texts = [item.text for item in content.items]
+    for situation in content.situations:
+        texts += [situation.description, "\n".join(situation.risk_factors)]
+        texts += [text for agreement in situation.agreements
+                  for text in (agreement.what, agreement.when, agreement.if_it_goes_wrong)]
     return sum(len(check(text)) for text in texts if text)
