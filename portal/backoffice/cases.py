@@ -17,9 +17,11 @@ from portal.web import audit
 from portal.web.forms import switching_language
 
 
-def _reading() -> bool:
-    """A POST that only re-shows the form: to switch the language, or to add a row of members."""
-    return request.method != "POST" or switching_language() or request.form.get("add") in household_form.KINDS
+def _saving(form: household_form.HouseholdForm) -> bool:
+    """A POST to save, and the form is valid; not one that only re-shows the form: to switch the language,
+    or to add a row of members."""
+    return (request.method == "POST" and not switching_language()
+            and request.form.get("add") not in household_form.KINDS and form.validate())
 
 
 @blueprint.route("/households/new", methods=["GET", "POST"])
@@ -32,19 +34,15 @@ def new_household():
         audit.record("family.create", "refused", object="team")
         abort(404)
     candidates = cases.duo_candidates(db, team.id)
-    errors = {}
-    if not _reading():
-        today = dt.date.today()
-        household, members, errors = household_form.read(request.form, today.year)
-        contact, partner, duo_errors = household_form.read_duo(request.form, {w.id for w in candidates})
-        errors |= duo_errors
-        if not errors:
-            family = cases.start_household(db, team.id, household, members, contact, partner, today)
-            audit.record("family.create", "ok", object=f"family:{family.id}", family_id=family.id)
-            db.commit()
-            return redirect(url_for("backoffice.family_file", family_id=family.id))
-    return render_template("backoffice/household_new.html", form=request.form, errors=errors,
-                           counts=household_form.counts(request.form), candidates=candidates,
+    form = household_form.IntakeForm({worker.id for worker in candidates})
+    if _saving(form):
+        family = cases.start_household(db, team.id, form.household(), form.members(), form.chosen(form.contact),
+                                       form.chosen(form.partner), dt.date.today())
+        audit.record("family.create", "ok", object=f"family:{family.id}", family_id=family.id)
+        db.commit()
+        return redirect(url_for("backoffice.family_file", family_id=family.id))
+    errors = form.messages()
+    return render_template("backoffice/household_new.html", form=form, errors=errors, candidates=candidates,
                            main_form="household-form"), 400 if errors else 200
 
 
@@ -54,23 +52,21 @@ def family_members(family_id):
     """The duo adds and edits the household's members, its name and its settings."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.members")
-    errors = {}
-    if not _reading():
-        household, members, errors = household_form.read(request.form, dt.date.today().year)
-        if not errors:
-            if cases.save_household(db, family, household):
-                audit.record("family.household", "ok", object=f"family:{family.id}", family_id=family.id)
-            for changed in cases.save_members(db, family, members):
-                audit.record("family.members", "ok", object=changed, family_id=family.id)
-            db.commit()
-            return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
+    form = household_form.HouseholdForm()  # as posted
+    if request.method != "POST":
+        form = household_form.members_form(family, *cases.members_of(db, family))
+    if _saving(form):
+        if cases.save_household(db, family, form.household()):
+            audit.record("family.household", "ok", object=f"family:{family.id}", family_id=family.id)
+        for changed in cases.save_members(db, family, form.members()):
+            audit.record("family.members", "ok", object=changed, family_id=family.id)
+        db.commit()
+        return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
     if request.method == "GET":
         audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    form = request.form
-    if request.method != "POST":
-        form = household_form.to_form(family, *cases.members_of(db, family))
+    errors = form.messages()
     return render_template("backoffice/members.html", family=family, form=form, errors=errors,
-                           counts=household_form.counts(form), main_form="members-form"), 400 if errors else 200
+                           main_form="members-form"), 400 if errors else 200
 
 
 @blueprint.route("/families/<id:family_id>/case", methods=["GET", "POST"])

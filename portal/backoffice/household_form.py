@@ -1,9 +1,14 @@
-"""The household form (intake and the members page): its rows of members to fields and back, with errors."""
+"""The household form (intake and the members page): the household, its rows of members and, at intake, the duo."""
+import datetime as dt
+
 from flask_babel import gettext as _
+from wtforms import BooleanField, FormField, StringField
+from wtforms import Form as Row
+from wtforms.validators import ValidationError
 
 from portal.models import Family, FamilyMember, Parent
 from portal.services.cases import Household, Member
-from portal.web.forms import bounded_int, is_phone_number, max_length, typed_text
+from portal.web.forms import AddableRows, Form, Text, bounded_int, is_phone_number, max_length, without_controls
 from portal.web.i18n import LANGUAGES
 
 KINDS = ("parent", "child", "other")
@@ -12,87 +17,143 @@ OLDEST_BIRTH_YEAR = 1900
 LARGEST_ID = 2**31 - 1
 
 
-def counts(form) -> dict[str, int]:
-    """How many rows of each kind the form shows: as many as it sent (at most MAX_ROWS), one more where
-    the worker pressed "add"."""
-    shown = {kind: bounded_int(form.get(f"{kind}-count"), 1, MAX_ROWS, 1) for kind in KINDS}
-    added = form.get("add")
-    if added in shown:
-        shown[added] = min(shown[added] + 1, MAX_ROWS)
-    return shown
+class MemberRow(Row):
+    """One member; an empty row is left out. `id` (hidden) names a member who exists already."""
+
+    id = StringField()
+
+    def number(self) -> int | None:
+        return bounded_int(self.id.data, 1, LARGEST_ID, 0) or None
+
+    def typed(self) -> str:
+        """What was typed besides the name (phone, year of birth, relation): a row with only that is not empty."""
+        return ""
+
+    def empty(self) -> bool:
+        return not (self.name.data or self.typed() or self.number())
+
+    def validate_name(self, field):
+        if not field.data and not self.empty():
+            raise ValidationError(_("Write the name."))
 
 
-def to_form(family, parents, members) -> dict[str, str]:
-    """The members page filled in with the household as it is, and an empty row of each kind."""
-    form = {"name": family.name, "interpreter_needed": "1" if family.interpreter_needed else "",
-            "parents_kept_apart": "1" if family.parents_kept_apart else ""}
-    rows = {"parent": [{"name": p.name, "language": p.language, "phone": p.phone or "", "id": p.id}
+class ParentRow(MemberRow):
+    name = Text(max_length(Parent.name))
+    language = StringField(default="nl")
+    phone = Text(max_length(Parent.phone))
+
+    def typed(self) -> str:
+        return self.phone.data
+
+    def validate_language(self, field):
+        if field.data not in LANGUAGES:
+            raise ValidationError(_("Choose a language from the list."))
+
+    def validate_phone(self, field):
+        if field.data and not is_phone_number(field.data):
+            raise ValidationError(_("Type a phone number, e.g. 06 12345678."))
+
+    def member(self) -> Member:
+        return Member("parent", self.name.data, self.number(), language=self.language.data, phone=self.phone.data)
+
+
+class ChildRow(MemberRow):
+    name = Text(max_length(FamilyMember.name))
+    birth_year = StringField(filters=[without_controls])  # anything but a year, however long, is "no year"
+
+    def typed(self) -> str:
+        return self.birth_year.data
+
+    def year(self) -> int | None:
+        return bounded_int(self.birth_year.data, OLDEST_BIRTH_YEAR, dt.date.today().year, 0) or None
+
+    def validate_birth_year(self, field):
+        if field.data and self.year() is None:
+            raise ValidationError(_("Type the year of birth, e.g. 2016."))
+
+    def member(self) -> Member:
+        return Member("child", self.name.data, self.number(), birth_year=self.year())
+
+
+class OtherRow(MemberRow):
+    name = Text(max_length(FamilyMember.name))
+    relation = Text(max_length(FamilyMember.relation))
+
+    def typed(self) -> str:
+        return self.relation.data
+
+    def validate_relation(self, field):
+        if self.name.data and not field.data:
+            raise ValidationError(_("Write how this person belongs to the household, e.g. grandmother."))
+
+    def member(self) -> Member:
+        return Member("other", self.name.data, self.number(), relation=self.relation.data)
+
+
+def _rows(row: type[MemberRow]) -> AddableRows:
+    return AddableRows(FormField(row), min_entries=1, max_entries=MAX_ROWS)
+
+
+class HouseholdForm(Form):
+    """The members page: the household's name and settings, and its members in rows of each kind."""
+
+    name = Text(max_length(Family.name))
+    interpreter_needed = BooleanField(false_values=("", "0", "false"))
+    parents_kept_apart = BooleanField(false_values=("", "0", "false"))
+    parent = _rows(ParentRow)
+    child = _rows(ChildRow)
+    other = _rows(OtherRow)
+
+    def validate_name(self, field):
+        if not field.data:
+            raise ValidationError(_("Give the household a name, e.g. Gezin Jansen."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not any(kind == "parent" for kind, _row in self._filled()):
+            self.refuse(self.parent[0].form.name, _("A household has at least one parent or carer."))
+            return False
+        return valid
+
+    def _filled(self):
+        return [(kind, entry.form) for kind in KINDS for entry in self[kind] if not entry.form.empty()]
+
+    def household(self) -> Household:
+        return Household(self.name.data, self.interpreter_needed.data, self.parents_kept_apart.data)
+
+    def members(self) -> list[Member]:
+        return [row.member() for _kind, row in self._filled()]
+
+
+class IntakeForm(HouseholdForm):
+    """Intake: the household, and its duo chosen from the team's active workers (`candidates`)."""
+
+    contact = StringField()
+    partner = StringField()
+
+    def __init__(self, candidates: set[int]):
+        self.candidates = candidates
+        super().__init__()
+
+    def chosen(self, field) -> int:
+        return bounded_int(field.data, 1, LARGEST_ID, 0)
+
+    def validate_contact(self, field):
+        if self.chosen(field) not in self.candidates:
+            raise ValidationError(_("Choose the contact person."))
+
+    def validate_partner(self, field):
+        if self.chosen(field) not in self.candidates or self.chosen(field) == self.chosen(self.contact):
+            raise ValidationError(_("Choose a duo partner other than the contact person."))
+
+
+def members_form(family: Family, parents, members) -> HouseholdForm:
+    """The members page: as posted, else filled in with the household as it is and an empty row of each kind."""
+    rows = {"parent": [{"name": p.name, "language": p.language, "phone": p.phone or "", "id": str(p.id)}
                        for p in parents],
-            "child": [{"name": m.name, "birth_year": m.birth_year or "", "id": m.id} for m in members if m.is_child],
-            "other": [{"name": m.name, "relation": m.relation, "id": m.id} for m in members if not m.is_child]}
-    for kind, filled in rows.items():
-        form[f"{kind}-count"] = str(min(len(filled) + 1, MAX_ROWS))
-        for i, values in enumerate(filled[:MAX_ROWS]):
-            form.update({f"{kind}-{i}-{field}": str(value) for field, value in values.items()})
-    return form
-
-
-def read(form, this_year: int) -> tuple[Household, list[Member], dict[str, str]]:
-    """The household and its members from the posted fields; empty rows are left out, and every error is
-    keyed by the field it is about."""
-    errors: dict[str, str] = {}
-    name = typed_text(form, "name", max_length(Family.name), errors)
-    if not name:
-        errors["name"] = _("Give the household a name, e.g. Gezin Jansen.")
-    household = Household(name, form.get("interpreter_needed") == "1", form.get("parents_kept_apart") == "1")
-    shown = counts(form)
-    members = [member for kind in KINDS for i in range(shown[kind])
-               if (member := _member(form, kind, i, this_year, errors)) is not None]
-    if not any(member.kind == "parent" for member in members):
-        errors["parent-0-name"] = _("A household has at least one parent or carer.")
-    return household, members, errors
-
-
-def _member(form, kind: str, i: int, this_year: int, errors: dict[str, str]) -> Member | None:
-    prefix = f"{kind}-{i}"
-
-    def text(field: str, limit: int) -> str:
-        return typed_text(form, f"{prefix}-{field}", limit, errors)
-
-    number = bounded_int(form.get(f"{prefix}-id"), 1, LARGEST_ID, 0) or None
-    name = text("name", max_length(Parent.name if kind == "parent" else FamilyMember.name))
-    if kind == "parent":
-        language, phone = form.get(f"{prefix}-language", "nl"), text("phone", max_length(Parent.phone))
-        if language not in LANGUAGES:
-            errors[f"{prefix}-language"] = _("Choose a language from the list.")
-        if phone and not is_phone_number(phone):
-            errors[f"{prefix}-phone"] = _("Type a phone number, e.g. 06 12345678.")
-        member, typed = Member(kind, name, number, language=language, phone=phone), phone
-    elif kind == "child":
-        typed = text("birth_year", 8)
-        year = bounded_int(typed, OLDEST_BIRTH_YEAR, this_year, 0) or None
-        if typed and year is None:
-            errors[f"{prefix}-birth_year"] = _("Type the year of birth, e.g. 2016.")
-        member = Member(kind, name, number, birth_year=year)
-    else:
-        typed = text("relation", max_length(FamilyMember.relation))
-        if name and not typed:
-            errors[f"{prefix}-relation"] = _("Write how this person belongs to the household, e.g. grandmother.")
-        member = Member(kind, name, number, relation=typed)
-    if not (name or typed or number):
-        return None  # an empty row
-    if not name:
-        errors[f"{prefix}-name"] = _("Write the name.")
-    return member
-
-
-def read_duo(form, candidates: set[int]) -> tuple[int, int, dict[str, str]]:
-    """The contact person and partner chosen at intake: two different active workers of the team."""
-    contact = bounded_int(form.get("contact"), 1, LARGEST_ID, 0)
-    partner = bounded_int(form.get("partner"), 1, LARGEST_ID, 0)
-    errors = {}
-    if contact not in candidates:
-        errors["contact"] = _("Choose the contact person.")
-    if partner not in candidates or partner == contact:
-        errors["partner"] = _("Choose a duo partner other than the contact person.")
-    return contact, partner, errors
+            "child": [{"name": m.name, "birth_year": str(m.birth_year or ""), "id": str(m.id)}
+                      for m in members if m.is_child],
+            "other": [{"name": m.name, "relation": m.relation, "id": str(m.id)} for m in members if not m.is_child]}
+    return HouseholdForm(data={"name": family.name, "interpreter_needed": family.interpreter_needed,
+                               "parents_kept_apart": family.parents_kept_apart,
+                               **{kind: (filled + [{}])[:MAX_ROWS] for kind, filled in rows.items()}})

@@ -7,16 +7,17 @@ from portal.access import DUO, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form
+from portal.backoffice.reply_forms import QuestionReply
 from portal.db import session as db_session
 from portal.models import (
     Family,
     FamilyMember,
     Parent,
-    PlanQuestion,
     PlanVersion,
     VersionStatus,
 )
 from portal.models.base import utcnow
+from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
 from portal.rules.plan_content import PlanContent, diff
@@ -47,16 +48,18 @@ def people_named(db, family: Family) -> frozenset[str]:
     return name_words(names)
 
 
-def _help_for(form, names: frozenset[str]) -> dict:
-    """Plain-language findings per text field that has text."""
-    return {name: check(form[name], names) for name in text_fields(form) if form.get(name, "").strip()}
+def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
+    """Plain-language findings and facts-first marks per text field that has text."""
+    texts = {name: form[name] for name in text_fields(form) if form.get(name, "").strip()}
+    return ({name: check(text, names) for name, text in texts.items()},
+            {name: facts_first.check(text) for name, text in texts.items()})
 
 
 def _editor(family, draft, form, errors=None, conflict=None, status=200):
-    help_ = _help_for(form, people_named(db_session(), family))
+    help_, facts = _help_for(form, people_named(db_session(), family))
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
                            counts=counts(form), household=household_of(db_session(), family),
-                           errors=errors or {}, conflict=conflict, help=help_, limit_of=limit_of,
+                           errors=errors or {}, conflict=conflict, help=help_, facts=facts, limit_of=limit_of,
                            note_limit=max_length(PlanVersion.note_for_family), main_form="plan-form"), status
 
 
@@ -129,12 +132,12 @@ def _conflict(family, current, mine):
 @blueprint.post("/families/<id:family_id>/plain-language")
 @roles(*DUO)
 def plain_language(family_id):
-    """Live plain-language feedback for one field (htmx); the same help appears on save without JS."""
+    """Live plain-language and facts-first feedback for one field (htmx); the same help appears on save without JS."""
     family = get_or_404(Family, family_id, "family.edit")
     field = request.htmx.trigger_name or ""
     text = request.form.get(field, "") if field else ""
     report = check(text, people_named(db_session(), family)) if text.strip() else None
-    return render_template("backoffice/plain_help.html", report=report)
+    return render_template("backoffice/plain_help.html", report=report, marks=facts_first.check(text))
 
 
 @blueprint.get("/families/<id:family_id>/plan/compare")
@@ -169,7 +172,7 @@ def responses(family_id):
     answers = answers_of(db, family.id)
     audit.record("answers.view", "ok", object=f"family:{family.id}", family_id=family.id)
     return render_template("backoffice/responses.html", family=family, rows=answers.rows, parents=answers.parents,
-                           versions=answers.versions, questions=answers.questions, errors={})
+                           versions=answers.versions, questions=answers.questions, form=QuestionReply())
 
 
 @blueprint.post("/families/<id:family_id>/questions/<id:question_id>")
@@ -178,9 +181,10 @@ def reply(family_id, question_id):
     """The duo's reply to one parent's question: it reaches that parent only, whatever version is current."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.edit")
-    text = clean("reply", max_length(PlanQuestion.reply))  # too long: the error page keeps it to send again
-    question = reply_to_question(db, family.id, question_id, text, bool(request.form.get("handled")),
-                                 current_user.worker.id)
+    form = QuestionReply()
+    form.refuse_too_long()
+    text = form.reply.data or ""
+    question = reply_to_question(db, family.id, question_id, text, form.handled.data, current_user.worker.id)
     if question is None:
         abort(404)
     audit.record("plan.reply", "ok", object=f"question:{question.id}", family_id=family.id)

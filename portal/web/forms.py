@@ -70,9 +70,10 @@ def strip_controls(value: str, max_length: int = 2000) -> str:
     return kept
 
 
-def without_controls(value):
+def without_controls(value) -> str:
     """WTForms filter: the typed text as strip_controls keeps it, whatever its length (Fits judges that)."""
-    return strip_controls(value, len(value)) if isinstance(value, str) else value
+    text = "" if value is None else str(value)
+    return strip_controls(text, len(text))
 
 
 class Fits(Length):
@@ -134,6 +135,13 @@ class Form(FlaskForm):
     def messages(self) -> dict[str, str]:
         """The first error of each field, by the field's name (rows too): for the templates' field_error."""
         return {name: str(errors[0]) for name, errors in _named_errors(self) if errors}
+
+    def refuse_too_long(self) -> None:
+        """For a form posted from a page it does not come back to (a reply in a list): a text longer than its
+        field raises TooLong, and the error page shows everything typed, whole, to shorten and send again."""
+        for field in self:
+            if field.flags.maxlength and len(field.data or "") > field.flags.maxlength:
+                raise TooLong(len(field.data), field.flags.maxlength, field.name)
 
     @staticmethod
     def refuse(field, message: str) -> None:
