@@ -1,13 +1,14 @@
 """A parent's history of their plan: each published version with its date, what changed in it as this parent may read
-it (in their language when the version is translated), and this parent's own answers; a page in eight queries."""
+it (in their language when the version is translated), and this parent's own answers; a page in nine queries."""
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
 from portal.access import parent_reads, plan_for
-from portal.models import Acknowledgement, PlanQuestion, PlanVersion, SafetyPlan, TranslationJob, VersionStatus
+from portal.models import Acknowledgement, PlanQuestion, PlanVersion, SafetyPlan, VersionStatus
 from portal.rules.plan_content import Change, PlanContent, diff
-from portal.services.interpreting import memory, open_segments, segments, translated
+from portal.rules.sentences import joined
+from portal.services.interpreting import translation_of
 from portal.services.plan_versions import load_contents
 
 VERSIONS_SHOWN = 24  # per page, newest first
@@ -18,8 +19,9 @@ QUESTIONS_READ = 200  # this parent's own questions about the versions of one pa
 class HistoryEntry:
     version: PlanVersion
     first: bool  # the plan's first version: nothing before it to compare with
-    changes: list[Change]  # only items this parent may read, in the old and in the new version
-    language: str | None  # the language of the change list when translated; None: Dutch, as the duo wrote it
+    # Only items this parent may read, in the old and in the new version; each with the language it is shown in
+    # (None: Dutch, as the duo wrote it, while a sentence of it waits for its translation).
+    changes: list[tuple[Change, str | None]]
     note_shown: bool  # the duo's note with this version is for this parent
     acknowledgement: Acknowledgement | None  # this parent's reading of it and answer
     questions: list[PlanQuestion]  # this parent's own questions about it, with the duo's replies
@@ -49,38 +51,59 @@ def history(db: Session, parent, page: int) -> History:
                                                        col(PlanQuestion.version_id).in_(ids))
                             .order_by(PlanQuestion.asked_at, PlanQuestion.id).limit(QUESTIONS_READ)):
         questions.setdefault(question.version_id, []).append(question)
-    translate = _translator(db, parent.language, ids, list(contents.values()))
+    translate = _translator(db, parent.family_id, parent.language, list(contents.values()))
     entries = []
     for position, version in enumerate(shown):
         before = versions[position + 1] if position + 1 < len(versions) else None
-        changes, language = ([], None) if before is None else translate(
-            version.id, contents[before.id], contents[version.id])
-        entries.append(HistoryEntry(version, before is None, changes, language,
+        changes = [] if before is None else translate(contents[before.id], contents[version.id])
+        entries.append(HistoryEntry(version, before is None, changes,
                                     bool(version.note_for_family) and parent_reads(parent, version.note_audience),
                                     answers.get(version.id), questions.get(version.id, [])))
     return History(entries, page, len(versions) > VERSIONS_SHOWN)
 
 
-def _translator(db: Session, language: str, version_ids: list[int], contents: list[PlanContent]):
-    """What changed between two versions, in the parent's language when the newer version's translation is complete
-    and every text of both is translated (as on the plan page); else in Dutch. Two queries for the whole page."""
+def _translator(db: Session, family_id: int, language: str, contents: list[PlanContent]):
+    """What changed between two versions, each change in the parent's language when every sentence of its texts is
+    translated (as on the plan page), else in Dutch. Three queries for the whole page, whatever its versions."""
     if language == "nl":
-        return lambda _version_id, old, new: (diff(old, new), None)
-    done = set(db.exec(select(TranslationJob.version_id).where(
-        col(TranslationJob.version_id).in_(version_ids), TranslationJob.language == language,
-        TranslationJob.completed_at.is_not(None))))
-    known = memory(db, list(dict.fromkeys(text for content in contents for text in segments(content))), language)
+        return lambda old, new: [(change, None) for change in diff(old, new)]
+    everything = PlanContent(tuple(s for content in contents for s in content.situations),
+                             tuple(item for content in contents for item in content.items))
+    translation = translation_of(db, family_id, everything, language)
 
-    def changes(version_id: int, old: PlanContent, new: PlanContent) -> tuple[list[Change], str | None]:
-        found = diff(old, new)
-        if version_id not in done or open_segments(segments(old) + segments(new), known):
-            return found, None
-        # Each Dutch text of an item becomes that item's translated text: the same change, in the parent's words.
-        words = {}
+    def changes(old: PlanContent, new: PlanContent) -> list[tuple[Change, str | None]]:
+        # Each Dutch text of an item becomes that item's translated text, or None while a sentence of it waits.
+        words: dict[str, str | None] = {}
         for dutch in (old, new):
-            foreign = translated(dutch, known).entries()
-            words.update({text: foreign[key][1] for key, (_kind, text) in dutch.entries().items()})
-        return [replace(change, old=words.get(change.old, change.old), new=words.get(change.new, change.new))
-                for change in found], language
+            foreign, waiting = _in_language(dutch, translation)
+            for key, (_kind, text) in dutch.entries().items():
+                words[text] = None if key in waiting else foreign[key][1]
+        return [_in_words(change, words, language) for change in diff(old, new)]
 
     return changes
+
+
+def _in_words(change: Change, words: dict[str, str | None], language: str) -> tuple[Change, str | None]:
+    """A change in the reader's words when each of its texts is translated; else as the duo wrote it."""
+    if not all(words.get(text) for text in (change.old, change.new) if text):
+        return change, None
+    return replace(change, old=words.get(change.old) or "", new=words.get(change.new) or ""), language
+
+
+def _in_language(content: PlanContent, translation) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """The entries of a content in the reader's language, and the keys of items with a sentence still waiting."""
+    waiting: set[str] = set()
+
+    def said(key: str, text: str) -> str:
+        parts = translation.parts(text) if text.strip() else []
+        if any(part.pending for part in parts):
+            waiting.add(key)
+        return joined([(part.text, part.gap) for part in parts]) if parts else text
+
+    situations = tuple(replace(
+        s, description=said(s.key, s.description), risk_factors=tuple(said(s.key, factor) for factor in s.risk_factors),
+        agreements=tuple(replace(a, who=said(a.key, a.who), what=said(a.key, a.what), when=said(a.key, a.when),
+                                 if_it_goes_wrong=said(a.key, a.if_it_goes_wrong)) for a in s.agreements))
+        for s in content.situations)
+    items = tuple(replace(item, text=said(item.key, item.text), who=said(item.key, item.who)) for item in content.items)
+    return PlanContent(situations, items).entries(), waiting
