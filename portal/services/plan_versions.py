@@ -20,6 +20,7 @@ from portal.models import (
     VersionStatus,
 )
 from portal.models.base import utcnow
+from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
 from portal.services.interpreting import assign_interpreter
@@ -166,7 +167,8 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
         number=number, published_at=utcnow(), published_by=worker_id, note_for_family=note,
         note_audience=note_audience,
-        change_summary=_shortened(summary(diff(before, contents[draft.id])), SUMMARY_LENGTH)))
+        change_summary=_shortened(summary(diff(before, contents[draft.id])), SUMMARY_LENGTH),
+        interpretations_marked=facts_first.count_in_plan(contents[draft.id])))  # for the duo, never the parents
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
     for language in languages:
