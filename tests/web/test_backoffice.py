@@ -289,6 +289,24 @@ def test_names_in_the_household_are_not_flagged_as_rare_words(demo_app):
     assert soup(live).select_one(".plain-ok") is not None
 
 
+def test_short_fields_are_not_given_a_reading_ease(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    client = demo_app.test_client()
+    sign_in(client, "anouk")
+    token = csrf_token(client.get(f"/backoffice/families/{family}/plan").text)
+    headers = {"HX-Request": "true", "HX-Trigger-Name": "s1-description", "X-CSRFToken": token}
+
+    def live(text):
+        return soup(client.post(f"/backoffice/families/{family}/plain-language", data={"s1-description": text},
+                                headers=headers))
+
+    label = live("Elke maandagochtend.")  # scored, this read -26.0: "not plain"
+    assert label.select_one(".plain-ok") is not None and label.select("li.finding") == []
+    jargon = live("Bespreek de OTS.")
+    assert [mark.get_text() for mark in jargon.select("li.finding mark")] == ["OTS"]
+    assert jargon.select_one(".plain-ok") is None and "None" not in jargon.get_text()
+
+
 # --- appointments --------------------------------------------------------------------------------
 
 def _appointment_form(client, url):
