@@ -1,4 +1,6 @@
-"""Requests/s of the signed-in home under gunicorn vs a minimal page of its size; budget: ratio at least 0.5."""
+"""CPU per family page in process, and requests/s of the signed-in home under gunicorn, against a bare Flask page of the
+same size in the same run. Budgets (issue 14): CPU at most 5x for the home and appointments and 8x for the plan;
+under gunicorn at least 0.3x the requests/s, with p95 at least 0.3x as good."""
 import argparse
 import http.client
 import os
@@ -13,11 +15,14 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from benchmarks.common import percentile
+from benchmarks.common import Codes, percentile, quiet_request_log, secret_of, sign_in_client
 from benchmarks.demo_server import Browser, free_port
+from benchmarks.wsgi_targets import minimal_app
 from portal import create_app, db, demo
 
-BUDGET_RATIO = 0.5
+BUDGET_RATIO = 0.3
+CPU_BUDGET = {"/": 5.0, "/appointments": 5.0, "/plan": 8.0}  # CPU per request, times the bare page's
+CPU_REQUESTS = 300
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 STATIC_PAGE = "/about-leave-quickly"
@@ -46,7 +51,7 @@ class Gunicorn:
              "--graceful-timeout", "5", target],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT)
 
-    def wait_ready(self, path: str, timeout: float = 30.0) -> None:
+    def wait_ready(self, path: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -130,6 +135,37 @@ def prepare_database(instance: Path, secret_key: str) -> str:
     return url
 
 
+def cpu_per_request(client, path: str, headers: dict, requests: int) -> tuple[float, int]:
+    """Seconds of this process's CPU per request (after a warm-up), and the page's size in bytes of HTML."""
+    for _ in range(30):
+        client.get(path, headers=headers)
+    began = time.process_time()
+    for _ in range(requests):
+        response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    return (time.process_time() - began) / requests, len(client.get(path).data)
+
+
+def cpu_ratios(url: str, instance: Path, secret_key: str, parent: str, requests: int) -> dict[str, tuple]:
+    """Per family page: (portal CPU ms, bare page CPU ms, ratio), both measured here, one after the other."""
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret_key,
+                      "RATELIMIT_ENABLED": False})
+    quiet_request_log()
+    client = app.test_client()
+    codes = Codes()
+    sign_in_client(client, parent, lambda: codes.next(parent, secret_of(parent)))
+    found = {}
+    try:
+        for path in CPU_BUDGET:
+            portal_cpu, size = cpu_per_request(client, path, {"Accept-Encoding": ENCODING}, requests)
+            bare_cpu, _size = cpu_per_request(minimal_app(size).test_client(), "/", {}, requests)
+            found[path] = (portal_cpu * 1000, bare_cpu * 1000, portal_cpu / bare_cpu, size)
+    finally:
+        app.extensions["engine"].dispose()
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=2)
@@ -139,14 +175,16 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100_000,
                         help="stop after this many requests, or after --seconds: both targets get the same time")
     parser.add_argument("--parent", default="ouder-fatima")
+    parser.add_argument("--cpu-requests", type=int, default=CPU_REQUESTS, help="requests per page in process")
     parser.add_argument("--encoding", default=ENCODING, help="Accept-Encoding of the load (identity: no compression)")
     args = parser.parse_args()
 
     instance = tempfile.TemporaryDirectory(prefix="portal-bench-")
     path = Path(instance.name)
     secret_key = secrets.token_hex(32)
-    env = {**os.environ, "DATABASE_URL": prepare_database(path, secret_key), "PORTAL_INSTANCE": str(path),
-           "SECRET_KEY": secret_key}
+    url = prepare_database(path, secret_key)
+    env = {**os.environ, "DATABASE_URL": url, "PORTAL_INSTANCE": str(path), "SECRET_KEY": secret_key}
+    cpu = cpu_ratios(url, path, secret_key, args.parent, args.cpu_requests)
     log = path / "gunicorn.log"
     results: dict[str, Result] = {}
     servers = []
@@ -183,6 +221,15 @@ def main() -> int:
         log_text = log.read_text(errors="replace") if log.exists() else ""
         instance.cleanup()
 
+    print(f"CPU per request in this process, {args.cpu_requests} requests per page, against a bare Flask page "
+          f"rendering a template of the same size (same run)")
+    print(f"{'page':<14} {'bytes':>7} {'portal ms':>10} {'bare ms':>8} {'ratio':>7} {'budget':>7}")
+    cpu_met = True
+    for page, (portal_ms, bare_ms, ratio, size) in cpu.items():
+        within = ratio <= CPU_BUDGET[page]
+        cpu_met &= within
+        print(f"{page:<14} {size:>7} {portal_ms:>10.2f} {bare_ms:>8.3f} {ratio:>6.1f}x {CPU_BUDGET[page]:>6.0f}x"
+              f"{'' if within else '  OVER'}")
     print(f"gunicorn -w {args.workers} --threads {args.threads}, {args.clients} clients, "
           f"{args.requests} requests or {args.seconds:.0f} s, Accept-Encoding: {args.encoding}; "
           f"page {size} bytes of HTML")
@@ -206,7 +253,8 @@ def main() -> int:
     print(f"for reference: portal-static_rps / minimal_rps = {floor:.2f} (the portal's layers alone, no database)")
     print(f"portal_rps / minimal_rps = {ratio:.2f}; minimal_p95 / portal_p95 = {latency_ratio:.2f}; "
           f"budget: both at least {BUDGET_RATIO}: {'within' if met else 'UNDER'}.")
-    return 0 if met else 1
+    print(f"CPU per page: {'within' if cpu_met else 'OVER'} budget.")
+    return 0 if met and cpu_met else 1
 
 
 if __name__ == "__main__":

@@ -24,10 +24,11 @@ def static_text(size: int) -> str:
     return (head + body + tail)[:size] if size >= len(head) + len(tail) else "x" * size
 
 
-def minimal_app() -> Flask:
-    """One route that renders a template of BENCH_MINIMAL_BYTES bytes of static text: the floor for a page that size."""
+def minimal_app(size: int | None = None) -> Flask:
+    """One route that renders a template of `size` (else BENCH_MINIMAL_BYTES) bytes of static text: the floor for a
+    page that size."""
     app = Flask(__name__)
-    app.jinja_loader = DictLoader({"page.html": static_text(int(os.environ["BENCH_MINIMAL_BYTES"]))})
+    app.jinja_loader = DictLoader({"page.html": static_text(size or int(os.environ["BENCH_MINIMAL_BYTES"]))})
 
     @app.get("/")
     def page():
