@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from portal.access import DUO, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household, household_of
+from portal.backoffice.reply_forms import answer_replies
 from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent
 from portal.models.base import utcnow
@@ -76,11 +77,11 @@ def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
     return found
 
 
-def _page(family, items, form, errors, editing=None, status=200):
+def _page(family, items, form, errors, editing=None, replies=None, status=200):
     db = db_session()
     interpreters = db.exec(select(Interpreter).order_by(Interpreter.name)).all()
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
-                           interpreters=interpreters, editing=editing, answers=_answers(db, items),
+                           interpreters=interpreters, editing=editing, answers=_answers(db, items), replies=replies,
                            household=household_of(db, family), main_form="appointment-form"), status
 
 
@@ -116,31 +117,33 @@ def edit_appointment(family_id, appointment_id):
     current = {"date": local.strftime("%Y-%m-%d"), "time": local.strftime("%H:%M"), "place": item.place,
                "with_whom": item.with_whom, "purpose": item.purpose, "duration": str(item.duration_minutes),
                "safe_place": "1" if item.safe_place else "", "interpreter_language": item.interpreter_language or "",
-               "interpreter_id": str(item.interpreter_id or ""), "audience": item.audience,
-               **{f"reply-{answer.id}": answer.reply for answer in answers}}
+               "interpreter_id": str(item.interpreter_id or ""), "audience": item.audience}
+    replies = answer_replies(answers)
     if request.method != "POST" or switching_language():
         audit.record("appointment.view", "ok", object=f"appointment:{item.id}", family_id=family.id)
-        return _page(family, [item], request.form or current, {}, editing=item)
+        return _page(family, [item], request.form or current, {}, editing=item, replies=replies)
     audience_before = item.audience
     if request.form.get("action") == "cancel":
         item.status = AppointmentStatus.cancelled
         replied = []
     else:
         values, errors = _parse(request.form, household_of(db, family))
-        if errors:
-            return _page(family, [item], request.form, errors, editing=item, status=400)
+        replies.validate()
+        if errors or replies.messages():
+            return _page(family, [item], request.form, errors | replies.messages(), editing=item, replies=replies,
+                         status=400)
         for name, value in values.items():
             setattr(item, name, value)
-        replied = _reply(db, family, answers)
+        replied = _reply(db, family, answers, replies)
     _saved(db, family, item, audience_before, replied)
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 
 
-def _reply(db, family, answers: list[AppointmentAnswer]) -> list[AppointmentAnswer]:
+def _reply(db, family, answers: list[AppointmentAnswer], replies) -> list[AppointmentAnswer]:
     """The duo's answer to each parent who answered (what changed); committed with the appointment."""
     replied = []
     for answer in answers:
-        text = clean(f"reply-{answer.id}", max_length(AppointmentAnswer.reply))  # too long: the error page keeps it
+        text = replies[f"reply-{answer.id}"].data
         if text != answer.reply:
             answer.reply, answer.replied_by, answer.replied_at = text, current_user.worker.id, utcnow()
             db.add(answer)

@@ -1,0 +1,105 @@
+"""Forms through Flask-WTF: each field's limit comes from its model column, in the form and in the page's maxlength;
+over-long text is refused whole at its field; control characters go; a language switch keeps what was typed."""
+import datetime as dt
+
+from flask_babel import force_locale
+from sqlmodel import select
+
+from portal.backoffice.staff_form import WorkerForm
+from portal.models import (
+    Appointment,
+    AppointmentAnswer,
+    CaseClosure,
+    Family,
+    FamilyMember,
+    Parent,
+    PlanQuestion,
+    Worker,
+)
+from portal.web.forms import TooLong, max_length
+from support.pages import database, family_id, form_values, soup
+from support.sign_in import csrf_token, signed_in_client
+
+EL_IDRISSI = "Gezin El Idrissi"
+DE_BOER = "Huishouden De Boer"
+
+
+def limit_of(page, selector: str) -> int:
+    found = soup(page).select_one(selector)
+    assert found is not None, selector
+    return int(found["maxlength"])
+
+
+def test_a_typed_field_strips_control_characters_and_refuses_a_text_too_long_whole(app):
+    name = "Evi\u202e Jansen\x00"
+    too_long = "E" * (max_length(Worker.name) + 5)
+    with app.test_request_context(method="POST", data={"name": name, "organisation": too_long, "phone": "06 12345678"}):
+        form = WorkerForm()
+        assert not form.validate()
+        assert form.name.data == "Evi Jansen"  # the bidi override and the NUL are gone, the name is kept
+        assert form.organisation.data == too_long  # whole: never cut to fit
+        with force_locale("nl"):
+            assert form.messages() == {"organisation": TooLong(len(too_long), max_length(Worker.organisation)).message}
+        assert form.organisation.flags.maxlength == max_length(Worker.organisation)
+
+
+def test_the_pages_take_each_fields_maxlength_from_its_column(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    lead = signed_in_client(demo_app, "teamlead")
+    staff = lead.get("/backoffice/staff/new?role=worker")
+    for field, column in (("name", Worker.name), ("organisation", Worker.organisation), ("phone", Worker.phone)):
+        assert limit_of(staff, f"input#{field}") == max_length(column), field
+    case = lead.get(f"/backoffice/families/{family}/case")
+    assert limit_of(case, "textarea#reason") == max_length(CaseClosure.reason)
+    intake = lead.get("/backoffice/households/new")
+    assert limit_of(intake, "input#name") == max_length(Family.name)
+    bram = signed_in_client(demo_app, "bram")
+    members = bram.get(f"/backoffice/families/{family}/members")
+    for field, column in (("parent-0-name", Parent.name), ("parent-0-phone", Parent.phone),
+                          ("child-0-name", FamilyMember.name), ("other-0-relation", FamilyMember.relation)):
+        assert limit_of(members, f"input#{field}") == max_length(column), field
+    answers = soup(bram.get(f"/backoffice/families/{family}/answers"))
+    replies = answers.select('textarea[name="reply"]')
+    assert replies and {int(reply["maxlength"]) for reply in replies} == {max_length(PlanQuestion.reply)}
+
+
+def test_a_reply_to_a_parent_too_long_is_refused_at_its_field_and_kept_whole(demo_app):
+    family = family_id(demo_app, DE_BOER)
+    with database(demo_app) as db:
+        item = db.exec(select(Appointment).where(Appointment.family_id == family,
+                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+    sanne = signed_in_client(demo_app, "ouder-sanne")
+    token = csrf_token(sanne.get(f"/appointments/{item.id}").text)
+    assert sanne.post(f"/appointments/{item.id}", data={"response": "move_requested", "reason": "Donderdag kan wel.",
+                                                        "csrf_token": token}).status_code == 302
+    anouk = signed_in_client(demo_app, "anouk")
+    url = f"/backoffice/families/{family}/appointments/{item.id}"
+    edit = anouk.get(url)
+    form = form_values(edit, "appointment-form")
+    (field,) = [name for name in form if name.startswith("reply-")]
+    limit = max_length(AppointmentAnswer.reply)
+    assert limit_of(edit, f"textarea#{field}") == limit
+    text = "Goed. " + "d" * limit
+    refused = anouk.post(url, data=dict(form, **{field: text}, action="save"))
+    assert refused.status_code == 400
+    page = soup(refused)
+    with demo_app.test_request_context(), force_locale("nl"):
+        assert page.select_one(f"#{field}-error").get_text() == TooLong(len(text), limit).message
+    assert page.select_one(f"textarea#{field}").get_text() == text
+    with database(demo_app) as db:
+        answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == item.id)).one()
+        assert not answer.reply
+
+
+def test_switching_the_language_keeps_the_typed_reason_and_closes_nothing(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    lead = signed_in_client(demo_app, "teamlead")
+    url = f"/backoffice/families/{family}/case"
+    token = csrf_token(lead.get(url).text)
+    reason = "Het gezin is verhuisd naar Utrecht."
+    switched = lead.post(url, data={"reason": reason, "closed_on": dt.date.today().isoformat(), "set_language": "en",
+                                    "csrf_token": token})
+    assert switched.status_code == 200
+    assert soup(switched).select_one("textarea#reason").get_text() == reason
+    with database(demo_app) as db:
+        assert db.get(Family, family).closed_at is None
