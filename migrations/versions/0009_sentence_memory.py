@@ -7,9 +7,8 @@ Create Date: 2026-12-01 16:00:00
 import hashlib
 from collections import defaultdict
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0009'
 down_revision = '0008'

@@ -10,15 +10,16 @@ from portal.backoffice import blueprint
 from portal.db import session as db_session
 from portal.models import Appointment, Role, TranslationJob
 from portal.models.base import utcnow
+from portal.rules.protected_text import Problem, wrong_tokens
 from portal.services.interpreting import (
     complete_if_done,
+    holds_protected,
     job_work,
     memory,
-    missing_tokens,
     remember,
-    segments,
+    segment_help,
     source_hash,
-    translated,
+    translation_of,
     translator_names,
 )
 from portal.services.plan_versions import current_version, load_contents
@@ -27,6 +28,21 @@ from portal.web.forms import switching_language, typed_text
 
 # A translation may run longer than its Dutch text (2,000 characters at most): twice that, then it is refused.
 TRANSLATION_LENGTH = 4000
+
+
+def refusal(problems: list[Problem]) -> str:
+    """Which protected tokens a refused translation lost or changed, and which it added, with their counts
+    when both texts have the token."""
+    def shown(problem: Problem) -> str:
+        if not (problem.in_dutch and problem.in_translation):
+            return problem.token
+        return _("%(token)s (%(dutch)d× in Dutch, %(typed)d× in the translation)", token=problem.token,
+                 dutch=problem.in_dutch, typed=problem.in_translation)
+
+    lost = ", ".join(shown(problem) for problem in problems if problem.missing)
+    added = ", ".join(shown(problem) for problem in problems if not problem.missing)
+    return " ".join([*([_("Keep exactly as in Dutch: %(tokens)s", tokens=lost)] if lost else []),
+                     *([_("Not in the Dutch text: %(tokens)s", tokens=added)] if added else [])])
 
 
 @blueprint.route("/translations/<id:job_id>", methods=["GET", "POST"])
@@ -42,29 +58,30 @@ def translate(job_id):
         audit.record("translation.view", "ok", object=f"job:{job.id}", family_id=family_id)
     elif not switching_language():
         me = current_user.interpreter.id
-        known = memory(db, texts, job.language)
+        known = memory(db, texts, job.language, family_id)
         for index, source in enumerate(texts):
             text = typed_text(request.form, f"segment-{index}", TRANSLATION_LENGTH, errors)
             typed[index] = text
             if not text or f"segment-{index}" in errors:
                 continue
-            lost = missing_tokens(source, text, names)
-            if lost:
-                errors[f"segment-{index}"] = _("Keep these exactly as in Dutch: %(tokens)s", tokens=", ".join(lost))
+            wrong = wrong_tokens(source, text, names)
+            if wrong:
+                errors[f"segment-{index}"] = refusal(wrong)
                 continue
-            remember(db, source, job.language, text, me)
+            remember(db, source, job.language, text, me, family_id, holds_protected(source, names))
             found = known.get(source_hash(source))
             if request.form.get(f"verify-{index}") and found and found.text == text and found.translator_id != me:
                 found.verified_by, found.verified_at = me, utcnow()
                 db.add(found)
-        complete_if_done(db, job, texts)
+        complete_if_done(db, job, texts, family_id)
         audit.record("translation.save", "refused" if errors else "ok", object=f"job:{job.id}", family_id=family_id)
         db.commit()
-    known = memory(db, texts, job.language)
+    known = memory(db, texts, job.language, family_id)
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
     translators = translator_names(db)
     return render_template("backoffice/translate.html", job=job, version=version, rows=rows, errors=errors,
                            typed=typed, translators=translators, limit=TRANSLATION_LENGTH, main_form="translate-form",
+                           help=segment_help(db, job, work, known),
                            open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200
 
 
@@ -82,6 +99,7 @@ def read_along(appointment_id):
     present = [parent.id for parent in readers(db, appointment.family_id, appointment.audience)]
     dutch = plan_for_all(present, load_contents(db, [version.id])[version.id])
     language = appointment.interpreter_language or ""
-    other = translated(dutch, memory(db, segments(dutch), language)) if language else dutch
+    # The same sentence-by-sentence translation a parent reads: what still waits shows in Dutch, marked.
+    other = translation_of(db, appointment.family_id, dutch, language) if language and language != "nl" else None
     return render_template("backoffice/read_along.html", version=version, appointment=appointment, dutch=dutch,
                            other=other, language=language)

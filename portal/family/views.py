@@ -85,7 +85,7 @@ def plan():
     contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
     content = plan_for(parent, contents[version.id])
     changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
-    translation = translation_for(db, version, content, parent.language)
+    translation = translation_for(db, parent.family_id, version, content, parent.language)
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            note_shown=bool(version.note_for_family) and parent_reads(parent, version.note_audience),
                            questions=family_pages.questions(db, parent), acknowledgement=acknowledgement,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 _NOT_AFTER = r"(?<![0-9])"
 _NOT_BEFORE = r"(?![0-9]|[.,:][0-9])"
 _KINDS = {
-    "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+    # Only from the start of a run of address characters: a long word is read once, not from every letter.
+    "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
     "date": r"[0-9]{1,2}(?:-[0-9]{1,2}-|/[0-9]{1,2}/|\.[0-9]{1,2}\.)[0-9]{2,4}|[0-9]{1,2}[-/][0-9]{1,2}",
     "time": r"[0-9]{1,2}:[0-9]{2}|[0-9]{1,2}\.[0-9]{2}",
     # Dutch and international numbers: 0800-2000, 06-12345678, 020-555 01 00, +31 20 555 0100 (seven digits or more).

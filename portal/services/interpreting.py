@@ -1,24 +1,19 @@
-"""Translation work on published plan versions: segments, the translation memory, protected tokens."""
+"""Translation work on published plan versions: sentences as segments, the translation memory per household,
+suggestions and what changed, protected tokens, and the partly translated plan a parent reads."""
 import datetime as dt
 import hashlib
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, col, or_, select
 
 from portal.access import plan_for_language
-from portal.models import Interpreter, PlanVersion, SafetyPlan, TranslationJob, TranslationSegment
+from portal.models import Interpreter, PlanVersion, SafetyPlan, TranslationJob, TranslationSegment, VersionStatus
 from portal.models.base import utcnow
+from portal.rules import protected_text
 from portal.rules.plan_content import PlanContent
+from portal.rules.sentences import WordChange, sentences, split, word_diff
 from portal.services.names import protected_names
-
-# Things that must reach the family unchanged: e-mail addresses, times, dates, phone numbers, numbers.
-PROTECTED = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\+?\d[\d -]{5,}\d"
-    r"|\b\d{1,2}[:.]\d{2}\b"
-    r"|\b\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b"
-    r"|\d+")
 
 
 def source_hash(text: str) -> str:
@@ -33,101 +28,127 @@ def assign_interpreter(db: Session, language: str) -> int | None:
     return None
 
 
-def segments(content: PlanContent) -> list[str]:
-    """Every distinct text of a version, in reading order: the units an interpreter translates."""
-    texts = []
+def fields(content: PlanContent) -> list[tuple[str, str, str]]:
+    """Every text of a version in reading order, as (item key, field, text): where each sentence stands."""
+    found = []
     for situation in content.situations:
-        texts += [situation.description, *situation.risk_factors]
+        found += [(situation.key, "description", situation.description)]
+        found += [(situation.key, "risk", factor) for factor in situation.risk_factors]
         for agreement in situation.agreements:
-            texts += [agreement.who, agreement.what, agreement.when, agreement.if_it_goes_wrong]
+            found += [(agreement.key, name, getattr(agreement, name))
+                      for name in ("who", "what", "when", "if_it_goes_wrong")]
     for item in content.items:
-        texts += [item.text, item.who]
-    return list(dict.fromkeys(text for text in texts if text.strip()))
+        found += [(item.key, "text", item.text), (item.key, "who", item.who)]
+    return [(key, name, text) for key, name, text in found if text.strip()]
 
 
-def protected_tokens(text: str, names: list[str]) -> list[str]:
-    tokens = [name for name in names if name and name in text]
-    return tokens + [match.group().strip() for match in PROTECTED.finditer(text)]
+def segments(content: PlanContent, covered: frozenset[str] = frozenset()) -> list[str]:
+    """Every distinct Dutch sentence of a version, in reading order: the units an interpreter translates, so one
+    changed sentence is one segment of work. `covered`: hashes of whole texts of several sentences that a
+    translation from before sentences were the unit still covers (they stay translated until they change)."""
+    return list(dict.fromkeys(sentence for _key, _name, text in fields(content)
+                              if source_hash(text) not in covered for sentence in sentences(text)))
 
 
-def missing_tokens(source: str, translation: str, names: list[str]) -> list[str]:
-    """Tokens of the Dutch text that the translation lost or changed (each occurrence counts)."""
-    remaining = translation
-    missing = []
-    for token in protected_tokens(source, names):
-        if token in remaining:
-            remaining = remaining.replace(token, "\0", 1)
-        else:
-            missing.append(token)
-    return missing
+def work_units(db: Session, content: PlanContent, language: str, family_id: int) -> list[str]:
+    """The segments of a version in one household and language (one query for the older whole-text rows)."""
+    return _units(content, memory(db, [text for _key, _name, text in fields(content)], language, family_id))
 
 
-def memory(db: Session, texts: list[str], language: str) -> dict[str, TranslationSegment]:
-    """Known translations of these texts, by source hash, from any version or household."""
+def _units(content: PlanContent, known: dict[str, TranslationSegment]) -> list[str]:
+    covered = frozenset(source_hash(text) for _key, _name, text in fields(content)
+                        if source_hash(text) in known and len(sentences(text)) > 1)
+    return segments(content, covered)
+
+
+def memory(db: Session, texts: list[str], language: str, family_id: int | None) -> dict[str, TranslationSegment]:
+    """This household's translations of these texts, by source hash, from any of its versions. Another
+    household's translation reaches it only as a copy (`reuse_shared`) or a suggestion (`segment_help`)."""
     hashes = [source_hash(text) for text in texts]
     rows = db.exec(select(TranslationSegment).where(TranslationSegment.language == language,
+                                                    TranslationSegment.family_id == family_id,
                                                     col(TranslationSegment.source_hash).in_(hashes or [""]))).all()
     return {row.source_hash: row for row in rows}
 
 
-def remember(db: Session, source: str, language: str, text: str, interpreter_id: int) -> None:
-    found = memory(db, [source], language).get(source_hash(source))
+def remember(db: Session, source: str, language: str, text: str, interpreter_id: int, family_id: int,
+             protected: bool) -> None:
+    """Store a translation for this household (a changed translation never touches another household's row)."""
+    found = memory(db, [source], language, family_id).get(source_hash(source))
     if found is not None and found.text == text:
         return
-    row = found or TranslationSegment(source_hash=source_hash(source), language=language, source_text=source, text="")
-    row.text, row.translator_id, row.translated_at = text, interpreter_id, utcnow()
+    row = found or TranslationSegment(source_hash=source_hash(source), language=language, source_text=source,
+                                      text="", family_id=family_id)
+    row.text, row.translator_id, row.translated_at, row.protected = text, interpreter_id, utcnow(), protected
     row.verified_by = row.verified_at = None
     db.add(row)
 
 
-def translated(content: PlanContent, known: dict[str, TranslationSegment]) -> PlanContent:
-    """The content with every text replaced by its translation (texts without one stay Dutch)."""
+def holds_protected(text: str, names: list[str]) -> bool:
+    """Names, numbers, times, dates, phone numbers or e-mail addresses (rules/protected_text): such a sentence's
+    translation never leaves its household."""
+    return bool(protected_text.tokens(text, names))
 
-    def tr(text: str) -> str:
-        found = known.get(source_hash(text)) if text.strip() else None
-        return found.text if found else text
 
-    return PlanContent(
-        tuple(replace(s, description=tr(s.description), risk_factors=tuple(tr(r) for r in s.risk_factors),
-                      agreements=tuple(replace(a, who=tr(a.who), what=tr(a.what), when=tr(a.when),
-                                               if_it_goes_wrong=tr(a.if_it_goes_wrong)) for a in s.agreements))
-              for s in content.situations),
-        tuple(replace(i, text=tr(i.text), who=tr(i.who)) for i in content.items))
+@dataclass(frozen=True)
+class Part:
+    """One sentence as a parent reads it: translated, or still Dutch with its translation to follow."""
+
+    text: str
+    lang: str
+    gap: str = ""
+    pending: bool = False
 
 
 @dataclass(frozen=True)
 class Translation:
-    """A parent's view of a version in their language: complete, or still on its way."""
+    """A version in a reader's language, sentence by sentence: what is translated already, and what waits."""
 
     language: str
-    content: PlanContent | None  # None until every segment is translated
+    known: dict[str, str]  # source hash -> this household's translation
+    pending: int = 0  # sentences this reader sees that wait for their translation
     translators: tuple[str, ...] = ()
-    completed_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None  # when nothing waits: when the interpreter finished
+
+    def parts(self, text: str) -> list[Part]:
+        whole = self.known.get(source_hash(text))
+        if whole is not None:  # one sentence, or a whole text translated before sentences were the unit
+            return [Part(whole, self.language)]
+        return [Part(self.known[source_hash(s.text)], self.language, s.gap) if source_hash(s.text) in self.known
+                else Part(s.text, "nl", s.gap, pending=True) for s in split(text)]
+
+    @property
+    def shown(self) -> bool:
+        """At least one sentence is in the reader's language."""
+        return bool(self.known)
 
 
-def translation_for(db: Session, version, content: PlanContent, language: str) -> Translation | None:
-    """The translated content for a parent who does not read Dutch; None for Dutch readers."""
+def translation_of(db: Session, family_id: int, content: PlanContent, language: str) -> Translation:
+    """What of this content (already cut to its reader's audience) is translated into this language."""
+    rows = memory(db, [text for _key, _name, text in fields(content)] + segments(content), language, family_id)
+    ids = {row.translator_id for row in rows.values()}
+    names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all()
+    return Translation(language, {key: row.text for key, row in rows.items()},
+                       len(open_segments(_units(content, rows), rows)), tuple(sorted(names)))
+
+
+def translation_for(db: Session, family_id: int, version, content: PlanContent, language: str) -> Translation | None:
+    """The plan in a parent's language as far as it is translated; None for Dutch readers (nothing to say)."""
     if language == "nl":
         return None
+    translation = translation_of(db, family_id, content, language)
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
-    if job is None or job.completed_at is None:
-        return Translation(language, None)
-    texts = segments(content)
-    known = memory(db, texts, language)
-    if open_segments(texts, known):
-        return Translation(language, None)
-    ids = {row.translator_id for row in known.values()}
-    names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all()
-    return Translation(language, translated(content, known), tuple(sorted(names)), job.completed_at)
+    done = job.completed_at if job and not translation.pending else None
+    return Translation(translation.language, translation.known, translation.pending, translation.translators, done)
 
 
 def open_segments(texts: list[str], known: dict[str, TranslationSegment]) -> list[str]:
     return [text for text in texts if source_hash(text) not in known]
 
 
-def complete_if_done(db: Session, job: TranslationJob, texts: list[str]) -> None:
-    if not open_segments(texts, memory(db, texts, job.language)):
+def complete_if_done(db: Session, job: TranslationJob, texts: list[str], family_id: int) -> None:
+    if not open_segments(texts, memory(db, texts, job.language, family_id)):
         job.completed_at = job.completed_at or utcnow()
         db.add(job)
 
@@ -148,9 +169,121 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
 
     version = db.get(PlanVersion, job.version_id)
     family_id = db.get(SafetyPlan, version.plan_id).family_id
-    texts = segments(plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]))
+    texts = work_units(db, plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]),
+                       job.language, family_id)
     return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts))
 
 
 def translator_names(db: Session) -> dict[int, str]:
     return {interpreter.id: interpreter.name for interpreter in db.exec(select(Interpreter))}
+
+
+def reuse_shared(db: Session, job: TranslationJob, today: dt.date) -> None:
+    """A new job starts with what interpreters translated for other households, for sentences that hold no
+    protected text: the row is copied into this household (its own from then on), so a parent's page never
+    needs another household's names to decide what it may show."""
+    work = job_work(db, job, today)
+    known = memory(db, work.texts, job.language, work.family_id)
+    free = {source_hash(text) for text in open_segments(work.texts, known) if not holds_protected(text, work.names)}
+    if free:
+        shared = db.exec(_shared_rows(job.language, work.family_id).where(
+            col(TranslationSegment.source_hash).in_(free)).order_by(
+            col(TranslationSegment.verified_at).is_(None).desc(), col(TranslationSegment.translated_at))).all()
+        for row in {row.source_hash: row for row in shared}.values():  # the newest verified one, else the newest
+            db.add(TranslationSegment(source_hash=row.source_hash, language=row.language, source_text=row.source_text,
+                                      text=row.text, family_id=work.family_id, protected=False,
+                                      translator_id=row.translator_id, translated_at=row.translated_at,
+                                      verified_by=row.verified_by, verified_at=row.verified_at))
+        db.flush()
+    complete_if_done(db, job, work.texts, work.family_id)
+
+
+def _shared_rows(language: str, family_id: int):
+    """Other households' translations (and standing texts) whose Dutch held no protected text."""
+    return select(TranslationSegment).where(
+        TranslationSegment.language == language, col(TranslationSegment.protected).is_(False),
+        or_(col(TranslationSegment.family_id).is_(None), TranslationSegment.family_id != family_id))
+
+
+# --- help for the interpreter: what changed since the version before, and fuzzy suggestions -------------
+
+SUGGESTION_POOL = 300  # memory rows compared, newest first: this household's, and as many of other households'
+SUGGESTION_SCORE = 70  # the rapidfuzz ratio (0-100) a suggestion needs
+SUGGESTIONS_SHOWN = 3
+EARLIER_SCORE = 40  # how alike the earlier sentence of the same field must be to count as "this one, changed"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    source: str
+    text: str
+    score: int
+    own: bool  # from this household's memory; else another household's (never with protected text)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The sentence of the version before at the same place, its translation, and what changed in the Dutch."""
+
+    source: str
+    text: str
+    changes: list[WordChange]
+
+
+@dataclass(frozen=True)
+class SegmentHelp:
+    earlier: Earlier | None
+    suggestions: list[Suggestion]
+
+
+def segment_help(db: Session, job: TranslationJob, work: JobWork, known: dict[str, TranslationSegment]
+                 ) -> dict[str, SegmentHelp]:
+    """For every sentence of the job without a translation: the earlier sentence at its place with its
+    translation and a word diff, and up to three translations of alike sentences with their score. Another
+    household's translations are compared only for sentences without protected text."""
+    waiting = open_segments(work.texts, known)
+    if not waiting:
+        return {}
+    earlier = _earlier_sentences(db, job, work)
+    own = db.exec(select(TranslationSegment).where(
+        TranslationSegment.language == job.language, TranslationSegment.family_id == work.family_id)
+        .order_by(col(TranslationSegment.translated_at).desc()).limit(SUGGESTION_POOL)).all()
+    free = {text for text in waiting if not holds_protected(text, work.names)}
+    others = db.exec(_shared_rows(job.language, work.family_id).order_by(
+        col(TranslationSegment.translated_at).desc()).limit(SUGGESTION_POOL)).all() if free else []
+    mine = {row.source_text for row in own}
+    pool = [*own, *(row for row in others if row.source_text not in mine)]
+    helps = {}
+    for text in waiting:
+        choices = pool if text in free else own
+        found = process.extract(text, [row.source_text for row in choices], scorer=fuzz.ratio,
+                                limit=SUGGESTIONS_SHOWN, score_cutoff=SUGGESTION_SCORE)
+        helps[text] = SegmentHelp(earlier.get(text), [
+            Suggestion(choices[i].source_text, choices[i].text, round(score), choices[i].family_id == work.family_id)
+            for _match, score, i in found])
+    return helps
+
+
+def _earlier_sentences(db: Session, job: TranslationJob, work: JobWork) -> dict[str, Earlier]:
+    """Per waiting sentence, the most alike translated sentence of the same item and field in the published
+    version before this one, as a reader of this language could read it."""
+    from portal.services.plan_versions import load_contents
+
+    before = db.exec(select(PlanVersion).where(
+        PlanVersion.plan_id == work.version.plan_id, PlanVersion.status == VersionStatus.published,
+        col(PlanVersion.number) < work.version.number).order_by(col(PlanVersion.number).desc()).limit(1)).first()
+    if before is None:
+        return {}
+    contents = load_contents(db, [before.id, work.version.id])
+    old: dict[tuple[str, str], list[str]] = {}
+    for key, name, text in fields(plan_for_language(db, work.family_id, job.language, contents[before.id])):
+        old.setdefault((key, name), []).extend(dict.fromkeys([*sentences(text), text]))
+    known = memory(db, [text for texts in old.values() for text in texts], job.language, work.family_id)
+    found = {}
+    for key, name, text in fields(plan_for_language(db, work.family_id, job.language, contents[work.version.id])):
+        translated = [old_text for old_text in old.get((key, name), []) if source_hash(old_text) in known]
+        for sentence in sentences(text):
+            best = process.extractOne(sentence, translated, scorer=fuzz.ratio, score_cutoff=EARLIER_SCORE)
+            if best and sentence not in found:
+                found[sentence] = Earlier(best[0], known[source_hash(best[0])].text, word_diff(best[0], sentence))
+    return found

@@ -1,5 +1,6 @@
 """Plan versions, one service: reading versions as PlanContent (constant queries), the duo's draft (started
 from the last version, saved against a revision), publishing an immutable version with its summary of what changed."""
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
@@ -23,7 +24,7 @@ from portal.models.base import utcnow
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
-from portal.services.interpreting import assign_interpreter
+from portal.services.interpreting import assign_interpreter, reuse_shared
 
 
 def load_contents(db: Session, version_ids: list[int]) -> dict[int, PlanContent]:
@@ -172,8 +173,10 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
     for language in languages:
-        db.add(TranslationJob(version_id=draft.id, language=language,
-                              interpreter_id=assign_interpreter(db, language)))
+        job = TranslationJob(version_id=draft.id, language=language, interpreter_id=assign_interpreter(db, language))
+        db.add(job)
+        db.flush()
+        reuse_shared(db, job, dt.date.today())  # sentences translated before, in this household or (free) others
     if announce:
         from portal.services import notifications
 

@@ -135,7 +135,7 @@ def translate_everything(app, world: World) -> None:
             return
         content = plan_for_language(db, world.family_id, "ar", load_contents(db, [version.id])[version.id])
         for text in segments(content):
-            remember(db, text, "ar", "ترجمة " + text, job.interpreter_id)
+            remember(db, text, "ar", "ترجمة " + text, job.interpreter_id, world.family_id, True)
         job.completed_at = utcnow()
         db.add(job)
         db.commit()

@@ -1,0 +1,174 @@
+"""Sentences are the unit of translation (issue 15, points 1 and 3): the duo changes one sentence of a published
+plan and the interpreter has exactly that one sentence to do, with what changed in the Dutch and the old
+translation beside it; meanwhile the parent reads every other sentence in their own language, and the changed
+one in Dutch, marked, each sentence with its own lang and dir."""
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from portal.models import TranslationJob
+from portal.services.interpreting import job_work, memory, open_segments, remember
+from portal.services.plan_versions import current_version
+from support import factories
+from support.pages import database, form_values, say, soup, text_of
+from support.sign_in import signed_in_client
+
+WHAT = ("De kinderen slapen bij oma als er ruzie is. Oma haalt de kinderen van school. "
+        "De kinderen bellen elke avond met mama.")
+CHANGED = WHAT.replace("van school", "van de sportclub")
+DESCRIPTION = "Er wordt hard geschreeuwd in huis."
+
+
+def publish(bram, family_id: int, what: str, description: str = DESCRIPTION, extra: dict | None = None) -> None:
+    """The duo writes (or changes) the plan in the editor and publishes it, as in the back office."""
+    url = f"/backoffice/families/{family_id}/plan"
+    form = form_values(bram.get(url), "plan-form")
+    form |= {"s1-kind": "acute", "s1-description": description, "s1-count": "1", "s1-a0-who": "Oma",
+             "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel dan de buurvrouw.", "action": "publish"}
+    form |= extra or {}
+    response = bram.post(url, data=form)
+    assert response.status_code == 302, text_of(response)[:800]
+
+
+def job_of(app, family_id: int, language: str) -> TranslationJob:
+    with database(app) as db:
+        version = current_version(db, family_id)
+        return db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                                    TranslationJob.language == language)).one()
+
+
+def rows_of(page) -> list[tuple[str, str]]:
+    """(Dutch sentence, its field name) of every segment on the interpreter's page."""
+    return [(row.select_one('td[lang="nl"]').get_text(), row.select_one("textarea")["name"])
+            for row in soup(page).select("table.side-by-side tbody tr")]
+
+
+def translate(interpreter, job_id: int, only=lambda source: True) -> None:
+    """The interpreter fills in the segments chosen (a pretend translation that keeps every token) and saves."""
+    url = f"/backoffice/translations/{job_id}"
+    page = interpreter.get(url)
+    form = form_values(page, "translate-form")
+    form |= {name: "ترجمة: " + source for source, name in rows_of(page) if only(source)}
+    response = interpreter.post(url, data=form)
+    assert response.status_code == 200, text_of(response)[:800]
+
+
+def open_work(app, job_id: int) -> list[str]:
+    with database(app) as db:
+        job = db.get(TranslationJob, job_id)
+        work = job_work(db, job, dt.date.today())
+        return open_segments(work.texts, memory(db, work.texts, job.language, work.family_id))
+
+
+def interpreter_locale(app) -> str:
+    from portal.models import Account
+
+    with database(app) as db:
+        return db.exec(select(Account.language).where(Account.username == "tolk-ar")).one()
+
+
+def sentences_shown(page) -> list[tuple[str, str, str, bool]]:
+    """(text, lang, dir, marked as "translation follows") of every plan sentence on a parent's plan page."""
+    found = []
+    for span in soup(page).select("main span[lang]"):
+        if span.find_parent("details") is None and span.find_parent(class_="rank") is None:
+            marker = span.find_next_sibling()
+            follows = span.get("class") == ["pending"] and marker is not None and "follows" in marker.get("class", [])
+            found.append((span.get_text(), span["lang"], span["dir"], follows))
+    return found
+
+
+def test_one_changed_sentence_is_one_segment_with_its_diff_and_the_parent_reads_the_rest_translated(demo_app):
+    household = factories.household(demo_app, ["ar"])
+    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    parent = signed_in_client(demo_app, household.usernames[0])
+    publish(bram, household.family_id, WHAT)
+    first = job_of(demo_app, household.family_id, "ar")
+    sources = [source for source, _name in rows_of(interpreter.get(f"/backoffice/translations/{first.id}"))]
+    assert sources[:2] == [DESCRIPTION, "Oma"]
+    assert WHAT.split(". ")[1] + "." in sources  # the agreement's three sentences are three segments
+    translate(interpreter, first.id)
+    assert open_work(demo_app, first.id) == []
+
+    publish(bram, household.family_id, CHANGED)  # the duo changes one sentence of the three
+    second = job_of(demo_app, household.family_id, "ar")
+    assert second.id != first.id
+    assert open_work(demo_app, second.id) == ["Oma haalt de kinderen van de sportclub."]
+    page = interpreter.get(f"/backoffice/translations/{second.id}")
+    changed = soup(page).select_one("p.word-diff")
+    assert changed["lang"] == "nl"
+    assert [tag.get_text() for tag in changed.select("del")] == ["school."]
+    assert [tag.get_text() for tag in changed.select("ins")] == ["de sportclub."]
+    assert soup(page).select_one("blockquote.earlier").get_text() == "ترجمة: Oma haalt de kinderen van school."
+    # The old translation is beside the box, never in it: saving the form must not store it unchecked.
+    box = next(name for source, name in rows_of(page) if "sportclub" in source)
+    assert form_values(page, "translate-form")[box] == ""
+
+    shown = sentences_shown(parent.get("/plan"))
+    assert ("Oma haalt de kinderen van de sportclub.", "nl", "ltr", True) in shown
+    assert ("ترجمة: De kinderen slapen bij oma als er ruzie is.", "ar", "rtl", False) in shown
+    assert ("ترجمة: De kinderen bellen elke avond met mama.", "ar", "rtl", False) in shown
+    assert [text for text, _lang, _dir, follows in shown if follows] == ["Oma haalt de kinderen van de sportclub."]
+    plan = text_of(parent.get("/plan"))
+    assert say(demo_app, "ar", "translation follows") in plan
+    waiting = say(demo_app, "ar",
+                  "Some sentences are not translated yet: you read them in Dutch, marked “translation follows”.")
+    assert waiting in plan
+
+    translate(interpreter, second.id, only=lambda source: "sportclub" in source)
+    assert open_work(demo_app, second.id) == []
+    plan = parent.get("/plan")
+    assert all(lang == "ar" for _text, lang, _dir, _follows in sentences_shown(plan))
+    assert waiting not in text_of(plan) and say(demo_app, "ar", "translation follows") not in text_of(plan)
+
+
+LANGUAGES = ["en", "ar", "tr", "pl", "uk", "so", "ti"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_partly_translated_plan_gives_every_sentence_its_own_language_and_direction(demo_app, language):
+    household = factories.household(demo_app, [language, "nl"])
+    publish(signed_in_client(demo_app, "bram"), household.family_id, WHAT)
+    job = job_of(demo_app, household.family_id, language)
+    translated = [s for s in WHAT.split(". ")][:2]  # two of the agreement's three sentences
+    with database(demo_app) as db:
+        for sentence in (translated[0] + ".", translated[1] + "."):
+            remember(db, sentence, language, f"[{language}] {sentence}", job.interpreter_id, household.family_id, False)
+        db.commit()
+    page = signed_in_client(demo_app, household.usernames[0]).get("/plan")
+    shown = sentences_shown(page)
+    direction = "rtl" if language == "ar" else "ltr"
+    assert (f"[{language}] {translated[0]}.", language, direction, False) in shown
+    assert (f"[{language}] {translated[1]}.", language, direction, False) in shown
+    assert ("De kinderen bellen elke avond met mama.", "nl", "ltr", True) in shown
+    assert (DESCRIPTION, "nl", "ltr", True) in shown
+    assert soup(page).html["lang"] == language
+    assert say(demo_app, language, "translation follows") in text_of(page)
+
+    dutch = signed_in_client(demo_app, household.usernames[1]).get("/plan")  # the Dutch reader of the household
+    assert say(demo_app, "nl", "translation follows") not in text_of(dutch)
+    assert sentences_shown(dutch) == []  # plain Dutch on a Dutch page: no banner, no markers, no other language
+    assert WHAT in text_of(dutch)
+
+
+def test_a_sentence_with_protected_text_gets_no_suggestion_from_another_household(demo_app):
+    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    first, second = factories.household(demo_app, ["ar"]), factories.household(demo_app, ["ar"])
+    uncle = {"s1-a0-wrong": "Bel dan oom Hasan."}  # a name (named by relation): protected in both households
+    publish(bram, first.family_id, "De kinderen gaan naar oma. De kinderen spelen buiten in de tuin.", extra=uncle)
+    translate(interpreter, job_of(demo_app, first.family_id, "ar").id)
+    publish(bram, second.family_id, "De kinderen gaan om 15.30 uur naar oma. De kinderen spelen binnen in de tuin.",
+            extra=uncle)
+    page = interpreter.get(f"/backoffice/translations/{job_of(demo_app, second.family_id, 'ar').id}")
+    rows = {row.select_one('td[lang="nl"]').get_text(): row for row in soup(page).select("table.side-by-side tbody tr")}
+    with_time = rows["De kinderen gaan om 15.30 uur naar oma."]
+    assert with_time.select("ul.suggestions") == []  # alike enough (a score over 70), but it holds a time
+    free = rows["De kinderen spelen binnen in de tuin."].select_one("ul.suggestions")
+    assert "ترجمة: De kinderen spelen buiten in de tuin." in free.get_text()
+    assert say(demo_app, interpreter_locale(demo_app), "another household") in free.get_text()
+    assert "%" in free.select_one(".score").get_text()
+    # A sentence without protected text that another household translated already is done at once.
+    assert rows[DESCRIPTION].select_one("textarea").get_text() == "ترجمة: " + DESCRIPTION
+    assert rows["Bel dan oom Hasan."].select_one("textarea").get_text() == ""  # a name: translated in this household
+    assert rows["Bel dan oom Hasan."].select("ul.suggestions") == []
