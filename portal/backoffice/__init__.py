@@ -13,5 +13,6 @@ from portal.backoffice import (  # noqa: E402,F401
     plan,
     staff,
     team,
+    timeline,
     views,
 )

@@ -54,6 +54,8 @@ ACTION_NAMES = {
     "appointment.view": _l("looked at your appointments"),
     "translation.view": _l("opened your plan to translate it"),
     "overview.view": _l("saw your questions or appointments in their work list"),
+    "timeline.view": _l("looked at the history of your file"),
+    "factual_file.view": _l("made an overview of the facts in your file"),
     "team.overview.view": _l("saw your file in the team overview"),
 }
 

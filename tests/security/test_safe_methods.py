@@ -171,6 +171,8 @@ STAFF_READS = {
     "backoffice.home": "overview.view",
     "backoffice.family_members": "family.view",
     "backoffice.case": "family.view",
+    "backoffice.family_timeline": "timeline.view",
+    "backoffice.factual_file": "factual_file.view",
 }
 # Who opens each page; anyone else: Bram, of the El Idrissi duo.
 STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead"}

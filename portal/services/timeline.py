@@ -1,0 +1,482 @@
+"""The case timeline: every event of a household read from the tables that hold it, one page at a time in a fixed
+number of queries whatever the history's length, and the factual file of a period (the agreements in force and
+what happened, each with its date and source)."""
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, false, or_, true
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from portal.access import shown_to
+from portal.models import (
+    Account,
+    Acknowledgement,
+    Answer,
+    Appointment,
+    AppointmentAnswer,
+    AppointmentStatus,
+    AuditEvent,
+    BreakGlass,
+    CaseClosure,
+    DuoAssignment,
+    Family,
+    FamilyMember,
+    Interpreter,
+    Parent,
+    PlanQuestion,
+    PlanVersion,
+    SafetyPlan,
+    TranslationJob,
+    VersionStatus,
+    Worker,
+)
+from portal.rules import audience
+from portal.rules.call_now import AMSTERDAM
+from portal.rules.plan_content import PlanContent
+from portal.services.plan_versions import load_contents
+
+# The kinds a page can be narrowed to, in the order the filter offers them.
+KINDS = ("case", "members", "duo", "plan", "answers", "appointments", "translations", "emergency")
+PAGE_SIZE = 100
+LONGEST_PAGE = 200
+FACTUAL_FILE_ENTRIES = 1000  # a longer period is refused in part, and the file says so
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+TICK = dt.timedelta(microseconds=1)
+# Audit events that record a change no table of its own keeps with a date, by the kind they belong to.
+AUDITED = {"members": ("family.members", "family.household", "account.letter", "account.deactivate"),
+           "plan": ("plan.audience",), "appointments": ("appointment.audience",)}
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""  # one of KINDS; "" for every kind
+    member: str = ""  # "parent-3" or "member-7" (validated against the household); "" for everyone
+    start: dt.date | None = None  # the first day of the period (Amsterdam)
+    end: dt.date | None = None  # its last day
+    newest_first: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ended: entries are ordered by (time, source, record), so the next page starts after it."""
+
+    at: dt.datetime
+    rank: int
+    id: int
+
+    @classmethod
+    def of(cls, micros: int, rank: int, ident: int) -> "Cursor":
+        return cls(EPOCH + dt.timedelta(microseconds=micros), rank, ident)
+
+    @property
+    def token(self) -> str:
+        return f"{(self.at - EPOCH) // dt.timedelta(microseconds=1)}-{self.rank}-{self.id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: dt.datetime  # aware; an event known by its day only stands at the end of that (UTC) day
+    kind: str  # one of KINDS
+    event: str  # what happened, e.g. "plan.published" (the page words it)
+    source: str  # the table it was read from, e.g. "version"
+    source_id: int  # the record's id there
+    rank: int  # the source's place in SOURCES: the order of events at the same moment
+    day_only: bool = False
+    who: str = ""  # the person who did it, or with whom (appointments)
+    role: str = ""  # their role (worker, teamlead, parent, interpreter); "" when typed text names them
+    values: dict = field(default_factory=dict)  # for the words of the event: name, number, parent, language
+    text: str = ""  # what was typed: a reason, a question, a reply, a summary of changes
+    by_parent: bool = False  # the text is a parent's (any language), else the duo's (Dutch)
+    members: tuple[str, ...] = ()  # the names of the members it concerns, when not the whole household
+    moment: dt.datetime | None = None  # the appointment an answer or reply is about
+    audience: str | None = None  # an appointment's audience
+
+    @property
+    def day(self) -> dt.date:
+        """The day of an event known by its day only."""
+        return self.at.astimezone(dt.UTC).date()
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.at, self.rank, self.source_id)
+
+    def sort_key(self) -> tuple:
+        return self.at, self.rank, self.source_id
+
+
+@dataclass(frozen=True)
+class People:
+    """A household with its parents and other members: the names entries show and the members one can filter on."""
+
+    family: Family
+    parents: dict[int, Parent]
+    others: dict[int, FamilyMember]
+
+    def members(self) -> list[tuple[str, str]]:
+        """(key, name) of every parent and other member, for the member filter."""
+        return [(f"parent-{number}", parent.name) for number, parent in self.parents.items()] + [
+            (f"member-{number}", member.name) for number, member in self.others.items()]
+
+    def knows(self, key: str) -> bool:
+        return key in dict(self.members())
+
+    def parent_name(self, number: int | None) -> str:
+        parent = self.parents.get(number)
+        return parent.name if parent else ""
+
+    def named(self, stored_audience: str) -> tuple[str, ...]:
+        """The parents an audience names; () for the whole household."""
+        return tuple(self.parent_name(number) for number in sorted(audience.parents_of(stored_audience)))
+
+    def objects(self, key: str) -> set[str]:
+        """The audit objects that are about one member: their record, and a parent's account."""
+        kind, _sep, number = key.partition("-")
+        if kind == "member":
+            return {f"member:{number}"}
+        parent = self.parents.get(int(number))
+        return {f"parent:{number}"} | ({f"account:{parent.account_id}"} if parent and parent.account_id else set())
+
+    def name_of_object(self, stored: str) -> str:
+        kind, _sep, number = stored.partition(":")
+        if not number.isdecimal():
+            return ""
+        if kind == "parent":
+            return self.parent_name(int(number))
+        if kind == "member":
+            member = self.others.get(int(number))
+            return member.name if member else ""
+        if kind == "account":
+            return next((p.name for p in self.parents.values() if p.account_id == int(number)), "")
+        return ""
+
+
+def people_of(db: Session, family: Family) -> People:
+    parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
+    others = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id).order_by(FamilyMember.id)).all()
+    return People(family, {p.id: p for p in parents}, {m.id: m for m in others})
+
+
+# --- the sources: one query each, whatever the history's length ------------------------------------
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    at: object  # the column that dates the event
+    ident: object  # the record's id column
+    query: Callable[[int], object]  # the select of a household's rows (family id), unordered
+    entry: Callable[[object, People, int], Entry]  # a row as an entry (row, people, rank)
+    member: Callable[[People, str], object] | None = None  # the rows about one member; None: none are
+    day_only: bool = False
+
+
+def _parent_member(column) -> Callable[[People, str], object]:
+    """Rows that belong to one parent (a child or other member has none)."""
+    def about(_people: People, key: str):
+        kind, _sep, number = key.partition("-")
+        return column == int(number) if kind == "parent" else false()
+    return about
+
+
+def _audit_member(people: People, key: str):
+    return col(AuditEvent.object).in_(sorted(people.objects(key)))
+
+
+def _appointment_member(_people: People, key: str):
+    kind, _sep, number = key.partition("-")
+    return shown_to(Appointment.audience, int(number)) if kind == "parent" else false()
+
+
+Replier, ReplierAccount = aliased(Worker), aliased(Account)
+Opener, Reopener = aliased(Account), aliased(Account)
+
+
+def _staff(worker, account):
+    """Join a worker's name and role onto a row that names the worker (by `worker.id`)."""
+    return worker.name, account.role
+
+
+def _intake():
+    def query(family_id):
+        return (select(Family, AuditEvent.actor_name, AuditEvent.role)
+                .outerjoin(AuditEvent, and_(AuditEvent.family_id == Family.id, AuditEvent.action == "family.create"))
+                .where(Family.id == family_id))
+
+    def entry(row, people, rank):
+        family, name, role = row
+        return Entry(family.created_at, "case", "case.intake", "household", family.id, rank, who=name or "",
+                     role=role or "")
+    return Source("case", Family.created_at, Family.id, query, entry)
+
+
+def _audited(kind: str):
+    def query(family_id):
+        return select(AuditEvent).where(AuditEvent.family_id == family_id, col(AuditEvent.action).in_(AUDITED[kind]),
+                                        AuditEvent.result == "ok")
+
+    def entry(event, people, rank):
+        name = people.name_of_object(event.object)
+        return Entry(event.at, kind, event.action, "audit", event.id, rank, who=event.actor_name, role=event.role,
+                     values={"name": name or "-"}, members=(name,) if name else ())
+    return Source(kind, AuditEvent.at, AuditEvent.id, query, entry, _audit_member if kind == "members" else None)
+
+
+def _duo(ending: bool):
+    at = DuoAssignment.end if ending else DuoAssignment.start
+
+    def query(family_id):
+        return (select(DuoAssignment, Worker.name).join(Worker, Worker.id == DuoAssignment.worker_id)
+                .where(DuoAssignment.family_id == family_id))
+
+    def entry(row, people, rank):
+        assignment, name = row
+        day = assignment.end if ending else assignment.start
+        return Entry(_end_of(day), "duo", f"duo.{assignment.role.value}{'_end' if ending else ''}", "duo",
+                     assignment.id, rank, day_only=True, who=name, role="worker", values={"name": name})
+    return Source("duo", at, DuoAssignment.id, query, entry, day_only=True)
+
+
+def _published():
+    def query(family_id):
+        return (select(PlanVersion, *_staff(Worker, Account)).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                .outerjoin(Worker, Worker.id == PlanVersion.published_by)
+                .outerjoin(Account, Account.id == Worker.account_id)
+                .where(SafetyPlan.family_id == family_id, PlanVersion.status == VersionStatus.published))
+
+    def entry(row, people, rank):
+        version, name, role = row
+        return Entry(version.published_at, "plan", "plan.published", "version", version.id, rank, who=name or "",
+                     role=role.value if role else "", values={"number": version.number}, text=version.change_summary)
+    return Source("plan", PlanVersion.published_at, PlanVersion.id, query, entry)
+
+
+def _acknowledged(answered: bool):
+    def query(family_id):
+        found = (select(Acknowledgement, PlanVersion.number).join(Parent, Parent.id == Acknowledgement.parent_id)
+                 .join(PlanVersion, PlanVersion.id == Acknowledgement.version_id).where(Parent.family_id == family_id))
+        return found.where(Acknowledgement.answer == Answer.agree) if answered else found
+
+    def entry(row, people, rank):
+        acknowledgement, number = row
+        name = people.parent_name(acknowledgement.parent_id)
+        return Entry(acknowledgement.answered_at if answered else acknowledgement.read_at, "answers",
+                     "answers.agree" if answered else "answers.read", "acknowledgement", acknowledgement.id, rank,
+                     who=name, role="parent", values={"name": name, "number": number}, members=(name,))
+    at = Acknowledgement.answered_at if answered else Acknowledgement.read_at
+    return Source("answers", at, Acknowledgement.id, query, entry, _parent_member(Acknowledgement.parent_id))
+
+
+def _questions(replies: bool):
+    def query(family_id):
+        return (select(PlanQuestion, PlanVersion.number, *_staff(Replier, ReplierAccount))
+                .join(Parent, Parent.id == PlanQuestion.parent_id)
+                .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                .outerjoin(Replier, Replier.id == PlanQuestion.replied_by)
+                .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
+                .where(Parent.family_id == family_id))
+
+    def entry(row, people, rank):
+        question, number, name, role = row
+        parent = people.parent_name(question.parent_id)
+        values = {"name": parent, "parent": parent, "number": number}
+        if replies:
+            return Entry(question.replied_at, "answers", "answers.reply", "question", question.id, rank,
+                         who=name or "", role=role.value if role else "", values=values, text=question.reply,
+                         members=(parent,))
+        return Entry(question.asked_at, "answers", f"answers.{question.kind.value}", "question", question.id, rank,
+                     who=parent, role="parent", values=values, text=question.text, by_parent=True, members=(parent,))
+    at = PlanQuestion.replied_at if replies else PlanQuestion.asked_at
+    return Source("answers", at, PlanQuestion.id, query, entry, _parent_member(PlanQuestion.parent_id))
+
+
+def _appointments():
+    def query(family_id):
+        return select(Appointment).where(Appointment.family_id == family_id)
+
+    def entry(item, people, rank):
+        cancelled = item.status is AppointmentStatus.cancelled
+        return Entry(item.starts_at, "appointments", "appointments.cancelled" if cancelled else "appointments.planned",
+                     "appointment", item.id, rank, who=item.with_whom, text=item.purpose,
+                     members=people.named(item.audience), audience=item.audience)
+    return Source("appointments", Appointment.starts_at, Appointment.id, query, entry, _appointment_member)
+
+
+def _appointment_answers(replies: bool):
+    def query(family_id):
+        return (select(AppointmentAnswer, Appointment.starts_at, *_staff(Replier, ReplierAccount))
+                .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id)
+                .outerjoin(Replier, Replier.id == AppointmentAnswer.replied_by)
+                .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
+                .where(Appointment.family_id == family_id))
+
+    def entry(row, people, rank):
+        answer, starts_at, name, role = row
+        parent = people.parent_name(answer.parent_id)
+        if replies:
+            return Entry(answer.replied_at, "appointments", "appointments.reply", "appointment_answer", answer.id,
+                         rank, who=name or "", role=role.value if role else "", values={"parent": parent},
+                         text=answer.reply, members=(parent,), moment=starts_at)
+        return Entry(answer.answered_at, "appointments", f"appointments.{answer.response.value}", "appointment_answer",
+                     answer.id, rank, who=parent, role="parent", values={"name": parent}, text=answer.reason,
+                     by_parent=True, members=(parent,), moment=starts_at)
+    at = AppointmentAnswer.replied_at if replies else AppointmentAnswer.answered_at
+    return Source("appointments", at, AppointmentAnswer.id, query, entry, _parent_member(AppointmentAnswer.parent_id))
+
+
+def _translations(completed: bool):
+    def query(family_id):
+        return (select(TranslationJob, PlanVersion.number, Interpreter.name)
+                .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                .outerjoin(Interpreter, Interpreter.id == TranslationJob.interpreter_id)
+                .where(SafetyPlan.family_id == family_id))
+
+    def entry(row, people, rank):
+        job, number, name = row
+        return Entry(job.completed_at if completed else job.opened_at, "translations",
+                     "translations.completed" if completed else "translations.opened", "translation", job.id, rank,
+                     who=name or "", role="interpreter" if name else "",
+                     values={"number": number, "language": job.language})
+    at = TranslationJob.completed_at if completed else TranslationJob.opened_at
+    return Source("translations", at, TranslationJob.id, query, entry)
+
+
+def _break_glass():
+    def query(family_id):
+        return (select(BreakGlass, *_staff(Worker, Account)).join(Worker, Worker.id == BreakGlass.worker_id)
+                .outerjoin(Account, Account.id == Worker.account_id).where(BreakGlass.family_id == family_id))
+
+    def entry(row, people, rank):
+        glass, name, role = row
+        return Entry(glass.at, "emergency", "emergency.opened", "break_glass", glass.id, rank, who=name,
+                     role=role.value if role else "", values={"name": name}, text=glass.reason)
+    return Source("emergency", BreakGlass.at, BreakGlass.id, query, entry)
+
+
+def _closures(reopened: bool):
+    account = Reopener if reopened else Opener
+
+    def query(family_id):
+        return (select(CaseClosure, account.display_name, account.role)
+                .outerjoin(account, account.id == (CaseClosure.reopened_by if reopened else CaseClosure.closed_by))
+                .where(CaseClosure.family_id == family_id))
+
+    def entry(row, people, rank):
+        closure, name, role = row
+        role = role.value if role else ""
+        if reopened:
+            return Entry(closure.reopened_at, "case", "case.reopened", "closure", closure.id, rank, who=name or "",
+                         role=role, text=closure.reopen_reason)
+        return Entry(_end_of(closure.closed_on), "case", "case.closed", "closure", closure.id, rank, day_only=True,
+                     who=name or "", role=role, text=closure.reason)
+    at = CaseClosure.reopened_at if reopened else CaseClosure.closed_on
+    return Source("case", at, CaseClosure.id, query, entry, day_only=not reopened)
+
+
+# The order of the list is the order of events at the same moment (a case closes after that day's events).
+SOURCES = (_intake(), _duo(False), _audited("members"), _published(), _audited("plan"), _translations(False),
+           _translations(True), _acknowledged(False), _acknowledged(True), _questions(False), _questions(True),
+           _appointments(), _audited("appointments"), _appointment_answers(False), _appointment_answers(True),
+           _break_glass(), _duo(True), _closures(False), _closures(True))
+
+
+# --- a page ------------------------------------------------------------------------------------------
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in Amsterdam."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=AMSTERDAM)
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """Where an event known by its day only stands: after everything else of that day (a duo that starts on the
+    day of the intake comes after it; a case closes after that day's events). Its days are UTC days, as the
+    portal writes them (the server's date, and `cases.close_case`)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) - TICK
+
+
+def _in_period(source: Source, filters: Filters) -> list:
+    at = source.at
+    found = [col(at).is_not(None)]
+    if filters.start:
+        found.append(at >= filters.start if source.day_only else at >= _midnight(filters.start))
+    if filters.end:
+        found.append(at <= filters.end if source.day_only else at < _midnight(filters.end + dt.timedelta(days=1)))
+    return found
+
+
+def _beyond(source: Source, rank: int, cursor: Cursor, backwards: bool):
+    """The rows after the cursor in the page's order: (time, source, record) compared as one key."""
+    at = source.at
+    if source.day_only:  # the end of the row's day (the midnight after it, less a tick) against the cursor
+        local = (cursor.at + TICK).astimezone(dt.UTC)
+        day, midnight = local.date() - dt.timedelta(days=1), local.time() == dt.time()
+        later, earlier = at > day, (at < day if midnight else at <= day)
+        same = at == day if midnight else false()
+    else:
+        later, earlier, same = at > cursor.at, at < cursor.at, at == cursor.at
+    if rank == cursor.rank:
+        tie = source.ident < cursor.id if backwards else source.ident > cursor.id
+    else:
+        tie = true() if (rank < cursor.rank) == backwards else false()
+    return or_(earlier if backwards else later, and_(same, tie))
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[Entry]
+    next: Cursor | None  # where the next page starts; None on the last page
+
+
+def page(db: Session, people: People, filters: Filters, cursor: Cursor | None = None,
+         size: int = PAGE_SIZE) -> Page:
+    """One page of the household's timeline: each source's first `size + 1` rows beyond the cursor in the
+    page's order (one query per source), merged; so the cost does not grow with the history."""
+    size = max(1, min(size, FACTUAL_FILE_ENTRIES))
+    found = []
+    for rank, source in enumerate(SOURCES):
+        if filters.kind and source.kind != filters.kind:
+            continue
+        query = source.query(people.family.id).where(*_in_period(source, filters))
+        if filters.member:
+            if source.member is None:
+                continue
+            query = query.where(source.member(people, filters.member))
+        if cursor is not None:
+            query = query.where(_beyond(source, rank, cursor, filters.newest_first))
+        order = (col(source.at).desc(), col(source.ident).desc()) if filters.newest_first else (source.at, source.ident)
+        found += [source.entry(row, people, rank) for row in db.exec(query.order_by(*order).limit(size + 1))]
+    found.sort(key=Entry.sort_key, reverse=filters.newest_first)
+    shown = found[:size]
+    return Page(shown, shown[-1].cursor if len(found) > size else None)
+
+
+# --- the factual file of a period ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FactualFile:
+    start: dt.date
+    end: dt.date
+    at_start: PlanVersion | None  # the version in force when the period began
+    at_end: PlanVersion | None  # the version in force on its last day, whose agreements are listed
+    content: PlanContent
+    entries: list[Entry]  # what happened, oldest first
+    complete: bool  # False: the period holds more than FACTUAL_FILE_ENTRIES entries; only the first are listed
+
+
+def _in_force(db: Session, family_id: int, before: dt.datetime) -> PlanVersion | None:
+    return db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                   .where(SafetyPlan.family_id == family_id, PlanVersion.status == VersionStatus.published,
+                          PlanVersion.published_at < before)
+                   .order_by(col(PlanVersion.published_at).desc(), col(PlanVersion.id).desc()).limit(1)).first()
+
+
+def factual_file(db: Session, people: People, start: dt.date, end: dt.date) -> FactualFile:
+    """The agreements in force during a period (the version of its last day, naming the one of its first) and
+    every event of the period with its date and source, for a test by the Child Protection Board."""
+    family_id = people.family.id
+    at_start = _in_force(db, family_id, _midnight(start))
+    at_end = _in_force(db, family_id, _midnight(end + dt.timedelta(days=1)))
+    content = load_contents(db, [at_end.id])[at_end.id] if at_end else PlanContent()
+    happened = page(db, people, Filters(start=start, end=end), size=FACTUAL_FILE_ENTRIES)
+    return FactualFile(start, end, at_start, at_end, content, happened.entries, happened.next is None)
