@@ -19,7 +19,8 @@ RARE_ZIPF = 3.0
 # A part of a compound must be a common word on its own: bank, pas, taal, les, koffie, ochtend.
 COMMON_PART_ZIPF = 3.5
 MIN_PART_LETTERS = 3
-# Dutch links the parts of a compound with nothing, -s- or -e-: bank|pas, veiligheid|s|tips, pann|e|koek.
+# Dutch links the parts of a compound with nothing, -s- or -e-: bank|pas, veiligheid|s|tips, paard|e|bloem.
+# A linking -en- needs no rule: the first part is then a plural, a word of its own (boeken|kast).
 _LINKS = ("", "s", "e")
 
 _HYPHENATOR = pyphen.Pyphen(lang="nl_NL")
