@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import pyphen
 from wordfreq import zipf_frequency
@@ -195,7 +195,7 @@ def _rare_words(
     return [Finding("rare_word", word, _HINT_RARE) for word in flagged.values()]
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: the parts come from whatever a worker types
 def _common(word: str) -> bool:
     return len(word) >= MIN_PART_LETTERS and zipf_frequency(word, "nl") >= COMMON_PART_ZIPF
 
