@@ -1,4 +1,5 @@
-"""Fictional demo data: a team, duos, five households, plans and appointments, loaded once."""
+"""Fictional demo data: a team, duos, seven households, plans and appointments, loaded once through the back
+office's own services (portal/services), as the team lead, the duos and the parents would have made them."""
 import datetime as dt
 import uuid
 import zoneinfo
@@ -6,42 +7,28 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal.auth.secrets import hash_password
 from portal.models import (
-    Absence,
     Account,
-    Acknowledgement,
     Answer,
     Appointment,
-    AppointmentAnswer,
     AppointmentResponse,
     AppointmentStatus,
-    DuoAssignment,
     DuoRole,
     Family,
-    FamilyMember,
-    Interpreter,
-    InterpreterTeam,
     Parent,
-    PlanItem,
     PlanQuestion,
-    PlanSection,
     PlanVersion,
     Role,
-    SafetyAgreement,
-    SafetyPlan,
     Team,
     TranslationJob,
-    UnsafeKind,
-    UnsafeSituation,
-    VersionStatus,
     Worker,
-    WorkingHours,
 )
 from portal.rules.audience import only_for
+from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+from portal.services import appointments, cases, plan_versions, staff
 
 DEMO_PASSWORD = "veilig-demo-2026"
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -62,13 +49,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Anouk Visser, Veilig Thuis. Contactpersoon van De Boer. "
                 "Duo-partner bij El Idrissi en Demir."),
     DemoAccount("bram", "worker", "nl", "7XTYXMYSMPD2YY7V52Q7D3K64CUX4JB4",
-                "Bram de Wit, Blijf Groep. Contactpersoon van El Idrissi en Kovalenko."),
+                "Bram de Wit, Blijf Groep. Contactpersoon van El Idrissi en Kovalenko. Duo-partner bij Abdi."),
     DemoAccount("chantal", "worker", "nl", "VYS4YSQQ43YHF7FUJI6TQREB5JVKU3D5",
-                "Chantal Pinas, Jeugdbescherming Regio Amsterdam. Contactpersoon van Demir. "
+                "Chantal Pinas, Jeugdbescherming Regio Amsterdam. Contactpersoon van Demir en Tesfay. "
                 "Duo-partner bij Nowak. Is deze week afwezig."),
     DemoAccount("dirk", "worker", "nl", "ZZQCQL2ZUTSIF6GKAQ2VIW5NOHIT5DJA",
-                "Dirk Hoekstra, William Schrikker Stichting, werkt parttime. "
-                "Nieuwe contactpersoon van Nowak. Duo-partner bij Kovalenko en De Boer."),
+                "Dirk Hoekstra, William Schrikker Stichting, werkt parttime. Nieuwe contactpersoon van Nowak, "
+                "contactpersoon van Abdi. Duo-partner bij Kovalenko, De Boer en Tesfay."),
     DemoAccount("teamlead", "teamlead", "nl", "7I3NY7QVDUB3TOHY3YFJJF7LF3YMHRCV",
                 "Marieke Smit, teamleider (Raad voor de Kinderbescherming). "
                 "Beheert accounts en duo's."),
@@ -76,6 +63,16 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Samira Benali, tolk Arabisch. Vandaag om 10.00 uur gesprek met gezin El Idrissi."),
     DemoAccount("tolk-tr", "interpreter", "nl", "IGCLU6NYPOM2IL6QXLUHDXXXF2XOUMVQ",
                 "Zeynep Kaya, tolk Turks. Werkt voor gezin Demir."),
+    DemoAccount("tolk-en", "interpreter", "nl", "GFIB6CYINRFEG7Y6XEOIURDRLH3XUR4T",
+                "Grace Mensah, tolk Engels. Vertaalt het plan van gezin Tesfay voor Yonas."),
+    DemoAccount("tolk-pl", "interpreter", "nl", "SVBGN4CYEFPQLPPOSVO7W4HXZAZEVYIT",
+                "Agnieszka Wójcik, tolk Pools. Vertaalt het plan van gezin Nowak."),
+    DemoAccount("tolk-uk", "interpreter", "nl", "ZAWTVTJQOAF4WLCPRPX5UAPZMTECV7ST",
+                "Iryna Melnyk, tolk Oekraïens. Vertaalt het plan van gezin Kovalenko."),
+    DemoAccount("tolk-so", "interpreter", "nl", "RLQACMCQMC7JAH2KVUU2SUIZOJSPDIA7",
+                "Hodan Warsame, tolk Somalisch. Vertaalt het plan van gezin Abdi en leest het mee."),
+    DemoAccount("tolk-ti", "interpreter", "nl", "UFTAINGHS5CIUYEO7Q7N2JZCC7DRKLXR",
+                "Senait Berhane, tolk Tigrinya. Vertaalt het plan van gezin Tesfay voor Selam en leest het mee."),
     DemoAccount("ouder-fatima", "parent", "ar", "VM5KHJVDRD7RYTF5LIZ5KSH24PMT2D76",
                 "Fatima El Idrissi (Arabisch), Nieuw-West. Versie 2 van het plan wacht op lezen. "
                 "Ziet een veilig adres en een afspraak die alleen voor haar zijn."),
@@ -92,6 +89,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("ouder-sanne", "parent", "nl", "LRDGHYOHRELW2LXEKNNRIR66JC6J66KB",
                 "Sanne de Boer (Nederlands), Duivendrecht (Ouder-Amstel). "
                 "Huishouden zonder kinderen."),
+    DemoAccount("ouder-faadumo", "parent", "so", "NGLBVHZ46CUXT7ZWHN3HGZM25FKWURPG",
+                "Faadumo Abdi (Somalisch), Amsterdam-West. Haar eerste plan wacht op de vertaling."),
+    DemoAccount("ouder-selam", "parent", "ti", "MU3PGISNJUE3SU2LWK5KEUZQPRAXE332",
+                "Selam Tesfay (Tigrinya), Amsterdam-Noord. Haar plan wacht op de vertaling."),
+    DemoAccount("ouder-yonas", "parent", "en", "6F56BCD3DMTHITKCHUN7IJNIM6C24WZH",
+                "Yonas Tesfay (Engels), zelfde gezin als Selam. Las het plan; de Engelse vertaling komt nog."),
 )
 
 _NAMES = {
@@ -102,12 +105,20 @@ _NAMES = {
     "teamlead": "Marieke Smit",
     "tolk-ar": "Samira Benali",
     "tolk-tr": "Zeynep Kaya",
+    "tolk-en": "Grace Mensah",
+    "tolk-pl": "Agnieszka Wójcik",
+    "tolk-uk": "Iryna Melnyk",
+    "tolk-so": "Hodan Warsame",
+    "tolk-ti": "Senait Berhane",
     "ouder-fatima": "Fatima El Idrissi",
     "ouder-youssef": "Youssef El Idrissi",
     "ouder-mehmet": "Mehmet Demir",
     "ouder-kasia": "Kasia Nowak",
     "ouder-olena": "Olena Kovalenko",
     "ouder-sanne": "Sanne de Boer",
+    "ouder-faadumo": "Faadumo Abdi",
+    "ouder-selam": "Selam Tesfay",
+    "ouder-yonas": "Yonas Tesfay",
 }
 
 # username: organisation, phone, working hours (weekdays, start, end)
@@ -119,7 +130,9 @@ _WORKERS = {
     "dirk": ("William Schrikker Stichting", "06-12345604", ((0, 1, 3), "09:00", "15:00")),
     "teamlead": ("Raad voor de Kinderbescherming", "020-555 01 00", (_MON_FRI, "09:00", "17:00")),
 }
-_INTERPRETERS = {"tolk-ar": "ar", "tolk-tr": "tr"}
+# One interpreter for every language of the portal but Dutch (portal/web/i18n.py: LANGUAGES).
+_INTERPRETERS = {"tolk-ar": "ar", "tolk-tr": "tr", "tolk-en": "en", "tolk-pl": "pl", "tolk-uk": "uk",
+                 "tolk-so": "so", "tolk-ti": "ti"}
 _PARENT_PHONES = {
     "ouder-fatima": "06-23456701",
     "ouder-youssef": "06-23456702",
@@ -127,90 +140,73 @@ _PARENT_PHONES = {
     "ouder-kasia": "06-23456704",
     "ouder-olena": "06-23456705",
     "ouder-sanne": "06-23456706",
+    "ouder-faadumo": "06-23456707",
+    "ouder-selam": "06-23456708",
+    "ouder-yonas": "06-23456709",
 }
 
 
 # --- plan content ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Agreement:
-    key: str
-    who: str
-    what: str
-    when: str
-    if_it_goes_wrong: str
+_Version = tuple[PlanContent, str]  # a published version's content and its note for the family
 
 
-@dataclass(frozen=True)
-class _Situation:
-    key: str
-    kind: UnsafeKind
-    description: str
-    risk_factors: tuple[str, ...]
-    agreements: tuple[_Agreement, ...]
+def _situation(key: str, kind: str, description: str, risk_factors: tuple[str, ...],
+               agreements: tuple[Agreement, ...]) -> Situation:
+    return Situation(key, 0, kind, description, risk_factors, agreements)  # _plan ranks them
 
 
-@dataclass(frozen=True)
-class _Item:
-    key: str
-    section: PlanSection
-    text: str
-    who: str = ""
+def _plan(situations: tuple[Situation, ...], items: tuple[Item, ...], note_for_family: str = "") -> _Version:
+    """The Top 3 in the order given, and the help and future plans."""
+    ranked = tuple(replace(situation, rank=rank) for rank, situation in enumerate(situations, start=1))
+    return PlanContent(ranked, items), note_for_family
 
 
-@dataclass(frozen=True)
-class _Content:
-    situations: tuple[_Situation, ...]
-    items: tuple[_Item, ...]
-    note_for_family: str = ""
-    change_summary: str = "Eerste versie van het plan."
+def _help(key: str, text: str, who: str) -> Item:
+    return Item(key, "help", text, who)
 
 
-def _help(key: str, text: str, who: str) -> _Item:
-    return _Item(key, PlanSection.help, text, who)
+def _future(key: str, text: str) -> Item:
+    return Item(key, "future", text)
 
 
-def _future(key: str, text: str) -> _Item:
-    return _Item(key, PlanSection.future, text)
-
-
-def _el_idrissi(k: dict[str, str]) -> tuple[_Content, _Content, _Content, str]:
-    """Versions 1 and 2 and a draft; the last value is the key of the item only Fatima sees."""
-    pick_up_v1 = _Agreement(
+def _el_idrissi(k: dict[str, str], fatima: int) -> tuple[_Version, _Version, tuple[PlanContent, ...]]:
+    """Versions 1 and 2, and the draft as saved twice since; the safe address is for Fatima only."""
+    pick_up_v1 = Agreement(
         k["pick-up"], "Youssef",
         "Youssef haalt Amira en Adam op van school. Lukt het niet? "
         "Dan haalt buurvrouw mevrouw Haddou hen op.",
         "Maandag, dinsdag en donderdag om 15.15 uur.",
         "De school belt Fatima. Fatima belt Bram.")
-    walk_away = _Agreement(
+    walk_away = Agreement(
         k["walk-away"], "Youssef",
         "Youssef merkt dat hij boos wordt. Hij gaat dan naar buiten en loopt een half uur.",
         "Elke keer als hij boos wordt.",
         "Fatima gaat met de kinderen naar een andere kamer. Bij gevaar belt zij 112.")
-    no_money_talk = _Agreement(
+    no_money_talk = Agreement(
         k["no-money-talk"], "Fatima en Youssef",
         "Fatima en Youssef praten niet over geld als Amira en Adam erbij zijn.",
         "Altijd.",
         "Zij vertellen het aan Bram bij het volgende gesprek.")
-    budget = _Agreement(
+    budget = Agreement(
         k["budget"], "Fatima en Youssef",
         "Fatima en Youssef gaan samen naar het spreekuur van de budgetcoach. "
         "Zij nemen alle brieven mee.",
         "Elke eerste dinsdag van de maand.",
         "Anouk maakt samen met hen een nieuwe afspraak.")
-    fight = _Situation(
-        k["fight"], UnsafeKind.acute,
+    fight = _situation(
+        k["fight"], "acute",
         "Fatima en Youssef hebben vaak harde ruzie. Youssef sloeg twee keer hard tegen de deur. "
         "Amira en Adam zien en horen dat.",
         ("Zorgen over geld", "Youssef slaapt slecht", "Weinig steun van familie in Nederland"),
         (walk_away,))
-    school = _Situation(
-        k["school"], UnsafeKind.acute,
+    school = _situation(
+        k["school"], "acute",
         "Amira en Adam staan soms lang alleen te wachten bij school.",
         ("Fatima werkt tot 15.00 uur", "De ouders hebben geen vaste afspraak over ophalen"),
         (pick_up_v1,))
-    debts = _Situation(
-        k["debts"], UnsafeKind.structural,
+    debts = _situation(
+        k["debts"], "structural",
         "Het gezin heeft schulden. De huur is twee maanden niet betaald. Dat geeft veel stress.",
         ("Fatima en Youssef openen veel brieven niet", "Youssef heeft geen vast werk"),
         (budget, no_money_talk))
@@ -225,7 +221,7 @@ def _el_idrissi(k: dict[str, str]) -> tuple[_Content, _Content, _Content, str]:
         _future(k["talk"], "Fatima en Youssef lossen ruzie op door te praten."),
         _future(k["no-debts"], "Het gezin heeft geen schulden meer. De huur is op tijd betaald."),
     )
-    v1 = _Content(
+    v1 = _plan(
         (fight, school, debts), (coach, anger, course, *futures),
         note_for_family="Dit is uw eerste plan. Lees het rustig door. "
                         "Klopt er iets niet? Laat het ons weten.")
@@ -236,66 +232,62 @@ def _el_idrissi(k: dict[str, str]) -> tuple[_Content, _Content, _Content, str]:
         pick_up_v1, who="Fatima",
         what="Fatima haalt Amira en Adam op van school. Op woensdag haalt oma hen op.",
         when="Elke schooldag om 15.15 uur. Op woensdag om 12.15 uur.")
-    safe_address = _Agreement(
+    safe_address = Agreement(
         k["safe-address"], "Fatima",
         "Fatima heeft een veilig adres. Zij kan daar met Amira en Adam naartoe. "
         "Het adres staat niet in dit plan. Bram weet het adres.",
         "Als Fatima zich thuis niet veilig voelt. Dag en nacht.",
         "Fatima belt Bram. 's Avonds en in het weekend belt zij 0800-2000. "
-        "Bij gevaar belt zij 112.")
+        "Bij gevaar belt zij 112.", audience=only_for([fatima]))
     school_talks = _help(k["school-talks"],
                          "Amira praat elke twee weken met een hulpverlener op school.",
                          "Basisschool De Regenboog")
-    v2 = _Content(
+    v2 = _plan(
         (replace(fight, agreements=(walk_away, safe_address)),
          replace(school, agreements=(pick_up_v2,)),
          debts),
         (coach, anger, school_talks, *futures),
         note_for_family="Er is iets veranderd over het ophalen van school. "
-                        "Lees het plan en laat weten of u het eens bent.",
-        change_summary="Afspraak over ophalen van school is veranderd. "
-                       "De cursus over opvoeden is klaar. Amira krijgt gesprekken op school.")
+                        "Lees het plan en laat weten of u het eens bent.")
 
-    walk_away_draft = replace(
-        walk_away,
-        what="Youssef merkt dat hij boos wordt. Hij gaat dan naar buiten en loopt een half uur. "
-             "Hij belt ook zijn broer Karim.")
-    draft = replace(
-        v2,
-        situations=(replace(v2.situations[0], agreements=(walk_away_draft, safe_address)),
-                    *v2.situations[1:]),
-        change_summary="Nieuw: Youssef belt zijn broer Karim als hij boos is.")
-    return v1, v2, draft, safe_address.key
+    # The draft: Anouk added that Youssef calls his brother, and saved again once she knew his name.
+    drafts = []
+    for call in ("Hij belt ook zijn broer.", "Hij belt ook zijn broer Karim."):
+        walk_away_draft = replace(walk_away, what=f"{walk_away.what} {call}")
+        content = v2[0]
+        drafts.append(replace(content, situations=(
+            replace(content.situations[0], agreements=(walk_away_draft, safe_address)), *content.situations[1:])))
+    return v1, v2, tuple(drafts)
 
 
-def _demir(k: dict[str, str]) -> _Content:
+def _demir(k: dict[str, str]) -> _Version:
     """The one plan that uses two jargon words on purpose, so their explanation shows."""
-    hit = _Situation(
-        k["hit"], UnsafeKind.acute,
+    hit = _situation(
+        k["hit"], "acute",
         "Mehmet heeft Emre twee keer geslagen toen hij boos was.",
         ("Mehmet zorgt alleen voor twee kinderen", "Mehmet werkt 's nachts en slaapt weinig",
          "Emre luistert thuis slecht"),
-        (_Agreement(k["stop"], "Mehmet",
+        (Agreement(k["stop"], "Mehmet",
                     "Mehmet slaat de kinderen nooit. Wordt hij boos? "
                     "Dan gaat hij naar een andere kamer. Hij belt zijn broer Hasan.",
                     "Elke keer als hij boos wordt.",
                     "Elif mag altijd oom Hasan bellen. Bij gevaar belt zij 112."),))
-    school = _Situation(
-        k["school"], UnsafeKind.structural,
+    school = _situation(
+        k["school"], "structural",
         "Emre gaat vaak niet naar school. Hij mist veel lessen.",
         ("Mehmet komt 's ochtends laat thuis van zijn werk", "Emre heeft geen vriendjes op school"),
-        (_Agreement(k["bring"], "Mehmet", "Mehmet brengt Emre naar school.",
+        (Agreement(k["bring"], "Mehmet", "Mehmet brengt Emre naar school.",
                     "Elke schooldag om 8.20 uur.",
                     "De school belt Chantal als Emre er om 9.00 uur niet is."),))
-    alone = _Situation(
-        k["alone"], UnsafeKind.structural,
+    alone = _situation(
+        k["alone"], "structural",
         "Mehmet heeft weinig hulp bij de zorg voor Elif en Emre.",
         ("De moeder van de kinderen woont in Turkije", "Mehmet vraagt niet graag om hulp"),
-        (_Agreement(k["friday"], "Oom Hasan en tante Derya",
+        (Agreement(k["friday"], "Oom Hasan en tante Derya",
                     "Oom Hasan en tante Derya zorgen voor Elif en Emre.",
                     "Elke vrijdag na school tot zaterdagmiddag.",
                     "Mehmet belt Chantal. Zij zoekt samen met hem andere hulp."),))
-    return _Content(
+    return _plan(
         (hit, school, alone),
         (
             _help(k["help-anger"], "Mehmet krijgt hulp bij omgaan met boosheid.",
@@ -313,29 +305,29 @@ def _demir(k: dict[str, str]) -> _Content:
                         "Lees het rustig door.")
 
 
-def _nowak(k: dict[str, str]) -> _Content:
-    drink = _Situation(
-        k["drink"], UnsafeKind.acute,
+def _nowak(k: dict[str, str]) -> _Version:
+    drink = _situation(
+        k["drink"], "acute",
         "Kasia drinkt 's avonds vaak alcohol. Dan let niemand op Zuzia.",
         ("Kasia is veel alleen", "Zuzia heeft veel zorg nodig",
          "Kasia kent weinig mensen in Diemen"),
-        (_Agreement(k["no-drink"], "Kasia",
+        (Agreement(k["no-drink"], "Kasia",
                     "Kasia drinkt geen alcohol als zij alleen voor Zuzia zorgt.",
                     "Altijd.",
                     "Kasia belt buurvrouw Marta. Marta komt dan bij Zuzia. "
                     "Dirk komt dezelfde week langs."),
-         _Agreement(k["respite"], "Kasia en Dirk",
+         Agreement(k["respite"], "Kasia en Dirk",
                     "Zuzia gaat naar een opvang voor kinderen met een beperking.",
                     "Dinsdag en donderdag, van 13.00 tot 18.00 uur.",
                     "Dirk zoekt samen met Kasia een andere plek.")))
-    money = _Situation(
-        k["money"], UnsafeKind.structural,
+    money = _situation(
+        k["money"], "structural",
         "Kasia heeft geen vast werk en weinig geld.",
         ("Kasia spreekt nog weinig Nederlands", "Kasia heeft schulden in Polen"),
-        (_Agreement(k["language"], "Kasia", "Kasia gaat naar de taalles in de bibliotheek.",
+        (Agreement(k["language"], "Kasia", "Kasia gaat naar de taalles in de bibliotheek.",
                     "Elke maandagochtend.",
                     "Kasia vertelt het aan Dirk. Samen zoeken zij een andere les."),))
-    return _Content(
+    return _plan(
         (drink, money),
         (
             _help(k["help-alcohol"], "Kasia praat elke week met een hulpverlener over alcohol.",
@@ -348,27 +340,27 @@ def _nowak(k: dict[str, str]) -> _Content:
         note_for_family="Dirk is nu uw contactpersoon. Anouk werkt niet meer met uw gezin.")
 
 
-def _kovalenko(k: dict[str, str]) -> _Content:
-    threats = _Situation(
-        k["threats"], UnsafeKind.acute,
+def _kovalenko(k: dict[str, str]) -> _Version:
+    threats = _situation(
+        k["threats"], "acute",
         "De vader van Maksym stuurt Olena berichten waarin hij dreigt.",
         ("De vader weet in welke stad Olena woont", "Olena is bang en slaapt slecht"),
-        (_Agreement(k["keep"], "Olena",
+        (Agreement(k["keep"], "Olena",
                     "Olena reageert niet op de berichten. "
                     "Zij bewaart ze en laat ze aan Bram zien.",
                     "Elke keer als er een bericht komt.",
                     "Staat de vader voor de deur? Dan belt Olena 112."),
-         _Agreement(k["school-pickup"], "Olena en de school",
+         Agreement(k["school-pickup"], "Olena en de school",
                     "Alleen Olena mag Maksym van school ophalen. De school weet dat.",
                     "Elke schooldag.",
                     "De school belt Olena en de politie.")))
-    rest = _Situation(
-        k["rest"], UnsafeKind.structural,
+    rest = _situation(
+        k["rest"], "structural",
         "Olena en Maksym wonen in een opvang. Er is weinig rust en ruimte.",
         ("Olena en Maksym delen een kamer", "Olena heeft nog geen werk"),
-        (_Agreement(k["club"], "Olena", "Na school gaat Maksym naar de opvang van school.",
+        (Agreement(k["club"], "Olena", "Na school gaat Maksym naar de opvang van school.",
                     "Maandag tot en met donderdag.", "Olena belt Bram."),))
-    return _Content(
+    return _plan(
         (threats, rest),
         (
             _help(k["help-talks"],
@@ -382,28 +374,28 @@ def _kovalenko(k: dict[str, str]) -> _Content:
         note_for_family="Dit is uw plan. Heeft u een vraag? Bel of stuur een bericht aan Bram.")
 
 
-def _de_boer(k: dict[str, str]) -> _Content:
-    money = _Situation(
-        k["money"], UnsafeKind.acute,
+def _de_boer(k: dict[str, str]) -> _Version:
+    money = _situation(
+        k["money"], "acute",
         "Thomas neemt geld van de bankrekening van Sanne.",
         ("Thomas heeft schulden", "Thomas woont bij Sanne", "Sanne wil geen ruzie met haar zoon"),
-        (_Agreement(k["card"], "Sanne",
+        (Agreement(k["card"], "Sanne",
                     "Sanne geeft haar bankpas en pincode aan niemand. Ook niet aan Thomas.",
                     "Altijd.", "Sanne belt de bank en Anouk."),))
-    shout = _Situation(
-        k["shout"], UnsafeKind.acute,
+    shout = _situation(
+        k["shout"], "acute",
         "Thomas schreeuwt tegen Sanne als hij geen geld krijgt.",
         ("Thomas drinkt veel bier", "Sanne is bang voor Thomas"),
-        (_Agreement(k["leave"], "Thomas",
+        (Agreement(k["leave"], "Thomas",
                     "Thomas gaat weg als hij gaat schreeuwen. Hij gaat naar zijn vriend Kees.",
                     "Elke keer als hij boos wordt.", "Sanne belt 112."),))
-    alone = _Situation(
-        k["alone"], UnsafeKind.structural,
+    alone = _situation(
+        k["alone"], "structural",
         "Sanne is vaak alleen. Zij vraagt niet snel om hulp.",
         ("Sanne heeft weinig contact met buren", "Sanne loopt slecht"),
-        (_Agreement(k["coffee"], "Sanne", "Sanne gaat naar de koffieochtend in het buurthuis.",
+        (Agreement(k["coffee"], "Sanne", "Sanne gaat naar de koffieochtend in het buurthuis.",
                     "Elke woensdag om 10.00 uur.", "Anouk belt Sanne op woensdagmiddag."),))
-    return _Content(
+    return _plan(
         (money, shout, alone),
         (
             _help(k["help-debts"], "Een budgetcoach helpt Thomas met zijn schulden.",
@@ -413,6 +405,62 @@ def _de_boer(k: dict[str, str]) -> _Content:
             _future(k["future-live"], "Thomas woont op zichzelf. Hij bezoekt Sanne graag."),
         ),
         note_for_family="Dit is uw plan. Anouk komt het met u bespreken.")
+
+
+def _abdi(k: dict[str, str]) -> _Version:
+    door = _situation(
+        k["door"], "acute",
+        "De ex-partner van Faadumo komt soms onverwacht langs. Hij schreeuwt dan in het trappenhuis.",
+        ("Hij weet waar Faadumo woont", "Faadumo durft de buren niet om hulp te vragen"),
+        (Agreement(k["no-door"], "Faadumo",
+                   "Faadumo doet de deur niet open als hij aanbelt. Zij belt Dirk.",
+                   "Elke keer als hij aanbelt.",
+                   "Bij gevaar belt Faadumo 112."),))
+    care = _situation(
+        k["care"], "structural",
+        "Ayaan zorgt vaak voor haar broertje Yusuf.",
+        ("Faadumo werkt 's avonds", "Er is niemand die op Yusuf past"),
+        (Agreement(k["neighbour"], "Faadumo",
+                   "Buurvrouw Amal past op Yusuf als Faadumo werkt.",
+                   "Maandag tot en met vrijdag, van 18.00 tot 21.00 uur.",
+                   "Faadumo belt Bram. Samen zoeken zij iemand anders."),))
+    return _plan(
+        (door, care),
+        (
+            _help(k["help-talks"], "Faadumo praat elke week met een hulpverlener over wat zij heeft meegemaakt.",
+                  "Mevrouw Bakker, hulpverlener in West"),
+            _future(k["future-safe"], "Faadumo en de kinderen voelen zich veilig thuis."),
+            _future(k["future-play"], "Ayaan heeft tijd om te spelen."),
+        ),
+        note_for_family="Dit is uw eerste plan. Dirk leest het met u en tolk Hodan.")
+
+
+def _tesfay(k: dict[str, str]) -> _Version:
+    drink = _situation(
+        k["drink"], "acute",
+        "Selam en Yonas maken ruzie als Yonas veel drinkt. Saba is dan bang.",
+        ("Yonas drinkt in het weekend veel", "Selam en Yonas kennen weinig mensen in Nederland"),
+        (Agreement(k["no-drink"], "Yonas",
+                   "Yonas drinkt geen alcohol als hij voor Saba zorgt.",
+                   "Altijd.",
+                   "Selam belt Chantal. Bij gevaar belt zij 112."),))
+    help_nearby = _situation(
+        k["nearby"], "structural",
+        "Selam en Yonas weten niet waar zij hulp kunnen vragen.",
+        ("Zij spreken nog weinig Nederlands", "Zij wonen pas een jaar in Amsterdam"),
+        (Agreement(k["walk-in"], "Selam en Yonas",
+                   "Selam en Yonas gaan samen naar het buurthuis.",
+                   "Elke donderdagmiddag.",
+                   "Dirk belt hen op vrijdag."),))
+    return _plan(
+        (drink, help_nearby),
+        (
+            _help(k["help-drink"], "Yonas praat met een hulpverlener over zijn drinken.",
+                  "Meneer Bos, hulpverlener in Noord"),
+            _future(k["future-calm"], "Saba groeit op in een rustig huis."),
+            _future(k["future-friends"], "Selam en Yonas kennen mensen in hun buurt."),
+        ),
+        note_for_family="Dit is uw plan. Chantal en Dirk lezen het met u.")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -427,52 +475,36 @@ def _workday(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
-def _appointment_key() -> str:
-    return "appointment-" + uuid.uuid4().hex
-
-
 def _keys() -> dict[str, str]:
     """Item keys by name within one plan: an item keeps its key in every version."""
     return defaultdict(lambda: uuid.uuid4().hex)
 
 
-def _add_version(db: Session, plan: SafetyPlan, content: _Content, *, number: int | None,
-                 by: Worker, at: dt.datetime, revision: int = 1) -> PlanVersion:
-    """A published version (with a number) or the draft (number None) with all its items."""
-    published = number is not None
-    version = PlanVersion(
-        plan_id=plan.id, number=number, revision=revision,
-        status=VersionStatus.published if published else VersionStatus.draft,
-        note_for_family=content.note_for_family, change_summary=content.change_summary,
-        created_at=at - dt.timedelta(days=2), updated_at=at, updated_by=by.id,
-        published_at=at if published else None, published_by=by.id if published else None)
+def _can_sign_in(account: Account, demo: DemoAccount, hashed: str, created: dt.datetime) -> None:
+    """Demo accounts sign in at once, with one shared password and a fixed authenticator secret (printed by
+    `portal demo`), where a real account starts from its letter."""
+    account.password_hash, account.totp_secret, account.totp_enrolled = hashed, demo.totp_secret, True
+    account.second_factor, account.language, account.created_at = "totp", demo.language, created
+
+
+def _backdate(version: PlanVersion, at: dt.datetime, db: Session) -> None:
+    """The services stamp "now"; the demo's versions were written days or weeks ago, and their translation
+    work opened when they were published."""
+    version.created_at, version.updated_at = at - dt.timedelta(days=2), at
+    if version.published_at is not None:
+        version.published_at = at
+        for job in db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id)):
+            job.opened_at = at
+            db.add(job)
     db.add(version)
-    db.flush()
-    for rank, situation in enumerate(content.situations, start=1):
-        row = UnsafeSituation(
-            version_id=version.id, key=situation.key, rank=rank, kind=situation.kind,
-            description=situation.description, risk_factors="\n".join(situation.risk_factors))
-        db.add(row)
-        db.flush()
-        for position, agreement in enumerate(situation.agreements):
-            db.add(SafetyAgreement(
-                situation_id=row.id, key=agreement.key, position=position, who=agreement.who,
-                what=agreement.what, when=agreement.when,
-                if_it_goes_wrong=agreement.if_it_goes_wrong))
-    positions: dict[PlanSection, int] = defaultdict(int)
-    for item in content.items:
-        db.add(PlanItem(version_id=version.id, key=item.key, section=item.section,
-                        position=positions[item.section], text=item.text, who=item.who))
-        positions[item.section] += 1
-    db.flush()
-    return version
 
 
 # --- loading --------------------------------------------------------------------------------
 
 def load(db: Session, today: dt.date | None = None,
          password_hash: Callable[[str], str] = hash_password) -> bool:
-    """Create the demo data unless account "anouk" exists; True when it created data."""
+    """Create the demo data unless account "anouk" exists; True when it created data. The services commit as
+    they do for the back office, so a load that fails half-way wants a fresh database."""
     if db.exec(select(Account.id).where(Account.username == "anouk")).first() is not None:
         return False
     today = today or dt.datetime.now(AMSTERDAM).date()
@@ -489,178 +521,171 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     def days(n: int) -> dt.date:
         return today + dt.timedelta(days=n)
 
+    demos = {demo.username: demo for demo in DEMO_ACCOUNTS}
+    created = _at(days(-200), 9)
+    # No screen makes a team (`portal create-user --team` does, from the command line).
     team = Team(name=TEAM_NAME)
     db.add(team)
-    accounts: dict[str, Account] = {}
-    for demo in DEMO_ACCOUNTS:
-        accounts[demo.username] = Account(
-            username=demo.username, role=Role(demo.role), display_name=_NAMES[demo.username],
-            password_hash=hashed, totp_secret=demo.totp_secret, totp_enrolled=True,
-            second_factor="totp", language=demo.language, created_at=_at(days(-200), 9))
-        db.add(accounts[demo.username])
     db.flush()
 
+    # The team lead's staff screen: workers and team lead with their hours, and the interpreters.
     workers: dict[str, Worker] = {}
-    for username, (organisation, phone, (weekdays, start, end)) in _WORKERS.items():
-        worker = Worker(account_id=accounts[username].id, team_id=team.id, name=_NAMES[username],
-                        organisation=organisation, phone=phone)
-        db.add(worker)
-        db.flush()
-        workers[username] = worker
-        for weekday in weekdays:
-            db.add(WorkingHours(worker_id=worker.id, weekday=weekday,
-                                start=dt.time.fromisoformat(start), end=dt.time.fromisoformat(end)))
+    interpreters: dict[str, int] = {}
+    for demo in DEMO_ACCOUNTS:
+        if demo.username in _WORKERS:
+            organisation, phone, (weekdays, start, end) = _WORKERS[demo.username]
+            details = staff.StaffDetails(_NAMES[demo.username], organisation, phone, tuple(
+                (day, dt.time.fromisoformat(start), dt.time.fromisoformat(end)) for day in weekdays))
+        elif demo.username in _INTERPRETERS:
+            details = staff.StaffDetails(_NAMES[demo.username], languages=(_INTERPRETERS[demo.username],))
+        else:
+            continue
+        member = staff.add(db, team.id, Role(demo.role), details, username=demo.username)
+        _can_sign_in(member.account, demo, hashed, created)
+        if member.worker is not None:
+            workers[demo.username] = member.worker
+        else:
+            interpreters[demo.username] = member.interpreter.id
     anouk, bram, chantal, dirk = (workers[name] for name in ("anouk", "bram", "chantal", "dirk"))
     # Chantal is away this week: her families see her duo partner as the one to call.
-    db.add(Absence(worker_id=chantal.id, first_day=days(-2), last_day=days(4)))
+    staff.away(db, chantal, days(-2), days(4))
 
-    interpreters = {
-        username: Interpreter(account_id=accounts[username].id, name=_NAMES[username],
-                              languages=language)
-        for username, language in _INTERPRETERS.items()}
-    db.add_all(interpreters.values())
-    db.flush()
-    db.add_all([InterpreterTeam(interpreter_id=i.id, team_id=team.id) for i in interpreters.values()])
-    tolk_ar, tolk_tr = interpreters["tolk-ar"], interpreters["tolk-tr"]
-    languages = {demo.username: demo.language for demo in DEMO_ACCOUNTS}
-
-    def household(name: str, opened: int, parents: tuple[str, ...],
-                  members: tuple[tuple[str, str, int, bool], ...],
-                  kept_apart: bool = False) -> tuple[Family, list[Parent]]:
-        family = Family(team_id=team.id, name=name, created_at=_at(days(opened), 9),
-                        interpreter_needed=any(languages[p] != "nl" for p in parents), parents_kept_apart=kept_apart)
+    def household(name: str, opened: int, duo: tuple[Worker, Worker], parents: tuple[str, ...],
+                  members: tuple[cases.Member, ...], kept_apart: bool = False) -> tuple[Family, list[Parent]]:
+        """Intake by the team lead (the duo starts five days after the household was opened), then a letter
+        for each parent, whose account the demo makes ready to sign in."""
+        settings = cases.Household(name, interpreter_needed=any(demos[p].language != "nl" for p in parents),
+                                   parents_kept_apart=kept_apart)
+        typed = [cases.Member("parent", _NAMES[p], language=demos[p].language, phone=_PARENT_PHONES[p])
+                 for p in parents]
+        family = cases.start_household(db, team.id, settings, typed + list(members), duo[0].id, duo[1].id,
+                                       days(opened + 5))
+        family.created_at = _at(days(opened), 9)  # the service stamps now; the demo's cases are months old
         db.add(family)
-        db.flush()
-        rows = [Parent(family_id=family.id, account_id=accounts[username].id,
-                       name=_NAMES[username], language=languages[username],
-                       phone=_PARENT_PHONES[username])
-                for username in parents]
-        db.add_all(rows)
-        for member_name, relation, age, is_child in members:
-            db.add(FamilyMember(family_id=family.id, name=member_name, relation=relation,
-                                birth_year=today.year - age, is_child=is_child))
-        db.flush()
+        rows, _others = cases.members_of(db, family)
+        for parent in rows:
+            account = cases.new_letter(db, parent)
+            _can_sign_in(account, demos[account.username], hashed, created)
         return family, rows
+
+    def child(name: str, age: int) -> cases.Member:
+        return cases.Member("child", name, birth_year=today.year - age)
 
     # Youssef hit the door twice; Fatima has a safe address he must never see: the parents are kept apart.
     el_idrissi, (fatima, youssef) = household(
-        "Gezin El Idrissi", -125, ("ouder-fatima", "ouder-youssef"),
-        (("Amira El Idrissi", "kind", 10, True), ("Adam El Idrissi", "kind", 6, True)), kept_apart=True)
+        "Gezin El Idrissi", -125, (bram, anouk), ("ouder-fatima", "ouder-youssef"),
+        (child("Amira El Idrissi", 10), child("Adam El Idrissi", 6)), kept_apart=True)
     demir, (mehmet,) = household(
-        "Gezin Demir", -95, ("ouder-mehmet",),
-        (("Elif Demir", "kind", 14, True), ("Emre Demir", "kind", 9, True)))
-    nowak, (kasia,) = household(
-        "Gezin Nowak", -155, ("ouder-kasia",), (("Zuzia Nowak", "kind", 7, True),))
-    kovalenko, (olena,) = household(
-        "Gezin Kovalenko", -65, ("ouder-olena",), (("Maksym Kovalenko", "kind", 8, True),))
-    de_boer, (sanne,) = household(
-        "Huishouden De Boer", -50, ("ouder-sanne",), (("Thomas de Boer", "zoon", 41, False),))
-
-    def duo(family: Family, *assignments: tuple[Worker, DuoRole, int, int | None]) -> None:
-        for worker, role, start, end in assignments:
-            db.add(DuoAssignment(family_id=family.id, worker_id=worker.id, role=role,
-                                 start=days(start), end=None if end is None else days(end)))
-
-    duo(el_idrissi, (bram, DuoRole.contact, -120, None), (anouk, DuoRole.partner, -120, None))
-    duo(demir, (chantal, DuoRole.contact, -90, None), (anouk, DuoRole.partner, -90, None))
+        "Gezin Demir", -95, (chantal, anouk), ("ouder-mehmet",), (child("Elif Demir", 14), child("Emre Demir", 9)))
+    nowak, (kasia,) = household("Gezin Nowak", -155, (anouk, chantal), ("ouder-kasia",), (child("Zuzia Nowak", 7),))
     # Nowak changed contact person: Anouk until three weeks ago, Dirk from the day after.
-    duo(nowak, (anouk, DuoRole.contact, -150, -21), (dirk, DuoRole.contact, -20, None),
-        (chantal, DuoRole.partner, -150, None))
-    duo(kovalenko, (bram, DuoRole.contact, -60, None), (dirk, DuoRole.partner, -60, None))
-    duo(de_boer, (anouk, DuoRole.contact, -45, None), (dirk, DuoRole.partner, -45, None))
+    cases.assign_duo(db, nowak, dirk.id, DuoRole.contact, days(-20))
+    kovalenko, (olena,) = household(
+        "Gezin Kovalenko", -65, (bram, dirk), ("ouder-olena",), (child("Maksym Kovalenko", 8),))
+    de_boer, (sanne,) = household(
+        "Huishouden De Boer", -50, (anouk, dirk), ("ouder-sanne",),
+        (cases.Member("other", "Thomas de Boer", relation="zoon"),))
+    thomas = cases.members_of(db, de_boer)[1][0]
+    thomas.birth_year = today.year - 41  # the intake asks the year of birth of children only
+    db.add(thomas)
+    abdi, (faadumo,) = household(
+        "Gezin Abdi", -40, (dirk, bram), ("ouder-faadumo",), (child("Ayaan Abdi", 9), child("Yusuf Abdi", 5)))
+    tesfay, (_selam, yonas) = household(
+        "Gezin Tesfay", -30, (chantal, dirk), ("ouder-selam", "ouder-yonas"), (child("Saba Tesfay", 4),))
+
+    def drafted(family: Family, contents: tuple[PlanContent, ...], by: Worker) -> tuple[PlanVersion, int]:
+        """The plan editor: open the household's draft and save each content in turn."""
+        draft = plan_versions.open_draft(db, family.id, by.id)
+        revision = draft.revision
+        for content in contents:
+            revision = plan_versions.save(db, draft, revision, content, by.id)
+        return draft, revision
+
+    def published(family: Family, version: _Version, by: Worker, at: dt.datetime) -> PlanVersion:
+        """The plan editor's publish button: the next version, with its note and its translation work."""
+        content, note = version
+        draft, revision = drafted(family, (content,), by)
+        new = plan_versions.publish(db, draft, revision, family.id, by.id, note).version
+        _backdate(new, at, db)
+        return new
 
     # Plans: El Idrissi has two published versions and a draft; the others one version each.
-    v1_content, v2_content, draft_content, only_fatima = _el_idrissi(_keys())
-    plan = SafetyPlan(family_id=el_idrissi.id)
-    db.add(plan)
-    db.flush()
-    v1 = _add_version(db, plan, v1_content, number=1, by=bram, at=_at(days(-70), 14))
-    v2 = _add_version(db, plan, v2_content, number=2, by=bram, at=_at(days(-3), 11))
-    _add_version(db, plan, draft_content, number=None, by=anouk, at=_at(days(-1), 16, 30),
-                 revision=3)
-    for table in (UnsafeSituation, SafetyAgreement, PlanItem):  # in every version that holds the item
-        db.exec(update(table).where(table.key == only_fatima).values(audience=only_for([fatima.id])))
+    v1_content, v2_content, draft_contents = _el_idrissi(_keys(), fatima.id)
+    v1 = published(el_idrissi, v1_content, bram, _at(days(-70), 14))
+    v2 = published(el_idrissi, v2_content, bram, _at(days(-3), 11))
+    # Version 2 came before version 1 was translated: the interpreter works on the current version only.
+    for job in db.exec(select(TranslationJob).where(TranslationJob.version_id == v1.id)):
+        db.delete(job)
+    draft, _revision = drafted(el_idrissi, draft_contents, anouk)
+    _backdate(draft, _at(days(-1), 16, 30), db)
+    versions = {family.id: published(family, content(_keys()), by, _at(days(day), 15))
+                for family, content, by, day in ((demir, _demir, chantal, -40), (nowak, _nowak, dirk, -14),
+                                                 (kovalenko, _kovalenko, bram, -30), (de_boer, _de_boer, anouk, -20),
+                                                 (abdi, _abdi, dirk, -10), (tesfay, _tesfay, chantal, -6))}
 
-    published: dict[int, PlanVersion] = {}
-    for family, content, by, day in ((demir, _demir(_keys()), chantal, -40),
-                                     (nowak, _nowak(_keys()), dirk, -14),
-                                     (kovalenko, _kovalenko(_keys()), bram, -30),
-                                     (de_boer, _de_boer(_keys()), anouk, -20)):
-        family_plan = SafetyPlan(family_id=family.id)
-        db.add(family_plan)
-        db.flush()
-        published[family.id] = _add_version(db, family_plan, content, number=1, by=by,
-                                            at=_at(days(day), 15))
-
-    # Every current version waits for its translation; the interpreter of the language has the work.
-    for version, language in ((v2, "ar"), (published[demir.id], "tr"), (published[nowak.id], "pl"),
-                              (published[kovalenko.id], "uk")):
-        interpreter = next((i for i in interpreters.values() if i.speaks(language)), None)
-        db.add(TranslationJob(version_id=version.id, language=language, opened_at=version.published_at,
-                              interpreter_id=interpreter.id if interpreter else None))
+    def answered(parent: Parent, version: PlanVersion, choice: Answer | None, read: dt.datetime,
+                 minutes: int = 0, text: str = "") -> PlanQuestion | None:
+        """What a parent's plan page records; the services stamp now, the parents read days or weeks ago."""
+        if choice is None:
+            receipt, question = plan_versions.read_receipt(db, parent.id, version.id), None
+        else:
+            receipt, question = plan_versions.answer(db, parent.id, version.id, choice, text)
+            receipt.answered_at = read + dt.timedelta(minutes=minutes)
+        receipt.read_at = read
+        if question is not None:
+            question.asked_at = receipt.answered_at
+        return question
 
     # What the parents did with their plans. Fatima has not opened version 2 yet.
-    db.add_all([
-        Acknowledgement(parent_id=fatima.id, version_id=v1.id, read_at=_at(days(-69), 20),
-                        answer=Answer.agree, answered_at=_at(days(-69), 20, 5)),
-        Acknowledgement(parent_id=youssef.id, version_id=v1.id, read_at=_at(days(-68), 21),
-                        answer=Answer.question, answered_at=_at(days(-68), 21, 10)),
-        PlanQuestion(
-            parent_id=youssef.id, version_id=v1.id, kind=Answer.question, asked_at=_at(days(-68), 21, 10),
-            text="Wat moet ik doen als de buurvrouw niet thuis is? Dan kan ik de kinderen niet ophalen.",
-            reply="Goede vraag. Dan belt u mij. We maken samen een nieuwe afspraak over ophalen.",
-            replied_by=bram.id, replied_at=_at(days(-67), 10), handled_at=_at(days(-67), 10)),
-        Acknowledgement(parent_id=youssef.id, version_id=v2.id, read_at=_at(days(-2), 19),
-                        answer=Answer.agree, answered_at=_at(days(-2), 19, 3)),
-        Acknowledgement(parent_id=mehmet.id, version_id=published[demir.id].id, read_at=_at(days(-38), 22),
-                        answer=Answer.disagree, answered_at=_at(days(-38), 22, 15)),
-        PlanQuestion(
-            parent_id=mehmet.id, version_id=published[demir.id].id, kind=Answer.disagree,
-            asked_at=_at(days(-38), 22, 15),
-            text="Ik ben het niet eens met punt 1. Het was één keer, niet twee keer. "
-                 "Ik wil hierover praten met Chantal."),
-        Acknowledgement(parent_id=kasia.id, version_id=published[nowak.id].id,
-                        read_at=_at(days(-13), 18), answer=Answer.agree,
-                        answered_at=_at(days(-13), 18, 2)),
-        Acknowledgement(parent_id=olena.id, version_id=published[kovalenko.id].id,
-                        read_at=_at(days(-29), 21)),
-        Acknowledgement(parent_id=sanne.id, version_id=published[de_boer.id].id,
-                        read_at=_at(days(-19), 10), answer=Answer.agree,
-                        answered_at=_at(days(-19), 10, 20)),
-    ])
+    answered(fatima, v1, Answer.agree, _at(days(-69), 20), 5)
+    question = answered(
+        youssef, v1, Answer.question, _at(days(-68), 21), 10,
+        "Wat moet ik doen als de buurvrouw niet thuis is? Dan kan ik de kinderen niet ophalen.")
+    plan_versions.reply_to_question(
+        db, el_idrissi.id, question.id, "Goede vraag. Dan belt u mij. We maken samen een nieuwe afspraak over ophalen.",
+        True, bram.id)
+    question.replied_at = question.handled_at = _at(days(-67), 10)  # stamped now by the service
+    answered(youssef, v2, Answer.agree, _at(days(-2), 19), 3)
+    answered(mehmet, versions[demir.id], Answer.disagree, _at(days(-38), 22), 15,
+             "Ik ben het niet eens met punt 1. Het was één keer, niet twee keer. "
+             "Ik wil hierover praten met Chantal.")
+    answered(kasia, versions[nowak.id], Answer.agree, _at(days(-13), 18), 2)
+    answered(olena, versions[kovalenko.id], None, _at(days(-29), 21))
+    answered(sanne, versions[de_boer.id], Answer.agree, _at(days(-19), 10), 20)
+    answered(yonas, versions[tesfay.id], None, _at(days(-5), 20))
 
     def appointment(family: Family, starts_at: dt.datetime, place: str, with_whom: str,
                     purpose: str, **extra) -> Appointment:
-        row = Appointment(family_id=family.id, key=_appointment_key(), starts_at=starts_at,
-                          place=place, with_whom=with_whom, purpose=purpose,
-                          created_at=_at(days(-30), 9), **extra)
-        db.add(row)
-        return row
+        """The duo's appointment form; made a month ago (the service stamps now)."""
+        item = appointments.plan(db, family.id, starts_at=starts_at, place=place, with_whom=with_whom,
+                                 purpose=purpose, **extra)
+        item.created_at = _at(days(-30), 9)
+        return item
 
     def on(offset: int, hour: int, minute: int = 0) -> dt.datetime:
         return _at(_workday(days(offset)), hour, minute)
 
+    def interpreter(language: str) -> dict:
+        return {"interpreter_language": language, "interpreter_id": interpreters[f"tolk-{language}"]}
+
     home = "Bij u thuis"
     appointment(el_idrissi, on(-14, 14), home, "Bram de Wit en Anouk Visser",
-                "Gesprek over de nieuwe afspraak over ophalen van school.",
-                interpreter_language="ar", interpreter_id=tolk_ar.id)
+                "Gesprek over de nieuwe afspraak over ophalen van school.", **interpreter("ar"))
     appointment(el_idrissi, _at(today, 10), "Kantoor Blijvend Veilig, Amsterdam Nieuw-West",
-                "Bram de Wit", "Samen versie 2 van het plan lezen.", duration_minutes=90,
-                interpreter_language="ar", interpreter_id=tolk_ar.id)
+                "Bram de Wit", "Samen versie 2 van het plan lezen.", duration_minutes=90, **interpreter("ar"))
     safe = appointment(el_idrissi, on(7, 11),
                        "Opvanglocatie Blijf Groep, Kastanjehof 7, Amsterdam (geheim adres)",
                        "Bram de Wit", "Gesprek met Fatima alleen.", safe_place=True,
-                       interpreter_language="ar", interpreter_id=tolk_ar.id, audience=only_for([fatima.id]))
+                       audience=only_for([fatima.id]), **interpreter("ar"))
     appointment(el_idrissi, on(10, 15, 30), "Basisschool De Regenboog, Amsterdam Nieuw-West",
                 "Anouk Visser en de juf van Amira",
                 "Gesprek op school over hoe het met Amira gaat.")
-    appointment(demir, on(-9, 9, 30), home, "Chantal Pinas", "Gesprek over het plan.",
-                interpreter_language="tr", interpreter_id=tolk_tr.id)
-    appointment(demir, on(1, 9), home, "Chantal Pinas", "Chantal komt bij u thuis.",
-                status=AppointmentStatus.cancelled)
+    appointment(demir, on(-9, 9, 30), home, "Chantal Pinas", "Gesprek over het plan.", **interpreter("tr"))
+    cancelled = appointment(demir, on(1, 9), home, "Chantal Pinas", "Chantal komt bij u thuis.")
+    cancelled.status = AppointmentStatus.cancelled  # the duo's cancel button
     questions_talk = appointment(demir, on(6, 16), "Kantoor Blijvend Veilig, Amsterdam-Noord",
                                  "Chantal Pinas en Anouk Visser", "Gesprek over uw vragen bij punt 1 van het plan.",
-                                 interpreter_language="tr", interpreter_id=tolk_tr.id)
+                                 **interpreter("tr"))
     appointment(nowak, on(-19, 10), home, "Dirk Hoekstra en Anouk Visser",
                 "Kennismaken met Dirk, uw nieuwe contactpersoon.", interpreter_language="pl")
     appointment(nowak, on(5, 10), home, "Dirk Hoekstra", "Gesprek over de opvang van Zuzia.",
@@ -672,10 +697,12 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     appointment(de_boer, on(-30, 11), home, "Anouk Visser", "Eerste gesprek.")
     appointment(de_boer, on(2, 14), home, "Anouk Visser en Dirk Hoekstra",
                 "Samen het plan lezen. Thomas is er ook bij.")
-    db.flush()
-    db.add_all([
-        AppointmentAnswer(appointment_id=safe.id, parent_id=fatima.id, response=AppointmentResponse.confirmed),
-        AppointmentAnswer(appointment_id=questions_talk.id, parent_id=mehmet.id,
-                          response=AppointmentResponse.move_requested,
-                          reason="Ik moet dan werken. Kan het een uur later?")])
+    appointment(abdi, on(-12, 10), home, "Dirk Hoekstra en Bram de Wit", "Kennismaken.", **interpreter("so"))
+    appointment(abdi, on(3, 10), home, "Dirk Hoekstra", "Samen het plan lezen.", **interpreter("so"))
+    appointment(tesfay, on(-8, 14), home, "Chantal Pinas en Dirk Hoekstra", "Kennismaken.", **interpreter("ti"))
+    appointment(tesfay, on(8, 10), "Kantoor Blijvend Veilig, Amsterdam-Noord", "Dirk Hoekstra",
+                "Samen het plan lezen.", **interpreter("ti"))
+    appointments.respond(db, safe, fatima.id, AppointmentResponse.confirmed)
+    appointments.respond(db, questions_talk, mehmet.id, AppointmentResponse.move_requested,
+                         "Ik moet dan werken. Kan het een uur later?")
     db.flush()

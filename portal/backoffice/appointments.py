@@ -1,6 +1,5 @@
 """Back-office appointments: plan, move and cancel, each for the parents it is for; answer each parent."""
 import datetime as dt
-import uuid
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +14,7 @@ from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
-from portal.services import notifications
+from portal.services import appointments, notifications
 from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, switching_language
 from portal.web.i18n import LANGUAGES
@@ -98,8 +97,7 @@ def family_appointments(family_id):
     values, errors = _parse(request.form, household_of(db, family))
     if errors:
         return _page(family, items, request.form, errors, status=400)
-    item = Appointment(family_id=family.id, key=f"appointment-{uuid.uuid4().hex}", **values)
-    _saved(db, family, item)
+    _saved(db, family, appointments.plan(db, family.id, **values))
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 
 

@@ -9,14 +9,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal.access import DUO, get_or_404, roles
-from portal.auth import flows
 from portal.auth import secrets as auth_secrets
 from portal.backoffice import blueprint
 from portal.db import session as db_session
-from portal.models import Account, DuoRole, Family, Parent, Role
+from portal.models import Account, DuoRole, Family, Parent
 from portal.services import cases
 from portal.services.duo import current_duo
-from portal.services.staff import unique_username
 from portal.web import audit
 
 
@@ -71,20 +69,8 @@ def activation_letter(family_id, parent_id):
     if contact is None:
         flash(_("Choose a contact person first: the letter tells the parent whom to call."))
         return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
-    account = db.get(Account, parent.account_id) if parent.account_id else None
-    if account is None:
-        account = Account(username=unique_username(db, "ouder-", parent.name, "gezin"), role=Role.parent,
-                          display_name=parent.name, language=parent.language)
-        db.add(account)
-        db.flush()
-        parent.account_id = account.id
-        db.add(parent)
-    account.password_hash, account.totp_secret, account.totp_enrolled = None, None, False
-    account.second_factor, account.sms_phone, account.active = "totp", None, True
-    account.session_generation += 1
-    db.add(account)
+    account = cases.new_letter(db, parent)  # also ends an activation or sign-in begun with the old letter
     audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
-    flows.end_all(db, account.id)  # an activation or sign-in begun with the old letter or password
     db.commit()
     code = auth_secrets.issue_code(db, account, "activation")
     link = url_for("auth.activate", _external=True)

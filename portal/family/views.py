@@ -24,7 +24,8 @@ from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM, who_to_call_now
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
-from portal.services import family_pages, notifications
+from portal.services import appointments as appointments_service
+from portal.services import family_pages, notifications, plan_versions
 from portal.services.duo import availability, current_duo
 from portal.services.interpreting import translation_for
 from portal.services.plan_versions import current_version, load_contents
@@ -76,11 +77,10 @@ def plan():
         return render_template("family/plan.html", version=None)
     own = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id)).all()
     acknowledgement = next((a for a in own if a.version_id == version.id), None)
-    if acknowledgement is None:
-        acknowledgement = Acknowledgement(parent_id=parent.id, version_id=version.id)
-        if request.method == "GET":  # the read receipt: a HEAD request shows nothing, so nothing was read
-            db.add(acknowledgement)
-            db.commit()
+    if acknowledgement is None and request.method == "GET":  # a HEAD request shows nothing: nothing was read
+        acknowledgement = plan_versions.read_receipt(db, parent.id, version.id)
+        db.commit()
+    acknowledgement = acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id)
     last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)
     contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
     content = plan_for(parent, contents[version.id])
@@ -121,13 +121,7 @@ def _save_answer(db, parent, version) -> dict:
         return too_long
     if choice != Answer.agree.value and not comment:
         return {"comment": _("Write your question or what you do not agree with.")}
-    row = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id,
-                                                Acknowledgement.version_id == version.id)).first()
-    row = row or Acknowledgement(parent_id=parent.id, version_id=version.id)
-    row.answer, row.answered_at = Answer(choice), utcnow()
-    db.add(row)
-    if choice != Answer.agree.value:  # each question is kept, with the duo's reply to come
-        db.add(PlanQuestion(parent_id=parent.id, version_id=version.id, kind=Answer(choice), text=comment))
+    plan_versions.answer(db, parent.id, version.id, Answer(choice), comment)
     audit.record("plan.answer", choice, object=f"version:{version.id}", family_id=parent.family_id)
     db.commit()
     return {}
@@ -153,15 +147,7 @@ def appointment(appointment_id):
         elif choice == AppointmentResponse.move_requested.value and not reason:
             errors["reason"] = _("Write why the appointment should move, and when you can.")
         elif not errors:
-            parent = _parent()
-            answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == item.id,
-                                                             AppointmentAnswer.parent_id == parent.id)).first()
-            answer = answer or AppointmentAnswer(appointment_id=item.id, parent_id=parent.id,
-                                                 response=AppointmentResponse(choice))
-            answer.response, answer.reason, answer.answered_at = AppointmentResponse(choice), reason, utcnow()
-            answer.reply, answer.replied_by, answer.replied_at = "", None, None  # a new answer awaits a new reply
-            db.add(answer)
-            db.flush()
+            answer = appointments_service.respond(db, item, _parent().id, AppointmentResponse(choice), reason)
             audit.record("appointment.respond", choice, object=f"appointment-answer:{answer.id}",
                          family_id=item.family_id)
             db.commit()

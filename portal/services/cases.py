@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portal.auth import flows
 from portal.models import (
     Account,
     Appointment,
@@ -25,6 +26,7 @@ from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
 from portal.services.duo import current_duo
 from portal.services.plan_versions import draft_of, load_contents, published_versions
+from portal.services.staff import unique_username
 
 CHILD = "kind"  # the relation of a child, as the demo and the duos write it
 
@@ -158,6 +160,26 @@ def _values(member: Member) -> dict:
     if member.kind == "child":
         return {"name": member.name, "birth_year": member.birth_year}
     return {"name": member.name, "relation": member.relation}
+
+
+def new_letter(db: Session, parent: Parent) -> Account:
+    """The parent's account (created when needed) made ready for a new activation letter: no password, no
+    second factor, every session and every sign-in begun with an older letter ended."""
+    account = db.get(Account, parent.account_id) if parent.account_id else None
+    if account is None:
+        account = Account(username=unique_username(db, "ouder-", parent.name, "gezin"), role=Role.parent,
+                          display_name=parent.name, language=parent.language)
+        db.add(account)
+        db.flush()
+        parent.account_id = account.id
+        db.add(parent)
+    account.password_hash, account.totp_secret, account.totp_enrolled = None, None, False
+    account.second_factor, account.sms_phone, account.active = "totp", None, True
+    account.session_generation += 1
+    db.add(account)
+    flows.end_all(db, account.id)
+    db.flush()
+    return account
 
 
 def closures(db: Session, family_id: int) -> list[CaseClosure]:

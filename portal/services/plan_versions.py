@@ -8,6 +8,7 @@ from sqlmodel import Session, col, delete, select
 
 from portal.models import (
     Acknowledgement,
+    Answer,
     Parent,
     PlanItem,
     PlanQuestion,
@@ -215,6 +216,30 @@ def answers_of(db: Session, family_id: int) -> Answers:
                         .order_by(PlanQuestion.handled_at.is_not(None), col(PlanQuestion.asked_at).desc())
                         .limit(QUESTIONS_SHOWN)).all()
     return Answers(list(rows), list(parents), published_versions(db, family_id), list(questions))
+
+
+def read_receipt(db: Session, parent_id: int, version_id: int) -> Acknowledgement:
+    """A parent opened a version they had not read before (the caller commits)."""
+    receipt = Acknowledgement(parent_id=parent_id, version_id=version_id)
+    db.add(receipt)
+    return receipt
+
+
+def answer(db: Session, parent_id: int, version_id: int, choice: Answer,
+           text: str = "") -> tuple[Acknowledgement, PlanQuestion | None]:
+    """A parent's answer to a version (the caller commits); a question or disagreement is kept with its text,
+    for the duo's reply."""
+    row = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent_id,
+                                                Acknowledgement.version_id == version_id)).first()
+    row = row or Acknowledgement(parent_id=parent_id, version_id=version_id)
+    row.answer, row.answered_at = choice, utcnow()
+    db.add(row)
+    question = None
+    if choice is not Answer.agree:
+        question = PlanQuestion(parent_id=parent_id, version_id=version_id, kind=choice, text=text)
+        db.add(question)
+    db.flush()
+    return row, question
 
 
 def reply_to_question(db: Session, family_id: int, question_id: int, text: str, handled: bool,

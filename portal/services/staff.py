@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, select
 
 from portal.auth import flows
 from portal.auth.secrets import hash_password
-from portal.models import Account, Interpreter, InterpreterTeam, RecoveryCode, Role, Worker, WorkingHours
+from portal.models import Absence, Account, Interpreter, InterpreterTeam, RecoveryCode, Role, Worker, WorkingHours
 
 STAFF_ROLES = (Role.worker, Role.teamlead, Role.interpreter)
 START_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from paper and typed
@@ -89,10 +89,17 @@ def _start_password() -> str:
 
 def create(db: Session, team_id: int, role: Role, details: StaffDetails) -> tuple[StaffMember, str]:
     """A new staff account in the team, and the start password for its first-sign-in letter."""
+    new = add(db, team_id, role, details)
+    return new, new_start(db, new.account)
+
+
+def add(db: Session, team_id: int, role: Role, details: StaffDetails, username: str | None = None) -> StaffMember:
+    """A new staff account in the team with its worker or interpreter profile, not yet able to sign in (no
+    password); the username is made from the first name unless given (the demo's accounts have fixed ones)."""
     if role not in STAFF_ROLES:
         raise StaffError("only workers, team leads and interpreters are staff")
     prefix = "tolk-" if role is Role.interpreter else ""
-    account = Account(username=unique_username(db, prefix, details.name, "medewerker"), role=role,
+    account = Account(username=username or unique_username(db, prefix, details.name, "medewerker"), role=role,
                       display_name=details.name)
     db.add(account)
     db.flush()
@@ -106,7 +113,7 @@ def create(db: Session, team_id: int, role: Role, details: StaffDetails) -> tupl
         worker = Worker(account_id=account.id, team_id=team_id, name=details.name, organisation="", phone="")
     new = StaffMember(account, worker, interpreter)
     change(db, new, details)
-    return new, new_start(db, account)
+    return new
 
 
 def change(db: Session, staff: StaffMember, details: StaffDetails) -> None:
@@ -125,6 +132,14 @@ def change(db: Session, staff: StaffMember, details: StaffDetails) -> None:
         db.add_all([WorkingHours(worker_id=worker.id, weekday=day, start=start, end=end)
                     for day, start, end in details.hours])
     db.flush()
+
+
+def away(db: Session, worker: Worker, first_day: dt.date, last_day: dt.date) -> Absence:
+    """A worker is away from the first to the last day: their households are told to call the duo partner."""
+    absence = Absence(worker_id=worker.id, first_day=first_day, last_day=last_day)
+    db.add(absence)
+    db.flush()
+    return absence
 
 
 def new_start(db: Session, account: Account) -> str:

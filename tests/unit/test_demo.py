@@ -41,8 +41,11 @@ TODAY = datetime.date(2026, 3, 10)  # a Tuesday in winter time: 10:00 in Amsterd
 ROLES = {
     "anouk": "worker", "bram": "worker", "chantal": "worker", "dirk": "worker",
     "teamlead": "teamlead", "tolk-ar": "interpreter", "tolk-tr": "interpreter",
+    "tolk-en": "interpreter", "tolk-pl": "interpreter", "tolk-uk": "interpreter", "tolk-so": "interpreter",
+    "tolk-ti": "interpreter",
     "ouder-fatima": "parent", "ouder-youssef": "parent", "ouder-mehmet": "parent",
     "ouder-kasia": "parent", "ouder-olena": "parent", "ouder-sanne": "parent",
+    "ouder-faadumo": "parent", "ouder-selam": "parent", "ouder-yonas": "parent",
 }
 # Translation jobs are open for the current versions; nothing is translated or logged yet.
 SHOULD_BE_EMPTY = {"translationsegment", "auditevent", "outboxmessage",
@@ -163,7 +166,8 @@ def test_all_accounts_exist_with_their_roles_and_one_real_password(engine):
                for a in accounts.values())
     assert {a.username: a.language for a in accounts.values() if a.role.value == "parent"} == {
         "ouder-fatima": "ar", "ouder-youssef": "ar", "ouder-mehmet": "tr",
-        "ouder-kasia": "pl", "ouder-olena": "uk", "ouder-sanne": "nl"}
+        "ouder-kasia": "pl", "ouder-olena": "uk", "ouder-sanne": "nl",
+        "ouder-faadumo": "so", "ouder-selam": "ti", "ouder-yonas": "en"}
 
 
 def test_staff_and_interpreters_are_linked_to_their_accounts(db):
@@ -175,18 +179,19 @@ def test_staff_and_interpreters_are_linked_to_their_accounts(db):
     assert len({w.team_id for w in workers.values()}) == 1
     assert len(rows(db, Absence)) == 1
     languages = {i.account_id: i.languages for i in db.exec(select(Interpreter))}
-    assert languages == {account(db, "tolk-ar").id: "ar", account(db, "tolk-tr").id: "tr"}
+    assert languages == {account(db, f"tolk-{language}").id: language
+                         for language in ("ar", "tr", "en", "pl", "uk", "so", "ti")}
     # The interpreters work for the team: its team lead manages their accounts.
     assert {link.team_id for link in db.exec(select(InterpreterTeam))} == {w.team_id for w in workers.values()}
-    assert len(rows(db, InterpreterTeam)) == 2
+    assert len(rows(db, InterpreterTeam)) == 7
 
 
-def test_five_households_one_without_children(db):
+def test_seven_households_one_without_children(db):
     families = rows(db, Family)
-    assert len(families) == 5
+    assert len(families) == 7
     children = {f.id: rows(db, FamilyMember, FamilyMember.family_id == f.id, FamilyMember.is_child)
                 for f in families}
-    assert sorted(len(c) for c in children.values()) == [0, 1, 1, 2, 2]
+    assert sorted(len(c) for c in children.values()) == [0, 1, 1, 1, 2, 2, 2]
     without = next(f for f in families if not children[f.id])
     assert family_of(db, "ouder-sanne").id == without.id and not without.interpreter_needed
     assert rows(db, FamilyMember, FamilyMember.family_id == without.id)  # her adult son
@@ -196,7 +201,7 @@ def test_five_households_one_without_children(db):
     assert [f.id for f in families if f.parents_kept_apart] == [family_of(db, "ouder-fatima").id]
     assert {p.name.split()[0]: p.language for p in db.exec(select(Parent))} == {
         "Fatima": "ar", "Youssef": "ar", "Mehmet": "tr", "Kasia": "pl", "Olena": "uk",
-        "Sanne": "nl"}
+        "Sanne": "nl", "Faadumo": "so", "Selam": "ti", "Yonas": "en"}
 
 
 def test_every_household_has_a_published_plan_with_a_top_three_and_agreements(db):
@@ -221,7 +226,7 @@ def test_arabic_family_has_versions_one_and_two_and_a_draft_a_diff_can_match(db)
     v1, v2, draft = version(db, family, 1), version(db, family, 2), version(db, family, None)
     assert naive(v1.published_at) < naive(v2.published_at)
     assert draft.published_at is None and draft.published_by is None
-    assert "ophalen van school" in v2.change_summary
+    assert "Veranderd: afspraak: Fatima: Fatima haalt Amira en Adam op van school" in v2.change_summary
 
     a1, a2, a_draft = agreements(db, v1), agreements(db, v2), agreements(db, draft)
     changed = [key for key in a1.keys() & a2.keys()
@@ -346,14 +351,29 @@ def test_plan_texts_are_plain_and_only_one_plan_uses_jargon(db):
         for v in versions_of(db, family):
             texts = plan_texts(db, v)
             assert not [t for t in texts if check(t).long_sentences]
-            terms = {term.word for t in texts for term in explain_terms(t)}
+            # Jargon only: the glossary also explains ordinary words (budgetcoach, toekomstplan), never flagged.
+            terms = {term.word for t in texts for term in explain_terms(t) if term.jargon}
             expected = {"ondertoezichtstelling", "gezinsvoogd"} if family.id == demir.id else set()
             assert terms == expected, family.name
 
 
 def test_current_versions_wait_for_their_translation(db):
     jobs = db.exec(select(TranslationJob)).all()
-    assert sorted(job.language for job in jobs) == ["ar", "pl", "tr", "uk"]
+    assert sorted(job.language for job in jobs) == ["ar", "en", "pl", "so", "ti", "tr", "uk"]
     assert all(job.completed_at is None for job in jobs)
     arabic = next(job for job in jobs if job.language == "ar")
     assert db.get(Interpreter, arabic.interpreter_id).name == "Samira Benali"
+
+
+def test_every_language_but_dutch_has_an_interpreter_with_open_work(db):
+    """Each interpreter sees, on their own work list, a plan to translate or an appointment to read along."""
+    from portal.services import worklist
+    from portal.web.i18n import LANGUAGES
+
+    now = datetime.datetime(2026, 3, 10, 8, tzinfo=datetime.UTC)
+    with_work = set()
+    for interpreter in db.exec(select(Interpreter)):
+        jobs, appointments = worklist.for_interpreter(db, interpreter.id, now)
+        assert jobs or appointments, interpreter.name
+        with_work |= {job.language for job in jobs} | {a.interpreter_language for a in appointments}
+    assert with_work == set(LANGUAGES) - {"nl"}

@@ -1,0 +1,32 @@
+"""Facts first while typing, in Chromium on a desk screen and a phone: a guess and a judgement are marked
+under the field without saving, beside the plain-language help, and the marks fit the screen."""
+import pytest
+from browser_kit import sign_in
+from playwright.sync_api import expect
+
+FAMILY = "Gezin El Idrissi"
+TYPED = 'Vader was agressief en moeder lijkt moe. Oma zegt: "Ik denk dat het beter gaat."'
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}],
+                         ids=["1280x800", "360x740"])
+def test_a_guess_and_a_judgement_are_marked_while_typing(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale="nl-NL", base_url=live_server.base)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, live_server, "anouk")
+    page.goto(f"/backoffice/families/{live_server.family_id(FAMILY)}/plan")
+    field, help_box = page.locator("#s2-description"), page.locator("#s2-description-help")
+    with page.expect_response(lambda r: r.url.endswith("/plain-language")) as checked:
+        field.fill(TYPED)
+        field.press("End")  # a keyup: htmx waits 700 ms for more typing, then asks the server
+    assert checked.value.status == 200
+    expect(help_box.locator(".facts-first .finding.judgement mark")).to_have_text("agressief")
+    expect(help_box.locator(".facts-first .finding.hedge mark")).to_have_text("lijkt")
+    expect(help_box.locator(".facts-first .finding")).to_have_count(2)  # the quote is left alone
+    expect(help_box.locator(".plain-ok")).to_be_visible()  # the plain-language help is still there
+    hint = live_server.translate("nl", "A judgement, not a fact. Write what was seen or said, when, and by whom.")
+    expect(help_box.locator(".facts-first .finding.judgement")).to_contain_text(hint)
+    right = help_box.locator(".facts-first").evaluate("(list) => list.getBoundingClientRect().right")
+    assert right <= viewport["width"], "the marks fit the screen"
+    context.close()
