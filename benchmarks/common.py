@@ -37,15 +37,15 @@ class Codes:
         return pyotp.TOTP(secret or secret_of(username)).at(step * TOTP_STEP)
 
 
-def sign_in_client(client, username: str, code, password: str = DEMO_PASSWORD) -> None:
-    """Sign a parent in with Flask's test client through both forms (password, then code);
-    `code` is a callable, called after the (slow, argon2) password step."""
-    token = CSRF.search(client.get("/sign-in").text).group(1)
-    first = client.post("/sign-in", data={"username": username, "password": password, "csrf_token": token})
+def sign_in_client(client, username: str, code, password: str = DEMO_PASSWORD, base: str = "") -> None:
+    """Sign a parent (or, with base="/backoffice", a member of staff) in with Flask's test client through both
+    forms (password, then code); `code` is a callable, called after the (slow, argon2) password step."""
+    token = CSRF.search(client.get(f"{base}/sign-in").text).group(1)
+    first = client.post(f"{base}/sign-in", data={"username": username, "password": password, "csrf_token": token})
     if first.status_code != 302:
         raise RuntimeError(f"password step failed for {username}: {first.status_code}")
-    token = CSRF.search(client.get("/sign-in/code").text).group(1)
-    second = client.post("/sign-in/code", data={"code": code(), "csrf_token": token})
+    token = CSRF.search(client.get(f"{base}/sign-in/code").text).group(1)
+    second = client.post(f"{base}/sign-in/code", data={"code": code(), "csrf_token": token})
     if second.status_code != 302:
         raise RuntimeError(f"code step failed for {username}: {second.status_code}")
 
