@@ -206,6 +206,9 @@ def test_only_the_team_leads_own_team_audited_and_refused_to_others(demo_app):
     assert looked == ours and other.family_id not in looked
     assert all(event.result == "ok" and event.actor_name == "Marieke Smit" for event in events
                if event.action == "team.overview.view")
+    # A parent of the team sees it on "who looked", in plain words.
+    who_looked = text_of(signed_in_client(demo_app, "ouder-sanne").get("/who-looked"))
+    assert say(demo_app, "nl", "saw your file in the team overview") in who_looked
 
     # The other team's lead sees their own household, none of ours.
     theirs = signed_in_client(demo_app, other.lead).get(OVERVIEW)
