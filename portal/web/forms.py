@@ -123,14 +123,16 @@ class AddableRows(Rows):
 
 class Form(FlaskForm):
     """A form of the portal. CSRFProtect checks every POST's token once, before any view (the csrf macro writes
-    it), so the form does not check it again. It reads the posted fields on POST, else the data it is given."""
+    it), so the form does not check it again."""
 
     class Meta:
         csrf = False
 
     def __init__(self, data=None, **kwargs):
-        # `data` fills the form as things are now; a posted form is read alone: a field left out stays empty.
-        super().__init__(data=None if request.method == "POST" else data, **kwargs)
+        # The typed fields: posted, or kept while signed out and given back on the GET of their page (auth/kept).
+        # They are read alone (a field left out stays empty); else `data` fills the form as things are now.
+        typed = request.form or None
+        super().__init__(formdata=typed, data=None if typed else data, **kwargs)
 
     def messages(self) -> dict[str, str]:
         """The first error of each field, by the field's name (rows too): for the templates' field_error."""

@@ -3,10 +3,12 @@ over-long text is refused whole at its field; control characters go; a language 
 import datetime as dt
 
 from flask_babel import force_locale
+from sqlalchemy import update
 from sqlmodel import select
 
 from portal.backoffice.staff_form import WorkerForm
 from portal.models import (
+    Account,
     Appointment,
     AppointmentAnswer,
     CaseClosure,
@@ -14,11 +16,13 @@ from portal.models import (
     FamilyMember,
     Parent,
     PlanQuestion,
+    UserSession,
     Worker,
 )
+from portal.models.base import utcnow
 from portal.web.forms import TooLong, max_length
 from support.pages import database, family_id, form_values, soup
-from support.sign_in import csrf_token, signed_in_client
+from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EL_IDRISSI = "Gezin El Idrissi"
 DE_BOER = "Huishouden De Boer"
@@ -103,3 +107,22 @@ def test_switching_the_language_keeps_the_typed_reason_and_closes_nothing(demo_a
     assert soup(switched).select_one("textarea#reason").get_text() == reason
     with database(demo_app) as db:
         assert db.get(Family, family).closed_at is None
+
+
+def test_a_form_typed_while_the_session_ran_out_comes_back_on_its_page(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    token = csrf_token(lead.get("/backoffice/staff/new").text)
+    with database(demo_app) as db:
+        account = db.exec(select(Account.id).where(Account.username == "teamlead")).one()
+        db.exec(update(UserSession).where(UserSession.account_id == account)
+                .values(last_seen_at=utcnow() - dt.timedelta(hours=1)))
+        db.commit()
+    typed = {"role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699",
+             "day-2-start": "08:30", "day-2-end": "12:30", "csrf_token": token}
+    assert lead.post("/backoffice/staff/new", data=typed).status_code == 302
+    assert sign_in(lead, "teamlead").headers["Location"] == "/backoffice/staff/new"
+    shown = form_values(lead.get("/backoffice/staff/new"), "staff-form")
+    assert (shown["name"], shown["organisation"], shown["day-2-start"]) == ("Evi Jansen", "Veilig Thuis", "08:30")
+    with database(demo_app) as db:
+        assert db.exec(select(Account).where(Account.username == "evi")).first() is None
