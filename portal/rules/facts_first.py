@@ -136,6 +136,9 @@ _AGREEMENT = re.compile(
     r"afgesproken (?:is|wordt)|de afspraak is)\b"
     r"|^(?:als|wanneer|zodra|indien)\b[^,]+, (?!(?:is|zijn|was|waren|lijkt|lijken|blijkt)\b)[a-z]+\w* "
     r"|^dan\b", re.IGNORECASE)
+# The trigger of an agreement ("belt 112 als vader agressief wordt") says when it applies, not what the writer
+# thinks of someone: left alone like the agreement. "Als een puber" compares, it is no trigger.
+_TRIGGER = re.compile(r"(?<!\w)(?:als|wanneer|zodra|indien)\s(?!een\b)[^,;]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,8 @@ def check_sentence(sentence: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every guess and judgement in one sentence that is not said by someone else."""
     if _AGREEMENT.search(sentence):
         return []
-    said = _said(sentence) + [match.span() for match in _NOT_A_GUESS.finditer(sentence)]
+    said = _said(sentence) + [match.span() for pattern in (_NOT_A_GUESS, _TRIGGER)
+                              for match in pattern.finditer(sentence)]
     found = [(kind, *match.span()) for kind, pattern in (("hedge", _HEDGE), ("judgement", _JUDGEMENT))
              for match in pattern.finditer(sentence)
              if not any(start <= match.start() and match.end() <= end for start, end in said)]

@@ -63,6 +63,7 @@ def test_a_mark_says_its_kind_where_it_is_and_asks_for_what_was_seen_or_said():
     "Moeder brengt Sem elke ochtend om 8.15 uur naar school.",
     "We spreken af dat vader geen alcohol drinkt als de kinderen bij hem zijn.",
     "Als vader agressief wordt, belt moeder 112.",
+    "Moeder belt 112 als vader agressief wordt.",
     "Dan gaan de kinderen die nacht naar oma.",
     "Vader volgt vanaf september een agressieregulatietraining bij De Waag.",
     # Words that only look like a hedge.
@@ -77,6 +78,11 @@ def test_facts_quotes_and_agreements_are_left_alone(text):
 def test_a_guess_after_a_quote_or_a_report_is_still_marked():
     assert marked("Vader zegt dat hij moe is, maar hij lijkt vooral ongemotiveerd.") == ["lijkt", "ongemotiveerd"]
     assert marked('Moeder zegt: "Het gaat goed", maar volgens mij is dat niet waar.') == ["volgens mij"]
+
+
+def test_a_judgement_outside_an_agreements_trigger_is_marked():
+    assert marked("Vader wordt agressief als hij drinkt.") == ["agressief"]
+    assert marked("Moeder gedraagt zich als een puber.") == ["gedraagt zich als een puber"]
 
 
 def test_a_judgement_stays_a_judgement_when_negated():
@@ -96,11 +102,11 @@ def test_every_line_and_sentence_of_a_field_is_checked():
 
 
 def test_a_plan_counts_the_marks_in_every_text_the_editor_checks():
+    agreement = Agreement("a", "Moeder", "belt 112 als vader agressief wordt", "waarschijnlijk vanavond", "")
     content = PlanContent(
-        situations=(Situation("s", 1, "acute", "Vader was agressief.", ("Moeder lijkt overbelast",),
-                              (Agreement("a", "Moeder", "belt 112", "als vader waarschijnlijk drinkt", ""),)),),
+        situations=(Situation("s", 1, "acute", "Vader was agressief.", ("Moeder lijkt overbelast",), (agreement,)),),
         items=(Item("h", "help", "Hulp bij de schulden, want moeder is chaotisch."),
                Item("f", "future", "De kinderen wonen weer thuis.")))
-    # agressief; lijkt and overbelast; waarschijnlijk; chaotisch
+    # agressief; lijkt and overbelast; waarschijnlijk; chaotisch (not the agreement's trigger)
     assert count_in_plan(content) == 5
     assert count_in_plan(PlanContent()) == 0
