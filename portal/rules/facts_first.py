@@ -92,7 +92,7 @@ _DEGREE = frozenset("erg heel zeer te totaal vaak soms nogal best wat niet weini
 _NO_LABEL = frozenset("de het er dat dit daar hier thuis bij naar in op met van voor uit aan onder over tegen zonder "
                       "sinds tot om door na aanwezig afwezig zwanger getrouwd gescheiden overleden geboren bevallen "
                       "opgenomen verhuisd vertrokken aangemeld ingeschreven bekend akkoord eens jarig alleen wakker "
-                      "welkom".split())
+                      "welkom 's elke iedere samen vanaf tijdens binnen buiten rond morgen overdag".split())
 _NO_SUBJECT = frozenset("er dat wat wie hier daar".split())
 
 
@@ -186,7 +186,8 @@ def check_sentence(sentence: str) -> list[tuple[str, int, int]]:
              for match in pattern.finditer(sentence)
              if not any(start <= match.start() and match.end() <= end for start, end in said)]
     label = _label(sentence)
-    if label and not any(start < label[1] and label[0] < end for _, start, end in found):
+    if label and not any(start < label[1] and label[0] < end for _, start, end in found) \
+            and not any(start <= label[0] and label[1] <= end for start, end in said):
         found.append(("judgement", *label))  # only where no word of the lists already asks
     return sorted(found, key=lambda mark: mark[1])
 
