@@ -1,7 +1,9 @@
 """The case timeline and the factual file of a period: the household's history for the duo and the team lead."""
 import datetime as dt
 
+from babel import Locale
 from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -63,10 +65,10 @@ FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 def describe(entry: timeline.Entry) -> str:
-    """What happened, in the page's language."""
+    """What happened, in the page's language (a translation's language named in it too: "into Arabic")."""
     values = dict(entry.values)
-    if "language" in values:
-        values["language"] = LANGUAGES.get(values["language"], values["language"])
+    if "language" in values and values["language"] in LANGUAGES:
+        values["language"] = Locale.parse(values["language"]).get_display_name(str(get_locale()))
     return str(EVENT_NAMES[entry.event]) % values
 
 
@@ -142,7 +144,7 @@ def factual_file(family_id):
     people = timeline.people_of(db, family)
     filters, errors = _filters(request.args, people)
     audit.record("factual_file.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    today = dt.date.today()
+    today = dt.datetime.now(AMSTERDAM).date()  # the period is counted in Amsterdam days
     start = filters.start or family.created_at.astimezone(AMSTERDAM).date()
     file = timeline.factual_file(db, people, start, filters.end or max(today, start))
     return render_template("backoffice/factual_file.html", family=family, file=file, errors=errors,
