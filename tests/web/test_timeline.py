@@ -31,6 +31,9 @@ MOVE = "Ik moet dan werken, kan het op vrijdag?"
 APPOINTMENT_REPLY = "Vrijdag kan niet, ik bel u voor een andere dag."
 CLOSING = "Het plan werkt al een half jaar zonder incidenten."
 
+# Keyset pages compare timestamps and dates in SQL: SQLite compares stored text, PostgreSQL timestamptz.
+pytestmark = pytest.mark.both_databases
+
 
 def post_form(client, page: str, data: dict, action: str | None = None):
     """Open a page and send a form of it (to `action`, or back to the page) with the page's CSRF token."""
