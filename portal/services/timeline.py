@@ -193,7 +193,7 @@ Opener, Reopener = aliased(Account), aliased(Account)
 
 
 def _staff(worker, account):
-    """Join a worker's name and role onto a row that names the worker (by `worker.id`)."""
+    """The columns of a worker's name and account role, for a query that joins them (empty when nobody is named)."""
     return worker.name, account.role
 
 
