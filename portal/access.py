@@ -188,6 +188,17 @@ def get_or_404(model, ident: int, action: str):
     return obj
 
 
+def own_team_or_404(action: str, recorded: str | None = None) -> Team:
+    """The signed-in team lead's own team, when they may do `action` on it; anything else is 'not found', and
+    the refusal is logged (as `recorded` where the page's audit action has another name)."""
+    db = session()
+    team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
+    if team is None or not can(current_user, action, team, db):
+        audit.record(recorded or action, "refused", object="team")
+        abort(404)
+    return team
+
+
 def public(view):
     """Declare a route open to everyone (sign-in pages, health, quick exit)."""
     view.access_rule = "public"

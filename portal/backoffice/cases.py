@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal.access import DUO, can, get_or_404, roles
+from portal.access import DUO, can, get_or_404, own_team_or_404, roles
 from portal.backoffice import blueprint, household_form
 from portal.backoffice.case_form import CaseForm
 from portal.db import session as db_session
-from portal.models import Account, Family, Role, Team
+from portal.models import Account, Family, Role
 from portal.models.base import utcnow
 from portal.services import cases
 from portal.web import audit
@@ -29,10 +29,7 @@ def _saving(form: household_form.HouseholdForm) -> bool:
 def new_household():
     """Intake: a team lead starts a household with its members, its settings and its duo."""
     db = db_session()
-    team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
-    if team is None or not can(current_user, "family.create", team, db):
-        audit.record("family.create", "refused", object="team")
-        abort(404)
+    team = own_team_or_404("family.create")
     candidates = cases.duo_candidates(db, team.id)
     form = household_form.IntakeForm({worker.id for worker in candidates})
     if _saving(form):

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import can, roles
+from portal.access import can, own_team_or_404, roles
 from portal.backoffice import blueprint, staff_form
 from portal.db import session as db_session
 from portal.models import Role, Team
@@ -13,12 +13,7 @@ from portal.web.forms import switching_language
 
 
 def _own_team() -> Team:
-    db = db_session()
-    team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
-    if team is None or not can(current_user, "staff.manage", team, db):
-        audit.record("staff.manage", "refused", object="team")
-        abort(404)
-    return team
+    return own_team_or_404("staff.manage")
 
 
 def _staff_or_404(account_id: int) -> staff.StaffMember:

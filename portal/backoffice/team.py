@@ -1,11 +1,10 @@
 """The team lead's overview of their own team against the nine months (services/team_overview)."""
-from flask import abort, render_template
-from flask_login import current_user
+from flask import render_template
 
-from portal.access import can, roles
+from portal.access import own_team_or_404, roles
 from portal.backoffice import blueprint
 from portal.db import session as db_session
-from portal.models import Role, Team
+from portal.models import Role
 from portal.models.base import utcnow
 from portal.services import team_overview
 from portal.web import audit
@@ -15,10 +14,7 @@ from portal.web import audit
 @roles(Role.teamlead)
 def team():
     db = db_session()
-    own = db.get(Team, current_user.worker.team_id) if current_user.worker else None
-    if own is None or not can(current_user, "team.overview", own, db):
-        audit.record("team.overview.view", "refused", object="team")
-        abort(404)
+    own = own_team_or_404("team.overview", recorded="team.overview.view")
     found = team_overview.overview(db, own.id, utcnow())
     # The overview shows each household's figures and its parents' names: a look at each one it shows.
     audit.record("team.overview.view", "ok", object=f"team:{own.id}")
