@@ -8,7 +8,17 @@ from wtforms.validators import ValidationError
 
 from portal.models import Family, FamilyMember, Parent
 from portal.services.cases import Household, Member
-from portal.web.forms import AddableRows, Form, Text, bounded_int, is_phone_number, max_length, without_controls
+from portal.services.notifications import CHANNELS
+from portal.web.forms import (
+    AddableRows,
+    Form,
+    Text,
+    bounded_int,
+    is_email_address,
+    is_phone_number,
+    max_length,
+    without_controls,
+)
 from portal.web.i18n import LANGUAGES
 
 KINDS = ("parent", "child", "other")
@@ -41,9 +51,11 @@ class ParentRow(MemberRow):
     name = Text(max_length(Parent.name))
     language = StringField(default="nl")
     phone = Text(max_length(Parent.phone))
+    email = Text(max_length(Parent.email))
+    notify_by = StringField(default="sms")  # the channel of their messages: sms | email
 
     def typed(self) -> str:
-        return self.phone.data
+        return self.phone.data + self.email.data
 
     def validate_language(self, field):
         if field.data not in LANGUAGES:
@@ -53,8 +65,21 @@ class ParentRow(MemberRow):
         if field.data and not is_phone_number(field.data):
             raise ValidationError(_("Type a phone number, e.g. 06 12345678."))
 
+    def validate_email(self, field):
+        if field.data and not is_email_address(field.data):
+            raise ValidationError(_("Type an e-mail address, e.g. naam@voorbeeld.nl."))
+
+    def validate_notify_by(self, field):
+        if field.data not in CHANNELS:
+            raise ValidationError(_("Choose SMS or e-mail."))
+        if field.data == "email" and not self.email.data:
+            raise ValidationError(_("Type the e-mail address the messages go to, or choose SMS."))
+        if field.data == "sms" and self.email.data and not self.phone.data:
+            raise ValidationError(_("Type the phone number the messages go to, or choose e-mail."))
+
     def member(self) -> Member:
-        return Member("parent", self.name.data, self.number(), language=self.language.data, phone=self.phone.data)
+        return Member("parent", self.name.data, self.number(), language=self.language.data, phone=self.phone.data,
+                      email=self.email.data, notify_by=self.notify_by.data)
 
 
 class ChildRow(MemberRow):
@@ -149,8 +174,8 @@ class IntakeForm(HouseholdForm):
 
 def members_form(family: Family, parents, members) -> HouseholdForm:
     """The members page: as posted, else filled in with the household as it is and an empty row of each kind."""
-    rows = {"parent": [{"name": p.name, "language": p.language, "phone": p.phone or "", "id": str(p.id)}
-                       for p in parents],
+    rows = {"parent": [{"name": p.name, "language": p.language, "phone": p.phone or "", "email": p.email or "",
+                        "notify_by": p.notify_by, "id": str(p.id)} for p in parents],
             "child": [{"name": m.name, "birth_year": str(m.birth_year or ""), "id": str(m.id)}
                       for m in members if m.is_child],
             "other": [{"name": m.name, "relation": m.relation, "id": str(m.id)} for m in members if not m.is_child]}

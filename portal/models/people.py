@@ -103,6 +103,9 @@ class Parent(SQLModel, table=True):
     name: str = Field(max_length=120)
     language: str = Field(default="nl", max_length=8)
     phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
+    # How the parent hears there is news: "sms" (to the phone) or "email" (services/notifications.address_of).
+    notify_by: str = Field(default="sms", max_length=8, sa_column_kwargs={"server_default": "sms"})
 
 
 class DuoRole(str, enum.Enum):

@@ -51,6 +51,8 @@ class Member:
     id: int | None = None
     language: str = "nl"
     phone: str = ""
+    email: str = ""
+    notify_by: str = "sms"  # sms | email: how a parent hears there is news
     birth_year: int | None = None
     relation: str = ""
 
@@ -156,7 +158,8 @@ def _row(member: Member, family_id: int, parents: dict, others: dict) -> Parent 
 def _values(member: Member) -> dict:
     """The fields the forms show of each kind; a child's relation stays as the duo wrote it."""
     if member.kind == "parent":
-        return {"name": member.name, "language": member.language, "phone": member.phone or None}
+        return {"name": member.name, "language": member.language, "phone": member.phone or None,
+                "email": member.email or None, "notify_by": member.notify_by}
     if member.kind == "child":
         return {"name": member.name, "birth_year": member.birth_year}
     return {"name": member.name, "relation": member.relation}

@@ -14,6 +14,7 @@ import smtplib
 import urllib.request
 import uuid
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
@@ -63,11 +64,14 @@ def queue(db: Session, account: Account, channel: str, to: str, body: str, dedup
     return True
 
 
-def address_of(parent: Parent, account: Account) -> tuple[str, str] | None:
-    """The channel and address a parent can receive a message on: SMS to their phone. (The models keep no
-    e-mail address for parents, so no parent is queued an e-mail yet; the e-mail channel and its sender exist.)"""
-    phone = parent.phone or account.sms_phone
-    return ("sms", phone) if phone else None
+def address_of(parent: Parent) -> tuple[str, str] | None:
+    """The one rule for the channel and address of a parent's message, from the contact details the duo keeps:
+    an e-mail when their messages go by e-mail and an address is known, else an SMS to their phone; None when
+    neither is known. A parent whose messages go by SMS never gets an e-mail instead (someone else may read that
+    mailbox), nor news at the phone they chose for sign-in codes (codes always go there by SMS, auth/views.py)."""
+    if parent.notify_by == "email" and parent.email:
+        return "email", parent.email
+    return ("sms", parent.phone) if parent.phone else None
 
 
 def news_text(account: Account) -> str:
@@ -111,8 +115,11 @@ class SmtpSender:
         if message.channel != "email":
             raise NoSender("the SMTP sender sends e-mail only")
         mail = EmailMessage()
+        # The subject is the portal's neutral name: the mailbox may be read by someone else too.
         mail["From"], mail["To"], mail["Subject"] = self.sender_address, message.to, current_app.config["APP_NAME"]
-        mail.set_content(message.body)
+        mail["Date"], mail["Message-ID"] = formatdate(), make_msgid(domain=self.sender_address.rpartition("@")[2])
+        # Quoted-printable: seven-bit safe for every relay, whatever the script of the parent's language.
+        mail.set_content(message.body, cte="quoted-printable")
         with smtplib.SMTP(self.host, timeout=10) as relay:
             relay.send_message(mail)
 
@@ -171,12 +178,11 @@ def sender(channel: str = "sms"):
 
 
 def _reachable_parents(family_id: int):
-    """Parents of the household with an active account and a phone, while its case is open: a closed case
-    gets no news, its parents cannot open their pages."""
+    """Parents of the household with an active account, while its case is open: a closed case gets no news, its
+    parents cannot open their pages. Whether and where each one gets a message is address_of's to decide."""
     return (select(Parent, Account).join(Account, Account.id == Parent.account_id)
             .join(Family, Family.id == Parent.family_id)
-            .where(Parent.family_id == family_id, Account.active, Parent.phone.is_not(None),
-                   Family.closed_at.is_(None)))
+            .where(Parent.family_id == family_id, Account.active, Family.closed_at.is_(None)))
 
 
 def tell_parents(db: Session, family_id: int, reason: str, audience: str = HOUSEHOLD,
@@ -186,7 +192,7 @@ def tell_parents(db: Session, family_id: int, reason: str, audience: str = HOUSE
     join the caller's transaction: commit them with the change they announce."""
     rows = db.exec(_reachable_parents(family_id)).all()
     for parent, account in rows:
-        where = address_of(parent, account)
+        where = address_of(parent)
         if where and parent_reads(parent, audience) and (only is None or parent.id in only):
             queue(db, account, *where, news_text(account), dedupe_key=f"{reason}:{parent.id}"[:120])
 
@@ -201,7 +207,7 @@ def queue_reminders(db: Session, now: dt.datetime) -> int:
     for appointment in soon:
         rows = db.exec(_reachable_parents(appointment.family_id)).all()
         for parent, account in rows:
-            where = address_of(parent, account)
+            where = address_of(parent)
             if where and parent_reads(parent, appointment.audience) and queue(
                     db, account, *where, news_text(account), dedupe_key=f"reminder:{appointment.id}:{parent.id}"):
                 queued += 1

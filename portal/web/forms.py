@@ -205,6 +205,14 @@ def is_phone_number(value: str) -> bool:
     return all(ch in "+0123456789 -()" for ch in value) and 9 <= sum(ch.isdigit() for ch in value) <= 15
 
 
+def is_email_address(value: str) -> bool:
+    """An e-mail address as people type it (naam@voorbeeld.nl): one @ with something before it, a dot inside
+    the part after it, no spaces, at most 254 characters. Whether it exists only a message to it can tell."""
+    local, _at, domain = value.partition("@")
+    return (value.count("@") == 1 and bool(local) and "." in domain[1:-1] and len(value) <= 254
+            and not any(ch.isspace() for ch in value))
+
+
 class IdConverter(BaseConverter):
     """`<id:name>` in a route: a database id (a positive 32-bit integer, as PostgreSQL stores it).
     Anything else is no match, so the route answers 404 before any view code runs."""

@@ -486,7 +486,7 @@ def test_the_duo_adds_and_changes_members(demo_app):
     assert page.status_code == 200
     assert events_since(demo_app, since) == [("family.view", "ok", f"family:{family}", family)]
     form = {field["name"]: field.get("value", "") for field in soup(page).select("#members-form input[name]")
-            if field.get("type") != "checkbox" or field.has_attr("checked")}
+            if field.get("type") not in ("checkbox", "radio") or field.has_attr("checked")}
     form |= {select["name"]: select.select_one("option[selected]")["value"]
              for select in soup(page).select("#members-form select")}
     assert form["parents_kept_apart"] == "1" and form["interpreter_needed"] == "1"

@@ -2,14 +2,12 @@
 (`portal worker`) sends each message once, only after the provider accepted it, and retries with backoff until
 the last attempt, after which the team lead sees that it failed (by name and time, never the content)."""
 import datetime as dt
-import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from portal.models.base import utcnow
 from portal.services import notifications
 from portal.services.duo import current_duo
 from support.pages import database, family_id, say, soup, text_of
+from support.providers import SmsProvider
 from support.sign_in import sign_in
 
 pytestmark = pytest.mark.both_databases
@@ -28,39 +27,11 @@ pytestmark = pytest.mark.both_databases
 DEMIR = "Gezin Demir"  # one parent, Mehmet, with a phone
 
 
-class Provider:
-    """An SMS provider on loopback that is up or down (503); it keeps what it accepted and counts every call."""
-
-    def __init__(self):
-        self.up, self.calls, self.accepted, self.delay = True, 0, [], 0.0
-        self.lock = threading.Lock()
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                time.sleep(provider.delay)
-                with provider.lock:
-                    provider.calls += 1
-                    if provider.up:
-                        provider.accepted.append(body)
-                self.send_response(202 if provider.up else 503)
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/messages"
-
-
 @pytest.fixture
 def provider():
-    running = Provider()
+    running = SmsProvider()
     yield running
-    running.server.shutdown()
-    running.server.server_close()
+    running.close()
 
 
 @pytest.fixture

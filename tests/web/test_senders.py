@@ -1,6 +1,5 @@
 """The real senders: an HTTP SMS provider and an SMTP relay, both played by servers on loopback."""
 import json
-import socketserver
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -8,6 +7,7 @@ import pytest
 
 from portal.models import OutboxMessage
 from portal.services import notifications
+from support.providers import SmtpRelay
 
 
 @pytest.fixture
@@ -33,38 +33,9 @@ def sms_provider():
 
 @pytest.fixture
 def smtp_relay():
-    """Just enough SMTP to accept one message and keep what was sent."""
-    received = []
-
-    class Relay(socketserver.StreamRequestHandler):
-        def handle(self):
-            self.wfile.write(b"220 relay\r\n")
-            data = None
-            for raw in self.rfile:
-                line = raw.decode().rstrip("\r\n")
-                if data is not None:
-                    if line == ".":
-                        received.append("\n".join(data))
-                        data = None
-                        self.wfile.write(b"250 queued\r\n")
-                    else:
-                        data.append(line)
-                elif line.upper().startswith("EHLO"):
-                    self.wfile.write(b"250 relay\r\n")
-                elif line.upper() == "DATA":
-                    data = []
-                    self.wfile.write(b"354 go on\r\n")
-                elif line.upper() == "QUIT":
-                    self.wfile.write(b"221 bye\r\n")
-                    return
-                else:
-                    self.wfile.write(b"250 ok\r\n")
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Relay)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}", received
-    server.shutdown()
-    server.server_close()
+    relay = SmtpRelay()
+    yield relay.host, relay.received
+    relay.close()
 
 
 def test_sms_goes_to_the_provider_with_its_token(make_app, sms_provider, tmp_path):
