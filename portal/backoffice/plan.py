@@ -1,7 +1,6 @@
 """Back-office plan pages: the Top 3 editor with conflict handling, publishing, comparing, answers."""
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from portal.access import DUO, get_or_404, roles
 from portal.backoffice import blueprint
@@ -11,8 +10,6 @@ from portal.backoffice.reply_forms import QuestionReply
 from portal.db import session as db_session
 from portal.models import (
     Family,
-    FamilyMember,
-    Parent,
     PlanVersion,
     VersionStatus,
 )
@@ -22,7 +19,7 @@ from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
 from portal.rules.plan_content import PlanContent, diff
 from portal.services import notifications
-from portal.services.duo import current_duo
+from portal.services.names import household_names
 from portal.services.plan_versions import (
     Conflict,
     answers_of,
@@ -39,13 +36,9 @@ from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, strip_controls, switching_language
 
 
-def people_named(db, family: Family) -> frozenset[str]:
-    """The words of the names of the household's members and parents and of its duo: names are not rare words."""
-    duo = current_duo(db, family.id, utcnow().date())
-    names = [*db.exec(select(FamilyMember.name).where(FamilyMember.family_id == family.id)),
-             *db.exec(select(Parent.name).where(Parent.family_id == family.id)),
-             *(worker.name for worker in (duo.contact, duo.partner) if worker is not None)]
-    return name_words(names)
+def _names(family: Family) -> frozenset[str]:
+    """The names of the household and its duo, lower-cased for the plain-language check: never rare words."""
+    return name_words(household_names(db_session(), family.id, utcnow().date()))
 
 
 def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
@@ -56,7 +49,7 @@ def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
 
 
 def _editor(family, draft, form, errors=None, conflict=None, status=200):
-    help_, facts = _help_for(form, people_named(db_session(), family))
+    help_, facts = _help_for(form, _names(family))
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
                            counts=counts(form), household=household_of(db_session(), family),
                            errors=errors or {}, conflict=conflict, help=help_, facts=facts, limit_of=limit_of,
@@ -136,7 +129,7 @@ def plain_language(family_id):
     family = get_or_404(Family, family_id, "family.edit")
     field = request.htmx.trigger_name or ""
     text = request.form.get(field, "") if field else ""
-    report = check(text, people_named(db_session(), family)) if text.strip() else None
+    report = check(text, _names(family)) if text.strip() else None
     return render_template("backoffice/plain_help.html", report=report, marks=facts_first.check(text))
 
 
