@@ -9,34 +9,34 @@ from sqlmodel import select
 from portal.access import STAFF, public, roles
 from portal.auth import blueprint, flows, kept, sessions
 from portal.auth import secrets as auth_secrets
+from portal.auth.forms import (
+    ActivateForm,
+    AppCodeForm,
+    ChangePasswordForm,
+    CodeForm,
+    NewPasswordForm,
+    SecondFactorForm,
+    SignInForm,
+    fitting,
+)
 from portal.db import session as db_session
 from portal.extensions import csrf, limiter
 from portal.models import Account, Role
 from portal.services import notifications
 from portal.web import audit
-from portal.web.forms import TooLong, clean, max_length, save_language, switching_language, typed_fields
+from portal.web.forms import save_language, switching_language, typed_fields
 from portal.web.redirects import local_target
 
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
 SMS_CODES_PER_HOUR = 5
-USERNAME_LENGTH = max_length(Account.username)
-
-
-def _short(name: str, limit: int) -> str:
-    """A short typed value (username, code, phone number). One longer than any real one is none: it is
-    refused like a wrong one, never cut until it matches."""
-    try:
-        return clean(name, limit)
-    except TooLong:
-        return ""
 
 
 def _account_key() -> str:
     """The account an attempt is for: the username as the sign-in cleans it, or the account of the step
     this browser is at (at the code and enrolment steps a username field in the form must not choose the counter)."""
     if request.endpoint in ("auth.sign_in", "auth.staff_sign_in"):
-        return "account:" + _short("username", USERNAME_LENGTH).lower()
+        return "account:" + fitting(SignInForm().username).lower()
     return "account:" + flows.account_in_cookie(db_session())
 
 
@@ -64,10 +64,9 @@ def _sign_in_url() -> str:
     return url_for("auth.staff_sign_in" if _audience() == "staff" else "auth.sign_in")
 
 
-def _sign_in_page(errors=None, status=200):
+def _sign_in_page(form: SignInForm, status=200):
     staff = _audience() == "staff"
-    return render_template("auth/sign_in.html", staff=staff, errors=errors or {}, form=request.form,
-                           main_form="sign-in"), status
+    return render_template("auth/sign_in.html", staff=staff, form=form, main_form="sign-in"), status
 
 
 def _locked(db, account: Account, limit: str):
@@ -89,18 +88,20 @@ def _locked(db, account: Account, limit: str):
 @address_limit
 @account_limit
 def sign_in():
+    form = SignInForm()
     if request.method != "POST" or switching_language():
-        return _sign_in_page()
+        return _sign_in_page(form)
     db = db_session()
-    username = _short("username", USERNAME_LENGTH).lower()
+    username = fitting(form.username).lower()
     account = db.exec(select(Account).where(Account.username == username)).first()
     right_audience = account is not None and account.role.is_staff == (_audience() == "staff")
-    good = auth_secrets.password_matches(account, request.form.get("password", "")) and right_audience
+    good = auth_secrets.password_matches(account, form.password.data or "") and right_audience
     if not good or not account.active:
         audit.record("sign_in.password", "refused", object=f"account:{username}"[:120],
                      account=account if right_audience else None)
         # One message for unknown user and wrong password, so names cannot be guessed.
-        return _sign_in_page({"password": _("The username or password is not right.")}, 401)
+        form.refuse(form.password, _("The username or password is not right."))
+        return _sign_in_page(form, 401)
     if flows.locked_today(db, account):
         return _locked(db, account, "day")
     audit.record("sign_in.password", "ok", object=f"account:{account.id}", account=account)
@@ -128,9 +129,9 @@ def _send_sms_code(account: Account) -> bool:
     return True
 
 
-def _code_page(account: Account, errors=None, status=200):
-    return render_template("auth/code.html", account=account, errors=errors or {}, form=request.form,
-                           main_form="code-form", staff=account.role.is_staff), status
+def _code_page(account: Account, form: CodeForm, status=200):
+    return render_template("auth/code.html", account=account, form=form, main_form="code-form",
+                           staff=account.role.is_staff), status
 
 
 @blueprint.route("/sign-in/code", methods=["GET", "POST"], endpoint="code")
@@ -144,17 +145,18 @@ def code():
     if found is None:
         return redirect(_sign_in_url())
     flow, account = found
+    form = CodeForm()
     if request.method != "POST" or switching_language():
-        return _code_page(account)
-    if request.form.get("resend") and account.second_factor == "sms":
+        return _code_page(account, form)
+    if form.resend.data and account.second_factor == "sms":
         if not _send_sms_code(account):
-            return _code_page(account, {"code": _("We sent several codes already. Use the last one, or wait an "
-                                                  "hour for a new one.")}, 429)
-        return _code_page(account)
+            form.refuse(form.code, _("We sent several codes already. Use the last one, or wait an hour for a new one."))
+            return _code_page(account, form, 429)
+        return _code_page(account, form)
     held = flows.claim_code_attempt(db, flow, account)
     if held:
         return _locked(db, account, held)
-    entered = _short("code", 32).replace(" ", "")
+    entered = fitting(form.code).replace(" ", "")
     if account.second_factor == "sms" and not account.role.is_staff:
         accepted = auth_secrets.burn_code(db, "sms", entered, account) is not None
     else:
@@ -167,8 +169,8 @@ def code():
         reached = flows.limit_reached(db, flow, account)
         if reached:
             return _locked(db, account, reached)
-        message = _("This code is not right or was already used. Wait for a new code and try again.")
-        return _code_page(account, {"code": message}, 401)
+        form.refuse(form.code, _("This code is not right or was already used. Wait for a new code and try again."))
+        return _code_page(account, form, 401)
     if not flows.code_accepted(db, flow, account):
         return redirect(_sign_in_url())
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
@@ -188,9 +190,9 @@ def enrol():
     if found is None or found[1].totp_enrolled or not found[1].totp_secret:
         return redirect(url_for("auth.staff_sign_in"))
     flow, account = found
-    errors = {}
+    form = AppCodeForm()
     if request.method == "POST" and not switching_language():
-        if auth_secrets.accept_totp(db, account, _short("code", 16)):
+        if auth_secrets.accept_totp(db, account, fitting(form.code)):
             if not flows.use(db, flow):
                 return redirect(url_for("auth.staff_sign_in"))
             account.totp_enrolled = True
@@ -199,10 +201,10 @@ def enrol():
             db.commit()
             sessions.start(db, account)
             return _recovery_codes_page(account)
-        errors = {"code": _("This code is not right. Look at the app and type the 6 digits you see now.")}
+        form.refuse(form.code, _("This code is not right. Look at the app and type the 6 digits you see now."))
     uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
-    return render_template("auth/enrol.html", qr=_qr_svg(uri), secret=account.totp_secret, errors=errors,
-                           main_form="code-form"), 401 if errors else 200
+    return render_template("auth/enrol.html", qr=_qr_svg(uri), secret=account.totp_secret, form=form,
+                           main_form="code-form"), 401 if form.messages() else 200
 
 
 def _recovery_codes_page(account: Account):
@@ -226,17 +228,17 @@ def new_recovery_codes():
 def activate():
     """A parent starts with the code from the activation letter. The letter's link carries it in the
     fragment, which browsers never send: static/activate.js types it into the form."""
+    form = ActivateForm()
     if request.method != "POST" or switching_language():
-        return render_template("auth/activate.html", errors={}, form=request.form, main_form="activate-form")
+        return render_template("auth/activate.html", form=form, main_form="activate-form")
     db = db_session()
-    username = _short("username", USERNAME_LENGTH).lower()
+    username = fitting(form.username).lower()
     account = db.exec(select(Account).where(Account.username == username, Account.role == Role.parent)).first()
-    if account is None or auth_secrets.burn_code(db, "activation", _short("code", 32), account) is None:
+    if account is None or auth_secrets.burn_code(db, "activation", fitting(form.code), account) is None:
         audit.record("account.activate", "refused", object=f"account:{username}"[:120])
-        errors = {"code": _("This code is not right, was already used or is older than 7 days. "
-                            "Ask your contact person for a new letter.")}
-        return render_template("auth/activate.html", errors=errors, form=request.form,
-                               main_form="activate-form"), 401
+        form.refuse(form.code, _("This code is not right, was already used or is older than 7 days. "
+                                 "Ask your contact person for a new letter."))
+        return render_template("auth/activate.html", form=form, main_form="activate-form"), 401
     session.clear()
     audit.record("account.activate", "ok", object=f"account:{account.id}", account=account)
     flows.end_all(db, account.id)  # an earlier activation or a sign-in of this account, in any browser
@@ -253,39 +255,38 @@ def choose_password():
     if found is None:
         return redirect(url_for("auth.activate"))
     flow, account = found
-    errors = {}
-    if request.method == "POST" and not switching_language():
-        errors = _new_password_errors(account)
-        if not errors:
-            if not flows.use(db, flow):
-                return redirect(url_for("auth.activate"))
-            account.totp_secret = account.totp_secret or auth_secrets.new_totp_secret()  # the next page shows it
-            _set_password(account)
-            flows.next_step(db, flow, "second_factor")
-            db.commit()
-            return redirect(url_for("auth.second_factor"))
-    page = render_template("auth/choose_password.html", errors=errors, main_form="password-form")
-    return page, 400 if errors else 200
+    form = NewPasswordForm()
+    if request.method == "POST" and not switching_language() and _new_password_fits(account, form):
+        if not flows.use(db, flow):
+            return redirect(url_for("auth.activate"))
+        account.totp_secret = account.totp_secret or auth_secrets.new_totp_secret()  # the next page shows it
+        _set_password(account, form.password.data)
+        flows.next_step(db, flow, "second_factor")
+        db.commit()
+        return redirect(url_for("auth.second_factor"))
+    page = render_template("auth/choose_password.html", form=form, main_form="password-form")
+    return page, 400 if form.messages() else 200
 
 
-def _new_password_errors(account: Account) -> dict:
-    password = request.form.get("password", "")
+def _new_password_fits(account: Account, form: NewPasswordForm) -> bool:
+    """The new password is long and hard enough to guess and typed twice the same; else an error at its field."""
+    password = form.password.data or ""
     problem = auth_secrets.password_problem(password, account.username)
     if problem == "short":
-        return {"password": _("Use at least 10 characters. A few words in a row is good, "
-                              "e.g. blue bike on the roof.")}
-    if problem == "common":
-        return {"password": _("This password is too easy to guess. "
-                              "Use a few words that belong together only for you.")}
-    if password != request.form.get("password_again", ""):
-        return {"password_again": _("The two passwords are not the same.")}
-    return {}
+        form.refuse(form.password, _("Use at least 10 characters. A few words in a row is good, "
+                                     "e.g. blue bike on the roof."))
+    elif problem == "common":
+        form.refuse(form.password, _("This password is too easy to guess. "
+                                     "Use a few words that belong together only for you."))
+    elif password != (form.password_again.data or ""):
+        form.refuse(form.password_again, _("The two passwords are not the same."))
+    return not form.messages()
 
 
-def _set_password(account: Account, keep=None) -> None:
+def _set_password(account: Account, password: str, keep=None) -> None:
     """Store a new password; every other session and every open sign-in or activation of the account ends."""
     db = db_session()
-    account.password_hash = auth_secrets.hash_password(request.form["password"])
+    account.password_hash = auth_secrets.hash_password(password)
     db.add(account)
     audit.record("account.password", "ok", object=f"account:{account.id}", account=account)
     flows.end_all(db, account.id)
@@ -300,19 +301,17 @@ def _set_password(account: Account, keep=None) -> None:
 def change_password():
     """A signed-in user changes their password; other phones and computers are signed out."""
     account = current_user.account
-    errors = {}
+    form = ChangePasswordForm()
     if request.method == "POST" and not switching_language():
-        if not auth_secrets.password_matches(account, request.form.get("current_password", "")):
-            errors = {"current_password": _("This is not your current password.")}
-        else:
-            errors = _new_password_errors(account)
-        if not errors:
-            _set_password(account, keep=current_user.record)
+        if not auth_secrets.password_matches(account, form.current_password.data or ""):
+            form.refuse(form.current_password, _("This is not your current password."))
+        elif _new_password_fits(account, form):
+            _set_password(account, form.password.data, keep=current_user.record)
             flash(_("Your password is changed. You are signed out everywhere else."))
             return redirect(_home(account))
-    page = render_template("auth/change_password.html", errors=errors, main_form="password-form",
+    page = render_template("auth/change_password.html", form=form, main_form="password-form",
                            staff=account.role.is_staff)
-    return page, 400 if errors else 200
+    return page, 400 if form.messages() else 200
 
 
 @blueprint.route("/activate/second-factor", methods=["GET", "POST"], endpoint="second_factor")
@@ -325,19 +324,19 @@ def second_factor():
     if found is None or not found[1].password_hash or not found[1].totp_secret:
         return redirect(url_for("auth.activate"))
     flow, account = found
-    errors = {}
+    form = SecondFactorForm()
     if request.method == "POST" and not switching_language():
-        if request.form.get("method") == "sms":
-            phone = _short("phone", max_length(Account.sms_phone))
+        if form.method.data == "sms":
+            phone = fitting(form.phone)
             digits = "".join(ch for ch in phone if ch.isdigit())
             if not 9 <= len(digits) <= 15:
-                errors["phone"] = _("Type a mobile number, e.g. 06 12345678.")
+                form.refuse(form.phone, _("Type a mobile number, e.g. 06 12345678."))
             chosen = {"second_factor": "sms", "sms_phone": phone, "totp_enrolled": False}
-        elif auth_secrets.accept_totp(db, account, _short("code", 16)):
+        elif auth_secrets.accept_totp(db, account, fitting(form.code)):
             chosen = {"second_factor": "totp", "totp_enrolled": True}
         else:
-            errors["code"] = _("This code is not right. Look at the app and type the 6 digits you see now.")
-        if not errors:
+            form.refuse(form.code, _("This code is not right. Look at the app and type the 6 digits you see now."))
+        if not form.messages():
             # The account changes only once this step is used: a copy of the cookie racing it changes nothing.
             if not flows.use(db, flow):
                 return redirect(url_for("auth.activate"))
@@ -351,8 +350,8 @@ def second_factor():
             return redirect(url_for("family.home"))
     uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
     response = make_response(render_template("auth/second_factor.html", qr=_qr_svg(uri), secret=account.totp_secret,
-                                              errors=errors, form=request.form, main_form="factor-form"))
-    response.status_code = 400 if errors else 200
+                                              form=form, main_form="factor-form"))
+    response.status_code = 400 if form.messages() else 200
     return response
 
 
