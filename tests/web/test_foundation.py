@@ -22,9 +22,11 @@ from portal.config import ConfigError
 DEMO_ROLES = {
     "anouk": "worker", "bram": "worker", "chantal": "worker", "dirk": "worker",
     "teamlead": "teamlead",
-    "tolk-ar": "interpreter", "tolk-tr": "interpreter",
+    "tolk-ar": "interpreter", "tolk-tr": "interpreter", "tolk-en": "interpreter", "tolk-pl": "interpreter",
+    "tolk-uk": "interpreter", "tolk-so": "interpreter", "tolk-ti": "interpreter",
     "ouder-fatima": "parent", "ouder-youssef": "parent", "ouder-mehmet": "parent",
     "ouder-kasia": "parent", "ouder-olena": "parent", "ouder-sanne": "parent",
+    "ouder-faadumo": "parent", "ouder-selam": "parent", "ouder-yonas": "parent",
 }
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
 AUDIT_KEY = "2c7e1a9f4d8b3e6a0f5c2d9b7e1a4f8c3d6b0e9a5f2c8d1b"
