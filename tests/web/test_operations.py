@@ -41,10 +41,13 @@ def test_backup_and_restore_bring_back_what_was_there(demo_app, tmp_path):
 def test_a_damaged_backup_is_refused(demo_app, tmp_path):
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"not a database at all" * 100)
+    with demo_app.app_context(), Session(db.engine()) as session:
+        families = session.exec(select(func.count(Family.id))).one()
+    assert families == 7  # the demo's households
     result = demo_app.test_cli_runner().invoke(args=["restore", str(broken)])
     assert result.exit_code != 0
     with demo_app.app_context(), Session(db.engine()) as session:
-        assert session.exec(select(func.count(Family.id))).one() == 5
+        assert session.exec(select(func.count(Family.id))).one() == families
 
 
 def test_retention_removes_only_households_closed_long_enough_ago_and_audits_it(demo_app):
