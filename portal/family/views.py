@@ -85,9 +85,11 @@ def plan():
     contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
     content = plan_for(parent, contents[version.id])
     changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
-    translation = translation_for(db, parent.family_id, version, content, parent.language)
+    note_shown = bool(version.note_for_family) and parent_reads(parent, version.note_audience)
+    translation = translation_for(db, parent.family_id, version, content, parent.language,
+                                  version.note_for_family if note_shown else "", changes)
     return render_template("family/plan.html", version=version, content=content, changes=changes,
-                           note_shown=bool(version.note_for_family) and parent_reads(parent, version.note_audience),
+                           note_shown=note_shown,
                            questions=family_pages.questions(db, parent), acknowledgement=acknowledgement,
                            terms=_difficult_words(content),
                            errors=errors, comment_limit=max_length(PlanQuestion.text),

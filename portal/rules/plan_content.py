@@ -79,6 +79,16 @@ class PlanContent:
             found[item.key] = (item.section, f"{item.text} ({item.who})" if item.who else item.text)
         return found
 
+    def texts(self) -> dict[str, tuple[str, ...]]:
+        """Every item by key: the texts it is made of, each a unit of translation (entries() joins them)."""
+        found = {}
+        for situation in self.situations:
+            found[situation.key] = (situation.description, *situation.risk_factors)
+            for agreement in situation.agreements:
+                found[agreement.key] = (agreement.who, agreement.what, agreement.when, agreement.if_it_goes_wrong)
+        found.update((item.key, (item.text, item.who)) for item in self.items)
+        return {key: tuple(text for text in texts if text.strip()) for key, texts in found.items()}
+
 
 @dataclass(frozen=True)
 class Change:
@@ -86,18 +96,23 @@ class Change:
     kind: str  # situation | agreement | help | future
     old: str = ""
     new: str = ""
+    old_texts: tuple[str, ...] = ()  # the texts the item is made of, each shown in the reader's language
+    new_texts: tuple[str, ...] = ()
 
 
 def diff(old: PlanContent, new: PlanContent) -> list[Change]:
     """What changed from one version to the next, matched by item key, in the new version's order."""
     before, after = old.entries(), new.entries()
+    old_texts, new_texts = old.texts(), new.texts()
     changes = []
     for key, (kind, text) in after.items():
         if key not in before:
-            changes.append(Change("added", kind, new=text))
+            changes.append(Change("added", kind, new=text, new_texts=new_texts[key]))
         elif before[key][1] != text:
-            changes.append(Change("changed", kind, old=before[key][1], new=text))
-    changes += [Change("removed", kind, old=text) for key, (kind, text) in before.items() if key not in after]
+            changes.append(Change("changed", kind, old=before[key][1], new=text, old_texts=old_texts[key],
+                                  new_texts=new_texts[key]))
+    changes += [Change("removed", kind, old=text, old_texts=old_texts[key])
+                for key, (kind, text) in before.items() if key not in after]
     return changes
 
 

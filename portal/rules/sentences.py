@@ -8,7 +8,9 @@ import sentencex
 # sentencex splits after abbreviations it does not know ("mevr. de Vries", "o.a. de school"). A Dutch
 # sentence never starts with a lower-case letter, so such a piece belongs to the sentence before it.
 _CONTINUES = re.compile(r"^[a-zà-ÿ]")
-_TRAILING_SPACE = re.compile(r"\s*$")
+# It also takes these ordinary words for abbreviations ("Zij horen dat. Dat is eng." stays one piece): before a
+# capital letter they end the sentence.
+_ENDS = re.compile(r"\b(?:[Dd]at|[Aa]l|[Uu]|etc|enz)\.(\s+)(?=[A-ZÀ-Þ])")
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ def split(text: str) -> list[Sentence]:
             if pieces and line:
                 pieces[-1][1] += line
             continue
-        for part in sentencex.segment("nl", line):
+        for part in (piece for found in sentencex.segment("nl", line) for piece in _ends_split(found)):
             body = part.rstrip()
             gap = part[len(body):]
             if not body.strip():
@@ -38,6 +40,11 @@ def split(text: str) -> list[Sentence]:
             else:
                 pieces.append([body, gap])
     return [Sentence(body.strip(), _normal_gap(gap)) for body, gap in pieces]
+
+
+def _ends_split(piece: str) -> list[str]:
+    cuts = [match.end() for match in _ENDS.finditer(piece)]
+    return [piece[start:end] for start, end in zip([0, *cuts], [*cuts, len(piece)], strict=True)]
 
 
 def _normal_gap(gap: str) -> str:

@@ -11,7 +11,7 @@ from portal.access import plan_for_language
 from portal.models import Interpreter, PlanVersion, SafetyPlan, TranslationJob, TranslationSegment, VersionStatus
 from portal.models.base import utcnow
 from portal.rules import protected_text
-from portal.rules.plan_content import PlanContent
+from portal.rules.plan_content import Change, Item, PlanContent, diff
 from portal.rules.sentences import WordChange, sentences, split, word_diff
 from portal.services.names import protected_names
 
@@ -123,20 +123,29 @@ class Translation:
         return bool(self.known)
 
 
-def translation_of(db: Session, family_id: int, content: PlanContent, language: str) -> Translation:
-    """What of this content (already cut to its reader's audience) is translated into this language."""
-    rows = memory(db, [text for _key, _name, text in fields(content)] + segments(content), language, family_id)
+def translation_of(db: Session, family_id: int, content: PlanContent, language: str,
+                   extra: tuple[str, ...] = ()) -> Translation:
+    """What of this content (already cut to its reader's audience) and of the `extra` texts the reader sees
+    beside it (the version's note, what changed) is translated into this language."""
+    extra = tuple(dict.fromkeys(text for text in extra if text.strip()))
+    wholes = [text for _key, _name, text in fields(content)] + list(extra)
+    pieces = [sentence for text in extra for sentence in sentences(text)]
+    rows = memory(db, wholes + segments(content) + pieces, language, family_id)
+    waiting = _units(content, rows) + [sentence for text in extra if source_hash(text) not in rows
+                                       for sentence in sentences(text)]
     ids = {row.translator_id for row in rows.values()}
     names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all()
     return Translation(language, {key: row.text for key, row in rows.items()},
-                       len(open_segments(_units(content, rows), rows)), tuple(sorted(names)))
+                       len(open_segments(list(dict.fromkeys(waiting)), rows)), tuple(sorted(names)))
 
 
-def translation_for(db: Session, family_id: int, version, content: PlanContent, language: str) -> Translation | None:
-    """The plan in a parent's language as far as it is translated; None for Dutch readers (nothing to say)."""
+def translation_for(db: Session, family_id: int, version, content: PlanContent, language: str, note: str = "",
+                    changes: list[Change] | tuple = ()) -> Translation | None:
+    """The plan in a parent's language as far as it is translated, with the version's note (when this parent
+    may read it) and what changed; None for Dutch readers (nothing to say)."""
     if language == "nl":
         return None
-    translation = translation_of(db, family_id, content, language)
+    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)))
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
     done = job.completed_at if job and not translation.pending else None
@@ -153,15 +162,35 @@ def complete_if_done(db: Session, job: TranslationJob, texts: list[str], family_
         db.add(job)
 
 
+NOTE = "note"  # the key and section of the note to the family among the items of a job
+
+
+def with_note(content: PlanContent, version: PlanVersion) -> PlanContent:
+    """The content with the version's note to the family as one more item (with the note's own audience), so
+    the note is translated, cut to its readers and compared like any plan text."""
+    if not version.note_for_family.strip():
+        return content
+    note = Item(NOTE, NOTE, version.note_for_family, audience=version.note_audience)
+    return PlanContent(content.situations, (*content.items, note))
+
+
+def changed_texts(changes) -> list[str]:
+    """The texts a parent reads in "what changed": the earlier and the new texts of each changed item."""
+    return [text for change in changes if change.kind != NOTE for text in (*change.old_texts, *change.new_texts)]
+
+
 @dataclass(frozen=True)
 class JobWork:
-    """What an interpreter works on in a job: the version, its household, the sentences of the plan that a
-    parent who reads the job's language may read, and the names that must stay as they are."""
+    """What an interpreter works on in a job: the version, its household, the sentences that a parent who reads
+    the job's language may read (the plan, the note to the family, and the earlier texts "what changed" shows),
+    and the names that must stay as they are; the content before and now, as such a parent reads it."""
 
     version: PlanVersion
     family_id: int
     texts: list[str]
     names: list[str]
+    content: PlanContent = PlanContent()
+    before: PlanContent | None = None
 
 
 def job_work(db: Session, job: TranslationJob, today) -> JobWork:
@@ -169,9 +198,22 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
 
     version = db.get(PlanVersion, job.version_id)
     family_id = db.get(SafetyPlan, version.plan_id).family_id
-    texts = work_units(db, plan_for_language(db, family_id, job.language, load_contents(db, [version.id])[version.id]),
-                       job.language, family_id)
-    return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts))
+    earlier = _version_before(db, version)
+    contents = load_contents(db, [version.id] + ([earlier.id] if earlier else []))
+    content = plan_for_language(db, family_id, job.language, with_note(contents[version.id], version))
+    before = (plan_for_language(db, family_id, job.language, with_note(contents[earlier.id], earlier))
+              if earlier else None)
+    texts = work_units(db, content, job.language, family_id)
+    shown_before = changed_texts(diff(before, content)) if before else []
+    texts += [sentence for sentence in dict.fromkeys(sentence for text in shown_before for sentence in sentences(text))
+              if sentence not in texts]
+    return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before)
+
+
+def _version_before(db: Session, version: PlanVersion) -> PlanVersion | None:
+    return db.exec(select(PlanVersion).where(
+        PlanVersion.plan_id == version.plan_id, PlanVersion.status == VersionStatus.published,
+        col(PlanVersion.number) < version.number).order_by(col(PlanVersion.number).desc()).limit(1)).first()
 
 
 def translator_names(db: Session) -> dict[int, str]:
@@ -267,20 +309,14 @@ def segment_help(db: Session, job: TranslationJob, work: JobWork, known: dict[st
 def _earlier_sentences(db: Session, job: TranslationJob, work: JobWork) -> dict[str, Earlier]:
     """Per waiting sentence, the most alike translated sentence of the same item and field in the published
     version before this one, as a reader of this language could read it."""
-    from portal.services.plan_versions import load_contents
-
-    before = db.exec(select(PlanVersion).where(
-        PlanVersion.plan_id == work.version.plan_id, PlanVersion.status == VersionStatus.published,
-        col(PlanVersion.number) < work.version.number).order_by(col(PlanVersion.number).desc()).limit(1)).first()
-    if before is None:
+    if work.before is None:
         return {}
-    contents = load_contents(db, [before.id, work.version.id])
     old: dict[tuple[str, str], list[str]] = {}
-    for key, name, text in fields(plan_for_language(db, work.family_id, job.language, contents[before.id])):
+    for key, name, text in fields(work.before):
         old.setdefault((key, name), []).extend(dict.fromkeys([*sentences(text), text]))
     known = memory(db, [text for texts in old.values() for text in texts], job.language, work.family_id)
     found = {}
-    for key, name, text in fields(plan_for_language(db, work.family_id, job.language, contents[work.version.id])):
+    for key, name, text in fields(work.content):
         translated = [old_text for old_text in old.get((key, name), []) if source_hash(old_text) in known]
         for sentence in sentences(text):
             best = process.extractOne(sentence, translated, scorer=fuzz.ratio, score_cutoff=EARLIER_SCORE)

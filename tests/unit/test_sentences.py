@@ -14,6 +14,8 @@ from portal.services.interpreting import Translation, segments, source_hash
      ["Zij gaat naar mevr. de Vries, bijv. op maandag.", "Dat is goed!"]),
     ("Om 9.30 u. komt ze. Zij belt o.a. de school.", ["Om 9.30 u. komt ze.", "Zij belt o.a. de school."]),
     ("Zij woont op nr. 12. Daar is het veilig.", ["Zij woont op nr. 12.", "Daar is het veilig."]),
+    ("Amira en Adam horen dat. Dat is eng.", ["Amira en Adam horen dat.", "Dat is eng."]),
+    ("Dat weet u. Bel mij als het al zo is. Dat kan al.", ["Dat weet u.", "Bel mij als het al zo is.", "Dat kan al."]),
     ("Altijd.", ["Altijd."]),
     ("  Ruzie om geld  ", ["Ruzie om geld"]),
     ("Boodschappen\nKoken\n\nSchoonmaken", ["Boodschappen", "Koken", "Schoonmaken"]),

@@ -18,6 +18,7 @@ WHAT = ("De kinderen slapen bij oma als er ruzie is. Oma haalt de kinderen van s
         "De kinderen bellen elke avond met mama.")
 CHANGED = WHAT.replace("van school", "van de sportclub")
 DESCRIPTION = "Er wordt hard geschreeuwd in huis."
+NOTE = "Er is iets veranderd in de afspraken."
 
 
 def publish(bram, family_id: int, what: str, description: str = DESCRIPTION, extra: dict | None = None) -> None:
@@ -68,11 +69,12 @@ def interpreter_locale(app) -> str:
         return db.exec(select(Account.language).where(Account.username == "tolk-ar")).one()
 
 
-def sentences_shown(page) -> list[tuple[str, str, str, bool]]:
-    """(text, lang, dir, marked as "translation follows") of every plan sentence on a parent's plan page."""
+def sentences_shown(page, within: str = "main") -> list[tuple[str, str, str, bool]]:
+    """(text, lang, dir, marked as "translation follows") of every plan sentence on a parent's plan page (without
+    the list of what changed, unless `within` is that list)."""
     found = []
-    for span in soup(page).select("main span[lang]"):
-        if span.find_parent("details") is None and span.find_parent(class_="rank") is None:
+    for span in soup(page).select(f"{within} span[lang]"):
+        if span.find_parent("details") is None and (within != "main" or span.find_parent(class_="changes") is None):
             marker = span.find_next_sibling()
             follows = span.get("class") == ["pending"] and marker is not None and "follows" in marker.get("class", [])
             found.append((span.get_text(), span["lang"], span["dir"], follows))
@@ -83,13 +85,14 @@ def test_one_changed_sentence_is_one_segment_with_its_diff_and_the_parent_reads_
     household = factories.household(demo_app, ["ar"])
     bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
     parent = signed_in_client(demo_app, household.usernames[0])
-    publish(bram, household.family_id, WHAT)
+    publish(bram, household.family_id, WHAT, extra={"note": NOTE, "note-audience": "household"})
     first = job_of(demo_app, household.family_id, "ar")
     sources = [source for source, _name in rows_of(interpreter.get(f"/backoffice/translations/{first.id}"))]
     assert sources[:2] == [DESCRIPTION, "Oma"]
     assert WHAT.split(". ")[1] + "." in sources  # the agreement's three sentences are three segments
     translate(interpreter, first.id)
     assert open_work(demo_app, first.id) == []
+    assert ("ترجمة: " + NOTE, "ar", "rtl", False) in sentences_shown(parent.get("/plan"), "p.notice")  # and read
 
     publish(bram, household.family_id, CHANGED)  # the duo changes one sentence of the three
     second = job_of(demo_app, household.family_id, "ar")
@@ -115,6 +118,11 @@ def test_one_changed_sentence_is_one_segment_with_its_diff_and_the_parent_reads_
     waiting = say(demo_app, "ar",
                   "Some sentences are not translated yet: you read them in Dutch, marked “translation follows”.")
     assert waiting in plan
+
+    # What changed, built from the sentences: the earlier one in Arabic (translated before), the new one waiting.
+    changes = sentences_shown(parent.get("/plan"), "ul.changes")
+    assert ("ترجمة: Oma haalt de kinderen van school.", "ar", "rtl", False) in changes
+    assert ("Oma haalt de kinderen van de sportclub.", "nl", "ltr", True) in changes
 
     translate(interpreter, second.id, only=lambda source: "sportclub" in source)
     assert open_work(demo_app, second.id) == []
