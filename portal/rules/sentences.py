@@ -8,9 +8,11 @@ import sentencex
 # sentencex splits after abbreviations it does not know ("mevr. de Vries", "o.a. de school"). A Dutch
 # sentence never starts with a lower-case letter, so such a piece belongs to the sentence before it.
 _CONTINUES = re.compile(r"^[a-zà-ÿ]")
-# It also takes these ordinary words for abbreviations ("Zij horen dat. Dat is eng." stays one piece): before a
-# capital letter they end the sentence.
-_ENDS = re.compile(r"\b(?:[Dd]at|[Aa]l|[Uu]|etc|enz)\.(\s+)(?=[A-ZÀ-Þ])")
+# It also takes ordinary words for abbreviations ("horen dat.", "in de hand.", "via de app.") and keeps a quote
+# that ends a sentence with the next one. A word of two letters or more (or "u"), then a full stop (or a quote that ends
+# in . ! ?) and a capital letter end a sentence, unless the word is an abbreviation that comes before a name.
+_ENDS = re.compile(r"(?:\b([^\W\d_]{2,}|[Uu])\.|[.!?][\"”’»)])(\s+)(?=[A-ZÀ-Þ])")
+BEFORE_NAMES = frozenset({"dhr", "mevr", "mw", "mr", "dr", "drs", "ir", "ing", "prof", "st", "sr", "jr", "fam", "ds"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def split(text: str) -> list[Sentence]:
 
 
 def _ends_split(piece: str) -> list[str]:
-    cuts = [match.end() for match in _ENDS.finditer(piece)]
+    cuts = [match.end() for match in _ENDS.finditer(piece) if (match.group(1) or "").lower() not in BEFORE_NAMES]
     return [piece[start:end] for start, end in zip([0, *cuts], [*cuts, len(piece)], strict=True)]
 
 
