@@ -1,13 +1,15 @@
-"""The case form: the team lead closes a case (the day it closed and why) or reopens it (why)."""
+"""The case forms: the team lead closes a case (the day it closed and why) or reopens it (why); a worker opens a
+file outside their duo in an emergency (break-the-glass: the family's number and why)."""
 import datetime as dt
 
 from flask_babel import gettext as _
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from portal.backoffice.views import MIN_REASON_LENGTH
-from portal.models import CaseClosure, Family
+from portal.models import BreakGlass, CaseClosure, Family
 from portal.web.forms import Form, LongText, max_length, without_controls
+
+MIN_REASON_LENGTH = 10  # a reason says something
 
 
 class CaseForm(Form):
@@ -32,3 +34,8 @@ class CaseForm(Form):
     def validate_reason(self, field):
         if len(field.data or "") < MIN_REASON_LENGTH:
             raise ValidationError(_("Write the reason (at least 10 characters)."))
+
+
+class BreakGlassForm(Form):
+    family = StringField(filters=[without_controls])  # a number that is no family's is refused as unknown
+    reason = LongText(max_length(BreakGlass.reason))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.access import DUO, READ_ALONG_BEFORE, can, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
+from portal.backoffice.case_form import MIN_REASON_LENGTH, BreakGlassForm
 from portal.db import session as db_session
 from portal.models import (
     BreakGlass,
@@ -17,10 +18,9 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.services import cases, worklist
 from portal.web import audit
-from portal.web.forms import clean, max_length, switching_language
+from portal.web.forms import switching_language
 
 BREAK_GLASS_HOURS = 4
-MIN_REASON_LENGTH = 10
 
 
 @blueprint.get("/")
@@ -71,24 +71,23 @@ def family_file(family_id):
 def break_glass():
     """Open a family outside one's duo: only with a typed reason, audited, shown to the duo."""
     db = db_session()
-    errors = {}
+    form = BreakGlassForm()
     if request.method == "POST" and not switching_language():
-        reason = clean("reason", max_length(BreakGlass.reason), errors)
-        number = clean("family", 12, errors)
+        form.validate()  # a reason too long to keep is an error at its field
+        number, reason = form.family.data, form.reason.data
         # isdecimal: "²" is a digit but no number; under 10 digits: ids are 32-bit integers in PostgreSQL
         family = db.get(Family, int(number)) if number.isdecimal() and len(number) < 10 else None
         if family is None or not can(current_user, "family.break_glass", family):
             audit.record("family.break_glass", "refused", object=f"family:{number}"[:120],
                          family_id=family.id if family else None)
-            errors["family"] = _("There is no family with this number that you can open this way.")
+            form.refuse(form.family, _("There is no family with this number that you can open this way."))
         elif len(reason) < MIN_REASON_LENGTH:
-            errors["reason"] = _("Write why you need to open this file now (at least 10 characters).")
-        elif not errors:  # a reason too long to keep
+            form.refuse(form.reason, _("Write why you need to open this file now (at least 10 characters)."))
+        elif not form.messages():
             db.add(BreakGlass(worker_id=current_user.worker.id, family_id=family.id, reason=reason,
                               until=utcnow() + dt.timedelta(hours=BREAK_GLASS_HOURS)))
             audit.record("family.break_glass", "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.family_file", family_id=family.id))
-    return render_template("backoffice/break_glass.html", errors=errors, form=request.form,
-                           main_form="glass-form")
+    return render_template("backoffice/break_glass.html", form=form, main_form="glass-form")
 

@@ -11,6 +11,7 @@ from portal.models import (
     Account,
     Appointment,
     AppointmentAnswer,
+    BreakGlass,
     CaseClosure,
     Family,
     FamilyMember,
@@ -62,6 +63,8 @@ def test_the_pages_take_each_fields_maxlength_from_its_column(demo_app):
     for field, column in (("parent-0-name", Parent.name), ("parent-0-phone", Parent.phone),
                           ("child-0-name", FamilyMember.name), ("other-0-relation", FamilyMember.relation)):
         assert limit_of(members, f"input#{field}") == max_length(column), field
+    glass = bram.get("/backoffice/break-glass")
+    assert limit_of(glass, "textarea#reason") == max_length(BreakGlass.reason)
     answers = soup(bram.get(f"/backoffice/families/{family}/answers"))
     replies = answers.select('textarea[name="reply"]')
     assert replies and {int(reply["maxlength"]) for reply in replies} == {max_length(PlanQuestion.reply)}
