@@ -97,6 +97,32 @@ def test_the_duo_sets_a_parents_email_and_channel_and_a_wrong_address_is_refused
     assert (again[f"{row}-email"], again[f"{row}-notify_by"]) == ("fatima@voorbeeld.nl", "email")
 
 
+def test_at_intake_the_team_lead_gives_a_parent_an_email_address_for_messages(demo_app):
+    lead = signed_in_client(demo_app, "teamlead")
+    page = lead.get("/backoffice/households/new")
+    form = form_values(page, "household-form")
+    assert form["parent-0-notify_by"] == "sms"
+    workers = [o["value"] for o in soup(page).select("select#contact option") if o["value"]]
+    form.update({"name": "Gezin Visser", "contact": workers[0], "partner": workers[1],
+                 "parent-0-name": "Ilse Visser", "parent-0-email": "ilse visser@voorbeeld.nl",
+                 "parent-0-notify_by": "email"})
+    refused = lead.post("/backoffice/households/new", data=form)
+    assert refused.status_code == 400
+    assert soup(refused).select_one("#parent-0-email")["value"] == "ilse visser@voorbeeld.nl"
+    assert soup(refused).select_one("#parent-0-name")["value"] == "Ilse Visser"
+    # An address but messages by SMS, and no phone: she would hear nothing.
+    unreachable = lead.post("/backoffice/households/new", data=dict(form, **{"parent-0-email": "ilse@voorbeeld.nl",
+                                                                             "parent-0-notify_by": "sms"}))
+    assert unreachable.status_code == 400
+    assert soup(unreachable).select_one("#parent-0-notify_by-error").get_text() == say(
+        demo_app, "nl", "Type the phone number the messages go to, or choose e-mail.")
+    started = lead.post("/backoffice/households/new", data=dict(form, **{"parent-0-email": "ilse@voorbeeld.nl"}))
+    assert started.status_code == 302, text_of(started)
+    ilse = parent(demo_app, "Ilse Visser")
+    assert (ilse.email, ilse.notify_by, ilse.phone) == ("ilse@voorbeeld.nl", "email", None)
+    assert notifications.address_of(ilse) == ("email", "ilse@voorbeeld.nl")
+
+
 def test_a_publish_reaches_each_parent_by_their_own_channel_only_and_the_email_says_nothing_more(demo_app, providers):
     sms, relay = providers
     family = family_id(demo_app, EL_IDRISSI)
