@@ -46,13 +46,27 @@ class Target:
         return percentile(self.latencies, fraction) * 1000
 
 
+def _progress(total: int):
+    """A log for the generators that prints only for large runs, every tenth of the way."""
+    if total < 100_000:
+        return None
+    step = max(1, total // 10)
+
+    def log(line: str) -> None:
+        done = int(line.split()[0])
+        if done % step < 5_000 or done == total:
+            print(line, flush=True)
+
+    return log
+
+
 def prepare(target: Target, instance: Path) -> None:
     db.upgrade(target.url)
     began, began_cpu = time.perf_counter(), time.process_time()
-    target.rows = sum(generate(target.url, target.households).values())
+    target.rows = sum(generate(target.url, target.households, log=_progress(target.households)).values())
     anchor = instance / f"anchor-{target.backend}-{target.households}.log"
     if target.audit_events:
-        generate_audit(target.url, target.audit_events, AUDIT_KEY.encode(), anchor)
+        generate_audit(target.url, target.audit_events, AUDIT_KEY.encode(), anchor, log=_progress(target.audit_events))
         target.rows += target.audit_events
     target.generate_seconds = time.perf_counter() - began
     target.generate_cpu = time.process_time() - began_cpu
@@ -60,10 +74,6 @@ def prepare(target: Target, instance: Path) -> None:
                              "AUDIT_ANCHOR": str(anchor), "SECRET_KEY": "bench-" + "x" * 40,
                              "RATELIMIT_ENABLED": False})
     quiet_request_log()
-    target.client = target.app.test_client()
-    parent = username(target.households // 2)
-    codes = Codes()
-    sign_in_client(target.client, parent, lambda: codes.next(parent, GENERATED_TOTP_SECRET))
     print(f"  {target.backend:<10} {target.households:>7} households: {target.rows} rows generated in "
           f"{target.generate_seconds:.1f} s ({target.generate_cpu:.1f} s CPU in this process)", flush=True)
 
@@ -77,7 +87,18 @@ def request_home(target: Target) -> float:
     return elapsed
 
 
+def sign_in(target: Target) -> None:
+    """Sign the parent of the middle household in: after every database is filled, so no session runs out
+    while a large one is generated."""
+    target.client = target.app.test_client()
+    parent = username(target.households // 2)
+    codes = Codes()
+    sign_in_client(target.client, parent, lambda: codes.next(parent, GENERATED_TOTP_SECRET))
+
+
 def measure(targets: list[Target], requests: int) -> None:
+    for target in targets:
+        sign_in(target)
     for target in targets:
         for _ in range(30):  # warm-up: statement caches, connection pool, page cache
             request_home(target)
