@@ -8,7 +8,16 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, or_, select
 
 from portal.access import plan_for_language
-from portal.models import Interpreter, PlanVersion, SafetyPlan, TranslationJob, TranslationSegment, VersionStatus
+from portal.models import (
+    Interpreter,
+    Parent,
+    PlanQuestion,
+    PlanVersion,
+    SafetyPlan,
+    TranslationJob,
+    TranslationSegment,
+    VersionStatus,
+)
 from portal.models.base import utcnow
 from portal.rules import protected_text
 from portal.rules.plan_content import Change, Item, PlanContent, diff
@@ -124,12 +133,13 @@ class Translation:
 
 
 def translation_of(db: Session, family_id: int, content: PlanContent, language: str,
-                   extra: tuple[str, ...] = ()) -> Translation:
+                   extra: tuple[str, ...] = (), aside: tuple[str, ...] = ()) -> Translation:
     """What of this content (already cut to its reader's audience) and of the `extra` texts the reader sees
-    beside it (the version's note, what changed) is translated into this language."""
+    beside it (the version's note, what changed) is translated into this language; `aside` texts (replies)
+    are looked up too, each marked while it waits, but do not make the plan's banner say something waits."""
     extra = tuple(dict.fromkeys(text for text in extra if text.strip()))
-    wholes = [text for _key, _name, text in fields(content)] + list(extra)
-    pieces = [sentence for text in extra for sentence in sentences(text)]
+    wholes = [text for _key, _name, text in fields(content)] + list(extra) + list(aside)
+    pieces = [sentence for text in (*extra, *aside) for sentence in sentences(text)]
     rows = memory(db, wholes + segments(content) + pieces, language, family_id)
     waiting = _units(content, rows) + [sentence for text in extra if source_hash(text) not in rows
                                        for sentence in sentences(text)]
@@ -140,12 +150,12 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
 
 
 def translation_for(db: Session, family_id: int, version, content: PlanContent, language: str, note: str = "",
-                    changes: list[Change] | tuple = ()) -> Translation | None:
+                    changes: list[Change] | tuple = (), replies: tuple[str, ...] = ()) -> Translation | None:
     """The plan in a parent's language as far as it is translated, with the version's note (when this parent
-    may read it) and what changed; None for Dutch readers (nothing to say)."""
+    may read it), what changed and the duo's replies to this parent; None for Dutch readers (nothing to say)."""
     if language == "nl":
         return None
-    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)))
+    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)), replies)
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
     done = job.completed_at if job and not translation.pending else None
@@ -182,8 +192,9 @@ def changed_texts(changes) -> list[str]:
 @dataclass(frozen=True)
 class JobWork:
     """What an interpreter works on in a job: the version, its household, the sentences that a parent who reads
-    the job's language may read (the plan, the note to the family, and the earlier texts "what changed" shows),
-    and the names that must stay as they are; the content before and now, as such a parent reads it."""
+    the job's language may read (the plan, the note to the family, the earlier texts "what changed" shows and the
+    duo's replies to such parents' questions about the version), and the names that must stay as they are; the
+    content before and now, as such a parent reads it."""
 
     version: PlanVersion
     family_id: int
@@ -204,10 +215,34 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     before = (plan_for_language(db, family_id, job.language, with_note(contents[earlier.id], earlier))
               if earlier else None)
     texts = work_units(db, content, job.language, family_id)
-    shown_before = changed_texts(diff(before, content)) if before else []
-    texts += [sentence for sentence in dict.fromkeys(sentence for text in shown_before for sentence in sentences(text))
+    beside = (changed_texts(diff(before, content)) if before else []) + _replies(db, version.id, job.language)
+    texts += [sentence for sentence in dict.fromkeys(sentence for text in beside for sentence in sentences(text))
               if sentence not in texts]
     return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before)
+
+
+def _replies(db: Session, version_id: int, language: str) -> list[str]:
+    """The duo's replies to questions about this version from parents who read this language."""
+    return list(db.exec(select(PlanQuestion.reply).join(Parent, Parent.id == PlanQuestion.parent_id).where(
+        PlanQuestion.version_id == version_id, Parent.language == language, PlanQuestion.reply != "")
+        .order_by(PlanQuestion.id)))
+
+
+def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
+    """The duo replied to a parent who reads another language: the reply joins the job of the version the
+    question was about (opened again, or opened now), through the same memory and review as the plan."""
+    language = db.get(Parent, question.parent_id).language
+    if language == "nl" or not question.reply.strip():
+        return
+    job = db.exec(select(TranslationJob).where(TranslationJob.version_id == question.version_id,
+                                               TranslationJob.language == language)).first()
+    if job is None:
+        job = TranslationJob(version_id=question.version_id, language=language,
+                             interpreter_id=assign_interpreter(db, language))
+    job.completed_at = None
+    db.add(job)
+    db.flush()
+    reuse_shared(db, job, today)  # completes it again at once when the reply's sentences are known
 
 
 def _version_before(db: Session, version: PlanVersion) -> PlanVersion | None:

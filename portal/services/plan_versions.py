@@ -25,7 +25,7 @@ from portal.models.base import utcnow
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
-from portal.services.interpreting import assign_interpreter, reuse_shared
+from portal.services.interpreting import assign_interpreter, reply_written, reuse_shared
 
 
 def load_contents(db: Session, version_ids: list[int]) -> dict[int, PlanContent]:
@@ -254,4 +254,6 @@ def reply_to_question(db: Session, family_id: int, question_id: int, text: str, 
     if handled or text:
         question.handled_at = utcnow()
     db.add(question)
+    if text:
+        reply_written(db, question, dt.date.today())
     return question

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from portal.models import TranslationJob
+from portal.models import PlanQuestion, TranslationJob
 from portal.services.interpreting import job_work, memory, open_segments, remember
 from portal.services.plan_versions import current_version
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
-from support.sign_in import signed_in_client
+from support.sign_in import csrf_token, signed_in_client
 
 WHAT = ("De kinderen slapen bij oma als er ruzie is. Oma haalt de kinderen van school. "
         "De kinderen bellen elke avond met mama.")
@@ -180,3 +180,27 @@ def test_a_sentence_with_protected_text_gets_no_suggestion_from_another_househol
     assert rows[DESCRIPTION].select_one("textarea").get_text() == "ترجمة: " + DESCRIPTION
     assert rows["Bel dan oom Hasan."].select_one("textarea").get_text() == ""  # a name: translated in this household
     assert rows["Bel dan oom Hasan."].select("ul.suggestions") == []
+
+
+def test_the_duos_reply_to_a_parents_question_is_translated_through_the_same_job(demo_app):
+    household = factories.household(demo_app, ["ar"])
+    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    parent = signed_in_client(demo_app, household.usernames[0])
+    publish(bram, household.family_id, WHAT)
+    job = job_of(demo_app, household.family_id, "ar")
+    translate(interpreter, job.id)
+    asked = parent.post("/plan", data={"csrf_token": csrf_token(parent.get("/plan").text), "answer": "question",
+                                       "comment": "Mag oma ook op zondag komen?"})
+    assert asked.status_code == 302
+    with database(demo_app) as db:
+        question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
+    answers = f"/backoffice/families/{household.family_id}/answers"
+    reply = "Ja, dat mag. Oma belt dan eerst even."
+    sent = bram.post(f"/backoffice/families/{household.family_id}/questions/{question.id}",
+                     data={"csrf_token": csrf_token(bram.get(answers).text), "reply": reply})
+    assert sent.status_code == 302
+    assert open_work(demo_app, job.id) == ["Ja, dat mag.", "Oma belt dan eerst even."]  # the job is open again
+    assert ("Ja, dat mag.", "nl", "ltr", True) in sentences_shown(parent.get("/plan"), "div.question")
+    translate(interpreter, job.id, only=lambda source: source in reply)
+    assert open_work(demo_app, job.id) == []
+    assert ("ترجمة: Ja, dat mag.", "ar", "rtl", False) in sentences_shown(parent.get("/plan"), "div.question")
