@@ -609,20 +609,6 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         _backdate(new, at, db)
         return new
 
-    # Plans: El Idrissi has two published versions and a draft; the others one version each.
-    v1_content, v2_content, draft_contents = _el_idrissi(_keys(), fatima.id)
-    v1 = published(el_idrissi, v1_content, bram, _at(days(-70), 14))
-    v2 = published(el_idrissi, v2_content, bram, _at(days(-3), 11))
-    # Version 2 came before version 1 was translated: the interpreter works on the current version only.
-    for job in db.exec(select(TranslationJob).where(TranslationJob.version_id == v1.id)):
-        db.delete(job)
-    draft, _revision = drafted(el_idrissi, draft_contents, anouk)
-    _backdate(draft, _at(days(-1), 16, 30), db)
-    versions = {family.id: published(family, content(_keys()), by, _at(days(day), 15))
-                for family, content, by, day in ((demir, _demir, chantal, -40), (nowak, _nowak, dirk, -14),
-                                                 (kovalenko, _kovalenko, bram, -30), (de_boer, _de_boer, anouk, -20),
-                                                 (abdi, _abdi, dirk, -10), (tesfay, _tesfay, chantal, -6))}
-
     def answered(parent: Parent, version: PlanVersion, choice: Answer | None, read: dt.datetime,
                  minutes: int = 0, text: str = "") -> PlanQuestion | None:
         """What a parent's plan page records; the services stamp now, the parents read days or weeks ago."""
@@ -636,16 +622,28 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
             question.asked_at = receipt.answered_at
         return question
 
-    # What the parents did with their plans. Fatima has not opened version 2 yet.
+    # Plans, in the order they happened: El Idrissi has two published versions and a draft; the others one
+    # version each. What the parents did with them; Fatima has not opened version 2 yet.
+    v1_content, v2_content, draft_contents = _el_idrissi(_keys(), fatima.id)
+    v1 = published(el_idrissi, v1_content, bram, _at(days(-70), 14))
     answered(fatima, v1, Answer.agree, _at(days(-69), 20), 5)
     question = answered(
         youssef, v1, Answer.question, _at(days(-68), 21), 10,
         "Wat moet ik doen als de buurvrouw niet thuis is? Dan kan ik de kinderen niet ophalen.")
+    # The reply joins version 1's Arabic job, still open: version 2 came before anyone translated version 1.
     plan_versions.reply_to_question(
         db, el_idrissi.id, question.id, "Goede vraag. Dan belt u mij. We maken samen een nieuwe afspraak over ophalen.",
         True, bram.id)
     question.replied_at = question.handled_at = _at(days(-67), 10)  # stamped now by the service
+    v2 = published(el_idrissi, v2_content, bram, _at(days(-3), 11))
     answered(youssef, v2, Answer.agree, _at(days(-2), 19), 3)
+    draft, _revision = drafted(el_idrissi, draft_contents, anouk)
+    _backdate(draft, _at(days(-1), 16, 30), db)
+    versions = {family.id: published(family, content(_keys()), by, _at(days(day), 15))
+                for family, content, by, day in ((demir, _demir, chantal, -40), (nowak, _nowak, dirk, -14),
+                                                 (kovalenko, _kovalenko, bram, -30), (de_boer, _de_boer, anouk, -20),
+                                                 (abdi, _abdi, dirk, -10), (tesfay, _tesfay, chantal, -6))}
+
     answered(mehmet, versions[demir.id], Answer.disagree, _at(days(-38), 22), 15,
              "Ik ben het niet eens met punt 1. Het was één keer, niet twee keer. "
              "Ik wil hierover praten met Chantal.")
