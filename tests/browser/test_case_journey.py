@@ -12,6 +12,7 @@ from portal.models import Account, Appointment, OutboxMessage, Parent, PlanQuest
 from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.call_now import AMSTERDAM
+from portal.rules.sentences import sentences
 from portal.services import notifications
 
 FAMILY = "Gezin Haddad"
@@ -200,8 +201,8 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     page.goto("/")
     expect(page.locator("section[aria-labelledby=next]")).to_contain_text(SAFE_WITH)
     page.goto("/plan")
-    expect(page.locator("main")).to_contain_text(SHARED)
-    expect(page.locator("main")).to_contain_text(SAFE_ADDRESS)
+    for sentence in sentences(SHARED) + sentences(SAFE_ADDRESS):  # each on its own, marked until translated
+        expect(page.locator("main")).to_contain_text(sentence)
     # Dutch risk factors in an Arabic page: the list and its items run one way, so the bullets sit inside the card.
     assert page.locator(".situation ul li").first.evaluate(
         "li => getComputedStyle(li).direction === getComputedStyle(li.parentElement).direction")
@@ -232,7 +233,8 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     page.goto("/")
     expect(page.locator("section[aria-labelledby=next]")).to_contain_text(FAMILY_WITH)
     page.goto("/plan?print-name=1")
-    expect(page.locator("main")).to_contain_text(SHARED)
+    for sentence in sentences(SHARED):
+        expect(page.locator("main")).to_contain_text(sentence)
     expect(page.locator("main .print-only")).to_have_text(FAMILY)
     page.emulate_media(media="print")
     _shoot(page, "case-plan-print-karim-ar.png")
@@ -290,7 +292,8 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     _shoot(page, "case-home-layla-ar.png")
     page.goto("/plan")
     expect(page.locator("main")).to_contain_text(NEW_WHEN)  # version 2
-    expect(page.locator("#answer")).to_contain_text(REPLY)
+    for sentence in sentences(REPLY):  # each on its own, marked until it is translated
+        expect(page.locator("#answer")).to_contain_text(sentence)
     page.goto("/who-looked")
     expect(page.locator("main td", has_text=t("answered your question"))).to_have_count(1)
 
@@ -298,7 +301,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     for path in ("/", "/plan", "/who-looked"):
         page.goto(path)
         html = page.content()
-        assert REPLY not in html and QUESTION not in html, path
+        assert sentences(REPLY)[-1] not in html and QUESTION not in html, path
     assert page.locator("main td", has_text=t("answered your question")).count() == 0  # on "who looked"
     page.goto("/")
     expect(page.locator("main .notice a[href='/plan#questions']")).to_have_count(0)
