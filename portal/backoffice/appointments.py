@@ -14,7 +14,7 @@ from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
-from portal.services import appointments, notifications
+from portal.services import appointments, interpreting, notifications
 from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, switching_language
 from portal.web.i18n import LANGUAGES
@@ -62,6 +62,7 @@ def _saved(db, family, item, audience_before: str | None = None, replied=()) -> 
     for answer in replied:  # the reply reaches that parent only
         notifications.tell_parents(db, family.id, f"appointment-answer:{answer.id}:{answer.replied_at:%Y%m%d%H%M%S}",
                                    audience=item.audience, only={answer.parent_id})
+    interpreting.appointment_saved(db, family.id, dt.date.today())  # what for and where, in the parents' languages
     db.commit()
 
 

@@ -27,7 +27,7 @@ from portal.rules.plan_content import diff
 from portal.services import appointments as appointments_service
 from portal.services import family_pages, notifications, plan_versions
 from portal.services.duo import availability, current_duo
-from portal.services.interpreting import translation_for
+from portal.services.interpreting import texts_for, translation_for
 from portal.services.plan_versions import current_version, load_contents
 from portal.web import audit
 from portal.web.forms import clean, max_length, switching_language
@@ -134,8 +134,11 @@ def _save_answer(db, parent, version) -> dict:
 @blueprint.get("/appointments")
 @parent_only
 def appointments():
-    upcoming, past, answers = family_pages.appointments(db_session(), _parent(), utcnow())
-    return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={})
+    db, parent = db_session(), _parent()
+    upcoming, past, answers = family_pages.appointments(db, parent, utcnow())
+    translation = texts_for(db, parent, [text for item in (*upcoming, *past) for text in (item.purpose, item.place)])
+    return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={},
+                           translation=translation)
 
 
 @blueprint.route("/appointments/<id:appointment_id>", methods=["GET", "POST"])

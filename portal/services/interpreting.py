@@ -5,10 +5,12 @@ import hashlib
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
-from portal.access import plan_for_language
+from portal.access import parent_reads, plan_for_language
 from portal.models import (
+    Appointment,
+    AppointmentStatus,
     Interpreter,
     Parent,
     PlanQuestion,
@@ -162,6 +164,14 @@ def translation_for(db: Session, family_id: int, version, content: PlanContent, 
     return Translation(translation.language, translation.known, translation.pending, translation.translators, done)
 
 
+def texts_for(db: Session, parent, texts: list[str]) -> Translation | None:
+    """Texts the duo typed beside the plan (what an appointment is for, where) in a parent's language as far as
+    they are translated; None for Dutch readers."""
+    if parent.language == "nl":
+        return None
+    return translation_of(db, parent.family_id, PlanContent(), parent.language, aside=tuple(texts))
+
+
 def open_segments(texts: list[str], known: dict[str, TranslationSegment]) -> list[str]:
     return [text for text in texts if source_hash(text) not in known]
 
@@ -216,6 +226,8 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
               if earlier else None)
     texts = work_units(db, content, job.language, family_id)
     beside = (changed_texts(diff(before, content)) if before else []) + _replies(db, version.id, job.language)
+    if _is_current(db, version):
+        beside += _appointment_texts(db, family_id, job.language, utcnow())
     texts += [sentence for sentence in dict.fromkeys(sentence for text in beside for sentence in sentences(text))
               if sentence not in texts]
     return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before)
@@ -228,6 +240,45 @@ def _replies(db: Session, version_id: int, language: str) -> list[str]:
         .order_by(PlanQuestion.id)))
 
 
+APPOINTMENTS_TRANSLATED = 30  # coming (and last week's) appointments whose texts the current version's job holds
+
+
+def _is_current(db: Session, version: PlanVersion) -> bool:
+    newest = db.exec(select(func.max(PlanVersion.number)).where(
+        PlanVersion.plan_id == version.plan_id, PlanVersion.status == VersionStatus.published)).one()
+    return newest == version.number
+
+
+def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datetime) -> list[str]:
+    """What for and where (never a safe place's address) of the household's planned appointments from a week
+    ago on, that a parent who reads this language may read: the job of the current version holds them."""
+    readers = db.exec(select(Parent).where(Parent.family_id == family_id, Parent.language == language)).all()
+    items = db.exec(select(Appointment).where(
+        Appointment.family_id == family_id, Appointment.status == AppointmentStatus.planned,
+        Appointment.starts_at >= now - dt.timedelta(days=7)).order_by(Appointment.starts_at)
+        .limit(APPOINTMENTS_TRANSLATED)).all()
+    return [text for item in items if any(parent_reads(parent, item.audience) for parent in readers)
+            for text in (item.purpose, "" if item.safe_place else item.place) if text.strip()]
+
+
+def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
+    """An appointment was planned or changed: the current version's jobs take up its texts again."""
+    from portal.services.plan_versions import current_version
+
+    version = current_version(db, family_id)
+    if version is None:
+        return  # no plan published yet: no job to carry the appointment's texts
+    for job in db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id)).all():
+        _reopen(db, job, today)
+
+
+def _reopen(db: Session, job: TranslationJob, today: dt.date) -> None:
+    job.completed_at = None
+    db.add(job)
+    db.flush()
+    reuse_shared(db, job, today)  # completes it again at once when every sentence is known
+
+
 def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
     """The duo replied to a parent who reads another language: the reply joins the job of the version the
     question was about (opened again, or opened now), through the same memory and review as the plan."""
@@ -236,13 +287,8 @@ def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
         return
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == question.version_id,
                                                TranslationJob.language == language)).first()
-    if job is None:
-        job = TranslationJob(version_id=question.version_id, language=language,
-                             interpreter_id=assign_interpreter(db, language))
-    job.completed_at = None
-    db.add(job)
-    db.flush()
-    reuse_shared(db, job, today)  # completes it again at once when the reply's sentences are known
+    _reopen(db, job or TranslationJob(version_id=question.version_id, language=language,
+                                      interpreter_id=assign_interpreter(db, language)), today)
 
 
 def _version_before(db: Session, version: PlanVersion) -> PlanVersion | None:

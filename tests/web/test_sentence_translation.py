@@ -204,3 +204,29 @@ def test_the_duos_reply_to_a_parents_question_is_translated_through_the_same_job
     translate(interpreter, job.id, only=lambda source: source in reply)
     assert open_work(demo_app, job.id) == []
     assert ("ترجمة: Ja, dat mag.", "ar", "rtl", False) in sentences_shown(parent.get("/plan"), "div.question")
+
+
+def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_current_job(demo_app):
+    household = factories.household(demo_app, ["ar"])
+    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    parent = signed_in_client(demo_app, household.usernames[0])
+    publish(bram, household.family_id, WHAT)
+    job = job_of(demo_app, household.family_id, "ar")
+    translate(interpreter, job.id)
+    url = f"/backoffice/families/{household.family_id}/appointments"
+    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    only_her = f"parents:{household.parent_ids[0]}"  # a safe place is for one parent
+    for place, purpose, safe, audience in (("Buurthuis De Boog", "Gesprek over het plan.", "", "household"),
+                                           ("Opvang Lindelaan 12", "Gesprek alleen met u.", "1", only_her)):
+        response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
+                                        "duration": "60", "place": place, "with_whom": "Bram de Wit",
+                                        "purpose": purpose, "safe_place": safe, "audience": audience})
+        assert response.status_code == 302, text_of(response)[:500]
+    assert open_work(demo_app, job.id) == ["Gesprek over het plan.", "Buurthuis De Boog", "Gesprek alleen met u."]
+    assert "Lindelaan" not in text_of(interpreter.get(f"/backoffice/translations/{job.id}"))  # a safe place: nobody
+    assert ("Gesprek over het plan.", "nl", "ltr", True) in sentences_shown(parent.get("/appointments"))
+    translate(interpreter, job.id, only=lambda source: "Gesprek" in source or "Boog" in source)
+    assert open_work(demo_app, job.id) == []
+    shown = sentences_shown(parent.get("/appointments"))
+    assert ("ترجمة: Gesprek over het plan.", "ar", "rtl", False) in shown
+    assert ("ترجمة: Buurthuis De Boog", "ar", "rtl", False) in shown
