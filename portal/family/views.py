@@ -86,14 +86,15 @@ def plan():
     content = plan_for(parent, contents[version.id])
     changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
     note_shown = bool(version.note_for_family) and parent_reads(parent, version.note_audience)
-    questions = family_pages.questions(db, parent)
+    questions, terms = family_pages.questions(db, parent), _difficult_words(content)
     translation = translation_for(db, parent.family_id, version, content, parent.language,
                                   version.note_for_family if note_shown else "", changes,
-                                  tuple(question.reply for question, _number in questions if question.reply))
+                                  (*(question.reply for question, _number in questions if question.reply),
+                                   *(term.explanation for found in terms.values() for term in found)))
     return render_template("family/plan.html", version=version, content=content, changes=changes,
                            note_shown=note_shown,
                            questions=questions, acknowledgement=acknowledgement,
-                           terms=_difficult_words(content),
+                           terms=terms,
                            errors=errors, comment_limit=max_length(PlanQuestion.text),
                            translation=translation, form=form, main_form="answer-form",
                            household=_household_name(db, parent) if request.args.get("print-name") else None

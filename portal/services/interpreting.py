@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, and_, col, func, or_, select
 
 from portal.access import parent_reads, plan_for_language
 from portal.models import (
@@ -22,6 +22,8 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.rules import protected_text
+from portal.rules.glossary import TERMS
+from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import Change, Item, PlanContent, diff
 from portal.rules.sentences import WordChange, sentences, split, word_diff
 from portal.services.names import protected_names
@@ -72,19 +74,32 @@ def _units(content: PlanContent, known: dict[str, TranslationSegment]) -> list[s
     return segments(content, covered)
 
 
+# Standing texts: the same for every household (the glossary's explanations), translated once per language and
+# kept without a household.
+STANDING = frozenset(text for term in TERMS for text in (term.explanation, *sentences(term.explanation)))
+
+
 def memory(db: Session, texts: list[str], language: str, family_id: int | None) -> dict[str, TranslationSegment]:
-    """This household's translations of these texts, by source hash, from any of its versions. Another
-    household's translation reaches it only as a copy (`reuse_shared`) or a suggestion (`segment_help`)."""
+    """This household's translations of these texts, by source hash, from any of its versions, and those of
+    standing texts. Another household's translation reaches it only as a copy (`reuse_shared`) or a suggestion
+    (`segment_help`)."""
     hashes = [source_hash(text) for text in texts]
-    rows = db.exec(select(TranslationSegment).where(TranslationSegment.language == language,
-                                                    TranslationSegment.family_id == family_id,
-                                                    col(TranslationSegment.source_hash).in_(hashes or [""]))).all()
-    return {row.source_hash: row for row in rows}
+    standing = [source_hash(text) for text in texts if text in STANDING]
+    shared = and_(col(TranslationSegment.family_id).is_(None),
+                  col(TranslationSegment.source_hash).in_(standing or [""]))
+    rows = db.exec(select(TranslationSegment).where(
+        TranslationSegment.language == language, col(TranslationSegment.source_hash).in_(hashes or [""]),
+        or_(TranslationSegment.family_id == family_id, shared))
+        .order_by(col(TranslationSegment.family_id).is_(None).desc())).all()
+    return {row.source_hash: row for row in rows}  # the household's own, where it has one
 
 
 def remember(db: Session, source: str, language: str, text: str, interpreter_id: int, family_id: int,
              protected: bool) -> None:
-    """Store a translation for this household (a changed translation never touches another household's row)."""
+    """Store a translation for this household (a changed translation never touches another household's row);
+    a standing text's translation is every household's."""
+    if source in STANDING:
+        family_id, protected = None, False
     found = memory(db, [source], language, family_id).get(source_hash(source))
     if found is not None and found.text == text:
         return
@@ -137,7 +152,8 @@ class Translation:
 def translation_of(db: Session, family_id: int, content: PlanContent, language: str,
                    extra: tuple[str, ...] = (), aside: tuple[str, ...] = ()) -> Translation:
     """What of this content (already cut to its reader's audience) and of the `extra` texts the reader sees
-    beside it (the version's note, what changed) is translated into this language; `aside` texts (replies)
+    beside it (the version's note, what changed) is translated into this language; `aside` texts (replies,
+    explanations of difficult words)
     are looked up too, each marked while it waits, but do not make the plan's banner say something waits."""
     extra = tuple(dict.fromkeys(text for text in extra if text.strip()))
     wholes = [text for _key, _name, text in fields(content)] + list(extra) + list(aside)
@@ -152,12 +168,13 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
 
 
 def translation_for(db: Session, family_id: int, version, content: PlanContent, language: str, note: str = "",
-                    changes: list[Change] | tuple = (), replies: tuple[str, ...] = ()) -> Translation | None:
+                    changes: list[Change] | tuple = (), aside: tuple[str, ...] = ()) -> Translation | None:
     """The plan in a parent's language as far as it is translated, with the version's note (when this parent
-    may read it), what changed and the duo's replies to this parent; None for Dutch readers (nothing to say)."""
+    may read it), what changed, and `aside` (the duo's replies to this parent, the explanations of difficult
+    words); None for Dutch readers (nothing to say)."""
     if language == "nl":
         return None
-    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)), replies)
+    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)), aside)
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
     done = job.completed_at if job and not translation.pending else None
@@ -226,6 +243,7 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
               if earlier else None)
     texts = work_units(db, content, job.language, family_id)
     beside = (changed_texts(diff(before, content)) if before else []) + _replies(db, version.id, job.language)
+    beside += [term.explanation for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
     if _is_current(db, version):
         beside += _appointment_texts(db, family_id, job.language, utcnow())
     texts += [sentence for sentence in dict.fromkeys(sentence for text in beside for sentence in sentences(text))

@@ -71,10 +71,11 @@ def interpreter_locale(app) -> str:
 
 def sentences_shown(page, within: str = "main") -> list[tuple[str, str, str, bool]]:
     """(text, lang, dir, marked as "translation follows") of every plan sentence on a parent's plan page (without
-    the list of what changed, unless `within` is that list)."""
+    the Dutch text to compare, and without the list of what changed unless `within` is that list)."""
     found = []
     for span in soup(page).select(f"{within} span[lang]"):
-        if span.find_parent("details") is None and (within != "main" or span.find_parent(class_="changes") is None):
+        in_changes = within == "main" and span.find_parent(class_="changes") is not None
+        if span.find_parent("details", class_="dutch") is None and not in_changes:
             marker = span.find_next_sibling()
             follows = span.get("class") == ["pending"] and marker is not None and "follows" in marker.get("class", [])
             found.append((span.get_text(), span["lang"], span["dir"], follows))
@@ -230,3 +231,21 @@ def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_curre
     shown = sentences_shown(parent.get("/appointments"))
     assert ("ترجمة: Gesprek over het plan.", "ar", "rtl", False) in shown
     assert ("ترجمة: Buurthuis De Boog", "ar", "rtl", False) in shown
+
+
+def test_a_difficult_words_explanation_is_a_standing_text_translated_once_per_language(demo_app):
+    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    first, second = factories.household(demo_app, ["ar"]), factories.household(demo_app, ["ar"])
+    jargon = "Er is een ondertoezichtstelling voor de kinderen."
+    explanation = ["De rechter beslist dat uw gezin hulp moet krijgen.",
+                   "Een vaste begeleider kijkt mee of het goed gaat met uw kind."]
+    publish(bram, first.family_id, WHAT, description=jargon)
+    job = job_of(demo_app, first.family_id, "ar")
+    assert all(sentence in open_work(demo_app, job.id) for sentence in explanation)
+    translate(interpreter, job.id)
+    shown = sentences_shown(signed_in_client(demo_app, first.usernames[0]).get("/plan"), "details.word p")
+    assert [(text, lang, direction) for text, lang, direction, _follows in shown] == [
+        ("ترجمة: " + sentence, "ar", "rtl") for sentence in explanation]
+    publish(bram, second.family_id, "De kinderen slapen bij oma.", description=jargon)
+    assert not any(sentence in open_work(demo_app, job_of(demo_app, second.family_id, "ar").id)
+                   for sentence in explanation)  # translated once for the language, not per household
