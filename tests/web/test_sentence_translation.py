@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from portal.models import PlanQuestion, TranslationJob
+from portal.models import Account, Appointment, Interpreter, PlanQuestion, TranslationJob
+from portal.models.base import utcnow
 from portal.services.interpreting import job_work, memory, open_segments, remember
 from portal.services.plan_versions import current_version
 from support import factories
@@ -249,3 +250,25 @@ def test_a_difficult_words_explanation_is_a_standing_text_translated_once_per_la
     publish(bram, second.family_id, "De kinderen slapen bij oma.", description=jargon)
     assert not any(sentence in open_work(demo_app, job_of(demo_app, second.family_id, "ar").id)
                    for sentence in explanation)  # translated once for the language, not per household
+
+
+def test_reading_along_shows_the_same_partly_translated_plan(demo_app):
+    household = factories.household(demo_app, ["ar"])
+    publish(signed_in_client(demo_app, "bram"), household.family_id, WHAT)
+    job = job_of(demo_app, household.family_id, "ar")
+    with database(demo_app) as db:
+        account = db.exec(select(Account).where(Account.username == "tolk-ar")).one()
+        interpreter_id = db.exec(select(Interpreter.id).where(Interpreter.account_id == account.id)).one()
+        remember(db, DESCRIPTION, "ar", "ترجمة: " + DESCRIPTION, job.interpreter_id, household.family_id, False)
+        appointment = Appointment(family_id=household.family_id, key=f"appointment-read-along-{job.id}",
+                                  starts_at=utcnow() + dt.timedelta(minutes=30), place="Buurthuis",
+                                  with_whom="Bram de Wit", purpose="Gesprek", interpreter_language="ar",
+                                  interpreter_id=interpreter_id)
+        db.add(appointment)
+        db.commit()
+    page = signed_in_client(demo_app, "tolk-ar").get(f"/backoffice/read-along/{appointment.id}")
+    assert page.status_code == 200
+    translated = [(span.get_text(), span["lang"], span["dir"]) for span in soup(page).select("section.card span[lang]")]
+    assert ("ترجمة: " + DESCRIPTION, "ar", "rtl") in translated
+    assert ("De kinderen bellen elke avond met mama.", "nl", "ltr") in translated  # still waiting: Dutch, marked
+    assert soup(page).select("section.card span.pending + small.follows")
