@@ -2,7 +2,7 @@
 from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, SignInFlow, UserSession
 from portal.models.appointments import Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
 from portal.models.audit import AuditCheckpoint, AuditEvent
-from portal.models.interpreting import TranslationJob, TranslationSegment
+from portal.models.interpreting import ParentTextRendering, TranslationJob, TranslationSegment
 from portal.models.notifications import OutboxMessage
 from portal.models.people import (
     Absence,
@@ -37,7 +37,7 @@ __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
     "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "DuoAssignment", "DuoRole",
     "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "OneTimeCode", "OutboxMessage", "Parent",
-    "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode", "Role", "SafetyAgreement",
-    "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind", "UnsafeSituation",
-    "UserSession", "VersionStatus", "Worker", "WorkingHours",
+    "ParentTextRendering", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode", "Role",
+    "SafetyAgreement", "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind",
+    "UnsafeSituation", "UserSession", "VersionStatus", "Worker", "WorkingHours",
 ]

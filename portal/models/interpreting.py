@@ -37,3 +37,23 @@ class TranslationJob(SQLModel, table=True):
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     opened_at: dt.datetime = Field(default_factory=utcnow)
     completed_at: dt.datetime | None = None
+
+
+class ParentTextRendering(SQLModel, table=True):
+    """A parent's own text (a question about the plan, a reason to move an appointment) that the duo asked an
+    interpreter to render in Dutch: the duo reads it beside the original. It belongs to that parent alone."""
+
+    __table_args__ = (UniqueConstraint("kind", "text_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    parent_id: int = Field(foreign_key="parent.id", index=True)
+    kind: str = Field(max_length=16)  # "question" (PlanQuestion) or "answer" (AppointmentAnswer's reason)
+    text_id: int
+    language: str = Field(max_length=8)  # the parent's language: the original's
+    source_text: str = Field(max_length=2000)  # the original as asked for (a changed reason asks anew)
+    text: str = Field(default="", max_length=4000)  # the Dutch rendering, empty while it waits
+    asked_by: int = Field(foreign_key="worker.id")
+    asked_at: dt.datetime = Field(default_factory=utcnow)
+    interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
+    rendered_at: dt.datetime | None = None
