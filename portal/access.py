@@ -17,6 +17,7 @@ from portal.models import (
     Interpreter,
     InterpreterTeam,
     Parent,
+    ParentTextRendering,
     PlanQuestion,
     Role,
     Team,
@@ -36,6 +37,8 @@ DUO = (Role.worker, Role.teamlead)
 TEAM_ACTIONS = ("family.create", "staff.manage", "team.overview")
 # On a household, only for the team lead of its team; the duo may do the rest (e.g. "family.members").
 TEAM_LEAD_ACTIONS = ("family.close", "family.reopen")
+# On a household, only for its current duo and the team lead of its team.
+DUO_ACTIONS = ("rendering.ask",)
 
 
 def in_current_duo(db: Session, worker_id: int, family_id: int, today: dt.date | None = None) -> bool:
@@ -153,6 +156,9 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
             return False
         if isinstance(obj, TranslationJob):
             return action == "translation.work" and obj.interpreter_id == interpreter.id
+        if isinstance(obj, ParentTextRendering):  # one parent's text, to the interpreter it was given to
+            return (action == "rendering.work" and obj.interpreter_id == interpreter.id
+                    and interpreter.speaks(obj.language))
         if isinstance(obj, Appointment) and obj.interpreter_id == interpreter.id and action == "plan.read_along":
             now = utcnow()
             return obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER
@@ -170,6 +176,8 @@ def can(user, action: str, obj=None, db: Session | None = None) -> bool:
         return role is Role.teamlead and own_team
     if role is Role.teamlead and own_team:
         return True
+    if action in DUO_ACTIONS:
+        return in_current_duo(db, worker.id, family_id)  # not with broken glass: that is for reading in an emergency
     if action == "family.break_glass":
         # Only within one's own team, and only outside one's own duo.
         return own_team and not in_current_duo(db, worker.id, family_id)

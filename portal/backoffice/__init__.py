@@ -11,6 +11,7 @@ from portal.backoffice import (  # noqa: E402,F401
     interpreting,
     outbox,
     plan,
+    renderings,
     staff,
     team,
     timeline,

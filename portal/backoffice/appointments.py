@@ -14,7 +14,7 @@ from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
-from portal.services import appointments, interpreting, notifications
+from portal.services import appointments, interpreting, notifications, renderings
 from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, switching_language
 from portal.web.i18n import LANGUAGES
@@ -82,7 +82,9 @@ def _page(family, items, form, errors, editing=None, replies=None, status=200):
     interpreters = db.exec(select(Interpreter).order_by(Interpreter.name)).all()
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
                            interpreters=interpreters, editing=editing, answers=_answers(db, items), replies=replies,
-                           household=household_of(db, family), main_form="appointment-form"), status
+                           household=household_of(db, family), main_form="appointment-form",
+                           renderings=renderings.of_family(db, family.id),
+                           interpreter_names=interpreting.translator_names(db)), status
 
 
 @blueprint.route("/families/<id:family_id>/appointments", methods=["GET", "POST"])

@@ -18,7 +18,8 @@ from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
 from portal.rules.plan_content import PlanContent, diff
-from portal.services import notifications
+from portal.services import notifications, renderings
+from portal.services.interpreting import translator_names
 from portal.services.names import household_names
 from portal.services.plan_versions import (
     Conflict,
@@ -165,7 +166,8 @@ def responses(family_id):
     answers = answers_of(db, family.id)
     audit.record("answers.view", "ok", object=f"family:{family.id}", family_id=family.id)
     return render_template("backoffice/responses.html", family=family, rows=answers.rows, parents=answers.parents,
-                           versions=answers.versions, questions=answers.questions, form=QuestionReply())
+                           versions=answers.versions, questions=answers.questions, form=QuestionReply(),
+                           renderings=renderings.of_family(db, family.id), interpreter_names=translator_names(db))
 
 
 @blueprint.post("/families/<id:family_id>/questions/<id:question_id>")

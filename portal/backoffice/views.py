@@ -16,7 +16,7 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.services import cases, worklist
+from portal.services import cases, renderings, worklist
 from portal.web import audit
 from portal.web.forms import switching_language
 
@@ -47,7 +47,8 @@ def _interpreter_home(db):
     open_now = {item.id for item in assigned if can(current_user, "plan.read_along", item, db)}
     _record_overview({item.family_id for item in assigned})
     return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=assigned, open_now=open_now,
-                           read_along_before=READ_ALONG_BEFORE)
+                           read_along_before=READ_ALONG_BEFORE,
+                           renderings=renderings.waiting_for(db, current_user.interpreter.id))
 
 
 @blueprint.get("/families/<id:family_id>")

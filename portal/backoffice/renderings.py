@@ -1,0 +1,71 @@
+"""A parent's question or move reason in Dutch: the duo asks, an interpreter of that language renders it."""
+import datetime as dt
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import DUO, get_or_404, roles
+from portal.backoffice import blueprint
+from portal.backoffice.interpreting import TRANSLATION_LENGTH, refusal
+from portal.db import session as db_session
+from portal.models import AppointmentAnswer, Family, ParentTextRendering, Role
+from portal.services import renderings
+from portal.web import audit
+from portal.web.forms import switching_language, typed_text
+
+
+def _ask(family_id: int, kind: str, text_id: int):
+    db = db_session()
+    family = get_or_404(Family, family_id, "rendering.ask")
+    found = renderings.original(db, family.id, kind, text_id)
+    if found is None:  # another household's, a Dutch reader's, or nothing to render
+        abort(404)
+    rendering = renderings.ask(db, found, current_user.worker.id)
+    audit.record("rendering.ask", "ok", object=f"{renderings.OBJECTS[kind]}:{text_id}", family_id=family.id)
+    db.commit()
+    return rendering
+
+
+@blueprint.post("/families/<id:family_id>/questions/<id:question_id>/rendering")
+@roles(*DUO)
+def ask_question_rendering(family_id, question_id):
+    """Ask the interpreter of the asking parent's language for a Dutch rendering of their question."""
+    _ask(family_id, "question", question_id)
+    return redirect(url_for("backoffice.responses", family_id=family_id) + "#questions")
+
+
+@blueprint.post("/families/<id:family_id>/appointment-answers/<id:answer_id>/rendering")
+@roles(*DUO)
+def ask_answer_rendering(family_id, answer_id):
+    """Ask the interpreter of that parent's language for a Dutch rendering of why they ask to move an appointment."""
+    _ask(family_id, "answer", answer_id)
+    appointment_id = db_session().get(AppointmentAnswer, answer_id).appointment_id
+    return redirect(url_for("backoffice.edit_appointment", family_id=family_id, appointment_id=appointment_id))
+
+
+@blueprint.route("/renderings/<id:rendering_id>", methods=["GET", "POST"])
+@roles(Role.interpreter)
+def render_in_dutch(rendering_id):
+    """The interpreter reads one parent's text (nothing else of the household) and writes it in Dutch."""
+    db = db_session()
+    rendering = get_or_404(ParentTextRendering, rendering_id, "rendering.work")
+    names = renderings.names_of(db, rendering, dt.date.today())
+    event = f"{renderings.OBJECTS[rendering.kind]}:{rendering.text_id}"  # the asking parent sees who looked
+    errors: dict[str, str] = {}
+    typed = rendering.text
+    if request.method != "POST" or switching_language():
+        audit.record("rendering.view", "ok", object=event, family_id=rendering.family_id)
+    else:
+        typed = typed_text(request.form, "rendering", TRANSLATION_LENGTH, errors)
+        if not typed and "rendering" not in errors:
+            errors["rendering"] = _("Write the Dutch rendering.")
+        wrong = [] if errors else renderings.render(db, rendering, typed, current_user.interpreter.id, names)
+        if wrong:
+            errors["rendering"] = refusal(wrong)
+        audit.record("rendering.save", "refused" if errors else "ok", object=event, family_id=rendering.family_id)
+        db.commit()
+        if not errors:
+            return redirect(url_for("backoffice.home"))
+    return render_template("backoffice/render.html", rendering=rendering, names=names, typed=typed, errors=errors,
+                           limit=TRANSLATION_LENGTH, main_form="render-form"), 400 if errors else 200
