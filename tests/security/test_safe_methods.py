@@ -13,14 +13,18 @@ from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Account,
     Appointment,
+    AppointmentAnswer,
+    AppointmentResponse,
     AuditEvent,
     Family,
     Interpreter,
     Parent,
+    ParentTextRendering,
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
     TranslationJob,
+    Worker,
 )
 from support.pages import database
 from support.sign_in import csrf_token, sign_in
@@ -71,7 +75,28 @@ def household_ids(app) -> dict[str, int]:
         anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
     return {"family_id": family.id, "parent_id": parent.id, "appointment_id": appointment.id,
             "question_id": question.id, "account_id": anouk,
-            "job_id": open_job(app, family, "tolk-ar")}
+            "job_id": open_job(app, family, "tolk-ar"), **open_rendering(app, question, appointment, "tolk-ar")}
+
+
+def open_rendering(app, question: PlanQuestion, appointment: Appointment, interpreter: str) -> dict[str, int]:
+    """A parent's answer to the appointment (asking to move it), and their question to render in Dutch, given to
+    this interpreter."""
+    with database(app) as db:
+        answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)).first()
+        answer = answer or AppointmentAnswer(appointment_id=appointment.id, parent_id=question.parent_id,
+                                             response=AppointmentResponse.move_requested, reason="بعد الظهر")
+        interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
+                                 .where(Account.username == interpreter)).one()
+        rendering = db.exec(select(ParentTextRendering).where(ParentTextRendering.kind == "question",
+                                                              ParentTextRendering.text_id == question.id)).first()
+        parent = db.get(Parent, question.parent_id)
+        rendering = rendering or ParentTextRendering(
+            kind="question", text_id=question.id, family_id=parent.family_id, parent_id=parent.id, language="ar",
+            source_text=question.text, asked_by=db.exec(select(Worker.id)).first())
+        rendering.interpreter_id = interpreter_id
+        db.add_all([answer, rendering])
+        db.commit()
+        return {"answer_id": answer.id, "rendering_id": rendering.id}
 
 
 def snapshot(app) -> dict[str, set]:
@@ -173,9 +198,11 @@ STAFF_READS = {
     "backoffice.case": "family.view",
     "backoffice.family_timeline": "timeline.view",
     "backoffice.factual_file": "factual_file.view",
+    "backoffice.render_in_dutch": "rendering.view",
 }
 # Who opens each page; anyone else: Bram, of the El Idrissi duo.
-STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead"}
+STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead",
+                 "backoffice.render_in_dutch": "tolk-ar"}
 
 
 def test_every_staff_route_that_shows_a_household_records_who_looked(demo_app):
@@ -183,7 +210,7 @@ def test_every_staff_route_that_shows_a_household_records_who_looked(demo_app):
     adapter = demo_app.url_map.bind("localhost")
     staff_reads = {rule.endpoint for rule in demo_app.url_map.iter_rules()
                    if rule.endpoint.startswith("backoffice.") and "GET" in rule.methods
-                   and ("family_id" in rule.arguments or rule.arguments & {"job_id", "appointment_id"})}
+                   and ("family_id" in rule.arguments or rule.arguments & {"job_id", "appointment_id", "rendering_id"})}
     staff_reads.discard("backoffice.read_along")  # only in the appointment's window: tests/web/test_access.py
     assert staff_reads <= set(STAFF_READS), f"a new staff page that shows a household: {staff_reads - set(STAFF_READS)}"
     clients = {}  # one sign-in per user: every sign-in needs a TOTP code of a new time step

@@ -1,0 +1,176 @@
+"""A parent's own words reach the duo in Dutch, and the duo's replies reach the parent in theirs (issue 15, point 4):
+the duo asks the interpreter of the parent's language for a Dutch rendering of a question or a move reason and
+reads it beside the original; the duo's reply to an appointment answer goes through the plan's job and memory."""
+import datetime as dt
+
+from sqlmodel import select
+
+from portal.models import (
+    Appointment,
+    AppointmentAnswer,
+    AuditEvent,
+    Interpreter,
+    ParentTextRendering,
+    PlanQuestion,
+    TranslationJob,
+)
+from portal.services.plan_versions import current_version
+from support import factories
+from support.pages import database, form_values, soup, text_of
+from support.sign_in import csrf_token, signed_in_client
+
+QUESTION = "هل يمكن أن تأتي الجدة يوم الأحد الساعة 15:00؟"
+REASON = "لا أستطيع يوم الثلاثاء. أستطيع بعد الساعة 14:00."
+REPLY = "Dat kan. Wij bellen u morgen."
+
+
+def publish_plan(bram, family_id: int) -> None:
+    """The duo writes a one-agreement plan in the editor and publishes it."""
+    url = f"/backoffice/families/{family_id}/plan"
+    form = form_values(bram.get(url), "plan-form") | {
+        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
+        "s1-a0-what": "De kinderen slapen bij oma.", "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
+        "action": "publish"}
+    assert bram.post(url, data=form).status_code == 302
+
+
+def plan_appointment(bram, family_id: int) -> int:
+    url = f"/backoffice/families/{family_id}/appointments"
+    day = (dt.date.today() + dt.timedelta(days=4)).isoformat()
+    response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
+                                    "duration": "60", "place": "Buurthuis De Boog", "with_whom": "Bram de Wit",
+                                    "purpose": "Gesprek over het plan.", "audience": "household"})
+    assert response.status_code == 302, text_of(response)[:500]
+    with database(bram.application) as db:
+        return db.exec(select(Appointment.id).where(Appointment.family_id == family_id)).one()
+
+
+def ask_to_move(parent, appointment_id: int) -> None:
+    url = f"/appointments/{appointment_id}"
+    response = parent.post(url, data={"csrf_token": csrf_token(parent.get(url).text), "response": "move_requested",
+                                      "reason": REASON})
+    assert response.status_code == 302, text_of(response)[:500]
+
+
+def ask(bram, page: str, button_url: str) -> None:
+    """The duo presses "Ask the interpreter for a Dutch rendering" on the page that shows the parent's text."""
+    shown = bram.get(page)
+    assert soup(shown).select(f'form[action="{button_url}"] button, button[formaction="{button_url}"]')
+    assert bram.post(button_url, data={"csrf_token": csrf_token(shown.text)}).status_code == 302
+
+
+def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_original(demo_app):
+    household = factories.household(demo_app, ["ar", "ar"])
+    family = household.family_id
+    bram, tolk, turkish = (signed_in_client(demo_app, name) for name in ("bram", "tolk-ar", "tolk-tr"))
+    asker, other = (signed_in_client(demo_app, name) for name in household.usernames)
+    publish_plan(bram, family)
+    asked = asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
+                                      "comment": QUESTION})
+    assert asked.status_code == 302
+    appointment_id = plan_appointment(bram, family)
+    ask_to_move(asker, appointment_id)
+    with database(demo_app) as db:
+        question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
+        answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
+        names = {row.languages: row.name for row in db.exec(select(Interpreter))}
+
+    answers_page, appointment_page = (f"/backoffice/families/{family}/answers",
+                                      f"/backoffice/families/{family}/appointments/{appointment_id}")
+    ask(bram, answers_page, f"/backoffice/families/{family}/questions/{question.id}/rendering")
+    ask(bram, appointment_page, f"/backoffice/families/{family}/appointment-answers/{answer.id}/rendering")
+    assert not soup(bram.get(answers_page)).select(f'form[action$="/questions/{question.id}/rendering"]')  # asked once
+
+    home = soup(tolk.get("/backoffice/"))
+    links = [link["href"] for link in home.select('a[href^="/backoffice/renderings/"]')]
+    assert len(links) == 2
+    assert not soup(turkish.get("/backoffice/")).select('a[href^="/backoffice/renderings/"]')
+    for link in links:
+        assert turkish.get(link).status_code == 404  # only an interpreter of the parent's language
+        assert bram.get(link).status_code == 404
+    with database(demo_app) as db:
+        rows = {row.kind: row for row in db.exec(select(ParentTextRendering))
+                if row.family_id == family}
+    question_page = text_of(tolk.get(f"/backoffice/renderings/{rows['question'].id}"))
+    assert QUESTION in question_page and REASON not in question_page  # that one text, nothing else of the parent
+
+    url = f"/backoffice/renderings/{rows['question'].id}"
+    wrong = "Mag oma op zondag om 16:00 komen?"
+    refused = tolk.post(url, data={"csrf_token": csrf_token(tolk.get(url).text), "rendering": wrong})
+    assert refused.status_code == 400
+    assert "15:00" in text_of(refused) and wrong in refused.text  # names the token, keeps what was typed
+    for row, dutch in ((rows["question"], "Mag oma op zondag om 15:00 komen?"),
+                       (rows["answer"], "Ik kan dinsdag niet. Na 14:00 kan ik wel.")):
+        url = f"/backoffice/renderings/{row.id}"
+        saved = tolk.post(url, data={"csrf_token": csrf_token(tolk.get(url).text), "rendering": dutch})
+        assert saved.status_code == 302, text_of(saved)[:500]
+    assert not soup(tolk.get("/backoffice/")).select('a[href^="/backoffice/renderings/"]')  # nothing waits
+
+    for page, original, dutch in ((answers_page, QUESTION, "Mag oma op zondag om 15:00 komen?"),
+                                  (appointment_page, REASON, "Ik kan dinsdag niet. Na 14:00 kan ik wel.")):
+        shown = soup(bram.get(page))
+        quote = shown.find("blockquote", string=original)
+        assert quote["lang"] == "ar" and quote["dir"] == "auto"
+        rendering = shown.find("span", string=dutch)
+        assert rendering["lang"] == "nl" and rendering["dir"] == "ltr"
+        assert names["ar"] in rendering.find_parent("p").get_text()  # who rendered it
+
+    for page in ("/plan", "/appointments", "/"):  # the other parent never reads the asker's words
+        assert QUESTION not in other.get(page).text and REASON not in other.get(page).text
+    with database(demo_app) as db:
+        done = {(event.action, event.result) for event in db.exec(select(AuditEvent).where(
+            AuditEvent.family_id == family, AuditEvent.action.startswith("rendering.")))}
+    assert {("rendering.ask", "ok"), ("rendering.view", "ok"), ("rendering.save", "refused"),
+            ("rendering.save", "ok")} <= done
+
+
+def test_asking_and_reading_change_nothing_on_get_and_head(demo_app):
+    household = factories.household(demo_app, ["ar"])
+    bram = signed_in_client(demo_app, "bram")
+    asker = signed_in_client(demo_app, household.usernames[0])
+    publish_plan(bram, household.family_id)
+    asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
+                              "comment": QUESTION})
+    with database(demo_app) as db:
+        question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
+    url = f"/backoffice/families/{household.family_id}/questions/{question.id}/rendering"
+    assert bram.get(url).status_code == 405 and bram.head(url).status_code == 405
+    with database(demo_app) as db:
+        assert not db.exec(select(ParentTextRendering).where(ParentTextRendering.text_id == question.id)).all()
+
+
+def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_sentence(demo_app):
+    household = factories.household(demo_app, ["ar"])
+    bram, tolk = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    parent = signed_in_client(demo_app, household.usernames[0])
+    publish_plan(bram, household.family_id)
+    appointment_id = plan_appointment(bram, household.family_id)
+    ask_to_move(parent, appointment_id)
+    with database(demo_app) as db:
+        answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
+        version = current_version(db, household.family_id)
+        job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+                                                   TranslationJob.language == "ar")).one()
+    url = f"/backoffice/families/{household.family_id}/appointments/{appointment_id}"
+    form = form_values(bram.get(url), "appointment-form") | {f"reply-{answer.id}": REPLY, "action": "save"}
+    assert bram.post(url, data=form).status_code == 302
+
+    def reply_shown() -> list[tuple[str, str, str, bool]]:
+        """(text without its mark, lang, dir, marked as "translation follows") of each part of the duo's answer."""
+        strong = soup(parent.get("/appointments")).select_one("article.appointment p > strong")  # the duo's answer
+        return [("".join(span.find_all(string=True, recursive=False)).strip(), span["lang"], span["dir"],
+                 span.select_one("small.follows") is not None) for span in strong.find_parent("p").select("span[lang]")]
+
+    waiting = reply_shown()
+    assert " ".join(text for text, *_rest in waiting) == REPLY  # in Dutch until it is translated, marked
+    assert {(lang, direction) for _text, lang, direction, _marked in waiting} == {("nl", "ltr")}
+    assert waiting[-1][3]
+
+    work = f"/backoffice/translations/{job.id}"
+    page = tolk.get(work)
+    fields = {row.select_one('td[lang="nl"]').get_text(): row.select_one("textarea")["name"]
+              for row in soup(page).select("table.side-by-side tbody tr")}
+    assert {"Dat kan.", "Wij bellen u morgen."} <= set(fields)
+    typed = {fields[source]: "ترجمة: " + source for source in ("Dat kan.", "Wij bellen u morgen.")}
+    assert tolk.post(work, data=form_values(page, "translate-form") | typed).status_code == 200
+    assert reply_shown() == [("ترجمة: Dat kan.", "ar", "rtl", False), ("ترجمة: Wij bellen u morgen.", "ar", "rtl", False)]
