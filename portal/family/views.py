@@ -137,7 +137,9 @@ def _save_answer(db, parent, version) -> dict:
 def appointments():
     db, parent = db_session(), _parent()
     upcoming, past, answers = family_pages.appointments(db, parent, utcnow())
-    translation = texts_for(db, parent, [text for item in (*upcoming, *past) for text in (item.purpose, item.place)])
+    replies = [answer.reply for answer in answers.values() if answer.reply]  # the duo's reply to this parent's answer
+    translation = texts_for(db, parent, [text for item in (*upcoming, *past) for text in (item.purpose, item.place)]
+                            + replies)
     return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={},
                            translation=translation)
 

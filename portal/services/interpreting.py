@@ -10,6 +10,7 @@ from sqlmodel import Session, and_, col, func, or_, select
 from portal.access import parent_reads, plan_for_language
 from portal.models import (
     Appointment,
+    AppointmentAnswer,
     AppointmentStatus,
     Interpreter,
     Parent,
@@ -246,6 +247,7 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     beside += [term.explanation for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
     if _is_current(db, version):
         beside += _appointment_texts(db, family_id, job.language, utcnow())
+        beside += _answer_replies(db, family_id, job.language, utcnow())
     texts += [sentence for sentence in dict.fromkeys(sentence for text in beside for sentence in sentences(text))
               if sentence not in texts]
     return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before)
@@ -279,8 +281,20 @@ def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datet
             for text in (item.purpose, "" if item.safe_place else item.place) if text.strip()]
 
 
+def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime) -> list[str]:
+    """The duo's replies to the answers of parents who read this language, about the household's planned
+    appointments from a week ago on: each reaches its parent through the current version's job."""
+    return list(db.exec(select(AppointmentAnswer.reply)
+                        .join(Parent, Parent.id == AppointmentAnswer.parent_id)
+                        .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id).where(
+        Parent.family_id == family_id, Parent.language == language, AppointmentAnswer.reply != "",
+        Appointment.status == AppointmentStatus.planned, Appointment.starts_at >= now - dt.timedelta(days=7))
+        .order_by(Appointment.starts_at, AppointmentAnswer.id).limit(APPOINTMENTS_TRANSLATED)))
+
+
 def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
-    """An appointment was planned or changed: the current version's jobs take up its texts again."""
+    """An appointment was planned or changed, or the duo replied to an answer: the current version's jobs take up
+    its texts again."""
     from portal.services.plan_versions import current_version
 
     version = current_version(db, family_id)

@@ -164,7 +164,7 @@ def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_
     waiting = reply_shown()
     assert " ".join(text for text, *_rest in waiting) == REPLY  # in Dutch until it is translated, marked
     assert {(lang, direction) for _text, lang, direction, _marked in waiting} == {("nl", "ltr")}
-    assert waiting[-1][3]
+    assert soup(parent.get("/appointments")).select("article.appointment p small.follows")  # "translation follows"
 
     work = f"/backoffice/translations/{job.id}"
     page = tolk.get(work)
@@ -173,4 +173,5 @@ def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_
     assert {"Dat kan.", "Wij bellen u morgen."} <= set(fields)
     typed = {fields[source]: "ترجمة: " + source for source in ("Dat kan.", "Wij bellen u morgen.")}
     assert tolk.post(work, data=form_values(page, "translate-form") | typed).status_code == 200
-    assert reply_shown() == [("ترجمة: Dat kan.", "ar", "rtl", False), ("ترجمة: Wij bellen u morgen.", "ar", "rtl", False)]
+    assert reply_shown() == [("ترجمة: Dat kan.", "ar", "rtl", False),
+                             ("ترجمة: Wij bellen u morgen.", "ar", "rtl", False)]
