@@ -124,7 +124,7 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
             ("rendering.save", "ok")} <= done
 
 
-def test_asking_and_reading_change_nothing_on_get_and_head(demo_app):
+def test_only_the_duo_and_team_lead_ask_and_never_on_get_or_head(demo_app):
     household = factories.household(demo_app, ["ar"])
     bram = signed_in_client(demo_app, "bram")
     asker = signed_in_client(demo_app, household.usernames[0])
@@ -137,6 +137,14 @@ def test_asking_and_reading_change_nothing_on_get_and_head(demo_app):
     assert bram.get(url).status_code == 405 and bram.head(url).status_code == 405
     with database(demo_app) as db:
         assert not db.exec(select(ParentTextRendering).where(ParentTextRendering.text_id == question.id)).all()
+    answers = f"/backoffice/families/{household.family_id}/answers"
+    chantal = signed_in_client(demo_app, "chantal")  # of the team, not of this household's duo
+    assert chantal.post(url, data={"csrf_token": csrf_token(chantal.get("/backoffice/").text)}).status_code == 404
+    lead = signed_in_client(demo_app, "teamlead")
+    assert lead.post(url, data={"csrf_token": csrf_token(lead.get(answers).text)}).status_code == 302
+    with database(demo_app) as db:
+        asked = db.exec(select(ParentTextRendering).where(ParentTextRendering.text_id == question.id)).one()
+    assert asked.source_text == QUESTION and asked.kind == "question"
 
 
 def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_sentence(demo_app):
