@@ -141,8 +141,17 @@ class Translation:
         whole = self.known.get(source_hash(text))
         if whole is not None:  # one sentence, or a whole text translated before sentences were the unit
             return [Part(whole, self.language)]
-        return [Part(self.known[source_hash(s.text)], self.language, s.gap) if source_hash(s.text) in self.known
-                else Part(s.text, "nl", s.gap, pending=True) for s in split(text)]
+        found: list[Part] = []
+        for sentence in split(text):
+            known = self.known.get(source_hash(sentence.text))
+            if known is not None:
+                found.append(Part(known, self.language, sentence.gap))
+            elif found and found[-1].pending:  # Dutch sentences in a row read as one Dutch text, marked once
+                last = found[-1]
+                found[-1] = Part(f"{last.text}{last.gap or ' '}{sentence.text}", "nl", sentence.gap, pending=True)
+            else:
+                found.append(Part(sentence.text, "nl", sentence.gap, pending=True))
+        return found
 
     @property
     def shown(self) -> bool:
