@@ -279,7 +279,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     asked = bram.locator("#questions .question", has_text="Layla Haddad")
     expect(asked.locator("blockquote")).to_have_text(QUESTION)
     asked.locator("textarea[name=reply]").fill(REPLY)
-    asked.locator("button:not([name])").click()
+    asked.locator("form:has(textarea[name=reply]) button:not([name])").click()
     bram.wait_for_url(re.compile(r"/answers#questions$"))
     expect(bram.locator("#questions")).to_contain_text(REPLY)
     bram_context.close()
