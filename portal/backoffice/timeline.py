@@ -118,15 +118,22 @@ def _household(people: timeline.People) -> Household:
                      people.family.parents_kept_apart)
 
 
-@blueprint.get("/families/<id:family_id>/timeline")
-@roles(*DUO)
-def family_timeline(family_id):
-    """Every event of the household in time order, narrowed by kind, member and period, a page at a time."""
+def _opened(family_id: int, action: str):
+    """The household's file opened as the family file is (same access rule), its people, the filters asked for,
+    and the look on record."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.view")
     people = timeline.people_of(db, family)
     filters, errors = _filters(request.args, people)
-    audit.record("timeline.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    audit.record(action, "ok", object=f"family:{family.id}", family_id=family.id)
+    return db, family, people, filters, errors
+
+
+@blueprint.get("/families/<id:family_id>/timeline")
+@roles(*DUO)
+def family_timeline(family_id):
+    """Every event of the household in time order, narrowed by kind, member and period, a page at a time."""
+    db, family, people, filters, errors = _opened(family_id, "timeline.view")
     size = bounded_int(request.args.get("size"), 1, timeline.LONGEST_PAGE, timeline.PAGE_SIZE)
     shown = timeline.page(db, people, filters, _cursor(request.args.get("after")), size)
     return render_template("backoffice/timeline.html", family=family, people=people, filters=filters, errors=errors,
@@ -139,11 +146,7 @@ def family_timeline(family_id):
 @roles(*DUO)
 def factual_file(family_id):
     """A printable file of a period: the agreements in force and what happened, each with its date and source."""
-    db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
-    people = timeline.people_of(db, family)
-    filters, errors = _filters(request.args, people)
-    audit.record("factual_file.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    db, family, people, filters, errors = _opened(family_id, "factual_file.view")
     today = dt.datetime.now(AMSTERDAM).date()  # the period is counted in Amsterdam days
     start = filters.start or family.created_at.astimezone(AMSTERDAM).date()
     file = timeline.factual_file(db, people, start, filters.end or max(today, start))
