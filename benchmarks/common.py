@@ -61,18 +61,23 @@ def quiet_request_log() -> None:
     logging.getLogger("portal.requests").setLevel(logging.WARNING)
 
 
-def postgres_cluster_class():
-    """tests/support/postgres.py's PostgresCluster, loaded by path (an installed package named
-    `tests` shadows the project's tests folder); the module also has ClusterError."""
+def support_module(name: str):
+    """A module of tests/support, loaded by path (an installed package named `tests` shadows the project's
+    tests folder)."""
     import importlib.util
     import sys
     from pathlib import Path
 
-    name = "benchmarks_support_postgres"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parent.parent / "tests" / "support" / "postgres.py"
-        spec = importlib.util.spec_from_file_location(name, path)
+    qualified = f"benchmarks_support_{name}"
+    if qualified not in sys.modules:
+        path = Path(__file__).resolve().parent.parent / "tests" / "support" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(qualified, path)
         module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the class is made
+        sys.modules[qualified] = module  # dataclasses look their module up while the class is made
         spec.loader.exec_module(module)
-    return sys.modules[name]
+    return sys.modules[qualified]
+
+
+def postgres_cluster_class():
+    """tests/support/postgres.py: its PostgresCluster and ClusterError."""
+    return support_module("postgres")

@@ -219,7 +219,8 @@ def main() -> int:
                 [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
                  "-u", str(args.parents + args.workers), "-r", "20", "-t", f"{args.seconds}s", "--stop-timeout", "10",
                  "--csv", str(directory / "load"), "--only-summary", "--loglevel", "WARNING"],
-                env={**env, "LOAD_USERS": str(directory / "users.json"), "LOAD_RESULTS": str(results),
+                env={**env, "PYTHONPATH": str(ROOT), "LOAD_USERS": str(directory / "users.json"),
+                     "LOAD_RESULTS": str(results),
                      "LOAD_SERVERS": ",".join(f"http://127.0.0.1:{s.port}" for s in servers),
                      "LOAD_PARENTS": str(args.parents), "LOAD_WORKERS": str(args.workers)},
                 cwd=ROOT, capture_output=True, text=True, timeout=args.seconds + 120)

@@ -13,13 +13,15 @@ import random
 import re
 import uuid
 
-from bs4 import BeautifulSoup
 from locust import HttpUser, between, events, task
+
+from benchmarks.common import support_module
 
 SERVERS = os.environ.get("LOAD_SERVERS", "").split(",")
 USERS = json.loads(open(os.environ["LOAD_USERS"], encoding="utf-8").read()) if os.environ.get("LOAD_USERS") else []
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FAMILY = re.compile(r'href="/backoffice/families/(\d+)"')
+form_fields = support_module("pages").form_fields  # what a browser sends for a form as shown
 ACCEPTED: list[str] = []  # the question texts the portal answered 302 to
 PUBLISHED: list[str] = []  # the family ids of versions published
 
@@ -29,25 +31,6 @@ def _pool(kind: str):
 
 
 POOLS = {"parent": _pool("parent"), "worker": _pool("worker")}
-
-
-def _form(html: str, form_id: str) -> dict[str, str]:
-    """What a browser sends for this form as shown (the plan editor's fields, with their audiences)."""
-    form = BeautifulSoup(html, "html.parser").select_one(f"form#{form_id}")
-    values = {}
-    for field in form.select("input[name], textarea[name], select[name]"):
-        name, kind = field["name"], field.get("type", "text")
-        if field.name == "textarea":
-            values[name] = field.get_text()
-        elif field.name == "select":
-            chosen = field.select_one("option[selected]") or field.select_one("option")
-            values[name] = chosen.get("value", chosen.get_text()) if chosen else ""
-        elif kind in ("radio", "checkbox"):
-            if field.has_attr("checked"):
-                values[name] = field.get("value", "on")
-        elif kind != "submit":
-            values[name] = field.get("value", "")
-    return values
 
 
 class SignedIn(HttpUser):
@@ -138,7 +121,7 @@ class Worker(SignedIn):
         editor = self.get(path, name="/backoffice/families/[id]/plan")
         if editor.status_code != 200:
             return
-        form = _form(editor.text, "plan-form")
+        form = form_fields(editor.text, "plan-form")
         form.update(action="publish", note=f"Aangepast na ons gesprek ({uuid.uuid4().hex[:6]}).")
         # Both workers of a duo may publish at once: the second is told someone saved first (409), as in the
         # browser, and nothing is lost.

@@ -38,7 +38,12 @@ def parent_named(app, name: str) -> Parent:
 
 def form_values(response, form_id: str) -> dict[str, str]:
     """What a browser would send for this form as it is shown (without pressing a button)."""
-    form = soup(response).select_one(f"form#{form_id}")
+    return form_fields(response.get_data(as_text=True), form_id)
+
+
+def form_fields(page: str, form_id: str) -> dict[str, str]:
+    """form_values of a page's HTML (the load test's locust users read pages with another client)."""
+    form = BeautifulSoup(page, "html.parser").select_one(f"form#{form_id}")
     assert form is not None, form_id
     values = {}
     for field in form.select("input[name], textarea[name], select[name]"):
