@@ -24,9 +24,12 @@ from portal.auth import secrets as auth_secrets
 from portal.models import (
     Account,
     Appointment,
+    AppointmentAnswer,
     DuoAssignment,
     Family,
+    Interpreter,
     Parent,
+    ParentTextRendering,
     PlanQuestion,
     TranslationJob,
     Worker,
@@ -71,7 +74,26 @@ def ids(app) -> dict:
             "job": job,
             "anouk_account": db.exec(select(Account.id).where(Account.username == "anouk")).one(),
             "chantal": db.exec(select(Worker.id).where(Worker.name == "Chantal Pinas")).one(),
+            "demir": family("Demir"),
+            # Mehmet's request to move an appointment, with his reason in Turkish
+            "move": db.exec(select(AppointmentAnswer.id).where(AppointmentAnswer.reason != "")).first(),
+            "rendering": db.exec(select(ParentTextRendering.id)).first(),
         }
+
+
+def _rendering_for_tolk_ar(app) -> None:
+    """Youssef's question in El Idrissi, given to tolk-ar to put into Dutch."""
+    with database(app) as db:
+        question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
+                           .join(Family, Family.id == Parent.family_id)
+                           .where(Family.name.contains("El Idrissi"))).first()
+        parent = db.get(Parent, question.parent_id)
+        interpreter = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
+                              .where(Account.username == "tolk-ar")).one()
+        db.add(ParentTextRendering(kind="question", text_id=question.id, family_id=parent.family_id,
+                                   parent_id=parent.id, language="ar", source_text=question.text,
+                                   asked_by=db.exec(select(Worker.id)).first(), interpreter_id=interpreter))
+        db.commit()
 
 
 def publish_el_idrissi(app) -> None:
@@ -207,6 +229,13 @@ CASES: dict[str, Case] = {
         "name": "Anouk Visser", "organisation": "Veilig Thuis", "phone": "06-12345611"}),
     "backoffice.switch_staff": Case("teamlead", "/backoffice/staff/{anouk_account}/active", {"active": "off"}),
     "backoffice.staff_letter": Case("teamlead", "/backoffice/staff/{anouk_account}/letter"),
+    "backoffice.ask_question_rendering": Case(
+        "bram", "/backoffice/families/{el_idrissi}/questions/{question}/rendering"),
+    "backoffice.ask_answer_rendering": Case(
+        "chantal", "/backoffice/families/{demir}/appointment-answers/{move}/rendering"),
+    "backoffice.render_in_dutch": Case(
+        "tolk-ar", "/backoffice/renderings/{rendering}", {"rendering": "Mag oma ophalen?"},
+        prepare=_rendering_for_tolk_ar),
 }
 
 

@@ -20,6 +20,7 @@ from portal.models import (
     Family,
     Interpreter,
     Parent,
+    ParentTextRendering,
     PlanQuestion,
     PlanVersion,
     Role,
@@ -70,6 +71,9 @@ def household(app, name: str) -> dict:
         versions = db.exec(select(PlanVersion.id).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                            .where(SafetyPlan.family_id == family.id)).all()
         jobs = db.exec(select(TranslationJob.id).where(TranslationJob.version_id.in_(versions or [-1]))).all()
+        answers = db.exec(select(AppointmentAnswer.id).where(
+            AppointmentAnswer.appointment_id.in_([a.id for a in appointments] or [-1]))).all()
+        renderings = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.family_id == family.id)).all()
         duo = db.exec(select(Worker.account_id).join(DuoAssignment, DuoAssignment.worker_id == Worker.id)
                       .where(DuoAssignment.family_id == family.id)).all()
         return {
@@ -79,6 +83,8 @@ def household(app, name: str) -> dict:
             "appointment_id": [a.id for a in appointments],
             "question_id": list(questions),
             "job_id": list(jobs),
+            "answer_id": list(answers),
+            "rendering_id": list(renderings),
             "parents": {p.name: p for p in parents},
             "appointments": appointments,
         }

@@ -1,11 +1,18 @@
 """Facts first in the plan editor: guesses and judgements marked while typing and on save, publishing still
 possible, and the published version counts the marks for the duo and never shows them to parents."""
+from flask_babel import force_locale, ngettext
 from sqlmodel import select
 
 from portal.models import PlanVersion, SafetyPlan
 from portal.rules.facts_first import HINTS
 from support.pages import database, family_id, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
+
+
+def said(app, one: str, many: str, count: int, **values) -> str:
+    """A counted interface text as the Dutch worker reads it."""
+    with app.test_request_context(), force_locale("nl"):
+        return ngettext(one, many, count, **values)
 
 EL_IDRISSI = "Gezin El Idrissi"
 TYPED = ('Vader was agressief tijdens het huisbezoek en moeder lijkt overbelast. '
@@ -47,9 +54,12 @@ def test_an_interpretation_is_marked_live_and_publishing_counts_the_marks(demo_a
     assert version.interpretations_marked == shown >= 3
     # The duo reads the count after publishing and in the family file's list of versions.
     compare = client.get(published.headers["Location"])
-    assert f"{shown} guesses or judgements were marked in version {version.number}" in text_of(compare)
+    assert said(demo_app, "Facts first: %(num)d guess or judgement was marked in version %(number)s when it was "
+                          "published.", "Facts first: %(num)d guesses or judgements were marked in version %(number)s "
+                          "when it was published.", shown, number=version.number) in text_of(compare)
     family_file = client.get(f"/backoffice/families/{family}")
-    assert f"{shown} guesses or judgements marked" in text_of(family_file)
+    assert said(demo_app, "%(num)d guess or judgement marked", "%(num)d guesses or judgements marked",
+                shown) in text_of(family_file)
 
     # The parents read the plan as published, without any mark or count.
     for parent in ("ouder-fatima", "ouder-youssef"):
