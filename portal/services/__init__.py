@@ -1,2 +1,3 @@
-"""Domain services: plan versions, cases, duo, staff, interpreting, notifications, audit, retention.
+"""Domain services: plans and their history, cases, duo, staff, appointments, interpreting, notifications, audit,
+retention, the timeline and the team overview.
 They take a database session and plain values and never import flask.request (tests/unit/test_layers.py)."""
