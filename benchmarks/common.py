@@ -50,6 +50,18 @@ def sign_in_client(client, username: str, code, password: str = DEMO_PASSWORD, b
         raise RuntimeError(f"code step failed for {username}: {second.status_code}")
 
 
+def scratch_app(directory: str):
+    """The portal on a new, migrated SQLite database in `directory` (no rate limits, quiet request log)."""
+    from portal import create_app, db
+
+    url = f"sqlite:///{directory}/portal.db"
+    db.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": directory, "SECRET_KEY": "bench-" + "x" * 40,
+                      "RATELIMIT_ENABLED": False})
+    quiet_request_log()
+    return app
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (p95: the value 95 % of the samples are at or below)."""
     ordered = sorted(values)

@@ -18,9 +18,9 @@ import time
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from benchmarks.common import Codes, quiet_request_log, sign_in_client
+from benchmarks.common import Codes, scratch_app, sign_in_client
 from benchmarks.queries import QueryCounter
-from portal import create_app, db, demo
+from portal import demo
 from portal.models import (
     Account,
     Acknowledgement,
@@ -196,11 +196,7 @@ def main() -> int:
 
     instance = tempfile.TemporaryDirectory(prefix="portal-bench-")
     try:
-        url = f"sqlite:///{instance.name}/portal.db"
-        db.upgrade(url)
-        app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": instance.name, "SECRET_KEY": "bench-" + "x" * 40,
-                          "RATELIMIT_ENABLED": False})
-        quiet_request_log()
+        app = scratch_app(instance.name)
         engine = app.extensions["engine"]
         now, today = utcnow(), dt.date.today()
         with app.app_context(), Session(engine) as session:
