@@ -46,13 +46,14 @@ class DemoServer:
 class Browser:
     """A tiny HTTP client that keeps cookies and counts the bytes that cross the wire."""
 
-    def __init__(self, port: int, encoding: str = "br, gzip"):
+    def __init__(self, port: int, encoding: str = "br, gzip", headers: dict | None = None):
         self.port, self.encoding, self.cookies = port, encoding, {}
+        self.headers = headers or {}  # sent with every request, e.g. the X-Forwarded-For of a proxy
 
     def request(self, method: str, path: str, form: dict | None = None,
                 encoding: str | None = None) -> tuple[int, dict, bytes, int]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Accept-Encoding": encoding or self.encoding, "Host": f"127.0.0.1:{self.port}"}
+        headers = {"Accept-Encoding": encoding or self.encoding, "Host": f"127.0.0.1:{self.port}", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

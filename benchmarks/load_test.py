@@ -12,7 +12,6 @@ import csv
 import http.server
 import json
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -25,8 +24,8 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from benchmarks.common import Codes, postgres_cluster_class
-from benchmarks.demo_server import free_port
+from benchmarks.common import CSRF, Codes, postgres_cluster_class
+from benchmarks.demo_server import Browser, free_port
 from benchmarks.generate_households import GENERATED_TOTP_SECRET, generate, username
 from benchmarks.throughput import Gunicorn
 from portal import db
@@ -38,7 +37,6 @@ P95_BUDGET_MS = 300
 HOUSEHOLDS = 500  # 20 workers at 25 households each; the first 200 parents are the simulated ones
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Provider(http.server.BaseHTTPRequestHandler):
@@ -79,40 +77,19 @@ def worker_accounts(url: str, count: int) -> list[str]:
 
 
 def sign_in(port: int, name: str, staff: bool, address: str, codes: Codes) -> dict[str, str]:
-    """Sign in through the forms (password, then code); the cookies."""
-    import http.client
-    import urllib.parse
-
+    """Sign in through the forms (password, then code), from this user's address; the cookies."""
+    browser = Browser(port, headers={"X-Forwarded-For": address})
     base = "/backoffice" if staff else ""
-    cookies: dict[str, str] = {}
-
-    def request(method, path, form=None):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"X-Forwarded-For": address, "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode(errors="replace")
-        for key, value in response.getheaders():
-            if key.lower() == "set-cookie":
-                cookie, _, rest = value.partition("=")
-                cookies[cookie] = rest.split(";", 1)[0]
-        connection.close()
-        return response.status, text
-
-    _status, page = request("GET", base + "/sign-in")
-    token = CSRF.search(page).group(1)
-    status, _ = request("POST", base + "/sign-in", {"username": name, "password": DEMO_PASSWORD, "csrf_token": token})
+    token = CSRF.search(browser.text(base + "/sign-in")).group(1)
+    status, *_ = browser.request("POST", base + "/sign-in", {"username": name, "password": DEMO_PASSWORD,
+                                                             "csrf_token": token})
     if status != 302:
         raise RuntimeError(f"password step for {name}: {status}")
-    status, _ = request("POST", base + "/sign-in/code", {"code": codes.next(name, GENERATED_TOTP_SECRET),
-                                                         "csrf_token": token})
+    status, *_ = browser.request("POST", base + "/sign-in/code", {"code": codes.next(name, GENERATED_TOTP_SECRET),
+                                                                  "csrf_token": token})
     if status != 302:
         raise RuntimeError(f"code step for {name}: {status}")
-    return cookies
+    return browser.cookies
 
 
 def start_redis(directory: Path) -> tuple[subprocess.Popen, int]:
