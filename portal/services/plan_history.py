@@ -8,7 +8,7 @@ from portal.access import parent_reads, plan_for
 from portal.models import Acknowledgement, PlanQuestion, PlanVersion, SafetyPlan, VersionStatus
 from portal.rules.plan_content import Change, PlanContent, diff
 from portal.rules.sentences import joined
-from portal.services.interpreting import translation_of
+from portal.services.interpreting import Translation, translation_of
 from portal.services.plan_versions import load_contents
 
 VERSIONS_SHOWN = 24  # per page, newest first
@@ -32,6 +32,8 @@ class History:
     entries: list[HistoryEntry]
     page: int
     more: bool  # older versions on the next page
+    # The notes and the duo's replies in the parent's language, sentence by sentence (None: the parent reads Dutch)
+    translation: Translation | None = None
 
 
 def history(db: Session, parent, page: int) -> History:
@@ -51,7 +53,11 @@ def history(db: Session, parent, page: int) -> History:
                                                        col(PlanQuestion.version_id).in_(ids))
                             .order_by(PlanQuestion.asked_at, PlanQuestion.id).limit(QUESTIONS_READ)):
         questions.setdefault(question.version_id, []).append(question)
-    translate = _translator(db, parent.family_id, parent.language, list(contents.values()))
+    notes = [v.note_for_family for v in shown if v.note_for_family and parent_reads(parent, v.note_audience)]
+    replies = [question.reply for asked in questions.values() for question in asked if question.reply]
+    translation = None if parent.language == "nl" else translation_of(
+        db, parent.family_id, _together(list(contents.values())), parent.language, aside=(*notes, *replies))
+    translate = _translator(translation, parent.language)
     entries = []
     for position, version in enumerate(shown):
         before = versions[position + 1] if position + 1 < len(versions) else None
@@ -59,17 +65,20 @@ def history(db: Session, parent, page: int) -> History:
         entries.append(HistoryEntry(version, before is None, changes,
                                     bool(version.note_for_family) and parent_reads(parent, version.note_audience),
                                     answers.get(version.id), questions.get(version.id, [])))
-    return History(entries, page, len(versions) > VERSIONS_SHOWN)
+    return History(entries, page, len(versions) > VERSIONS_SHOWN, translation)
 
 
-def _translator(db: Session, family_id: int, language: str, contents: list[PlanContent]):
+def _together(contents: list[PlanContent]) -> PlanContent:
+    """Every item of the page's versions in one content: their translations are looked up at once."""
+    return PlanContent(tuple(s for content in contents for s in content.situations),
+                       tuple(item for content in contents for item in content.items))
+
+
+def _translator(translation: Translation | None, language: str):
     """What changed between two versions, each change in the parent's language when every sentence of its texts is
-    translated (as on the plan page), else in Dutch. Three queries for the whole page, whatever its versions."""
-    if language == "nl":
+    translated (as on the plan page), else in Dutch."""
+    if translation is None:
         return lambda old, new: [(change, None) for change in diff(old, new)]
-    everything = PlanContent(tuple(s for content in contents for s in content.situations),
-                             tuple(item for content in contents for item in content.items))
-    translation = translation_of(db, family_id, everything, language)
 
     def changes(old: PlanContent, new: PlanContent) -> list[tuple[Change, str | None]]:
         # Each Dutch text of an item becomes that item's translated text, or None while a sentence of it waits.

@@ -102,6 +102,7 @@ def test_each_parent_reads_only_their_own_history(demo_app):
     assert all(element["lang"] == "nl" for li in changes for element in li.select("del, ins, span"))
     assert "Fatima slaapt bij haar tante in Oost." in shown["version-2"].get_text()
     assert "Het adres voor Fatima is veranderd." in shown["version-2"].get_text()  # the note for her
+    assert shown["version-2"].select_one('p.notice span.pending[lang="nl"] small.follows')  # in Dutch, marked
 
     translate(demo_app, made.family_id)
     shown = versions(parents[0].get(HISTORY))
@@ -109,6 +110,9 @@ def test_each_parent_reads_only_their_own_history(demo_app):
     assert texts and all(element["lang"] == "ar" and element["dir"] == "rtl" for element in texts)
     assert all(element.get_text().startswith(TRANSLATED) for element in texts)
     assert TRANSLATED + "Fatima slaapt bij haar tante in Oost." in shown["version-2"].get_text()
+    note = shown["version-2"].select_one("p.notice span[lang]")  # the duo's note in her language too
+    assert (note["lang"], note["dir"]) == ("ar", "rtl")
+    assert note.get_text() == TRANSLATED + "Het adres voor Fatima is veranderd."
     # Youssef's history stays as it was: nothing of Fatima's translated items either.
     assert "Fatima" not in text_of(parents[1].get(HISTORY))
     assert receipts(demo_app) == before  # the history is no read receipt of any version
