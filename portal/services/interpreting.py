@@ -160,11 +160,12 @@ class Translation:
 
 
 def translation_of(db: Session, family_id: int, content: PlanContent, language: str,
-                   extra: tuple[str, ...] = (), aside: tuple[str, ...] = ()) -> Translation:
+                   extra: tuple[str, ...] = (), aside: tuple[str, ...] = (), named: bool = False) -> Translation:
     """What of this content (already cut to its reader's audience) and of the `extra` texts the reader sees
     beside it (the version's note, what changed) is translated into this language; `aside` texts (replies,
     explanations of difficult words)
-    are looked up too, each marked while it waits, but do not make the plan's banner say something waits."""
+    are looked up too, each marked while it waits, but do not make the plan's banner say something waits.
+    The translators' names cost a query: only the plan page's banner shows them (`named`)."""
     extra = tuple(dict.fromkeys(text for text in extra if text.strip()))
     wholes = [text for _key, _name, text in fields(content)] + list(extra) + list(aside)
     pieces = [sentence for text in (*extra, *aside) for sentence in sentences(text)]
@@ -172,7 +173,7 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
     waiting = _units(content, rows) + [sentence for text in extra if source_hash(text) not in rows
                                        for sentence in sentences(text)]
     ids = {row.translator_id for row in rows.values()}
-    names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all()
+    names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all() if named else []
     return Translation(language, {key: row.text for key, row in rows.items()},
                        len(open_segments(list(dict.fromkeys(waiting)), rows)), tuple(sorted(names)))
 
@@ -184,7 +185,7 @@ def translation_for(db: Session, family_id: int, version, content: PlanContent, 
     words); None for Dutch readers (nothing to say)."""
     if language == "nl":
         return None
-    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)), aside)
+    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)), aside, named=True)
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
     done = job.completed_at if job and not translation.pending else None
