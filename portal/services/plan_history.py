@@ -1,5 +1,6 @@
 """A parent's history of their plan: each published version with its date, what changed in it as this parent may read
-it (in their language when the version is translated), and this parent's own answers; a page in nine queries."""
+it (in their language when the version is translated), and this parent's own answers; a page in a fixed number
+of queries, however many versions."""
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
