@@ -2,9 +2,8 @@
 import re
 from dataclasses import dataclass
 
-import sentencex
-
 from portal.rules.plan_content import PlanContent
+from portal.rules.sentences import sentences as split_sentences
 
 
 def N_(message: str) -> str:
@@ -150,16 +149,14 @@ class Mark:
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """The sentences of a text with their offsets; a line break also ends one (lists typed line by line)."""
-    found, offset = [], 0
-    for line in text.splitlines(keepends=True):
-        position = offset
-        for sentence in sentencex.segment("nl", line):
-            start = text.find(sentence.strip(), position) if sentence.strip() else -1
-            if start >= 0:
-                found.append((start, sentence.strip()))
-                position = start + len(sentence.strip())
-        offset += len(line)
+    """The sentences of a text (rules/sentences: the interpreters' units, a line break ends one too) with their
+    offsets in the text."""
+    found, position = [], 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, position)
+        if start >= 0:
+            found.append((start, sentence))
+            position = start + len(sentence)
     return found
 
 
