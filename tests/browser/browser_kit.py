@@ -16,7 +16,7 @@ from pathlib import Path
 import pyotp
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
@@ -247,6 +247,16 @@ TOUCH_TARGETS_JS = r"""
 """
 
 MIN_TARGET = 44
+
+
+def choose_language(page: Page, language: str) -> None:
+    """Switch with the footer's language menu, as a parent does. The switch is a form post and a redirect: waiting
+    for the navigation first means no check ever runs on the half-loaded document in between."""
+    if page.locator("html").get_attribute("lang") == language:
+        return
+    with page.expect_navigation():
+        page.locator(f"footer button[name=set_language][value={language}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def small_targets(page: Page) -> tuple[list[dict], list[dict]]:

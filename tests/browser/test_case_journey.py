@@ -4,7 +4,7 @@ import re
 from functools import partial
 
 import pyotp
-from browser_kit import SCREENSHOTS, new_family_page, new_office_page
+from browser_kit import SCREENSHOTS, choose_language, new_family_page, new_office_page
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -308,8 +308,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
 
     # Karim reads his appointments in Turkish, chosen with the language switch.
     page.goto("/appointments")
-    page.locator("footer button[name=set_language][value=tr]").click()
-    page.wait_for_function("document.documentElement.lang === 'tr'")
+    choose_language(page, "tr")
     expect(page.locator("main")).to_contain_text(FAMILY_PURPOSE)
     _shoot(page, "case-appointments-karim-tr.png")
     layla_context.close()

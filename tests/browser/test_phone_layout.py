@@ -1,7 +1,7 @@
 """The plan on a 360 px phone in all eight languages: label and answer stack, so no text column is a
 narrow strip of one or two words, and list bullets stay inside their card in right-to-left pages."""
 import pytest
-from browser_kit import SCREENSHOTS, new_family_page
+from browser_kit import SCREENSHOTS, choose_language, new_family_page
 
 from portal.web.i18n import LANGUAGES
 
@@ -52,9 +52,7 @@ def pages(browser, live_server):
 
 def _plan_in(page, locale: str):
     page.goto("/plan")
-    if page.locator("html").get_attribute("lang") != locale:
-        page.locator(f"footer button[name=set_language][value={locale}]").click()  # the language menu
-        page.wait_for_function(f"document.documentElement.lang === '{locale}'")
+    choose_language(page, locale)
     page.wait_for_url("**/plan")
     assert page.viewport_size == {"width": 360, "height": 740}
 

@@ -4,7 +4,7 @@ at: Dutch, Arabic, Ukrainian and Tigrinya, in /work/main/screenshots/ (git-ignor
 Not a visual comparison: the test only checks that each page rendered in the right language.
 """
 import pytest
-from browser_kit import SCREENSHOTS, new_family_page, text_of
+from browser_kit import SCREENSHOTS, choose_language, new_family_page, text_of
 
 # language -> the parent whose pages are shown; Sanne (Dutch) switches language on the page.
 READER = {"nl": "ouder-sanne", "uk": "ouder-sanne", "ti": "ouder-sanne", "ar": "ouder-fatima"}
@@ -38,9 +38,7 @@ def test_screenshots_of_home_and_plan(signed_in, live_server, language):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = signed_in(READER[language])
     page.goto("/")
-    if page.locator("html").get_attribute("lang") != language:
-        page.locator(f"footer button[name=set_language][value={language}]").click()  # the language menu
-        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+    choose_language(page, language)
     headings = {"/": live_server.translate(language, "Who do I call now?"),
                 "/plan": live_server.translate(language, "Your plan")}
     for path, name in (("/", "home"), ("/plan", "plan")):

@@ -3,7 +3,15 @@ and 4): no page-wide sideways scrolling, no axe-core violations, touch targets o
 without JavaScript; full-page screenshots in /work/main/screenshots/ (git-ignored) for people to look at."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_kit import SCREENSHOTS, describe_targets, describe_violations, new_family_page, sign_in, small_targets
+from browser_kit import (
+    SCREENSHOTS,
+    choose_language,
+    describe_targets,
+    describe_violations,
+    new_family_page,
+    sign_in,
+    small_targets,
+)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 STAFF_VIEWPORT = {"width": 1280, "height": 800}
@@ -35,9 +43,7 @@ def pages(browser, live_server):
 
 
 def in_language(page, language: str) -> None:
-    if page.locator("html").get_attribute("lang") != language:
-        page.locator(f"footer button[name=set_language][value={language}]").click()  # the language menu
-        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+    choose_language(page, language)
     assert page.locator("html").get_attribute("dir") == DIRECTION[language]
 
 
