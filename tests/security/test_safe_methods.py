@@ -4,8 +4,10 @@ household is always written to the audit log (NEN 7513), as is every refused att
 import re
 import time
 import tracemalloc
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import select as sql_select
 from sqlmodel import SQLModel, select
 
@@ -115,6 +117,24 @@ def snapshot(app) -> dict[str, set]:
     return rows
 
 
+@contextmanager
+def writes_seen(app):
+    """A list that gets every INSERT, UPDATE or DELETE the app's engine sends while the block runs: a request that
+    sent none cannot have changed a row, so the full snapshot is only taken after one that did."""
+    seen = []
+
+    def note(_connection, _cursor, statement, *_args):
+        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(statement)
+
+    engine = app.extensions["engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 def session_state(app, client) -> dict:
     """What the session cookie holds, but the CSRF token a rendered form adds (it changes nothing)."""
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
@@ -143,7 +163,8 @@ def test_safe_methods_change_nothing_on_any_route(demo_app):
         if username:
             sign_in(client, username)
         signed_in_as = session_state(demo_app, client)
-        # Each request is compared with the state after the one before it: one snapshot per request.
+        # Each request that wrote anything is compared with the state after the one before it; the last snapshot
+        # of each user's walk is compared whatever the write listener saw, so a change it missed still fails.
         before, since = snapshot(demo_app), last_event_id(demo_app)
         for rule in demo_app.url_map.iter_rules():
             if rule.endpoint == "static":
@@ -151,16 +172,19 @@ def test_safe_methods_change_nothing_on_any_route(demo_app):
             url = adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
             for method in SAFE_METHODS:
                 for body in (CHANGING_BODY, dict(CHANGING_BODY, set_language="en")):
-                    response = client.open(url, method=method, data=body)
+                    with writes_seen(demo_app) as writes:
+                        response = client.open(url, method=method, data=body)
                     who = f"{username or 'signed out'} {method} {url}"
                     if response.status_code >= 500:
                         failures.append(f"{who}: {response.status_code}")
-                    after = snapshot(demo_app)
-                    changed = [name for name, rows in after.items() if rows != before[name]]
-                    if changed:
-                        failures.append(f"{who} changed {changed}")
+                    if writes:
+                        after = snapshot(demo_app)
+                        changed = [name for name, rows in after.items() if rows != before[name]]
+                        if changed:
+                            failures.append(f"{who} changed {changed}")
+                        before = after
                     events = new_events(demo_app, since)
-                    before, since = after, max([since, *(e.id for e in events)])
+                    since = max([since, *(e.id for e in events)])
                     if method != "GET" and events:
                         failures.append(f"{who} wrote audit events {[e.action for e in events]}")
                     written = [e for e in events if not e.action.endswith((".view", ".read_along"))
@@ -169,6 +193,9 @@ def test_safe_methods_change_nothing_on_any_route(demo_app):
                         failures.append(f"{who} wrote {[(e.action, e.result) for e in written]}")
                     if session_state(demo_app, client) != signed_in_as:
                         failures.append(f"{who} changed the session: {session_state(demo_app, client)}")
+        changed = [name for name, rows in snapshot(demo_app).items() if rows != before[name]]
+        if changed:
+            failures.append(f"{username or 'signed out'}: the walk changed {changed}, unseen by the write listener")
     assert not failures, "\n".join(failures)
 
 
@@ -275,7 +302,11 @@ PER_REQUEST_BYTES = 40 * 2**20
 
 
 @pytest.mark.parametrize("username", ["bram", "teamlead", "ouder-fatima", "tolk-ar"])
-def test_hostile_numbers_on_every_form_stay_within_small_bounds(demo_app, username):
+def test_hostile_numbers_on_every_form_stay_within_small_bounds(demo_app, backend, username):
+    # Memory is traced on SQLite only: what the app allocates for a number is the same Python on both databases,
+    # and tracing makes each request 3.5 times slower. PostgreSQL is here for what only it refuses (an integer
+    # out of range is a 500 there, silently stored by SQLite).
+    trace_memory = backend == "sqlite"
     ids = household_ids(demo_app)
     adapter = demo_app.url_map.bind("localhost")
     client = demo_app.test_client()
@@ -289,11 +320,12 @@ def test_hostile_numbers_on_every_form_stay_within_small_bounds(demo_app, userna
         for number in HOSTILE_NUMBERS:
             body = dict(CHANGING_BODY, csrf_token=token, **dict.fromkeys(NUMBER_FIELDS, number))
             body.pop("password")  # so sign-in and password forms refuse rather than change the account
-            tracemalloc.start()
+            if trace_memory:
+                tracemalloc.start()
             started = time.process_time()
             response = client.post(url, data=body)
             seconds = time.process_time() - started
-            peak = tracemalloc.get_traced_memory()[1]
+            peak = tracemalloc.get_traced_memory()[1] if trace_memory else 0
             tracemalloc.stop()
             if response.status_code >= 500 or seconds > PER_REQUEST_SECONDS or peak > PER_REQUEST_BYTES:
                 failures.append(f"{url} {number!r}: {response.status_code}, {seconds:.2f} s, {peak / 2**20:.0f} MB")
