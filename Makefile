@@ -16,6 +16,10 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 # Two pytest workers, one per core of the development and CI machines: the suite takes about 60% of the time.
 PYTEST_WORKERS ?= 2
+# Keep Python's cache of compiled modules (__pycache__, git-ignored) even where the environment turns it off:
+# without it every process compiles every module it imports from source, 7 s more for each pytest worker's
+# collection and 2.5 s more for each server or command the tests start.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test translations
 

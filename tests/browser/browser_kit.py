@@ -82,7 +82,8 @@ class NeutralSite:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NeutralHandler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/neutral"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for it, and every server of the run is stopped at its end.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def stop(self) -> None:
@@ -109,7 +110,8 @@ class LiveServer:
         self.port = self.server.server_port
         self.base = f"http://127.0.0.1:{self.port}"
         self._steps: dict[str, int] = {}
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for it, and every server of the run is stopped at its end.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str = "/") -> str:

@@ -29,7 +29,7 @@ from support.servers import (
     Server,
     free_port,
     server_env,
-    start_app_server,
+    start_app_servers,
     start_process,
     stop,
     tail,
@@ -98,16 +98,18 @@ def servers(redis_port, shared_database, tmp_path_factory) -> dict[str, Server]:
     started: dict[str, Server] = {}
     # One audit key and one anchor file for both, as every server of one portal must share them.
     anchor = tmp_path_factory.mktemp("audit") / "audit-anchor.log"
+    wanted = {}
+    for name in ("A", "B"):
+        directory = tmp_path_factory.mktemp(f"server-{name}")
+        wanted[name] = directory, server_env(
+            PORTAL_ENV="local", PORTAL_INSTANCE=str(directory / "instance"), SECRET_KEY=SECRET_KEY,
+            PORTAL_AUDIT_KEY=AUDIT_KEY, PORTAL_AUDIT_ANCHOR=str(anchor), DATABASE_URL=shared_database,
+            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis_port}/0")
     try:
-        for name in ("A", "B"):
-            directory = tmp_path_factory.mktemp(f"server-{name}")
-            env = server_env(PORTAL_ENV="local", PORTAL_INSTANCE=str(directory / "instance"), SECRET_KEY=SECRET_KEY,
-                             PORTAL_AUDIT_KEY=AUDIT_KEY, PORTAL_AUDIT_ANCHOR=str(anchor),
-                             DATABASE_URL=shared_database, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis_port}/0")
-            try:
-                started[name] = start_app_server(name, directory, env)
-            except RuntimeError as error:
-                pytest.fail(str(error), pytrace=False)
+        try:
+            started = start_app_servers(wanted)
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
         yield started
     finally:
         for server in started.values():

@@ -1,8 +1,8 @@
 """Portal app servers in their own processes (gunicorn) on free loopback ports, and a browser for them.
 
-    server = start_app_server("A", directory, env)   # gunicorn -w 1, answers /healthz, or fails the test
-    browser = Browser({"A": server})                 # one cookie jar; each request names its server
-    stop(server.process)
+    servers = start_app_servers({"A": (dir_a, env_a), "B": (dir_b, env_b)})  # gunicorn -w 1 each, all at once
+    browser = Browser(servers)             # one cookie jar; each request names its server
+    stop(servers["A"].process)
 
 Every process runs in its own process group under coreutils `timeout` (LIFETIME), so it ends even
 when the test run is killed before its cleanup; every wait has a timeout.
@@ -100,31 +100,43 @@ def server_env(**settings: str) -> dict[str, str]:
     the server imports the same portal package as the tests."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PORTAL_", "RATELIMIT_")) and key not in ("DATABASE_URL", "SECRET_KEY")}
-    env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(Path(portal.__file__).resolve().parent.parent),
+    env.update(PYTHONPATH=str(Path(portal.__file__).resolve().parent.parent),
                **settings)
     return env
 
 
-def start_app_server(name: str, directory: Path, env: dict[str, str], threads: int = 1) -> Server:
-    """gunicorn serving `portal:create_app()` (one worker, `threads` threads) in `directory`; raises
-    RuntimeError when it does not answer /healthz."""
+def start_app_servers(wanted: dict[str, tuple[Path, dict[str, str]]], threads: int = 1) -> dict[str, Server]:
+    """gunicorn serving `portal:create_app()` (one worker, `threads` threads) for each name -> (directory, env),
+    all starting at once (each takes seconds to import the portal); raises RuntimeError when one does not answer
+    /healthz after three tries, with the ones started stopped again."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     assert gunicorn.exists(), f"{gunicorn} is missing: install the project with `pip install -e .`"
-    failure = None
+    started: dict[str, Server] = {}
+    failures: dict[str, RuntimeError] = {}
     for _attempt in range(3):  # another process may take the free port first
-        port = free_port()
-        log = directory / f"gunicorn-{port}.log"
-        process = start_process([str(gunicorn), "-w", "1", "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-                                 "--timeout", "30", "--graceful-timeout", "5", "portal:create_app()"],
-                                log, env=env, cwd=directory)
-        server = Server(name, port, process, log)
-        try:
-            wait_for_app(server)
-            return server
-        except RuntimeError as error:
-            stop(process)
-            failure = error
-    raise RuntimeError(f"app server {name} did not start: {failure}")
+        starting = []
+        for name, (directory, env) in wanted.items():
+            if name in started:
+                continue
+            port = free_port()
+            log = directory / f"gunicorn-{port}.log"
+            process = start_process([str(gunicorn), "-w", "1", "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+                                     "--timeout", "30", "--graceful-timeout", "5", "portal:create_app()"],
+                                    log, env=env, cwd=directory)
+            starting.append(Server(name, port, process, log))
+        for server in starting:
+            try:
+                wait_for_app(server)
+                started[server.name] = server
+                failures.pop(server.name, None)
+            except RuntimeError as error:
+                stop(server.process)
+                failures[server.name] = error
+        if not failures:
+            return started
+    for server in started.values():
+        stop(server.process)
+    raise RuntimeError("app servers did not start: " + "; ".join(f"{n}: {e}" for n, e in failures.items()))
 
 
 # --- a browser that can talk to either server -------------------------------------------------------

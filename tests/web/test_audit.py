@@ -27,7 +27,7 @@ from portal.models import Account, AuditCheckpoint, AuditEvent, Parent, Team
 from portal.models.base import utcnow
 from portal.services import audit as audit_chain
 from portal.web import audit
-from support.servers import Browser, server_env, start_app_server, stop, tail, totp_code
+from support.servers import Browser, server_env, start_app_servers, stop, tail, totp_code
 from support.sign_in import csrf_token, sign_in
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
@@ -626,15 +626,16 @@ def two_servers(databases, tmp_path_factory):
     shared = {"DATABASE_URL": url, "PORTAL_AUDIT_KEY": "6b1f9d3a7e2c5f8b0d4a9e1c6f3b8d2a7c5e0f9b4d1a6c8e",
               "PORTAL_AUDIT_ANCHOR": str(tmp_path_factory.mktemp("audit") / "audit-anchor.log"),
               "SECRET_KEY": "e7a1c9f3b5d2e8a4c6f0b9d1e3a7c5f2b8d4e6a0c9f1b3d5"}
-    started = []
+    wanted = {}
+    for name in ("A", "B"):
+        directory = tmp_path_factory.mktemp(f"audit-server-{name}")
+        wanted[name] = directory, server_env(PORTAL_ENV="local", PORTAL_INSTANCE=str(directory / "instance"), **shared)
+    started = {}
     try:
-        for name in ("A", "B"):
-            directory = tmp_path_factory.mktemp(f"audit-server-{name}")
-            env = server_env(PORTAL_ENV="local", PORTAL_INSTANCE=str(directory / "instance"), **shared)
-            started.append(start_app_server(name, directory, env, threads=SERVER_THREADS))
-        yield {server.name: server for server in started}, shared
+        started = start_app_servers(wanted, threads=SERVER_THREADS)
+        yield started, shared
     finally:
-        for server in started:
+        for server in started.values():
             stop(server.process)
         databases.drop(url)
 
