@@ -42,11 +42,12 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
 
-# The test install includes the plain one: a fresh test stamp satisfies `make run` too.
+# The test install includes the plain one: a fresh test stamp satisfies `make run` too. Both compile the installed
+# modules once, in parallel, rather than in every process that first imports them.
 $(VENV)/.installed: pyproject.toml | $(PY)
-	if [ $(VENV)/.installed-test -nt pyproject.toml ]; then :; else $(UV) pip install --python $(PY) -e .; fi
+	if [ $(VENV)/.installed-test -nt pyproject.toml ]; then :; else $(UV) pip install --compile-bytecode --python $(PY) -e .; fi
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(UV) pip install --python $(PY) -e ".[test]"
+	$(UV) pip install --compile-bytecode --python $(PY) -e ".[test]"
 	touch $@
