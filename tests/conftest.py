@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from support.apps import app_settings
+from support.apps import COMPILED_TEMPLATES, app_settings
 from support.binaries import require_binary
 from support.databases import Databases, backend_of
 from support.postgres import INSTALL_HINT, ClusterError, PostgresCluster
@@ -142,6 +142,7 @@ def make_app(tmp_path):
         settings = app_settings(url, tmp_path / "instance")
         settings.update(config)
         app = create_app(settings)
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         apps.append(app)
         return app
 

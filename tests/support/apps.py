@@ -1,5 +1,7 @@
-"""The settings of a portal app under test."""
+"""The settings of a portal app under test, and the compiled templates all of them share."""
 from pathlib import Path
+
+from jinja2 import BytecodeCache
 
 TEST_SECRET_KEY = "test-" + "x" * 40
 TEST_AUDIT_KEY = "test-audit-" + "y" * 40
@@ -16,3 +18,22 @@ def app_settings(database_url: str, instance: Path) -> dict:
         "TESTING": True,
         "RATELIMIT_STORAGE_URI": "memory://",
     }
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process, not once per app: every test builds its own app, and compiling
+    the templates again was a quarter of a signed-in test's time. Jinja checks each entry against its template's
+    source, so an edited template is compiled anew."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
