@@ -96,18 +96,26 @@ def test_each_parent_reads_only_their_own_history(demo_app):
     shown = versions(mine)
     assert "Mag ik de kinderen zien?" not in text_of(mine)
     assert say(demo_app, "ar", "You said: I have read it and I agree.") in shown["version-1"].get_text()
-    # Version 2 is not translated yet: the change list in Dutch, marked as Dutch.
+    # Version 2 is not translated yet. As on the plan page, sentence by sentence: what version 1 said is in Arabic
+    # (translated then); its new sentences are in Dutch, marked as Dutch, each with "translation follows".
     changes = shown["version-2"].select("ul.changes li")
     assert len(changes) == 3
-    assert all(element["lang"] == "nl" for li in changes for element in li.select("del, ins, span"))
+    texts = [text for li in changes for text in li.select("span.text > span")]
+    translated = [text for text in texts if text["lang"] == "ar"]
+    waiting = [text for text in texts if text["lang"] == "nl"]
+    assert [text.get_text() for text in translated] == [TRANSLATED + "Fatima slaapt bij haar zus in Noord.",
+                                                         TRANSLATED + "Samen naar de huisarts."]
+    assert len(waiting) == 3 and len(texts) == 5
+    assert all("pending" in text["class"] and text.select_one('small.follows[lang="ar"]') for text in waiting)
     assert "Fatima slaapt bij haar tante in Oost." in shown["version-2"].get_text()
     assert "Het adres voor Fatima is veranderd." in shown["version-2"].get_text()  # the note for her
     assert shown["version-2"].select_one('p.notice span.pending[lang="nl"] small.follows')  # in Dutch, marked
 
     translate(demo_app, made.family_id)
     shown = versions(parents[0].get(HISTORY))
-    texts = shown["version-2"].select("ul.changes li del, ul.changes li ins, ul.changes li span")
-    assert texts and all(element["lang"] == "ar" and element["dir"] == "rtl" for element in texts)
+    texts = shown["version-2"].select("ul.changes li span.text > span")
+    assert len(texts) == 5 and all(element["lang"] == "ar" and element["dir"] == "rtl" for element in texts)
+    assert not shown["version-2"].select("ul.changes small.follows")
     assert all(element.get_text().startswith(TRANSLATED) for element in texts)
     assert TRANSLATED + "Fatima slaapt bij haar tante in Oost." in shown["version-2"].get_text()
     note = shown["version-2"].select_one("p.notice span[lang]")  # the duo's note in her language too
