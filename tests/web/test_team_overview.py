@@ -190,6 +190,26 @@ def test_open_questions_oldest_first_and_unread_after_seven_days(demo_app):
     assert name not in section(lead.get(OVERVIEW), "unread").get_text()
 
 
+def test_a_list_at_its_cap_says_only_the_oldest_are_listed(demo_app, monkeypatch):
+    made = factories.household(demo_app, ["nl", "nl"])
+    bram = signed_in_client(demo_app, "bram")
+    publish(demo_app, bram, made.family_id, "Er wordt geschreeuwd als papa gedronken heeft.", days_ago=9)
+    ask(demo_app, made.usernames[0], "Wanneer komt u langs?", days_ago=2)
+    ask(demo_app, made.usernames[1], "Mag oma ook oppassen?", days_ago=30)
+    lead = signed_in_client(demo_app, "teamlead")
+    below_cap = section(lead.get(OVERVIEW), "questions")
+    waiting = [row.select("td")[-1].get_text() for row in below_cap.select("tbody tr")]
+    assert len(waiting) >= 2 and "30" in waiting
+    assert say(demo_app, "nl", "Only the oldest %(count)s are listed.", count=team_overview.LIST_SHOWN) \
+        not in below_cap.get_text()
+
+    monkeypatch.setattr(team_overview, "LIST_SHOWN", 1)
+    questions = section(lead.get(OVERVIEW), "questions")
+    (row,) = questions.select("tbody tr")
+    assert row.select("td")[-1].get_text() == max(waiting, key=int)  # the one waiting longest
+    assert say(demo_app, "nl", "Only the oldest %(count)s are listed.", count=1) in questions.get_text()
+
+
 def test_only_the_team_leads_own_team_audited_and_refused_to_others(demo_app):
     other = factories.other_team(demo_app)
     lead = signed_in_client(demo_app, "teamlead")
