@@ -16,14 +16,7 @@ from portal.models import Account, DuoRole, Family, Parent
 from portal.services import cases
 from portal.services.duo import current_duo
 from portal.web import audit
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if 1900 <= day.year <= 2999 else None  # year 1 has no day before it (OverflowError)
+from portal.web.forms import bounded_date
 
 
 def _id(name: str) -> int:
@@ -40,9 +33,9 @@ def change_duo(family_id):
     family = get_or_404(Family, family_id, "family.edit")
     try:
         if request.form.get("action") == "end":
-            cases.end_assignment(db, family, _id("assignment"), _date(request.form.get("end", "")))
+            cases.end_assignment(db, family, _id("assignment"), bounded_date(request.form.get("end")))
         else:
-            start = _date(request.form.get("start", "")) or dt.date.today()
+            start = bounded_date(request.form.get("start")) or dt.date.today()
             role = DuoRole(request.form.get("role", "partner")) if request.form.get("role") in ("contact", "partner") \
                 else DuoRole.partner
             # Only an active worker of the household's team; the one in that role hands over the day before.

@@ -17,7 +17,7 @@ from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
 from portal.services import timeline
 from portal.web import audit
-from portal.web.forms import bounded_int
+from portal.web.forms import bounded_date, bounded_int
 from portal.web.i18n import LANGUAGES
 
 KIND_NAMES = {
@@ -76,14 +76,6 @@ def source_of(entry: timeline.Entry) -> str:
     return str(SOURCE_NAMES[entry.source]) % {"id": entry.source_id, "number": entry.values.get("number", "")}
 
 
-def _day(value: str | None) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
-
-
 def _filters(args, people: timeline.People) -> tuple[timeline.Filters, dict[str, str]]:
     """The filters of the query string; an unknown kind or member, or a wrong period, is left out and said."""
     errors = {}
@@ -94,7 +86,7 @@ def _filters(args, people: timeline.People) -> tuple[timeline.Filters, dict[str,
     if member and not people.knows(member):
         errors["member"] = _("This person is not a member of this household.")
         member = ""
-    start, end = _day(args.get("from")), _day(args.get("to"))
+    start, end = (bounded_date(args.get(name), FIRST_YEAR, LAST_YEAR) for name in ("from", "to"))
     if (args.get("from") and start is None) or (args.get("to") and end is None) or (start and end and start > end):
         errors["period"] = _("Give the period as two dates, the first not after the last, e.g. 2026-01-01 and "
                              "2026-06-30.")

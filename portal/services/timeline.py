@@ -35,6 +35,7 @@ from portal.models import (
 from portal.rules import audience
 from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import PlanContent
+from portal.services.cases import members_of
 from portal.services.plan_versions import load_contents
 
 # The kinds a page can be narrowed to, in the order the filter offers them.
@@ -153,8 +154,7 @@ class People:
 
 
 def people_of(db: Session, family: Family) -> People:
-    parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
-    others = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id).order_by(FamilyMember.id)).all()
+    parents, others = members_of(db, family)
     return People(family, {p.id: p for p in parents}, {m.id: m for m in others})
 
 

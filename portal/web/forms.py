@@ -1,4 +1,5 @@
 """Small form helpers shared by all views: language switches that keep typed text, clean input."""
+import datetime as dt
 import unicodedata
 
 from flask import request, session
@@ -198,6 +199,15 @@ def bounded_int(value: str | None, low: int, high: int, default: int) -> int:
         return default
     number = int(value)
     return number if low <= number <= high else default
+
+
+def bounded_date(value: str | None, first_year: int = 1900, last_year: int = 2999) -> dt.date | None:
+    """A day sent as YYYY-MM-DD within these years; None for anything else (year 1 would overflow a day before it)."""
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if first_year <= day.year <= last_year else None
 
 
 def is_phone_number(value: str) -> bool:
