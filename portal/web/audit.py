@@ -32,6 +32,13 @@ def record(action: str, result: str = "ok", object: str = "", family_id: int | N
                   origin=(request.remote_addr or "") if in_request else "cli")
 
 
+def record_households(action: str, family_ids) -> None:
+    """A page that lists several households is a look at each one it shows: one event per household, so each
+    family sees it in "who looked"."""
+    for family_id in sorted(set(family_ids)):
+        record(action, "ok", object=f"family:{family_id}", family_id=family_id)
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_commit_recorded)
 
