@@ -3,17 +3,16 @@ file outside their duo in an emergency (break-the-glass: the family's number and
 import datetime as dt
 
 from flask_babel import gettext as _
-from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from portal.models import BreakGlass, CaseClosure, Family
-from portal.web.forms import Form, LongText, max_length, without_controls
+from portal.web.forms import Form, LongText, Parsed, max_length
 
 MIN_REASON_LENGTH = 10  # a reason says something
 
 
 class CaseForm(Form):
-    closed_on = StringField(filters=[without_controls])  # closing only
+    closed_on = Parsed()  # closing only
     reason = LongText(max_length(CaseClosure.reason))
 
     def __init__(self, family: Family, today: dt.date):
@@ -37,5 +36,5 @@ class CaseForm(Form):
 
 
 class BreakGlassForm(Form):
-    family = StringField(filters=[without_controls])  # a number that is no family's is refused as unknown
+    family = Parsed()  # a number that is no family's is refused as unknown
     reason = LongText(max_length(BreakGlass.reason))

@@ -49,9 +49,8 @@ def family_members(family_id):
     """The duo adds and edits the household's members, its name and its settings."""
     db = db_session()
     family = get_or_404(Family, family_id, "family.members")
-    form = household_form.HouseholdForm()  # as posted
-    if request.method != "POST":
-        form = household_form.members_form(family, *cases.members_of(db, family))
+    form = (household_form.HouseholdForm() if request.method == "POST"  # as posted
+            else household_form.members_form(family, *cases.members_of(db, family)))
     if _saving(form):
         if cases.save_household(db, family, form.household()):
             audit.record("family.household", "ok", object=f"family:{family.id}", family_id=family.id)
@@ -97,6 +96,6 @@ def case(family_id):
     names = {a.id: a.display_name for a in db.exec(select(Account).where(col(Account.id).in_(ids or {-1})))}
     ends = cases.retention_ends(family, years)
     errors = form.messages()
-    return render_template("backoffice/case.html", family=family, history=history, names=names, errors=errors,
-                           form=form, retention_ends=ends,
+    return render_template("backoffice/case.html", family=family, history=history, names=names, form=form,
+                           retention_ends=ends,
                            reopenable=ends is not None and now < ends, main_form="case-form"), 400 if errors else 200

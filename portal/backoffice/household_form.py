@@ -12,12 +12,12 @@ from portal.services.notifications import CHANNELS
 from portal.web.forms import (
     AddableRows,
     Form,
+    Parsed,
     Text,
     bounded_int,
     is_email_address,
     is_phone_number,
     max_length,
-    without_controls,
 )
 from portal.web.i18n import LANGUAGES
 
@@ -84,7 +84,7 @@ class ParentRow(MemberRow):
 
 class ChildRow(MemberRow):
     name = Text(max_length(FamilyMember.name))
-    birth_year = StringField(filters=[without_controls])  # anything but a year, however long, is "no year"
+    birth_year = Parsed()  # anything but a year, however long, is "no year"
 
     def typed(self) -> str:
         return self.birth_year.data

@@ -6,14 +6,10 @@ from flask_login import current_user
 from portal.access import can, own_team_or_404, roles
 from portal.backoffice import blueprint, staff_form
 from portal.db import session as db_session
-from portal.models import Role, Team
+from portal.models import Role
 from portal.services import staff
 from portal.web import audit
 from portal.web.forms import switching_language
-
-
-def _own_team() -> Team:
-    return own_team_or_404("staff.manage")
 
 
 def _staff_or_404(account_id: int) -> staff.StaffMember:
@@ -33,7 +29,7 @@ def _letter(member: staff.StaffMember, password: str):
 @blueprint.get("/staff")
 @roles(Role.teamlead)
 def staff_list():
-    team = _own_team()
+    team = own_team_or_404("staff.manage")
     return render_template("backoffice/staff_list.html", team=team, members=staff.team_staff(db_session(), team.id))
 
 
@@ -41,7 +37,7 @@ def staff_list():
 @roles(Role.teamlead)
 def new_staff():
     """A new worker, team lead or interpreter of the team; the answer is the first-sign-in letter."""
-    team = _own_team()
+    team = own_team_or_404("staff.manage")
     role = next((r for r in staff.STAFF_ROLES if r.value == request.values.get("role")), Role.worker)
     form = staff_form.form_for(role)
     if request.method == "POST" and not switching_language() and form.validate():

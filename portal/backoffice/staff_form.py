@@ -4,12 +4,12 @@ import re
 
 from flask_babel import gettext as _
 from wtforms import Form as Row
-from wtforms import FormField, SelectMultipleField, StringField
+from wtforms import FormField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from portal.models import Role, Worker
 from portal.services.staff import StaffDetails, StaffMember
-from portal.web.forms import Form, Rows, Text, is_phone_number, max_length, without_controls
+from portal.web.forms import Form, Parsed, Rows, Text, is_phone_number, max_length
 from portal.web.i18n import LANGUAGES
 
 WEEKDAYS = range(7)  # 0 = Monday, as WorkingHours stores them
@@ -21,8 +21,8 @@ INTERPRETED = tuple(code for code in LANGUAGES if code != "nl")
 class Hours(Row):
     """One weekday's hours ("day-<weekday>-start" and "-end"), both empty on a day the colleague does not work."""
 
-    start = StringField(filters=[without_controls])
-    end = StringField(filters=[without_controls])
+    start = Parsed()
+    end = Parsed()
 
     def validate_start(self, field):
         start, end = field.data or "", self.end.data or ""

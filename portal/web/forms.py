@@ -89,6 +89,14 @@ class Fits(Length):
             raise StopValidation(TooLong(len(field.data), self.max).message)
 
 
+class Parsed(StringField):
+    """A short value the form parses (a day, a time, a year, an id): control characters stripped, no length limit of
+    its own, since whatever does not parse, however long, is refused or read as nothing by its form."""
+
+    def __init__(self, **kwargs):
+        super().__init__(filters=[without_controls], **kwargs)
+
+
 class Text(StringField):
     """A typed line: control and bidi characters stripped, at most `limit` characters; the one place its limit is."""
 
