@@ -11,6 +11,7 @@ from portal.db import session
 from portal.models import (
     Acknowledgement,
     Appointment,
+    AppointmentAnswer,
     BreakGlass,
     DuoAssignment,
     Family,
@@ -104,9 +105,12 @@ def events_for_parent(db: Session, parent, events: list) -> list:
         Appointment.family_id == parent.family_id, shown_to(Appointment.audience, parent.id)))}
     theirs |= {f"{kind}:{number}" for number in db.exec(select(Acknowledgement.id).where(
         Acknowledgement.parent_id == parent.id)) for kind in ("answer", "acknowledgement")}
-    # The duo's reply to a question is recorded on the question ("plan.reply"): the asker's, nobody else's.
+    # The duo's reply to a question is recorded on the question ("plan.reply"), and to an answer to an appointment
+    # on that answer ("appointment.reply"), as is an interpreter's rendering of either: the asker's, nobody else's.
     theirs |= {f"question:{number}" for number in db.exec(select(PlanQuestion.id).where(
         PlanQuestion.parent_id == parent.id))}
+    theirs |= {f"appointment-answer:{number}" for number in db.exec(select(AppointmentAnswer.id).where(
+        AppointmentAnswer.parent_id == parent.id))}
 
     def shown(event) -> bool:
         kind, _sep, rest = event.object.partition(":")

@@ -46,6 +46,7 @@ ACTION_NAMES = {
     "plan.save": _l("changed the draft of your plan"),
     "plan.publish": _l("published a new version of your plan"),
     "plan.reply": _l("answered your question"),
+    "appointment.reply": _l("answered you about an appointment"),
     "plan.read_along": _l("read your plan during an appointment"),
     "appointment.save": _l("planned or changed an appointment"),
     "translation.save": _l("translated your plan"),

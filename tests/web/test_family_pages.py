@@ -31,7 +31,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_call_now
 from portal.services.duo import availability, current_duo
-from support.pages import database, parent_named, say, soup, text_of
+from support.pages import database, form_values, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
 EL_IDRISSI = "Gezin El Idrissi"
@@ -566,3 +566,26 @@ def test_who_looked_never_tells_a_parent_about_the_other_parents_items(demo_app)
     assert changed in seen["ouder-fatima"]
     assert changed not in seen["ouder-youssef"]
     assert say(demo_app, "nl", "opened your file") in seen["ouder-youssef"]  # the file they share: he sees it
+
+
+def test_who_looked_tells_only_the_parent_who_asked_to_move_an_appointment_that_the_duo_answered(demo_app):
+    shared = next(a for a in appointments_of(demo_app, EL_IDRISSI)
+                  if a.starts_at >= utcnow() and a.audience == "household")
+    fatima = demo_app.test_client()
+    sign_in(fatima, "ouder-fatima")
+    assert _respond(fatima, shared.id, response="move_requested", reason="Dan werk ik.").status_code == 302
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    url = f"/backoffice/families/{shared.family_id}/appointments/{shared.id}"
+    form = form_values(bram.get(url), "appointment-form")
+    (reply,) = [name for name in form if name.startswith("reply-")]  # Fatima's answer only
+    assert bram.post(url, data=form | {reply: "Goed, we zoeken een nieuwe dag.", "action": "save"}).status_code == 302
+    answered = say(demo_app, "nl", "answered you about an appointment")
+    seen = {}
+    for username in ("ouder-fatima", "ouder-youssef"):
+        client = demo_app.test_client()
+        sign_in(client, username)
+        client.post("/language", data={"set_language": "nl", "csrf_token": csrf_token(client.get("/").text)})
+        seen[username] = text_of(client.get("/who-looked"))
+    assert answered in seen["ouder-fatima"] and "Bram" in seen["ouder-fatima"]
+    assert answered not in seen["ouder-youssef"]
