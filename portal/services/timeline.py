@@ -25,6 +25,7 @@ from portal.models import (
     FamilyMember,
     Interpreter,
     Parent,
+    ParentTextRendering,
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
@@ -90,6 +91,8 @@ class Entry:
     values: dict = field(default_factory=dict)  # for the words of the event: name, number, parent, language
     text: str = ""  # what was typed: a reason, a question, a reply, a summary of changes
     by_parent: bool = False  # the text is a parent's (any language), else the duo's (Dutch)
+    dutch: str = ""  # an interpreter's Dutch rendering of the parent's text, when made for this very text
+    dutch_by: str = ""  # that interpreter's name
     members: tuple[str, ...] = ()  # the names of the members it concerns, when not the whole household
     moment: dt.datetime | None = None  # the appointment an answer or reply is about
     audience: str | None = None  # an appointment's audience
@@ -197,6 +200,18 @@ def _staff(worker, account):
     return worker.name, account.role
 
 
+Rendering, Renderer = aliased(ParentTextRendering), aliased(Interpreter)
+
+
+def _with_rendering(query, kind: str, record, text):
+    """A parent's texts with their Dutch rendering and its interpreter, when one was made of the text as it is now
+    (a changed text is asked anew: an older rendering would not say what the parent wrote)."""
+    return (query.add_columns(Rendering.text, Renderer.name)
+            .outerjoin(Rendering, and_(Rendering.kind == kind, Rendering.text_id == record.id,
+                                       Rendering.source_text == text, Rendering.rendered_at.is_not(None)))
+            .outerjoin(Renderer, Renderer.id == Rendering.interpreter_id))
+
+
 def _intake():
     def query(family_id):
         return (select(Family, AuditEvent.actor_name, AuditEvent.role)
@@ -269,15 +284,16 @@ def _acknowledged(answered: bool):
 
 def _questions(replies: bool):
     def query(family_id):
-        return (select(PlanQuestion, PlanVersion.number, *_staff(Replier, ReplierAccount))
-                .join(Parent, Parent.id == PlanQuestion.parent_id)
-                .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
-                .outerjoin(Replier, Replier.id == PlanQuestion.replied_by)
-                .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
-                .where(Parent.family_id == family_id))
+        found = (select(PlanQuestion, PlanVersion.number, *_staff(Replier, ReplierAccount))
+                 .join(Parent, Parent.id == PlanQuestion.parent_id)
+                 .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                 .outerjoin(Replier, Replier.id == PlanQuestion.replied_by)
+                 .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
+                 .where(Parent.family_id == family_id))
+        return found if replies else _with_rendering(found, "question", PlanQuestion, PlanQuestion.text)
 
     def entry(row, people, rank):
-        question, number, name, role = row
+        question, number, name, role, *rendering = row
         parent = people.parent_name(question.parent_id)
         values = {"name": parent, "parent": parent, "number": number}
         if replies:
@@ -285,7 +301,8 @@ def _questions(replies: bool):
                          who=name or "", role=role.value if role else "", values=values, text=question.reply,
                          members=(parent,))
         return Entry(question.asked_at, "answers", f"answers.{question.kind.value}", "question", question.id, rank,
-                     who=parent, role="parent", values=values, text=question.text, by_parent=True, members=(parent,))
+                     who=parent, role="parent", values=values, text=question.text, by_parent=True, members=(parent,),
+                     dutch=rendering[0] or "", dutch_by=rendering[1] or "")
     at = PlanQuestion.replied_at if replies else PlanQuestion.asked_at
     return Source("answers", at, PlanQuestion.id, query, entry, _parent_member(PlanQuestion.parent_id))
 
@@ -304,14 +321,15 @@ def _appointments():
 
 def _appointment_answers(replies: bool):
     def query(family_id):
-        return (select(AppointmentAnswer, Appointment.starts_at, *_staff(Replier, ReplierAccount))
-                .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id)
-                .outerjoin(Replier, Replier.id == AppointmentAnswer.replied_by)
-                .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
-                .where(Appointment.family_id == family_id))
+        found = (select(AppointmentAnswer, Appointment.starts_at, *_staff(Replier, ReplierAccount))
+                 .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id)
+                 .outerjoin(Replier, Replier.id == AppointmentAnswer.replied_by)
+                 .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
+                 .where(Appointment.family_id == family_id))
+        return found if replies else _with_rendering(found, "answer", AppointmentAnswer, AppointmentAnswer.reason)
 
     def entry(row, people, rank):
-        answer, starts_at, name, role = row
+        answer, starts_at, name, role, *rendering = row
         parent = people.parent_name(answer.parent_id)
         if replies:
             return Entry(answer.replied_at, "appointments", "appointments.reply", "appointment_answer", answer.id,
@@ -319,7 +337,8 @@ def _appointment_answers(replies: bool):
                          text=answer.reply, members=(parent,), moment=starts_at)
         return Entry(answer.answered_at, "appointments", f"appointments.{answer.response.value}", "appointment_answer",
                      answer.id, rank, who=parent, role="parent", values={"name": parent}, text=answer.reason,
-                     by_parent=True, members=(parent,), moment=starts_at)
+                     by_parent=True, members=(parent,), moment=starts_at, dutch=rendering[0] or "",
+                     dutch_by=rendering[1] or "")
     at = AppointmentAnswer.replied_at if replies else AppointmentAnswer.answered_at
     return Source("appointments", at, AppointmentAnswer.id, query, entry, _parent_member(AppointmentAnswer.parent_id))
 

@@ -115,6 +115,14 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
         assert rendering["lang"] == "nl" and rendering["dir"] == "ltr"
         assert names["ar"] in rendering.find_parent("p").get_text()  # who rendered it
 
+    # The case timeline shows each rendering beside its original too.
+    timeline = soup(bram.get(f"/backoffice/families/{family}/timeline"))
+    for original, dutch in ((QUESTION, "Mag oma op zondag om 15:00 komen?"),
+                            (REASON, "Ik kan dinsdag niet. Na 14:00 kan ik wel.")):
+        entry = timeline.find("blockquote", string=original).find_parent("li")
+        rendering = entry.find("span", string=dutch)
+        assert rendering["lang"] == "nl" and names["ar"] in rendering.find_parent("p").get_text()
+
     for page in ("/plan", "/appointments", "/"):  # the other parent never reads the asker's words
         assert QUESTION not in other.get(page).text and REASON not in other.get(page).text
     with database(demo_app) as db:
