@@ -544,6 +544,17 @@ def test_switching_language_on_the_plan_keeps_the_typed_answer(demo_app):
 
 # --- who looked: only what concerns this parent -----------------------------------------------------
 
+def who_looked_in_dutch(app, usernames) -> dict[str, str]:
+    """Each parent's "who looked" page as read in Dutch."""
+    seen = {}
+    for username in usernames:
+        client = app.test_client()
+        sign_in(client, username)
+        client.post("/language", data={"set_language": "nl", "csrf_token": csrf_token(client.get("/").text)})
+        seen[username] = text_of(client.get("/who-looked"))
+    return seen
+
+
 def test_who_looked_never_tells_a_parent_about_the_other_parents_items(demo_app):
     safe = next(a for a in appointments_of(demo_app, "Gezin El Idrissi") if a.safe_place)
     bram = demo_app.test_client()
@@ -557,12 +568,7 @@ def test_who_looked_never_tells_a_parent_about_the_other_parents_items(demo_app)
                                  "audience": safe.audience})
     assert moved.status_code == 302
     changed = say(demo_app, "nl", "planned or changed an appointment")
-    seen = {}
-    for username in ("ouder-fatima", "ouder-youssef"):
-        client = demo_app.test_client()
-        sign_in(client, username)
-        client.post("/language", data={"set_language": "nl", "csrf_token": csrf_token(client.get("/").text)})
-        seen[username] = text_of(client.get("/who-looked"))
+    seen = who_looked_in_dutch(demo_app, ("ouder-fatima", "ouder-youssef"))
     assert changed in seen["ouder-fatima"]
     assert changed not in seen["ouder-youssef"]
     assert say(demo_app, "nl", "opened your file") in seen["ouder-youssef"]  # the file they share: he sees it
@@ -581,11 +587,6 @@ def test_who_looked_tells_only_the_parent_who_asked_to_move_an_appointment_that_
     (reply,) = [name for name in form if name.startswith("reply-")]  # Fatima's answer only
     assert bram.post(url, data=form | {reply: "Goed, we zoeken een nieuwe dag.", "action": "save"}).status_code == 302
     answered = say(demo_app, "nl", "answered you about an appointment")
-    seen = {}
-    for username in ("ouder-fatima", "ouder-youssef"):
-        client = demo_app.test_client()
-        sign_in(client, username)
-        client.post("/language", data={"set_language": "nl", "csrf_token": csrf_token(client.get("/").text)})
-        seen[username] = text_of(client.get("/who-looked"))
+    seen = who_looked_in_dutch(demo_app, ("ouder-fatima", "ouder-youssef"))
     assert answered in seen["ouder-fatima"] and "Bram" in seen["ouder-fatima"]
     assert answered not in seen["ouder-youssef"]
