@@ -18,6 +18,7 @@ from portal.models import (
     OneTimeCode,
     OutboxMessage,
     Parent,
+    ParentTextRendering,
     PlanItem,
     PlanQuestion,
     PlanVersion,
@@ -79,7 +80,8 @@ def remove_family(db: Session, family: Family) -> None:
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
     db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))
     # The household's translations go too: they hold its names and numbers.
-    for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure, TranslationSegment):
+    for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure, TranslationSegment,
+                  ParentTextRendering):
         db.exec(delete(table).where(table.family_id == family.id))
     db.exec(delete(Parent).where(Parent.family_id == family.id))
     for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage, SignInFlow):

@@ -4,10 +4,21 @@ import json
 import logging
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlalchemy import select as sql_select
+from sqlmodel import Session, SQLModel, func, select
 
 from portal import db
-from portal.models import Account, AuditEvent, Family, Parent
+from portal.models import (
+    Account,
+    Answer,
+    AuditEvent,
+    Family,
+    Parent,
+    ParentTextRendering,
+    PlanQuestion,
+    PlanVersion,
+    Worker,
+)
 from portal.models.base import utcnow
 from portal.services import retention
 from support.sign_in import sign_in
@@ -72,6 +83,34 @@ def test_retention_removes_only_households_closed_long_enough_ago_and_audits_it(
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "family.retention")).one()
         assert event.family_id == old_id and event.result == "removed"
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_retention_leaves_no_row_of_the_household_in_any_table_but_the_audit_log(demo_app):
+    """Every table that names a household, a parent or an account is checked, so a table added later is too."""
+    with demo_app.app_context(), Session(db.engine()) as session:
+        family = session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one()
+        parent = session.exec(select(Parent).where(Parent.family_id == family.id)).first()
+        question = PlanQuestion(parent_id=parent.id, kind=Answer.question, text="Чи може бабуся прийти?",
+                                version_id=session.exec(select(PlanVersion.id)).first())
+        session.add(question)
+        session.flush()
+        session.add(ParentTextRendering(kind="question", text_id=question.id, family_id=family.id,
+                                        parent_id=parent.id, language="uk", source_text=question.text,
+                                        text="Mag oma komen?", asked_by=session.exec(select(Worker.id)).first()))
+        session.commit()
+        family_id, parent_ids = family.id, set(session.exec(select(Parent.id).where(Parent.family_id == family.id)))
+        account_ids = {a for a in session.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a}
+        retention.remove_family(session, family)
+    left = {}
+    with demo_app.extensions["engine"].connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            for column, ids in (("family_id", {family_id}), ("parent_id", parent_ids), ("account_id", account_ids)):
+                if column in table.columns and table.name != "auditevent":
+                    found = connection.execute(sql_select(func.count()).select_from(table)
+                                               .where(table.columns[column].in_(ids))).scalar()
+                    if found:
+                        left[f"{table.name}.{column}"] = found
+    assert left == {}
 
 
 def test_request_logs_are_structured_and_hold_no_personal_data(demo_app, caplog):
