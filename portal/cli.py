@@ -288,11 +288,17 @@ def restore_command(source: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
-    """Remove households closed longer ago than the retention period (default 15 years), audited."""
+    """Remove households closed longer ago than the retention period (default 15 years), audited; and sessions,
+    sign-in steps and codes that ended."""
     from portal.services import retention
 
     years = current_app.config["RETENTION_YEARS"]
     with Session(db.engine()) as session:
+        ended = ", ".join(f"{count} {name}" for name, count in retention.ended_sign_ins(session).items())
+        click.echo(f"{'Would remove' if dry_run else 'Removing'} ended sign-ins: {ended}.")
+        if not dry_run:
+            retention.remove_ended_sign_ins(session)
+            session.commit()
         for family in retention.expired_families(session, years):
             click.echo(f"{'Would remove' if dry_run else 'Removing'} household {family.id} "
                        f"(closed {family.closed_at:%Y-%m-%d}).")

@@ -1,10 +1,11 @@
-"""Operations: consistent SQLite backups and restores, and removing households past retention."""
+"""Operations: consistent SQLite backups and restores, removing households past retention, and sign-ins that ended."""
 import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
+from portal.auth.sessions import ABSOLUTE_LIMIT
 from portal.models import (
     Account,
     Acknowledgement,
@@ -33,6 +34,11 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services.cases import retention_period
+
+# A session row outlives its 12-hour limit by a day: a phone woken the next morning is still told that its session
+# ran out (auth.sessions.lapsed_account) and offered what was typed. After that the row only says who was signed in
+# when, which the audit log keeps.
+SESSION_ROWS_KEPT = ABSOLUTE_LIMIT + dt.timedelta(days=1)
 
 
 def sqlite_path(url: str) -> Path:
@@ -89,3 +95,23 @@ def remove_family(db: Session, family: Family) -> None:
     db.exec(delete(Account).where(col(Account.id).in_(accounts or [-1])))
     db.delete(family)
     db.commit()
+
+
+def ended_sign_ins(db: Session, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many session rows past SESSION_ROWS_KEPT, and sign-in steps (with any text kept in them) and one-time
+    codes past their time, there are to remove."""
+    now = now or utcnow()
+    return {name: db.exec(select(func.count()).select_from(table).where(condition)).one()
+            for name, table, condition in _ended(now)}
+
+
+def remove_ended_sign_ins(db: Session, now: dt.datetime | None = None) -> None:
+    """Delete them (the caller commits): nothing of a sign-in stays on the server longer than it serves."""
+    for _name, table, condition in _ended(now or utcnow()):
+        db.exec(delete(table).where(condition))
+
+
+def _ended(now: dt.datetime):
+    return (("sessions", UserSession, UserSession.created_at < now - SESSION_ROWS_KEPT),
+            ("sign-in steps", SignInFlow, SignInFlow.expires_at < now),
+            ("codes", OneTimeCode, OneTimeCode.expires_at < now))

@@ -1,4 +1,5 @@
-"""Operations: a backup taken while the portal runs restores the data; retention removes old households."""
+"""Operations: a backup taken while the portal runs restores the data; retention removes old households and
+sign-ins that ended."""
 import datetime as dt
 import json
 import logging
@@ -13,10 +14,13 @@ from portal.models import (
     Answer,
     AuditEvent,
     Family,
+    OneTimeCode,
     Parent,
     ParentTextRendering,
     PlanQuestion,
     PlanVersion,
+    SignInFlow,
+    UserSession,
     Worker,
 )
 from portal.models.base import utcnow
@@ -111,6 +115,36 @@ def test_retention_leaves_no_row_of_the_household_in_any_table_but_the_audit_log
                     if found:
                         left[f"{table.name}.{column}"] = found
     assert left == {}
+
+
+def test_retention_removes_sign_ins_that_ended_and_keeps_the_ones_in_use(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")  # a session in use
+    long_ago, now = utcnow() - dt.timedelta(days=3), utcnow()
+    with demo_app.app_context(), Session(db.engine()) as session:
+        account = session.exec(select(Account).where(Account.username == "ouder-sanne")).one()
+        in_use = set(session.exec(select(UserSession.id)))
+        session.add_all([
+            UserSession(token_hash="a" * 64, account_id=account.id, generation=account.session_generation,
+                        created_at=long_ago, last_seen_at=long_ago),
+            SignInFlow(token_hash="b" * 64, account_id=account.id, kind="kept", step="waiting", audience="family",
+                       created_at=long_ago, expires_at=now - dt.timedelta(minutes=1), path="/plan",
+                       typed='[["comment", "Mag oma komen?"]]'),
+            SignInFlow(token_hash="c" * 64, account_id=account.id, kind="sign_in", step="code", audience="family",
+                       expires_at=now + dt.timedelta(minutes=4)),
+            OneTimeCode(account_id=account.id, purpose="sms", code_hash="d", expires_at=now - dt.timedelta(hours=1)),
+        ])
+        session.commit()
+    runner = demo_app.test_cli_runner()
+    dry = runner.invoke(args=["retention", "--dry-run"])
+    assert "Would remove ended sign-ins: 1 sessions, 1 sign-in steps, 1 codes." in dry.output, dry.output
+    assert runner.invoke(args=["retention"]).exit_code == 0
+    with demo_app.app_context(), Session(db.engine()) as session:
+        assert set(session.exec(select(UserSession.id))) == in_use
+        left = {flow.token_hash for flow in session.exec(select(SignInFlow))}
+        assert "c" * 64 in left and "b" * 64 not in left  # the typed text went with its expired step
+        assert session.exec(select(OneTimeCode).where(OneTimeCode.code_hash == "d")).first() is None
+    assert client.get("/plan").status_code == 200  # still signed in
 
 
 def test_request_logs_are_structured_and_hold_no_personal_data(demo_app, caplog):
