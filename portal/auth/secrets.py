@@ -24,6 +24,7 @@ TOTP_STEP_SECONDS = 30
 RECOVERY_CODE_COUNT = 10
 ACTIVATION_VALID = dt.timedelta(days=7)
 SMS_CODE_VALID = dt.timedelta(minutes=5)
+CODES_COUNTED_FOR = dt.timedelta(hours=1)  # codes sent in this window count toward the limit of texts to a phone
 # A hash to verify against when the account is unknown, so both answers take as long.
 PRODUCTION_HASHER = PasswordHasher()  # argon2id with the library's recommended cost
 # The same algorithm at its smallest cost, for apps under TESTING only: the suite signs in hundreds of times.
@@ -127,8 +128,8 @@ def issue_code(db: Session, account: Account, purpose: str, commit: bool = True)
 
 
 def codes_sent_recently(db: Session, account: Account, purpose: str) -> int:
-    """How many codes of this purpose the account got in the last hour."""
-    since = utcnow() - dt.timedelta(hours=1)
+    """How many codes of this purpose the account got in the last CODES_COUNTED_FOR."""
+    since = utcnow() - CODES_COUNTED_FOR
     return len(db.exec(select(OneTimeCode.id).where(OneTimeCode.account_id == account.id,
                                                     OneTimeCode.purpose == purpose,
                                                     OneTimeCode.created_at > since)).all())

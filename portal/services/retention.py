@@ -3,8 +3,10 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, delete, func, select
 
+from portal.auth.secrets import CODES_COUNTED_FOR
 from portal.auth.sessions import ABSOLUTE_LIMIT
 from portal.models import (
     Account,
@@ -114,4 +116,6 @@ def remove_ended_sign_ins(db: Session, now: dt.datetime | None = None) -> None:
 def _ended(now: dt.datetime):
     return (("sessions", UserSession, UserSession.created_at < now - SESSION_ROWS_KEPT),
             ("sign-in steps", SignInFlow, SignInFlow.expires_at < now),
-            ("codes", OneTimeCode, OneTimeCode.expires_at < now))
+            # A code still counts toward the limit of codes a phone gets after it expired (auth.secrets).
+            ("codes", OneTimeCode, and_(OneTimeCode.expires_at < now,
+                                        OneTimeCode.created_at < now - CODES_COUNTED_FOR)))
