@@ -1,4 +1,7 @@
-"""Staff accounts in the back office: a team lead creates, changes and switches off the accounts of their team."""
+"""Staff accounts in the back office: a team lead creates, changes and switches off the accounts of their team,
+and records when a worker is away."""
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -49,10 +52,15 @@ def new_staff():
     return _form_page(None, role, form)
 
 
-def _form_page(member: staff.StaffMember | None, role: Role, form: staff_form.StaffForm):
+def _form_page(member: staff.StaffMember | None, role: Role, form: staff_form.StaffForm,
+               absence: staff_form.AbsenceForm | None = None):
     errors = form.messages()
+    absence = absence or staff_form.AbsenceForm()
+    away = staff.absences(db_session(), member.worker, dt.date.today()) if member and member.worker else []
     return render_template("backoffice/staff_form.html", member=member, role=role, form=form, errors=errors,
-                           languages=staff_form.INTERPRETED, main_form="staff-form"), 400 if errors else 200
+                           languages=staff_form.INTERPRETED, main_form="staff-form", absence=absence,
+                           absence_errors=absence.messages(), away=away,
+                           ), 400 if errors or absence.errors else 200
 
 
 @blueprint.route("/staff/<id:account_id>", methods=["GET", "POST"])
@@ -71,6 +79,36 @@ def edit_staff(account_id):
         db.commit()
         return redirect(url_for("backoffice.staff_list"))
     return _form_page(member, role, form)
+
+
+@blueprint.post("/staff/<id:account_id>/absences")
+@roles(Role.teamlead)
+def add_absence(account_id):
+    """Days a worker of the team is away: their households' "who do I call now" names the duo partner then."""
+    db = db_session()
+    member = _staff_or_404(account_id)
+    if member.worker is None:
+        abort(404)
+    form = staff_form.AbsenceForm()
+    if switching_language() or not form.validate():
+        return _form_page(member, member.account.role, staff_form.form_for(member.account.role, member,
+                                                                           staff.working_hours(db, member.worker.id)),
+                          absence=form)
+    staff.away(db, member.worker, form.first(), form.last())
+    audit.record("staff.absence", "ok", object=f"account:{member.account.id}")
+    db.commit()
+    return redirect(url_for("backoffice.edit_staff", account_id=member.account.id) + "#away")
+
+
+@blueprint.post("/staff/<id:account_id>/absences/<id:absence_id>/remove")
+@roles(Role.teamlead)
+def remove_absence(account_id, absence_id):
+    db = db_session()
+    member = _staff_or_404(account_id)
+    if member.worker is not None and staff.back(db, member.worker, absence_id):
+        audit.record("staff.absence_removed", "ok", object=f"account:{member.account.id}")
+        db.commit()
+    return redirect(url_for("backoffice.edit_staff", account_id=member.account.id) + "#away")
 
 
 @blueprint.post("/staff/<id:account_id>/active")

@@ -1,4 +1,5 @@
-"""The staff form: a worker's or team lead's name, organisation, phone and hours, or an interpreter's languages."""
+"""The staff forms: a worker's or team lead's name, organisation, phone and hours, or an interpreter's languages; a
+worker's days away."""
 import datetime as dt
 import re
 
@@ -9,11 +10,12 @@ from wtforms.validators import ValidationError
 
 from portal.models import Role, Worker
 from portal.services.staff import StaffDetails, StaffMember
-from portal.web.forms import Form, Parsed, Rows, Text, is_phone_number, max_length
+from portal.web.forms import Form, Parsed, Rows, Text, bounded_date, is_phone_number, max_length
 from portal.web.i18n import LANGUAGES
 
 WEEKDAYS = range(7)  # 0 = Monday, as WorkingHours stores them
 CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+MAX_ABSENCE = dt.timedelta(days=366)  # a longer absence is recorded again when its first year ends
 # Interpreters translate the Dutch plan into the family's language.
 INTERPRETED = tuple(code for code in LANGUAGES if code != "nl")
 
@@ -82,3 +84,31 @@ def form_for(role: Role, staff: StaffMember | None = None, hours=()) -> StaffFor
     times = {slot.weekday: {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"} for slot in hours}
     return WorkerForm(data={"name": staff.profile.name, "organisation": staff.worker.organisation,
                             "phone": staff.worker.phone, "day": [times.get(day, {}) for day in WEEKDAYS]})
+
+
+class AbsenceForm(Form):
+    """Days a worker is away (first and last day included): their households are told to call the duo partner."""
+
+    first_day = Parsed()
+    last_day = Parsed()
+
+    def validate_first_day(self, field):
+        if self.first() is None:
+            raise ValidationError(_("Choose the first day away."))
+
+    def validate_last_day(self, field):
+        first, last = self.first(), self.last()
+        if last is None:
+            raise ValidationError(_("Choose the last day away."))
+        if first is not None and last < first:
+            raise ValidationError(_("The last day comes before the first day."))
+        if last < dt.date.today():
+            raise ValidationError(_("These days are over already."))
+        if first is not None and last - first >= MAX_ABSENCE:
+            raise ValidationError(_("Record at most a year at a time."))
+
+    def first(self) -> dt.date | None:
+        return bounded_date(self.first_day.data)
+
+    def last(self) -> dt.date | None:
+        return bounded_date(self.last_day.data)

@@ -134,12 +134,26 @@ def change(db: Session, staff: StaffMember, details: StaffDetails) -> None:
     db.flush()
 
 
+ABSENCES_SHOWN = 50  # a worker's coming absences on their staff page
+
+
 def away(db: Session, worker: Worker, first_day: dt.date, last_day: dt.date) -> Absence:
     """A worker is away from the first to the last day: their households are told to call the duo partner."""
     absence = Absence(worker_id=worker.id, first_day=first_day, last_day=last_day)
     db.add(absence)
     db.flush()
     return absence
+
+
+def absences(db: Session, worker: Worker, today: dt.date) -> list[Absence]:
+    """The worker's absences that are not over, soonest first."""
+    return list(db.exec(select(Absence).where(Absence.worker_id == worker.id, Absence.last_day >= today)
+                        .order_by(Absence.first_day, Absence.id).limit(ABSENCES_SHOWN)))
+
+
+def back(db: Session, worker: Worker, absence_id: int) -> bool:
+    """The worker is not away after all (an absence recorded by mistake, or cut short): True when one was removed."""
+    return db.exec(delete(Absence).where(Absence.id == absence_id, Absence.worker_id == worker.id)).rowcount > 0
 
 
 def new_start(db: Session, account: Account) -> str:

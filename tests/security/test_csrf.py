@@ -22,6 +22,7 @@ from sqlmodel import select
 
 from portal.auth import secrets as auth_secrets
 from portal.models import (
+    Absence,
     Account,
     Appointment,
     AppointmentAnswer,
@@ -61,6 +62,7 @@ def ids(app) -> dict:
         de_boer, el_idrissi = family("De Boer"), family("El Idrissi")
         sanne = db.exec(select(Parent).where(Parent.name == "Sanne de Boer")).one()
         job = db.exec(select(TranslationJob.id)).first()
+        absence = db.exec(select(Absence)).first()
         return {
             "de_boer": de_boer, "el_idrissi": el_idrissi, "kovalenko": family("Kovalenko"),
             "sanne": sanne.id,
@@ -78,6 +80,9 @@ def ids(app) -> dict:
             # Mehmet's request to move an appointment, with his reason in Turkish
             "move": db.exec(select(AppointmentAnswer.id).where(AppointmentAnswer.reason != "")).first(),
             "rendering": db.exec(select(ParentTextRendering.id)).first(),
+            # The demo's absence (a worker of the demo team away), and that worker's account
+            "absence": absence.id,
+            "away_account": db.exec(select(Worker.account_id).where(Worker.id == absence.worker_id)).one(),
         }
 
 
@@ -229,6 +234,9 @@ CASES: dict[str, Case] = {
         "name": "Anouk Visser", "organisation": "Veilig Thuis", "phone": "06-12345611"}),
     "backoffice.switch_staff": Case("teamlead", "/backoffice/staff/{anouk_account}/active", {"active": "off"}),
     "backoffice.staff_letter": Case("teamlead", "/backoffice/staff/{anouk_account}/letter"),
+    "backoffice.add_absence": Case("teamlead", "/backoffice/staff/{anouk_account}/absences", lambda _p, _i: {
+        "first_day": dt.date.today().isoformat(), "last_day": (dt.date.today() + dt.timedelta(days=2)).isoformat()}),
+    "backoffice.remove_absence": Case("teamlead", "/backoffice/staff/{away_account}/absences/{absence}/remove"),
     "backoffice.ask_question_rendering": Case(
         "bram", "/backoffice/families/{el_idrissi}/questions/{question}/rendering"),
     "backoffice.ask_answer_rendering": Case(

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, select
 
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
+    Absence,
     Account,
     Appointment,
     AppointmentAnswer,
@@ -44,7 +45,8 @@ CHANGING_BODY = {
     "duration": "60", "action": "publish", "note": "Nieuw", "reply": "Antwoord", "handled": "1",
     "s1-count": "99999999999999999999", "s1-description": "Inbraak", "s1-kind": "acute", "revision": "1",
     "help-count": "-5", "family": "1", "worker": "1", "role": "contact", "start": "2027-01-01",
-    "item": "x", "parent": "1", "segment-0": "Vertaling", "resend": "1",
+    "item": "x", "parent": "1", "segment-0": "Vertaling", "resend": "1", "first_day": "2027-01-04",
+    "last_day": "2027-01-08",
 }
 USERS = (None, "ouder-fatima", "bram", "teamlead", "tolk-ar")
 
@@ -77,7 +79,14 @@ def household_ids(app) -> dict[str, int]:
         anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
     return {"family_id": family.id, "parent_id": parent.id, "appointment_id": appointment.id,
             "question_id": question.id, "account_id": anouk,
-            "job_id": open_job(app, family, "tolk-ar"), **open_rendering(app, question, appointment, "tolk-ar")}
+            "job_id": open_job(app, family, "tolk-ar"), **open_rendering(app, question, appointment, "tolk-ar"),
+            "absence_id": absence_of(app)}
+
+
+def absence_of(app) -> int:
+    """The demo's absence (a worker of the demo team away)."""
+    with database(app) as db:
+        return db.exec(select(Absence.id)).first()
 
 
 def open_rendering(app, question: PlanQuestion, appointment: Appointment, interpreter: str) -> dict[str, int]:
