@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from portal.access import can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
+    Absence,
     Account,
     Acknowledgement,
     Appointment,
@@ -76,6 +77,8 @@ def household(app, name: str) -> dict:
         renderings = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.family_id == family.id)).all()
         duo = db.exec(select(Worker.account_id).join(DuoAssignment, DuoAssignment.worker_id == Worker.id)
                       .where(DuoAssignment.family_id == family.id)).all()
+        away = db.exec(select(Absence.id).join(DuoAssignment, DuoAssignment.worker_id == Absence.worker_id)
+                       .where(DuoAssignment.family_id == family.id)).all()
         return {
             "family_id": [family.id],
             "parent_id": [p.id for p in parents],
@@ -85,6 +88,7 @@ def household(app, name: str) -> dict:
             "job_id": list(jobs),
             "answer_id": list(answers),
             "rendering_id": list(renderings),
+            "absence_id": sorted(set(away)),  # days away of the household's duo workers
             "parents": {p.name: p for p in parents},
             "appointments": appointments,
         }
