@@ -70,6 +70,18 @@ def interpreter_locale(app) -> str:
         return db.exec(select(Account.language).where(Account.username == "tolk-ar")).one()
 
 
+def translated_household(app):
+    """An Arabic-reading household whose first plan the Arabic interpreter translated whole: the household, Bram's,
+    the interpreter's and the parent's clients, and the translation job."""
+    household = factories.household(app, ["ar"])
+    bram, interpreter = signed_in_client(app, "bram"), signed_in_client(app, "tolk-ar")
+    parent = signed_in_client(app, household.usernames[0])
+    publish(bram, household.family_id, WHAT)
+    job = job_of(app, household.family_id, "ar")
+    translate(interpreter, job.id)
+    return household, bram, interpreter, parent, job
+
+
 def sentences_shown(page, within: str = "main") -> list[tuple[str, str, str, bool]]:
     """(text, lang, dir, marked as "translation follows") of every plan sentence on a parent's plan page (without
     the Dutch text to compare, and without the list of what changed unless `within` is that list)."""
@@ -186,12 +198,7 @@ def test_a_sentence_with_protected_text_gets_no_suggestion_from_another_househol
 
 
 def test_the_duos_reply_to_a_parents_question_is_translated_through_the_same_job(demo_app):
-    household = factories.household(demo_app, ["ar"])
-    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
-    parent = signed_in_client(demo_app, household.usernames[0])
-    publish(bram, household.family_id, WHAT)
-    job = job_of(demo_app, household.family_id, "ar")
-    translate(interpreter, job.id)
+    household, bram, interpreter, parent, job = translated_household(demo_app)
     asked = parent.post("/plan", data={"csrf_token": csrf_token(parent.get("/plan").text), "answer": "question",
                                        "comment": "Mag oma ook op zondag komen?"})
     assert asked.status_code == 302
@@ -211,12 +218,7 @@ def test_the_duos_reply_to_a_parents_question_is_translated_through_the_same_job
 
 
 def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_current_job(demo_app):
-    household = factories.household(demo_app, ["ar"])
-    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
-    parent = signed_in_client(demo_app, household.usernames[0])
-    publish(bram, household.family_id, WHAT)
-    job = job_of(demo_app, household.family_id, "ar")
-    translate(interpreter, job.id)
+    household, bram, interpreter, parent, job = translated_household(demo_app)
     url = f"/backoffice/families/{household.family_id}/appointments"
     day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     only_her = f"parents:{household.parent_ids[0]}"  # a safe place is for one parent
