@@ -91,9 +91,9 @@ def add_absence(account_id):
         abort(404)
     form = staff_form.AbsenceForm()
     if switching_language() or not form.validate():
-        return _form_page(member, member.account.role, staff_form.form_for(member.account.role, member,
-                                                                           staff.working_hours(db, member.worker.id)),
-                          absence=form)
+        hours = staff.working_hours(db, member.worker.id)
+        return _form_page(member, member.account.role,
+                          staff_form.form_for(member.account.role, member, hours, posted=False), absence=form)
     staff.away(db, member.worker, form.first(), form.last())
     audit.record("staff.absence", "ok", object=f"account:{member.account.id}")
     db.commit()

@@ -74,16 +74,19 @@ class InterpreterForm(StaffForm):
         return StaffDetails(self.name.data, languages=tuple(c for c in INTERPRETED if c in (self.languages.data or ())))
 
 
-def form_for(role: Role, staff: StaffMember | None = None, hours=()) -> StaffForm:
-    """The form for an account of this role: as posted, else filled in as `staff`'s account is now (or empty)."""
+def form_for(role: Role, staff: StaffMember | None = None, hours=(), posted: bool = True) -> StaffForm:
+    """The form for an account of this role: as posted, else filled in as `staff`'s account is now (or empty);
+    posted=False: as the account is now, while the page answers another of its forms (the days away)."""
     if role is Role.interpreter:
         languages = staff.interpreter.languages.split(",") if staff else []
-        return InterpreterForm(data={"name": staff.profile.name, "languages": languages} if staff else None)
+        return InterpreterForm(data={"name": staff.profile.name, "languages": languages} if staff else None,
+                               posted=posted)
     if staff is None:
         return WorkerForm()
     times = {slot.weekday: {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"} for slot in hours}
     return WorkerForm(data={"name": staff.profile.name, "organisation": staff.worker.organisation,
-                            "phone": staff.worker.phone, "day": [times.get(day, {}) for day in WEEKDAYS]})
+                            "phone": staff.worker.phone, "day": [times.get(day, {}) for day in WEEKDAYS]},
+                      posted=posted)
 
 
 class AbsenceForm(Form):

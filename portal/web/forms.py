@@ -137,10 +137,11 @@ class Form(FlaskForm):
     class Meta:
         csrf = False
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, posted: bool = True, **kwargs):
         # The typed fields: posted, or kept while signed out and given back on the GET of their page (auth/kept).
         # They are read alone (a field left out stays empty); else `data` fills the form as things are now.
-        typed = request.form or None
+        # posted=False: as things are now, whatever another form on the same page posted.
+        typed = (request.form or None) if posted else None
         super().__init__(formdata=typed, data=None if typed else data, **kwargs)
 
     def messages(self) -> dict[str, str]:

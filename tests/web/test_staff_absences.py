@@ -79,6 +79,8 @@ def test_wrong_days_are_refused_with_what_was_typed_kept(demo_app):
         typed = soup(refused).select_one("#absence-form")
         assert typed.select_one("input[name=first_day]")["value"] == first
         assert typed.select_one("input[name=last_day]")["value"] == last
+        # The staff form above it still shows the account as it is.
+        assert soup(refused).select_one("#staff-form input[name=name]")["value"] == "Bram de Wit"
     assert days_away(demo_app, worker_id) == before
 
 
