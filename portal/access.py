@@ -20,13 +20,16 @@ from portal.models import (
     Parent,
     ParentTextRendering,
     PlanQuestion,
+    PlanVersion,
     Role,
+    SafetyPlan,
     Team,
     TranslationJob,
     Worker,
 )
 from portal.models.base import utcnow
 from portal.rules import audience
+from portal.rules.actions import TEAM_ACTIONS, Action, Relation, allows
 from portal.rules.plan_content import PlanContent
 from portal.web import audit
 
@@ -34,12 +37,9 @@ READ_ALONG_BEFORE = dt.timedelta(hours=1)
 READ_ALONG_AFTER = dt.timedelta(hours=3)
 STAFF = (Role.worker, Role.teamlead, Role.interpreter)
 DUO = (Role.worker, Role.teamlead)
-# On a team (its households to come, its staff): only the team leads of that team.
-TEAM_ACTIONS = ("family.create", "staff.manage", "team.overview")
-# On a household, only for the team lead of its team; the duo may do the rest (e.g. "family.members").
-TEAM_LEAD_ACTIONS = ("family.close", "family.reopen")
-# On a household, only for its current duo and the team lead of its team.
-DUO_ACTIONS = ("rendering.ask",)
+# What each action of an interpreter is about: their work is one object given to them, never the household.
+INTERPRETER_WORK = {Action.translation_work: TranslationJob, Action.rendering_work: ParentTextRendering,
+                    Action.plan_read_along: Appointment}
 
 
 def in_current_duo(db: Session, worker_id: int, family_id: int, today: dt.date | None = None) -> bool:
@@ -127,6 +127,18 @@ def _family_of(obj) -> int | None:
     return obj.id if isinstance(obj, Family) else getattr(obj, "family_id", None)
 
 
+def _household(db: Session, obj) -> Family | None:
+    """The household an object belongs to (a translation job through its plan version), or None."""
+    if isinstance(obj, TranslationJob):
+        family_id = db.exec(select(SafetyPlan.family_id).join(PlanVersion, PlanVersion.plan_id == SafetyPlan.id)
+                            .where(PlanVersion.id == obj.version_id)).first()
+    else:
+        family_id = _family_of(obj)
+    if family_id is None:
+        return None
+    return obj if isinstance(obj, Family) else db.get(Family, family_id)
+
+
 def _teams_of(db: Session, obj) -> set[int]:
     """The teams a team, a worker (or team lead) or an interpreter belongs to."""
     if isinstance(obj, Team):
@@ -138,77 +150,101 @@ def _teams_of(db: Session, obj) -> set[int]:
     return set()
 
 
-def can(user, action: str, obj=None, db: Session | None = None) -> bool:
-    """May this signed-in user do `action` on `obj`? Every view asks here and nowhere else."""
+def can(user, action: Action, obj=None, db: Session | None = None) -> bool:
+    """May this signed-in user do `action` on `obj`? Every view asks here and nowhere else.
+
+    Deny by default: an action that is not an `Action` member (a plain string too) is refused, and otherwise only
+    what the user's relations to the object's household allow (`portal/rules/actions.py: ALLOWED`) is allowed."""
     db = db or session()
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(action, Action) or not getattr(user, "is_authenticated", False):
         return False
-    role = user.role
-    family_id = _family_of(obj)
-    if role is Role.parent:
-        parent = user.parent
-        if parent is None or family_id != parent.family_id:
-            return False
-        if isinstance(obj, Family) and obj.closed_at is not None:
-            return False  # a closed case: the parents' access has ended
-        if isinstance(obj, Appointment):
-            return parent_reads(parent, obj.audience)
-        return action == "family.read"
-    if role is Role.interpreter:
-        interpreter = user.interpreter
-        if interpreter is None:
-            return False
-        if isinstance(obj, TranslationJob):
-            return action == "translation.work" and obj.interpreter_id == interpreter.id
-        if isinstance(obj, ParentTextRendering):  # one parent's text, to the interpreter it was given to
-            return (action == "rendering.work" and obj.interpreter_id == interpreter.id
-                    and interpreter.speaks(obj.language))
-        if isinstance(obj, Appointment) and obj.interpreter_id == interpreter.id and action == "plan.read_along":
-            now = utcnow()
-            return obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER
+    if user.role is Role.parent:
+        return _parent_may(db, user.parent, action, obj)
+    if user.role is Role.interpreter:
+        return _interpreter_may(db, user.interpreter, action, obj)
+    if user.role in DUO:
+        return _staff_may(db, user.worker, user.role is Role.teamlead, action, obj)
+    return False
+
+
+def _parent_may(db: Session, parent, action: Action, obj) -> bool:
+    """Their own household's pages, and an appointment only where its audience names them."""
+    family = _household(db, obj) if parent is not None else None
+    if family is None or family.id != parent.family_id:
         return False
-    worker = user.worker
+    if not allows(action, {Relation.parent}, family.closed_at is not None):
+        return False
+    if action is Action.appointment_read:
+        return isinstance(obj, Appointment) and parent_reads(parent, obj.audience)
+    return isinstance(obj, Family)
+
+
+def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:
+    """Only the job, rendering or appointment given to them, of a household whose case is open."""
+    if interpreter is None or not isinstance(obj, INTERPRETER_WORK.get(action, ())):
+        return False
+    if obj.interpreter_id != interpreter.id:
+        return False
+    if isinstance(obj, ParentTextRendering) and not interpreter.speaks(obj.language):
+        return False  # one parent's text, to the interpreter it was given to, of that language
+    if isinstance(obj, Appointment):
+        now = utcnow()
+        if not obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER:
+            return False
+    family = _household(db, obj)
+    return family is not None and allows(action, {Relation.interpreter}, family.closed_at is not None)
+
+
+def _staff_may(db: Session, worker, team_lead: bool, action: Action, obj) -> bool:
+    """A team lead's own team; on a household: what the current duo, the team lead of its team, a worker of its
+    team outside the duo and broken glass allow."""
     if worker is None:
         return False
     if action in TEAM_ACTIONS:
-        return role is Role.teamlead and worker.team_id in _teams_of(db, obj)
-    if family_id is None:
+        return team_lead and worker.team_id in _teams_of(db, obj)
+    family = _household(db, obj)
+    if family is None:
         return False
-    family = obj if isinstance(obj, Family) else db.get(Family, family_id)
-    own_team = family is not None and family.team_id == worker.team_id
-    if action in TEAM_LEAD_ACTIONS:
-        return role is Role.teamlead and own_team
-    if role is Role.teamlead and own_team:
-        return True
-    if action in DUO_ACTIONS:
-        return in_current_duo(db, worker.id, family_id)  # not with broken glass: that is for reading in an emergency
-    if action == "family.break_glass":
-        # Only within one's own team, and only outside one's own duo.
-        return own_team and not in_current_duo(db, worker.id, family_id)
-    return in_current_duo(db, worker.id, family_id) or has_broken_glass(db, worker.id, family_id)
+    relations = set()
+    in_duo = in_current_duo(db, worker.id, family.id)
+    if in_duo:
+        relations.add(Relation.duo)
+    own_team = family.team_id == worker.team_id
+    if own_team and team_lead:
+        relations.add(Relation.team_lead)
+    elif own_team and not in_duo:
+        relations.add(Relation.team)  # may break the glass: only within one's own team, only outside one's duo
+    if has_broken_glass(db, worker.id, family.id):
+        relations.add(Relation.broken_glass)
+    return allows(action, relations, family.closed_at is not None)
 
 
-def get_or_404(model, ident: int, action: str):
+def get_or_404(model, ident: int, action: Action):
     """Load an object the current user may act on; anything else is 'not found'."""
     db = session()
     obj = db.get(model, ident)
     if obj is None or not can(current_user, action, obj, db):
         # Every refused look at a household is logged, also when the object does not exist (probing).
-        audit.record(action, "refused", object=f"{model.__tablename__}:{ident}",
+        audit.record(_name(action), "refused", object=f"{model.__tablename__}:{ident}",
                      family_id=_family_of(obj) if obj is not None else None)
         abort(404)
     return obj
 
 
-def own_team_or_404(action: str, recorded: str | None = None) -> Team:
+def own_team_or_404(action: Action, recorded: str | None = None) -> Team:
     """The signed-in team lead's own team, when they may do `action` on it; anything else is 'not found', and
     the refusal is logged (as `recorded` where the page's audit action has another name)."""
     db = session()
     team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
     if team is None or not can(current_user, action, team, db):
-        audit.record(recorded or action, "refused", object="team")
+        audit.record(recorded or _name(action), "refused", object="team")
         abort(404)
     return team
+
+
+def _name(action) -> str:
+    """The action as the audit log writes it: the plain name, whatever was asked."""
+    return action.value if isinstance(action, Action) else str(action)
 
 
 def public(view):

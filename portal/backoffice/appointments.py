@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal.access import DUO, get_or_404, roles
+from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household, household_of
 from portal.backoffice.reply_forms import answer_replies
@@ -91,7 +91,9 @@ def _page(family, items, form, errors, editing=None, replies=None, status=200):
 @roles(*DUO)
 def family_appointments(family_id):
     db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
+    # Planning one is a write; the list is for whoever may read the file (a language switch only shows it again).
+    saving = request.method == "POST" and not switching_language()
+    family = get_or_404(Family, family_id, Action.family_edit if saving else Action.family_view)
     items = db.exec(select(Appointment).where(Appointment.family_id == family.id)
                     .order_by(Appointment.starts_at)).all()
     if request.method != "POST" or switching_language():
@@ -109,8 +111,8 @@ def family_appointments(family_id):
 def edit_appointment(family_id, appointment_id):
     """Move (new date, time or place), cancel, or answer each parent about one appointment."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
-    item = get_or_404(Appointment, appointment_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
+    item = get_or_404(Appointment, appointment_id, Action.family_edit)
     if item.family_id != family.id:
         return redirect(url_for("backoffice.family_appointments", family_id=family.id))
     answers = [answer for answer, _parent in _answers(db, [item]).get(item.id, [])]

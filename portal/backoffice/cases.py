@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal.access import DUO, can, get_or_404, own_team_or_404, roles
+from portal.access import DUO, Action, can, get_or_404, own_team_or_404, roles
 from portal.backoffice import blueprint, household_form
 from portal.backoffice.case_form import CaseForm
 from portal.db import session as db_session
@@ -29,7 +29,7 @@ def _saving(form: household_form.HouseholdForm) -> bool:
 def new_household():
     """Intake: a team lead starts a household with its members, its settings and its duo."""
     db = db_session()
-    team = own_team_or_404("family.create")
+    team = own_team_or_404(Action.family_create)
     candidates = cases.duo_candidates(db, team.id)
     form = household_form.IntakeForm({worker.id for worker in candidates})
     if _saving(form):
@@ -48,7 +48,7 @@ def new_household():
 def family_members(family_id):
     """The duo adds and edits the household's members, its name and its settings."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.members")
+    family = get_or_404(Family, family_id, Action.family_members)
     form = (household_form.HouseholdForm() if request.method == "POST"  # as posted
             else household_form.members_form(family, *cases.members_of(db, family)))
     if _saving(form):
@@ -70,15 +70,15 @@ def family_members(family_id):
 def case(family_id):
     """The team lead closes the case (the parents' access ends, retention starts) or reopens it while kept."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
-    action = "family.reopen" if family.closed_at else "family.close"
+    family = get_or_404(Family, family_id, Action.family_view)
+    action = Action.family_reopen if family.closed_at else Action.family_close
     if not can(current_user, action, family, db):
-        audit.record(action, "refused", object=f"family:{family.id}", family_id=family.id)
+        audit.record(action.value, "refused", object=f"family:{family.id}", family_id=family.id)
         abort(404)
     years, now, today = current_app.config["RETENTION_YEARS"], utcnow(), dt.date.today()
     form = CaseForm(family, today)
     if request.method == "POST" and not switching_language() and form.validate():
-        if action == "family.close":
+        if action is Action.family_close:
             cases.close_case(db, family, form.day(), form.reason.data, current_user.account.id)
         else:
             try:
@@ -86,7 +86,7 @@ def case(family_id):
             except cases.CaseError:
                 form.refuse(form.reason, _("This case can no longer be reopened: its retention period is over."))
         if not form.messages():
-            audit.record(action, "ok", object=f"family:{family.id}", family_id=family.id)
+            audit.record(action.value, "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.family_file", family_id=family.id))
     if request.method == "GET":

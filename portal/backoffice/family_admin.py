@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal.access import DUO, get_or_404, roles
+from portal.access import DUO, Action, get_or_404, roles
 from portal.auth import secrets as auth_secrets
 from portal.backoffice import blueprint
 from portal.db import session as db_session
@@ -30,7 +30,7 @@ def _id(name: str) -> int:
 def change_duo(family_id):
     """Assign a worker (as contact person from a date, or as partner), or end an assignment."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
     try:
         if request.form.get("action") == "end":
             cases.end_assignment(db, family, _id("assignment"), bounded_date(request.form.get("end")))
@@ -53,8 +53,8 @@ def activation_letter(family_id, parent_id):
     """Create the parent's account when needed and print a letter with a one-time activation code.
     A new letter also resets the second factor: the parent chooses password and code method again."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
-    parent = get_or_404(Parent, parent_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
+    parent = get_or_404(Parent, parent_id, Action.family_edit)
     if parent.family_id != family.id:
         return redirect(url_for("backoffice.family_file", family_id=family.id))
     # The letter names the family's contact person now, whoever prints it.
@@ -79,8 +79,8 @@ def activation_letter(family_id, parent_id):
 @roles(*DUO)
 def deactivate_parent(family_id, parent_id):
     db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
-    parent = get_or_404(Parent, parent_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
+    parent = get_or_404(Parent, parent_id, Action.family_edit)
     account = db.get(Account, parent.account_id) if parent.account_id and parent.family_id == family.id else None
     if account is not None:
         account.active = False

@@ -5,7 +5,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import get_or_404, plan_for_all, readers, roles
+from portal.access import Action, get_or_404, plan_for_all, readers, roles
 from portal.backoffice import blueprint
 from portal.db import session as db_session
 from portal.models import Appointment, Role, TranslationJob
@@ -49,7 +49,7 @@ def refusal(problems: list[Problem]) -> str:
 @roles(Role.interpreter)
 def translate(job_id):
     db = db_session()
-    job = get_or_404(TranslationJob, job_id, "translation.work")
+    job = get_or_404(TranslationJob, job_id, Action.translation_work)
     work = job_work(db, job, dt.date.today())
     version, family_id, texts, names = work.version, work.family_id, work.texts, work.names
     errors: dict[str, str] = {}
@@ -90,7 +90,7 @@ def translate(job_id):
 def read_along(appointment_id):
     """Bilingual, read-only plan during an appointment, from one hour before to three hours after."""
     db = db_session()
-    appointment = get_or_404(Appointment, appointment_id, "plan.read_along")
+    appointment = get_or_404(Appointment, appointment_id, Action.plan_read_along)
     audit.record("plan.read_along", "ok", object=f"appointment:{appointment.id}", family_id=appointment.family_id)
     version = current_version(db, appointment.family_id)
     if version is None:

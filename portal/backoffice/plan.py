@@ -2,7 +2,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.access import DUO, get_or_404, roles
+from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form
@@ -61,7 +61,7 @@ def _editor(family, draft, form, errors=None, conflict=None, status=200):
 @roles(*DUO)
 def plan_editor(family_id):
     db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
     if request.method != "POST":
         # Reading starts no draft: the first save does, from what this page showed (a new draft's revision).
         draft = draft_of(db, family.id)
@@ -127,7 +127,7 @@ def _conflict(family, current, mine):
 @roles(*DUO)
 def plain_language(family_id):
     """Live plain-language and facts-first feedback for one field (htmx); the same help appears on save without JS."""
-    family = get_or_404(Family, family_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
     field = request.htmx.trigger_name or ""
     text = request.form.get(field, "") if field else ""
     report = check(text, _names(family)) if text.strip() else None
@@ -139,7 +139,7 @@ def plain_language(family_id):
 def compare(family_id):
     """Two published versions side by side, with the list of changes."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
+    family = get_or_404(Family, family_id, Action.family_view)
     versions = {v.number: v for v in published_versions(db, family.id)}
     if not versions:
         return redirect(url_for("backoffice.plan_editor", family_id=family.id))
@@ -161,7 +161,7 @@ def _number(value, default: int, allowed: list[int]) -> int:
 @roles(*DUO)
 def responses(family_id):
     db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
+    family = get_or_404(Family, family_id, Action.family_view)
     # Every question and disagreement, open ones first: each parent's own thread with the duo.
     answers = answers_of(db, family.id)
     audit.record("answers.view", "ok", object=f"family:{family.id}", family_id=family.id)
@@ -175,7 +175,7 @@ def responses(family_id):
 def reply(family_id, question_id):
     """The duo's reply to one parent's question: it reaches that parent only, whatever version is current."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.edit")
+    family = get_or_404(Family, family_id, Action.family_edit)
     form = QuestionReply()
     form.refuse_too_long()
     text = form.reply.data or ""

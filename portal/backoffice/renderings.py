@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import DUO, get_or_404, roles
+from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.interpreting import TRANSLATION_LENGTH, refusal
 from portal.db import session as db_session
@@ -17,7 +17,7 @@ from portal.web.forms import switching_language, typed_text
 
 def _ask(family_id: int, kind: str, text_id: int):
     db = db_session()
-    family = get_or_404(Family, family_id, "rendering.ask")
+    family = get_or_404(Family, family_id, Action.rendering_ask)
     found = renderings.original(db, family.id, kind, text_id)
     if found is None:  # another household's, a Dutch reader's, or nothing to render
         abort(404)
@@ -49,7 +49,7 @@ def ask_answer_rendering(family_id, answer_id):
 def render_in_dutch(rendering_id):
     """The interpreter reads one parent's text (nothing else of the household) and writes it in Dutch."""
     db = db_session()
-    rendering = get_or_404(ParentTextRendering, rendering_id, "rendering.work")
+    rendering = get_or_404(ParentTextRendering, rendering_id, Action.rendering_work)
     names = renderings.names_of(db, rendering, dt.date.today())
     event = f"{renderings.OBJECTS[rendering.kind]}:{rendering.text_id}"  # the asking parent sees who looked
     errors: dict[str, str] = {}

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import can, own_team_or_404, roles
+from portal.access import Action, can, own_team_or_404, roles
 from portal.backoffice import blueprint, staff_form
 from portal.db import session as db_session
 from portal.models import Role
@@ -19,7 +19,7 @@ def _staff_or_404(account_id: int) -> staff.StaffMember:
     """A staff account of the team lead's own team; any other account is 'not found'."""
     db = db_session()
     found = staff.member(db, account_id)
-    if found is None or not can(current_user, "staff.manage", found.profile, db):
+    if found is None or not can(current_user, Action.staff_manage, found.profile, db):
         audit.record("staff.manage", "refused", object=f"account:{account_id}")
         abort(404)
     return found
@@ -32,7 +32,7 @@ def _letter(member: staff.StaffMember, password: str):
 @blueprint.get("/staff")
 @roles(Role.teamlead)
 def staff_list():
-    team = own_team_or_404("staff.manage")
+    team = own_team_or_404(Action.staff_manage)
     return render_template("backoffice/staff_list.html", team=team, members=staff.team_staff(db_session(), team.id))
 
 
@@ -40,7 +40,7 @@ def staff_list():
 @roles(Role.teamlead)
 def new_staff():
     """A new worker, team lead or interpreter of the team; the answer is the first-sign-in letter."""
-    team = own_team_or_404("staff.manage")
+    team = own_team_or_404(Action.staff_manage)
     role = next((r for r in staff.STAFF_ROLES if r.value == request.values.get("role")), Role.worker)
     form = staff_form.form_for(role)
     if request.method == "POST" and not switching_language() and form.validate():

@@ -1,7 +1,7 @@
 """The team lead's overview of their own team against the nine months (services/team_overview)."""
 from flask import render_template
 
-from portal.access import own_team_or_404, roles
+from portal.access import Action, own_team_or_404, roles
 from portal.backoffice import blueprint
 from portal.db import session as db_session
 from portal.models import Role
@@ -14,7 +14,7 @@ from portal.web import audit
 @roles(Role.teamlead)
 def team():
     db = db_session()
-    own = own_team_or_404("team.overview", recorded="team.overview.view")
+    own = own_team_or_404(Action.team_overview, recorded="team.overview.view")
     found = team_overview.overview(db, own.id, utcnow())
     # The overview shows each household's figures and its parents' names: a look at each one it shows.
     audit.record("team.overview.view", "ok", object=f"team:{own.id}")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.access import DUO, get_or_404, roles
+from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household
 from portal.db import session as db_session
@@ -114,7 +114,7 @@ def _opened(family_id: int, action: str):
     """The household's file opened as the family file is (same access rule), its people, the filters asked for,
     and the look on record."""
     db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
+    family = get_or_404(Family, family_id, Action.family_view)
     people = timeline.people_of(db, family)
     filters, errors = _filters(request.args, people)
     audit.record(action, "ok", object=f"family:{family.id}", family_id=family.id)

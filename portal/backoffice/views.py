@@ -5,7 +5,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import DUO, READ_ALONG_BEFORE, can, get_or_404, roles
+from portal.access import DUO, READ_ALONG_BEFORE, Action, can, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.case_form import MIN_REASON_LENGTH, BreakGlassForm
@@ -38,7 +38,7 @@ def home():
 def _interpreter_home(db):
     jobs, assigned = worklist.for_interpreter(db, current_user.interpreter.id, utcnow())
     # Reading along opens shortly before the appointment: until then the interpreter sees when.
-    open_now = {item.id for item in assigned if can(current_user, "plan.read_along", item, db)}
+    open_now = {item.id for item in assigned if can(current_user, Action.plan_read_along, item, db)}
     audit.record_households("overview.view", (item.family_id for item in assigned))
     return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=assigned, open_now=open_now,
                            read_along_before=READ_ALONG_BEFORE,
@@ -49,7 +49,7 @@ def _interpreter_home(db):
 @roles(*DUO)
 def family_file(family_id):
     db = db_session()
-    family = get_or_404(Family, family_id, "family.view")
+    family = get_or_404(Family, family_id, Action.family_view)
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     file = cases.family_file(db, family, utcnow())
     return render_template("backoffice/family.html", family=family, duo=file.duo, history=file.history,
@@ -57,8 +57,12 @@ def family_file(family_id):
                            workers=file.workers, accounts=file.accounts, restricted=file.restricted,
                            appointments=file.appointments, household=household_of(db, family), today=dt.date.today(),
                            retention_ends=cases.retention_ends(family, current_app.config["RETENTION_YEARS"]),
-                           may_change_case=can(current_user, "family.reopen" if family.closed_at else "family.close",
-                                               family, db))
+                           may_change_case=can(current_user,
+                                               Action.family_reopen if family.closed_at else Action.family_close,
+                                               family, db),
+                           # Broken glass and a closed case read the file: no forms that would only answer 404.
+                           may_edit=can(current_user, Action.family_edit, family, db),
+                           may_change_members=can(current_user, Action.family_members, family, db))
 
 
 @blueprint.route("/break-glass", methods=["GET", "POST"])
@@ -72,7 +76,7 @@ def break_glass():
         number, reason = form.family.data, form.reason.data
         # isdecimal: "²" is a digit but no number; under 10 digits: ids are 32-bit integers in PostgreSQL
         family = db.get(Family, int(number)) if number.isdecimal() and len(number) < 10 else None
-        if family is None or not can(current_user, "family.break_glass", family):
+        if family is None or not can(current_user, Action.family_break_glass, family):
             audit.record("family.break_glass", "refused", object=f"family:{number}"[:120],
                          family_id=family.id if family else None)
             form.refuse(form.family, _("There is no family with this number that you can open this way."))

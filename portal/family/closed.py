@@ -4,7 +4,7 @@ import datetime as dt
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from portal.access import can
+from portal.access import Action, can
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import Family, Role
@@ -23,7 +23,7 @@ def closed_case():
         return None
     db = db_session()
     family = db.get(Family, current_user.parent.family_id)
-    if can(current_user, "family.read", family, db):
+    if can(current_user, Action.family_read, family, db):
         return None
     contact = current_duo(db, family.id, dt.datetime.now(AMSTERDAM).date()).contact
     config = current_app.config

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from portal.access import events_for_parent, get_or_404, parent_reads, plan_for, public, roles
+from portal.access import Action, events_for_parent, get_or_404, parent_reads, plan_for, public, roles
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import (
@@ -148,7 +148,7 @@ def appointments():
 @parent_only
 def appointment(appointment_id):
     db = db_session()
-    item = get_or_404(Appointment, appointment_id, "appointment.read")
+    item = get_or_404(Appointment, appointment_id, Action.appointment_read)
     errors = {}
     if request.method == "POST" and not switching_language():
         choice, reason = request.form.get("response", ""), clean("reason", max_length(AppointmentAnswer.reason), errors)
@@ -170,7 +170,7 @@ def appointment(appointment_id):
 @blueprint.get("/appointments/<id:appointment_id>.ics")
 @parent_only
 def appointment_calendar(appointment_id):
-    item = get_or_404(Appointment, appointment_id, "appointment.read")
+    item = get_or_404(Appointment, appointment_id, Action.appointment_read)
     # i18n: neutral calendar title of a meeting ("Afspraak"); must not reveal anything else
     response = make_response(notifications.neutral_event(item, _("Appointment")))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

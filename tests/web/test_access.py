@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pyotp
 from sqlmodel import func, select
 
-from portal.access import can
+from portal.access import Action, can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Absence,
@@ -354,20 +354,20 @@ def test_can_follows_the_current_duo(demo_app):
         families = {f.name: f for f in db.exec(select(Family))}
         anouk, bram, dirk = (_worker_user(db, name) for name in ("anouk", "bram", "dirk"))
         el_idrissi, nowak = families[EL_IDRISSI], families["Gezin Nowak"]
-        assert can(bram, "family.view", el_idrissi, db)  # contact person
-        assert can(anouk, "family.view", el_idrissi, db)  # duo partner
-        assert can(anouk, "family.edit", el_idrissi, db)
-        assert not can(dirk, "family.view", el_idrissi, db)  # not in this duo
+        assert can(bram, Action.family_view, el_idrissi, db)  # contact person
+        assert can(anouk, Action.family_view, el_idrissi, db)  # duo partner
+        assert can(anouk, Action.family_edit, el_idrissi, db)
+        assert not can(dirk, Action.family_view, el_idrissi, db)  # not in this duo
         # Anouk was Nowak's contact person until three weeks ago: that ended her access.
-        assert not can(anouk, "family.view", nowak, db)
-        assert can(dirk, "family.view", nowak, db)
-        assert not can(anouk, "family.view", None, db)
+        assert not can(anouk, Action.family_view, nowak, db)
+        assert can(dirk, Action.family_view, nowak, db)
+        assert not can(anouk, Action.family_view, None, db)
         signed_out = SimpleNamespace(is_authenticated=False)
-        assert not can(signed_out, "family.view", el_idrissi, db)
+        assert not can(signed_out, Action.family_view, el_idrissi, db)
         # Objects of a household follow the household.
         appointment = db.exec(select(Appointment).where(Appointment.family_id == nowak.id)).first()
-        assert can(dirk, "family.edit", appointment, db)
-        assert not can(anouk, "family.edit", appointment, db)
+        assert can(dirk, Action.family_edit, appointment, db)
+        assert not can(anouk, Action.family_edit, appointment, db)
     client = demo_app.test_client()
     sign_in(client, "anouk")
     assert client.get(f"/backoffice/families/{nowak.id}").status_code == 404
