@@ -78,7 +78,11 @@ def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
 
 
 def _page(family, items, form, errors, editing=None, replies=None, status=200):
+    """The appointments page (or one appointment's), whatever the request: a look at them, on record, also when a
+    POST shows it again with errors or in another language."""
     db = db_session()
+    audit.record("appointment.view", "ok", object=f"appointment:{editing.id}" if editing else f"family:{family.id}",
+                 family_id=family.id)
     interpreters = db.exec(select(Interpreter).order_by(Interpreter.name)).all()
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
                            interpreters=interpreters, editing=editing, answers=_answers(db, items), replies=replies,
@@ -97,7 +101,6 @@ def family_appointments(family_id):
     items = db.exec(select(Appointment).where(Appointment.family_id == family.id)
                     .order_by(Appointment.starts_at)).all()
     if request.method != "POST" or switching_language():
-        audit.record("appointment.view", "ok", object=f"family:{family.id}", family_id=family.id)
         return _page(family, items, request.form, {})
     values, errors = _parse(request.form, household_of(db, family))
     if errors:
@@ -123,7 +126,6 @@ def edit_appointment(family_id, appointment_id):
                "interpreter_id": str(item.interpreter_id or ""), "audience": item.audience}
     replies = answer_replies(answers)
     if request.method != "POST" or switching_language():
-        audit.record("appointment.view", "ok", object=f"appointment:{item.id}", family_id=family.id)
         return _page(family, [item], request.form or current, {}, editing=item, replies=replies)
     audience_before = item.audience
     if request.form.get("action") == "cancel":

@@ -58,8 +58,8 @@ def family_members(family_id):
             audit.record("family.members", "ok", object=changed, family_id=family.id)
         db.commit()
         return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
-    if request.method == "GET":
-        audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    # The page shown, whatever the request (a GET, errors, a row added, another language): a look, on record.
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     errors = form.messages()
     return render_template("backoffice/members.html", family=family, form=form, errors=errors,
                            main_form="members-form"), 400 if errors else 200
@@ -89,8 +89,8 @@ def case(family_id):
             audit.record(action.value, "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.family_file", family_id=family.id))
-    if request.method == "GET":
-        audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    # The page shown, whatever the request (a GET, errors, another language): a look, on record.
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     history = cases.closures(db, family.id)
     ids = {c.closed_by for c in history} | {c.reopened_by for c in history if c.reopened_by}
     names = {a.id: a.display_name for a in db.exec(select(Account).where(col(Account.id).in_(ids or {-1})))}

@@ -54,9 +54,10 @@ def translate(job_id):
     version, family_id, texts, names = work.version, work.family_id, work.texts, work.names
     errors: dict[str, str] = {}
     typed = {}
-    if request.method != "POST":
-        audit.record("translation.view", "ok", object=f"job:{job.id}", family_id=family_id)
-    elif not switching_language():
+    if request.method == "POST" and switching_language():  # the page again in another language, as typed
+        typed = {index: typed_text(request.form, f"segment-{index}", TRANSLATION_LENGTH, {})
+                 for index in range(len(texts)) if f"segment-{index}" in request.form}
+    elif request.method == "POST":
         me = current_user.interpreter.id
         known = memory(db, texts, job.language, family_id)
         for index, source in enumerate(texts):
@@ -76,6 +77,8 @@ def translate(job_id):
         complete_if_done(db, job, texts, family_id)
         audit.record("translation.save", "refused" if errors else "ok", object=f"job:{job.id}", family_id=family_id)
         db.commit()
+    # The page shown, whatever the request (a GET, a save with or without errors, another language): a look.
+    audit.record("translation.view", "ok", object=f"job:{job.id}", family_id=family_id)
     known = memory(db, texts, job.language, family_id)
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
     translators = translator_names(db)

@@ -49,7 +49,12 @@ def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
             {name: facts_first.check(text) for name, text in texts.items()})
 
 
-def _editor(family, draft, form, errors=None, conflict=None, status=200):
+def _editor(family, draft, form, errors=None, conflict=None, status=200, shown=None):
+    """The editor, whatever the request: a look at the plan it shows (`shown`, else the draft), on record, also when
+    a POST shows it again with errors, a conflict, after a save or in another language."""
+    shown = shown or draft
+    audit.record("plan.view", "ok", object=f"version:{shown.id}" if shown.id else f"family:{family.id}",
+                 family_id=family.id)
     help_, facts = _help_for(form, _names(family))
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
                            counts=counts(form), household=household_of(db_session(), family),
@@ -67,10 +72,8 @@ def plan_editor(family_id):
         draft = draft_of(db, family.id)
         shown = draft or current_version(db, family.id)
         content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent((), ())
-        audit.record("plan.view", "ok", object=f"version:{shown.id}" if shown else f"family:{family.id}",
-                     family_id=family.id)
         # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
-        return _editor(family, draft or PlanVersion(), to_form(content) | request.form.to_dict())
+        return _editor(family, draft or PlanVersion(), to_form(content) | request.form.to_dict(), shown=shown)
     draft = open_draft(db, family.id, current_user.worker.id)
     form = request.form.to_dict()
     if switching_language():

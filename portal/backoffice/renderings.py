@@ -54,9 +54,9 @@ def render_in_dutch(rendering_id):
     event = f"{renderings.OBJECTS[rendering.kind]}:{rendering.text_id}"  # the asking parent sees who looked
     errors: dict[str, str] = {}
     typed = rendering.text
-    if request.method != "POST" or switching_language():
-        audit.record("rendering.view", "ok", object=event, family_id=rendering.family_id)
-    else:
+    if request.method == "POST" and switching_language():  # the page again in another language, as typed
+        typed = typed_text(request.form, "rendering", TRANSLATION_LENGTH, {}) if "rendering" in request.form else typed
+    elif request.method == "POST":
         typed = typed_text(request.form, "rendering", TRANSLATION_LENGTH, errors)
         if not typed and "rendering" not in errors:
             errors["rendering"] = _("Write the Dutch rendering.")
@@ -67,5 +67,7 @@ def render_in_dutch(rendering_id):
         db.commit()
         if not errors:
             return redirect(url_for("backoffice.home"))
+    # The page shown, whatever the request (a GET, a refused rendering, another language): a look, on record.
+    audit.record("rendering.view", "ok", object=event, family_id=rendering.family_id)
     return render_template("backoffice/render.html", rendering=rendering, names=names, typed=typed, errors=errors,
                            limit=TRANSLATION_LENGTH, main_form="render-form"), 400 if errors else 200
