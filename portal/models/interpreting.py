@@ -27,7 +27,8 @@ class TranslationSegment(SQLModel, table=True):
 
 
 class TranslationJob(SQLModel, table=True):
-    """A published version to be translated into one language."""
+    """A published version to be translated into one language. Open while neither completed nor closed: closing the
+    case closes its open jobs (not translated, so `completed_at` stays empty) and reopening it opens them again."""
 
     __table_args__ = (UniqueConstraint("version_id", "language"),)
 
@@ -37,6 +38,7 @@ class TranslationJob(SQLModel, table=True):
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     opened_at: dt.datetime = Field(default_factory=utcnow)
     completed_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None  # the case closed while it was open: no longer worked on
 
 
 class ParentTextRendering(SQLModel, table=True):
@@ -57,3 +59,4 @@ class ParentTextRendering(SQLModel, table=True):
     asked_at: dt.datetime = Field(default_factory=utcnow)
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     rendered_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None  # the case closed while it waited: no longer worked on (reopening: again)

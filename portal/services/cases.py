@@ -6,7 +6,7 @@ change and its event are written in one transaction.
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, select
 
 from portal.auth import flows
 from portal.models import (
@@ -19,9 +19,14 @@ from portal.models import (
     Family,
     FamilyMember,
     Parent,
+    ParentTextRendering,
+    PlanVersion,
     Role,
+    SafetyPlan,
+    TranslationJob,
     Worker,
 )
+from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
 from portal.services.duo import current_duo
@@ -192,25 +197,50 @@ def closures(db: Session, family_id: int) -> list[CaseClosure]:
 
 
 def close_case(db: Session, family: Family, closed_on: dt.date, reason: str, by: int) -> CaseClosure:
-    """Close the case on a day: the parents' access ends and the retention period starts that day."""
+    """Close the case on a day: the parents' access ends and the retention period starts that day. The work still
+    open for the household closes with it: its translation jobs and the renderings of its parents' words are no
+    longer worked on (not done either: they are closed, never completed), so no work list offers them."""
     if family.closed_at is not None:
         raise CaseError("the case is closed already")
     family.closed_at = dt.datetime.combine(closed_on, dt.time(), tzinfo=dt.UTC)
     closure = CaseClosure(family_id=family.id, closed_on=closed_on, reason=reason, closed_by=by)
-    db.add_all([family, closure])
+    stopped = _work(db, family.id, closed=False)
+    for work in stopped:
+        work.closed_at = utcnow()
+    db.add_all([family, closure, *stopped])
     db.flush()
     return closure
 
 
+def _work(db: Session, family_id: int, closed: bool) -> list[TranslationJob | ParentTextRendering]:
+    """The household's translation jobs and renderings that are still open (closed=False), or that the closing of
+    its case closed (closed=True)."""
+    jobs = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id).where(
+        SafetyPlan.family_id == family_id,
+        col(TranslationJob.closed_at).is_not(None) if closed
+        else and_(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None)))).all()
+    renderings = db.exec(select(ParentTextRendering).where(
+        ParentTextRendering.family_id == family_id,
+        col(ParentTextRendering.closed_at).is_not(None) if closed
+        else and_(col(ParentTextRendering.rendered_at).is_(None), col(ParentTextRendering.closed_at).is_(None)))).all()
+    return [*jobs, *renderings]
+
+
 def reopen_case(db: Session, family: Family, reason: str, by: int, now: dt.datetime, years: int) -> CaseClosure:
-    """Reopen a closed case while it is kept (within the retention period); the parents' access returns."""
+    """Reopen a closed case while it is kept (within the retention period); the parents' access returns, and with
+    it the work the closing stopped: the same translation jobs and renderings wait again for the same interpreters
+    (the parents read their plan again, in their language). Work done before the closing stays done."""
     ends = retention_ends(family, years)
     if ends is None or now >= ends:
         raise CaseError("the case is not closed, or its retention period is over")
     closure = closures(db, family.id)[0]
     closure.reopened_at, closure.reopen_reason, closure.reopened_by = now, reason, by
     family.closed_at = None
-    db.add_all([family, closure])
+    resumed = _work(db, family.id, closed=True)
+    for work in resumed:
+        work.closed_at = None
+    db.add_all([family, closure, *resumed])
     db.flush()
     return closure
 

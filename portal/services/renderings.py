@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from portal.models import AppointmentAnswer, Parent, ParentTextRendering, PlanQuestion
+from portal.models import AppointmentAnswer, Family, Parent, ParentTextRendering, PlanQuestion
 from portal.models.base import utcnow
 from portal.rules.protected_text import Problem, wrong_tokens
 from portal.services.interpreting import assign_interpreter
@@ -76,7 +76,8 @@ def of_family(db: Session, family_id: int) -> dict[tuple[str, int], ParentTextRe
 
 
 def waiting_for(db: Session, interpreter_id: int) -> list[ParentTextRendering]:
-    """An interpreter's parents' texts still to render, oldest first."""
-    return list(db.exec(select(ParentTextRendering).where(
-        ParentTextRendering.interpreter_id == interpreter_id, col(ParentTextRendering.rendered_at).is_(None))
+    """An interpreter's parents' texts still to render, oldest first; none of a closed case."""
+    return list(db.exec(select(ParentTextRendering).join(Family, Family.id == ParentTextRendering.family_id).where(
+        ParentTextRendering.interpreter_id == interpreter_id, col(ParentTextRendering.rendered_at).is_(None),
+        col(ParentTextRendering.closed_at).is_(None), col(Family.closed_at).is_(None))
         .order_by(ParentTextRendering.asked_at)))

@@ -144,7 +144,8 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
     waiting_count = (select(func.count(TranslationJob.id))
                      .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                      .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                     .where(SafetyPlan.family_id == Family.id, TranslationJob.completed_at.is_(None))
+                     .where(SafetyPlan.family_id == Family.id, TranslationJob.completed_at.is_(None),
+                            TranslationJob.closed_at.is_(None))
                      .scalar_subquery())
     rows = db.exec(select(Family, plans.c.first_published, questions_open, unread_count, waiting_count)
                    .outerjoin(plans, plans.c.family_id == Family.id)
@@ -188,7 +189,7 @@ def _translations(db: Session, of_team, today: dt.date) -> list[WaitingTranslati
                    .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                    .join(Family, Family.id == SafetyPlan.family_id)
                    .outerjoin(Interpreter, Interpreter.id == TranslationJob.interpreter_id)
-                   .where(*of_team, TranslationJob.completed_at.is_(None))
+                   .where(*of_team, TranslationJob.completed_at.is_(None), TranslationJob.closed_at.is_(None))
                    .order_by(TranslationJob.opened_at, TranslationJob.id).limit(LIST_SHOWN)).all()
     return [WaitingTranslation(job, family, number, name, _days(job.opened_at, today))
             for job, family, number, name in rows]

@@ -1,5 +1,6 @@
 """Work lists: what waits for a worker or a team lead (per household of their duos or team) and for an
-interpreter, each in a fixed number of queries, whatever the number of households."""
+interpreter, each in a fixed number of queries, whatever the number of households. Nothing of a closed case waits:
+its questions, drafts, appointments and jobs are on no list (the household itself stays among "my families")."""
 import datetime as dt
 from dataclasses import dataclass
 
@@ -53,7 +54,7 @@ def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -
                                    .where(DuoAssignment.worker_id == worker.id, DuoAssignment.start <= today,
                                           (DuoAssignment.end.is_(None)) | (DuoAssignment.end >= today))
                                    .order_by(Family.name)).all())
-    family_ids = [family.id for _a, family in assignments] or [-1]
+    family_ids = [family.id for _a, family in assignments if family.closed_at is None] or [-1]
     open_questions = db.exec(select(PlanQuestion, Parent).join(Parent, Parent.id == PlanQuestion.parent_id)
                              .where(col(Parent.family_id).in_(family_ids), PlanQuestion.handled_at.is_(None))
                              .order_by(PlanQuestion.asked_at).limit(OPEN_QUESTIONS_SHOWN)).all()
@@ -66,16 +67,23 @@ def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -
                        .order_by(Appointment.starts_at).limit(UPCOMING_SHOWN)).all()
     waiting = db.exec(select(TranslationJob, SafetyPlan).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                       .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                      .where(col(SafetyPlan.family_id).in_(family_ids), TranslationJob.completed_at.is_(None))).all()
+                      .where(col(SafetyPlan.family_id).in_(family_ids), TranslationJob.completed_at.is_(None),
+                             col(TranslationJob.closed_at).is_(None))).all()
     return WorkList(assignments, list(open_questions), list(drafts), list(upcoming), list(waiting))
 
 
 def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple[list, list[Appointment]]:
-    """An interpreter's open translation jobs and their appointments still to come (or just begun)."""
-    jobs = db.exec(select(TranslationJob).where(TranslationJob.interpreter_id == interpreter_id,
-                                                TranslationJob.completed_at.is_(None))).all()
-    assigned = db.exec(select(Appointment).where(Appointment.interpreter_id == interpreter_id,
-                                                 Appointment.starts_at >= now - INTERPRETER_LOOKS_BACK,
-                                                 Appointment.status == AppointmentStatus.planned)
+    """An interpreter's open translation jobs and their appointments still to come (or just begun), of households
+    whose case is open."""
+    jobs = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                   .join(Family, Family.id == SafetyPlan.family_id)
+                   .where(TranslationJob.interpreter_id == interpreter_id, TranslationJob.completed_at.is_(None),
+                          col(TranslationJob.closed_at).is_(None), col(Family.closed_at).is_(None))
+                   .order_by(TranslationJob.id)).all()
+    assigned = db.exec(select(Appointment).join(Family, Family.id == Appointment.family_id)
+                       .where(Appointment.interpreter_id == interpreter_id,
+                              Appointment.starts_at >= now - INTERPRETER_LOOKS_BACK,
+                              Appointment.status == AppointmentStatus.planned, col(Family.closed_at).is_(None))
                        .order_by(Appointment.starts_at)).all()
     return list(jobs), list(assigned)
