@@ -20,8 +20,9 @@ from portal.web.forms import bounded_int, clean, max_length, switching_language
 from portal.web.i18n import LANGUAGES
 
 
-def _parse(form, household: Household) -> tuple[dict, dict]:
-    """Validated appointment fields from the form, and errors in the worker's language."""
+def _parse(form, household: Household, offered: list[Interpreter]) -> tuple[dict, dict]:
+    """Validated appointment fields from the form, and errors in the worker's language; the interpreter one of those
+    `offered` (the household's team's, switched on) who speaks the chosen language."""
     errors, values = {}, {}
     try:
         local = dt.datetime.strptime(f"{form.get('date', '')} {form.get('time', '')}", "%Y-%m-%d %H:%M")
@@ -43,11 +44,20 @@ def _parse(form, household: Household) -> tuple[dict, dict]:
         errors["audience"] = error
     language = form.get("interpreter_language", "")
     values["interpreter_language"] = language if language in LANGUAGES and language != "nl" else None
-    # Only an interpreter that exists (a made-up number would break the foreign key: a 500).
+    # Only an interpreter of the list: of the household's team, switched on (a made-up number, another team's or a
+    # switched-off one is refused, with the rest of the form kept), and speaking the language chosen.
     number = bounded_int(form.get("interpreter_id"), 1, 2**31 - 1, 0)
-    known = db_session().get(Interpreter, number) if number else None
-    values["interpreter_id"] = known.id if known else None
+    chosen = next((interpreter for interpreter in offered if interpreter.id == number), None)
+    wanted = values["interpreter_language"]
+    if number and (chosen is None or (wanted and not chosen.speaks(wanted))):
+        errors["interpreter_id"] = _("Choose an interpreter from the list who speaks the chosen language.")
+    values["interpreter_id"] = chosen.id if chosen else None
     return values, errors
+
+
+def _offered(db, family) -> list[Interpreter]:
+    """The interpreters the duo may choose for the household's appointments, by name."""
+    return sorted(interpreting.team_interpreters(db, family.team_id), key=lambda interpreter: interpreter.name)
 
 
 def _saved(db, family, item, audience_before: str | None = None, replied=()) -> None:
@@ -83,9 +93,9 @@ def _page(family, items, form, errors, editing=None, replies=None, status=200):
     db = db_session()
     audit.record("appointment.view", "ok", object=f"appointment:{editing.id}" if editing else f"family:{family.id}",
                  family_id=family.id)
-    interpreters = db.exec(select(Interpreter).order_by(Interpreter.name)).all()
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
-                           interpreters=interpreters, editing=editing, answers=_answers(db, items), replies=replies,
+                           interpreters=_offered(db, family), editing=editing, answers=_answers(db, items),
+                           replies=replies,
                            household=household_of(db, family), main_form="appointment-form",
                            renderings=renderings.of_family(db, family.id),
                            interpreter_names=interpreting.translator_names(db)), status
@@ -102,7 +112,7 @@ def family_appointments(family_id):
                     .order_by(Appointment.starts_at)).all()
     if request.method != "POST" or switching_language():
         return _page(family, items, request.form, {})
-    values, errors = _parse(request.form, household_of(db, family))
+    values, errors = _parse(request.form, household_of(db, family), _offered(db, family))
     if errors:
         return _page(family, items, request.form, errors, status=400)
     _saved(db, family, appointments.plan(db, family.id, **values))
@@ -132,7 +142,7 @@ def edit_appointment(family_id, appointment_id):
         item.status = AppointmentStatus.cancelled
         replied = []
     else:
-        values, errors = _parse(request.form, household_of(db, family))
+        values, errors = _parse(request.form, household_of(db, family), _offered(db, family))
         replies.validate()
         if errors or replies.messages():
             return _page(family, [item], request.form, errors | replies.messages(), editing=item, replies=replies,

@@ -13,7 +13,6 @@ from portal.models.base import utcnow
 from portal.rules.protected_text import Problem, wrong_tokens
 from portal.services.interpreting import (
     complete_if_done,
-    holds_protected,
     job_work,
     memory,
     remember,
@@ -69,7 +68,7 @@ def translate(job_id):
             if wrong:
                 errors[f"segment-{index}"] = refusal(wrong)
                 continue
-            remember(db, source, job.language, text, me, family_id, holds_protected(source, names))
+            remember(db, source, job.language, text, me, family_id, not work.shared(source))
             found = known.get(source_hash(source))
             if request.form.get(f"verify-{index}") and found and found.text == text and found.translator_id != me:
                 found.verified_by, found.verified_at = me, utcnow()

@@ -8,7 +8,8 @@ from portal.models.base import utcnow
 
 class TranslationSegment(SQLModel, table=True):
     """One Dutch sentence and its human translation for one household (a standing text such as a glossary
-    explanation has none). Reused in that household; in another only when the sentence holds no protected text."""
+    explanation has none). Reused in that household; in another only when the sentence holds no protected text and
+    stood only in whole-household items."""
 
     __table_args__ = (UniqueConstraint("source_hash", "language", "family_id"),)
 
@@ -18,7 +19,8 @@ class TranslationSegment(SQLModel, table=True):
     source_text: str
     text: str
     family_id: int | None = Field(default=None, foreign_key="family.id", index=True)
-    # The Dutch held names, numbers, times, dates or addresses when translated: never offered to another household.
+    # The Dutch held protected text (names, numbers, places...) or stood in something not for the whole household
+    # (an item for named parents, a reply to one parent) when translated: never offered to another household.
     protected: bool = True
     translator_id: int | None = Field(default=None, foreign_key="interpreter.id")
     translated_at: dt.datetime = Field(default_factory=utcnow)

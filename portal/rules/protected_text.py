@@ -1,4 +1,6 @@
-"""Protected text: the numbers, times, dates, phone numbers, e-mail addresses and names a translation keeps exactly."""
+"""Protected text: the numbers, times, dates, phone numbers, postcodes, e-mail addresses and names a translation keeps
+exactly; and what keeps a sentence's translation in its household (`private_tokens`): those, and the names of
+places and streets, proper names, and the words of the household's safe places."""
 import functools
 import itertools
 import re
@@ -19,6 +21,8 @@ _KINDS = {
     "time": r"[0-9]{1,2}:[0-9]{2}|[0-9]{1,2}\.[0-9]{2}",
     # Dutch and international numbers: 0800-2000, 06-12345678, 020-555 01 00, +31 20 555 0100 (seven digits or more).
     "phone": r"(?=\+?(?:[0-9][ -]?){6}[0-9])(?:\+[0-9]+|0[0-9]+)(?:[ -][0-9]{2,})*",
+    # A Dutch postcode: four digits (not starting with 0), maybe a space, two capitals: 1095 AB, 1095AB.
+    "postcode": r"[1-9][0-9]{3} ?[A-Z]{2}(?![A-Za-z])",
     "number": r"[0-9]+(?:[.,][0-9]+)*",
 }
 _TOKEN = re.compile("|".join(f"(?P<{kind}>{_NOT_AFTER}(?:{pattern}){_NOT_BEFORE})" for kind, pattern in _KINDS.items()))
@@ -54,7 +58,7 @@ _DIGITS = _Digits({0x066B: ".", 0x066C: ","})
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # email | date | time | phone | number | name
+    kind: str  # email | date | time | phone | postcode | number | name; private_tokens: proper | street | place
     text: str  # as written
     start: int
 
@@ -140,3 +144,76 @@ def wrong_tokens(source: str, translation: str, names: Iterable[str] = ()) -> li
         if key not in problems and dutch_counts[key] != translated_counts[key]:
             problems[key] = Problem(token.text, token.kind, dutch_counts[key], translated_counts[key])
     return list(problems.values())
+
+
+# --- what keeps a sentence in its household ----------------------------------------------------------------------
+
+# The kinds of public space Dutch street names end in (the BAG's "openbare ruimte"): Kastanjehof, Lindelaan,
+# Burgemeester de Vlugtlaan, Amstelveenseweg. A capitalised word ending in one names a street also where it begins a
+# sentence; elsewhere any capitalised word is a proper name already.
+STREET_KINDS = ("straat", "laan", "weg", "plein", "gracht", "kade", "dijk", "singel", "hof", "steeg", "dreef",
+                "plantsoen", "park", "pad", "markt", "wal", "dam", "veld", "baan", "erf", "hoven", "kwartier",
+                "boulevard", "allee", "passage", "promenade", "haven", "oever")
+# Words (with a leading apostrophe for Dutch elisions: 's, 't), a sentence's end (before a space or the text's
+# end: not the dot of 15.15) and line breaks.
+_SENTENCE_PARTS = re.compile(r"['’]?[^\W\d_]+(?:['’-][^\W\d_]+)*|[.!?:…](?=\s|$)|\n")
+_ELIDED = frozenset({"'s", "'t", "'n", "’s", "’t", "’n"})  # 's Avonds: the capital is the next word's
+
+
+def is_street(word: str) -> bool:
+    """A capitalised compound ending in a kind of street: Kastanjehof, Lindelaan (not Weg, not a plain hof)."""
+    lower = word.lower()
+    return word[:1].isupper() and any(lower.endswith(kind) and len(lower) > len(kind) + 2 for kind in STREET_KINDS)
+
+
+def proper_names(text: str) -> list[Token]:
+    """Capitalised words that do not begin a sentence (Dutch writes only names so: "aan de Kastanjehof", "in
+    Diemen", "bij de Blijf Groep"), and street names anywhere ("Kastanjehof ligt ..."). A title's or an initial's
+    full stop ends no sentence (mevr. Haddou, A. de Vries)."""
+    found, at_start, previous = [], True, ""
+    for match in _SENTENCE_PARTS.finditer(text):
+        part = match.group()
+        if not part[-1].isalpha():  # the end of a sentence (or a line), unless it is an abbreviation's dot
+            at_start = at_start or not (part == "." and (previous.lower() in ABBREVIATIONS or len(previous) == 1))
+            previous = part
+            continue
+        if part.lower() not in _ELIDED:
+            if part[0].isupper() and len(part) > 1 and (not at_start or is_street(part)):
+                found.append(Token("street" if is_street(part) else "proper", part, match.start()))
+            at_start = False
+        previous = part
+    return found
+
+
+def place_words(places: Iterable[str]) -> frozenset[str]:
+    """The words of safe places' descriptions that keep a sentence in its household, in lower case: every word of
+    three letters or more that is not a particle ("Opvang Lindehof, Kastanjehof 3" -> opvang, lindehof,
+    kastanjehof). Their numbers and postcodes are protected tokens already."""
+    return frozenset(word.lower() for place in places for word in _WORD.findall(place)
+                     if len(word) > 2 and word[0].isalpha() and word.lower() not in PARTICLES)
+
+
+@functools.lru_cache(maxsize=64)
+def _places_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=lambda word: (-len(word), word)))
+    return re.compile(rf"(?<![{_LATIN}])(?:{alternatives})(?![{_LATIN}])", re.IGNORECASE)
+
+
+def private_tokens(text: str, names: Iterable[str] = (), places: Iterable[str] = ()) -> list[Token]:
+    """What keeps a sentence's translation in its household, in order: its protected tokens (`tokens`), proper names
+    and street names (`proper_names`), and any word of the household's safe places (`places`: their descriptions,
+    matched in any case). Such a translation is never suggested to another household nor copied into one."""
+    found = tokens(text, names)
+    taken = {index for token in found for index in range(token.start, token.start + len(token.text))}
+    more = proper_names(text)
+    pattern = _places_pattern(place_words(places))
+    if pattern is not None:
+        more += [Token("place", match.group(), match.start()) for match in pattern.finditer(text)]
+    for token in sorted(more, key=lambda token: token.start):
+        span = range(token.start, token.start + len(token.text))
+        if not taken.intersection(span):
+            found.append(token)
+            taken.update(span)
+    return sorted(found, key=lambda token: token.start)

@@ -1,6 +1,7 @@
 """Translation work on published plan versions: sentences as segments, the translation memory per household,
 suggestions and what changed, protected tokens, and the partly translated plan a parent reads."""
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -9,11 +10,15 @@ from sqlmodel import Session, and_, col, func, or_, select
 
 from portal.access import parent_reads, plan_for_language
 from portal.models import (
+    Account,
     Appointment,
     AppointmentAnswer,
     AppointmentStatus,
+    Family,
     Interpreter,
+    InterpreterTeam,
     Parent,
+    ParentTextRendering,
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
@@ -23,6 +28,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.rules import protected_text
+from portal.rules.audience import HOUSEHOLD
 from portal.rules.glossary import TERMS
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import Change, Item, PlanContent, diff
@@ -34,12 +40,82 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.strip().encode()).hexdigest()
 
 
-def assign_interpreter(db: Session, language: str) -> int | None:
-    """The first interpreter for this language takes new work; the duo may reassign it."""
-    for interpreter in db.exec(select(Interpreter).order_by(Interpreter.id)):
-        if interpreter.speaks(language):
-            return interpreter.id
-    return None
+# --- who takes the work: an active interpreter of the household's team who speaks the language -------------------
+
+def team_interpreters(db: Session, team_id: int) -> list[Interpreter]:
+    """The interpreters who may take new work of a team's households: linked to the team (InterpreterTeam), with an
+    account that is switched on; by id."""
+    return list(db.exec(select(Interpreter).join(InterpreterTeam, InterpreterTeam.interpreter_id == Interpreter.id)
+                        .join(Account, Account.id == Interpreter.account_id)
+                        .where(InterpreterTeam.team_id == team_id, col(Account.active).is_(True))
+                        .order_by(Interpreter.id)))
+
+
+def interpreters_for(db: Session, team_id: int, language: str) -> list[int]:
+    """Of the team's interpreters who may take new work, those who speak the language; by id."""
+    return [interpreter.id for interpreter in team_interpreters(db, team_id) if interpreter.speaks(language)]
+
+
+def open_work(db: Session, interpreter_ids: list[int]) -> dict[int, int]:
+    """Per interpreter: open translation jobs and parents' texts still to render (not of a closed case)."""
+    jobs = db.exec(select(TranslationJob.interpreter_id, func.count()).where(
+        col(TranslationJob.interpreter_id).in_(interpreter_ids or [-1]), col(TranslationJob.completed_at).is_(None),
+        col(TranslationJob.closed_at).is_(None)).group_by(TranslationJob.interpreter_id)).all()
+    texts = db.exec(select(ParentTextRendering.interpreter_id, func.count()).where(
+        col(ParentTextRendering.interpreter_id).in_(interpreter_ids or [-1]),
+        col(ParentTextRendering.rendered_at).is_(None), col(ParentTextRendering.closed_at).is_(None))
+        .group_by(ParentTextRendering.interpreter_id)).all()
+    counts = dict.fromkeys(interpreter_ids, 0)
+    for interpreter_id, count in [*jobs, *texts]:
+        counts[interpreter_id] += count
+    return counts
+
+
+def _least_busy(db: Session, candidates: list[int]) -> int | None:
+    """Of these interpreters, the one with the least open work; the lower id on a tie."""
+    load = open_work(db, candidates)
+    return min(candidates, key=lambda interpreter_id: (load[interpreter_id], interpreter_id), default=None)
+
+
+def assign_interpreter(db: Session, family_id: int, language: str) -> int | None:
+    """Who takes new work of this household in this language: of the active interpreters of its team who speak it,
+    the one with the least open work (jobs and parents' texts), the lower id on a tie; None when nobody may (the
+    work waits, on the team overview, until someone may)."""
+    return _least_busy(db, interpreters_for(db, db.get(Family, family_id).team_id, language))
+
+
+def redistribute(db: Session, interpreter_id: int) -> None:
+    """After an interpreter was added, changed, switched off or on: their open work that they may no longer take
+    (switched off, no longer of the household's team, no longer speaking its language) goes at once to who may by
+    the same rule, or to nobody; and waiting work of their teams' households that nobody holds goes by that rule."""
+    db.flush()
+    teams = list(db.exec(select(InterpreterTeam.team_id).where(InterpreterTeam.interpreter_id == interpreter_id)))
+    held, waiting = TranslationJob.interpreter_id == interpreter_id, col(TranslationJob.interpreter_id).is_(None)
+    jobs = db.exec(select(TranslationJob, Family.team_id)
+                   .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                   .join(Family, Family.id == SafetyPlan.family_id)
+                   .where(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None),
+                          col(Family.closed_at).is_(None),
+                          or_(held, and_(waiting, col(Family.team_id).in_(teams or [-1]))))
+                   .order_by(TranslationJob.opened_at, TranslationJob.id)).all()
+    texts = db.exec(select(ParentTextRendering, Family.team_id).join(Family, Family.id == ParentTextRendering.family_id)
+                    .where(col(ParentTextRendering.rendered_at).is_(None), col(ParentTextRendering.closed_at).is_(None),
+                           col(Family.closed_at).is_(None),
+                           or_(ParentTextRendering.interpreter_id == interpreter_id,
+                               and_(col(ParentTextRendering.interpreter_id).is_(None),
+                                    col(Family.team_id).in_(teams or [-1]))))
+                    .order_by(ParentTextRendering.asked_at, ParentTextRendering.id)).all()
+    may: dict[tuple[int, str], list[int]] = {}
+    for work, team_id in [*jobs, *texts]:  # oldest first: what waited longest is handed out first
+        if (team_id, work.language) not in may:
+            may[team_id, work.language] = interpreters_for(db, team_id, work.language)
+        candidates = may[team_id, work.language]
+        if work.interpreter_id is not None and work.interpreter_id in candidates:
+            continue  # still theirs to do
+        work.interpreter_id = _least_busy(db, candidates)
+        db.add(work)
+        db.flush()  # the next one counts this one
 
 
 def fields(content: PlanContent) -> list[tuple[str, str, str]]:
@@ -103,6 +179,9 @@ def remember(db: Session, source: str, language: str, text: str, interpreter_id:
         family_id, protected = None, False
     found = memory(db, [source], language, family_id).get(source_hash(source))
     if found is not None and found.text == text:
+        if protected and not found.protected:  # the same sentence now (also) stands where it stays in the household
+            found.protected = True
+            db.add(found)
         return
     row = found or TranslationSegment(source_hash=source_hash(source), language=language, source_text=source,
                                       text="", family_id=family_id)
@@ -111,10 +190,26 @@ def remember(db: Session, source: str, language: str, text: str, interpreter_id:
     db.add(row)
 
 
-def holds_protected(text: str, names: list[str]) -> bool:
-    """Names, numbers, times, dates, phone numbers or e-mail addresses (rules/protected_text): such a sentence's
-    translation never leaves its household."""
-    return bool(protected_text.tokens(text, names))
+def holds_protected(text: str, names: list[str], places: tuple[str, ...] = ()) -> bool:
+    """Names, numbers, times, dates, phone numbers, postcodes, e-mail addresses, place, street and other proper
+    names, or a word of the household's safe places (`places`: their descriptions) (rules/protected_text:
+    private_tokens): such a sentence's translation never leaves its household."""
+    return bool(protected_text.private_tokens(text, names, places))
+
+
+def private_texts(content: PlanContent) -> list[str]:
+    """The texts of the items that are not for the whole household (an agreement of a situation for named parents
+    is not either, whatever its own audience): their sentences' translations never leave the household."""
+    found: list[str] = []
+    for situation in content.situations:
+        closed = situation.audience != HOUSEHOLD
+        if closed:
+            found += [situation.description, *situation.risk_factors]
+        for agreement in situation.agreements:
+            if closed or agreement.audience != HOUSEHOLD:
+                found += [agreement.who, agreement.what, agreement.when, agreement.if_it_goes_wrong]
+    found += [text for item in content.items if item.audience != HOUSEHOLD for text in (item.text, item.who)]
+    return [text for text in found if text.strip()]
 
 
 @dataclass(frozen=True)
@@ -240,6 +335,15 @@ class JobWork:
     names: list[str]
     content: PlanContent = PlanContent()
     before: PlanContent | None = None
+    # The texts and sentences (also) of something not for the whole household: an item for named parents, the duo's
+    # replies to one parent, an appointment for named parents or at a safe place.
+    private: frozenset[str] = frozenset()
+    places: tuple[str, ...] = ()  # the descriptions of the household's safe places
+
+    def shared(self, text: str) -> bool:
+        """May this sentence's translation be offered to or copied into another household (and another's be offered
+        here)? Only a sentence of whole-household items without protected text (holds_protected)."""
+        return text not in self.private and not holds_protected(text, self.names, self.places)
 
 
 def job_work(db: Session, job: TranslationJob, today) -> JobWork:
@@ -253,14 +357,33 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     before = (plan_for_language(db, family_id, job.language, with_note(contents[earlier.id], earlier))
               if earlier else None)
     texts = work_units(db, content, job.language, family_id)
-    beside = (changed_texts(diff(before, content)) if before else []) + _replies(db, version.id, job.language)
+    replies = _replies(db, version.id, job.language)
+    beside = (changed_texts(diff(before, content)) if before else []) + replies
     beside += [term.explanation for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
+    private = private_texts(content) + (private_texts(before) if before else []) + replies
     if _is_current(db, version):
-        beside += _appointment_texts(db, family_id, job.language, utcnow())
-        beside += _answer_replies(db, family_id, job.language, utcnow())
+        for text, whole_household in _appointment_texts(db, family_id, job.language, utcnow()):
+            beside.append(text)
+            private += [] if whole_household else [text]
+        answer_replies = _answer_replies(db, family_id, job.language, utcnow())
+        beside += answer_replies
+        private += answer_replies
     texts += [sentence for sentence in dict.fromkeys(sentence for text in beside for sentence in sentences(text))
               if sentence not in texts]
-    return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before)
+    return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before,
+                   frozenset(piece for text in private for piece in (text, *sentences(text))),
+                   _safe_places(db, family_id))
+
+
+SAFE_PLACES_READ = 50  # the household's newest safe places whose words keep a sentence in the household
+
+
+def _safe_places(db: Session, family_id: int) -> tuple[str, ...]:
+    """The descriptions of the household's safe places (appointments at one, planned or not): never translated, and
+    a sentence with a word of one is never shared with another household."""
+    return tuple(db.exec(select(Appointment.place).where(
+        Appointment.family_id == family_id, col(Appointment.safe_place).is_(True))
+        .order_by(col(Appointment.starts_at).desc()).limit(SAFE_PLACES_READ)))
 
 
 def _replies(db: Session, version_id: int, language: str) -> list[str]:
@@ -279,15 +402,17 @@ def _is_current(db: Session, version: PlanVersion) -> bool:
     return newest == version.number
 
 
-def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datetime) -> list[str]:
+def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datetime) -> list[tuple[str, bool]]:
     """What for and where (never a safe place's address) of the household's planned appointments from a week
-    ago on, that a parent who reads this language may read: the job of the current version holds them."""
+    ago on, that a parent who reads this language may read: the job of the current version holds them. Each with
+    whether it is of an appointment for the whole household (not at a safe place)."""
     readers = db.exec(select(Parent).where(Parent.family_id == family_id, Parent.language == language)).all()
     items = db.exec(select(Appointment).where(
         Appointment.family_id == family_id, Appointment.status == AppointmentStatus.planned,
         Appointment.starts_at >= now - dt.timedelta(days=7)).order_by(Appointment.starts_at)
         .limit(APPOINTMENTS_TRANSLATED)).all()
-    return [text for item in items if any(parent_reads(parent, item.audience) for parent in readers)
+    return [(text, item.audience == HOUSEHOLD and not item.safe_place)
+            for item in items if any(parent_reads(parent, item.audience) for parent in readers)
             for text in (item.purpose, "" if item.safe_place else item.place) if text.strip()]
 
 
@@ -316,6 +441,12 @@ def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
 
 def _reopen(db: Session, job: TranslationJob, today: dt.date) -> None:
     job.completed_at = None
+    team_id = db.exec(select(Family.team_id).join(SafetyPlan, SafetyPlan.family_id == Family.id)
+                      .join(PlanVersion, PlanVersion.plan_id == SafetyPlan.id)
+                      .where(PlanVersion.id == job.version_id)).one()
+    candidates = interpreters_for(db, team_id, job.language)
+    if job.interpreter_id not in candidates:  # new work again: for who may take it now
+        job.interpreter_id = _least_busy(db, candidates)
     db.add(job)
     db.flush()
     reuse_shared(db, job, today)  # completes it again at once when every sentence is known
@@ -324,13 +455,14 @@ def _reopen(db: Session, job: TranslationJob, today: dt.date) -> None:
 def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
     """The duo replied to a parent who reads another language: the reply joins the job of the version the
     question was about (opened again, or opened now), through the same memory and review as the plan."""
-    language = db.get(Parent, question.parent_id).language
+    parent = db.get(Parent, question.parent_id)
+    language = parent.language
     if language == "nl" or not question.reply.strip():
         return
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == question.version_id,
                                                TranslationJob.language == language)).first()
     _reopen(db, job or TranslationJob(version_id=question.version_id, language=language,
-                                      interpreter_id=assign_interpreter(db, language)), today)
+                                      interpreter_id=assign_interpreter(db, parent.family_id, language)), today)
 
 
 def _version_before(db: Session, version: PlanVersion) -> PlanVersion | None:
@@ -344,16 +476,16 @@ def translator_names(db: Session) -> dict[int, str]:
 
 
 def reuse_shared(db: Session, job: TranslationJob, today: dt.date) -> None:
-    """A new job starts with what interpreters translated for other households, for sentences that hold no
-    protected text: the row is copied into this household (its own from then on), so a parent's page never
-    needs another household's names to decide what it may show."""
+    """A new job starts with what interpreters translated for other households, for sentences of whole-household
+    items that hold no protected text (JobWork.shared, on both sides): the row is copied into this household (its
+    own from then on), so a parent's page never needs another household's names to decide what it may show."""
     work = job_work(db, job, today)
     known = memory(db, work.texts, job.language, work.family_id)
-    free = {source_hash(text) for text in open_segments(work.texts, known) if not holds_protected(text, work.names)}
+    free = {source_hash(text) for text in open_segments(work.texts, known) if work.shared(text)}
     if free:
-        shared = db.exec(_shared_rows(job.language, work.family_id).where(
+        shared = _still_free(db.exec(_shared_rows(job.language, work.family_id).where(
             col(TranslationSegment.source_hash).in_(free)).order_by(
-            col(TranslationSegment.verified_at).is_(None).desc(), col(TranslationSegment.translated_at))).all()
+            col(TranslationSegment.verified_at).is_(None).desc(), col(TranslationSegment.translated_at))).all())
         for row in {row.source_hash: row for row in shared}.values():  # the newest verified one, else the newest
             db.add(TranslationSegment(source_hash=row.source_hash, language=row.language, source_text=row.source_text,
                                       text=row.text, family_id=work.family_id, protected=False,
@@ -364,10 +496,23 @@ def reuse_shared(db: Session, job: TranslationJob, today: dt.date) -> None:
 
 
 def _shared_rows(language: str, family_id: int):
-    """Other households' translations (and standing texts) whose Dutch held no protected text."""
+    """Other households' translations (and standing texts) of sentences of whole-household items whose Dutch held
+    no protected text (`protected` False: JobWork.shared when they were translated)."""
     return select(TranslationSegment).where(
         TranslationSegment.language == language, col(TranslationSegment.protected).is_(False),
         or_(col(TranslationSegment.family_id).is_(None), TranslationSegment.family_id != family_id))
+
+
+def _still_free(rows: list[TranslationSegment]) -> list[TranslationSegment]:
+    """Of other households' shared rows, those whose Dutch holds nothing protected by today's rule too (a row
+    stored under an older rule is checked again: its household's own names were checked when it was stored)."""
+    return [row for row in rows if row.family_id is None or not _protected_alone(row.source_text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _protected_alone(text: str) -> bool:
+    """holds_protected without a household's names: a stored sentence is read once per process, not per page."""
+    return holds_protected(text, [])
 
 
 # --- help for the interpreter: what changed since the version before, and fuzzy suggestions -------------
@@ -405,7 +550,8 @@ def segment_help(db: Session, job: TranslationJob, work: JobWork, known: dict[st
                  ) -> dict[str, SegmentHelp]:
     """For every sentence of the job without a translation: the earlier sentence at its place with its
     translation and a word diff, and up to three translations of alike sentences with their score. Another
-    household's translations are compared only for sentences without protected text."""
+    household's translations (of its whole-household sentences without protected text) are compared only for
+    sentences of whole-household items without protected text (JobWork.shared)."""
     waiting = open_segments(work.texts, known)
     if not waiting:
         return {}
@@ -413,9 +559,9 @@ def segment_help(db: Session, job: TranslationJob, work: JobWork, known: dict[st
     own = db.exec(select(TranslationSegment).where(
         TranslationSegment.language == job.language, TranslationSegment.family_id == work.family_id)
         .order_by(col(TranslationSegment.translated_at).desc()).limit(SUGGESTION_POOL)).all()
-    free = {text for text in waiting if not holds_protected(text, work.names)}
-    others = db.exec(_shared_rows(job.language, work.family_id).order_by(
-        col(TranslationSegment.translated_at).desc()).limit(SUGGESTION_POOL)).all() if free else []
+    free = {text for text in waiting if work.shared(text)}
+    others = _still_free(db.exec(_shared_rows(job.language, work.family_id).order_by(
+        col(TranslationSegment.translated_at).desc()).limit(SUGGESTION_POOL)).all()) if free else []
     mine = {row.source_text for row in own}
     pool = [*own, *(row for row in others if row.source_text not in mine)]
     helps = {}

@@ -174,7 +174,8 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
     for language in languages:
-        job = TranslationJob(version_id=draft.id, language=language, interpreter_id=assign_interpreter(db, language))
+        job = TranslationJob(version_id=draft.id, language=language,
+                             interpreter_id=assign_interpreter(db, family_id, language))
         db.add(job)
         db.flush()
         reuse_shared(db, job, dt.date.today())  # sentences translated before, in this household or (free) others

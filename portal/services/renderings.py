@@ -48,7 +48,7 @@ def ask(db: Session, found: Original, worker_id: int) -> ParentTextRendering:
                                      asked_by=worker_id)
     row.source_text, row.text, row.rendered_at = found.text, "", None
     row.asked_by, row.asked_at = worker_id, utcnow()
-    row.interpreter_id = assign_interpreter(db, found.parent.language)
+    row.interpreter_id = assign_interpreter(db, found.parent.family_id, found.parent.language)
     db.add(row)
     db.flush()
     return row

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from portal.auth import flows
 from portal.auth.secrets import hash_password
 from portal.models import Absence, Account, Interpreter, InterpreterTeam, RecoveryCode, Role, Worker, WorkingHours
+from portal.services import interpreting
 
 STAFF_ROLES = (Role.worker, Role.teamlead, Role.interpreter)
 START_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from paper and typed
@@ -123,6 +124,7 @@ def change(db: Session, staff: StaffMember, details: StaffDetails) -> None:
     if staff.interpreter is not None:
         staff.interpreter.name, staff.interpreter.languages = details.name, ",".join(details.languages)
         db.add(staff.interpreter)
+        interpreting.redistribute(db, staff.interpreter.id)  # a language dropped or added: whose work is whose
     else:
         worker = staff.worker
         worker.name, worker.organisation, worker.phone = details.name, details.organisation, details.phone
@@ -171,8 +173,8 @@ def new_start(db: Session, account: Account) -> str:
 
 
 def switch(db: Session, account: Account, active: bool, by: Account) -> bool:
-    """Switch an account off (its sessions end at once, it leaves the choices for new duos) or on again;
-    True when that changed anything."""
+    """Switch an account off (its sessions end at once, it leaves the choices for new duos and, an interpreter's,
+    for new work, its open work handed to others) or on again; True when that changed anything."""
     if account.id == by.id:
         raise StaffError("a team lead does not switch their own account")
     if account.active == active:
@@ -181,4 +183,7 @@ def switch(db: Session, account: Account, active: bool, by: Account) -> bool:
     account.session_generation += 1
     db.add(account)
     db.flush()
+    interpreter = db.exec(select(Interpreter.id).where(Interpreter.account_id == account.id)).first()
+    if interpreter is not None:  # switched off: their open work goes to others at once; on: they take what waits
+        interpreting.redistribute(db, interpreter)
     return True

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 import pyotp
 from sqlmodel import select
 
-from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Role, Team, Worker
+from portal.models import (
+    Account,
+    DuoAssignment,
+    DuoRole,
+    Family,
+    Interpreter,
+    InterpreterTeam,
+    Parent,
+    Role,
+    Team,
+    Worker,
+)
 from support.pages import database
 
 _numbers = itertools.count(1000)
@@ -78,3 +89,27 @@ def other_team(app) -> OtherTeam:
         db.add(family)
         db.commit()
         return OtherTeam("lead-zuidoost", secret, family.id)
+
+
+@dataclass(frozen=True)
+class StaffInterpreter:
+    interpreter_id: int
+    account_id: int
+    username: str
+
+
+def interpreter(app, team_id: int, name: str, languages: str, active: bool = True) -> StaffInterpreter:
+    """An interpreter who works for one team (InterpreterTeam), with an account (switched off unless `active`) that
+    `signed_in_client` can use; made directly, so no work is handed to them on the way."""
+    with database(app) as db:
+        number = next(_numbers)
+        account = Account(username=f"tolk-proef-{number}", role=Role.interpreter, display_name=name,
+                          totp_enrolled=True, language="nl", active=active)
+        db.add(account)
+        db.flush()
+        found = Interpreter(account_id=account.id, name=name, languages=languages)
+        db.add(found)
+        db.flush()
+        db.add(InterpreterTeam(interpreter_id=found.id, team_id=team_id))
+        db.commit()
+        return StaffInterpreter(found.id, account.id, account.username)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from portal.rules.protected_text import name_words, persons_named, tokens, wrong_tokens
+from portal.rules.protected_text import name_words, persons_named, private_tokens, tokens, wrong_tokens
 
 # The El Idrissi household, its duo and the people its plan names.
 NAMES = ["Fatima El Idrissi", "Youssef El Idrissi", "Amira", "Adam", "Bram de Wit", "Anouk Visser", "Hasan"]
@@ -82,6 +82,40 @@ def test_people_named_by_title_or_relation():
              "tante Els van Dijk", "De moeder van de kinderen woont in Turkije.", "Sociaal team Nieuw-West"]
     assert persons_named(texts) == {"Haddou", "Hasan", "Derya", "Öztürk", "Karim", "Jansen", "Els", "Dijk"}
 
+
+
+# --- what keeps a sentence's translation in its household (never suggested to or copied into another) --------
+
+@pytest.mark.parametrize("text, kept", [
+    ("Moeder woont nu met de kinderen in de opvang aan de Kastanjehof.", ["opvang", "Kastanjehof"]),
+    ("Kastanjehof ligt dicht bij de school.", ["Kastanjehof"]),  # a street name that begins the sentence
+    ("De kinderen slapen bij opa in Diemen.", ["Diemen"]),  # a place name: capitalised, not beginning a sentence
+    ("Zij gaat daarna naar de Blijf Groep.", ["Blijf", "Groep"]),
+    ("Het adres heeft postcode 1095 AB.", ["1095 AB"]),
+    ("Dan haalt mevr. Haddou hen op.", ["Haddou"]),  # the full stop of a title ends no sentence
+    ("Zij slaapt in de opvang.", ["opvang"]),  # a word of the household's safe place
+])
+def test_place_names_postcodes_and_proper_names_keep_a_sentence_in_its_household(text, kept):
+    found = private_tokens(text, NAMES, places=["Opvang Lindehof, Kastanjehof 3, 1095 AB Amsterdam"])
+    assert [token.text for token in found] == kept
+
+
+@pytest.mark.parametrize("text", [
+    "De kinderen spelen buiten in de tuin.",
+    "Oma haalt de kinderen op. Lukt het niet? Dan belt zij de school.",
+    "'s Avonds gaat iedereen op tijd naar bed.",  # the word after 's begins the sentence
+    "Wie: Oma",
+    "De kinderen gaan naar de opvang na school.",  # a shelter's word, but not of this household's safe place
+])
+def test_a_plain_sentence_keeps_nothing_in_its_household(text):
+    assert private_tokens(text, NAMES) == []
+
+
+def test_a_postcode_is_one_token_kept_exactly():
+    assert [(token.kind, token.text) for token in tokens("Kastanjehof 3, 1095 AB Amsterdam")] == [
+        ("number", "3"), ("postcode", "1095 AB")]
+    assert {(p.token, p.in_dutch, p.in_translation) for p in wrong_tokens("Postcode 1095 AB.", "الرمز 1095 AC.")} == {
+        ("1095 AB", 1, 0), ("1095 AC", 0, 1)}
 
 # --- generated: a Dutch sentence with tokens of every kind, a translation that keeps or breaks them -----------
 
