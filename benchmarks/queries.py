@@ -14,6 +14,7 @@ from portal.models import (
     Appointment,
     AppointmentStatus,
     Parent,
+    ParentVersion,
     PlanItem,
     PlanSection,
     PlanVersion,
@@ -73,6 +74,8 @@ def grow(session: Session, username: str, versions: int, appointments: int) -> N
                               published_by=worker.id)
         session.add(version)
         session.flush()
+        for reader in session.exec(select(Parent).where(Parent.family_id == parent.family_id)):
+            session.add(ParentVersion(parent_id=reader.id, version_id=version.id, number=last + n))
         for rank in (1, 2, 3):
             situation = UnsafeSituation(
                 version_id=version.id, key=keys[f"s{rank}"], rank=rank,

@@ -7,7 +7,7 @@ from portal import db
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
 from portal.web import audit, headers, i18n, logs
-from portal.web.forms import IdConverter
+from portal.web.forms import AppointmentKeyConverter, IdConverter
 from portal.web.i18n import select_locale
 
 
@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=values["INSTANCE_PATH"], static_folder=str(settings.PROJECT_ROOT / "static"))
     app.config.update(values)
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["appointment_key"] = AppointmentKeyConverter
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from portal.db import session
 from portal.models import (
@@ -19,6 +19,7 @@ from portal.models import (
     InterpreterTeam,
     Parent,
     ParentTextRendering,
+    ParentVersion,
     PlanQuestion,
     PlanVersion,
     Role,
@@ -92,15 +93,17 @@ def readers(db: Session, family_id: int, stored_audience: str) -> list:
     return [parent for parent in parents if parent_reads(parent, stored_audience)]
 
 
-# Events about the plan as a whole concern every parent who may read the plan.
-HOUSEHOLD_OBJECTS = ("family", "version", "plan", "job")
+# Looks at the whole plan, whichever version or draft: every parent of the household sees them, as they see looks
+# at the household's file (object "family:<id>").
+WHOLE_PLAN_LOOKS = ("plan.view",)
 
 
 def events_for_parent(db: Session, parent, events: list) -> list:
-    """The audit events a parent may see on "who looked": about the household as a whole or about what is
-    theirs (their account, their answers, appointments and items in their audience). Never what a worker did
-    with another parent's answers, appointments or items, and no refusals (they opened nothing)."""
-    theirs = {f"account:{parent.account_id}", f"parent:{parent.id}"}
+    """The audit events a parent may see on "who looked": looks at the household as a whole, and work on what is
+    theirs (their account, their answers and questions, appointments they may know of, the versions of the plan
+    they were given, the translation of those into their language). Never what a worker or interpreter did with
+    what another parent alone may read, not the duo's drafts (they may hold anything), and no refusals."""
+    theirs = {f"account:{parent.account_id}", f"parent:{parent.id}", f"family:{parent.family_id}"}
     theirs |= {f"appointment:{number}" for number in db.exec(select(Appointment.id).where(
         Appointment.family_id == parent.family_id, shown_to(Appointment.audience, parent.id)))}
     theirs |= {f"{kind}:{number}" for number in db.exec(select(Acknowledgement.id).where(
@@ -111,13 +114,17 @@ def events_for_parent(db: Session, parent, events: list) -> list:
         PlanQuestion.parent_id == parent.id))}
     theirs |= {f"appointment-answer:{number}" for number in db.exec(select(AppointmentAnswer.id).where(
         AppointmentAnswer.parent_id == parent.id))}
+    given = select(ParentVersion.version_id).where(ParentVersion.parent_id == parent.id)
+    theirs |= {f"version:{number}" for number in db.exec(given)}
+    # Translating a version is work for this parent only when it is one of theirs and in their language.
+    theirs |= {f"job:{number}" for number in db.exec(select(TranslationJob.id).where(
+        col(TranslationJob.version_id).in_(given), TranslationJob.language == parent.language))}
 
     def shown(event) -> bool:
-        kind, _sep, rest = event.object.partition(":")
-        if event.result == "refused":
+        if event.result == "refused" or event.action == "plan.save":
             return False
-        if kind in HOUSEHOLD_OBJECTS:
-            return kind != "family" or rest == str(parent.family_id)
+        if event.action in WHOLE_PLAN_LOOKS:
+            return event.family_id == parent.family_id
         return event.object in theirs  # "item:<key>": who may read an item is the duo's business
 
     return [event for event in events if shown(event)]

@@ -18,6 +18,6 @@ def team():
     found = team_overview.overview(db, own.id, utcnow())
     # The overview shows each household's figures and its parents' names: a look at each one it shows.
     audit.record("team.overview.view", "ok", object=f"team:{own.id}")
-    audit.record_households("team.overview.view", team_overview.family_ids(found))
+    audit.record_seen("team.overview.view", team_overview.seen(found))
     return render_template("backoffice/team.html", team=own, overview=found, nine_months=team_overview.NINE_MONTHS,
                            shown=team_overview.HOUSEHOLDS_SHOWN, list_shown=team_overview.LIST_SHOWN)

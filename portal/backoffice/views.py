@@ -30,7 +30,7 @@ def home():
     if current_user.role is Role.interpreter:
         return _interpreter_home(db)
     work = worklist.for_worker(db, current_user.worker, current_user.role is Role.teamlead, utcnow())
-    audit.record_households("overview.view", work.households_shown)  # it shows their answers and appointments
+    audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
                            drafts=work.drafts, upcoming=work.upcoming, names=work.names, waiting=work.waiting)
 
@@ -39,7 +39,7 @@ def _interpreter_home(db):
     jobs, assigned = worklist.for_interpreter(db, current_user.interpreter.id, utcnow())
     # Reading along opens shortly before the appointment: until then the interpreter sees when.
     open_now = {item.id for item in assigned if can(current_user, Action.plan_read_along, item, db)}
-    audit.record_households("overview.view", (item.family_id for item in assigned))
+    audit.record_seen("overview.view", worklist.appointments_seen(assigned))
     return render_template("backoffice/interpreter_home.html", jobs=jobs, appointments=assigned, open_now=open_now,
                            read_along_before=READ_ALONG_BEFORE,
                            renderings=renderings.waiting_for(db, current_user.interpreter.id))

@@ -25,10 +25,10 @@ from portal.rules.call_now import AMSTERDAM, who_to_call_now
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
 from portal.services import appointments as appointments_service
-from portal.services import family_pages, notifications, plan_versions
+from portal.services import family_pages, notifications, parent_versions, plan_versions
 from portal.services.duo import availability, current_duo
 from portal.services.interpreting import texts_for, translation_for
-from portal.services.plan_versions import current_version, load_contents
+from portal.services.plan_versions import load_contents
 from portal.web import audit
 from portal.web.forms import clean, max_length, switching_language
 
@@ -52,13 +52,13 @@ def home():
     advice = who_to_call_now(hours.get(duo.contact.id) if duo.contact else None,
                              hours.get(duo.partner.id) if duo.partner else None, now,
                              current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
-    version = current_version(db, parent.family_id)
+    known = parent_versions.latest(db, parent)
     contact_changed = (duo.previous_contact is not None and duo.contact_since is not None
                        and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
     return render_template("family/home.html", duo=duo, advice=advice,
                            contact_hours=hours.get(duo.contact.id) if duo.contact else None,
-                           appointment=family_pages.next_appointment(db, parent, utcnow()), version=version,
-                           unread=version is not None and not family_pages.has_read(db, parent, version),
+                           appointment=family_pages.next_appointment(db, parent, utcnow()),
+                           unread=known is not None and not family_pages.has_read(db, parent, known.version),
                            contact_changed=contact_changed,
                            answered=family_pages.recently_answered(db, parent, utcnow()))
 
@@ -67,7 +67,8 @@ def home():
 @parent_only
 def plan():
     db, parent = db_session(), _parent()
-    version = current_version(db, parent.family_id)
+    known = parent_versions.latest(db, parent)  # the newest version that changed what this parent may read
+    version = known.version if known else None
     errors, form = {}, request.form
     if version is not None and request.method == "POST" and not switching_language():
         errors = _save_answer(db, parent, version)
@@ -87,11 +88,11 @@ def plan():
     changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
     note_shown = bool(version.note_for_family) and parent_reads(parent, version.note_audience)
     questions, terms = family_pages.questions(db, parent), _difficult_words(content)
-    translation = translation_for(db, parent.family_id, version, content, parent.language,
+    translation = translation_for(db, parent.family_id, content, parent.language,
                                   version.note_for_family if note_shown else "", changes,
                                   (*(question.reply for question, _number in questions if question.reply),
                                    *(term.explanation for found in terms.values() for term in found)))
-    return render_template("family/plan.html", version=version, content=content, changes=changes,
+    return render_template("family/plan.html", version=version, number=known.number, content=content, changes=changes,
                            note_shown=note_shown,
                            questions=questions, acknowledgement=acknowledgement,
                            terms=terms,
@@ -144,11 +145,20 @@ def appointments():
                            translation=translation)
 
 
-@blueprint.route("/appointments/<id:appointment_id>", methods=["GET", "POST"])
+def _appointment_or_404(key: str) -> Appointment:
+    """The appointment with this key, when this parent may know of it; anything else is 'not found'. A parent's
+    URL carries the random key, never the id: ids count up, so /appointments/17 and /19 would tell that 18
+    exists, perhaps a safe-place appointment of the other parent. The check and its refusal record are the
+    same as for any object; a key that matches no appointment is refused as id 0, which no row has."""
+    found = db_session().exec(select(Appointment.id).where(Appointment.key == key)).first()
+    return get_or_404(Appointment, found if found is not None else 0, Action.appointment_read)
+
+
+@blueprint.route("/appointments/<appointment_key:appointment_key>", methods=["GET", "POST"])
 @parent_only
-def appointment(appointment_id):
+def appointment(appointment_key):
     db = db_session()
-    item = get_or_404(Appointment, appointment_id, Action.appointment_read)
+    item = _appointment_or_404(appointment_key)
     errors = {}
     if request.method == "POST" and not switching_language():
         choice, reason = request.form.get("response", ""), clean("reason", max_length(AppointmentAnswer.reason), errors)
@@ -167,10 +177,10 @@ def appointment(appointment_id):
                            ), 400 if errors else 200
 
 
-@blueprint.get("/appointments/<id:appointment_id>.ics")
+@blueprint.get("/appointments/<appointment_key:appointment_key>.ics")
 @parent_only
-def appointment_calendar(appointment_id):
-    item = get_or_404(Appointment, appointment_id, Action.appointment_read)
+def appointment_calendar(appointment_key):
+    item = _appointment_or_404(appointment_key)
     # i18n: neutral calendar title of a meeting ("Afspraak"); must not reveal anything else
     response = make_response(notifications.neutral_event(item, _("Appointment")))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -22,6 +22,7 @@ from portal.models.people import (
 from portal.models.plans import (
     Acknowledgement,
     Answer,
+    ParentVersion,
     PlanItem,
     PlanQuestion,
     PlanSection,
@@ -37,7 +38,7 @@ __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
     "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "DuoAssignment", "DuoRole",
     "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "OneTimeCode", "OutboxMessage", "Parent",
-    "ParentTextRendering", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode", "Role",
-    "SafetyAgreement", "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind",
+    "ParentTextRendering", "ParentVersion", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode",
+    "Role", "SafetyAgreement", "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind",
     "UnsafeSituation", "UserSession", "VersionStatus", "Worker", "WorkingHours",
 ]

@@ -49,6 +49,18 @@ class PlanVersion(SQLModel, table=True):
     published_by: int | None = Field(default=None, foreign_key="worker.id")
 
 
+class ParentVersion(SQLModel, table=True):
+    """A published version as one parent knows it: made only when what that parent may read changed, numbered
+    1, 2, 3 for that parent alone, so that work for another parent leaves no number, notice or history entry."""
+
+    __table_args__ = (UniqueConstraint("parent_id", "version_id"), UniqueConstraint("parent_id", "number"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int = Field(foreign_key="parent.id", index=True)
+    version_id: int = Field(foreign_key="planversion.id", index=True)
+    number: int
+
+
 class UnsafeKind(str, enum.Enum):
     acute = "acute"
     structural = "structural"

@@ -54,10 +54,19 @@ class PlanContent:
     def visible(self, shown: Callable[[str], bool]) -> "PlanContent":
         """Only the items whose audience passes `shown` (an agreement also needs its situation's): the rest
         is not sent at all. E.g. `content.visible(lambda audience: audience_rules.shows(audience, parent.id))`."""
+        # Numbered 1, 2, 3 as the reader sees them: a gap would tell that a situation is kept from them.
         situations = tuple(
-            replace(situation, agreements=tuple(a for a in situation.agreements if shown(a.audience)))
-            for situation in self.situations if shown(situation.audience))
+            replace(situation, rank=rank, agreements=tuple(a for a in situation.agreements if shown(a.audience)))
+            for rank, situation in enumerate((s for s in self.situations if shown(s.audience)), start=1))
         return PlanContent(situations, tuple(item for item in self.items if shown(item.audience)))
+
+    def as_read(self) -> "PlanContent":
+        """What a reader sees of it: the texts and their order, not who else may read each one."""
+        return PlanContent(
+            tuple(replace(situation, audience=HOUSEHOLD,
+                          agreements=tuple(replace(a, audience=HOUSEHOLD) for a in situation.agreements))
+                  for situation in self.situations),
+            tuple(replace(item, audience=HOUSEHOLD) for item in self.items))
 
     def audiences(self) -> dict[str, str]:
         """Every item's audience by key: what the duo changes when it decides who may read an item."""

@@ -29,8 +29,9 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
+from portal.services import parent_versions
 from portal.services.duo import current_duo
-from portal.services.plan_versions import draft_of, load_contents, published_versions
+from portal.services.plan_versions import current_version, draft_of, load_contents, published_versions
 from portal.services.staff import unique_username
 
 CHILD = "kind"  # the relation of a child, as the demo and the duos write it
@@ -138,15 +139,24 @@ def save_members(db: Session, family: Family, members: list[Member]) -> list[str
         row = _row(member, family.id, parents, others)
         if row is None:
             continue
-        values = _values(member)
-        if row.id is not None and all(getattr(row, name) == value for name, value in values.items()):
+        values, new = _values(member), row.id is None
+        if not new and all(getattr(row, name) == value for name, value in values.items()):
             continue
         for name, value in values.items():
             setattr(row, name, value)
         db.add(row)
         db.flush()
+        if new and isinstance(row, Parent):
+            _give_current_plan(db, row)
         touched.append(f"{'parent' if isinstance(row, Parent) else 'member'}:{row.id}")
     return touched
+
+
+def _give_current_plan(db: Session, parent: Parent) -> None:
+    """A parent added later reads the plan as it is now, as their first version (when it holds anything for them)."""
+    version = current_version(db, parent.family_id)
+    content = load_contents(db, [version.id])[version.id] if version else None
+    parent_versions.catch_up(db, parent, version, content)
 
 
 def _row(member: Member, family_id: int, parents: dict, others: dict) -> Parent | FamilyMember | None:

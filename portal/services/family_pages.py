@@ -5,7 +5,15 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from portal.access import shown_to
-from portal.models import Acknowledgement, Appointment, AppointmentAnswer, AppointmentStatus, PlanQuestion, PlanVersion
+from portal.models import (
+    Acknowledgement,
+    Appointment,
+    AppointmentAnswer,
+    AppointmentStatus,
+    ParentVersion,
+    PlanQuestion,
+    PlanVersion,
+)
 
 UPCOMING_SHOWN = 10
 PAST_SHOWN = 5
@@ -47,8 +55,9 @@ def appointments(db: Session, parent, now: dt.datetime) -> tuple[list, list, dic
 
 
 def questions(db: Session, parent) -> list[tuple[PlanQuestion, int]]:
-    """This parent's questions with the number of the version they were about, newest first."""
-    return list(db.exec(select(PlanQuestion, PlanVersion.number)
-                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+    """This parent's questions with this parent's number of the version they were about, newest first."""
+    return list(db.exec(select(PlanQuestion, ParentVersion.number)
+                        .join(ParentVersion, (ParentVersion.version_id == PlanQuestion.version_id)
+                              & (ParentVersion.parent_id == PlanQuestion.parent_id))
                         .where(PlanQuestion.parent_id == parent.id)
                         .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)).all())

@@ -230,7 +230,7 @@ class Translation:
     known: dict[str, str]  # source hash -> this household's translation
     pending: int = 0  # sentences this reader sees that wait for their translation
     translators: tuple[str, ...] = ()
-    completed_at: dt.datetime | None = None  # when nothing waits: when the interpreter finished
+    completed_at: dt.datetime | None = None  # when nothing this reader sees waits: its last translation
 
     def parts(self, text: str) -> list[Part]:
         whole = self.known.get(source_hash(text))
@@ -269,22 +269,22 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
                                        for sentence in sentences(text)]
     ids = {row.translator_id for row in rows.values()}
     names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all() if named else []
-    return Translation(language, {key: row.text for key, row in rows.items()},
-                       len(open_segments(list(dict.fromkeys(waiting)), rows)), tuple(sorted(names)))
+    pending = len(open_segments(list(dict.fromkeys(waiting)), rows))
+    # Finished when the last sentence this reader sees was translated: not when the whole job was, which holds
+    # what other parents read too and would tell this one that there is more.
+    finished = max((row.translated_at for row in rows.values()), default=None) if not pending else None
+    return Translation(language, {key: row.text for key, row in rows.items()}, pending, tuple(sorted(names)),
+                       finished)
 
 
-def translation_for(db: Session, family_id: int, version, content: PlanContent, language: str, note: str = "",
+def translation_for(db: Session, family_id: int, content: PlanContent, language: str, note: str = "",
                     changes: list[Change] | tuple = (), aside: tuple[str, ...] = ()) -> Translation | None:
     """The plan in a parent's language as far as it is translated, with the version's note (when this parent
     may read it), what changed, and `aside` (the duo's replies to this parent, the explanations of difficult
     words); None for Dutch readers (nothing to say)."""
     if language == "nl":
         return None
-    translation = translation_of(db, family_id, content, language, (note, *changed_texts(changes)), aside, named=True)
-    job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
-                                               TranslationJob.language == language)).first()
-    done = job.completed_at if job and not translation.pending else None
-    return Translation(translation.language, translation.known, translation.pending, translation.translators, done)
+    return translation_of(db, family_id, content, language, (note, *changed_texts(changes)), aside, named=True)
 
 
 def texts_for(db: Session, parent, texts: list[str]) -> Translation | None:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from portal.access import parent_reads, plan_for
-from portal.models import Acknowledgement, PlanQuestion, PlanVersion, SafetyPlan, VersionStatus
+from portal.models import Acknowledgement, PlanQuestion, PlanVersion
 from portal.rules.plan_content import Change, PlanContent, diff
+from portal.services import parent_versions
 from portal.services.interpreting import Translation, translation_of
 from portal.services.plan_versions import load_contents
 
@@ -18,6 +19,7 @@ QUESTIONS_READ = 200  # this parent's own questions about the versions of one pa
 @dataclass(frozen=True)
 class HistoryEntry:
     version: PlanVersion
+    number: int  # this parent's number for it
     first: bool  # the plan's first version: nothing before it to compare with
     # Only items this parent may read, in the old and in the new version; shown sentence by sentence in the
     # parent's language, as on the plan page (History.translation).
@@ -38,15 +40,13 @@ class History:
 
 
 def history(db: Session, parent, page: int) -> History:
-    """One page of the history; the version before the oldest one shown is read too, to say what it changed."""
-    versions = list(db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                            .where(SafetyPlan.family_id == parent.family_id,
-                                   PlanVersion.status == VersionStatus.published)
-                            .order_by(col(PlanVersion.number).desc())
-                            .offset((page - 1) * VERSIONS_SHOWN).limit(VERSIONS_SHOWN + 1)).all())
+    """One page of the history: the versions this parent was given, in their numbering; the version before the oldest
+    one shown is read too, to say what it changed."""
+    versions = parent_versions.page(db, parent, (page - 1) * VERSIONS_SHOWN, VERSIONS_SHOWN + 1)
     shown = versions[:VERSIONS_SHOWN]
-    ids = [version.id for version in shown] or [-1]
-    contents = {key: plan_for(parent, content) for key, content in load_contents(db, [v.id for v in versions]).items()}
+    ids = [known.version.id for known in shown] or [-1]
+    contents = {key: plan_for(parent, content)
+                for key, content in load_contents(db, [known.version.id for known in versions]).items()}
     answers = {row.version_id: row for row in db.exec(select(Acknowledgement).where(
         Acknowledgement.parent_id == parent.id, col(Acknowledgement.version_id).in_(ids)))}
     questions: dict[int, list[PlanQuestion]] = {}
@@ -54,18 +54,22 @@ def history(db: Session, parent, page: int) -> History:
                                                        col(PlanQuestion.version_id).in_(ids))
                             .order_by(PlanQuestion.asked_at, PlanQuestion.id).limit(QUESTIONS_READ)):
         questions.setdefault(question.version_id, []).append(question)
-    notes = [v.note_for_family for v in shown if v.note_for_family and parent_reads(parent, v.note_audience)]
+    notes = [known.version.note_for_family for known in shown if _note_shown(parent, known.version)]
     replies = [question.reply for asked in questions.values() for question in asked if question.reply]
     translation = None if parent.language == "nl" else translation_of(
         db, parent.family_id, _together(list(contents.values())), parent.language, aside=(*notes, *replies))
     entries = []
-    for position, version in enumerate(shown):
-        before = versions[position + 1] if position + 1 < len(versions) else None
-        changes = [] if before is None else diff(contents[before.id], contents[version.id])
-        entries.append(HistoryEntry(version, before is None, changes,
-                                    bool(version.note_for_family) and parent_reads(parent, version.note_audience),
-                                    answers.get(version.id), questions.get(version.id, [])))
+    for position, known in enumerate(shown):
+        before = versions[position + 1].version if position + 1 < len(versions) else None
+        changes = [] if before is None else diff(contents[before.id], contents[known.version.id])
+        entries.append(HistoryEntry(known.version, known.number, before is None, changes,
+                                    _note_shown(parent, known.version), answers.get(known.version.id),
+                                    questions.get(known.version.id, [])))
     return History(entries, page, len(versions) > VERSIONS_SHOWN, translation)
+
+
+def _note_shown(parent, version: PlanVersion) -> bool:
+    return bool(version.note_for_family) and parent_reads(parent, version.note_audience)
 
 
 def _together(contents: list[PlanContent]) -> PlanContent:

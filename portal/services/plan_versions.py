@@ -25,6 +25,7 @@ from portal.models.base import utcnow
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
+from portal.services import parent_versions
 from portal.services.interpreting import assign_interpreter, reply_written, reuse_shared
 
 
@@ -150,6 +151,7 @@ def _shortened(text: str, length: int) -> str:
 class Published:
     version: PlanVersion
     languages: tuple[str, ...]
+    told: tuple[int, ...] = ()  # the parents this version is news to
 
 
 def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int, worker_id: int,
@@ -163,7 +165,9 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     if claimed.rowcount != 1:
         db.rollback()
         raise Conflict(db.get(PlanVersion, draft.id, populate_existing=True))
-    contents = load_contents(db, [draft.id] + ([previous.id] if previous else []))
+    known = parent_versions.last_known(db, family_id)
+    contents = load_contents(db, sorted({draft.id, *([previous.id] if previous else []),
+                                         *(version_id for _number, version_id in known.values())}))
     before = contents[previous.id] if previous else PlanContent()
     number = (db.exec(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == draft.plan_id)).one() or 0) + 1
     db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
@@ -179,12 +183,15 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
         db.add(job)
         db.flush()
         reuse_shared(db, job, dt.date.today())  # sentences translated before, in this household or (free) others
-    if announce:
+    # Only the parents whose plan this version changes get it, with their own next number, and only they are told.
+    told = parent_versions.give_new_version(db, family_id, draft.id, contents[draft.id], note, note_audience,
+                                            known, contents)
+    if announce and told:
         from portal.services import notifications
 
-        notifications.tell_parents(db, family_id, f"version:{draft.id}")
+        notifications.tell_parents(db, family_id, f"version:{draft.id}", only=set(told))
     db.commit()
-    return Published(db.get(PlanVersion, draft.id, populate_existing=True), languages)
+    return Published(db.get(PlanVersion, draft.id, populate_existing=True), languages, tuple(told))
 
 
 # --- parents' answers and questions, and the duo's replies ------------------------------------------

@@ -22,6 +22,7 @@ from portal.models import (
     OutboxMessage,
     Parent,
     ParentTextRendering,
+    ParentVersion,
     PlanItem,
     PlanQuestion,
     PlanVersion,
@@ -78,6 +79,7 @@ def remove_family(db: Session, family: Family) -> None:
     accounts = [a for a in db.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a]
     db.exec(delete(Acknowledgement).where(col(Acknowledgement.parent_id).in_(parents)))
     db.exec(delete(PlanQuestion).where(col(PlanQuestion.parent_id).in_(parents)))
+    db.exec(delete(ParentVersion).where(col(ParentVersion.parent_id).in_(parents)))
     appointments = select(Appointment.id).where(Appointment.family_id == family.id)
     db.exec(delete(AppointmentAnswer).where(col(AppointmentAnswer.appointment_id).in_(appointments)))
     db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situations)))

@@ -14,6 +14,7 @@ from portal.models import (
     Family,
     Interpreter,
     Parent,
+    ParentVersion,
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
@@ -125,6 +126,15 @@ def _published_plans():
             .group_by(SafetyPlan.family_id, SafetyPlan.id).subquery())
 
 
+def _given():
+    """Per parent, the newest version they were given (a version that changed nothing of theirs is none of theirs)."""
+    newest = (select(ParentVersion.parent_id, func.max(ParentVersion.number).label("number"))
+              .group_by(ParentVersion.parent_id).subquery())
+    return (select(ParentVersion.parent_id, ParentVersion.version_id)
+            .join(newest, and_(ParentVersion.parent_id == newest.c.parent_id, ParentVersion.number == newest.c.number))
+            .subquery())
+
+
 def _not_read(version):
     """The parent (Parent) has no read receipt of this version."""
     return ~exists().where(Acknowledgement.parent_id == Parent.id, Acknowledgement.version_id == version.id)
@@ -138,9 +148,11 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
     of_team = (Family.team_id == team_id, Family.closed_at.is_(None))
     questions_open = (select(func.count(PlanQuestion.id)).join(Parent, Parent.id == PlanQuestion.parent_id)
                       .where(Parent.family_id == Family.id, PlanQuestion.handled_at.is_(None)).scalar_subquery())
-    unread_count = (select(func.count(Parent.id))
+    given = _given()
+    unread_count = (select(func.count(Parent.id)).join(given, given.c.parent_id == Parent.id)
+                    .join(current, current.id == given.c.version_id)
                     .where(Parent.family_id == Family.id, current.published_at <= cutoff, _not_read(current))
-                    .correlate(Family, current).scalar_subquery())
+                    .correlate(Family).scalar_subquery())
     waiting_count = (select(func.count(TranslationJob.id))
                      .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                      .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
@@ -149,7 +161,6 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
                      .scalar_subquery())
     rows = db.exec(select(Family, plans.c.first_published, questions_open, unread_count, waiting_count)
                    .outerjoin(plans, plans.c.family_id == Family.id)
-                   .outerjoin(current, and_(current.plan_id == plans.c.plan_id, current.number == plans.c.latest))
                    .where(*of_team).order_by(Family.created_at, Family.id).limit(HOUSEHOLDS_SHOWN)).all()
     duos = current_duos(db, select(Family.id).where(*of_team), today)
     households = [HouseholdFigures(family, _days(family.created_at, today),
@@ -157,7 +168,7 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
                                    duos[family.id].contact if family.id in duos else None,
                                    questions or 0, unread or 0, waiting or 0)
                   for family, first, questions, unread, waiting in rows]
-    return TeamOverview(households, _questions(db, of_team, today), _unread(db, of_team, plans, cutoff, today),
+    return TeamOverview(households, _questions(db, of_team, today), _unread(db, of_team, cutoff, today),
                         _translations(db, of_team, today), _caseload(db, team_id, duos),
                         _trend(db, team_id, plans, today))
 
@@ -172,11 +183,10 @@ def _questions(db: Session, of_team, today: dt.date) -> list[OpenQuestion]:
             for question, parent, family, number in rows]
 
 
-def _unread(db: Session, of_team, plans, cutoff: dt.datetime, today: dt.date) -> list[UnreadVersion]:
-    current = aliased(PlanVersion)
+def _unread(db: Session, of_team, cutoff: dt.datetime, today: dt.date) -> list[UnreadVersion]:
+    current, given = aliased(PlanVersion), _given()
     rows = db.exec(select(Parent, Family, current).join(Family, Family.id == Parent.family_id)
-                   .join(plans, plans.c.family_id == Family.id)
-                   .join(current, and_(current.plan_id == plans.c.plan_id, current.number == plans.c.latest))
+                   .join(given, given.c.parent_id == Parent.id).join(current, current.id == given.c.version_id)
                    .where(*of_team, current.published_at <= cutoff, _not_read(current))
                    .order_by(current.published_at, Parent.id).limit(LIST_SHOWN)).all()
     return [UnreadVersion(parent, family, version, _days(version.published_at, today))
@@ -237,7 +247,9 @@ def _trend(db: Session, team_id: int, plans, today: dt.date) -> list[TrendMonth]
     return trend
 
 
-def family_ids(found: TeamOverview) -> set[int]:
-    """The households the overview shows: each is a look at that household (audited)."""
-    return {row.family.id for row in found.households} | {item.family.id for item in found.questions} | {
-        item.family.id for item in found.unread} | {item.family.id for item in found.translations}
+def seen(found: TeamOverview) -> set[tuple[int, str]]:
+    """What the overview shows, each a look (audited) at whose it is: a household's figures are the household's,
+    an open question or an unread version that parent's, a waiting translation its job's."""
+    return ({(row.family.id, f"family:{row.family.id}") for row in found.households}
+            | {(item.family.id, f"parent:{item.parent.id}") for item in (*found.questions, *found.unread)}
+            | {(item.family.id, f"job:{item.job.id}") for item in found.translations})

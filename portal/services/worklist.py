@@ -19,6 +19,7 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
+from portal.rules.audience import HOUSEHOLD, parents_of
 
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
 UPCOMING_SHOWN = 10
@@ -38,9 +39,19 @@ class WorkList:
         return {family.id: family.name for _assignment, family in self.assignments}
 
     @property
-    def households_shown(self) -> set[int]:
-        """The households whose parents' words or appointments the list shows: each is a read (audited)."""
-        return {parent.family_id for _q, parent in self.open_questions} | {item.family_id for item in self.upcoming}
+    def seen(self) -> set[tuple[int, str]]:
+        """What the list shows of parents' words and appointments, each a read (audited) of whose it is: a
+        parent's question is that parent's, an appointment is whoever may know of it."""
+        return ({(parent.family_id, f"parent:{parent.id}") for _q, parent in self.open_questions}
+                | appointments_seen(self.upcoming))
+
+
+def appointments_seen(appointments) -> set[tuple[int, str]]:
+    """The audited objects of appointments a list shows: the household for one everybody knows of, else each
+    parent it is for (an appointment for one parent is no news to the other)."""
+    return {(item.family_id, f"family:{item.family_id}") if item.audience == HOUSEHOLD
+            else (item.family_id, f"parent:{parent_id}")
+            for item in appointments for parent_id in (parents_of(item.audience) or {0})}
 
 
 def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -> WorkList:

@@ -32,11 +32,12 @@ def record(action: str, result: str = "ok", object: str = "", family_id: int | N
                   origin=(request.remote_addr or "") if in_request else "cli")
 
 
-def record_households(action: str, family_ids) -> None:
-    """A page that lists several households is a look at each one it shows: one event per household, so each
-    family sees it in "who looked"."""
-    for family_id in sorted(set(family_ids)):
-        record(action, "ok", object=f"family:{family_id}", family_id=family_id)
+def record_seen(action: str, seen) -> None:
+    """A page that lists several households' things is a look at each: one event per (household, object), the
+    object saying whose it is ("family:<id>" for the whole household, "parent:<id>" for one parent), so that
+    "who looked" tells each parent only of what they may know."""
+    for family_id, obj in sorted(set(seen)):
+        record(action, "ok", object=obj, family_id=family_id)
 
 
 def init_app(app: Flask) -> None:

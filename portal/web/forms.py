@@ -246,3 +246,11 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class AppointmentKeyConverter(BaseConverter):
+    """`<appointment_key:name>` in a parent's route: an appointment's random key ("appointment-" and 32 hex
+    digits, portal/services/appointments.py), never its database id, so the links a parent sees say nothing
+    about how many appointments there are nor that one exists for someone else. Anything else is no match."""
+
+    regex = r"appointment-[0-9a-f]{32}"

@@ -21,6 +21,7 @@ from portal.models import (
     TranslationJob,
 )
 from portal.models.base import utcnow
+from portal.services import parent_versions
 from portal.services.interpreting import remember, segments
 from portal.services.plan_versions import current_version, load_contents
 from support import factories
@@ -144,8 +145,8 @@ def translate_everything(app, world: World) -> None:
 def ask_and_answer(app, bram, world: World, position: int) -> None:
     parent_id = world.parent_ids[position]
     with database(app) as db:
-        if current_version(db, world.family_id) is None:
-            return  # nothing to ask about yet
+        if parent_versions.latest(db, db.get(Parent, parent_id)) is None:
+            return  # nothing for this parent to ask about yet
         username = db.exec(select(Account.username).join(Parent, Parent.account_id == Account.id)
                            .where(Parent.id == parent_id)).one()
     parent = signed_in_client(app, username)
@@ -171,7 +172,7 @@ def pages_of(app, world: World, parent_id: int) -> dict[str, str]:
     client = signed_in_client(app, username)
     pages = {url: client.get(url) for url in ("/", "/plan", "/plan?print-name=1", "/appointments", "/who-looked")}
     for item in appointments:
-        for url in (f"/appointments/{item.id}", f"/appointments/{item.id}.ics"):
+        for url in (f"/appointments/{item.key}", f"/appointments/{item.key}.ics"):
             pages[url] = client.get(url)
             readers = world.allowed[item.purpose]
             expected = 200 if readers is None or parent_id in readers else 404

@@ -7,7 +7,7 @@ import uuid
 import icalendar
 from babel.dates import format_date
 from flask_babel import force_locale, gettext
-from sqlalchemy import event, insert
+from sqlalchemy import event, func, insert
 from sqlmodel import select
 
 from portal.models import (
@@ -18,8 +18,10 @@ from portal.models import (
     AppointmentAnswer,
     AppointmentResponse,
     AppointmentStatus,
+    AuditEvent,
     Family,
     Parent,
+    ParentVersion,
     PlanItem,
     PlanQuestion,
     PlanVersion,
@@ -342,27 +344,27 @@ def test_safe_place_and_interpreter_are_shown_in_the_parents_language(demo_app):
     assert len(shown) >= 3 and set(shown) <= marked
 
 
-def _respond(client, appointment_id, **data):
-    token = csrf_token(client.get(f"/appointments/{appointment_id}").text)
-    return client.post(f"/appointments/{appointment_id}", data=dict(data, csrf_token=token))
+def _respond(client, appointment_key, **data):
+    token = csrf_token(client.get(f"/appointments/{appointment_key}").text)
+    return client.post(f"/appointments/{appointment_key}", data=dict(data, csrf_token=token))
 
 
 def test_confirming_and_asking_to_move_an_appointment(demo_app):
     client = demo_app.test_client()
     sign_in(client, "ouder-sanne")
     upcoming = [a for a in appointments_of(demo_app, "Huishouden De Boer") if a.starts_at >= utcnow()][0]
-    confirmed = _respond(client, upcoming.id, response="confirmed")
+    confirmed = _respond(client, upcoming.key, response="confirmed")
     assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/appointments"
     assert say(demo_app, "nl", "You said you will come.") in text_of(client.get("/appointments"))
     # Asking to move needs a reason; the choice stays made.
-    refused = _respond(client, upcoming.id, response="move_requested", reason="")
+    refused = _respond(client, upcoming.key, response="move_requested", reason="")
     assert refused.status_code == 400
     assert say(demo_app, "nl", "Write why the appointment should move, and when you can.") in text_of(refused)
     assert soup(refused).select_one('input[value="move_requested"]').has_attr("checked")
     sanne = parent_named(demo_app, "Sanne de Boer")
     assert [(a.parent_id, a.response) for a in answers_to(demo_app, upcoming)] == [
         (sanne.id, AppointmentResponse.confirmed)]
-    moved = _respond(client, upcoming.id, response="move_requested", reason="Dan ben ik bij de dokter.")
+    moved = _respond(client, upcoming.key, response="move_requested", reason="Dan ben ik bij de dokter.")
     assert moved.status_code == 302
     assert [(a.parent_id, a.response, a.reason) for a in answers_to(demo_app, upcoming)] == [
         (sanne.id, AppointmentResponse.move_requested, "Dan ben ik bij de dokter.")]
@@ -374,7 +376,7 @@ def test_calendar_file_has_a_neutral_title_and_nothing_else(demo_app):
     client = demo_app.test_client()
     sign_in(client, "ouder-sanne")
     for item in appointments_of(demo_app, "Huishouden De Boer"):
-        response = client.get(f"/appointments/{item.id}.ics")
+        response = client.get(f"/appointments/{item.key}.ics")
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith("text/calendar")
         assert response.headers["Content-Disposition"].startswith("attachment")
@@ -388,6 +390,55 @@ def test_calendar_file_has_a_neutral_title_and_nothing_else(demo_app):
         for secret in (item.place, item.purpose, item.with_whom, "De Boer", "Sanne", "Thomas"):
             assert secret not in unfolded, secret
         assert "LOCATION" not in unfolded and "DESCRIPTION" not in unfolded
+
+
+def test_a_parent_finds_appointments_by_their_key_never_by_their_number(demo_app):
+    """Ids count up: /appointments/17 and later /19 would tell a parent that 18 exists, perhaps a safe-place
+    appointment of the other parent. A parent's links and pages name an appointment only by its random key, and
+    the old numeric address is no page at all."""
+    items = appointments_of(demo_app, EL_IDRISSI)
+    safe = next(item for item in items if item.safe_place)
+    now = utcnow()
+    for username, theirs in (("ouder-fatima", items), ("ouder-youssef", [a for a in items if a.id != safe.id])):
+        client = demo_app.test_client()
+        sign_in(client, username)
+        listing = client.get("/appointments")
+        links = {a["href"] for a in soup(listing).select("main a[href^='/appointments/']")}
+        assert {link for link in links if link.endswith(".ics")} == {f"/appointments/{a.key}.ics" for a in theirs}
+        assert {link for link in links if not link.endswith(".ics")} == {
+            f"/appointments/{a.key}" for a in theirs
+            if a.status == AppointmentStatus.planned and a.starts_at >= now}, username
+        pages = {url: client.get(url) for url in ("/", "/plan", "/plan/history", "/who-looked", *sorted(links))}
+        pages["/appointments"] = listing
+        for url, page in pages.items():
+            assert page.status_code == 200, (username, url)
+            body = page.get_data(as_text=True)
+            addresses = {tag.get(name) for tag in soup(page).find_all(True)
+                         for name in ("href", "src", "action", "formaction") if tag.get(name)}
+            for item in items:
+                number = str(item.id)
+                assert not [a for a in addresses if number in a.split("?")[0].split("#")[0].split("/")
+                            or f"{number}.ics" in a.split("/")], (username, url, item.id)
+                assert not re.search(rf"/appointments/{number}(?![0-9])", body), (username, url, item.id)
+        # The old numeric address, of their own appointment or another's: not found, whatever the method.
+        for item in items:
+            for old in (f"/appointments/{item.id}", f"/appointments/{item.id}.ics"):
+                assert client.get(old).status_code == 404, (username, old)
+                assert client.post(old, data={"response": "confirmed"}).status_code == 404, (username, old)
+    # A key that is not theirs, or no appointment's, is refused as before and recorded as a refused look.
+    youssef = demo_app.test_client()
+    sign_in(youssef, "ouder-youssef")
+    unknown = "appointment-" + "0" * 32
+    with database(demo_app) as db:
+        since = db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
+    for url in (f"/appointments/{safe.key}", f"/appointments/{safe.key}.ics", f"/appointments/{unknown}",
+                f"/appointments/{safe.key.upper()}", f"/appointments/{safe.key}0"):
+        assert youssef.get(url).status_code == 404, url
+    with database(demo_app) as db:
+        refused = [(e.action, e.result, e.object, e.family_id) for e in db.exec(
+            select(AuditEvent).where(AuditEvent.id > since).order_by(AuditEvent.id))]
+    assert refused == [("appointment.read", "refused", f"appointment:{safe.id}", safe.family_id)] * 2 + [
+        ("appointment.read", "refused", "appointment:0", None)]
 
 
 # --- leaving quickly -----------------------------------------------------------------------------
@@ -419,7 +470,7 @@ def test_every_family_page_has_the_quick_exit_and_a_neutral_title(demo_app):
     pages = {url: client.get(url) for url in signed_out}
     sign_in(client, "ouder-sanne")
     item = appointments_of(demo_app, "Huishouden De Boer")[-1]
-    for url in ("/", "/plan", "/appointments", f"/appointments/{item.id}", "/who-looked", "/about-leave-quickly"):
+    for url in ("/", "/plan", "/appointments", f"/appointments/{item.key}", "/who-looked", "/about-leave-quickly"):
         pages[url] = client.get(url)
     app_name = demo_app.config["APP_NAME"]
     for url, page in pages.items():
@@ -470,6 +521,12 @@ def _grow_history(app, family_name: str, versions: int, appointments: int) -> No
             {"version_id": v, "key": uuid.uuid4().hex, "rank": rank, "kind": "acute" if rank < 3 else "structural",
              "description": f"Situatie {rank} van versie {v}.", "risk_factors": "Een\nTwee"}
             for v in ids for rank in (1, 2, 3)])
+        readers = connection.execute(select(Parent.id, func.max(ParentVersion.number))
+                                     .join(ParentVersion, ParentVersion.parent_id == Parent.id)
+                                     .where(Parent.family_id == family.id).group_by(Parent.id)).all()
+        connection.execute(insert(ParentVersion), [  # every parent reads every version: a full Top 3 for all
+            {"parent_id": reader, "version_id": v, "number": last + n}
+            for reader, last in readers for n, v in enumerate(sorted(ids), start=1)])
         situations = connection.execute(select(UnsafeSituation.id).where(
             UnsafeSituation.version_id.in_(ids))).scalars().all()
         connection.execute(insert(SafetyAgreement), [
@@ -579,7 +636,7 @@ def test_who_looked_tells_only_the_parent_who_asked_to_move_an_appointment_that_
                   if a.starts_at >= utcnow() and a.audience == "household")
     fatima = demo_app.test_client()
     sign_in(fatima, "ouder-fatima")
-    assert _respond(fatima, shared.id, response="move_requested", reason="Dan werk ik.").status_code == 302
+    assert _respond(fatima, shared.key, response="move_requested", reason="Dan werk ik.").status_code == 302
     bram = demo_app.test_client()
     sign_in(bram, "bram")
     url = f"/backoffice/families/{shared.family_id}/appointments/{shared.id}"
