@@ -29,7 +29,7 @@ def main() -> int:
         for account in (a for a in DEMO_ACCOUNTS if a.role == "parent"):
             browser = Browser(server.port)
             browser.sign_in(account.username)
-            appointment = re.search(r'href="(/appointments/\d+)"', browser.text("/appointments"))
+            appointment = re.search(r'href="(/appointments/appointment-[0-9a-f]{32})"', browser.text("/appointments"))
             for path in PAGES + ([appointment.group(1)] if appointment else []):
                 first, repeat = measure(browser, path)
                 flag = "" if first <= BUDGET else "  OVER"

@@ -25,9 +25,10 @@ def _version_line(t, number: int) -> str:
     return t("Version %(number)s of %(date)s", number=number, date="\0").split("\0")[0].strip()
 
 
-def _safe_appointment_id(server) -> int:
+def _safe_appointment_key(server) -> str:
+    """The key that names Fatima's safe-place appointment in her addresses (a parent's URL has no ids)."""
     with server.session() as db:
-        return db.exec(select(Appointment.id).where(Appointment.purpose.startswith(SAFE_APPOINTMENT))).one()
+        return db.exec(select(Appointment.key).where(Appointment.purpose.startswith(SAFE_APPOINTMENT))).one()
 
 
 def _answers_of(server, username: str) -> dict[int, tuple]:
@@ -113,16 +114,15 @@ def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, l
     fatima_context.close()
 
     # --- Youssef: nothing restricted to Fatima in any page the portal sends him ------------
-    safe_id = _safe_appointment_id(server)
-    forbidden = (SAFE_ADDRESS, "Het adres staat niet in dit plan", SAFE_APPOINTMENT, SAFE_PLACE,
-                 f'"/appointments/{safe_id}"', f"/appointments/{safe_id}.ics",
+    safe_key = _safe_appointment_key(server)
+    forbidden = (SAFE_ADDRESS, "Het adres staat niet in dit plan", SAFE_APPOINTMENT, SAFE_PLACE, safe_key,
                  t("A safe place. We will give you the address by phone."))
     youssef_context, page = new_family_page(browser, server, "ouder-youssef")
     visited = {}
     page.goto("/appointments")
     links = sorted(set(page.locator("main a[href^='/appointments/']").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))")))
-    answer_pages = [link for link in links if re.fullmatch(r"/appointments/\d+", link)]
+    answer_pages = [link for link in links if re.fullmatch(r"/appointments/appointment-[0-9a-f]{32}", link)]
     calendars = [link for link in links if link.endswith(".ics")]
     assert answer_pages and calendars, links
     statuses = {}
@@ -139,7 +139,7 @@ def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, l
     assert NEW_IN_VERSION_3 in visited["/plan"] and "Youssef merkt dat hij boos wordt" in visited["/plan"]
     assert "Bram de Wit" in visited["/"]
     # Asking for her appointment directly is "not found", and shows nothing of it.
-    for path in (f"/appointments/{safe_id}", f"/appointments/{safe_id}.ics"):
+    for path in (f"/appointments/{safe_key}", f"/appointments/{safe_key}.ics"):
         response = page.request.get(path)
         assert response.status == 404, (path, response.status)
         assert not [word for word in forbidden[:4] if word in response.text()], path

@@ -68,6 +68,9 @@ def ids(app) -> dict:
             "sanne": sanne.id,
             "sanne_appointment": db.exec(select(Appointment.id).where(Appointment.family_id == de_boer)
                                          .order_by(Appointment.starts_at.desc())).first(),
+            # the same appointment as its parent's address names it: by its key, never its number
+            "sanne_appointment_key": db.exec(select(Appointment.key).where(Appointment.family_id == de_boer)
+                                             .order_by(Appointment.starts_at.desc())).first(),
             "question": db.exec(select(PlanQuestion.id).join(Parent, Parent.id == PlanQuestion.parent_id)
                                 .where(Parent.family_id == el_idrissi)).first(),
             "dirk": db.exec(select(Worker.id).where(Worker.name == "Dirk Hoekstra")).one(),
@@ -204,7 +207,7 @@ CASES: dict[str, Case] = {
     "auth.set_language": Case("ouder-sanne", "/language", {"set_language": "ar", "next": "/plan"}),
     "auth.extend_session": Case("ouder-sanne", "/session/extend", {"next": "/plan"}, changes=False),
     "family.plan": Case("ouder-sanne", "/plan", {"answer": "question", "comment": "Wie haalt Thomas op?"}),
-    "family.appointment": Case("ouder-sanne", "/appointments/{sanne_appointment}",
+    "family.appointment": Case("ouder-sanne", "/appointments/{sanne_appointment_key}",
                                {"response": "move_requested", "reason": "Ik moet dan werken."}),
     "backoffice.break_glass": Case("anouk", "/backoffice/break-glass", lambda _p, i: {
         "family": str(i["kovalenko"]), "reason": "Melding politie, nu nodig."}),

@@ -288,7 +288,7 @@ def test_appointment_response_form(sanne, choice, reason):
         item = db.exec(select(Appointment).where(Appointment.family_id == de_boer,
                                                  Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
     before = one(app, AppointmentAnswer, AppointmentAnswer.appointment_id == item.id)
-    response = sanne.post(f"/appointments/{item.id}", {"response": choice, "reason": reason})
+    response = sanne.post(f"/appointments/{item.key}", {"response": choice, "reason": reason})
     after = one(app, AppointmentAnswer, AppointmentAnswer.appointment_id == item.id)
     if survived(response, 400):
         assert after.response.value == choice and not forbidden_in(after.reason)
@@ -557,7 +557,9 @@ def test_duo_form(teamlead, form):
 
 
 @pytest.mark.parametrize("path", [
-    "/appointments/{big}", "/appointments/²", "/backoffice/families/{big}/plan",
+    # a parent's appointment by a well-formed key of none, an overlong key, the old numeric form
+    "/appointments/{unknown_key}", "/appointments/appointment-{huge}", "/appointments/{big}", "/appointments/²",
+    "/backoffice/families/{big}/plan",
     "/backoffice/families/{family}/appointments/{big}", "/backoffice/families/{family}/plan/compare?b=²",
     "/backoffice/families/{family}/plan/compare?a={huge}",
 ])
@@ -566,7 +568,7 @@ def test_form_pages_with_impossible_numbers_answer_not_found(demo_app, path):
     family = family_id(demo_app, "De Boer")
     who = "ouder-sanne" if not path.startswith("/backoffice") else "anouk"
     portal = Portal(demo_app, who)
-    url = path.format(big="99999999999", family=family, huge="9" * 5000)
+    url = path.format(big="99999999999", family=family, huge="9" * 5000, unknown_key="appointment-" + "f" * 32)
     for method in ("get", "post"):
         if method == "post" and "compare" in url:
             continue

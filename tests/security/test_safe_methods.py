@@ -68,7 +68,7 @@ def open_job(app, family: Family, interpreter: str) -> int:
         return job.id
 
 
-def household_ids(app) -> dict[str, int]:
+def household_ids(app) -> dict[str, int | str]:
     """One identifier of each kind from the El Idrissi household (the duo of Bram and Anouk)."""
     with database(app) as db:
         family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
@@ -78,7 +78,7 @@ def household_ids(app) -> dict[str, int]:
                            .where(Parent.family_id == family.id)).first()
         anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
     return {"family_id": family.id, "parent_id": parent.id, "appointment_id": appointment.id,
-            "question_id": question.id, "account_id": anouk,
+            "appointment_key": appointment.key, "question_id": question.id, "account_id": anouk,
             "job_id": open_job(app, family, "tolk-ar"), **open_rendering(app, question, appointment, "tolk-ar"),
             "absence_id": absence_of(app)}
 

@@ -83,7 +83,8 @@ def household(app, name: str) -> dict:
             "family_id": [family.id],
             "parent_id": [p.id for p in parents],
             "account_id": sorted({p.account_id for p in parents if p.account_id} | set(duo)),
-            "appointment_id": [a.id for a in appointments],
+            "appointment_id": [a.id for a in appointments],  # the back office's addresses
+            "appointment_key": [a.key for a in appointments],  # a parent's addresses
             "question_id": list(questions),
             "job_id": list(jobs),
             "answer_id": list(answers),
@@ -297,8 +298,8 @@ def test_no_role_reaches_another_household(demo_app):
 def _pages_of_parent(client, appointments) -> dict[str, object]:
     pages = {url: client.get(url) for url in ("/", "/plan", "/appointments", "/who-looked")}
     for item in appointments:
-        pages[f"/appointments/{item.id}"] = client.get(f"/appointments/{item.id}")
-        pages[f"/appointments/{item.id}.ics"] = client.get(f"/appointments/{item.id}.ics")
+        pages[f"/appointments/{item.key}"] = client.get(f"/appointments/{item.key}")
+        pages[f"/appointments/{item.key}.ics"] = client.get(f"/appointments/{item.key}.ics")
     return pages
 
 
@@ -316,10 +317,10 @@ def test_youssef_never_receives_what_is_only_for_fatima(demo_app):
         assert "Als Fatima zich thuis niet veilig voelt" not in body, url
         assert SAFE_ADDRESS not in body, url
         assert "Gesprek met Fatima alleen" not in body, url
-    assert pages[f"/appointments/{safe.id}"].status_code == 404
-    assert pages[f"/appointments/{safe.id}.ics"].status_code == 404
+    assert pages[f"/appointments/{safe.key}"].status_code == 404
+    assert pages[f"/appointments/{safe.key}.ics"].status_code == 404
     other = next(a for a in ids["appointments"] if not a.safe_place)
-    assert pages[f"/appointments/{other.id}.ics"].status_code == 200
+    assert pages[f"/appointments/{other.key}.ics"].status_code == 200
 
 
 def test_fatima_sees_her_agreement_but_never_the_safe_address(demo_app):
@@ -336,7 +337,7 @@ def test_fatima_sees_her_agreement_but_never_the_safe_address(demo_app):
     appointments = text_of(pages["/appointments"])
     assert by_phone in appointments
     assert "Gesprek met Fatima alleen" in appointments  # her own appointment is there
-    assert pages[f"/appointments/{safe.id}"].status_code == 200
+    assert pages[f"/appointments/{safe.key}"].status_code == 200
     assert '<html lang="ar" dir="rtl">' in pages["/appointments"].text
 
 

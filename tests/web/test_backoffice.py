@@ -400,10 +400,10 @@ def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_
                                                  Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
     sanne = demo_app.test_client()
     sign_in(sanne, "ouder-sanne")
-    token = csrf_token(sanne.get(f"/appointments/{item.id}").text)
+    token = csrf_token(sanne.get(f"/appointments/{item.key}").text)
     reason = "Thomas kan dan niet. Donderdag kan wel."
-    assert sanne.post(f"/appointments/{item.id}", data={"response": "move_requested", "reason": reason,
-                                                        "csrf_token": token}).status_code == 302
+    assert sanne.post(f"/appointments/{item.key}", data={"response": "move_requested", "reason": reason,
+                                                         "csrf_token": token}).status_code == 302
     anouk = demo_app.test_client()
     sign_in(anouk, "anouk")
     url = f"/backoffice/families/{family}/appointments"

@@ -76,9 +76,9 @@ def test_a_reply_to_a_parent_too_long_is_refused_at_its_field_and_kept_whole(dem
         item = db.exec(select(Appointment).where(Appointment.family_id == family,
                                                  Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
     sanne = signed_in_client(demo_app, "ouder-sanne")
-    token = csrf_token(sanne.get(f"/appointments/{item.id}").text)
-    assert sanne.post(f"/appointments/{item.id}", data={"response": "move_requested", "reason": "Donderdag kan wel.",
-                                                        "csrf_token": token}).status_code == 302
+    token = csrf_token(sanne.get(f"/appointments/{item.key}").text)
+    assert sanne.post(f"/appointments/{item.key}", data={"response": "move_requested", "reason": "Donderdag kan wel.",
+                                                         "csrf_token": token}).status_code == 302
     anouk = signed_in_client(demo_app, "anouk")
     url = f"/backoffice/families/{family}/appointments/{item.id}"
     edit = anouk.get(url)

@@ -34,7 +34,8 @@ def publish_plan(bram, family_id: int) -> None:
     assert bram.post(url, data=form).status_code == 302
 
 
-def plan_appointment(bram, family_id: int) -> int:
+def plan_appointment(bram, family_id: int) -> tuple[int, str]:
+    """The new appointment's id (the back office's address) and key (the parent's address)."""
     url = f"/backoffice/families/{family_id}/appointments"
     day = (dt.date.today() + dt.timedelta(days=4)).isoformat()
     response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
@@ -42,11 +43,11 @@ def plan_appointment(bram, family_id: int) -> int:
                                     "purpose": "Gesprek over het plan.", "audience": "household"})
     assert response.status_code == 302, text_of(response)[:500]
     with database(bram.application) as db:
-        return db.exec(select(Appointment.id).where(Appointment.family_id == family_id)).one()
+        return tuple(db.exec(select(Appointment.id, Appointment.key).where(Appointment.family_id == family_id)).one())
 
 
-def ask_to_move(parent, appointment_id: int) -> None:
-    url = f"/appointments/{appointment_id}"
+def ask_to_move(parent, appointment_key: str) -> None:
+    url = f"/appointments/{appointment_key}"
     response = parent.post(url, data={"csrf_token": csrf_token(parent.get(url).text), "response": "move_requested",
                                       "reason": REASON})
     assert response.status_code == 302, text_of(response)[:500]
@@ -68,8 +69,8 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
     asked = asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
                                       "comment": QUESTION})
     assert asked.status_code == 302
-    appointment_id = plan_appointment(bram, family)
-    ask_to_move(asker, appointment_id)
+    appointment_id, appointment_key = plan_appointment(bram, family)
+    ask_to_move(asker, appointment_key)
     with database(demo_app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
@@ -160,8 +161,8 @@ def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_
     bram, tolk = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
     parent = signed_in_client(demo_app, household.usernames[0])
     publish_plan(bram, household.family_id)
-    appointment_id = plan_appointment(bram, household.family_id)
-    ask_to_move(parent, appointment_id)
+    appointment_id, appointment_key = plan_appointment(bram, household.family_id)
+    ask_to_move(parent, appointment_key)
     with database(demo_app) as db:
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
         version = current_version(db, household.family_id)

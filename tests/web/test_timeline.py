@@ -126,7 +126,7 @@ def history(demo_app):
     assert made.status_code == 302, text_of(made)[:1000]
     with database(demo_app) as db:
         appointment = db.exec(select(Appointment).where(Appointment.family_id == family)).one()
-    moved = post_form(ingrid, f"/appointments/{appointment.id}", {"response": "move_requested", "reason": MOVE})
+    moved = post_form(ingrid, f"/appointments/{appointment.key}", {"response": "move_requested", "reason": MOVE})
     assert moved.status_code == 302, text_of(moved)[:1000]
     with database(demo_app) as db:
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)).one()

@@ -307,7 +307,7 @@ def test_a_parents_reason_to_move_an_appointment_that_is_too_long_is_refused(dem
     client = demo_app.test_client()
     sign_in(client, "ouder-sanne")
     link = next(a["href"] for a in soup(client.get("/appointments")).select("a[href]")
-                if re.fullmatch(r"/appointments/\d+", a["href"]))
+                if re.fullmatch(r"/appointments/appointment-[0-9a-f]{32}", a["href"]))
     page = client.get(link)
     assert soup(page).select_one("textarea#reason")["maxlength"] == "1000"
     reason = "Ik werk dan. " * 80
