@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, or_, select
 
 from portal.db import session
 from portal.models import (
@@ -101,7 +101,7 @@ WHOLE_PLAN_LOOKS = ("plan.view",)
 def events_for_parent(db: Session, parent, events: list) -> list:
     """The audit events a parent may see on "who looked": looks at the household as a whole, and work on what is
     theirs (their account, their answers and questions, appointments they may know of, the versions of the plan
-    they were given, the translation of those into their language). Never what a worker or interpreter did with
+    they were given). Never what a worker or interpreter did with
     what another parent alone may read, not the duo's drafts (they may hold anything), and no refusals."""
     theirs = {f"account:{parent.account_id}", f"parent:{parent.id}", f"family:{parent.family_id}"}
     theirs |= {f"appointment:{number}" for number in db.exec(select(Appointment.id).where(
@@ -114,11 +114,11 @@ def events_for_parent(db: Session, parent, events: list) -> list:
         PlanQuestion.parent_id == parent.id))}
     theirs |= {f"appointment-answer:{number}" for number in db.exec(select(AppointmentAnswer.id).where(
         AppointmentAnswer.parent_id == parent.id))}
-    given = select(ParentVersion.version_id).where(ParentVersion.parent_id == parent.id)
-    theirs |= {f"version:{number}" for number in db.exec(given)}
-    # Translating a version is work for this parent only when it is one of theirs and in their language.
-    theirs |= {f"job:{number}" for number in db.exec(select(TranslationJob.id).where(
-        col(TranslationJob.version_id).in_(given), TranslationJob.language == parent.language))}
+    theirs |= {f"version:{number}" for number in db.exec(
+        select(ParentVersion.version_id).where(ParentVersion.parent_id == parent.id))}
+    # Not the translation jobs ("job:<id>"): one job holds a version and the replies to every parent who reads its
+    # language, so opening it may be work for the other parent alone. The plan page names who translated what
+    # this parent reads.
 
     def shown(event) -> bool:
         if event.result == "refused" or event.action == "plan.save":

@@ -67,3 +67,13 @@ def test_an_unreadable_audience_shows_nothing():
     for stored in ("", "parents:", "Household", "parents:x", "all"):
         assert not audience.shows(stored, FATIMA), stored
     assert audience.shows("parents:1,2", YOUSSEF) and not audience.shows("parents:12", FATIMA)
+
+
+def test_a_reader_counts_the_situations_they_see_without_a_gap():
+    """Unsafe situation 2 is for parent 7 only: parent 3 reads situations 1 and 2, never '1' and '3'."""
+    content = PlanContent(situations=tuple(
+        Situation(f"s{rank}", rank, "acute", f"Situatie {rank}.", (),
+                  audience=audience.only_for([7]) if rank == 2 else audience.HOUSEHOLD) for rank in (1, 2, 3)))
+    seen = content.visible(lambda stored: audience.shows(stored, 3))
+    assert [(s.rank, s.description) for s in seen.situations] == [(1, "Situatie 1."), (2, "Situatie 3.")]
+    assert [s.rank for s in content.visible(lambda stored: audience.shows(stored, 7)).situations] == [1, 2, 3]
