@@ -187,7 +187,8 @@ def _parent_may(db: Session, parent, action: Action, obj) -> bool:
 
 
 def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:
-    """Only the job, rendering or appointment given to them, of a household whose case is open."""
+    """Only the job, rendering or appointment given to them, of a household of one of their teams whose case is
+    open."""
     if interpreter is None or not isinstance(obj, INTERPRETER_WORK.get(action, ())):
         return False
     if obj.interpreter_id != interpreter.id:
@@ -199,7 +200,9 @@ def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:
         if not obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER:
             return False
     family = _household(db, obj)
-    return family is not None and allows(action, {Relation.interpreter}, family.closed_at is not None)
+    if family is None or family.team_id not in _teams_of(db, interpreter):
+        return False  # work given before the interpreter left the household's team
+    return allows(action, {Relation.interpreter}, family.closed_at is not None)
 
 
 def _staff_may(db: Session, worker, team_lead: bool, action: Action, obj) -> bool:

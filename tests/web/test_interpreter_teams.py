@@ -276,3 +276,24 @@ def test_a_sentence_for_one_parent_never_reaches_another_households_interpreter(
     assert rows[OUTSIDE].select_one("textarea").get_text() == "ترجمة: " + OUTSIDE
     suggested = rows["De kinderen spelen binnen in de tuin."].select_one("ul.suggestions")
     assert suggested is not None and "ترجمة: " + OUTSIDE in suggested.get_text()
+
+
+def test_work_given_before_an_interpreter_left_the_team_is_closed_to_them(demo_app):
+    """A job handed out while the interpreter was of the household's team: once unlinked, they open it no more."""
+    bram = signed_in_client(demo_app, "bram")
+    household = factories.household(demo_app, ["ar"])
+    taken = factories.interpreter(demo_app, demo_team(demo_app), "Sara Amrani", "ar")
+    publish(bram, household.family_id)
+    job = job_of(demo_app, household.family_id)
+    with database(demo_app) as db:  # given to Sara directly: as an assignment made before the team rule was
+        row = db.get(TranslationJob, job.id)
+        row.interpreter_id = taken.interpreter_id
+        db.add(row)
+        db.commit()
+    sara = signed_in_client(demo_app, taken.username)
+    assert sara.get(f"/backoffice/translations/{job.id}").status_code == 200
+    with database(demo_app) as db:
+        for link in db.exec(select(InterpreterTeam).where(InterpreterTeam.interpreter_id == taken.interpreter_id)):
+            db.delete(link)
+        db.commit()
+    assert sara.get(f"/backoffice/translations/{job.id}").status_code == 404
