@@ -1,8 +1,9 @@
 """Kept apart leaves no trace (issue 20): two worlds of one household, made through the pages, share every step that
 concerns the household as a whole or parent B, and world one also has steps that concern parent A alone (items,
-notes and appointments for A, A's questions with the duo's replies, A reading the plan, the duo opening what is A's,
-the interpreter translating what only A reads). Whatever the steps, B's pages, print view, history, calendar files,
-"who looked" and messages are the same in both worlds, after normalising what differs between any two runs."""
+notes and appointments for A, A's questions and requests to move A's appointments with the duo's replies, A reading
+the plan, the duo opening what is A's, the interpreter translating what only A reads). Whatever the steps, B's pages,
+print view, history, calendar files, "who looked" and messages are the same in both worlds, after normalising what
+differs between any two runs."""
 import itertools
 import re
 
@@ -14,7 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from sqlmodel import col, select
 
 from portal.backoffice.plan_form import to_form
-from portal.models import Appointment, OutboxMessage, Parent, PlanQuestion
+from portal.models import Appointment, AppointmentAnswer, OutboxMessage, Parent, PlanQuestion
 from portal.rules.plan_content import PlanContent
 from portal.services.plan_versions import current_version, draft_of, load_contents
 from support import factories
@@ -128,6 +129,25 @@ class World:
         assert replied.status_code == 302
         return True
 
+    def ask_to_move_own_appointment(self, marker: str) -> None:
+        """A asks to move an appointment that is A's alone, and the duo replies on its page."""
+        with database(self.app) as db:
+            item = db.exec(select(Appointment).where(Appointment.family_id == self.family_id,
+                                                     Appointment.audience == self.audience("A"),
+                                                     Appointment.safe_place.is_(False))).first()
+        if item is None:
+            return
+        parent, url = self.parents[self.a], f"/appointments/{item.key}"
+        moved = parent.post(url, data={"csrf_token": csrf_token(parent.get(url).text),
+                                       "response": "move_requested", "reason": f"Verzet {marker}."})
+        assert moved.status_code == 302, text_of(moved)[:600]
+        with database(self.app) as db:
+            answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == item.id)).one()
+        staff_url = f"/backoffice/families/{self.family_id}/appointments/{item.id}"
+        replied = self.duo.post(staff_url, data=form_values(self.duo.get(staff_url), "appointment-form")
+                                | {f"reply-{answer.id}": f"Antwoord {marker}."})
+        assert replied.status_code == 302, text_of(replied)[:600]
+
     def read_plan(self, parent_id: int) -> None:
         assert self.parents[parent_id].get("/plan").status_code == 200
 
@@ -226,6 +246,10 @@ class TwoWorlds(RuleBasedStateMachine):
     @rule()
     def a_asks_alone(self):
         self.one.ask(self.one.a, f"A{next(markers)}")
+
+    @rule()
+    def a_asks_to_move_an_appointment_alone(self):
+        self.one.ask_to_move_own_appointment(f"A{next(markers)}")
 
     @rule()
     def b_reads(self):
