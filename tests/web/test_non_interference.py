@@ -1,9 +1,9 @@
 """Kept apart leaves no trace (issue 20): two worlds of one household, made through the pages, share every step that
 concerns the household as a whole or parent B, and world one also has steps that concern parent A alone (items,
-notes and appointments for A, A's questions and requests to move A's appointments with the duo's replies, A reading
-the plan, the duo opening what is A's, the interpreter translating what only A reads). Whatever the steps, B's pages,
-print view, history, calendar files, "who looked" and messages are the same in both worlds, after normalising what
-differs between any two runs."""
+notes and appointments for A, A's questions (rendered in Dutch or not) and requests to move A's appointments with
+the duo's replies, A reading the plan, the duo opening what is A's, the interpreter translating what only A reads).
+Whatever the steps, B's pages, print view, history, calendar files, "who looked" and messages are the same in both
+worlds, after normalising what differs between any two runs."""
 import itertools
 import re
 
@@ -15,7 +15,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from sqlmodel import col, select
 
 from portal.backoffice.plan_form import to_form
-from portal.models import Appointment, AppointmentAnswer, OutboxMessage, Parent, PlanQuestion
+from portal.models import (
+    Account,
+    Appointment,
+    AppointmentAnswer,
+    Interpreter,
+    OutboxMessage,
+    Parent,
+    ParentTextRendering,
+    PlanQuestion,
+)
 from portal.rules.plan_content import PlanContent
 from portal.services.plan_versions import current_version, draft_of, load_contents
 from support import factories
@@ -128,6 +137,27 @@ class World:
                                 data={"csrf_token": self.token, "reply": f"Antwoord {marker}."})
         assert replied.status_code == 302
         return True
+
+    def render_last_question(self, parent_id: int, marker: str) -> None:
+        """The duo asks for the parent's last question in Dutch, and the interpreter given it renders it."""
+        with database(self.app) as db:
+            question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == parent_id)
+                               .order_by(col(PlanQuestion.id).desc())).first()
+        if question is None:
+            return
+        asked = self.duo.post(f"/backoffice/families/{self.family_id}/questions/{question.id}/rendering",
+                              data={"csrf_token": self.token})
+        assert asked.status_code == 302, text_of(asked)[:600]
+        with database(self.app) as db:
+            rendering, username = db.exec(
+                select(ParentTextRendering.id, Account.username)
+                .join(Interpreter, Interpreter.id == ParentTextRendering.interpreter_id)
+                .join(Account, Account.id == Interpreter.account_id)
+                .where(ParentTextRendering.kind == "question", ParentTextRendering.text_id == question.id)).one()
+        interpreter, url = signed_in_client(self.app, username), f"/backoffice/renderings/{rendering}"
+        page = interpreter.get(url)
+        done = interpreter.post(url, data={"csrf_token": csrf_token(page.text), "rendering": f"Vraag {marker}?"})
+        assert done.status_code in (200, 302), text_of(done)[:600]
 
     def ask_to_move_own_appointment(self, marker: str) -> None:
         """A asks to move an appointment that is A's alone, and the duo replies on its page."""
@@ -243,9 +273,11 @@ class TwoWorlds(RuleBasedStateMachine):
         asked = [world.ask(world.b, marker) for world in self.both]
         assert asked[0] == asked[1]
 
-    @rule()
-    def a_asks_alone(self):
-        self.one.ask(self.one.a, f"A{next(markers)}")
+    @rule(rendered=st.booleans())
+    def a_asks_alone(self, rendered):
+        marker = f"A{next(markers)}"
+        if self.one.ask(self.one.a, marker) and rendered:
+            self.one.render_last_question(self.one.a, marker)
 
     @rule()
     def a_asks_to_move_an_appointment_alone(self):
