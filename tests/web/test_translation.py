@@ -4,7 +4,7 @@ import re
 from sqlmodel import Session, select
 
 from portal import db
-from portal.models import Family, Interpreter, PlanVersion, TranslationJob, Worker
+from portal.models import Family, Interpreter, InterpreterTeam, PlanVersion, TranslationJob, Worker
 from portal.services import plan_versions
 from portal.services.interpreting import segments
 from portal.services.plan_versions import current_version, load_contents
@@ -103,6 +103,9 @@ def test_a_second_interpreter_verifies_a_translation(demo_app):
         second = Interpreter(name="Nadia Amrani", languages="ar")
         session.add(second)
         session.commit()
+        # She works for the household's team, as every interpreter given its work must.
+        team_id = session.exec(select(Family.team_id).where(Family.name.contains("El Idrissi"))).one()
+        session.add(InterpreterTeam(interpreter_id=second.id, team_id=team_id))
         session.get(TranslationJob, job.id).interpreter_id = second.id
         session.commit()
         second_id = second.id
