@@ -21,11 +21,7 @@ class Known:
 
 def latest(db: Session, parent) -> Known | None:
     """The newest version this parent was given (what their plan page shows), with their number for it."""
-    row = db.exec(select(PlanVersion, ParentVersion.number)
-                  .join(ParentVersion, ParentVersion.version_id == PlanVersion.id)
-                  .where(ParentVersion.parent_id == parent.id)
-                  .order_by(col(ParentVersion.number).desc()).limit(1)).first()
-    return Known(*row) if row else None
+    return next(iter(page(db, parent, 0, 1)), None)
 
 
 def page(db: Session, parent, offset: int, limit: int) -> list[Known]:
@@ -45,14 +41,22 @@ def is_news(parent, before: PlanContent | None, after: PlanContent, note: str, n
     return seen_after != seen_before or (bool(note) and parent_reads(parent, note_audience))
 
 
+def newest_given(*where):
+    """Per parent (of those `where` selects), the newest version they were given: a subquery of
+    (parent_id, number, version_id)."""
+    newest = (select(ParentVersion.parent_id, func.max(ParentVersion.number).label("number"))
+              .join(Parent, Parent.id == ParentVersion.parent_id).where(*where)
+              .group_by(ParentVersion.parent_id).subquery())
+    return (select(ParentVersion.parent_id, ParentVersion.number, ParentVersion.version_id).join(
+        newest, and_(ParentVersion.parent_id == newest.c.parent_id, ParentVersion.number == newest.c.number))
+        .subquery())
+
+
 def last_known(db: Session, family_id: int) -> dict[int, tuple[int, int]]:
     """Per parent of the household: their last number and the version it is (none for a parent given none yet)."""
-    newest = (select(ParentVersion.parent_id, func.max(ParentVersion.number).label("number"))
-              .join(Parent, Parent.id == ParentVersion.parent_id).where(Parent.family_id == family_id)
-              .group_by(ParentVersion.parent_id).subquery())
-    rows = db.exec(select(ParentVersion.parent_id, ParentVersion.number, ParentVersion.version_id).join(
-        newest, and_(ParentVersion.parent_id == newest.c.parent_id, ParentVersion.number == newest.c.number)))
-    return {parent_id: (number, version_id) for parent_id, number, version_id in rows}
+    given = newest_given(Parent.family_id == family_id)
+    return {parent_id: (number, version_id) for parent_id, number, version_id in db.exec(
+        select(given.c.parent_id, given.c.number, given.c.version_id))}
 
 
 def give_new_version(db: Session, family_id: int, version_id: int, content: PlanContent, note: str,

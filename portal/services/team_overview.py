@@ -5,7 +5,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -14,7 +14,6 @@ from portal.models import (
     Family,
     Interpreter,
     Parent,
-    ParentVersion,
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
@@ -24,6 +23,7 @@ from portal.models import (
 )
 from portal.services.cases import duo_candidates
 from portal.services.duo import current_duos
+from portal.services.parent_versions import newest_given
 
 NINE_MONTHS = 270  # days: families waited this long for help; no household should wait that long for a plan
 UNREAD_AFTER = dt.timedelta(days=7)  # a parent who has not opened the current version after a week
@@ -126,15 +126,6 @@ def _published_plans():
             .group_by(SafetyPlan.family_id, SafetyPlan.id).subquery())
 
 
-def _given():
-    """Per parent, the newest version they were given (a version that changed nothing of theirs is none of theirs)."""
-    newest = (select(ParentVersion.parent_id, func.max(ParentVersion.number).label("number"))
-              .group_by(ParentVersion.parent_id).subquery())
-    return (select(ParentVersion.parent_id, ParentVersion.version_id)
-            .join(newest, and_(ParentVersion.parent_id == newest.c.parent_id, ParentVersion.number == newest.c.number))
-            .subquery())
-
-
 def _not_read(version):
     """The parent (Parent) has no read receipt of this version."""
     return ~exists().where(Acknowledgement.parent_id == Parent.id, Acknowledgement.version_id == version.id)
@@ -148,7 +139,7 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
     of_team = (Family.team_id == team_id, Family.closed_at.is_(None))
     questions_open = (select(func.count(PlanQuestion.id)).join(Parent, Parent.id == PlanQuestion.parent_id)
                       .where(Parent.family_id == Family.id, PlanQuestion.handled_at.is_(None)).scalar_subquery())
-    given = _given()
+    given = newest_given()
     unread_count = (select(func.count(Parent.id)).join(given, given.c.parent_id == Parent.id)
                     .join(current, current.id == given.c.version_id)
                     .where(Parent.family_id == Family.id, current.published_at <= cutoff, _not_read(current))
@@ -184,7 +175,7 @@ def _questions(db: Session, of_team, today: dt.date) -> list[OpenQuestion]:
 
 
 def _unread(db: Session, of_team, cutoff: dt.datetime, today: dt.date) -> list[UnreadVersion]:
-    current, given = aliased(PlanVersion), _given()
+    current, given = aliased(PlanVersion), newest_given()
     rows = db.exec(select(Parent, Family, current).join(Family, Family.id == Parent.family_id)
                    .join(given, given.c.parent_id == Parent.id).join(current, current.id == given.c.version_id)
                    .where(*of_team, current.published_at <= cutoff, _not_read(current))
