@@ -238,8 +238,8 @@ def test_htmx_back_office_requests_send_the_token_in_a_header(demo_app, demo_cli
         helper = url_for("backoffice.plain_language", family_id=family_id)
     page = demo_client.get(editor)
     assert page.status_code == 200
-    header_token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.text).group(1)
-    field = re.search(r'<textarea id="([^"]+)" name="\1"[^>]*hx-post="' + re.escape(helper), page.text).group(1)
+    header_token = re.search(r"data-hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.text).group(1)
+    field = re.search(r'<textarea id="([^"]+)" name="\1"[^>]*data-hx-post="' + re.escape(helper), page.text).group(1)
     htmx = {"HX-Request": "true", "HX-Trigger-Name": field}
     answered = demo_client.post(helper, data={field: "De jeugdbescherming gaat een verzoekschrift indienen."},
                                 headers={**htmx, "X-CSRFToken": header_token})

@@ -94,7 +94,7 @@ def test_a_conflicting_autosave_says_not_saved_and_shows_both_texts(demo_app):
     assert form_values(conflict, "plan-form")["s1-description"] == brams["s1-description"]
     # No autosave while both texts are shown: Bram combines them and saves on purpose.
     form = editor.select_one("form#plan-form")
-    assert not form.has_attr("data-autosave") and not form.has_attr("hx-post")
+    assert not form.has_attr("data-autosave") and not form.has_attr("data-hx-post")
 
 
 def test_an_autosave_that_cannot_save_says_not_saved(demo_app):
