@@ -4,13 +4,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import session as cookie
 from flask_login import login_user, logout_user
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
 from portal.models.base import utcnow
+from portal.web.i18n import chosen_signed_out, clear_session
 
 IDLE_LIMIT = {Role.parent: dt.timedelta(minutes=15)}
 STAFF_IDLE_LIMIT = dt.timedelta(minutes=30)
@@ -55,11 +55,11 @@ class SignedIn:
 
 
 def start(db: Session, account: Account) -> SignedIn:
-    """Begin a new session with a fresh identifier; nothing of the pre-sign-in cookie survives."""
-    language = account.language or cookie.get("language")
-    cookie.clear()
-    if language:
-        cookie["language"] = language  # so even an error page without a database speaks it
+    """Begin a new session with a fresh identifier; nothing of the pre-sign-in cookie survives but its language.
+    A language chosen during the sign-in goes to the account; else the account's own is spoken."""
+    account.language = chosen_signed_out() or account.language
+    db.add(account)  # committed with the session
+    clear_session(account.language)  # so even an error page without a database speaks it
     token = secrets.token_urlsafe(32)
     record = UserSession(token_hash=_token_hash(token), account_id=account.id,
                          generation=account.session_generation)
@@ -119,7 +119,7 @@ def end(db: Session, user: SignedIn) -> None:
     db.exec(update(UserSession).where(UserSession.id == user.record.id).values(ended_at=utcnow()))
     db.commit()
     logout_user()
-    cookie.clear()
+    clear_session(user.account.language)  # the sign-in page goes on in the language of the pages before
 
 
 def end_all_other(db: Session, account: Account, keep: UserSession | None = None) -> None:

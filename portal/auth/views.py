@@ -25,6 +25,7 @@ from portal.models import Account, Role
 from portal.services import notifications
 from portal.web import audit
 from portal.web.forms import save_language, switching_language, typed_fields
+from portal.web.i18n import clear_session
 from portal.web.redirects import local_target
 
 PER_ADDRESS = "30/minute"
@@ -239,7 +240,7 @@ def activate():
         form.refuse(form.code, _("This code is not right, was already used or is older than 7 days. "
                                  "Ask your contact person for a new letter."))
         return render_template("auth/activate.html", form=form, main_form="activate-form"), 401
-    session.clear()
+    clear_session()  # a language chosen before the code goes on to the password page
     audit.record("account.activate", "ok", object=f"account:{account.id}", account=account)
     flows.end_all(db, account.id)  # an earlier activation or a sign-in of this account, in any browser
     flows.begin(db, account, "activation", "password", "family")

@@ -2,7 +2,7 @@
 import datetime as dt
 import unicodedata
 
-from flask import request, session
+from flask import request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,14 +13,14 @@ from wtforms.validators import Length, StopValidation
 from wtforms.widgets import TextArea
 
 from portal.db import session as db_session
-from portal.web.i18n import LANGUAGES
+from portal.web.i18n import LANGUAGES, choose_language
 
 
 def save_language(code: str) -> None:
-    """Remember the chosen language: on the account when signed in, else in the session."""
+    """Remember the chosen language: in the session, and on the account when signed in."""
     if code not in LANGUAGES:
         return
-    session["language"] = code
+    choose_language(code, current_user.is_authenticated)
     if current_user.is_authenticated:
         db = db_session()
         current_user.account.language = code

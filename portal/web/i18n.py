@@ -6,7 +6,15 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.support import NullTranslations
 from flask import Flask, g, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations, to_user_timezone
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_time,
+    get_locale,
+    get_translations,
+    refresh,
+    to_user_timezone,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,13 +33,49 @@ LANGUAGES = {
 }
 
 
+# The session cookie's language: the one chosen in this browser, or that of the account signed in (or out) here last.
+LANGUAGE = "language"
+# Set when the language was chosen while signed out: the next sign-in takes it to the account.
+CHOSEN_SIGNED_OUT = "language_chosen"
+
+
 def select_locale() -> str:
     """Explicit choice (saved on the account) -> session -> Accept-Language -> Dutch."""
     if current_user.is_authenticated and current_user.account.language in LANGUAGES:
         return current_user.account.language
-    if session.get("language") in LANGUAGES:
-        return session["language"]
+    if session.get(LANGUAGE) in LANGUAGES:
+        return session[LANGUAGE]
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LOCALE
+
+
+def choose_language(code: str, signed_in: bool) -> None:
+    """The session speaks `code` from now on, this request's page too (the locale was chosen before the choice)."""
+    session[LANGUAGE] = code
+    if signed_in:
+        session.pop(CHOSEN_SIGNED_OUT, None)
+    else:
+        session[CHOSEN_SIGNED_OUT] = True
+    refresh()
+
+
+def chosen_signed_out() -> str | None:
+    """The language chosen in this browser since the last sign-in or sign-out, once: the sign-in saves it on the
+    account. Not the language a signed-out page was left in: the next person to sign in keeps their own."""
+    if session.pop(CHOSEN_SIGNED_OUT, False) and session.get(LANGUAGE) in LANGUAGES:
+        return session[LANGUAGE]
+    return None
+
+
+def clear_session(language: str | None = None) -> None:
+    """Empty the session cookie at a new step of signing in or out, but for its language (or `language`): the
+    next page speaks it. Leave quickly clears everything instead: no trace of the language either."""
+    kept = language if language in LANGUAGES else session.get(LANGUAGE)
+    chosen = session.get(CHOSEN_SIGNED_OUT)
+    session.clear()
+    if kept in LANGUAGES:
+        session[LANGUAGE] = kept
+    if chosen:
+        session[CHOSEN_SIGNED_OUT] = True
 
 
 def text_direction(locale: str) -> str:

@@ -1,12 +1,18 @@
-"""Every family page in every one of the eight languages: translated, with the right direction."""
+"""Every family page in every one of the eight languages: translated, with the right direction; a language chosen
+speaks on the page it was chosen on and stays through signing in and out (not after Leave quickly)."""
 import re
 
+import pyotp
 import pytest
 from babel.messages.pofile import read_po
+from sqlmodel import select
 
+from portal.demo import DEMO_PASSWORD
+from portal.models import Account, Parent
 from portal.web.catalogues import TRANSLATIONS
-from portal.web.i18n import LANGUAGES
-from support.sign_in import csrf_token, sign_in
+from portal.web.i18n import LANGUAGES, text_direction
+from support.pages import database, family_id, say, soup
+from support.sign_in import csrf_token, fresh_code, sign_in
 
 PAGES = ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly", "/password"]
 # Texts every family page shows: in any language but English they must not be left in English.
@@ -79,3 +85,122 @@ def test_a_page_in_one_language_can_render_a_letter_in_another(app):
         with force_locale("ar"):
             assert home() == translated("ar", "Home")
         assert home() == translated("nl", "Home")
+
+
+# --- a language chosen applies where it was chosen, and stays through signing in and out --------------
+
+def spoken(response) -> tuple[str, str]:
+    """The page's language and direction, as its <html> element says."""
+    root = soup(response).select_one("html")
+    return root["lang"], root["dir"]
+
+
+def switch(client, path: str, page, code: str, **typed):
+    """Press a language button under a form of the page: the button sends that form to the page's own address."""
+    return client.post(path, data={"set_language": code, "csrf_token": csrf_token(page.text), **typed})
+
+
+def account_language(app, username: str) -> str | None:
+    with database(app) as db:
+        return db.exec(select(Account.language).where(Account.username == username)).one()
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate"])
+def test_a_language_chosen_in_a_signed_out_form_speaks_on_that_very_page(demo_app, path):
+    client = demo_app.test_client()
+    page = client.get(path)
+    # Chromium found: Arabic chosen, the page still in English; Polish chosen, the page in Arabic.
+    for code in ("en", "ar", "pl"):
+        page = switch(client, path, page, code, username="ouder-sanne")
+        assert page.status_code == 200 and spoken(page) == (code, text_direction(code)), code
+        assert soup(page).select_one("nav.languages")["aria-label"] == say(demo_app, code, "Language")
+        assert soup(page).select_one("#username")["value"] == "ouder-sanne"  # what was typed stays
+        assert soup(page).select_one(f'nav.languages button[value="{code}"]')["aria-current"] == "true"
+    assert spoken(client.get(path)) == ("pl", "ltr")
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize("username, base, home", [("ouder-sanne", "", "/"), ("anouk", "/backoffice", "/backoffice/")])
+def test_a_language_chosen_while_signing_in_stays_through_every_step(demo_app, username, base, home):
+    client = demo_app.test_client()
+    page = client.get(base + "/sign-in")
+    page = switch(client, base + "/sign-in", page, "ar", username=username)
+    password = client.post(base + "/sign-in", data={"username": username, "password": DEMO_PASSWORD,
+                                                    "csrf_token": csrf_token(page.text)})
+    code_page = client.get(password.headers["Location"])
+    assert spoken(code_page) == ("ar", "rtl")
+    code_page = switch(client, base + "/sign-in/code", code_page, "tr")
+    assert spoken(code_page) == ("tr", "ltr")
+    signed_in = client.post(base + "/sign-in/code", data={"code": fresh_code(username, demo_app),
+                                                          "csrf_token": csrf_token(code_page.text)})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == home
+    assert spoken(client.get(home)) == ("tr", "ltr")
+    assert account_language(demo_app, username) == "tr"  # chosen now: the account keeps it, on every device
+
+
+def new_parent_with_letter(app, language: str) -> tuple[str, str]:
+    """A parent added to the El Idrissi household, and the letter the team lead prints for them: (username, code)."""
+    family = family_id(app, "Gezin El Idrissi")
+    with database(app) as db:
+        parent = Parent(family_id=family, name="Nadia El Idrissi", language=language)
+        db.add(parent)
+        db.commit()
+    lead = app.test_client()
+    sign_in(lead, "teamlead")
+    token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
+    letter = lead.post(f"/backoffice/families/{family}/parents/{parent.id}/letter", data={"csrf_token": token},
+                       follow_redirects=True)
+    username, code = (strong.get_text() for strong in soup(letter).select("article.letter strong")[:2])
+    return username, code
+
+
+@pytest.mark.both_databases
+def test_a_language_chosen_while_activating_stays_through_every_step(demo_app):
+    username, code = new_parent_with_letter(demo_app, "nl")
+    client = demo_app.test_client()
+    page = switch(client, "/activate", client.get("/activate"), "uk", username=username)
+    activated = client.post("/activate", data={"username": username, "code": code,
+                                               "csrf_token": csrf_token(page.text)})
+    assert activated.status_code == 302
+    password_page = client.get(activated.headers["Location"])
+    assert spoken(password_page) == ("uk", "ltr")  # it was Dutch: the code step dropped the choice
+    password_page = switch(client, "/activate/password", password_page, "ar")
+    assert spoken(password_page) == ("ar", "rtl")
+    chosen = client.post("/activate/password", data={"password": "paarse fiets op het dak",
+                                                     "password_again": "paarse fiets op het dak",
+                                                     "csrf_token": csrf_token(password_page.text)})
+    factor_page = client.get(chosen.headers["Location"])
+    assert spoken(factor_page) == ("ar", "rtl")
+    factor_page = switch(client, "/activate/second-factor", factor_page, "so")
+    assert spoken(factor_page) == ("so", "ltr")
+    with database(demo_app) as db:
+        secret = db.exec(select(Account.totp_secret).where(Account.username == username)).one()
+    done = client.post("/activate/second-factor", data={"method": "app", "code": pyotp.TOTP(secret).now(),
+                                                        "csrf_token": csrf_token(factor_page.text)})
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert spoken(client.get("/")) == ("so", "ltr")
+    assert account_language(demo_app, username) == "so"
+
+
+@pytest.mark.both_databases
+def test_signing_out_keeps_the_language_for_the_sign_in_page_and_nobody_else(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    client.post("/language", data={"set_language": "ar", "next": "/", "csrf_token": csrf_token(client.get("/").text)})
+    signed_out = client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/").text)})
+    assert spoken(client.get(signed_out.headers["Location"])) == ("ar", "rtl")
+    # The next person on this phone signs in: their own language, not the one the page was left in.
+    sign_in(client, "ouder-olena")
+    assert spoken(client.get("/")) == ("uk", "ltr")
+    assert account_language(demo_app, "ouder-olena") == "uk"
+
+
+def test_leave_quickly_leaves_no_language_behind(demo_app):
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    client.post("/language", data={"set_language": "ar", "next": "/", "csrf_token": csrf_token(client.get("/").text)})
+    left = client.post("/quick-exit")
+    assert left.status_code == 303 and "cookies" in left.headers["Clear-Site-Data"]
+    assert client.get_cookie("portal") is None
+    assert spoken(client.get("/sign-in")) == ("nl", "ltr")  # the browser's own language, nothing of Arabic
+
