@@ -204,3 +204,14 @@ def test_leave_quickly_leaves_no_language_behind(demo_app):
     assert client.get_cookie("portal") is None
     assert spoken(client.get("/sign-in")) == ("nl", "ltr")  # the browser's own language, nothing of Arabic
 
+
+def test_a_language_chosen_on_a_page_with_a_query_keeps_its_query(demo_app):
+    """The plan printed with the family name (?print-name=1): the button sends the answer form back to that address."""
+    client = demo_app.test_client()
+    sign_in(client, "ouder-sanne")
+    page = client.get("/plan?print-name=1")
+    name = soup(page).select_one("p.print-only").get_text()
+    button = soup(page).select_one('nav.languages button[value="tr"]')
+    switched = client.post(button["formaction"], data={"set_language": "tr", "csrf_token": csrf_token(page.text)})
+    assert spoken(switched) == ("tr", "ltr")
+    assert soup(switched).select_one("p.print-only").get_text() == name
