@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import segno
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -70,9 +69,8 @@ def activation_letter(family_id, parent_id):
     # Username and code ride in the fragment, which browsers never send: no server or proxy log keeps them.
     qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
                            error="m").svg_inline(scale=4))
-    with force_locale(parent.language):
-        return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link,
-                               qr=qr, contact=contact)
+    return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link, qr=qr,
+                           contact=contact)
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")

@@ -7,6 +7,7 @@ from babel.dates import format_date as babel_format_date
 from babel.support import NullTranslations
 from flask import Flask, g, request, session
 from flask_babel import (
+    force_locale,
     format_date,
     format_datetime,
     format_time,
@@ -18,6 +19,7 @@ from flask_babel import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 DEFAULT_LOCALE = "nl"
 # Each language in its own name, for the language menu.
@@ -125,6 +127,21 @@ def format_moment(moment: dt.datetime) -> str:
     return _("%(day)s at %(time)s", day=day, time=format_time(moment, "HH:mm"))
 
 
+def in_language(code: str, caller) -> Markup:
+    """A part of a page in another language than the page around it (`{% call in_language(code) %}`): a letter
+    in the parent's language on a page in the staff member's. Only that part: the page and the next stay theirs."""
+    with force_locale(code):
+        return Markup(caller())
+
+
+def time_value(moment: dt.date | dt.datetime) -> str:
+    """The machine-readable value of a `time` element: a day as it is, a moment to the second (HTML allows at most
+    three digits of a second's fraction; the stored moments have six)."""
+    if isinstance(moment, dt.datetime):
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
 def page_translations() -> NullTranslations:
     """The catalogue for the locale in force, looked up once per request and locale.
 
@@ -147,7 +164,8 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.globals.update(
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
-        weekday_name=weekday_name, format_moment=format_moment, language_name=lambda code: LANGUAGES.get(code, code),
+        weekday_name=weekday_name, format_moment=format_moment, time_value=time_value, language_name=lambda code: LANGUAGES.get(code, code),
+        in_language=in_language,
         role_name=lambda role: ROLE_NAMES.get(role, role),
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
         LANGUAGES=LANGUAGES, text_direction=text_direction)

@@ -11,7 +11,7 @@ from portal.demo import DEMO_PASSWORD
 from portal.models import Account, Parent
 from portal.web.catalogues import TRANSLATIONS
 from portal.web.i18n import LANGUAGES, text_direction
-from support.pages import database, family_id, say, soup
+from support.pages import database, family_id, parent_named, say, soup
 from support.sign_in import csrf_token, fresh_code, sign_in
 
 PAGES = ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly", "/password"]
@@ -203,6 +203,26 @@ def test_leave_quickly_leaves_no_language_behind(demo_app):
     assert left.status_code == 303 and "cookies" in left.headers["Clear-Site-Data"]
     assert client.get_cookie("portal") is None
     assert spoken(client.get("/sign-in")) == ("nl", "ltr")  # the browser's own language, nothing of Arabic
+
+
+def test_the_letter_is_in_the_parents_language_and_the_back_office_in_the_staff_members(demo_app):
+    family = family_id(demo_app, "Gezin El Idrissi")
+    fatima = parent_named(demo_app, "Fatima El Idrissi")
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    lead.post("/language", data={"set_language": "en", "next": "/backoffice/",
+                                 "csrf_token": csrf_token(lead.get("/backoffice/").text)})
+    token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
+    letter = lead.post(f"/backoffice/families/{family}/parents/{fatima.id}/letter", data={"csrf_token": token},
+                       follow_redirects=True)
+    assert letter.status_code == 200 and spoken(letter) == ("en", "ltr")
+    page = soup(letter)
+    article = page.select_one("article.letter")
+    assert (article["lang"], article["dir"]) == ("ar", "rtl")
+    assert say(demo_app, "ar", "Activation code") in article.get_text()
+    outside = page.select_one("nav.languages")["aria-label"], page.select_one("p.no-print").get_text()
+    assert outside == (say(demo_app, "en", "Language"), say(demo_app, "en", "Back to the family file"))
+    assert spoken(lead.get("/backoffice/")) == ("en", "ltr")
 
 
 def test_a_language_chosen_on_a_page_with_a_query_keeps_its_query(demo_app):
