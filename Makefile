@@ -18,6 +18,10 @@ PYTEST_ARGS ?=
 # waiting (for Chromium, a server starting, an autosave's delay), and the third worker fills it (pytest 228 s
 # with two workers, 208 s with three, in the same hour).
 PYTEST_WORKERS ?= 3
+# The Nu HTML Checker (vnu.jar, run by tests/web/test_valid_html.py) from its npm package, without the package's
+# install script: that script downloads a Java of its own, and the system's (default-jre-headless) is used instead.
+VNU_VERSION := 26.9.27
+VNU := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 # Keep Python's cache of compiled modules (__pycache__, git-ignored) even where the environment turns it off:
 # without it every process compiles every module it imports from source, 7 s more for each pytest worker's
 # collection and 2.5 s more for each server or command the tests start.
@@ -32,7 +36,7 @@ run: $(VENV)/.installed translations
 	$(VENV)/bin/portal worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/portal demo --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test translations
+test: $(VENV)/.installed-test $(VNU) translations
 	$(VENV)/bin/ruff check portal tests benchmarks
 	$(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
@@ -52,4 +56,9 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(UV) pip install --compile-bytecode --python $(PY) -e ".[test]"
+	touch $@
+
+# Made again when this file changes (a new VNU_VERSION).
+$(VNU): Makefile | $(PY)
+	npm install --prefix $(VENV)/vnu --no-save --no-package-lock --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
 	touch $@

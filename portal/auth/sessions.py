@@ -8,6 +8,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from portal.auth import devices
 from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
 from portal.models.base import utcnow
 from portal.web.i18n import chosen_signed_out, clear_session
@@ -67,6 +68,7 @@ def start(db: Session, account: Account) -> SignedIn:
     db.commit()
     user = load(db, token)
     login_user(user)
+    devices.remember(account)  # a session begins only after the second factor: this browser is now known
     return user
 
 

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from portal.access import STAFF, public, roles
-from portal.auth import blueprint, flows, kept, sessions
+from portal.auth import blueprint, devices, flows, kept, sessions
 from portal.auth import secrets as auth_secrets
 from portal.auth.forms import (
     ActivateForm,
@@ -34,18 +34,26 @@ SMS_CODES_PER_HOUR = 5
 
 
 def _account_key() -> str:
-    """The account an attempt is for: the username as the sign-in cleans it, or the account of the step
-    this browser is at (at the code and enrolment steps a username field in the form must not choose the counter)."""
+    """The counter an attempt goes to: at the password step a known device of the account counts on its own
+    (portal/auth/devices.py), any other browser on the username as the sign-in cleans it; at the code and
+    enrolment steps the account of the step this browser is at (a username field in the form must not choose
+    the counter)."""
     if request.endpoint in ("auth.sign_in", "auth.staff_sign_in"):
-        return "account:" + fitting(SignInForm().username).lower()
+        username = fitting(SignInForm().username).lower()
+        device = devices.known(db_session(), username)
+        return f"device:{device}" if device else "account:" + username
     return "account:" + flows.account_in_cookie(db_session())
+
+
+def _failures_allowed() -> str:
+    return devices.FAILURES_PER_DEVICE if _account_key().startswith("device:") else FAILURES_PER_ACCOUNT
 
 
 def _failed(response) -> bool:
     return response.status_code == 401
 
 
-account_limit = limiter.limit(FAILURES_PER_ACCOUNT, key_func=_account_key, deduct_when=_failed, methods=["POST"])
+account_limit = limiter.limit(_failures_allowed, key_func=_account_key, deduct_when=_failed, methods=["POST"])
 address_limit = limiter.limit(PER_ADDRESS, methods=["POST"])
 
 
@@ -380,6 +388,9 @@ def quick_exit():
     response = redirect(current_app.config["NEUTRAL_SITE"], 303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.delete_cookie(current_app.config["SESSION_COOKIE_NAME"])
+    # The device cookie goes too, although signing out keeps it: on a shared or checked phone it would tell
+    # that the portal was used there. The price: this phone is a stranger's at the next sign-in.
+    devices.forget(response)
     return response
 
 

@@ -134,6 +134,14 @@ def in_language(code: str, caller) -> Markup:
         return Markup(caller())
 
 
+def time_value(moment: dt.date | dt.datetime) -> str:
+    """The machine-readable value of a `time` element: a day as it is, a moment to the second (HTML allows at most
+    three digits of a second's fraction; the stored moments have six)."""
+    if isinstance(moment, dt.datetime):
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
 def page_translations() -> NullTranslations:
     """The catalogue for the locale in force, looked up once per request and locale.
 
@@ -156,7 +164,7 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.globals.update(
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
-        weekday_name=weekday_name, format_moment=format_moment, language_name=lambda code: LANGUAGES.get(code, code),
+        weekday_name=weekday_name, format_moment=format_moment, time_value=time_value, language_name=lambda code: LANGUAGES.get(code, code),
         in_language=in_language,
         role_name=lambda role: ROLE_NAMES.get(role, role),
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
