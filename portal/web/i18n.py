@@ -164,8 +164,8 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.globals.update(
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
-        weekday_name=weekday_name, format_moment=format_moment, time_value=time_value, language_name=lambda code: LANGUAGES.get(code, code),
-        in_language=in_language,
+        weekday_name=weekday_name, format_moment=format_moment, time_value=time_value, in_language=in_language,
+        language_name=lambda code: LANGUAGES.get(code, code),
         role_name=lambda role: ROLE_NAMES.get(role, role),
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
         LANGUAGES=LANGUAGES, text_direction=text_direction)
