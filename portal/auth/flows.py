@@ -109,14 +109,20 @@ def locked_today(db: Session, account: Account) -> bool:
     return open_day is not None
 
 
-def claim_code_attempt(db: Session, flow: SignInFlow, account: Account) -> str | None:
-    """Count a code attempt before the code is checked (committed), so that guesses sent in parallel
-    cannot pass a limit. None when the attempt may go on, else the limit that holds it: "flow" or "day"."""
+def claim_step_attempt(db: Session, flow: SignInFlow) -> bool:
+    """Count a code attempt at this step before the code is checked (committed), so that guesses sent in
+    parallel cannot pass the limit: False once CODES_PER_FLOW were tried."""
     counted = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None),
                                                SignInFlow.code_attempts < CODES_PER_FLOW)
                       .values(code_attempts=SignInFlow.code_attempts + 1))
-    if counted.rowcount != 1:
-        db.commit()
+    db.commit()
+    return counted.rowcount == 1
+
+
+def claim_code_attempt(db: Session, flow: SignInFlow, account: Account) -> str | None:
+    """Count a sign-in code attempt before the code is checked (committed), at the step and for the account's
+    day. None when the attempt may go on, else the limit that holds it: "flow" or "day"."""
+    if not claim_step_attempt(db, flow):
         return "flow"
     now = utcnow()
     # A day after the count began, it begins afresh.

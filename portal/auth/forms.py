@@ -48,8 +48,10 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class SecondFactorForm(Form):
-    """A parent's second step: the app's digits, or a mobile number for codes by SMS."""
+    """A parent's second step: the app's digits, or a mobile number for codes by SMS and the code sent to it."""
 
     code = Text(APP_CODE_LENGTH)
     phone = Text(max_length(Account.sms_phone))
+    sms_code = Text(APP_CODE_LENGTH)
+    sent = StringField()  # "1" once a code went to the number: its field stays through a change of language
     method = StringField()

@@ -67,11 +67,16 @@ def totp_uri(account: Account, issuer: str) -> str:
     return pyotp.TOTP(account.totp_secret).provisioning_uri(name=account.username, issuer_name=issuer)
 
 
+def grouped_key(secret: str) -> str:
+    """The key as a person types it into an app: groups of four (apps take it with or without the spaces)."""
+    return " ".join(secret[start:start + 4] for start in range(0, len(secret), 4))
+
+
 def accept_totp(db: Session, account: Account, code: str, now: float | None = None) -> bool:
     """Accept a code of this, the previous or the next 30 s step, once only (atomic update)."""
-    # Digits of any script count (an Arabic keyboard types ١٢٣٤٥٦); anything else is refused,
-    # also digit-like signs such as "²" that compare_digest cannot take.
-    code = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in code)
+    # Digits of any script count (an Arabic keyboard types ١٢٣٤٥٦), spaced as the app shows them ("123 456");
+    # anything else is refused, also digit-like signs such as "²" that compare_digest cannot take.
+    code = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in "".join(code.split()))
     if not account.totp_secret or not code.isascii() or not code.isdigit() or len(code) != 6:
         return False
     totp = pyotp.TOTP(account.totp_secret)
@@ -87,9 +92,19 @@ def accept_totp(db: Session, account: Account, code: str, now: float | None = No
     return False
 
 
-def code_hash(code: str) -> str:
+def code_hash(code: str, sent_to: str = "") -> str:
+    """The stored form of a code. A code sent to a number being confirmed covers that number's digits too:
+    it confirms that number and no other (a typo corrected after sending needs a new code)."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, code.strip().upper().replace("-", "").replace(" ", "").encode(), hashlib.sha256).hexdigest()
+    typed = code.strip().upper().replace("-", "").replace(" ", "")
+    if sent_to:
+        typed += "@" + phone_digits(sent_to)
+    return hmac.new(key, typed.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number as typed ("06 12345678" and "0612345678" are one number)."""
+    return "".join(ch for ch in phone if ch.isdigit())
 
 
 def new_recovery_codes(db: Session, account: Account) -> list[str]:
@@ -111,16 +126,17 @@ def burn_recovery_code(db: Session, account: Account, code: str) -> bool:
     return burned.rowcount == 1
 
 
-def issue_code(db: Session, account: Account, purpose: str, commit: bool = True) -> str:
-    """A new activation letter code or SMS code; earlier unused ones of that purpose stop working. With
-    commit=False the caller commits it (an SMS code with its message in the outbox)."""
+def issue_code(db: Session, account: Account, purpose: str, commit: bool = True, sent_to: str = "") -> str:
+    """A new activation letter code or SMS code (to sign in: "sms"; to confirm the number `sent_to`: "phone");
+    earlier unused ones of that purpose stop working. With commit=False the caller commits it (an SMS code with
+    its message in the outbox)."""
     db.exec(update(OneTimeCode).where(OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
                                       OneTimeCode.used_at.is_(None)).values(used_at=utcnow()))
     if purpose == "activation":
         code, valid = "-".join(secrets.token_hex(2).upper() for _ in range(3)), ACTIVATION_VALID
     else:
         code, valid = f"{secrets.randbelow(10**6):06d}", SMS_CODE_VALID
-    db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code),
+    db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code, sent_to),
                        expires_at=utcnow() + valid))
     if commit:
         db.commit()
@@ -135,9 +151,12 @@ def codes_sent_recently(db: Session, account: Account, purpose: str) -> int:
                                                     OneTimeCode.created_at > since)).all())
 
 
-def burn_code(db: Session, purpose: str, code: str, account: Account | None = None) -> Account | None:
-    """Use a valid one-time code once; returns its account, or None when it is wrong, used or expired."""
-    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose, OneTimeCode.code_hash == code_hash(code),
+def burn_code(db: Session, purpose: str, code: str, account: Account | None = None,
+              sent_to: str = "") -> Account | None:
+    """Use a valid one-time code once (one sent to the number `sent_to`, for "phone"); returns its account, or
+    None when it is wrong, used or expired."""
+    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose,
+                                      OneTimeCode.code_hash == code_hash(code, sent_to),
                                       OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > utcnow())
     if account is not None:
         query = query.where(OneTimeCode.account_id == account.id)

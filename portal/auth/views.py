@@ -69,6 +69,13 @@ def _qr_svg(uri: str) -> Markup:
     return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
 
+def _authenticator(account: Account) -> dict:
+    """How the page links an authenticator app (auth/_authenticator.html): a link that opens the app on this
+    phone, the same address as a QR code for a phone beside a computer, and the key to type."""
+    uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
+    return {"app_link": uri, "qr": _qr_svg(uri), "key": auth_secrets.grouped_key(account.totp_secret)}
+
+
 def _sign_in_url() -> str:
     return url_for("auth.staff_sign_in" if _audience() == "staff" else "auth.sign_in")
 
@@ -127,13 +134,14 @@ def sign_in():
     return redirect(url_for("auth.staff_code" if account.role.is_staff else "auth.code"))
 
 
-def _send_sms_code(account: Account) -> bool:
-    """Send a new SMS code, at most a few an hour: nobody with a stolen password can flood a phone."""
+def _send_sms_code(account: Account, purpose: str = "sms", to: str = "") -> bool:
+    """Send a new code by SMS, to sign in ("sms", to the account's number) or to confirm the number `to`
+    ("phone"); at most a few an hour: nobody with a stolen password can flood a phone."""
     db = db_session()
-    if auth_secrets.codes_sent_recently(db, account, "sms") >= SMS_CODES_PER_HOUR:
+    if auth_secrets.codes_sent_recently(db, account, purpose) >= SMS_CODES_PER_HOUR:
         return False
-    code = auth_secrets.issue_code(db, account, "sms", commit=False)
-    notifications.queue(db, account, "sms", account.sms_phone or "", notifications.sms_code_text(account, code))
+    code = auth_secrets.issue_code(db, account, purpose, commit=False, sent_to=to)
+    notifications.queue(db, account, "sms", to or account.sms_phone or "", notifications.sms_code_text(account, code))
     db.commit()  # the code and its message together: the worker sends it within seconds
     return True
 
@@ -211,9 +219,8 @@ def enrol():
             sessions.start(db, account)
             return _recovery_codes_page(account)
         form.refuse(form.code, _("This code is not right. Look at the app and type the 6 digits you see now."))
-    uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
-    return render_template("auth/enrol.html", qr=_qr_svg(uri), secret=account.totp_secret, form=form,
-                           main_form="code-form"), 401 if form.messages() else 200
+    return render_template("auth/enrol.html", form=form, main_form="code-form",
+                           **_authenticator(account)), 401 if form.messages() else 200
 
 
 def _recovery_codes_page(account: Account):
@@ -327,41 +334,63 @@ def change_password():
 @public
 @address_limit
 def second_factor():
-    """The parent links an authenticator app, or chooses a code by SMS."""
+    """The parent links an authenticator app, or chooses codes by SMS: a number counts only once a code sent
+    to it was typed back (a typo would lock her out and send her codes to a stranger)."""
     db = db_session()
     found = flows.current(db, "activation", "second_factor", "family")
     if found is None or not found[1].password_hash or not found[1].totp_secret:
         return redirect(url_for("auth.activate"))
     flow, account = found
     form = SecondFactorForm()
+    chosen, status = None, 200
     if request.method == "POST" and not switching_language():
-        if form.method.data == "sms":
-            phone = fitting(form.phone)
-            digits = "".join(ch for ch in phone if ch.isdigit())
-            if not 9 <= len(digits) <= 15:
-                form.refuse(form.phone, _("Type a mobile number, e.g. 06 12345678."))
-            chosen = {"second_factor": "sms", "sms_phone": phone, "totp_enrolled": False}
+        if form.method.data in ("sms", "sms_confirm"):
+            chosen, status = _phone_step(db, flow, account, form)
         elif auth_secrets.accept_totp(db, account, fitting(form.code)):
             chosen = {"second_factor": "totp", "totp_enrolled": True}
         else:
             form.refuse(form.code, _("This code is not right. Look at the app and type the 6 digits you see now."))
-        if not form.messages():
-            # The account changes only once this step is used: a copy of the cookie racing it changes nothing.
-            if not flows.use(db, flow):
-                return redirect(url_for("auth.activate"))
-            for name, value in chosen.items():
-                setattr(account, name, value)
-            db.add(account)
-            audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}",
-                         account=account)
-            db.commit()
-            sessions.start(db, account)
-            return redirect(url_for("family.home"))
-    uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
-    response = make_response(render_template("auth/second_factor.html", qr=_qr_svg(uri), secret=account.totp_secret,
-                                              form=form, main_form="factor-form"))
-    response.status_code = 400 if form.messages() else 200
+            status = 400
+    if chosen:
+        # The account changes only once this step is used: a copy of the cookie racing it changes nothing.
+        if not flows.use(db, flow):
+            return redirect(url_for("auth.activate"))
+        for name, value in chosen.items():
+            setattr(account, name, value)
+        db.add(account)
+        audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}",
+                     account=account)
+        db.commit()
+        sessions.start(db, account)
+        return redirect(url_for("family.home"))
+    code_sent = form.sent.data == "1" or (form.method.data in ("sms", "sms_confirm") and not form.phone.errors)
+    response = make_response(render_template("auth/second_factor.html", form=form, main_form="factor-form",
+                                              code_sent=code_sent, **_authenticator(account)))
+    response.status_code = status
     return response
+
+
+def _phone_step(db, flow, account: Account, form: SecondFactorForm) -> tuple[dict | None, int]:
+    """Send a code to the typed number ("sms"), or check the code typed back ("sms_confirm", at most
+    flows.CODES_PER_FLOW tries). The number is chosen (returned, not yet stored) only with a code sent to it."""
+    phone = fitting(form.phone)
+    if not 9 <= len(auth_secrets.phone_digits(phone)) <= 15:
+        form.refuse(form.phone, _("Type a mobile number, e.g. 06 12345678."))
+        return None, 400
+    if form.method.data == "sms":
+        if _send_sms_code(account, "phone", phone):
+            return None, 200
+        form.refuse(form.sms_code, _("We sent several codes already. Use the last one, or wait an hour for a new one."))
+        return None, 429
+    if not flows.claim_step_attempt(db, flow):
+        form.refuse(form.sms_code, _("Too many wrong codes. Use the app, or ask your contact person for a new letter."))
+        return None, 429
+    if auth_secrets.burn_code(db, "phone", fitting(form.sms_code), account, sent_to=phone) is None:
+        audit.record("account.second_factor", "refused", object=f"account:{account.id}:sms", account=account)
+        form.refuse(form.sms_code, _("This code is not right or is older than 5 minutes. "
+                                     "Type the last code we sent, or send a new one."))
+        return None, 400
+    return {"second_factor": "sms", "sms_phone": phone, "totp_enrolled": False}, 200
 
 
 @blueprint.post("/sign-out")

@@ -1,6 +1,7 @@
 """Sign-in with a password and a second factor (TOTP, recovery codes, SMS), staff enrolment,
 parent activation and the limits on guessing, through the real forms on SQLite and PostgreSQL."""
 import datetime as dt
+import html
 import json
 import re
 import time
@@ -157,6 +158,21 @@ def test_nobody_signs_in_at_the_other_sign_in_page(demo_app, demo_client, userna
     assert demo_client.get(base_of(not wrong_door) + "/sign-in/code").status_code == 302
     refused = events(demo_app, action="sign_in.password", result="refused")
     assert [event.object for event in refused] == [f"account:{username}"]
+
+
+STAFF_FORGOT = ("Forgot your password? Ask your team lead for a new first-sign-in letter: it has a new start "
+                "password, and you link your authenticator app again. Team leads ask another team lead of their team.")
+
+
+def test_staff_sign_in_says_who_resets_a_forgotten_password(demo_app, demo_client):
+    """The hint names what the back office offers: the team lead's "new first-sign-in letter" on the worker's
+    staff page."""
+    assert nl(demo_app, STAFF_FORGOT) in demo_client.get("/backoffice/sign-in").text
+    assert nl(demo_app, STAFF_FORGOT) not in demo_client.get("/sign-in").text
+    teamlead = demo_app.test_client()
+    sign_in(teamlead, "teamlead")
+    staff_page = teamlead.get(f"/backoffice/staff/{account_of(demo_app, 'anouk').id}")
+    assert nl(demo_app, "New first-sign-in letter (resets the password and the app)") in staff_page.text
 
 
 def test_a_pending_password_step_is_not_valid_at_the_other_door(demo_client, clock):
@@ -391,6 +407,22 @@ def create_worker(app, username: str = "evi") -> None:
     assert result.exit_code == 0, result.output
 
 
+def shown_key(page: str) -> str:
+    """The key a page shows to type into an authenticator app, in groups of four, read back without spaces."""
+    found = re.search(r'<code dir="ltr" class="key">([^<]+)</code>', page)
+    assert found, "no key shown"
+    groups = found.group(1).split(" ")
+    assert all(len(group) == 4 for group in groups[:-1]) and 1 <= len(groups[-1]) <= 4, groups
+    return "".join(groups)
+
+
+def open_in_app_link(page: str) -> tuple[str, str]:
+    """The address of the page's "Open in your authenticator app" link."""
+    found = re.search(r'<a [^>]*href="(otpauth://[^"]+)"[^>]*>([^<]+)</a>', page)
+    assert found, "no link that opens the authenticator app"
+    return html.unescape(found.group(1)), found.group(2)
+
+
 def test_a_new_worker_enrols_an_app_at_first_sign_in(app, client, clock):
     create_worker(app)
     assert client.get("/backoffice/enrol").status_code == 302  # not without the password step
@@ -406,10 +438,10 @@ def test_a_new_worker_enrols_an_app_at_first_sign_in(app, client, clock):
     assert secret and re.fullmatch(r"[A-Z2-7]{16,}", secret)
     assert re.search(r'<div class="qr">\s*<svg[^>]*>.*</svg>', page.text, re.S), "no inline QR code"
     assert "<img" not in page.text
-    assert f">{secret}<" in page.text
+    assert shown_key(page.text) == secret
     assert re.search(r'<input id="code" name="code"[^>]*autocomplete="one-time-code"', page.text)
     # Reloading shows the same key: an app already scanned keeps working.
-    assert f">{secret}<" in client.get("/backoffice/enrol").text
+    assert shown_key(client.get("/backoffice/enrol").text) == secret
 
     right = pyotp.TOTP(secret).at(clock)
     wrong = client.post("/backoffice/enrol", data={"code": f"{(int(right) + 5) % 1_000_000:06d}",
@@ -483,10 +515,24 @@ def activated(app, client, password: str = PASSPHRASE) -> None:
     assert response.status_code == 302 and response.headers["Location"].endswith("/activate/second-factor")
 
 
-def choose_sms(client, phone: str):
+def send_sms_code(client, phone: str):
+    """The parent types a mobile number and asks for a code to it."""
     page = client.get("/activate/second-factor")
-    return client.post("/activate/second-factor", data={"method": "sms", "phone": phone, "code": "",
+    return client.post("/activate/second-factor", data={"method": "sms", "phone": phone, "code": "", "sms_code": "",
                                                         "csrf_token": csrf_token(page.text)})
+
+
+def confirm_sms(client, phone: str, code: str):
+    """The parent types back the code that came by SMS, the number still in its field."""
+    page = client.get("/activate/second-factor")
+    return client.post("/activate/second-factor", data={"method": "sms_confirm", "phone": phone, "sms_code": code,
+                                                        "code": "", "csrf_token": csrf_token(page.text)})
+
+
+def choose_sms(app, client, phone: str):
+    """SMS as the second factor: a code to the number, typed back."""
+    assert send_sms_code(client, phone).status_code == 200
+    return confirm_sms(client, phone, last_sms_code(app, phone))
 
 
 def outbox_lines(app) -> list[dict]:
@@ -650,7 +696,7 @@ def test_the_second_factor_page_offers_an_app_or_sms(demo_app, demo_client):
     secret = account_of(demo_app, NEW_PARENT).totp_secret
     assert secret
     assert re.search(r'<div class="qr">\s*<svg[^>]*>.*</svg>', page.text, re.S)
-    assert f">{secret}<" in page.text
+    assert shown_key(page.text) == secret
     assert re.search(r'<input id="code" name="code"[^>]*autocomplete="one-time-code"', page.text)
     assert re.search(r'<input id="phone" name="phone" type="tel"', page.text)
     assert 'name="method" value="totp"' in page.text and 'name="method" value="sms"' in page.text
@@ -681,15 +727,15 @@ def test_a_parent_links_an_app(demo_app, demo_client, clock):
 
 def test_a_parent_chooses_sms_and_signs_in_with_a_code_by_sms(demo_app, demo_client):
     activated(demo_app, demo_client)
-    bad = choose_sms(demo_client, "12")
+    bad = send_sms_code(demo_client, "12")
     assert bad.status_code == 400
     assert error_text(bad.text, "phone") == nl(demo_app, "Type a mobile number, e.g. 06 12345678.")
-    response = choose_sms(demo_client, "06 12345678")
+    assert outbox_lines(demo_app) == []  # nothing is sent to a number that is none
+    response = choose_sms(demo_app, demo_client, "06 12345678")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert is_signed_in(demo_client, False)
     account = account_of(demo_app, NEW_PARENT)
     assert (account.second_factor, account.sms_phone) == ("sms", "06 12345678")
-    assert outbox_lines(demo_app) == []  # nothing is sent before a sign-in
     sign_out(demo_client, False)
 
     # Sign-in: the password step sends a code by SMS.
@@ -699,7 +745,8 @@ def test_a_parent_chooses_sms_and_signs_in_with_a_code_by_sms(demo_app, demo_cli
     assert nl(demo_app, "We sent a code by SMS. It works for 5 minutes.") in page.text
     assert re.search(r'<input id="code" name="code"[^>]*autocomplete="one-time-code"', page.text)
     with Session(engine(demo_app)) as db:
-        message = db.exec(select(OutboxMessage).where(OutboxMessage.account_id == account.id)).one()
+        confirming, message = db.exec(select(OutboxMessage).where(OutboxMessage.account_id == account.id)
+                                      .order_by(OutboxMessage.id)).all()
         assert message.channel == "sms" and message.to == "06 12345678" and message.sent_at is not None
     assert code_step(demo_client, code, staff=False).status_code == 302
     assert is_signed_in(demo_client, False)
@@ -718,7 +765,7 @@ def test_a_parent_chooses_sms_and_signs_in_with_a_code_by_sms(demo_app, demo_cli
 
 def test_an_sms_code_expires_after_five_minutes(demo_app, demo_client):
     activated(demo_app, demo_client)
-    choose_sms(demo_client, "06 12345678")
+    choose_sms(demo_app, demo_client, "06 12345678")
     sign_out(demo_client, False)
     assert password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
     code = last_sms_code(demo_app, "06 12345678")
@@ -737,14 +784,14 @@ def test_an_sms_code_expires_after_five_minutes(demo_app, demo_client):
 
 def test_a_new_sms_code_can_be_asked_for(demo_app, demo_client):
     activated(demo_app, demo_client)
-    choose_sms(demo_client, "06 12345678")
+    choose_sms(demo_app, demo_client, "06 12345678")
     sign_out(demo_client, False)
     password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
     first = last_sms_code(demo_app, "06 12345678")
     page = demo_client.get("/sign-in/code")
     assert demo_client.post("/sign-in/code", data={"resend": "1", "code": "",
                                                    "csrf_token": csrf_token(page.text)}).status_code == 200
-    assert len(outbox_lines(demo_app)) == 2
+    assert len(outbox_lines(demo_app)) == 1 + 2  # the code that confirmed the number, then two sign-in codes
     second = last_sms_code(demo_app, "06 12345678")
     if first != second:  # a new code replaces the earlier one
         assert code_step(demo_client, first, staff=False).status_code == 401
@@ -753,7 +800,7 @@ def test_a_new_sms_code_can_be_asked_for(demo_app, demo_client):
 
 def test_a_stolen_password_cannot_flood_the_parents_phone_with_codes(demo_app, demo_client):
     activated(demo_app, demo_client)
-    choose_sms(demo_client, "06 12345678")
+    choose_sms(demo_app, demo_client, "06 12345678")
     sign_out(demo_client, False)
     password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
     page = demo_client.get("/sign-in/code")
@@ -761,17 +808,156 @@ def test_a_stolen_password_cannot_flood_the_parents_phone_with_codes(demo_app, d
                for _ in range(6)]
     assert [a.status_code for a in answers[:4]] == [200] * 4
     assert answers[-1].status_code == 429
-    assert len(outbox_lines(demo_app)) == 5  # the code at the password step and four more, then no more
+    # The code that confirmed the number, then the code at the password step and four more, then no more.
+    assert len(outbox_lines(demo_app)) == 1 + 5
     assert code_step(demo_client, last_sms_code(demo_app, "06 12345678"), staff=False).status_code == 302
 
 
 def test_an_sms_parent_cannot_use_a_totp_code(demo_app, demo_client, clock):
     activated(demo_app, demo_client)
-    choose_sms(demo_client, "06 12345678")
+    choose_sms(demo_app, demo_client, "06 12345678")
     sign_out(demo_client, False)
     secret = account_of(demo_app, NEW_PARENT).totp_secret
     password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
     assert code_step(demo_client, pyotp.TOTP(secret).at(clock), staff=False).status_code == 401
+
+
+PHONE_WORDS = "Is the app on this phone? Tap “Open in your authenticator app”."
+COMPUTER_WORDS = "Is this a computer or another phone? Scan the square code with the app."
+KEY_WORDS = "Or type this key into the app. The spaces do not matter."
+
+
+def qr_contents(client, path: str) -> tuple[object, list[str]]:
+    """A page and what its QR code holds."""
+    made, make = [], segno.make
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segno, "make", lambda content, **options: made.append(content) or make(content, **options))
+        page = client.get(path)
+    return page, made
+
+
+def assert_the_app_opens_on_this_phone(app, page, made: list[str], username: str) -> None:
+    """A link opens the app with the account's key (the same as the QR code), the words fit a phone and a
+    computer, and the key is shown in groups of four."""
+    secret = account_of(app, username).totp_secret
+    link, label = open_in_app_link(page.text)
+    assert label.strip() == nl(app, "Open in your authenticator app")
+    assert made == [link]
+    opened = pyotp.parse_uri(link)
+    assert (opened.secret, opened.name, opened.issuer) == (secret, username, app.config["APP_NAME"])
+    for words in (PHONE_WORDS, COMPUTER_WORDS, KEY_WORDS):
+        assert nl(app, words) in page.text, words
+    assert nl(app, "Scan this code with an authenticator app, or type the key below into the app.") not in page.text
+    assert shown_key(page.text) == secret and " " in re.search(r'class="key">([^<]+)<', page.text).group(1)
+
+
+def test_a_parent_links_the_app_on_the_phone_that_holds_it(demo_app, demo_client, clock):
+    activated(demo_app, demo_client)
+    page, made = qr_contents(demo_client, "/activate/second-factor")
+    assert_the_app_opens_on_this_phone(demo_app, page, made, NEW_PARENT)
+    # The app shows its digits as "123 456": typed so, they count.
+    right = pyotp.TOTP(account_of(demo_app, NEW_PARENT).totp_secret).at(clock)
+    done = demo_client.post("/activate/second-factor", data={"method": "totp", "code": f"{right[:3]} {right[3:]}",
+                                                             "csrf_token": csrf_token(page.text)})
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert is_signed_in(demo_client, False)
+
+
+def test_a_worker_links_the_app_on_the_phone_that_holds_it(app, client, clock):
+    create_worker(app)
+    password_step(client, "evi", STAFF_PASSWORD, staff=True)
+    page, made = qr_contents(client, "/backoffice/enrol")
+    assert_the_app_opens_on_this_phone(app, page, made, "evi")
+    right = pyotp.TOTP(account_of(app, "evi").totp_secret).at(clock)
+    done = client.post("/backoffice/enrol", data={"code": f"{right[:3]} {right[3:]}",
+                                                  "csrf_token": csrf_token(page.text)})
+    assert done.status_code == 200 and account_of(app, "evi").totp_enrolled
+
+
+def second_factor_of(app) -> tuple[str, str | None, bool]:
+    account = account_of(app, NEW_PARENT)
+    return account.second_factor, account.sms_phone, account.totp_enrolled
+
+
+def phone_field(page: str) -> str:
+    return re.search(r'<input id="phone" name="phone" type="tel" value="([^"]*)"', page).group(1)
+
+
+def test_an_sms_number_counts_only_once_a_code_sent_to_it_is_typed_back(demo_app, demo_client):
+    activated(demo_app, demo_client)
+    before = second_factor_of(demo_app)
+    sent = send_sms_code(demo_client, "06 12345678")
+    assert sent.status_code == 200
+    assert nl(demo_app, "We sent a code to %(phone)s. Type it here. It works for 5 minutes.",
+              phone="06 12345678") in sent.text
+    assert re.search(r'<input id="sms_code" name="sms_code"[^>]*autocomplete="one-time-code"', sent.text)
+    assert phone_field(sent.text) == "06 12345678"
+    # Sent through the outbox by its SMS sender, to that number; nothing of the account changed yet.
+    code = last_sms_code(demo_app, "06 12345678")
+    assert second_factor_of(demo_app) == before
+    assert not is_signed_in(demo_client, False)
+
+    wrong = confirm_sms(demo_client, "06 12345678", f"{(int(code) + 1) % 1_000_000:06d}")
+    assert wrong.status_code == 400
+    assert error_text(wrong.text, "sms_code") == nl(
+        demo_app, "This code is not right or is older than 5 minutes. Type the last code we sent, or send a new one.")
+    assert phone_field(wrong.text) == "06 12345678"  # the number typed stays
+    assert second_factor_of(demo_app) == before
+    assert not is_signed_in(demo_client, False)
+
+    right = confirm_sms(demo_client, "06 12345678", code)
+    assert right.status_code == 302 and right.headers["Location"] == "/"
+    assert second_factor_of(demo_app) == ("sms", "06 12345678", False)
+    assert is_signed_in(demo_client, False)
+
+
+def test_a_code_confirms_only_the_number_it_was_sent_to(demo_app, demo_client):
+    """A typo found after sending: the code of the wrong number does not make the right one count, nor the
+    other way round; a code to the corrected number does."""
+    activated(demo_app, demo_client)
+    send_sms_code(demo_client, "06 12345687")
+    typo_code = last_sms_code(demo_app, "06 12345687")
+    assert confirm_sms(demo_client, "06 12345678", typo_code).status_code == 400
+    assert second_factor_of(demo_app)[1] is None
+    assert choose_sms(demo_app, demo_client, "0612345678").status_code == 302
+    assert second_factor_of(demo_app) == ("sms", "0612345678", False)
+
+
+def test_an_expired_confirmation_code_is_refused_and_the_number_stays(demo_app, demo_client):
+    activated(demo_app, demo_client)
+    send_sms_code(demo_client, "06 12345678")
+    code = last_sms_code(demo_app, "06 12345678")
+    with Session(engine(demo_app)) as db:
+        db.exec(update(OneTimeCode).where(OneTimeCode.used_at.is_(None))
+                .values(expires_at=utcnow() - dt.timedelta(seconds=1)))
+        db.commit()
+    late = confirm_sms(demo_client, "06 12345678", code)
+    assert late.status_code == 400
+    assert error_text(late.text, "sms_code") == nl(
+        demo_app, "This code is not right or is older than 5 minutes. Type the last code we sent, or send a new one.")
+    assert phone_field(late.text) == "06 12345678"
+    assert second_factor_of(demo_app)[1] is None
+
+
+def test_confirming_a_number_is_capped(demo_app, demo_client):
+    """At most a few codes an hour go to a number being confirmed, and a few wrong codes end the trying."""
+    activated(demo_app, demo_client)
+    answers = [send_sms_code(demo_client, "06 12345678") for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert error_text(answers[-1].text, "sms_code") == nl(
+        demo_app, "We sent several codes already. Use the last one, or wait an hour for a new one.")
+    assert phone_field(answers[-1].text) == "06 12345678"
+    assert len(outbox_lines(demo_app)) == 5
+    code = last_sms_code(demo_app, "06 12345678")
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    tries = [confirm_sms(demo_client, "06 12345678", wrong).status_code for _ in range(10)]
+    assert tries == [400] * 10
+    held = confirm_sms(demo_client, "06 12345678", code)  # even the right code, after ten wrong ones
+    assert held.status_code == 429
+    assert error_text(held.text, "sms_code") == nl(
+        demo_app, "Too many wrong codes. Use the app, or ask your contact person for a new letter.")
+    assert second_factor_of(demo_app)[1] is None
+    assert not is_signed_in(demo_client, False)
 
 
 @pytest.mark.parametrize("username, staff", PEOPLE)
@@ -920,7 +1106,7 @@ def test_older_copies_of_the_cookie_lead_nowhere_during_and_after_activation(dem
     assert choose_password(demo_client, PASSPHRASE).status_code == 302
     after_password = copy_of(demo_client)
     activation_is_dead(after_code)  # already while the parent is still at the second factor
-    assert choose_sms(demo_client, "06 12345678").status_code == 302
+    assert choose_sms(demo_app, demo_client, "06 12345678").status_code == 302
     assert is_signed_in(demo_client, False)
     for copy in (after_code, after_password):
         activation_is_dead(copy)
