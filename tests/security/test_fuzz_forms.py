@@ -218,6 +218,33 @@ def test_choose_password_form(activating, data):
     assert_database_clean(app)
 
 
+@pytest.fixture
+def at_second_factor(activating) -> Portal:
+    """Ouder-sanne activating again, at the second-factor step (her app is still linked from before)."""
+    chosen = activating.post("/activate/password", {"password": "groene boot in de gracht 4",
+                                                    "password_again": "groene boot in de gracht 4"})
+    assert chosen.headers["Location"].endswith("/activate/second-factor")
+    return activating
+
+
+@FUZZ
+@given(method=st.one_of(st.sampled_from(["totp", "sms", "sms_confirm"]), hostile_text),
+       phone=st.one_of(st.sampled_from(["06 12345678", "+31 6 1234 5678", "٠٦١٢٣٤٥٦٧٨"]), numberish),
+       code=numberish, sms_code=numberish, sent=st.one_of(st.just("1"), hostile_text))
+def test_second_factor_form(at_second_factor, method, phone, code, sms_code, sent):
+    """No guess links a factor: the account keeps the one it had, whatever number, code or method is sent."""
+    app = at_second_factor.app
+    before = fields(one(app, Account, Account.username == "ouder-sanne"), "second_factor", "sms_phone",
+                    "totp_enrolled")
+    response = at_second_factor.post("/activate/second-factor", {
+        "method": method, "phone": phone, "code": code, "sms_code": sms_code, "sent": sent}, address=new_address())
+    assert not survived(response, 200, 400, 429)
+    after = fields(one(app, Account, Account.username == "ouder-sanne"), "second_factor", "sms_phone",
+                   "totp_enrolled")
+    assert after == before
+    assert_database_clean(app)
+
+
 @FUZZ
 @given(current=st.one_of(st.just("CURRENT"), hostile_text),
        password=st.one_of(hostile_text, st.sampled_from(["rode appel op de fiets 9", "خطة الأمان للعائلة كلها",
