@@ -34,7 +34,7 @@ from portal.services.plan_versions import (
     save,
 )
 from portal.web import audit
-from portal.web.forms import bounded_int, clean, max_length, strip_controls, switching_language
+from portal.web.forms import bounded_int, clean, fits, max_length, strip_controls, switching_language, typed_text
 
 
 def _names(family: Family) -> frozenset[str]:
@@ -43,8 +43,10 @@ def _names(family: Family) -> frozenset[str]:
 
 
 def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
-    """Plain-language findings and facts-first marks per text field that has text."""
-    texts = {name: form[name] for name in text_fields(form) if form.get(name, "").strip()}
+    """Plain-language findings and facts-first marks per text field that has text and fits: a longer text is refused
+    at its field and never checked, so no check reads more than the field holds."""
+    texts = {name: form[name] for name in text_fields(form)
+             if form.get(name, "").strip() and fits(form[name], limit_of(name))}
     return ({name: check(text, names) for name, text in texts.items()},
             {name: facts_first.check(text) for name, text in texts.items()})
 
@@ -55,7 +57,8 @@ def _editor(family, draft, form, errors=None, conflict=None, status=200, shown=N
     shown = shown or draft
     audit.record("plan.view", "ok", object=f"version:{shown.id}" if shown.id else f"family:{family.id}",
                  family_id=family.id)
-    help_, facts = _help_for(form, _names(family))
+    # A conflict is answered before any check: the help comes with the save that follows it.
+    help_, facts = _help_for(form, _names(family)) if conflict is None else ({}, {})
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
                            counts=counts(form), household=household_of(db_session(), family),
                            errors=errors or {}, conflict=conflict, help=help_, facts=facts, limit_of=limit_of,
@@ -129,11 +132,18 @@ def _conflict(family, current, mine):
 @blueprint.post("/families/<id:family_id>/plain-language")
 @roles(*DUO)
 def plain_language(family_id):
-    """Live plain-language and facts-first feedback for one field (htmx); the same help appears on save without JS."""
+    """Live plain-language and facts-first feedback for one text field of the editor (htmx); the same help appears on
+    save without JS. A text longer than its field is refused before any check, saying how much shorter it must be
+    (a 200: htmx shows it where the help goes)."""
     family = get_or_404(Family, family_id, Action.family_edit)
     field = request.htmx.trigger_name or ""
-    text = request.form.get(field, "") if field else ""
-    report = check(text, _names(family)) if text.strip() else None
+    if field not in text_fields(request.form):
+        return ""
+    too_long: dict[str, str] = {}
+    text = typed_text(request.form, field, limit_of(field), too_long)
+    if too_long:
+        return render_template("backoffice/plain_help.html", too_long=too_long[field])
+    report = check(text, _names(family)) if text else None
     return render_template("backoffice/plain_help.html", report=report, marks=facts_first.check(text))
 
 

@@ -19,6 +19,12 @@ RARE_ZIPF = 3.0
 # A part of a compound must be a common word on its own: bank, pas, taal, les, koffie, ochtend.
 COMMON_PART_ZIPF = 3.5
 MIN_PART_LETTERS = 3
+# The longest common word (COMMON_PART_ZIPF) in wordfreq's Dutch list: gemeenteraadsverkiezingen, 25 letters (a
+# test reads the list). No part of an ordinary compound is longer, so no longer part is ever looked up.
+MAX_PART_LETTERS = 25
+# Letters: longer than the words people write (kinderopvangtoeslag 19, hottentottententententoonstelling 33), so a
+# link, an address or a key held down.
+LONGEST_WORD = 60
 # Dutch links the parts of a compound with nothing, -s- or -e-: bank|pas, veiligheid|s|tips, paard|e|bloem.
 # A linking -en- needs no rule: the first part is then a plural, a word of its own (boeken|kast).
 _LINKS = ("", "s", "e")
@@ -48,7 +54,9 @@ _HINT_PASSIVE = (
 def _term_pattern(term: Term) -> re.Pattern[str]:
     """Whole words, any case; names with capitals (Veilig Thuis) only as written."""
     words = term.word.split()
-    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words))
+    # Not inside another word: asked after the first letter (is the character before it no part of a word?), so
+    # that the search skips to that letter instead of trying the pattern at every position of the text.
+    pattern = re.escape(term.word[0]) + r"(?<!\w.)" + r"\s+".join(map(re.escape, [words[0][1:], *words[1:]]))
     if len(words[-1]) >= 6:
         pattern += r"\w*"  # inflections and compounds: maatregelen, gezinsvoogden
     is_name = term.word != term.word.lower() and not term.word.isupper()
@@ -130,9 +138,11 @@ def _reading_ease(sentences: list[str], words: list[str]) -> float:
 
 
 def _syllables(word: str) -> int:
-    """Pyphen misses a lone vowel at the edge (o-ma, i-dee), so take the vowel groups as a floor."""
+    """Pyphen misses a lone vowel at the edge (o-ma, i-dee), so take the vowel groups as a floor. A word longer than
+    LONGEST_WORD is counted by its vowel groups alone: pyphen tries 8 patterns at every letter (7 ms for 1,000)."""
     return sum(
-        max(len(_HYPHENATOR.positions(part)) + 1, len(_VOWEL_GROUP.findall(part)))
+        len(_VOWEL_GROUP.findall(part)) if len(part) > LONGEST_WORD
+        else max(len(_HYPHENATOR.positions(part)) + 1, len(_VOWEL_GROUP.findall(part)))
         for part in re.split(r"['’-]", word.lower())
     )
 
@@ -203,8 +213,12 @@ def _common(word: str) -> bool:
 def _ordinary_compound(word: str) -> bool:
     """Dutch writes a compound as one word, so a word list misses most of them (bankpas, taalles,
     koffieochtend). A compound is ordinary when some split point gives two common words, the first one
-    perhaps followed by a linking -s- or -e-. Two parts only: a longer chain is rare enough to flag."""
-    for split in range(MIN_PART_LETTERS, len(word) - MIN_PART_LETTERS + 1):
+    perhaps followed by a linking -s- or -e-. Two parts only: a longer chain is rare enough to flag.
+    Only split points whose parts could be common words are tried: a bounded number, each of bounded length, so a
+    word of thousands of letters costs no more than a short one (every split of it was a lookup as long as it)."""
+    longest_head = MAX_PART_LETTERS + max(map(len, _LINKS))
+    for split in range(max(MIN_PART_LETTERS, len(word) - MAX_PART_LETTERS),
+                       min(len(word) - MIN_PART_LETTERS, longest_head) + 1):
         head, tail = word[:split], word[split:]
         if _common(tail) and any(head.endswith(link) and _common(head[: len(head) - len(link)]) for link in _LINKS):
             return True

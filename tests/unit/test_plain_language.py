@@ -5,9 +5,19 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from wordfreq import get_frequency_dict, zipf_frequency
 
+from portal.rules import plain_language
 from portal.rules.glossary import BY_WORD, TERMS
-from portal.rules.plain_language import MAX_SENTENCE_WORDS, MIN_SCORED_WORDS, check, explain_terms, name_words
+from portal.rules.plain_language import (
+    COMMON_PART_ZIPF,
+    MAX_PART_LETTERS,
+    MAX_SENTENCE_WORDS,
+    MIN_SCORED_WORDS,
+    check,
+    explain_terms,
+    name_words,
+)
 from portal.web.catalogues import TRANSLATIONS
 
 FAMILY_TEMPLATES = Path(__file__).parents[2] / "portal" / "family" / "templates"
@@ -119,6 +129,44 @@ def test_compounds_of_common_words_are_not_rare(text, compound):
 def test_a_compound_with_an_uncommon_part_is_still_rare():
     # taxatie is not a common word, so taxatie + rapport is not an ordinary compound
     assert [finding.text for finding in check("Het taxatierapport ligt klaar.").rare_words] == ["taxatierapport"]
+
+
+def test_a_long_compound_of_long_common_words_is_not_rare():
+    # verantwoordelijkheid (20 letters) + s + gevoel: the parts are as long as common words get
+    assert check("Zij heeft een sterk verantwoordelijkheidsgevoel.").rare_words == ()
+
+
+def test_no_common_word_is_longer_than_a_compound_part_may_be():
+    """The compound check tries parts of at most MAX_PART_LETTERS letters: no common word is longer."""
+    frequencies = get_frequency_dict("nl")
+    candidates = [word for word, frequency in frequencies.items() if frequency >= 10 ** (COMMON_PART_ZIPF - 0.1 - 9)]
+    common = [word for word in candidates if zipf_frequency(word, "nl") >= COMMON_PART_ZIPF]
+    assert len(common) > 10_000  # the list was read
+    assert max(len(word) for word in common) <= MAX_PART_LETTERS
+
+
+def _letters_looked_up(monkeypatch, text: str) -> int:
+    """How many letters check() looks up in the word list for `text` (the work its rare-word search does)."""
+    looked_up = []
+
+    def counted(word, language):
+        looked_up.append(len(word))
+        return zipf_frequency(word, language)
+
+    monkeypatch.setattr(plain_language, "zipf_frequency", counted)
+    plain_language._common.cache_clear()
+    report = check(text)
+    assert [finding.text for finding in report.rare_words] == [text.split()[-1].rstrip(".")]
+    return sum(looked_up)
+
+
+@pytest.mark.parametrize("letters", [2_000, 8_000, 16_000])
+def test_one_long_word_is_checked_in_time_linear_in_its_length(monkeypatch, letters):
+    # Typed or pasted by mistake (a row of one key, a link without spaces): it was tried at every split point,
+    # each a lookup as long as the word, 3.2 s for 8,000 letters. Now each letter is looked up a bounded
+    # number of times, so the work grows with the length, not with its square.
+    word = "".join("abcdefghijklmnoprstuvwz"[(i * i + 7 * i) % 23] for i in range(letters))
+    assert _letters_looked_up(monkeypatch, f"Hij schreef {word}.") <= 4 * letters
 
 
 def test_jargon_is_not_also_reported_as_rare_word():
