@@ -249,6 +249,18 @@ TOUCH_TARGETS_JS = r"""
 """
 
 MIN_TARGET = 44
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what axe-core checks on every page the browser tests look at.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """What axe-core (shipped by axe-playwright-python) finds on the page as it is now, WCAG 2.2 A and AA."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                       "resultTypes": ["violations"]})
+    assert results.response["passes"] is not None  # axe really ran
+    return results.response["violations"]
 
 
 def choose_language(page: Page, language: str) -> None:

@@ -2,9 +2,9 @@
 and 4): no page-wide sideways scrolling, no axe-core violations, touch targets on the phone page, the chart drawn
 without JavaScript; full-page screenshots in /work/main/screenshots/ (git-ignored) for people to look at."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from browser_kit import (
     SCREENSHOTS,
+    axe_violations,
     choose_language,
     describe_targets,
     describe_violations,
@@ -13,7 +13,6 @@ from browser_kit import (
     small_targets,
 )
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 STAFF_VIEWPORT = {"width": 1280, "height": 800}
 DIRECTION = {"nl": "ltr", "ar": "rtl"}
 # Youssef (the Arabic-reading father of El Idrissi) has two versions, his question and his answers.
@@ -53,9 +52,7 @@ def fits_the_width(page) -> None:
 
 
 def no_axe_violations(page) -> None:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "resultTypes": ["violations"]})
-    violations = results.response["violations"]
+    violations = axe_violations(page)
     assert not violations, f"axe on {page.url}:\n{describe_violations(violations)}"
 
 
