@@ -103,9 +103,10 @@ def walk_flows(app, pages: Pages) -> None:
         parent = parent_account(app, username)
         household = f"/backoffice/families/{parent.family_id}"
         letter_url = f"{household}/parents/{parent.id}/letter"
-        letter = teamlead.post(letter_url, data={"csrf_token": csrf_token(teamlead.get(household).text)})
+        letter = teamlead.post(letter_url, data={"csrf_token": csrf_token(teamlead.get(household).text)},
+                               follow_redirects=True)
         assert letter.status_code == 200, letter.status_code
-        pages.add("teamlead", language, f"POST {letter_url}", letter)
+        pages.add("teamlead", language, f"POST {letter_url} (and its redirect)", letter)
         shown_username, code = (strong.get_text() for strong in soup(letter).select("article.letter strong"))
         visitor = app.test_client()
         choose_language(visitor, "/activate", language)
