@@ -4,20 +4,20 @@ import hashlib
 import json
 import secrets
 
-from flask import Flask, current_app, flash, g, request, url_for
+from flask import Flask, flash, g, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
 
 from portal.auth import sessions
 from portal.db import session as db_session
 from portal.models import Account, SignInFlow
 from portal.models.base import utcnow
 from portal.web.forms import typed_fields
+from portal.web.redirects import shows_a_page
 
 KEPT_FOR = dt.timedelta(minutes=30)
 PATH_LENGTH = 200  # SignInFlow.path
@@ -41,7 +41,7 @@ def keep(audience: str) -> bool:
     fields = typed_fields(request.form)
     if account_id is None or not fields or len(request.path) > PATH_LENGTH:
         return False
-    if not _has_page(request.path) and not any(len(value.split()) > 1 for _name, value in fields):
+    if not shows_a_page(request.path) and not any(len(value.split()) > 1 for _name, value in fields):
         return False
     now = utcnow()
     db.exec(delete(SignInFlow).where(SignInFlow.kind == "kept",
@@ -80,16 +80,7 @@ def claim(db: Session, token: str | None, account: Account) -> str | None:
     db.commit()
     cookie[_COOKIE_KEY] = token
     row = db.exec(select(SignInFlow).where(SignInFlow.token_hash == found)).one()
-    return row.path if _has_page(row.path) else url_for(KEPT_PAGES[row.audience])
-
-
-def _has_page(path: str) -> bool:
-    """The form was sent to an address that shows a page (GET), so the text goes back into that page."""
-    try:
-        current_app.url_map.bind_to_environ(request.environ).match(path, method="GET")
-    except HTTPException:
-        return False
-    return True
+    return row.path if shows_a_page(row.path) else url_for(KEPT_PAGES[row.audience])
 
 
 def forget(db: Session) -> None:

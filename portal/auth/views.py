@@ -26,7 +26,7 @@ from portal.services import notifications
 from portal.web import audit
 from portal.web.forms import save_language, switching_language, typed_fields
 from portal.web.i18n import clear_session
-from portal.web.redirects import local_target
+from portal.web.redirects import local_target, shows_a_page
 
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
@@ -428,7 +428,9 @@ def quick_exit():
 def set_language():
     save_language(request.form.get("set_language", ""))
     fallback = _home(current_user.account) if current_user.is_authenticated else url_for("family.home")
-    return redirect(local_target(request.form.get("next"), fallback))
+    target = local_target(request.form.get("next"), fallback)
+    # A page that answered a form (recovery codes) cannot be asked for again: then home, in the language chosen.
+    return redirect(target if shows_a_page(target) else fallback)
 
 
 @blueprint.get("/kept", endpoint="kept")

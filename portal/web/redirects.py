@@ -2,6 +2,9 @@
 import unicodedata
 from urllib.parse import urlsplit
 
+from flask import current_app, request
+from werkzeug.exceptions import HTTPException
+
 
 def local_target(target: str | None, fallback: str) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -14,3 +17,12 @@ def local_target(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+def shows_a_page(path: str) -> bool:
+    """The address shows a page (answers GET), not only a form's answer (POST): a page to go back to."""
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(urlsplit(path).path, method="GET")
+    except HTTPException:
+        return False
+    return True

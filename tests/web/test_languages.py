@@ -235,3 +235,16 @@ def test_a_language_chosen_on_a_page_with_a_query_keeps_its_query(demo_app):
     switched = client.post(button["formaction"], data={"set_language": "tr", "csrf_token": csrf_token(page.text)})
     assert spoken(switched) == ("tr", "ltr")
     assert soup(switched).select_one("p.print-only").get_text() == name
+
+
+def test_a_language_chosen_on_a_page_that_only_answers_a_form_lands_on_a_page(demo_app):
+    """The recovery codes are shown once, in answer to a form: a language chosen there cannot bring them back, so it
+    opens the back office home in that language (the address itself would answer "method not allowed")."""
+    client = demo_app.test_client()
+    sign_in(client, "anouk")
+    codes = client.post("/backoffice/recovery-codes", data={"csrf_token": csrf_token(client.get("/backoffice/").text)})
+    form = soup(codes).select_one("form#language-form")
+    chosen = client.post(form["action"], data={"set_language": "ar", "next": form.select_one('[name="next"]')["value"],
+                                               "csrf_token": csrf_token(codes.text)})
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/backoffice/"
+    assert spoken(client.get(chosen.headers["Location"])) == ("ar", "rtl")
