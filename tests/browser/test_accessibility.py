@@ -3,10 +3,13 @@ violations of WCAG 2.0/2.1/2.2 A and AA, and every touch target at least 44x44 C
 import pytest
 from browser_kit import axe_violations, describe_targets, describe_violations, new_family_page, small_targets
 
+from portal.demo import DEMO_PASSWORD
+
 # language -> (parent who reads it, browser locale for the signed-out pages)
 LANGUAGES = {"nl": ("ouder-sanne", "nl-NL"), "ar": ("ouder-fatima", "ar")}
 DIRECTION = {"nl": "ltr", "ar": "rtl"}
-SIGNED_OUT = {"/sign-in", "/activate"}
+CODE = "the sign-in code page"  # after the password step
+SIGNED_OUT = {"/sign-in", "/activate", CODE}
 APPOINTMENT = "an appointment's answer page"
 PAGES = ["/", "/plan", "/plan/history", "/appointments", APPOINTMENT, "/who-looked", "/password",
          "/about-leave-quickly", *sorted(SIGNED_OUT)]
@@ -27,6 +30,13 @@ def open_page(browser, live_server):
         if path == APPOINTMENT:
             page.goto("/appointments")
             path = page.locator("main a.button[href^='/appointments/']").first.get_attribute("href")
+        if path == CODE:
+            page.goto("/sign-in")
+            page.locator("#username").fill(LANGUAGES[language][0])
+            page.locator("#password").fill(DEMO_PASSWORD)
+            page.locator("#sign-in button").click()
+            page.wait_for_url(live_server.url("/sign-in/code"))
+            path = "/sign-in/code"
         response = page.goto(path)
         assert response.status == 200, (path, response.status)
         assert page.locator("html").get_attribute("lang") == language
