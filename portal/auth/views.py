@@ -33,12 +33,15 @@ FAILURES_PER_ACCOUNT = "100/hour"
 SMS_CODES_PER_HOUR = 5
 
 
+SIGN_IN_ENDPOINTS = ("auth.sign_in", "auth.staff_sign_in")
+
+
 def _account_key() -> str:
     """The counter an attempt goes to: at the password step a known device of the account counts on its own
     (portal/auth/devices.py), any other browser on the username as the sign-in cleans it; at the code and
     enrolment steps the account of the step this browser is at (a username field in the form must not choose
     the counter)."""
-    if request.endpoint in ("auth.sign_in", "auth.staff_sign_in"):
+    if request.endpoint in SIGN_IN_ENDPOINTS:
         username = fitting(SignInForm().username).lower()
         device = devices.known(db_session(), username)
         return f"device:{device}" if device else "account:" + username
@@ -46,7 +49,9 @@ def _account_key() -> str:
 
 
 def _failures_allowed() -> str:
-    return devices.FAILURES_PER_DEVICE if _account_key().startswith("device:") else FAILURES_PER_ACCOUNT
+    # Only the password step has device keys: the code step looks its account up once, for the key.
+    known = request.endpoint in SIGN_IN_ENDPOINTS and _account_key().startswith("device:")
+    return devices.FAILURES_PER_DEVICE if known else FAILURES_PER_ACCOUNT
 
 
 def _failed(response) -> bool:

@@ -23,9 +23,14 @@ def portal(databases, make_app, tmp_path, monkeypatch):
     return make_app(databases.create("sqlite", "demo", tmp_path))
 
 
+def base_of(username: str) -> str:
+    return "" if username.startswith("ouder-") else "/backoffice"
+
+
 def password(client, username: str, typed: str, address: str):
-    token = csrf_token(client.get("/sign-in", environ_base={"REMOTE_ADDR": address}).text)
-    return client.post("/sign-in", data={"username": username, "password": typed, "csrf_token": token},
+    page = base_of(username) + "/sign-in"
+    token = csrf_token(client.get(page, environ_base={"REMOTE_ADDR": address}).text)
+    return client.post(page, data={"username": username, "password": typed, "csrf_token": token},
                        environ_base={"REMOTE_ADDR": address})
 
 
@@ -33,23 +38,23 @@ def sign_in_fully(client, username: str, address: str):
     """Password and code, as the parent does on her phone; returns the code step's answer."""
     first = password(client, username, DEMO_PASSWORD, address)
     assert first.status_code == 302, first.status_code
-    page = client.get("/sign-in/code", environ_base={"REMOTE_ADDR": address})
-    return client.post("/sign-in/code", data={"code": fresh_code(username, client.application),
-                                              "csrf_token": csrf_token(page.text)},
+    page = client.get(base_of(username) + "/sign-in/code", environ_base={"REMOTE_ADDR": address})
+    return client.post(base_of(username) + "/sign-in/code",
+                       data={"code": fresh_code(username, client.application), "csrf_token": csrf_token(page.text)},
                        environ_base={"REMOTE_ADDR": address})
 
 
-def sign_out(client) -> None:
-    token = csrf_token(client.get("/").text)
+def sign_out(client, username: str = OLENA) -> None:
+    token = csrf_token(client.get(base_of(username) + "/").text)
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
 
 
 def known_device(app, username: str = OLENA):
-    """A browser where the parent signed in before, and signed out again."""
+    """A browser where the account signed in before, and signed out again."""
     client = app.test_client()
     assert sign_in_fully(client, username, "192.0.2.10").status_code == 302
     assert client.get_cookie(devices.COOKIE) is not None, "signing in left no device cookie"
-    sign_out(client)
+    sign_out(client, username)
     return client
 
 
@@ -61,15 +66,16 @@ def stranger_guesses(app, username: str = OLENA, count: int = 100) -> None:
         assert answer.status_code == 401, n
 
 
-def test_a_stranger_guessing_does_not_keep_the_parent_out_of_her_own_phone(portal):
-    phone = known_device(portal)
-    stranger_guesses(portal)
+@pytest.mark.parametrize("username", [OLENA, "anouk"], ids=["parent", "worker"])
+def test_a_stranger_guessing_does_not_keep_the_owner_out_of_their_own_device(portal, username):
+    phone = known_device(portal, username)
+    stranger_guesses(portal, username)
     # The stranger is held now, even with the right password ...
-    held = password(portal.test_client(), OLENA, DEMO_PASSWORD, "203.0.113.90")
+    held = password(portal.test_client(), username, DEMO_PASSWORD, "203.0.113.90")
     assert held.status_code == 429
-    # ... and Olena, on the phone where she signed in before, signs in at once.
-    assert sign_in_fully(phone, OLENA, "192.0.2.10").status_code == 302
-    assert phone.get("/").status_code == 200
+    # ... and Olena (or Anouk), where she signed in before, signs in at once.
+    assert sign_in_fully(phone, username, "192.0.2.10").status_code == 302
+    assert phone.get(base_of(username) + "/").status_code == 200
 
 
 def test_an_unknown_device_still_meets_the_accounts_limit(portal):
