@@ -151,16 +151,24 @@ def codes_sent_recently(db: Session, account: Account, purpose: str) -> int:
                                                     OneTimeCode.created_at > since)).all())
 
 
+def _open_code(purpose: str, code: str, account: Account | None = None, sent_to: str = ""):
+    """The query for this one-time code while it is valid: unused and not expired (of this account, if given;
+    sent to this number, for "phone")."""
+    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose, OneTimeCode.code_hash == code_hash(code, sent_to),
+                                      OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > utcnow())
+    return query if account is None else query.where(OneTimeCode.account_id == account.id)
+
+
+def code_is_open(db: Session, account: Account, purpose: str, code: str) -> bool:
+    """Whether this code of the account still works (a letter printed again shows only a code that does)."""
+    return db.exec(_open_code(purpose, code, account)).first() is not None
+
+
 def burn_code(db: Session, purpose: str, code: str, account: Account | None = None,
               sent_to: str = "") -> Account | None:
     """Use a valid one-time code once (one sent to the number `sent_to`, for "phone"); returns its account, or
     None when it is wrong, used or expired."""
-    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose,
-                                      OneTimeCode.code_hash == code_hash(code, sent_to),
-                                      OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > utcnow())
-    if account is not None:
-        query = query.where(OneTimeCode.account_id == account.id)
-    found = db.exec(query).first()
+    found = db.exec(_open_code(purpose, code, account, sent_to)).first()
     if found is None:
         return None
     burned = db.exec(update(OneTimeCode).where(OneTimeCode.id == found.id, OneTimeCode.used_at.is_(None))

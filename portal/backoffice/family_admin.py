@@ -3,19 +3,25 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import segno
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
 from portal.access import DUO, Action, get_or_404, roles
 from portal.auth import secrets as auth_secrets
 from portal.backoffice import blueprint
 from portal.db import session as db_session
-from portal.models import Account, DuoRole, Family, Parent
+from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker
+from portal.models.base import utcnow
 from portal.services import cases
 from portal.services.duo import current_duo
 from portal.web import audit
-from portal.web.forms import bounded_date
+from portal.web.forms import bounded_date, switching_language
+
+# A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it and only
+# while its code is unused: the code is kept in that browser's signed session cookie, never in the database.
+LETTER_SHOWN = dt.timedelta(minutes=30)
 
 
 def _id(name: str) -> int:
@@ -24,53 +30,137 @@ def _id(name: str) -> int:
     return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
+def _to_duo(family: Family):
+    return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
+
+
+def _role_name(role: DuoRole) -> str:
+    return _("contact person") if role is DuoRole.contact else _("duo partner")
+
+
 @blueprint.post("/families/<id:family_id>/duo")
 @roles(*DUO)
 def change_duo(family_id):
-    """Assign a worker (as contact person from a date, or as partner), or end an assignment."""
+    """Assign a worker (as contact person from a date, or as partner); a worker is in the duo once."""
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_edit)
+    start = bounded_date(request.form.get("start")) or dt.date.today()
+    role = DuoRole(request.form.get("role")) if request.form.get("role") in ("contact", "partner") else DuoRole.partner
     try:
-        if request.form.get("action") == "end":
-            cases.end_assignment(db, family, _id("assignment"), bounded_date(request.form.get("end")))
-        else:
-            start = bounded_date(request.form.get("start")) or dt.date.today()
-            role = DuoRole(request.form.get("role", "partner")) if request.form.get("role") in ("contact", "partner") \
-                else DuoRole.partner
-            # Only an active worker of the household's team; the one in that role hands over the day before.
-            cases.assign_duo(db, family, _id("worker"), role, start)
+        # Only an active worker of the household's team; the one in that role hands over the day before.
+        cases.assign_duo(db, family, _id("worker"), role, start)
+        audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
+        db.commit()
+    except cases.AlreadyInDuo as already:
+        flash(_("%(name)s is already %(role)s in this duo. Nothing was added.",
+                name=db.get(Worker, already.assignment.worker_id).name, role=_role_name(role)))
+    except IntegrityError:  # the same worker added twice at once: the database keeps one row
+        db.rollback()
+        flash(_("This worker was added to the duo at the same moment by someone else. Nothing was added twice."))
     except cases.CaseError:
-        return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
-    audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
-    db.commit()
-    return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
+        flash(_("Choose a worker of the team whose account is switched on."))
+    return _to_duo(family)
+
+
+@blueprint.route("/families/<id:family_id>/duo/<id:assignment_id>/end", methods=["GET", "POST"])
+@roles(*DUO)
+def end_duo_role(family_id, assignment_id):
+    """Ending a worker's role asks first, on a page of its own that says what it does: only its POST ends it."""
+    db = db_session()
+    family = get_or_404(Family, family_id, Action.family_edit)
+    assignment = get_or_404(DuoAssignment, assignment_id, Action.family_edit)
+    if assignment.family_id != family.id or assignment.end is not None:
+        return _to_duo(family)
+    typed, error = request.form.get("end", dt.date.today().isoformat()), None
+    if request.method == "POST" and not switching_language():
+        try:
+            cases.end_assignment(db, family, assignment.id, bounded_date(typed))
+            audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
+            db.commit()
+            return _to_duo(family)
+        except cases.CaseError:
+            error = _("Give the last day in the duo: a date from %(start)s on, e.g. 2026-12-31.",
+                      start=assignment.start.isoformat())
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    return render_template("backoffice/end_role.html", family=family, assignment=assignment,
+                           worker=db.get(Worker, assignment.worker_id), role=_role_name(assignment.role), typed=typed,
+                           error=error), 400 if error else 200
+
+
+def _parent_of(family_id: int, parent_id: int) -> tuple[Family, Parent]:
+    family = get_or_404(Family, family_id, Action.family_edit)
+    parent = get_or_404(Parent, parent_id, Action.family_edit)
+    return family, parent
+
+
+@blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter/new")
+@roles(*DUO)
+def confirm_letter(family_id, parent_id):
+    """A new letter resets the parent's password and second factor: the page says so and asks first."""
+    db = db_session()
+    family, parent = _parent_of(family_id, parent_id)
+    if parent.family_id != family.id:
+        return redirect(url_for("backoffice.family_file", family_id=family.id))
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    account = db.get(Account, parent.account_id) if parent.account_id else None
+    return render_template("backoffice/letter_confirm.html", family=family, parent=parent, account=account)
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/letter")
 @roles(*DUO)
 def activation_letter(family_id, parent_id):
-    """Create the parent's account when needed and print a letter with a one-time activation code.
-    A new letter also resets the second factor: the parent chooses password and code method again."""
+    """Create the parent's account when needed and a letter with a one-time activation code, then show it (a GET,
+    so that a reload prints it again). A new letter also resets the second factor: the parent chooses password and
+    code method again."""
     db = db_session()
-    family = get_or_404(Family, family_id, Action.family_edit)
-    parent = get_or_404(Parent, parent_id, Action.family_edit)
+    family, parent = _parent_of(family_id, parent_id)
     if parent.family_id != family.id:
         return redirect(url_for("backoffice.family_file", family_id=family.id))
-    # The letter names the family's contact person now, whoever prints it.
-    contact = current_duo(db, family.id, dt.date.today()).contact
-    if contact is None:
+    if current_duo(db, family.id, dt.date.today()).contact is None:
         flash(_("Choose a contact person first: the letter tells the parent whom to call."))
-        return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
+        return _to_duo(family)
     account = cases.new_letter(db, parent)  # also ends an activation or sign-in begun with the old letter
     audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
-    db.commit()
-    code = auth_secrets.issue_code(db, account, "activation")
+    code = auth_secrets.issue_code(db, account, "activation")  # commits the letter with its event
+    session["letter"] = {"account": account.id, "code": code, "until": (utcnow() + LETTER_SHOWN).isoformat()}
+    return redirect(url_for("backoffice.letter", family_id=family.id, parent_id=parent.id), 303)
+
+
+def _kept_code(db, account: Account | None) -> tuple[str, dt.datetime] | None:
+    """The code of the letter this browser made for this account, while it may still be shown: within
+    LETTER_SHOWN and unused (a parent who activated, or a newer letter, ends it)."""
+    kept = session.get("letter") or {}
+    if account is None or kept.get("account") != account.id:
+        return None
+    until = dt.datetime.fromisoformat(kept["until"])
+    if utcnow() >= until or not auth_secrets.code_is_open(db, account, "activation", kept["code"]):
+        session.pop("letter", None)
+        return None
+    return kept["code"], until
+
+
+@blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter")
+@roles(*DUO)
+def letter(family_id, parent_id):
+    """The letter just made, to print (again); later, a page that says a new letter makes a new code."""
+    db = db_session()
+    family, parent = _parent_of(family_id, parent_id)
+    if parent.family_id != family.id:
+        return redirect(url_for("backoffice.family_file", family_id=family.id))
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    account = db.get(Account, parent.account_id) if parent.account_id else None
+    kept = _kept_code(db, account)
+    if kept is None:
+        return render_template("backoffice/letter_gone.html", family=family, parent=parent, account=account)
+    code, until = kept
+    # The letter names the family's contact person now, whoever prints it.
+    contact = current_duo(db, family.id, dt.date.today()).contact
     link = url_for("auth.activate", _external=True)
     # Username and code ride in the fragment, which browsers never send: no server or proxy log keeps them.
     qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
                            error="m").svg_inline(scale=4))
-    return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link, qr=qr,
-                           contact=contact)
+    return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link,
+                           qr=qr, contact=contact, until=until)
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")

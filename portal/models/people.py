@@ -2,6 +2,7 @@
 import datetime as dt
 import enum
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from portal.models.base import utcnow
@@ -113,8 +114,15 @@ class DuoRole(str, enum.Enum):
     partner = "partner"
 
 
+# One open row per worker and household: a worker added twice would stand in the duo's history twice.
+OPEN_ASSIGNMENT = text('"end" IS NULL')
+
+
 class DuoAssignment(SQLModel, table=True):
     """A worker in a family's duo for a period; the current contact is a query over these."""
+
+    __table_args__ = (Index("uq_duoassignment_open_worker", "family_id", "worker_id", unique=True,
+                            sqlite_where=OPEN_ASSIGNMENT, postgresql_where=OPEN_ASSIGNMENT),)
 
     id: int | None = Field(default=None, primary_key=True)
     family_id: int = Field(foreign_key="family.id", index=True)

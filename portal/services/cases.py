@@ -6,7 +6,7 @@ change and its event are written in one transaction.
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, and_, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from portal.auth import flows
 from portal.models import (
@@ -39,6 +39,14 @@ CHILD = "kind"  # the relation of a child, as the demo and the duos write it
 
 class CaseError(ValueError):
     """A change the state of the case does not allow (closing a closed case, reopening too late)."""
+
+
+class AlreadyInDuo(CaseError):
+    """The worker has this role in the household's duo already on that day: a second row would say it twice."""
+
+    def __init__(self, assignment: DuoAssignment):
+        super().__init__("the worker has this role in the duo already")
+        self.assignment = assignment
 
 
 @dataclass(frozen=True)
@@ -80,13 +88,22 @@ def duo_candidates(db: Session, team_id: int) -> list[Worker]:
 
 
 def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start: dt.date) -> DuoAssignment:
-    """Put a worker of the team in the duo from `start`; whoever had that role hands over the day before."""
+    """Put a worker of the team in the duo from `start`; whoever had that role hands over the day before, and so does
+    the worker's own other role (one worker is one person of the duo: the partner who becomes the contact person is
+    the partner no longer). A worker who has this role on that day already is refused: one row says it."""
     if worker_id not in {worker.id for worker in duo_candidates(db, family.team_id)}:
         raise CaseError("the worker is not an active worker of the household's team")
+    same = db.exec(select(DuoAssignment).where(
+        DuoAssignment.family_id == family.id, DuoAssignment.worker_id == worker_id, DuoAssignment.role == role,
+        DuoAssignment.start <= start, or_(col(DuoAssignment.end).is_(None), col(DuoAssignment.end) >= start))).first()
+    if same is not None:
+        raise AlreadyInDuo(same)
     for current in db.exec(select(DuoAssignment).where(
-            DuoAssignment.family_id == family.id, DuoAssignment.role == role, DuoAssignment.end.is_(None))):
+            DuoAssignment.family_id == family.id, DuoAssignment.end.is_(None),
+            or_(DuoAssignment.role == role, DuoAssignment.worker_id == worker_id))):
         current.end = start - dt.timedelta(days=1)
         db.add(current)
+    db.flush()  # the ended rows first: the database keeps one open row per worker and household
     assignment = DuoAssignment(family_id=family.id, worker_id=worker_id, role=role, start=start)
     db.add(assignment)
     db.flush()

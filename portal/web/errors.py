@@ -26,8 +26,12 @@ def init_app(app: Flask) -> None:
         return _page(404, _("Page not found"), _("This page does not exist, or you cannot open it."))
 
     @app.errorhandler(405)
-    def not_allowed(_error):
-        return _page(405, _("Page not found"), _("This page does not exist, or you cannot open it."))
+    def not_allowed(error):
+        # The page exists, but not this way (an address typed or reloaded that only a button sends): say so, and
+        # keep the Allow header that names the ways it does answer.
+        body, status = _page(405, _("This cannot be opened this way"),
+                             _("This page only works from its button. Go back and use the button on the page."))
+        return body, status, [(name, value) for name, value in error.get_headers() if name == "Allow"]
 
     @app.errorhandler(413)
     def too_large(_error):

@@ -77,6 +77,7 @@ def household(app, name: str) -> dict:
         renderings = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.family_id == family.id)).all()
         duo = db.exec(select(Worker.account_id).join(DuoAssignment, DuoAssignment.worker_id == Worker.id)
                       .where(DuoAssignment.family_id == family.id)).all()
+        assignments = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family.id)).all()
         away = db.exec(select(Absence.id).join(DuoAssignment, DuoAssignment.worker_id == Absence.worker_id)
                        .where(DuoAssignment.family_id == family.id)).all()
         return {
@@ -90,6 +91,7 @@ def household(app, name: str) -> dict:
             "answer_id": list(answers),
             "rendering_id": list(renderings),
             "absence_id": sorted(set(away)),  # days away of the household's duo workers
+            "assignment_id": list(assignments),
             "parents": {p.name: p for p in parents},
             "appointments": appointments,
         }
@@ -212,6 +214,7 @@ def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> d
                                            "with_whom": "Inbraak", "purpose": "Inbraak"},
         "backoffice.edit_appointment": {"action": "cancel"},
         "backoffice.change_duo": {"worker": str(worker_id or 1), "role": "contact", "start": tomorrow},
+        "backoffice.end_duo_role": {"end": tomorrow},
         "backoffice.activation_letter": {},
         "backoffice.deactivate_parent": {},
         "backoffice.plan_editor": {"revision": "3", "s1-description": "Inbraak", "s1-kind": "acute",

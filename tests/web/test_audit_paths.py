@@ -7,6 +7,8 @@ from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import (
     Appointment,
     AuditEvent,
+    DuoAssignment,
+    DuoRole,
     Family,
     Parent,
     ParentTextRendering,
@@ -34,6 +36,7 @@ PAGES = {
     "backoffice.family_members": ("bram", "family.view", "members-form", "parent-0-name",
                                   {"name": "", "parent-0-name": TYPED}),
     "backoffice.case": ("teamlead", "family.view", "case-form", "reason", {"closed_on": "gisteren", "reason": TYPED}),
+    "backoffice.end_duo_role": ("teamlead", "family.view", "end-role-form", "end", {"end": TYPED}),
     "backoffice.plan_editor": ("bram", "plan.view", "plan-form", "s1-description",
                                {"s1-description": TYPED, "s1-kind": "geen"}),
     "backoffice.translate": ("tolk-ar", "translation.view", "translate-form", "segment-0", {"segment-0": TOO_LONG}),
@@ -53,12 +56,15 @@ def identifiers(app, bram) -> dict[str, int]:
                       .order_by(TranslationJob.id.desc())).first()
         question = db.exec(select(PlanQuestion.id).join(Parent, Parent.id == PlanQuestion.parent_id)
                            .where(Parent.family_id == family.id, Parent.language == "ar")).first()
+        partner = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family.id,
+                                                         DuoAssignment.role == DuoRole.partner)).first()
     ask = f"/backoffice/families/{family.id}/questions/{question}/rendering"
     token = csrf_token(bram.get(f"/backoffice/families/{family.id}/answers").text)
     assert bram.post(ask, data={"csrf_token": token}).status_code == 302
     with database(app) as db:
         rendering = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.text_id == question)).one()
-    return {"family_id": family.id, "appointment_id": safe.id, "job_id": job.id, "rendering_id": rendering}
+    return {"family_id": family.id, "appointment_id": safe.id, "job_id": job.id, "rendering_id": rendering,
+            "assignment_id": partner}
 
 
 def events_since(app, since: int) -> list[tuple]:

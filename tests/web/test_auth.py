@@ -570,7 +570,7 @@ def print_letter(app) -> tuple[str, list[str]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segno, "make", lambda content, **options: made.append(content) or make(content, **options))
         letter = staff.post(f"/backoffice/families/{family_id}/parents/{parent_id}/letter",
-                            data={"csrf_token": csrf_token(file.text)})
+                            data={"csrf_token": csrf_token(file.text)}, follow_redirects=True)
     assert letter.status_code == 200
     return letter.text, made
 

@@ -107,9 +107,9 @@ def test_the_team_lead_sees_each_household_against_the_nine_months(demo_app):
     with database(demo_app) as db:
         contact = db.exec(select(DuoAssignment).where(DuoAssignment.family_id == late,
                                                       DuoAssignment.role == DuoRole.contact)).one()
-    ended = lead.post(f"/backoffice/families/{late}/duo", data={
-        "csrf_token": csrf_token(lead.get(f"/backoffice/families/{late}").text), "action": "end",
-        "assignment": str(contact.id), "end": (dt.date.today() - dt.timedelta(days=1)).isoformat()})
+    end_role = f"/backoffice/families/{late}/duo/{contact.id}/end"
+    ended = lead.post(end_role, data={"csrf_token": csrf_token(lead.get(end_role).text),
+                                      "end": (dt.date.today() - dt.timedelta(days=1)).isoformat()})
     assert ended.status_code == 302
 
     page = lead.get(OVERVIEW)

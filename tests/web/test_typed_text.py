@@ -434,7 +434,7 @@ def test_a_new_letter_ends_the_old_codes_password_and_sessions(demo_app):
 
     def new_letter() -> str:
         token = csrf_token(anouk.get(f"/backoffice/families/{family}").text)
-        page = anouk.post(letter, data={"csrf_token": token})
+        page = anouk.post(letter, data={"csrf_token": token}, follow_redirects=True)
         assert page.status_code == 200
         return [s.get_text() for s in soup(page).select("article.letter strong")][1]
 

@@ -1,0 +1,154 @@
+"""Steps that cannot be undone ask first: a new letter (it resets a parent's password and second factor) and the end
+of a duo role each have a page of their own that says what they do; a letter can be printed again after a reload;
+a worker stands in a household's duo once; an address that only a button sends is not "page not found"."""
+import datetime as dt
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from portal.models import Account, DuoAssignment, DuoRole, Worker
+from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.sign_in import csrf_token, sign_in
+
+pytestmark = pytest.mark.both_databases
+
+EL_IDRISSI = "Gezin El Idrissi"  # the demo's duo: Bram de Wit contact person, Anouk Visser partner
+
+
+def account_of(app, parent_name: str) -> Account:
+    with database(app) as db:
+        return db.get(Account, parent_named(app, parent_name).account_id)
+
+
+def assignments(app, family: int) -> list[tuple[str, DuoRole, dt.date | None]]:
+    with database(app) as db:
+        return [(worker.name, row.role, row.end) for row, worker in db.exec(
+            select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
+            .where(DuoAssignment.family_id == family).order_by(DuoAssignment.id))]
+
+
+def worker_id(app, name: str) -> int:
+    with database(app) as db:
+        return db.exec(select(Worker.id).where(Worker.name == name)).one()
+
+
+def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
+    family, fatima = family_id(demo_app, EL_IDRISSI), parent_named(demo_app, "Fatima El Idrissi")
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    before = account_of(demo_app, "Fatima El Idrissi")
+    assert before.password_hash and before.totp_enrolled
+
+    # The family file offers the new letter as a link to a page that says what it does; nothing happens yet.
+    file = soup(bram.get(f"/backoffice/families/{family}"))
+    confirm_url = f"/backoffice/families/{family}/parents/{fatima.id}/letter/new"
+    assert file.select_one(f"#parents a[href='{confirm_url}']") is not None
+    assert file.select(f"#parents form[action$='/parents/{fatima.id}/letter']") == []
+    confirm = bram.get(confirm_url)
+    assert confirm.status_code == 200
+    said = text_of(confirm)
+    for sentence in ("A new letter makes a new activation code. The old letter and its code stop working.",
+                     "The password and the second sign-in step of %(name)s are removed.",
+                     "%(name)s is signed out on every phone and computer."):
+        assert say(demo_app, "nl", sentence, name="Fatima El Idrissi") in said
+    unchanged = account_of(demo_app, "Fatima El Idrissi")
+    assert (unchanged.password_hash, unchanged.totp_enrolled, unchanged.session_generation) == (
+        before.password_hash, True, before.session_generation)
+
+    # Only the confirming POST makes the letter; it lands on a page that a reload shows again, same code.
+    made = bram.post(f"/backoffice/families/{family}/parents/{fatima.id}/letter",
+                     data={"csrf_token": csrf_token(confirm.text)})
+    assert made.status_code == 303
+    letter_url = f"/backoffice/families/{family}/parents/{fatima.id}/letter"
+    assert made.headers["Location"].endswith(letter_url)
+    after = account_of(demo_app, "Fatima El Idrissi")
+    assert after.password_hash is None and not after.totp_enrolled
+    first, again = bram.get(letter_url), bram.get(letter_url)
+    assert first.status_code == again.status_code == 200
+    code = soup(first).select("article.letter strong[dir=ltr]")[1].get_text()
+    assert code and code == soup(again).select("article.letter strong[dir=ltr]")[1].get_text()
+    assert say(demo_app, "nl", "A new letter makes a new code and ends this one.") in text_of(again)
+
+    # Another browser of the same worker does not see the code, and once the parent used it, it is gone here too.
+    elsewhere = demo_app.test_client()
+    sign_in(elsewhere, "bram")
+    gone = say(demo_app, "nl", "A new letter makes a new code and ends the old one: the parent chooses a password "
+                                "and a second sign-in step again.")
+    assert code not in text_of(elsewhere.get(letter_url)) and gone in text_of(elsewhere.get(letter_url))
+    visitor = demo_app.test_client()
+    activation = visitor.post("/activate", data={"csrf_token": csrf_token(visitor.get("/activate").text),
+                                                 "username": after.username, "code": code})
+    assert activation.status_code in (200, 302) and "code" not in activation.headers.get("Location", "code")
+    shown = text_of(bram.get(letter_url))
+    assert code not in shown and gone in shown
+
+
+def test_an_address_only_a_button_sends_says_so_and_is_not_page_not_found(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    bram = demo_app.test_client()
+    sign_in(bram, "bram")
+    for url in (f"/backoffice/families/{family}/duo", "/sign-out"):
+        response = bram.get(url)
+        assert response.status_code == 405 and "POST" in response.headers["Allow"]
+        page = text_of(response)
+        assert say(demo_app, "nl", "Page not found") not in page
+        assert say(demo_app, "nl", "This cannot be opened this way") in soup(response).select_one("h1").get_text()
+
+
+def test_ending_a_duo_role_asks_first_keeps_a_wrong_date_and_ends_on_the_confirming_post(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    with database(demo_app) as db:
+        anouk = db.exec(select(DuoAssignment).join(Worker, Worker.id == DuoAssignment.worker_id).where(
+            DuoAssignment.family_id == family, Worker.name == "Anouk Visser", DuoAssignment.end.is_(None))).one()
+    end_url = f"/backoffice/families/{family}/duo/{anouk.id}/end"
+    duo = soup(lead.get(f"/backoffice/families/{family}")).select_one("#duo")
+    assert duo.select_one(f"a[href='{end_url}']") is not None and not duo.select("table form")
+
+    page = lead.get(end_url)
+    assert page.status_code == 200
+    assert say(demo_app, "nl", "End the role of %(name)s?", name="Anouk Visser") in text_of(page)
+    before = assignments(demo_app, family)
+    token = csrf_token(page.text)
+    wrong = lead.post(end_url, data={"csrf_token": token, "end": "1-1-2020"})
+    assert wrong.status_code == 400
+    assert soup(wrong).select_one("input#end")["value"] == "1-1-2020"
+    assert say(demo_app, "nl", "Give the last day in the duo: a date from %(start)s on, e.g. 2026-12-31.",
+               start=anouk.start.isoformat()) in text_of(wrong)
+    assert assignments(demo_app, family) == before
+
+    last_day = dt.date.today() + dt.timedelta(days=7)
+    ended = lead.post(end_url, data={"csrf_token": token, "end": last_day.isoformat()})
+    assert ended.status_code == 302 and ended.headers["Location"].endswith(f"/backoffice/families/{family}#duo")
+    assert ("Anouk Visser", DuoRole.partner, last_day) in assignments(demo_app, family)
+
+
+def test_a_worker_added_twice_stands_in_the_duo_once_with_a_clear_message(demo_app):
+    family = family_id(demo_app, EL_IDRISSI)
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    before = assignments(demo_app, family)
+    add = {"worker": str(worker_id(demo_app, "Anouk Visser")), "role": "partner",
+           "start": dt.date.today().isoformat()}
+    for _ in range(2):
+        token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
+        added = lead.post(f"/backoffice/families/{family}/duo", data=add | {"csrf_token": token})
+        assert added.status_code == 302
+        assert say(demo_app, "nl", "%(name)s is already %(role)s in this duo. Nothing was added.",
+                   name="Anouk Visser", role=say(demo_app, "nl", "duo partner")) in text_of(
+            lead.get(added.headers["Location"]))
+    assert assignments(demo_app, family) == before
+
+    # The partner who becomes the contact person is the partner no longer: one open row for Anouk, none for Bram.
+    token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
+    lead.post(f"/backoffice/families/{family}/duo", data=add | {"role": "contact", "csrf_token": token})
+    still = [(name, role) for name, role, end in assignments(demo_app, family) if end is None]
+    assert still == [("Anouk Visser", DuoRole.contact)]
+
+    # The database keeps it so too, whatever writes (two requests at the same moment).
+    with database(demo_app) as db, pytest.raises(IntegrityError):
+        db.add(DuoAssignment(family_id=family, worker_id=worker_id(demo_app, "Anouk Visser"), role=DuoRole.partner,
+                             start=dt.date.today()))
+        db.commit()
