@@ -58,7 +58,7 @@ class SignedIn:
 def start(db: Session, account: Account) -> SignedIn:
     """Begin a new session with a fresh identifier; nothing of the pre-sign-in cookie survives but its language.
     A language chosen during the sign-in goes to the account; else the account's own is spoken."""
-    account.language = chosen_signed_out() or account.language
+    account.language = chosen_signed_out("staff" if account.role.is_staff else "family") or account.language
     db.add(account)  # committed with the session
     clear_session(account.language)  # so even an error page without a database speaks it
     token = secrets.token_urlsafe(32)

@@ -25,7 +25,7 @@ from portal.models import Account, Role
 from portal.services import notifications
 from portal.web import audit
 from portal.web.forms import save_language, switching_language, typed_fields
-from portal.web.i18n import clear_session
+from portal.web.i18n import audience_of, clear_session, session_language
 from portal.web.redirects import local_target, shows_a_page
 
 PER_ADDRESS = "30/minute"
@@ -63,7 +63,7 @@ address_limit = limiter.limit(PER_ADDRESS, methods=["POST"])
 
 
 def _audience() -> str:
-    return "staff" if request.path.startswith("/backoffice") else "family"
+    return audience_of(request.path)
 
 
 def _home(account: Account) -> str:
@@ -260,7 +260,7 @@ def activate():
         form.refuse(form.code, _("This code is not right, was already used or is older than 7 days. "
                                  "Ask your contact person for a new letter."))
         return render_template("auth/activate.html", form=form, main_form="activate-form"), 401
-    clear_session()  # a language chosen before the code goes on to the password page
+    clear_session(session_language())  # a language chosen before the code goes on to the password page
     audit.record("account.activate", "ok", object=f"account:{account.id}", account=account)
     flows.end_all(db, account.id)  # an earlier activation or a sign-in of this account, in any browser
     flows.begin(db, account, "activation", "password", "family")
@@ -431,9 +431,9 @@ def quick_exit():
 @blueprint.post("/language", endpoint="set_language")
 @public
 def set_language():
-    save_language(request.form.get("set_language", ""))
     fallback = _home(current_user.account) if current_user.is_authenticated else url_for("family.home")
     target = local_target(request.form.get("next"), fallback)
+    save_language(request.form.get("set_language", ""), target)
     # A page that answered a form (recovery codes) cannot be asked for again: then home, in the language chosen.
     return redirect(target if shows_a_page(target) else fallback)
 

@@ -16,11 +16,12 @@ from portal.db import session as db_session
 from portal.web.i18n import LANGUAGES, choose_language
 
 
-def save_language(code: str) -> None:
-    """Remember the chosen language: in the session, and on the account when signed in."""
+def save_language(code: str, page: str | None = None) -> None:
+    """Remember the language chosen on `page` (this request's, unless given): in the session, and on the account
+    when signed in."""
     if code not in LANGUAGES:
         return
-    choose_language(code, current_user.is_authenticated)
+    choose_language(code, current_user.is_authenticated, page or request.path)
     if current_user.is_authenticated:
         db = db_session()
         current_user.account.language = code

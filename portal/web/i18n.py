@@ -37,8 +37,13 @@ LANGUAGES = {
 
 # The session cookie's language: the one chosen in this browser, or that of the account signed in (or out) here last.
 LANGUAGE = "language"
-# Set when the language was chosen while signed out: the next sign-in takes it to the account.
+# Where a language was chosen while signed out ("family" or "staff" pages): a sign-in there takes it to the account.
 CHOSEN_SIGNED_OUT = "language_chosen"
+
+
+def audience_of(path: str) -> str:
+    """Whose pages an address is: the back office's staff, or the family's (sign-in, activation, family pages)."""
+    return "staff" if path.startswith("/backoffice") else "family"
 
 
 def select_locale() -> str:
@@ -50,34 +55,39 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LOCALE
 
 
-def choose_language(code: str, signed_in: bool) -> None:
-    """The session speaks `code` from now on, this request's page too (the locale was chosen before the choice)."""
+def choose_language(code: str, signed_in: bool, page: str) -> None:
+    """The session speaks `code` from now on, this request's page too (the locale was chosen before the choice).
+    Chosen while signed out on `page`: a sign-in to the same audience's pages takes it to the account."""
     session[LANGUAGE] = code
     if signed_in:
         session.pop(CHOSEN_SIGNED_OUT, None)
     else:
-        session[CHOSEN_SIGNED_OUT] = True
+        session[CHOSEN_SIGNED_OUT] = audience_of(page)
     refresh()
 
 
-def chosen_signed_out() -> str | None:
-    """The language chosen in this browser since the last sign-in or sign-out, once: the sign-in saves it on the
-    account. Not the language a signed-out page was left in: the next person to sign in keeps their own."""
-    if session.pop(CHOSEN_SIGNED_OUT, False) and session.get(LANGUAGE) in LANGUAGES:
-        return session[LANGUAGE]
-    return None
+def chosen_signed_out(audience: str) -> str | None:
+    """The language chosen in this browser on `audience`'s pages since the last sign-in or sign-out, once: the
+    sign-in saves it on the account. Not one chosen on the other audience's pages (a worker who showed a parent the
+    sign-in page in Arabic), nor the language a page was left in (the next person on a shared phone keeps theirs)."""
+    chosen = session.pop(CHOSEN_SIGNED_OUT, None)
+    return session.get(LANGUAGE) if chosen == audience and session.get(LANGUAGE) in LANGUAGES else None
 
 
-def clear_session(language: str | None = None) -> None:
-    """Empty the session cookie at a new step of signing in or out, but for its language (or `language`): the
-    next page speaks it. Leave quickly clears everything instead: no trace of the language either."""
-    kept = language if language in LANGUAGES else session.get(LANGUAGE)
+def session_language() -> str | None:
+    """The language the session cookie holds, if any."""
+    return session.get(LANGUAGE)
+
+
+def clear_session(language: str | None) -> None:
+    """Empty the session cookie at a new step of signing in or out, but for `language` (None: the browser's own) and
+    a choice made while signed out: the next page speaks it. Leave quickly clears everything: no trace of it either."""
     chosen = session.get(CHOSEN_SIGNED_OUT)
     session.clear()
-    if kept in LANGUAGES:
-        session[LANGUAGE] = kept
+    if language in LANGUAGES:
+        session[LANGUAGE] = language
     if chosen:
-        session[CHOSEN_SIGNED_OUT] = True
+        session[CHOSEN_SIGNED_OUT] = chosen
 
 
 def text_direction(locale: str) -> str:

@@ -248,3 +248,13 @@ def test_a_language_chosen_on_a_page_that_only_answers_a_form_lands_on_a_page(de
                                                "csrf_token": csrf_token(codes.text)})
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/backoffice/"
     assert spoken(client.get(chosen.headers["Location"])) == ("ar", "rtl")
+
+
+def test_a_language_chosen_on_the_parents_sign_in_page_does_not_go_to_a_staff_account(demo_app):
+    """A worker shows a parent the sign-in page in Arabic on the worker's laptop, then signs in to the back office:
+    the back office stays in the worker's language, on this laptop and on every other."""
+    client = demo_app.test_client()
+    switch(client, "/sign-in", client.get("/sign-in"), "ar")
+    sign_in(client, "anouk")
+    assert spoken(client.get("/backoffice/")) == ("nl", "ltr")
+    assert account_language(demo_app, "anouk") == "nl"
