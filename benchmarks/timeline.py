@@ -104,12 +104,12 @@ def household(session: Session, name: str, days: int, now: dt.datetime) -> tuple
         contact = workers[(week // 26) % len(workers)]
         if week % 26 == 0:  # a new contact person every half year; the partner stays
             if week:
-                rows.rows[DuoAssignment][-1]["end"] = day.date() - dt.timedelta(days=1)
+                rows.rows[DuoAssignment][-1] |= {"end": day.date() - dt.timedelta(days=1), "ended_by": lead.id}
             else:
                 rows.add(DuoAssignment, family_id=family, worker_id=workers[-1], role=DuoRole.partner,
-                         start=day.date(), end=None)
+                         start=day.date(), end=None, assigned_by=lead.id, ended_by=None)
             rows.add(DuoAssignment, family_id=family, worker_id=contact, role=DuoRole.contact, start=day.date(),
-                     end=None)
+                     end=None, assigned_by=lead.id, ended_by=None)
             rows.add(AuditEvent, at=day, actor_id=lead.id, actor_name=lead.display_name, role="teamlead",
                      action="family.members", object=f"parent:{parents[week % 2]}", family_id=family, result="ok",
                      origin="bench")
@@ -146,14 +146,16 @@ def household(session: Session, name: str, days: int, now: dt.datetime) -> tuple
                                    starts_at=starts, duration_minutes=60, safe_place=False, place="Kantoor",
                                    with_whom="Contactpersoon", purpose=f"Gesprek in week {week}.",
                                    interpreter_language=None, interpreter_id=None, status=AppointmentStatus.planned,
-                                   audience="household", reminder_sent_at=None, created_at=day)
+                                   audience="household", reminder_sent_at=None, created_at=day, planned_by=lead.id)
             for n, parent in enumerate(parents):
                 moving = (week + slot + n) % 5 == 0
                 rows.add(AppointmentAnswer, appointment_id=appointment, parent_id=parent,
                          response=AppointmentResponse.move_requested if moving else AppointmentResponse.confirmed,
                          reason="Ik werk dan." if moving else "", answered_at=day + dt.timedelta(hours=8),
-                         reply="Ik bel u." if moving else "", replied_by=contact if moving else None,
-                         replied_at=day + dt.timedelta(hours=9) if moving else None)
+                         answered_about=starts, reply="Ik bel u." if moving else "",
+                         replied_by=contact if moving else None,
+                         replied_at=day + dt.timedelta(hours=9) if moving else None,
+                         replied_about=starts if moving else None)
         if week % 52 == 51:
             rows.add(BreakGlass, worker_id=workers[0], family_id=family, reason="Melding van de politie in de nacht.",
                      at=day, until=day + dt.timedelta(hours=4))

@@ -29,6 +29,7 @@ from portal.models import (
 from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from portal.services import appointments, cases, plan_versions, staff
+from portal.services.duo import current_duo
 
 DEMO_PASSWORD = "veilig-demo-2026"
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -547,6 +548,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         else:
             interpreters[demo.username] = member.interpreter.id
     anouk, bram, chantal, dirk = (workers[name] for name in ("anouk", "bram", "chantal", "dirk"))
+    lead = workers["teamlead"].account_id  # who makes the households and their duos
     # Chantal is away this week: her families see her duo partner as the one to call.
     staff.away(db, chantal, days(-2), days(4))
 
@@ -559,7 +561,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         typed = [cases.Member("parent", _NAMES[p], language=demos[p].language, phone=_PARENT_PHONES[p])
                  for p in parents]
         family = cases.start_household(db, team.id, settings, typed + list(members), duo[0].id, duo[1].id,
-                                       days(opened + 5))
+                                       days(opened + 5), lead)
         family.created_at = _at(days(opened), 9)  # the service stamps now; the demo's cases are months old
         db.add(family)
         rows, _others = cases.members_of(db, family)
@@ -579,7 +581,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         "Gezin Demir", -95, (chantal, anouk), ("ouder-mehmet",), (child("Elif Demir", 14), child("Emre Demir", 9)))
     nowak, (kasia,) = household("Gezin Nowak", -155, (anouk, chantal), ("ouder-kasia",), (child("Zuzia Nowak", 7),))
     # Nowak changed contact person: Anouk until three weeks ago, Dirk from the day after.
-    cases.assign_duo(db, nowak, dirk.id, DuoRole.contact, days(-20))
+    cases.assign_duo(db, nowak, dirk.id, DuoRole.contact, days(-20), lead)
     kovalenko, (olena,) = household(
         "Gezin Kovalenko", -65, (bram, dirk), ("ouder-olena",), (child("Maksym Kovalenko", 8),))
     de_boer, (sanne,) = household(
@@ -654,9 +656,13 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
 
     def appointment(family: Family, starts_at: dt.datetime, place: str, with_whom: str,
                     purpose: str, **extra) -> Appointment:
-        """The duo's appointment form; made a month ago (the service stamps now)."""
-        item = appointments.plan(db, family.id, starts_at=starts_at, place=place, with_whom=with_whom,
-                                 purpose=purpose, **extra)
+        """The duo's appointment form, by the household's contact person ("with whom" one of the workers, chosen,
+        or others typed); made a month ago (the service stamps now)."""
+        contact = current_duo(db, family.id, today).contact
+        worker = next((w for w in (anouk, bram, chantal, dirk) if w.name == with_whom), None)
+        item = appointments.plan(db, family.id, contact.account_id, starts_at=starts_at, place=place,
+                                 with_whom=with_whom, with_worker_id=worker.id if worker else None, purpose=purpose,
+                                 **extra)
         item.created_at = _at(days(-30), 9)
         return item
 

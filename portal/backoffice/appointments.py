@@ -11,18 +11,23 @@ from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household, household_of
 from portal.backoffice.reply_forms import answer_replies
 from portal.db import session as db_session
-from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent
+from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent, Worker
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
 from portal.services import appointments, interpreting, notifications, renderings
+from portal.services.duo import current_duo
 from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, switching_language
 from portal.web.i18n import LANGUAGES
 
+SOMEONE_ELSE = "other"  # "with whom" is not a worker of the duo: the name is typed
 
-def _parse(form, household: Household, offered: list[Interpreter]) -> tuple[dict, dict]:
+
+def _parse(form, household: Household, offered: list[Interpreter],
+           workers: list[tuple[Worker, str]]) -> tuple[dict, dict]:
     """Validated appointment fields from the form, and errors in the worker's language; the interpreter one of those
-    `offered` (the household's team's, switched on) who speaks the chosen language."""
+    `offered` (the household's team's, switched on) who speaks the chosen language; "with whom" one of the duo's
+    `workers` (the family reads their name) or someone else, typed."""
     errors, values = {}, {}
     try:
         local = dt.datetime.strptime(f"{form.get('date', '')} {form.get('time', '')}", "%Y-%m-%d %H:%M")
@@ -35,8 +40,14 @@ def _parse(form, household: Household, offered: list[Interpreter]) -> tuple[dict
         values[name] = clean(name, max_length(getattr(Appointment, name)), errors)
     if not values["place"]:
         errors["place"] = _("Give the place (for a safe place: the address, which the family never sees).")
-    if not values["with_whom"]:
-        errors["with_whom"] = _("Write with whom the appointment is.")
+    chosen = form.get("with_worker", SOMEONE_ELSE)  # a form without the choice names someone else, typed
+    worker = next((worker for worker, _role in workers if str(worker.id) == chosen), None)
+    values["with_worker_id"] = worker.id if worker else None
+    if worker is not None:
+        values["with_whom"] = worker.name
+        errors.pop("with_whom", None)  # text typed for someone else does not count
+    elif chosen != SOMEONE_ELSE or not values["with_whom"]:
+        errors["with_whom"] = _("Choose a worker of the duo, or someone else and write their name.")
     if not values["purpose"]:
         errors["purpose"] = _("Write what the appointment is for, in plain words.")
     values["audience"], error = household.parse(form.get("audience", ""), safe_place=values["safe_place"])
@@ -53,6 +64,17 @@ def _parse(form, household: Household, offered: list[Interpreter]) -> tuple[dict
         errors["interpreter_id"] = _("Choose an interpreter from the list who speaks the chosen language.")
     values["interpreter_id"] = chosen.id if chosen else None
     return values, errors
+
+
+def _duo_workers(db, family, item: Appointment | None = None) -> list[tuple[Worker, str]]:
+    """Whom "with whom" offers, with their role: the household's duo now, and the worker an appointment already
+    names when they have left the duo since (its form keeps them)."""
+    duo = current_duo(db, family.id, dt.datetime.now(AMSTERDAM).date())
+    found = [(worker, role) for worker, role in ((duo.contact, _("contact person")), (duo.partner, _("duo partner")))
+             if worker is not None]
+    if item is not None and item.with_worker_id and item.with_worker_id not in {w.id for w, _role in found}:
+        found.append((db.get(Worker, item.with_worker_id), ""))
+    return found
 
 
 def _offered(db, family) -> list[Interpreter]:
@@ -89,11 +111,12 @@ def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
 
 def _page(family, items, form, errors, editing=None, replies=None, status=200):
     """The appointments page (or one appointment's), whatever the request: a look at them, on record, also when a
-    POST shows it again with errors or in another language."""
+    POST shows it again with errors or in another language. Appointments on a day away of their worker are marked."""
     db = db_session()
     audit.record("appointment.view", "ok", object=f"appointment:{editing.id}" if editing else f"family:{family.id}",
                  family_id=family.id)
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
+                           workers=_duo_workers(db, family, editing), away=appointments.on_days_away(db, items),
                            interpreters=_offered(db, family), editing=editing, answers=_answers(db, items),
                            replies=replies,
                            household=household_of(db, family), main_form="appointment-form",
@@ -112,11 +135,12 @@ def family_appointments(family_id):
                     .order_by(Appointment.starts_at)).all()
     if request.method != "POST" or switching_language():
         return _page(family, items, request.form, {})
-    values, errors = _parse(request.form, household_of(db, family), _offered(db, family))
+    values, errors = _parse(request.form, household_of(db, family), _offered(db, family), _duo_workers(db, family))
     if errors:
         return _page(family, items, request.form, errors, status=400)
-    _saved(db, family, appointments.plan(db, family.id, **values))
-    return redirect(url_for("backoffice.family_appointments", family_id=family.id))
+    item = appointments.plan(db, family.id, current_user.account.id, **values)
+    _saved(db, family, item)
+    return _after_saving(db, family, item)
 
 
 @blueprint.route("/families/<id:family_id>/appointments/<id:appointment_id>", methods=["GET", "POST"])
@@ -131,7 +155,9 @@ def edit_appointment(family_id, appointment_id):
     answers = [answer for answer, _parent in _answers(db, [item]).get(item.id, [])]
     local = item.starts_at.astimezone(AMSTERDAM)
     current = {"date": local.strftime("%Y-%m-%d"), "time": local.strftime("%H:%M"), "place": item.place,
-               "with_whom": item.with_whom, "purpose": item.purpose, "duration": str(item.duration_minutes),
+               "with_worker": str(item.with_worker_id or SOMEONE_ELSE),
+               "with_whom": "" if item.with_worker_id else item.with_whom, "purpose": item.purpose,
+               "duration": str(item.duration_minutes),
                "safe_place": "1" if item.safe_place else "", "interpreter_language": item.interpreter_language or "",
                "interpreter_id": str(item.interpreter_id or ""), "audience": item.audience}
     replies = answer_replies(answers)
@@ -142,25 +168,34 @@ def edit_appointment(family_id, appointment_id):
         item.status = AppointmentStatus.cancelled
         replied = []
     else:
-        values, errors = _parse(request.form, household_of(db, family), _offered(db, family))
+        values, errors = _parse(request.form, household_of(db, family), _offered(db, family),
+                                _duo_workers(db, family, item))
         replies.validate()
         if errors or replies.messages():
             return _page(family, [item], request.form, errors | replies.messages(), editing=item, replies=replies,
                          status=400)
         for name, value in values.items():
             setattr(item, name, value)
-        replied = _reply(db, family, answers, replies)
+        replied = _reply(db, family, item, answers, replies)
     _saved(db, family, item, audience_before, replied)
+    return _after_saving(db, family, item)
+
+
+def _after_saving(db, family, item):
+    """Back to the list; to the appointment's own form when it falls on a day away of its worker, which says so."""
+    if appointments.on_days_away(db, [item]):
+        return redirect(url_for("backoffice.edit_appointment", family_id=family.id, appointment_id=item.id))
     return redirect(url_for("backoffice.family_appointments", family_id=family.id))
 
 
-def _reply(db, family, answers: list[AppointmentAnswer], replies) -> list[AppointmentAnswer]:
+def _reply(db, family, item, answers: list[AppointmentAnswer], replies) -> list[AppointmentAnswer]:
     """The duo's answer to each parent who answered (what changed); committed with the appointment."""
     replied = []
     for answer in answers:
         text = replies[f"reply-{answer.id}"].data
         if text != answer.reply:
             answer.reply, answer.replied_by, answer.replied_at = text, current_user.worker.id, utcnow()
+            answer.replied_about = item.starts_at  # as the reply leaves it (moved, when the reply moves it)
             db.add(answer)
             audit.record("appointment.reply", "ok", object=f"appointment-answer:{answer.id}", family_id=family.id)
             replied.append(answer)

@@ -34,7 +34,7 @@ def new_household():
     form = household_form.IntakeForm({worker.id for worker in candidates})
     if _saving(form):
         family = cases.start_household(db, team.id, form.household(), form.members(), form.chosen(form.contact),
-                                       form.chosen(form.partner), dt.date.today())
+                                       form.chosen(form.partner), dt.date.today(), current_user.account.id)
         audit.record("family.create", "ok", object=f"family:{family.id}", family_id=family.id)
         db.commit()
         return redirect(url_for("backoffice.family_file", family_id=family.id))

@@ -3,8 +3,9 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import segno
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
@@ -14,8 +15,9 @@ from portal.backoffice import blueprint
 from portal.db import session as db_session
 from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker
 from portal.models.base import utcnow
+from portal.rules.call_now import AMSTERDAM
 from portal.services import cases
-from portal.services.duo import current_duo
+from portal.services.duo import call_now, current_duo
 from portal.web import audit
 from portal.web.forms import bounded_date, switching_language
 
@@ -48,7 +50,7 @@ def change_duo(family_id):
     role = DuoRole(request.form.get("role")) if request.form.get("role") in ("contact", "partner") else DuoRole.partner
     try:
         # Only an active worker of the household's team; the one in that role hands over the day before.
-        cases.assign_duo(db, family, _id("worker"), role, start)
+        cases.assign_duo(db, family, _id("worker"), role, start, current_user.account.id)
         audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
         db.commit()
     except cases.AlreadyInDuo as already:
@@ -74,7 +76,7 @@ def end_duo_role(family_id, assignment_id):
     typed, error = request.form.get("end", dt.date.today().isoformat()), None
     if request.method == "POST" and not switching_language():
         try:
-            cases.end_assignment(db, family, assignment.id, bounded_date(typed))
+            cases.end_assignment(db, family, assignment.id, bounded_date(typed), current_user.account.id)
             audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return _to_duo(family)
@@ -153,14 +155,17 @@ def letter(family_id, parent_id):
     if kept is None:
         return render_template("backoffice/letter_gone.html", family=family, parent=parent, account=account)
     code, until = kept
-    # The letter names the family's contact person now, whoever prints it.
-    contact = current_duo(db, family.id, dt.date.today()).contact
+    # The letter names whom to call as the family's home does now, whoever prints it (a contact person away: the
+    # partner).
+    now = dt.datetime.now(AMSTERDAM)
+    call, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
+                            current_app.config["OUT_OF_HOURS_PHONE"])
     link = url_for("auth.activate", _external=True)
     # Username and code ride in the fragment, which browsers never send: no server or proxy log keeps them.
     qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
                            error="m").svg_inline(scale=4))
     return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link,
-                           qr=qr, contact=contact, until=until)
+                           qr=qr, call=call, until=until)
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")

@@ -1,5 +1,4 @@
 """The case timeline and the factual file of a period: the household's history for the duo and the team lead."""
-import datetime as dt
 
 from babel import Locale
 from flask import render_template, request
@@ -139,9 +138,10 @@ def family_timeline(family_id):
 def factual_file(family_id):
     """A printable file of a period: the agreements in force and what happened, each with its date and source."""
     db, family, people, filters, errors = _opened(family_id, "factual_file.view")
-    today = dt.datetime.now(AMSTERDAM).date()  # the period is counted in Amsterdam days
+    made_at = utcnow()
+    today = made_at.astimezone(AMSTERDAM).date()  # the period is counted in Amsterdam days
     start = filters.start or family.created_at.astimezone(AMSTERDAM).date()
-    file = timeline.factual_file(db, people, start, filters.end or max(today, start))
+    file = timeline.factual_file(db, people, start, filters.end or max(today, start), made_at)
     return render_template("backoffice/factual_file.html", family=family, file=file, errors=errors,
                            describe=describe, source_of=source_of, household=_household(people), kinds=KIND_NAMES,
-                           made_at=utcnow(), made_by=current_user.account.display_name), 400 if errors else 200
+                           made_at=made_at, made_by=current_user.account.display_name), 400 if errors else 200

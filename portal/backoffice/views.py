@@ -16,7 +16,7 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.services import cases, renderings, worklist
+from portal.services import appointments, cases, renderings, worklist
 from portal.web import audit
 from portal.web.forms import switching_language
 
@@ -32,7 +32,8 @@ def home():
     work = worklist.for_worker(db, current_user.worker, current_user.role is Role.teamlead, utcnow())
     audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
-                           drafts=work.drafts, upcoming=work.upcoming, names=work.names, waiting=work.waiting)
+                           drafts=work.drafts, upcoming=work.upcoming, names=work.names, waiting=work.waiting,
+                           away=appointments.on_days_away(db, work.upcoming))
 
 
 def _interpreter_home(db):

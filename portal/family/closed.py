@@ -9,7 +9,7 @@ from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import Family, Role
 from portal.rules.call_now import AMSTERDAM
-from portal.services.duo import current_duo
+from portal.services.duo import call_now, current_duo
 
 # Help about the quick-exit button stays open to everyone: it tells nothing about a household.
 OPEN_WHEN_CLOSED = {"family.about_quick_exit"}
@@ -25,7 +25,7 @@ def closed_case():
     family = db.get(Family, current_user.parent.family_id)
     if can(current_user, Action.family_read, family, db):
         return None
-    contact = current_duo(db, family.id, dt.datetime.now(AMSTERDAM).date()).contact
-    config = current_app.config
-    return render_template("family/closed.html", name=contact.name if contact else config["OUT_OF_HOURS_NAME"],
-                           phone=contact.phone if contact else config["OUT_OF_HOURS_PHONE"])
+    now = dt.datetime.now(AMSTERDAM)
+    advice, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
+                              current_app.config["OUT_OF_HOURS_PHONE"])
+    return render_template("family/closed.html", name=advice.name, phone=advice.phone)

@@ -21,12 +21,12 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.rules.call_now import AMSTERDAM, who_to_call_now
+from portal.rules.call_now import AMSTERDAM
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
 from portal.services import appointments as appointments_service
 from portal.services import family_pages, notifications, parent_versions, plan_versions
-from portal.services.duo import availability, current_duo
+from portal.services.duo import call_now, current_duo
 from portal.services.interpreting import texts_for, translation_for
 from portal.services.plan_versions import load_contents
 from portal.web import audit
@@ -48,15 +48,12 @@ def home():
     db, parent = db_session(), _parent()
     now = dt.datetime.now(AMSTERDAM)
     duo = current_duo(db, parent.family_id, now.date())
-    hours = availability(db, [duo.contact, duo.partner], now.date())
-    advice = who_to_call_now(hours.get(duo.contact.id) if duo.contact else None,
-                             hours.get(duo.partner.id) if duo.partner else None, now,
-                             current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
+    advice, contact_hours = call_now(db, duo, now, current_app.config["OUT_OF_HOURS_NAME"],
+                                     current_app.config["OUT_OF_HOURS_PHONE"])
     known = parent_versions.latest(db, parent)
     contact_changed = (duo.previous_contact is not None and duo.contact_since is not None
                        and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
-    return render_template("family/home.html", duo=duo, advice=advice,
-                           contact_hours=hours.get(duo.contact.id) if duo.contact else None,
+    return render_template("family/home.html", duo=duo, advice=advice, contact_hours=contact_hours,
                            appointment=family_pages.next_appointment(db, parent, utcnow()),
                            unread=known is not None and not family_pages.has_read(db, parent, known.version),
                            contact_changed=contact_changed,

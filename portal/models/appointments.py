@@ -28,7 +28,8 @@ class Appointment(SQLModel, table=True):
     # A safe place's address is never shown to the family nor put in a notification.
     safe_place: bool = False
     place: str = Field(default="", max_length=300)
-    with_whom: str = Field(max_length=300)
+    with_whom: str = Field(max_length=300)  # as the family reads it: the worker's name, or typed for someone else
+    with_worker_id: int | None = Field(default=None, foreign_key="worker.id")  # the duo's worker it is with, if one
     purpose: str = Field(max_length=1000)
     interpreter_language: str | None = Field(default=None, max_length=8)
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
@@ -37,6 +38,7 @@ class Appointment(SQLModel, table=True):
     audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
     reminder_sent_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+    planned_by: int | None = Field(default=None, foreign_key="account.id")  # the worker or team lead who planned it
 
 
 class AppointmentAnswer(SQLModel, table=True):
@@ -51,6 +53,10 @@ class AppointmentAnswer(SQLModel, table=True):
     response: AppointmentResponse
     reason: str = Field(default="", max_length=1000)
     answered_at: dt.datetime = Field(default_factory=utcnow)
+    # When the appointment was at the moment of the answer and of the reply: it may be moved afterwards, and the
+    # factual file must say which appointment the parent asked about.
+    answered_about: dt.datetime | None = None
     reply: str = Field(default="", max_length=1000)
     replied_by: int | None = Field(default=None, foreign_key="worker.id")
     replied_at: dt.datetime | None = None
+    replied_about: dt.datetime | None = None

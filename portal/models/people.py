@@ -130,6 +130,9 @@ class DuoAssignment(SQLModel, table=True):
     role: DuoRole
     start: dt.date
     end: dt.date | None = None  # last day in the duo, inclusive
+    # Who did it (an account: the team lead at the intake, a worker or team lead later), for the factual file.
+    assigned_by: int | None = Field(default=None, foreign_key="account.id")
+    ended_by: int | None = Field(default=None, foreign_key="account.id")  # also by handing the role to another
 
 
 class BreakGlass(SQLModel, table=True):

@@ -1,15 +1,17 @@
 """Appointments: the duo plans one for the parents it is for, each parent answers (I will come / please move it)."""
 import uuid
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from portal.models import Appointment, AppointmentAnswer, AppointmentResponse
+from portal.models import Absence, Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
 from portal.models.base import utcnow
+from portal.rules.call_now import AMSTERDAM
 
 
-def plan(db: Session, family_id: int, **values) -> Appointment:
-    """A new appointment of the household (the fields as the duo's form gives them); the caller commits."""
-    item = Appointment(family_id=family_id, key=f"appointment-{uuid.uuid4().hex}", **values)
+def plan(db: Session, family_id: int, by: int | None, **values) -> Appointment:
+    """A new appointment of the household (the fields as the duo's form gives them), planned by that account; the
+    caller commits."""
+    item = Appointment(family_id=family_id, key=f"appointment-{uuid.uuid4().hex}", planned_by=by, **values)
     db.add(item)
     db.flush()  # a new appointment gets the id its event names
     return item
@@ -22,7 +24,26 @@ def respond(db: Session, appointment: Appointment, parent_id: int, response: App
                                                      AppointmentAnswer.parent_id == parent_id)).first()
     answer = answer or AppointmentAnswer(appointment_id=appointment.id, parent_id=parent_id, response=response)
     answer.response, answer.reason, answer.answered_at = response, reason, utcnow()
-    answer.reply, answer.replied_by, answer.replied_at = "", None, None
+    answer.answered_about = appointment.starts_at  # the appointment as it is now: it may be moved later
+    answer.reply, answer.replied_by, answer.replied_at, answer.replied_about = "", None, None, None
     db.add(answer)
     db.flush()
     return answer
+
+
+def on_days_away(db: Session, items: list[Appointment]) -> dict[int, Absence]:
+    """The planned appointments among these that fall on a day away of the duo's worker they are with, each with
+    that absence (for the duo and the team lead only: nothing of it reaches a family page). One query."""
+    named = {item.id: (item.with_worker_id, item.starts_at.astimezone(AMSTERDAM).date()) for item in items
+             if item.with_worker_id is not None and item.status is AppointmentStatus.planned}
+    if not named:
+        return {}
+    days = [day for _worker, day in named.values()]
+    absences = db.exec(select(Absence).where(col(Absence.worker_id).in_({worker for worker, _day in named.values()}),
+                                             Absence.last_day >= min(days), Absence.first_day <= max(days))).all()
+    found = {}
+    for item_id, (worker_id, day) in named.items():
+        away = next((a for a in absences if a.worker_id == worker_id and a.first_day <= day <= a.last_day), None)
+        if away is not None:
+            found[item_id] = away
+    return found

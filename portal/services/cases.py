@@ -87,7 +87,8 @@ def duo_candidates(db: Session, team_id: int) -> list[Worker]:
                         .order_by(Worker.name)))
 
 
-def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start: dt.date) -> DuoAssignment:
+def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start: dt.date,
+               by: int | None) -> DuoAssignment:
     """Put a worker of the team in the duo from `start`; whoever had that role hands over the day before, and so does
     the worker's own other role (one worker is one person of the duo: the partner who becomes the contact person is
     the partner no longer). A worker who has this role on that day already is refused: one row says it."""
@@ -101,36 +102,38 @@ def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start
     for current in db.exec(select(DuoAssignment).where(
             DuoAssignment.family_id == family.id, DuoAssignment.end.is_(None),
             or_(DuoAssignment.role == role, DuoAssignment.worker_id == worker_id))):
-        current.end = start - dt.timedelta(days=1)
+        current.end, current.ended_by = start - dt.timedelta(days=1), by
         db.add(current)
     db.flush()  # the ended rows first: the database keeps one open row per worker and household
-    assignment = DuoAssignment(family_id=family.id, worker_id=worker_id, role=role, start=start)
+    assignment = DuoAssignment(family_id=family.id, worker_id=worker_id, role=role, start=start, assigned_by=by)
     db.add(assignment)
     db.flush()
     return assignment
 
 
-def end_assignment(db: Session, family: Family, assignment_id: int, end: dt.date | None) -> DuoAssignment:
-    """A worker leaves the duo after `end`, the last day they are in it."""
+def end_assignment(db: Session, family: Family, assignment_id: int, end: dt.date | None,
+                   by: int | None) -> DuoAssignment:
+    """A worker leaves the duo after `end`, the last day they are in it (`by`: the account that ended it)."""
     assignment = db.get(DuoAssignment, assignment_id)
     if assignment is None or assignment.family_id != family.id or end is None or end < assignment.start:
         raise CaseError("no assignment of this household that can end on that day")
-    assignment.end = end
+    assignment.end, assignment.ended_by = end, by
     db.add(assignment)
     db.flush()
     return assignment
 
 
 def start_household(db: Session, team_id: int, household: Household, members: list[Member],
-                    contact_id: int, partner_id: int, today: dt.date) -> Family:
-    """Intake: the household, its members and its duo (contact person and partner) from today."""
+                    contact_id: int, partner_id: int, today: dt.date, by: int | None) -> Family:
+    """Intake: the household, its members and its duo (contact person and partner) from today, assigned `by` the
+    account that made it."""
     family = Family(team_id=team_id, name=household.name, interpreter_needed=household.interpreter_needed,
                     parents_kept_apart=household.parents_kept_apart)
     db.add(family)
     db.flush()
     save_members(db, family, members)
-    assign_duo(db, family, contact_id, DuoRole.contact, today)
-    assign_duo(db, family, partner_id, DuoRole.partner, today)
+    assign_duo(db, family, contact_id, DuoRole.contact, today, by)
+    assign_duo(db, family, partner_id, DuoRole.partner, today, by)
     return family
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, or_, select
 
 from portal.models import Absence, DuoAssignment, DuoRole, Worker, WorkingHours
-from portal.rules.call_now import Availability, WorkingSlot
+from portal.rules.call_now import AMSTERDAM, Availability, CallAdvice, WorkingSlot, who_to_call_now
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,15 @@ def availability(db: Session, workers: list[Worker], today: dt.date) -> dict[int
             slots=tuple(WorkingSlot(h.weekday, h.start, h.end) for h in hours if h.worker_id == w.id),
             absences=tuple((a.first_day, a.last_day) for a in absences if a.worker_id == w.id))
         for w in workers if w is not None}
+
+
+def call_now(db: Session, duo: Duo, now: dt.datetime, out_of_hours_name: str,
+             out_of_hours_phone: str) -> tuple[CallAdvice, Availability | None]:
+    """Whom the household calls now (rules/call_now: the contact person, else the partner, else the out-of-hours
+    line), for the family's home, the letter and the closed page alike; and the contact person's hours."""
+    local = now.astimezone(AMSTERDAM)
+    hours = availability(db, [duo.contact, duo.partner], local.date())
+    contact = hours.get(duo.contact.id) if duo.contact else None
+    advice = who_to_call_now(contact, hours.get(duo.partner.id) if duo.partner else None, local, out_of_hours_name,
+                             out_of_hours_phone)
+    return advice, contact

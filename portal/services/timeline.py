@@ -94,7 +94,8 @@ class Entry:
     dutch: str = ""  # an interpreter's Dutch rendering of the parent's text, when made for this very text
     dutch_by: str = ""  # that interpreter's name
     members: tuple[str, ...] = ()  # the names of the members it concerns, when not the whole household
-    moment: dt.datetime | None = None  # the appointment an answer or reply is about
+    moment: dt.datetime | None = None  # the appointment an answer or reply is about, as it was then
+    with_whom: str = ""  # an appointment's "with whom", as the duo typed it
     audience: str | None = None  # an appointment's audience
 
     @property
@@ -192,7 +193,7 @@ def _appointment_member(_people: People, key: str):
 
 
 Replier, ReplierAccount = aliased(Worker), aliased(Account)
-Opener, Reopener = aliased(Account), aliased(Account)
+Opener, Reopener, Doer = aliased(Account), aliased(Account), aliased(Account)
 
 
 def _staff(worker, account):
@@ -241,14 +242,18 @@ def _duo(ending: bool):
     at = DuoAssignment.end if ending else DuoAssignment.start
 
     def query(family_id):
-        return (select(DuoAssignment, Worker.name).join(Worker, Worker.id == DuoAssignment.worker_id)
+        # Who did it: the account that assigned (or ended) it, not the worker it is about.
+        return (select(DuoAssignment, Worker.name, Doer.display_name, Doer.role)
+                .join(Worker, Worker.id == DuoAssignment.worker_id)
+                .outerjoin(Doer, Doer.id == (DuoAssignment.ended_by if ending else DuoAssignment.assigned_by))
                 .where(DuoAssignment.family_id == family_id))
 
     def entry(row, people, rank):
-        assignment, name = row
+        assignment, name, by, role = row
         day = assignment.end if ending else assignment.start
         return Entry(_end_of(day), "duo", f"duo.{assignment.role.value}{'_end' if ending else ''}", "duo",
-                     assignment.id, rank, day_only=True, who=name, role="worker", values={"name": name})
+                     assignment.id, rank, day_only=True, who=by or "", role=role.value if role else "",
+                     values={"name": name})
     return Source("duo", at, DuoAssignment.id, query, entry, day_only=True)
 
 
@@ -309,19 +314,21 @@ def _questions(replies: bool):
 
 def _appointments():
     def query(family_id):
-        return select(Appointment).where(Appointment.family_id == family_id)
+        return (select(Appointment, Doer.display_name, Doer.role).outerjoin(Doer, Doer.id == Appointment.planned_by)
+                .where(Appointment.family_id == family_id))
 
-    def entry(item, people, rank):
+    def entry(row, people, rank):
+        item, by, role = row
         cancelled = item.status is AppointmentStatus.cancelled
         return Entry(item.starts_at, "appointments", "appointments.cancelled" if cancelled else "appointments.planned",
-                     "appointment", item.id, rank, who=item.with_whom, text=item.purpose,
-                     members=people.named(item.audience), audience=item.audience)
+                     "appointment", item.id, rank, who=by or "", role=role.value if role else "", text=item.purpose,
+                     members=people.named(item.audience), audience=item.audience, with_whom=item.with_whom)
     return Source("appointments", Appointment.starts_at, Appointment.id, query, entry, _appointment_member)
 
 
 def _appointment_answers(replies: bool):
     def query(family_id):
-        found = (select(AppointmentAnswer, Appointment.starts_at, *_staff(Replier, ReplierAccount))
+        found = (select(AppointmentAnswer, *_staff(Replier, ReplierAccount))
                  .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id)
                  .outerjoin(Replier, Replier.id == AppointmentAnswer.replied_by)
                  .outerjoin(ReplierAccount, ReplierAccount.id == Replier.account_id)
@@ -329,15 +336,15 @@ def _appointment_answers(replies: bool):
         return found if replies else _with_rendering(found, "answer", AppointmentAnswer, AppointmentAnswer.reason)
 
     def entry(row, people, rank):
-        answer, starts_at, name, role, *rendering = row
+        answer, name, role, *rendering = row
         parent = people.parent_name(answer.parent_id)
         if replies:
             return Entry(answer.replied_at, "appointments", "appointments.reply", "appointment_answer", answer.id,
                          rank, who=name or "", role=role.value if role else "", values={"parent": parent},
-                         text=answer.reply, members=(parent,), moment=starts_at)
+                         text=answer.reply, members=(parent,), moment=answer.replied_about)
         return Entry(answer.answered_at, "appointments", f"appointments.{answer.response.value}", "appointment_answer",
                      answer.id, rank, who=parent, role="parent", values={"name": parent}, text=answer.reason,
-                     by_parent=True, members=(parent,), moment=starts_at, dutch=rendering[0] or "",
+                     by_parent=True, members=(parent,), moment=answer.answered_about, dutch=rendering[0] or "",
                      dutch_by=rendering[1] or "")
     at = AppointmentAnswer.replied_at if replies else AppointmentAnswer.answered_at
     return Source("appointments", at, AppointmentAnswer.id, query, entry, _parent_member(AppointmentAnswer.parent_id))
@@ -479,8 +486,10 @@ class FactualFile:
     at_start: PlanVersion | None  # the version in force when the period began
     at_end: PlanVersion | None  # the version in force on its last day, whose agreements are listed
     content: PlanContent
-    entries: list[Entry]  # what happened, oldest first
-    complete: bool  # False: the period holds more than FACTUAL_FILE_ENTRIES entries; only the first are listed
+    entries: list[Entry]  # what happened: the period up to the moment the file was made, oldest first
+    future: list[Entry] | None  # what is agreed from that moment on (appointments, a duo from a coming day);
+    # None when the period ended before the day the file was made
+    complete: bool  # False: more than FACTUAL_FILE_ENTRIES entries; only the first are listed
 
 
 def _in_force(db: Session, family_id: int, before: dt.datetime) -> PlanVersion | None:
@@ -490,12 +499,23 @@ def _in_force(db: Session, family_id: int, before: dt.datetime) -> PlanVersion |
                    .order_by(col(PlanVersion.published_at).desc(), col(PlanVersion.id).desc()).limit(1)).first()
 
 
-def factual_file(db: Session, people: People, start: dt.date, end: dt.date) -> FactualFile:
-    """The agreements in force during a period (the version of its last day, naming the one of its first) and
-    every event of the period with its date and source, for a test by the Child Protection Board."""
+def _happened(entry: Entry, now: dt.datetime) -> bool:
+    """Whether an entry lies in the past: an event known by its day only, from that day on (its UTC day)."""
+    return entry.day <= now.astimezone(dt.UTC).date() if entry.day_only else entry.at <= now
+
+
+def factual_file(db: Session, people: People, start: dt.date, end: dt.date, now: dt.datetime) -> FactualFile:
+    """The agreements in force during a period (the version of its last day, naming the one of its first), every
+    event of the period up to `now` with its date and source, and, when the period reaches today, what is agreed
+    from now on (a court must not read a planned appointment as one that took place)."""
     family_id = people.family.id
+    today = now.astimezone(AMSTERDAM).date()
     at_start = _in_force(db, family_id, _midnight(start))
     at_end = _in_force(db, family_id, _midnight(end + dt.timedelta(days=1)))
     content = load_contents(db, [at_end.id])[at_end.id] if at_end else PlanContent()
-    happened = page(db, people, Filters(start=start, end=end), size=FACTUAL_FILE_ENTRIES)
-    return FactualFile(start, end, at_start, at_end, content, happened.entries, happened.next is None)
+    happened = page(db, people, Filters(start=start, end=min(end, today)), size=FACTUAL_FILE_ENTRIES)
+    ahead = page(db, people, Filters(start=today), size=FACTUAL_FILE_ENTRIES) if end >= today else None
+    return FactualFile(start, end, at_start, at_end, content,
+                       [entry for entry in happened.entries if _happened(entry, now)],
+                       [entry for entry in ahead.entries if not _happened(entry, now)] if ahead else None,
+                       happened.next is None and (ahead is None or ahead.next is None))

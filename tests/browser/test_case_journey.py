@@ -137,6 +137,7 @@ def _plan_appointment(page, family_id: int, when: dt.datetime, place: str, with_
     page.locator("#place").fill(place)
     if safe:
         page.locator("input[name=safe_place]").check()
+    page.locator("#with_worker").select_option("other")  # typed, as for someone outside the duo
     page.locator("#with_whom").fill(with_whom)
     page.locator("#purpose").fill(purpose)
     page.locator("#audience").select_option(audience)

@@ -177,3 +177,39 @@ def test_the_sentence_memory_migration_gives_every_stored_translation_its_househ
         engine.dispose()
     assert [tuple(row) for row in rows] == [(1, "ترجمة 1", True), (2, "ترجمة 1", True), (None, "ترجمة 2", True)]
     check_no_drift(database_url)
+
+
+def test_appointments_name_the_duo_worker_their_text_names_and_answers_keep_their_moment(database_url):
+    """0016: an answer from before is about the appointment as it is (the best known); an appointment whose
+    "with whom" is exactly the name of a worker of the household's duo names that worker, other texts stay text."""
+    db.upgrade(database_url, "0015")
+    engine = db.make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            run = lambda sql, **values: connection.execute(text(sql), values)  # noqa: E731
+            run("INSERT INTO team (id, name) VALUES (1, 'Team')")
+            run("INSERT INTO family (id, team_id, name, interpreter_needed, created_at, parents_kept_apart) "
+                "VALUES (1, 1, 'Gezin', false, '2026-01-01 00:00:00', false)")
+            for number, name in ((1, "Bram de Wit"), (2, "Anouk Visser"), (3, "Chantal Pinas")):
+                run("INSERT INTO worker (id, team_id, name, organisation, phone) VALUES (:id, 1, :name, '', '')",
+                    id=number, name=name)
+            for number, role in ((1, "contact"), (2, "partner")):  # Chantal is of the team, not of this duo
+                run("INSERT INTO duoassignment (family_id, worker_id, role, start) VALUES (1, :id, :role, "
+                    "'2026-01-01')", id=number, role=role)
+            for number, with_whom in ((1, "Bram de Wit"), (2, "Bram de Wit en Anouk Visser"), (3, "Chantal Pinas")):
+                run("INSERT INTO appointment (id, family_id, key, starts_at, duration_minutes, safe_place, place, "
+                    "with_whom, purpose, status, created_at, audience) VALUES (:id, 1, :key, '2026-12-15 09:00:00', "
+                    "60, false, 'Kantoor', :with_whom, 'Gesprek', 'planned', '2026-12-01 00:00:00', 'household')",
+                    id=number, key=f"appointment-{number}", with_whom=with_whom)
+            run("INSERT INTO parent (id, family_id, name, language) VALUES (1, 1, 'Ingrid', 'nl')")
+            run("INSERT INTO appointmentanswer (appointment_id, parent_id, response, reason, answered_at, reply) "
+                "VALUES (1, 1, 'move_requested', 'Ik werk dan.', '2026-12-02 00:00:00', '')")
+        db.upgrade(database_url)
+        with engine.connect() as connection:
+            named = connection.execute(text("SELECT id, with_worker_id FROM appointment ORDER BY id")).all()
+            about = connection.execute(text("SELECT answered_about, replied_about FROM appointmentanswer")).one()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in named] == [(1, 1), (2, None), (3, None)]
+    assert str(about[0]).startswith("2026-12-15 09:00:00") and about[1] is None  # text on SQLite, a time on PostgreSQL
+    check_no_drift(database_url)

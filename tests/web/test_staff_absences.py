@@ -1,13 +1,15 @@
 """A team lead records the days a worker is away, on the worker's staff page: those days feed the families'
-"who do I call now" (the duo partner is named); wrong days are refused with what was typed kept."""
+"who do I call now" (the duo partner is named), the letter and the closed page alike, and warn the duo and the team
+lead of an appointment with the worker on such a day; wrong days are refused with what was typed kept."""
 import datetime as dt
 
+import pytest
 from sqlmodel import select
 
-from portal.models import Absence, Account, AuditEvent, Worker
+from portal.models import Absence, Account, Appointment, AuditEvent, Worker
 from portal.services.duo import availability
 from support import factories
-from support.pages import database, say, soup, text_of
+from support.pages import database, family_id, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
 
@@ -16,6 +18,11 @@ def bram(app) -> tuple[int, int]:
     with database(app) as db:
         account = db.exec(select(Account).where(Account.username == "bram")).one()
         return account.id, db.exec(select(Worker.id).where(Worker.account_id == account.id)).one()
+
+
+def worker_ids(app) -> dict[str, int]:
+    with database(app) as db:
+        return {worker.name: worker.id for worker in db.exec(select(Worker))}
 
 
 def days_away(app, worker_id: int) -> list[tuple[dt.date, dt.date]]:
@@ -99,3 +106,113 @@ def test_only_the_team_lead_of_the_workers_own_team(demo_app):
     with database(demo_app) as db:
         assert not db.exec(select(AuditEvent).where(AuditEvent.action == "staff.absence",
                                                     AuditEvent.result == "ok")).first()
+
+
+def plan_appointment(client, family: int, day: dt.date, **fields):
+    """The duo's appointment form as a browser sends it, with these fields changed."""
+    page = f"/backoffice/families/{family}/appointments"
+    shown = client.get(page)
+    return client.post(page, data=form_values(shown, "appointment-form") | {
+        "date": day.isoformat(), "time": "08:00", "place": "Kantoor", "purpose": "Het plan samen doorlopen.",
+        "audience": "household"} | fields)
+
+
+def warnings(response) -> list[str]:
+    return [" ".join(found.get_text(" ", strip=True).split()) for found in soup(response).select(".away")]
+
+
+@pytest.mark.both_databases  # the days away are compared with the appointment's day in SQL
+def test_an_appointment_on_a_day_away_of_its_worker_warns_the_duo_and_the_team_lead(demo_app):
+    account_id, worker_id = bram(demo_app)
+    lead, duo = signed_in_client(demo_app, "teamlead"), signed_in_client(demo_app, "bram")
+    day = dt.date.today() + dt.timedelta(days=1)
+    assert record(lead, account_id, day.isoformat(), day.isoformat()).status_code == 302
+    family = family_id(demo_app, "Gezin Kovalenko")  # Bram is its contact person, Dirk his partner
+    base = f"/backoffice/families/{family}/appointments"
+
+    # "With whom" offers the duo's two workers, and someone else to type.
+    choices = {option["value"]: option.get_text(strip=True)
+               for option in soup(duo.get(base)).select("select[name=with_worker] option")}
+    dirk = worker_ids(demo_app)["Dirk Hoekstra"]
+    assert choices == {str(worker_id): f'Bram de Wit ({say(demo_app, "nl", "contact person")})',
+                       str(dirk): f'Dirk Hoekstra ({say(demo_app, "nl", "duo partner")})',
+                       "other": say(demo_app, "nl", "Someone else: write the name below")}
+
+    saved = plan_appointment(duo, family, day, with_worker=str(worker_id))
+    assert saved.status_code == 302, text_of(saved)[:1000]
+    with database(demo_app) as db:
+        item = db.exec(select(Appointment).where(Appointment.family_id == family)
+                       .order_by(Appointment.id.desc())).first()
+        assert (item.with_worker_id, item.with_whom) == (worker_id, "Bram de Wit")
+    # After saving, the form says it at once; the list and the home pages of the duo and the team lead say it too.
+    assert saved.headers["Location"].endswith(f"{base}/{item.id}")
+    warned = say(demo_app, "nl", "%(name)s is away on this day. Choose another day or another worker.",
+                 name="Bram de Wit")
+    assert warnings(duo.get(saved.headers["Location"])) == [warned]
+    assert warned in warnings(duo.get(base))
+    for client in (duo, lead):
+        assert warned in warnings(client.get("/backoffice/")), client
+
+    # Dirk, or someone else typed by name, on that day: no warning.
+    other = plan_appointment(duo, family, day, with_worker="other", with_whom="De wijkagent")
+    assert other.headers["Location"].endswith(base)
+    partner = plan_appointment(duo, family, day, with_worker=str(dirk))
+    assert partner.headers["Location"].endswith(base)
+    assert warnings(duo.get(base)) == [warned]
+
+    # Staff only: Olena's pages say with whom, as before, and nothing of a day away.
+    olena = signed_in_client(demo_app, "ouder-olena")
+    for page in ("/", "/appointments"):
+        shown = olena.get(page)
+        assert soup(shown).select(".away") == []
+        for language in ("nl", "uk"):
+            assert say(demo_app, language, "%(name)s is away on this day. Choose another day or another worker.",
+                       name="Bram de Wit") not in text_of(shown)
+
+
+def test_with_whom_someone_else_needs_a_name_and_a_worker_must_be_of_the_duo(demo_app):
+    duo = signed_in_client(demo_app, "bram")
+    family = family_id(demo_app, "Gezin Kovalenko")
+    day = dt.date.today() + dt.timedelta(days=2)
+    nameless = plan_appointment(duo, family, day, with_worker="other", with_whom="")
+    assert nameless.status_code == 400
+    form = soup(nameless).select_one("#appointment-form")
+    assert say(demo_app, "nl", "Choose a worker of the duo, or someone else and write their name.") in text_of(
+        nameless)
+    assert form.select_one("input[name=purpose]")["value"] == "Het plan samen doorlopen."
+    assert form.select_one("select[name=with_worker] option[selected]")["value"] == "other"
+    stranger = plan_appointment(duo, family, day, with_worker=str(worker_ids(demo_app)["Chantal Pinas"]))
+    assert stranger.status_code == 400  # a worker of the team, not of this duo
+    with database(demo_app) as db:
+        assert not db.exec(select(Appointment).where(Appointment.family_id == family,
+                                                     Appointment.purpose == "Het plan samen doorlopen.")).first()
+
+
+def call_now_name(response) -> str:
+    return " ".join(soup(response).select_one(".call-now p.big").get_text().split())
+
+
+def test_the_letter_and_the_closed_page_name_whom_to_call_as_who_do_i_call_now_does(demo_app):
+    account_id, _worker_id = bram(demo_app)
+    lead = signed_in_client(demo_app, "teamlead")
+    today = dt.date.today()
+    assert record(lead, account_id, today.isoformat(), today.isoformat()).status_code == 302
+    made = factories.household(demo_app, ["nl", "nl"])  # Bram is the contact person, Anouk his partner
+    parent = signed_in_client(demo_app, made.usernames[0])
+    advice = call_now_name(parent.get("/"))
+    assert "Bram de Wit" not in advice  # away today
+    name = advice.split(":")[0].strip()
+
+    page = f"/backoffice/families/{made.family_id}"
+    letter = lead.post(f"{page}/parents/{made.parent_ids[1]}/letter",
+                       data={"csrf_token": csrf_token(lead.get(page).text)}, follow_redirects=True)
+    assert letter.status_code == 200
+    assert say(demo_app, "nl", "Questions? Call %(name)s:", name=name) in text_of(letter)
+    assert "Bram de Wit" not in text_of(letter)
+
+    closed = lead.post(f"{page}/case", data={"csrf_token": csrf_token(lead.get(f"{page}/case").text),
+                                            "reason": "Het gaat goed, we sluiten af.", "closed_on": today.isoformat()})
+    assert closed.status_code == 302
+    shown = parent.get("/")
+    assert say(demo_app, "nl", "Your file is closed") in text_of(shown)
+    assert call_now_name(shown).startswith(say(demo_app, "nl", "Questions? Call %(name)s:", name=name))

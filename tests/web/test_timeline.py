@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event, insert
 from sqlmodel import select
 
@@ -21,6 +22,7 @@ from portal.models import (
     Worker,
 )
 from portal.models.base import utcnow
+from portal.web.i18n import format_moment
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
@@ -130,15 +132,15 @@ def history(demo_app):
     assert moved.status_code == 302, text_of(moved)[:1000]
     with database(demo_app) as db:
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)).one()
-    page = bram.get(f"{base}/appointments/{appointment.id}")
+    page = bram.get(f"{base}/appointments/{appointment.id}")  # the duo moves it a day later and replies
     answered = bram.post(f"{base}/appointments/{appointment.id}", data=form_values(page, "appointment-form") | {
-        f"reply-{answer.id}": APPOINTMENT_REPLY})
+        "date": (dt.date.today() + dt.timedelta(days=4)).isoformat(), f"reply-{answer.id}": APPOINTMENT_REPLY})
     assert answered.status_code == 302, text_of(answered)[:1000]
 
     closed = post_form(lead, f"{base}/case", {"reason": CLOSING, "closed_on": dt.date.today().isoformat()})
     assert closed.status_code == 302, text_of(closed)[:1000]
     return {"family": family, "parents": parents, "lead": lead, "bram": bram, "ingrid": ingrid,
-            "appointment": appointment.id, "question": question.id}
+            "appointment": appointment.id, "question": question.id, "asked_about": appointment.starts_at}
 
 
 def test_the_history_appears_in_time_order_with_who_and_source(demo_app, history):
@@ -255,6 +257,53 @@ def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(demo_a
     empty = lead.get(f"/backoffice/families/{family}/factual-file", query_string={"from": earlier, "to": earlier})
     assert say(demo_app, "nl", "No version of the plan was published before the end of this period.") in text_of(empty)
     assert say(demo_app, "nl", "Nothing was recorded in this period.") in text_of(empty)
+
+
+def moment_in(app, moment: dt.datetime) -> str:
+    """An appointment's day and time as the Dutch back office writes them."""
+    with app.test_request_context(), force_locale("nl"):
+        return format_moment(moment)
+
+
+def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_apart(demo_app, history):
+    family, lead = history["family"], history["lead"]
+    with database(demo_app) as db:
+        moved_to = db.get(Appointment, history["appointment"]).starts_at
+    asked_about = history["asked_about"]
+    assert moved_to - asked_about == dt.timedelta(days=1)
+    period = {"from": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+              "to": (dt.date.today() + dt.timedelta(days=10)).isoformat()}
+    page = lead.get(f"/backoffice/families/{family}/factual-file", query_string=period)
+    assert page.status_code == 200
+
+    def said(message, **values):
+        return say(demo_app, "nl", message, **values)
+
+    def lines(section: str) -> list[str]:
+        return [" ".join(item.get_text(" ", strip=True).split())
+                for item in soup(page).select(f"#{section} ol.timeline li.entry")]
+
+    happened, future = lines("happened"), lines("future")
+    # The request to move names the appointment as it was when Ingrid asked; the reply, as it was when answered.
+    request = happened[position(happened, said("%(name)s asked to move the appointment", name="Ingrid Tijdlijn"))]
+    assert said("About the appointment of %(moment)s", moment=moment_in(demo_app, asked_about)) in request
+    assert moment_in(demo_app, moved_to) not in request
+    reply = happened[position(happened, said("Reply to %(parent)s about the appointment", parent="Ingrid Tijdlijn"))]
+    assert said("About the appointment of %(moment)s", moment=moment_in(demo_app, moved_to)) in reply
+    # The team lead made the duo at the intake: the entries name her, not the workers assigned.
+    lead_did = f'{said("Who")}: Marieke Smit ({said("team lead")})'
+    for made in (said("%(name)s became the contact person", name="Bram de Wit"),
+                 said("%(name)s joined the duo as partner", name="Anouk Visser")):
+        assert lead_did in happened[position(happened, made)], made
+    # Only the past is what happened: the planned appointment stands under the agreed future, planned by Bram.
+    assert not any("Het plan samen doorlopen." in line for line in happened)
+    planned = future[position(future, said("Appointment"), "Het plan samen doorlopen.")]
+    assert f'{said("Who")}: Bram de Wit ({said("worker")})' in planned
+    assert soup(page).select_one("#future h2").get_text(strip=True) == said("Agreed for the future")
+    # A period that ended before today has no future.
+    earlier = lead.get(f"/backoffice/families/{family}/factual-file",
+                       query_string={"from": period["from"], "to": period["from"]})
+    assert soup(earlier).select_one("#future") is None
 
 
 def test_only_the_duo_and_the_team_lead_see_it_and_every_look_is_audited(demo_app, history):
