@@ -164,7 +164,7 @@ def main() -> int:
             processes.append(redis)
             env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
                    "PORTAL_AUDIT_KEY": secrets.token_hex(32), "PORTAL_INSTANCE": str(directory),
-                   "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0", "PORTAL_PROXY_COUNT": "1",
+                   "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0", "PORTAL_PROXIES": "127.0.0.1",
                    "PORTAL_NOTIFY_SENDER": "sms=http-sms", "PORTAL_SMS_URL": f"http://127.0.0.1:{provider.server_port}/",
                    "PORTAL_SMS_TOKEN": "load-test"}
             log = directory / "servers.log"

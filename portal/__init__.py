@@ -1,14 +1,14 @@
 """The Blijvend Veilig family portal: create_app builds the Flask application."""
 from flask import Flask, jsonify
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
 from portal import db
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
-from portal.web import audit, headers, i18n, logs
+from portal.web import audit, headers, i18n, links, logs
 from portal.web.forms import AppointmentKeyConverter, IdConverter
 from portal.web.i18n import select_locale
+from portal.web.proxies import TrustedProxies
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,8 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=256 * 1024,
     )
     if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["PROXIES"], app.config["PROXY_COUNT"])
     db.init_app(app)
     audit.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -62,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(family_blueprint)
     app.register_blueprint(backoffice_blueprint, url_prefix="/backoffice")
     i18n.init_app(app)
-    app.jinja_env.globals["app_name"] = app.config["APP_NAME"]
+    app.jinja_env.globals.update(app_name=app.config["APP_NAME"], external_url=links.external_url)
 
     @app.get("/manifest.webmanifest")
     @public

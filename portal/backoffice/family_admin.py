@@ -20,6 +20,7 @@ from portal.services import cases
 from portal.services.duo import call_now, current_duo
 from portal.web import audit
 from portal.web.forms import bounded_date, switching_language
+from portal.web.links import external_url
 
 # A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it and only
 # while its code is unused: the code is kept in that browser's signed session cookie, never in the database.
@@ -160,7 +161,7 @@ def letter(family_id, parent_id):
     now = dt.datetime.now(AMSTERDAM)
     call, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
                             current_app.config["OUT_OF_HOURS_PHONE"])
-    link = url_for("auth.activate", _external=True)
+    link = external_url("auth.activate")
     # Username and code ride in the fragment, which browsers never send: no server or proxy log keeps them.
     qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
                            error="m").svg_inline(scale=4))

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import SecurityError
 
 from portal.db import session as db_session
 from portal.web.forms import TooLong, typed_fields
@@ -32,6 +33,12 @@ def init_app(app: Flask) -> None:
         body, status = _page(405, _("This cannot be opened this way"),
                              _("This page only works from its button. Go back and use the button on the page."))
         return body, status, [(name, value) for name, value in error.get_headers() if name == "Allow"]
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(_error):
+        # A Host this portal is not configured for (TRUSTED_HOSTS, from PORTAL_BASE_URL): nothing is here under that
+        # name. A 400, as Flask answers it, with calm words instead of the name that was asked for.
+        return render_template("unknown_host.html"), 400
 
     @app.errorhandler(413)
     def too_large(_error):

@@ -5,6 +5,9 @@ from jinja2 import BytecodeCache
 
 TEST_SECRET_KEY = "test-" + "x" * 40
 TEST_AUDIT_KEY = "test-audit-" + "y" * 40
+# What a production app needs besides its keys and database: its address (https), and one worker process for the
+# limits kept in memory (RATELIMIT_STORAGE_URI=memory://, as every test app has them).
+PRODUCTION_SERVING = {"BASE_URL": "https://portaal.example", "WORKERS": 1}
 
 
 def app_settings(database_url: str, instance: Path) -> dict:
@@ -17,6 +20,7 @@ def app_settings(database_url: str, instance: Path) -> dict:
         "WTF_CSRF_ENABLED": True,
         "TESTING": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "BASE_URL": "http://localhost",  # where the test client sends its requests: letters link there
     }
 
 

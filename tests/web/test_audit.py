@@ -27,6 +27,7 @@ from portal.models import Account, AuditCheckpoint, AuditEvent, Parent, Team
 from portal.models.base import utcnow
 from portal.services import audit as audit_chain
 from portal.web import audit
+from support.apps import PRODUCTION_SERVING
 from support.servers import Browser, server_env, start_app_servers, stop, tail, totp_code
 from support.sign_in import csrf_token, sign_in
 
@@ -520,7 +521,7 @@ def test_an_event_committed_late_with_a_lower_id_is_sealed_later(demo_app):
 # --- the key and the anchor ----------------------------------------------------------------------
 
 PRODUCTION = {"ENV": "production", "SECRET_KEY": "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d",
-              "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal"}
+              "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal", **PRODUCTION_SERVING}
 
 
 @pytest.fixture

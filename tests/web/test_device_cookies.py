@@ -8,6 +8,7 @@ import pytest
 from portal.auth import devices
 from portal.auth import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
+from support.apps import PRODUCTION_SERVING
 from support.pages import say, text_of
 from support.sign_in import csrf_token, fresh_code
 
@@ -144,7 +145,8 @@ def test_the_device_cookie_is_secure_in_production(databases, make_app, tmp_path
     monkeypatch.setattr(auth_secrets, "password_matches",
                         lambda account, password: account is not None and password == DEMO_PASSWORD)
     url = databases.create("sqlite", "demo", tmp_path)
-    app = make_app(url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=STRONG_KEY[::-1], DATABASE_URL=url)
+    app = make_app(url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=STRONG_KEY[::-1], DATABASE_URL=url,
+                   **PRODUCTION_SERVING)
     client = app.test_client()
     https = {"base_url": "https://portaal.example", "environ_base": {"REMOTE_ADDR": "192.0.2.60"},
              "headers": {"Referer": "https://portaal.example/sign-in"}}  # CSRF over https checks the referrer

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, select
 
 from portal import create_app, db
 from portal.config import ConfigError
+from support.apps import PRODUCTION_SERVING
 
 DEMO_ROLES = {
     "anouk": "worker", "bram": "worker", "chantal": "worker", "dirk": "worker",
@@ -91,7 +92,8 @@ def test_production_refuses_a_weak_secret_key(clean_env, tmp_path, weak_key):
 
 def test_production_starts_with_a_strong_key_and_secure_cookies(clean_env, tmp_path):
     app = create_app({"ENV": "production", "SECRET_KEY": STRONG_KEY, "INSTANCE_PATH": str(tmp_path),
-                      "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal", "AUDIT_KEY": AUDIT_KEY})
+                      "DATABASE_URL": "postgresql+psycopg://portal@127.0.0.1:5432/portal", "AUDIT_KEY": AUDIT_KEY,
+                      **PRODUCTION_SERVING})
     dispose(app)
     assert app.config["SECRET_KEY"] == STRONG_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True

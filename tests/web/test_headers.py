@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from portal.models import Account, BreakGlass, Parent
 from portal.web.headers import PERMISSIONS_POLICY, content_security_policy
+from support.apps import PRODUCTION_SERVING
 from support.sign_in import csrf_token, sign_in
 
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
@@ -110,7 +111,7 @@ def test_error_pages_and_redirects_carry_the_headers(demo_client):
 def test_production_adds_strict_transport_security(database_url, databases, make_app):
     databases.fill(database_url, "demo")
     app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=AUDIT_KEY,
-                   DATABASE_URL=database_url)
+                   DATABASE_URL=database_url, **PRODUCTION_SERVING)
     client = app.test_client()
     page = client.get("/sign-in", base_url="https://portaal.example")
     assert page.status_code == 200

@@ -11,6 +11,7 @@ from portal.auth import secrets as auth_secrets
 from portal.auth import sessions
 from portal.models import Account, UserSession
 from portal.models.base import utcnow
+from support.apps import PRODUCTION_SERVING
 from support.sign_in import csrf_token, role_of, sign_in
 
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
@@ -158,7 +159,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(demo_client):
 def test_the_session_cookie_is_secure_in_production(database_url, databases, make_app):
     databases.fill(database_url, "demo")
     app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=STRONG_KEY[::-1],
-                   DATABASE_URL=database_url)
+                   DATABASE_URL=database_url, **PRODUCTION_SERVING)
     client = app.test_client()
     page = client.get("/sign-in", base_url="https://portaal.example")
     assert page.status_code == 200
