@@ -3,14 +3,17 @@ import datetime as dt
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import Action, get_or_404, plan_for_all, readers, roles
 from portal.backoffice import blueprint
+from portal.backoffice.audience_field import household_of
 from portal.db import session as db_session
-from portal.models import Appointment, Role, TranslationJob
+from portal.models import Appointment, Family, Role, TranslationJob
 from portal.models.base import utcnow
 from portal.rules.protected_text import Problem, wrong_tokens
+from portal.services import interpreting
 from portal.services.interpreting import (
     complete_if_done,
     job_work,
@@ -27,6 +30,21 @@ from portal.web.forms import switching_language, typed_text
 
 # A translation may run longer than its Dutch text (2,000 characters at most): twice that, then it is refused.
 TRANSLATION_LENGTH = 4000
+
+# Where a segment stands, beside it on the interpreter's page (services/interpreting.Origin.section).
+SECTION_NAMES = {
+    interpreting.SITUATION: _l("Unsafe situation"),
+    interpreting.RISK: _l("Risk factor"),
+    interpreting.AGREEMENT: _l("Safety agreement"),
+    "help": _l("Help plan"),
+    "future": _l("Future plan"),
+    interpreting.NOTE: _l("Note to the family"),
+    interpreting.REPLY: _l("Reply to a question about the plan"),
+    interpreting.ANSWER_REPLY: _l("Reply about an appointment"),
+    interpreting.APPOINTMENT: _l("Appointment"),
+    interpreting.CHANGED: _l("What changed: the earlier text"),
+    interpreting.EXPLANATION: _l("Explanation of a difficult word"),
+}
 
 
 def refusal(problems: list[Problem]) -> str:
@@ -81,8 +99,13 @@ def translate(job_id):
     known = memory(db, texts, job.language, family_id)
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
     translators = translator_names(db)
+    household = household_of(db, db.get(Family, family_id))
+    where = {source: list(dict.fromkeys((str(SECTION_NAMES.get(origin.section, origin.section)),
+                                         household.label(origin.audience))
+                                        for origin in work.origins.get(source, ()))) for source in texts}
     return render_template("backoffice/translate.html", job=job, version=version, rows=rows, errors=errors,
                            typed=typed, translators=translators, limit=TRANSLATION_LENGTH, main_form="translate-form",
+                           where=where,
                            help=segment_help(db, job, work, known),
                            open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200
 

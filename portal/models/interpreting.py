@@ -29,8 +29,9 @@ class TranslationSegment(SQLModel, table=True):
 
 
 class TranslationJob(SQLModel, table=True):
-    """A published version to be translated into one language. Open while neither completed nor closed: closing the
-    case closes its open jobs (not translated, so `completed_at` stays empty) and reopening it opens them again."""
+    """A published version to be translated into one language. Open while neither completed nor closed: a newer
+    version closes it (its open sentences go on in the newer version's job), closing the case closes the open jobs
+    (not translated, so `completed_at` stays empty) and reopening it opens those of the current version again."""
 
     __table_args__ = (UniqueConstraint("version_id", "language"),)
 
@@ -40,7 +41,10 @@ class TranslationJob(SQLModel, table=True):
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     opened_at: dt.datetime = Field(default_factory=utcnow)
     completed_at: dt.datetime | None = None
-    closed_at: dt.datetime | None = None  # the case closed while it was open: no longer worked on
+    closed_at: dt.datetime | None = None  # a newer version or the case's closing stopped it: no longer worked on
+    # The sentences the job of the version before left open, with where each stood and for whom, as JSON text:
+    # [[sentence, section, audience], ...]. They are this job's work too: nothing waiting is dropped.
+    carried: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"})
 
 
 class ParentTextRendering(SQLModel, table=True):

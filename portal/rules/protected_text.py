@@ -89,6 +89,15 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
                      if len(word) > 1 and word[0].isupper() and word.lower() not in PARTICLES)
 
 
+def only_names(text: str, names: Iterable[str]) -> bool:
+    """Is a text nothing but people's names, with particles and punctuation ("Karim", "Bram de Wit.")? It reads the
+    same in every language: no work for an interpreter, shown as it is. "Oma Fatima" and "Karim en Fatima" are not."""
+    known = name_words(names)
+    words = [word for word in _WORD.findall(text) if word[0].isalpha()]
+    return (any(word in known for word in words) and not any(character.isdigit() for character in text)
+            and all(word in known or word.lower() in PARTICLES for word in words))
+
+
 def persons_named(texts: Iterable[str]) -> frozenset[str]:
     """Names the texts give people by title or relation: 'oom Hasan en tante Derya' names Hasan and Derya."""
     found = set()

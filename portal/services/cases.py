@@ -244,12 +244,13 @@ def close_case(db: Session, family: Family, closed_on: dt.date, reason: str, by:
 
 def _work(db: Session, family_id: int, closed: bool) -> list[TranslationJob | ParentTextRendering]:
     """The household's translation jobs and renderings that are still open (closed=False), or that the closing of
-    its case closed (closed=True)."""
+    its case closed (closed=True: of jobs, only the current version's; a newer version closed those before it)."""
+    current = current_version(db, family_id) if closed else None
     jobs = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                    .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id).where(
         SafetyPlan.family_id == family_id,
-        col(TranslationJob.closed_at).is_not(None) if closed
-        else and_(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None)))).all()
+        and_(col(TranslationJob.closed_at).is_not(None), TranslationJob.version_id == (current.id if current else -1))
+        if closed else and_(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None)))).all()
     renderings = db.exec(select(ParentTextRendering).where(
         ParentTextRendering.family_id == family_id,
         col(ParentTextRendering.closed_at).is_not(None) if closed

@@ -3,7 +3,9 @@ suggestions and what changed, protected tokens, and the partly translated plan a
 import datetime as dt
 import functools
 import hashlib
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, and_, col, func, or_, select
@@ -28,7 +30,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.rules import protected_text
-from portal.rules.audience import HOUSEHOLD
+from portal.rules.audience import HOUSEHOLD, only_for, parents_of
 from portal.rules.glossary import TERMS
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import Change, Item, PlanContent, diff
@@ -132,23 +134,26 @@ def fields(content: PlanContent) -> list[tuple[str, str, str]]:
     return [(key, name, text) for key, name, text in found if text.strip()]
 
 
-def segments(content: PlanContent, covered: frozenset[str] = frozenset()) -> list[str]:
+def segments(content: PlanContent, covered: frozenset[str] = frozenset(), names: Iterable[str] = ()) -> list[str]:
     """Every distinct Dutch sentence of a version, in reading order: the units an interpreter translates, so one
     changed sentence is one segment of work. `covered`: hashes of whole texts of several sentences that a
-    translation from before sentences were the unit still covers (they stay translated until they change)."""
-    return list(dict.fromkeys(sentence for _key, _name, text in fields(content)
-                              if source_hash(text) not in covered for sentence in sentences(text)))
+    translation from before sentences were the unit still covers (they stay translated until they change). A
+    sentence that is only a name of `names` is none (`to_translate`)."""
+    return to_translate((sentence for _key, _name, text in fields(content)
+                         if source_hash(text) not in covered for sentence in sentences(text)), names)
 
 
-def work_units(db: Session, content: PlanContent, language: str, family_id: int) -> list[str]:
-    """The segments of a version in one household and language (one query for the older whole-text rows)."""
-    return _units(content, memory(db, [text for _key, _name, text in fields(content)], language, family_id))
+def to_translate(pieces: Iterable[str], names: Iterable[str]) -> list[str]:
+    """The distinct sentences in order, without those that are only people's names ("Karim."): a name reads the
+    same in every language, so it is shown as it is and never waits for an interpreter."""
+    names = frozenset(names)
+    return [piece for piece in dict.fromkeys(pieces) if not protected_text.only_names(piece, names)]
 
 
-def _units(content: PlanContent, known: dict[str, TranslationSegment]) -> list[str]:
+def _units(content: PlanContent, known: dict[str, TranslationSegment], names: Iterable[str]) -> list[str]:
     covered = frozenset(source_hash(text) for _key, _name, text in fields(content)
                         if source_hash(text) in known and len(sentences(text)) > 1)
-    return segments(content, covered)
+    return segments(content, covered, names)
 
 
 # Standing texts: the same for every household (the glossary's explanations), translated once per language and
@@ -231,6 +236,7 @@ class Translation:
     pending: int = 0  # sentences this reader sees that wait for their translation
     translators: tuple[str, ...] = ()
     completed_at: dt.datetime | None = None  # when nothing this reader sees waits: its last translation
+    names: frozenset[str] = frozenset()  # a sentence of only these names is shown as it is (to_translate)
 
     def parts(self, text: str) -> list[Part]:
         whole = self.known.get(source_hash(text))
@@ -241,6 +247,8 @@ class Translation:
             known = self.known.get(source_hash(sentence.text))
             if known is not None:
                 found.append(Part(known, self.language, sentence.gap))
+            elif protected_text.only_names(sentence.text, self.names):
+                found.append(Part(sentence.text, "nl", sentence.gap))
             elif found and found[-1].pending:  # Dutch sentences in a row read as one Dutch text, marked once
                 last = found[-1]
                 found[-1] = Part(f"{last.text}{last.gap or ' '}{sentence.text}", "nl", sentence.gap, pending=True)
@@ -264,17 +272,18 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
     extra = tuple(dict.fromkeys(text for text in extra if text.strip()))
     wholes = [text for _key, _name, text in fields(content)] + list(extra) + list(aside)
     pieces = [sentence for text in (*extra, *aside) for sentence in sentences(text)]
+    names = protected_names(db, family_id, dt.date.today(), wholes)
     rows = memory(db, wholes + segments(content) + pieces, language, family_id)
-    waiting = _units(content, rows) + [sentence for text in extra if source_hash(text) not in rows
-                                       for sentence in sentences(text)]
+    waiting = _units(content, rows, names) + to_translate(
+        (sentence for text in extra if source_hash(text) not in rows for sentence in sentences(text)), names)
     ids = {row.translator_id for row in rows.values()}
-    names = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all() if named else []
+    translators = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all() if named else []
     pending = len(open_segments(list(dict.fromkeys(waiting)), rows))
     # Finished when the last sentence this reader sees was translated: not when the whole job was, which holds
     # what other parents read too and would tell this one that there is more.
     finished = max((row.translated_at for row in rows.values()), default=None) if not pending else None
-    return Translation(language, {key: row.text for key, row in rows.items()}, pending, tuple(sorted(names)),
-                       finished)
+    return Translation(language, {key: row.text for key, row in rows.items()}, pending, tuple(sorted(translators)),
+                       finished, frozenset(names))
 
 
 def translation_for(db: Session, family_id: int, content: PlanContent, language: str, note: str = "",
@@ -322,12 +331,51 @@ def changed_texts(changes) -> list[str]:
     return [text for change in changes if change.kind != NOTE for text in (*change.old_texts, *change.new_texts)]
 
 
+# Where a sentence of a job stands (Origin.section): the plan's parts, and the texts read beside the plan.
+SITUATION, RISK, AGREEMENT = "situation", "risk", "agreement"  # a help or future plan item: its own section
+REPLY, ANSWER_REPLY, APPOINTMENT = "reply", "answer_reply", "appointment"
+CHANGED, EXPLANATION = "changed", "explanation"  # an earlier text "what changed" shows; a difficult word explained
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a sentence of a job stands and who reads it there: a section (the plan's situations, agreements, help
+    and future plan, the note, a reply...) and that text's audience (the whole household or named parents)."""
+
+    section: str
+    audience: str
+
+
+def _narrowest(outer: str, inner: str) -> str:
+    """The audience of an agreement within its situation: a parent reads it only when they may read both."""
+    if outer == HOUSEHOLD:
+        return inner
+    if inner == HOUSEHOLD:
+        return outer
+    both = parents_of(outer) & parents_of(inner)
+    return only_for(both) if both else inner
+
+
+def placed(content: PlanContent) -> list[tuple[str, Origin]]:
+    """Every text of a version with its section and audience, in reading order (as `fields`)."""
+    found = []
+    for situation in content.situations:
+        found += [(text, Origin(section, situation.audience)) for text, section in
+                  [(situation.description, SITUATION), *((factor, RISK) for factor in situation.risk_factors)]]
+        for agreement in situation.agreements:
+            origin = Origin(AGREEMENT, _narrowest(situation.audience, agreement.audience))
+            found += [(text, origin) for text in (agreement.who, agreement.what, agreement.when,
+                                                  agreement.if_it_goes_wrong)]
+    found += [(text, Origin(item.section, item.audience)) for item in content.items for text in (item.text, item.who)]
+    return [(text, origin) for text, origin in found if text.strip()]
+
+
 @dataclass(frozen=True)
 class JobWork:
     """What an interpreter works on in a job: the version, its household, the sentences that a parent who reads
-    the job's language may read (the plan, the note to the family, the earlier texts "what changed" shows and the
-    duo's replies to such parents' questions about the version), and the names that must stay as they are; the
-    content before and now, as such a parent reads it."""
+    the job's language may read (the plan, the note to the family, the earlier texts "what changed" shows, the
+    duo's replies to such parents' questions, and what the job before left open), each with where it stands and
+    for whom, and the names that must stay as they are; the content before and now, as such a parent reads it."""
 
     version: PlanVersion
     family_id: int
@@ -336,14 +384,20 @@ class JobWork:
     content: PlanContent = PlanContent()
     before: PlanContent | None = None
     # The texts and sentences (also) of something not for the whole household: an item for named parents, the duo's
-    # replies to one parent, an appointment for named parents or at a safe place.
+    # replies to one parent, an appointment for named parents or at a safe place, a sentence carried over.
     private: frozenset[str] = frozenset()
     places: tuple[str, ...] = ()  # the descriptions of the household's safe places
+    origins: dict[str, tuple[Origin, ...]] = field(default_factory=dict)  # per text and sentence: where, for whom
 
     def shared(self, text: str) -> bool:
         """May this sentence's translation be offered to or copied into another household (and another's be offered
         here)? Only a sentence of whole-household items without protected text (holds_protected)."""
         return text not in self.private and not holds_protected(text, self.names, self.places)
+
+    def open_sentences(self, known: dict[str, TranslationSegment]) -> list[list[str]]:
+        """What is still to translate, as a newer version's job carries it: [sentence, section, audience], ..."""
+        return [[text, origin.section, origin.audience] for text in open_segments(self.texts, known)
+                for origin in self.origins.get(text, ())]
 
 
 def job_work(db: Session, job: TranslationJob, today) -> JobWork:
@@ -356,23 +410,36 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     content = plan_for_language(db, family_id, job.language, with_note(contents[version.id], version))
     before = (plan_for_language(db, family_id, job.language, with_note(contents[earlier.id], earlier))
               if earlier else None)
-    texts = work_units(db, content, job.language, family_id)
-    replies = _replies(db, version.id, job.language)
-    beside = (changed_texts(diff(before, content)) if before else []) + replies
-    beside += [term.explanation for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
-    private = private_texts(content) + (private_texts(before) if before else []) + replies
+    # Beside the plan: (text, where it stands and for whom, only in this household). "What changed" shows the
+    # earlier texts of changed items: those no longer in the plan are work of their own.
+    changed = set(changed_texts(diff(before, content))) - {text for _key, _name, text in fields(content)} \
+        if before else set()
+    beside = [(text, Origin(CHANGED, origin.audience), origin.audience != HOUSEHOLD)
+              for text, origin in (placed(before) if before else []) if text in changed]
+    beside += [(reply, Origin(REPLY, only_for([parent_id])), True)
+               for reply, parent_id in _replies(db, version, job.language)]
+    beside += [(term.explanation, Origin(EXPLANATION, HOUSEHOLD), False)
+               for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
     if _is_current(db, version):
-        for text, whole_household in _appointment_texts(db, family_id, job.language, utcnow()):
-            beside.append(text)
-            private += [] if whole_household else [text]
-        answer_replies = _answer_replies(db, family_id, job.language, utcnow())
-        beside += answer_replies
-        private += answer_replies
-    texts += [sentence for sentence in dict.fromkeys(sentence for text in beside for sentence in sentences(text))
-              if sentence not in texts]
-    return JobWork(version, family_id, texts, protected_names(db, family_id, today, texts), content, before,
+        beside += _appointment_texts(db, family_id, job.language, utcnow())
+        beside += [(reply, Origin(ANSWER_REPLY, only_for([parent_id])), True)
+                   for reply, parent_id in _answer_replies(db, family_id, job.language, utcnow())]
+    beside += [(sentence, Origin(section, audience), True) for sentence, section, audience in json.loads(job.carried)]
+    wholes = [text for _key, _name, text in fields(content)] + [text for text, _origin, _private in beside]
+    names = protected_names(db, family_id, today, wholes)
+    texts = _units(content, memory(db, [text for _key, _name, text in fields(content)], job.language, family_id),
+                   names)
+    texts += [sentence for sentence in to_translate((sentence for text, _origin, _private in beside
+                                                     for sentence in sentences(text)), names) if sentence not in texts]
+    origins: dict[str, dict[Origin, None]] = {}
+    for text, origin in [*placed(content), *((text, origin) for text, origin, _private in beside)]:
+        for piece in (text, *sentences(text)):
+            origins.setdefault(piece, {})[origin] = None
+    private = private_texts(content) + (private_texts(before) if before else [])
+    private += [text for text, _origin, only_here in beside if only_here]
+    return JobWork(version, family_id, texts, names, content, before,
                    frozenset(piece for text in private for piece in (text, *sentences(text))),
-                   _safe_places(db, family_id))
+                   _safe_places(db, family_id), {piece: tuple(found) for piece, found in origins.items()})
 
 
 SAFE_PLACES_READ = 50  # the household's newest safe places whose words keep a sentence in the household
@@ -386,11 +453,19 @@ def _safe_places(db: Session, family_id: int) -> tuple[str, ...]:
         .order_by(col(Appointment.starts_at).desc()).limit(SAFE_PLACES_READ)))
 
 
-def _replies(db: Session, version_id: int, language: str) -> list[str]:
-    """The duo's replies to questions about this version from parents who read this language."""
-    return list(db.exec(select(PlanQuestion.reply).join(Parent, Parent.id == PlanQuestion.parent_id).where(
-        PlanQuestion.version_id == version_id, Parent.language == language, PlanQuestion.reply != "")
-        .order_by(PlanQuestion.id)))
+REPLIES_TRANSLATED = 100  # the newest replies a job holds: as many questions as a parent's plan page shows
+
+
+def _replies(db: Session, version: PlanVersion, language: str) -> list[tuple[str, int]]:
+    """The duo's replies, with the parent each is for, to questions about this version or one before it from
+    parents who read this language: a parent reads every reply beside the plan, so the newest version's job holds
+    the replies to questions about older versions too."""
+    return list(db.exec(select(PlanQuestion.reply, PlanQuestion.parent_id)
+                        .join(Parent, Parent.id == PlanQuestion.parent_id)
+                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id).where(
+        PlanVersion.plan_id == version.plan_id, col(PlanVersion.number) <= version.number,
+        Parent.language == language, PlanQuestion.reply != "")
+        .order_by(col(PlanQuestion.id).desc()).limit(REPLIES_TRANSLATED)))[::-1]
 
 
 APPOINTMENTS_TRANSLATED = 30  # coming (and last week's) appointments whose texts the current version's job holds
@@ -402,24 +477,26 @@ def _is_current(db: Session, version: PlanVersion) -> bool:
     return newest == version.number
 
 
-def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datetime) -> list[tuple[str, bool]]:
+def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datetime
+                       ) -> list[tuple[str, Origin, bool]]:
     """What for and where (never a safe place's address) of the household's planned appointments from a week
     ago on, that a parent who reads this language may read: the job of the current version holds them. Each with
-    whether it is of an appointment for the whole household (not at a safe place)."""
+    its audience, and whether it stays in the household (an appointment for named parents or at a safe place)."""
     readers = db.exec(select(Parent).where(Parent.family_id == family_id, Parent.language == language)).all()
     items = db.exec(select(Appointment).where(
         Appointment.family_id == family_id, Appointment.status == AppointmentStatus.planned,
         Appointment.starts_at >= now - dt.timedelta(days=7)).order_by(Appointment.starts_at)
         .limit(APPOINTMENTS_TRANSLATED)).all()
-    return [(text, item.audience == HOUSEHOLD and not item.safe_place)
+    return [(text, Origin(APPOINTMENT, item.audience), item.audience != HOUSEHOLD or item.safe_place)
             for item in items if any(parent_reads(parent, item.audience) for parent in readers)
             for text in (item.purpose, "" if item.safe_place else item.place) if text.strip()]
 
 
-def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime) -> list[str]:
+def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime) -> list[tuple[str, int]]:
     """The duo's replies to the answers of parents who read this language, about the household's planned
-    appointments from a week ago on: each reaches its parent through the current version's job."""
-    return list(db.exec(select(AppointmentAnswer.reply)
+    appointments from a week ago on, each with its parent: each reaches its parent through the current version's
+    job."""
+    return list(db.exec(select(AppointmentAnswer.reply, AppointmentAnswer.parent_id)
                         .join(Parent, Parent.id == AppointmentAnswer.parent_id)
                         .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id).where(
         Parent.family_id == family_id, Parent.language == language, AppointmentAnswer.reply != "",
@@ -453,16 +530,47 @@ def _reopen(db: Session, job: TranslationJob, today: dt.date) -> None:
 
 
 def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
-    """The duo replied to a parent who reads another language: the reply joins the job of the version the
-    question was about (opened again, or opened now), through the same memory and review as the plan."""
+    """The duo replied to a parent who reads another language: the reply joins the job of the newest version (opened
+    again, or opened now), whichever version the question was about, through the same memory and review as the
+    plan."""
+    from portal.services.plan_versions import current_version
+
     parent = db.get(Parent, question.parent_id)
     language = parent.language
     if language == "nl" or not question.reply.strip():
         return
-    job = db.exec(select(TranslationJob).where(TranslationJob.version_id == question.version_id,
+    version = current_version(db, parent.family_id)
+    job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
-    _reopen(db, job or TranslationJob(version_id=question.version_id, language=language,
+    _reopen(db, job or TranslationJob(version_id=version.id, language=language,
                                       interpreter_id=assign_interpreter(db, parent.family_id, language)), today)
+
+
+def open_jobs(db: Session, version: PlanVersion, family_id: int, languages: tuple[str, ...], today: dt.date) -> None:
+    """A version was published: the open jobs of the versions before it close, and each language of the household's
+    parents gets a job for it that carries what the closed job of its language left open (a sentence whose text did
+    not change keeps its translation: the memory has it), starting with what was translated before."""
+    older = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id).where(
+        PlanVersion.plan_id == version.plan_id, TranslationJob.version_id != version.id,
+        col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None))).all()
+    left_open: dict[str, list[list[str]]] = {}
+    for job in older:
+        work = job_work(db, job, today)
+        left_open[job.language] = work.open_sentences(memory(db, work.texts, job.language, family_id))[:CARRIED]
+        job.closed_at = utcnow()
+        db.add(job)
+    for language in languages:
+        job = TranslationJob(version_id=version.id, language=language,
+                             interpreter_id=assign_interpreter(db, family_id, language))
+        db.add(job)
+        db.flush()
+        own = set(job_work(db, job, today).texts)  # what the new version holds itself keeps its own place
+        job.carried = json.dumps([carried for carried in left_open.get(language, []) if carried[0] not in own])
+        db.add(job)
+        reuse_shared(db, job, today)  # sentences translated before, in this household or (free) others
+
+
+CARRIED = 500  # sentences (with where they stand) a job carries over at most: more than a plan holds
 
 
 def _version_before(db: Session, version: PlanVersion) -> PlanVersion | None:

@@ -16,7 +16,6 @@ from portal.models import (
     PlanVersion,
     SafetyAgreement,
     SafetyPlan,
-    TranslationJob,
     UnsafeKind,
     UnsafeSituation,
     VersionStatus,
@@ -26,7 +25,7 @@ from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
 from portal.services import parent_versions
-from portal.services.interpreting import assign_interpreter, reply_written, reuse_shared
+from portal.services.interpreting import open_jobs, reply_written
 
 
 def load_contents(db: Session, version_ids: list[int]) -> dict[int, PlanContent]:
@@ -177,12 +176,7 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
         interpretations_marked=facts_first.count_in_plan(contents[draft.id])))  # for the duo, never the parents
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
-    for language in languages:
-        job = TranslationJob(version_id=draft.id, language=language,
-                             interpreter_id=assign_interpreter(db, family_id, language))
-        db.add(job)
-        db.flush()
-        reuse_shared(db, job, dt.date.today())  # sentences translated before, in this household or (free) others
+    open_jobs(db, db.get(PlanVersion, draft.id, populate_existing=True), family_id, languages, dt.date.today())
     # Only the parents whose plan this version changes get it, with their own next number, and only they are told.
     told = parent_versions.give_new_version(db, family_id, draft.id, contents[draft.id], note, note_audience,
                                             known, contents)

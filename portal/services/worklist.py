@@ -24,6 +24,7 @@ from portal.rules.audience import HOUSEHOLD, parents_of
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
 UPCOMING_SHOWN = 10
 INTERPRETER_LOOKS_BACK = dt.timedelta(hours=3)  # an appointment that began is still read along
+JOBS_SHOWN = 100  # an interpreter's translation jobs, the one waiting longest first
 
 
 @dataclass(frozen=True)
@@ -83,18 +84,31 @@ def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -
     return WorkList(assignments, list(open_questions), list(drafts), list(upcoming), list(waiting))
 
 
-def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple[list, list[Appointment]]:
-    """An interpreter's open translation jobs and their appointments still to come (or just begun), of households
-    whose case is open."""
-    jobs = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
+@dataclass(frozen=True)
+class JobToDo:
+    """A translation job on an interpreter's list: the household as the back office names it (the one thing of it
+    beyond their assignment), the version and how long the job has waited."""
+
+    job: TranslationJob
+    household: str
+    version: int
+    days_waiting: int
+
+
+def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple[list[JobToDo], list[Appointment]]:
+    """An interpreter's open translation jobs, the one waiting longest first, and their appointments still to come
+    (or just begun), of households whose case is open."""
+    jobs = db.exec(select(TranslationJob, Family.name, PlanVersion.number)
+                   .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                    .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                    .join(Family, Family.id == SafetyPlan.family_id)
                    .where(TranslationJob.interpreter_id == interpreter_id, TranslationJob.completed_at.is_(None),
                           col(TranslationJob.closed_at).is_(None), col(Family.closed_at).is_(None))
-                   .order_by(TranslationJob.id)).all()
+                   .order_by(TranslationJob.opened_at, TranslationJob.id).limit(JOBS_SHOWN)).all()
     assigned = db.exec(select(Appointment).join(Family, Family.id == Appointment.family_id)
                        .where(Appointment.interpreter_id == interpreter_id,
                               Appointment.starts_at >= now - INTERPRETER_LOOKS_BACK,
                               Appointment.status == AppointmentStatus.planned, col(Family.closed_at).is_(None))
                        .order_by(Appointment.starts_at)).all()
-    return list(jobs), list(assigned)
+    return ([JobToDo(job, household, number, (now.date() - job.opened_at.date()).days)
+             for job, household, number in jobs], list(assigned))

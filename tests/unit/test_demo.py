@@ -381,5 +381,5 @@ def test_every_language_but_dutch_has_an_interpreter_with_open_work(db):
     for interpreter in db.exec(select(Interpreter)):
         jobs, appointments = worklist.for_interpreter(db, interpreter.id, now)
         assert jobs or appointments, interpreter.name
-        with_work |= {job.language for job in jobs} | {a.interpreter_language for a in appointments}
+        with_work |= {item.job.language for item in jobs} | {a.interpreter_language for a in appointments}
     assert with_work == set(LANGUAGES) - {"nl"}

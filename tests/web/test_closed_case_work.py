@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlmodel import select
 
-from portal.models import AuditEvent, Family, ParentTextRendering, PlanQuestion, PlanVersion, SafetyPlan, TranslationJob
+from portal.models import AuditEvent, Family, ParentTextRendering, PlanQuestion, TranslationJob
+from portal.services.plan_versions import current_version
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
@@ -30,10 +31,10 @@ def family_of(app) -> int:
 
 
 def work_of(app, family: int) -> tuple[list[TranslationJob], list[ParentTextRendering]]:
+    """The jobs of the household's current version (a newer version closed those before it) and its renderings."""
     with database(app) as db:
-        jobs = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                       .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                       .where(SafetyPlan.family_id == family).order_by(TranslationJob.id)).all()
+        jobs = db.exec(select(TranslationJob).where(
+            TranslationJob.version_id == current_version(db, family).id).order_by(TranslationJob.id)).all()
         renderings = db.exec(select(ParentTextRendering).where(ParentTextRendering.family_id == family)).all()
         return list(jobs), list(renderings)
 

@@ -66,11 +66,12 @@ def interpreter_of(app, username: str) -> tuple[int, int]:
 
 
 def open_work(app, interpreter_id: int | None) -> tuple[set[int], set[int]]:
-    """The ids of the open translation jobs and of the parents' texts waiting for a rendering that someone holds
-    (None: that nobody holds)."""
+    """The ids of the open translation jobs (neither completed nor closed) and of the parents' texts waiting for a
+    rendering that someone holds (None: that nobody holds)."""
     with database(app) as db:
         jobs = db.exec(select(TranslationJob.id).where(TranslationJob.interpreter_id == interpreter_id,
-                                                       col(TranslationJob.completed_at).is_(None))).all()
+                                                       col(TranslationJob.completed_at).is_(None),
+                                                       col(TranslationJob.closed_at).is_(None))).all()
         texts = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.interpreter_id == interpreter_id,
                                                              col(ParentTextRendering.rendered_at).is_(None))).all()
         return set(jobs), set(texts)
