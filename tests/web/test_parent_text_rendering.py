@@ -176,7 +176,12 @@ def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_
         """(text without its mark, lang, dir, marked as "translation follows") of each part of the duo's answer."""
         strong = soup(parent.get("/appointments")).select_one("article.appointment p > strong")  # the duo's answer
         return [("".join(span.find_all(string=True, recursive=False)).strip(), span["lang"], span["dir"],
-                 span.select_one("small.follows") is not None) for span in strong.find_parent("p").select("span[lang]")]
+                 followed(span)) for span in strong.find_parent("p").select("span[lang]")]
+
+    def followed(span) -> bool:
+        """The mark is an element of its own, right after the Dutch text it belongs to."""
+        mark = span.find_next_sibling()
+        return mark is not None and mark.name == "small" and mark.get("class") == ["follows"]
 
     waiting = reply_shown()
     assert " ".join(text for text, *_rest in waiting) == REPLY  # in Dutch until it is translated, marked

@@ -89,8 +89,10 @@ def sentences_shown(page, within: str = "main") -> list[tuple[str, str, str, boo
     for span in soup(page).select(f"{within} span[lang]"):
         in_changes = within == "main" and span.find_parent(class_="changes") is not None
         if span.find_parent("details", class_="dutch") is None and not in_changes:
-            # A Dutch text that waits carries its mark inside, in the reader's language and direction.
-            follows = span.get("class") == ["pending"] and span.select_one("small.follows") is not None
+            # A Dutch text that waits is followed by its mark, an element of its own.
+            mark = span.find_next_sibling()
+            follows = span.get("class") == ["pending"] and mark is not None and mark.name == "small" \
+                and mark.get("class") == ["follows"]
             text = "".join(span.find_all(string=True, recursive=False)).strip()
             found.append((text, span["lang"], span["dir"], follows))
     return found
@@ -277,4 +279,4 @@ def test_reading_along_shows_the_same_partly_translated_plan(demo_app):
     # still waiting: Dutch, with the other waiting sentence before it as one text, marked
     assert any(text.endswith("De kinderen bellen elke avond met mama.") and (lang, direction) == ("nl", "ltr")
                for text, lang, direction in translated)
-    assert soup(page).select("section.card span.pending > small.follows")
+    assert soup(page).select("section.card span.pending + small.follows")

@@ -1,0 +1,27 @@
+""""Translation follows" on a cancelled appointment (issue 21, smaller point): axe-core found its colour too faint
+(WCAG 2 AA contrast) on a phone; the mark is readable there too, and it comes after its sentence."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browser_kit import choose_language, describe_violations, new_family_page
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("language", ["tr", "ar"])
+def test_translation_follows_on_a_cancelled_appointment_passes_wcag_aa(browser, live_server, language):
+    # Mehmet Demir reads Turkish; his household's appointment at home tomorrow was cancelled, its text in Dutch.
+    context, page = new_family_page(browser, live_server, "ouder-mehmet", locale=language)
+    page.goto("/appointments")
+    choose_language(page, language)
+    assert page.locator("html").get_attribute("lang") == language
+    mark = page.locator("article.cancelled small.follows").first
+    assert mark.is_visible() and mark.get_attribute("lang") == language
+    sentence = page.locator("article.cancelled small.follows").first.locator("xpath=preceding-sibling::span[1]")
+    assert sentence.get_attribute("lang") == "nl" and "pending" in sentence.get_attribute("class")
+    results = Axe().run(page, context="article.cancelled",
+                        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert results.response["passes"], "axe checked nothing"
+    assert not violations, f"axe found {len(violations)} violation(s) in the cancelled appointment ({language}):\n" \
+                           f"{describe_violations(violations)}"
+    context.close()
