@@ -124,4 +124,28 @@
   ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, function (event) { if (autosave(event)) { status("not-saved"); } });
   });
+
+  // Leaving a form marked data-ask-before-leaving with text not saved yet asks first (the browser's own question).
+  // Typing marks it unsaved; an autosave that went through clears it, unless more was typed after it went out;
+  // sending the form clears it (the answer shows what was kept). A page shown with "not saved" starts unsaved.
+  var shownStatus = document.getElementById("draft-status");
+  var edits = 0, savedAt = shownStatus && shownStatus.classList.contains("not-saved") ? -1 : 0, sentAt = 0;
+  function asking(target) {
+    var form = target && (target.form || (target.closest && target.closest("form")));
+    return Boolean(form && form.hasAttribute("data-ask-before-leaving"));
+  }
+  ["input", "change"].forEach(function (name) {
+    document.addEventListener(name, function (event) { if (asking(event.target)) { edits += 1; } });
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) { if (autosave(event)) { sentAt = edits; } });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (autosave(event) && event.detail.xhr && event.detail.xhr.status === 200) { savedAt = Math.max(savedAt, sentAt); }
+  });
+  document.addEventListener("submit", function (event) { if (asking(event.target)) { savedAt = edits; } });
+  window.addEventListener("beforeunload", function (event) {
+    if (savedAt !== edits) {
+      event.preventDefault();
+      event.returnValue = "";  // older browsers ask only when this is set
+    }
+  });
 }());

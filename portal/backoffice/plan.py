@@ -5,7 +5,7 @@ from flask_login import current_user
 from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
-from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form
+from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form, unfinished_in
 from portal.backoffice.reply_forms import QuestionReply
 from portal.db import session as db_session
 from portal.models import (
@@ -34,7 +34,7 @@ from portal.services.plan_versions import (
     save,
 )
 from portal.web import audit
-from portal.web.forms import bounded_int, clean, fits, max_length, strip_controls, switching_language, typed_text
+from portal.web.forms import bounded_int, fits, max_length, strip_controls, switching_language, typed_text
 
 
 def _names(family: Family) -> frozenset[str]:
@@ -51,18 +51,35 @@ def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
             {name: facts_first.check(text) for name, text in texts.items()})
 
 
-def _editor(family, draft, form, errors=None, conflict=None, status=200, shown=None):
+def _editor(family, draft, form, errors=None, conflict=None, status=200, shown=None, refused=False):
     """The editor, whatever the request: a look at the plan it shows (`shown`, else the draft), on record, also when
-    a POST shows it again with errors, a conflict, after a save or in another language."""
+    a POST shows it again with errors, a conflict, after a save or in another language. What is not finished for
+    publishing is marked at its field (`refused`: publishing was refused for it, the draft was saved)."""
     shown = shown or draft
     audit.record("plan.view", "ok", object=f"version:{shown.id}" if shown.id else f"family:{family.id}",
                  family_id=family.id)
+    db = db_session()
+    household = household_of(db, family)
     # A conflict is answered before any check: the help comes with the save that follows it.
     help_, facts = _help_for(form, _names(family)) if conflict is None else ({}, {})
+    published = current_version(db, family.id)
+    unfinished = unfinished_in(form, household)
     return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
-                           counts=counts(form), household=household_of(db_session(), family),
-                           errors=errors or {}, conflict=conflict, help=help_, facts=facts, limit_of=limit_of,
+                           counts=counts(form), household=household, errors=unfinished if refused else errors or {},
+                           unfinished=unfinished, refused=refused, published=published,
+                           conflict=conflict, help=help_, facts=facts, limit_of=limit_of,
                            note_limit=max_length(PlanVersion.note_for_family), main_form="plan-form"), status
+
+
+def _form_of(version: PlanVersion | None, content: PlanContent) -> dict[str, str]:
+    """The editor's fields of a version: a draft's note for the family is part of it (a published one's is not:
+    the next version's note is written anew); no audience chosen yet leaves the household's default."""
+    form = to_form(content)
+    if version is not None and version.status is VersionStatus.draft:
+        form["note"] = version.note_for_family
+        if version.note_audience:
+            form["note-audience"] = version.note_audience
+    return form
 
 
 @blueprint.route("/families/<id:family_id>/plan", methods=["GET", "POST"])
@@ -76,22 +93,21 @@ def plan_editor(family_id):
         shown = draft or current_version(db, family.id)
         content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent((), ())
         # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
-        return _editor(family, draft or PlanVersion(), to_form(content) | request.form.to_dict(), shown=shown)
+        return _editor(family, draft or PlanVersion(), _form_of(shown, content) | request.form.to_dict(), shown=shown)
     draft = open_draft(db, family.id, current_user.worker.id)
     form = request.form.to_dict()
     if switching_language():
         return _editor(family, draft, form)
     household = household_of(db, family)
-    content, errors = from_form(form, household)
-    publishing = request.form.get("action") == "publish"
-    note_audience, note_error = HOUSEHOLD, None
-    if publishing and form.get("note", "").strip():  # a note for the family has an audience like any item
-        note_audience, note_error = household.parse(form.get("note-audience", ""))
-    if note_error:
-        errors["note-audience"] = note_error
-    note = clean("note", max_length(PlanVersion.note_for_family), errors) if publishing else ""
+    parsed = from_form(form, household)
+    errors = dict(parsed.errors)
+    note = typed_text(form, "note", max_length(PlanVersion.note_for_family), errors)
+    note_audience, note_error = household.parse(form.get("note-audience", ""))
+    if note_error:  # a note for the family has an audience like any item: chosen by nobody yet, it reaches nobody
+        note_audience = ""
+    publishing = request.form.get("action") == "publish" and not unfinished_in(form, household)
     base = bounded_int(form.get("revision"), 0, 2**31 - 1, 0)
-    if errors:
+    if errors:  # only a text too long for its field is not saved: it would be cut
         return _editor(family, draft, form, errors, status=400)
     try:
         # Each event goes in first: save() and publish() commit it with their change, or on a
@@ -99,19 +115,22 @@ def plan_editor(family_id):
         if not publishing:
             audit.record("plan.save", "ok", object=f"version:{draft.id}", family_id=family.id)
         before = load_contents(db, [draft.id])[draft.id].audiences()
-        for key, stored in content.audiences().items():
+        for key, stored in parsed.content.audiences().items():
             if key in before and before[key] != stored:  # who may read an item: the duo's decision, on record
                 audit.record("plan.audience", "ok", object=f"item:{key}", family_id=family.id)
-        revision = save(db, draft, base, content, current_user.worker.id)
+        revision = save(db, draft, base, parsed.content, current_user.worker.id, note, note_audience)
         if publishing:
             audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
-            published = publish(db, draft, revision, family.id, current_user.worker.id, note, note_audience,
-                                announce=True)  # the parents' messages commit with the new version
+            published = publish(db, draft, revision, family.id, current_user.worker.id, note,
+                                note_audience if note else HOUSEHOLD, announce=True)  # the parents' messages too
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
         return _conflict(family, conflict.current, form)
-    draft.revision = revision
-    return _editor(family, draft, to_form(content) | {"revision": str(revision)})
+    db.refresh(draft)  # as saved: its revision, time and note
+    shown = _form_of(draft, parsed.content) | {"revision": str(revision)}
+    if request.form.get("action") == "publish":  # saved as a draft; publishing waits for what is unfinished
+        return _editor(family, draft, shown, refused=True, status=400)
+    return _editor(family, draft, shown)
 
 
 def _conflict(family, current, mine):
@@ -119,8 +138,8 @@ def _conflict(family, current, mine):
     db = db_session()
     if current.status is VersionStatus.published:
         current = open_draft(db, family.id, current_user.worker.id)
-    theirs = to_form(load_contents(db, [current.id])[current.id])
-    names = dict.fromkeys(text_fields(mine) + text_fields(theirs))
+    theirs = _form_of(current, load_contents(db, [current.id])[current.id])
+    names = dict.fromkeys(text_fields(mine) + text_fields(theirs) + ["note"])
     # Browsers send textarea line breaks as CRLF: compare the texts as they would be saved.
     differing = {name: theirs.get(name, "") for name in names
                  if strip_controls(theirs.get(name, "")) != strip_controls(mine.get(name, ""))}
@@ -158,15 +177,18 @@ def compare(family_id):
         return redirect(url_for("backoffice.plan_editor", family_id=family.id))
     numbers = sorted(versions)
     b = _number(request.args.get("b"), numbers[-1], numbers)
-    a = _number(request.args.get("a"), numbers[max(0, numbers.index(b) - 1)], numbers)
-    contents = load_contents(db, [versions[a].id, versions[b].id])
-    audit.record("plan.view", "ok", object=f"version:{versions[a].id}:{versions[b].id}", family_id=family.id)
-    return render_template("backoffice/compare.html", family=family, numbers=numbers, a=versions[a],
-                           b=versions[b], left=contents[versions[a].id], right=contents[versions[b].id],
-                           changes=diff(contents[versions[a].id], contents[versions[b].id]))
+    # Against the version before it; the first version against nothing: all it holds is new.
+    a = _number(request.args.get("a"), max((n for n in numbers if n < b), default=None), numbers)
+    shown = [versions[n].id for n in (a, b) if n is not None]
+    contents = load_contents(db, shown)
+    audit.record("plan.view", "ok", object="version:" + ":".join(map(str, shown)), family_id=family.id)
+    left = contents[versions[a].id] if a is not None else PlanContent()
+    return render_template("backoffice/compare.html", family=family, numbers=numbers,
+                           a=versions[a] if a is not None else None, b=versions[b], left=left,
+                           right=contents[versions[b].id], changes=diff(left, contents[versions[b].id]))
 
 
-def _number(value, default: int, allowed: list[int]) -> int:
+def _number(value, default: int | None, allowed: list[int]) -> int | None:
     return int(value) if value and value.isdecimal() and len(value) < 10 and int(value) in allowed else default
 
 

@@ -1,5 +1,6 @@
 """The plan editor's form: plan content to flat form fields and back, with the errors a worker sees."""
 import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -68,15 +69,28 @@ def counts(form) -> dict[str, int]:
     return {name: count(form, name) for name in (*(f"s{rank}" for rank in RANKS), "help", "future")}
 
 
-def from_form(form, household: Household) -> tuple[PlanContent, dict[str, str]]:
-    """Plan content from the posted fields; empty rows are dropped, half-filled ones are errors, and every
-    item has the audience the duo chose for it (in a household whose parents are kept apart: must choose)."""
+@dataclass(frozen=True)
+class Parsed:
+    """The editor's fields as plan content. `errors`: a text longer than its field, nothing can be saved.
+    `unfinished`: saved as typed in the draft (an item without an audience reaches nobody), but not yet
+    publishable: a missing audience, agreement text or situation description."""
+
+    content: PlanContent
+    errors: dict[str, str]
+    unfinished: dict[str, str]
+
+
+def from_form(form, household: Household) -> Parsed:
+    """Plan content from the posted fields, every typed field kept; empty rows are dropped. Every item has the
+    audience the duo chose for it (in a household whose parents are kept apart: must choose before publishing)."""
     errors: dict[str, str] = {}
+    unfinished: dict[str, str] = {}
 
     def audience_of(name: str) -> str:
         stored, error = household.parse(form.get(f"{name}-audience", ""))
         if error:
-            errors[f"{name}-audience"] = error
+            unfinished[f"{name}-audience"] = error
+            return ""  # chosen by nobody yet: shown to no parent
         return stored
 
     situations = []
@@ -88,29 +102,41 @@ def from_form(form, household: Household) -> tuple[PlanContent, dict[str, str]]:
             if not any(values.values()):
                 continue
             if not values["who"] or not values["what"]:
-                errors[f"{prefix}-a{i}-what"] = _("An agreement needs at least who and what.")
+                unfinished[f"{prefix}-a{i}-what"] = _("An agreement needs at least who and what.")
             agreements.append(Agreement(_key(form, f"{prefix}-a{i}-key"), values["who"], values["what"],
                                         values["when"], values["wrong"], audience_of(f"{prefix}-a{i}")))
         description = _text(form, f"{prefix}-description", errors)
-        if not description:
-            if agreements:
-                errors[f"{prefix}-description"] = _("Describe the unsafe situation these agreements are about.")
+        risks = tuple(line.strip() for line in _text(form, f"{prefix}-risks", errors).splitlines() if line.strip())
+        if not (description or risks or agreements):
             continue
+        if not description:
+            unfinished[f"{prefix}-description"] = _("Describe the unsafe situation these agreements are about.")
         kind = form.get(f"{prefix}-kind", "")
         if kind not in ("acute", "structural"):
             errors[f"{prefix}-kind"] = _("Choose acute or structural.")
             kind = "acute"
-        risks = tuple(line.strip() for line in _text(form, f"{prefix}-risks", errors).splitlines() if line.strip())
         situations.append(Situation(_key(form, f"{prefix}-key"), len(situations) + 1, kind, description,
                                     risks, tuple(agreements), audience_of(prefix)))
     items = []
     for section in ("help", "future"):
         for i in range(count(form, section) + 1):
             text = _text(form, f"{section}-{i}-text", errors)
-            if text:
-                items.append(Item(_key(form, f"{section}-{i}-key"), section, text,
-                                  _text(form, f"{section}-{i}-who", errors), audience_of(f"{section}-{i}")))
-    return PlanContent(tuple(situations), tuple(items)), errors
+            who = _text(form, f"{section}-{i}-who", errors)
+            if not (text or who):
+                continue
+            if not text:
+                unfinished[f"{section}-{i}-text"] = _("Write what this item is about.")
+            items.append(Item(_key(form, f"{section}-{i}-key"), section, text, who, audience_of(f"{section}-{i}")))
+    return Parsed(PlanContent(tuple(situations), tuple(items)), errors, unfinished)
+
+
+def unfinished_in(form, household: Household) -> dict[str, str]:
+    """What publishing still waits for, by field: the plan's unfinished items and a note without an audience."""
+    unfinished = from_form(form, household).unfinished
+    _stored, note_error = household.parse(form.get("note-audience", ""))
+    if form.get("note", "").strip() and note_error:
+        unfinished["note-audience"] = note_error
+    return unfinished
 
 
 def text_fields(form) -> list[str]:

@@ -97,7 +97,8 @@ def open_draft(db: Session, family_id: int, worker_id: int) -> PlanVersion:
     plan = plan_of(db, family_id) or SafetyPlan(family_id=family_id)
     db.add(plan)
     db.flush()
-    draft = PlanVersion(plan_id=plan.id, status=VersionStatus.draft, updated_by=worker_id)
+    # The note for the family is the next version's own: it starts empty, its audience chosen by nobody yet.
+    draft = PlanVersion(plan_id=plan.id, status=VersionStatus.draft, updated_by=worker_id, note_audience="")
     db.add(draft)
     db.flush()
     published = current_version(db, family_id)
@@ -123,12 +124,15 @@ def _write_content(db: Session, version: PlanVersion, content: PlanContent) -> N
                         position=position, text=item.text, who=item.who, audience=item.audience))
 
 
-def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanContent, worker_id: int) -> int:
-    """Replace the draft's content when nobody saved since `base_revision`; returns the new revision."""
+def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanContent, worker_id: int,
+         note: str = "", note_audience: str = "") -> int:
+    """Replace the draft's content and its note for the family (an audience "" is chosen by nobody yet) when
+    nobody saved since `base_revision`; returns the new revision."""
     claimed = db.exec(update(PlanVersion).where(
         PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
         PlanVersion.revision == base_revision).values(
-        revision=base_revision + 1, updated_at=utcnow(), updated_by=worker_id))
+        revision=base_revision + 1, updated_at=utcnow(), updated_by=worker_id, note_for_family=note,
+        note_audience=note_audience))
     if claimed.rowcount != 1:
         db.rollback()
         raise Conflict(db.get(PlanVersion, draft.id, populate_existing=True))

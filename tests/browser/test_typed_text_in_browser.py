@@ -1,5 +1,7 @@
 """Typed text in a real browser: the plan editor's autosave says "not saved" and shows the conflict when the
 duo partner saved first (or the connection fails), and text areas count towards their limit without cutting."""
+import re
+
 from babel.numbers import format_decimal
 from browser_kit import new_family_page, new_office_page
 from playwright.sync_api import expect
@@ -34,8 +36,8 @@ def test_an_autosave_after_the_partner_saved_says_not_saved_and_shows_both_texts
     revision = int(bram.locator("#revision").input_value())
 
     assert _autosave(anouk, editor, FIELD, ANOUK_TEXT).status == 200
-    expect(anouk.locator("#draft-status")).to_have_text(t("Draft, saved version %(revision)s",
-                                                          revision=revision + 1))
+    expect(anouk.locator("#draft-status")).to_contain_text(t("Published: version %(number)s.", number=2))
+    expect(anouk.locator("#draft-status")).not_to_have_class("not-saved")
 
     assert _autosave(bram, editor, FIELD, BRAM_TEXT).status == 409
     status = bram.locator("#draft-status")
@@ -53,7 +55,8 @@ def test_an_autosave_after_the_partner_saved_says_not_saved_and_shows_both_texts
     bram.locator(f"#{FIELD}").fill(BRAM_TEXT + " " + ANOUK_TEXT)
     bram.locator("button[name=action][value=save]").click()
     expect(bram.locator("#conflict")).to_have_count(0)
-    expect(bram.locator("#draft-status")).to_have_text(t("Draft, saved version %(revision)s", revision=revision + 2))
+    expect(bram.locator("#draft-status")).to_contain_text(t("Published: version %(number)s.", number=2))
+    expect(bram.locator("#revision")).to_have_value(str(revision + 2))
     anouk_context.close()
     bram_context.close()
 
@@ -64,14 +67,15 @@ def test_an_autosave_that_cannot_save_or_does_not_arrive_says_not_saved_and_keep
     not_saved = server.translate("nl", "Not saved — your text is still here. Press Save draft to try again.")
     context, page = new_office_page(browser, server, "bram")
     page.goto(editor)
-    new_agreement = f"s1-a{page.locator('input[name=s1-count]').input_value()}-who"
-    assert _autosave(page, editor, new_agreement, "Youssef").status == 400  # who, but not yet what
-    problem = server.translate("nl", "An agreement needs at least who and what.")
+    too_long = "x" * 2001  # longer than the field holds: refused whole, never cut
+    assert _autosave(page, editor, FIELD, too_long).status == 400
+    problem = server.translate("nl", "Your text is too long: %(length)s characters, and at most %(limit)s fit. "
+                               "Make it %(over)s characters shorter.", length=format_decimal(2001, locale="nl"),
+                               limit=format_decimal(2000, locale="nl"), over="1")
     expect(page.locator("#draft-status")).to_contain_text(server.translate("nl", "Not saved: %(problems)s",
                                                                            problems=problem))
     expect(page.locator("#draft-status")).to_have_class("not-saved")
-    expect(page.locator(f"#{new_agreement}")).to_have_value("Youssef")
-    page.locator(f"#{new_agreement}").fill("")
+    expect(page.locator(f"#{FIELD}")).to_have_value(too_long)
     page.route(f"**{editor}", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     with page.expect_event("requestfailed", timeout=15_000):
         page.locator(f"#{FIELD}").fill("Tekst zonder verbinding.")
@@ -110,4 +114,57 @@ def test_the_counter_shows_the_limit_before_it_is_reached_and_nothing_is_cut(bro
     page.locator("#answer-form button").click()
     expect(page.locator("#comment-error")).to_be_visible()  # refused whole, with the text still there
     expect(page.locator("#comment")).to_have_value(text)
+    context.close()
+
+
+def _leave(page, expect_question: bool) -> None:
+    """Follow the editor's link to the family file, as a worker leaving the page does; say "stay" when asked."""
+    questions = []
+
+    def stay(dialog):
+        questions.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    link = page.locator("#plan-editor .meta a").first
+    if expect_question:
+        link.click(no_wait_after=True)
+        for _ in range(100):  # the question comes before any navigation
+            if questions:
+                break
+            page.wait_for_timeout(50)
+        expect(page.locator("#plan-form")).to_be_visible()
+    else:
+        with page.expect_navigation():
+            link.click()
+    page.remove_listener("dialog", stay)
+    assert questions == (["beforeunload"] if expect_question else [])
+
+
+def test_leaving_the_editor_with_unsaved_text_asks_first(browser, live_server):
+    server = live_server
+    editor = _editor(server)
+    context, page = new_office_page(browser, server, "anouk")
+    page.goto(editor)
+    _leave(page, expect_question=False)  # nothing typed: nothing to ask
+    page.goto(editor)
+    field = page.locator("#s3-description")
+    field.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" De buurvrouw ziet het ook.")  # typed, not yet saved
+    _leave(page, expect_question=True)
+    expect(field).to_have_value(re.compile("De buurvrouw ziet het ook.$"))  # stayed: the text is still there
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(editor),
+                              timeout=15_000) as answer:
+        field.blur()  # the autosave goes out and is saved
+    assert answer.value.status == 200
+    expect(page.locator("#draft-status")).not_to_have_class("not-saved")
+    _leave(page, expect_question=False)
+    page.goto(editor)
+    page.locator("#s3-description").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" En de juf.")
+    with page.expect_navigation():
+        page.locator("button[name=action][value=save]").click()  # Save draft: sending the form asks nothing
+    _leave(page, expect_question=False)
     context.close()

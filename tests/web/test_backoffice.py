@@ -3,6 +3,7 @@ plain-language help, appointments, and parent accounts with activation letters."
 import datetime as dt
 import threading
 
+from flask_babel import force_locale, format_datetime
 from sqlmodel import Session, select
 
 from portal.models import (
@@ -63,6 +64,15 @@ def draft_content(app, name: str) -> tuple[PlanVersion, PlanContent]:
 
 # --- the worker's home ---------------------------------------------------------------------------
 
+def draft_status(app, name: str, published: int) -> str:
+    """The editor's status of the household's draft, in Dutch: when it was saved, and the version published."""
+    draft, _content = draft_content(app, name)
+    with app.test_request_context(), force_locale("nl"):
+        when = format_datetime(draft.updated_at, "EEE d MMM, HH:mm")  # in Amsterdam, as the page shows it
+    return " ".join((say(app, "nl", "Draft saved on %(time)s, not published yet.", time=when),
+                     say(app, "nl", "Published: version %(number)s.", number=published)))
+
+
 def test_worker_home_lists_families_waiting_answers_drafts_and_appointments(demo_app):
     client = demo_app.test_client()
     sign_in(client, "anouk")
@@ -95,7 +105,8 @@ def test_editor_shows_the_draft_and_saving_raises_the_revision(demo_app):
     sign_in(client, "bram")
     page = client.get(f"/backoffice/families/{family}/plan")
     assert page.status_code == 200
-    assert say(demo_app, "nl", "Draft, saved version %(revision)s", revision=3) in text_of(page)
+    # The draft's status names it as what it is: not a version (the plan is at version 2), not yet published.
+    assert soup(page).select_one("#draft-status").get_text(" ", strip=True) == draft_status(demo_app, EL_IDRISSI, 2)
     form = form_values(page, "plan-form")
     assert form["revision"] == "3"
     assert "Hij belt ook zijn broer Karim." in form["s1-a0-what"]
@@ -104,9 +115,9 @@ def test_editor_shows_the_draft_and_saving_raises_the_revision(demo_app):
     saved = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="save"))
     assert saved.status_code == 200
     assert form_values(saved, "plan-form")["revision"] == "4"
-    assert say(demo_app, "nl", "Draft, saved version %(revision)s", revision=4) in text_of(saved)
     draft, content = draft_content(demo_app, EL_IDRISSI)
     assert draft.revision == 4 and draft.updated_by == worker_id(demo_app, "bram")
+    assert soup(saved).select_one("#draft-status").get_text(" ", strip=True) == draft_status(demo_app, EL_IDRISSI, 2)
     assert content.situations[1].description == "Amira en Adam wachten soms een half uur alleen bij school."
     assert "Hij belt ook zijn broer Karim." in content.situations[0].agreements[0].what  # the rest is kept
     assert len(content.items) == len([k for k in form if k.endswith("-text") and form[k]])
@@ -155,7 +166,7 @@ def test_publishing_makes_the_next_version_that_parents_read(demo_app):
     assert refused.status_code == 400
     assert say(demo_app, "nl", "Choose who may read this: in this household the parents are kept apart.") in \
         text_of(refused)
-    form["note-audience"] = "household"
+    form = form_values(refused, "plan-form") | {"note-audience": "household"}  # saved as a draft: its revision
     published = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish"))
     assert published.status_code == 302
     assert published.headers["Location"] == f"/backoffice/families/{family}/plan/compare?b=3"

@@ -170,3 +170,28 @@ def test_a_page_of_versions_costs_the_same_queries_and_pages_older_ones(demo_app
 
     # The plan page links to the history.
     assert soup(parent.get("/plan")).select_one(f"a[href='{HISTORY}']") is not None
+
+
+def test_publishing_the_first_version_lands_on_what_it_holds(demo_app):
+    """Not "version 1 against version 1: no changes": the first version is compared with nothing, so all of it is
+    new; a later one lands on what changed since the version before it."""
+    made = factories.household(demo_app, ["nl"])
+    bram = signed_in_client(demo_app, "bram")
+    url = f"/backoffice/families/{made.family_id}/plan"
+    form = form_values(bram.get(url), "plan-form") | {
+        "s1-kind": "acute", "s1-description": "Er wordt geschreeuwd.", "s1-risks": "Geldzorgen",
+        "help-0-text": "Samen naar de huisarts."}
+    first = bram.post(url, data=form | {"action": "publish"})
+    assert first.status_code == 302
+    landing = bram.get(first.headers["Location"])
+    changes = [li.get_text(" ", strip=True) for li in soup(landing).select("ul.changes li")]
+    new = say(demo_app, "nl", "New")
+    assert changes == [f"{new}: Er wordt geschreeuwd. | Geldzorgen", f"{new}: Samen naar de huisarts."]
+    first_one = say(demo_app, "nl", "Version %(number)s is the first: everything in it is new.", number=1)
+    assert first_one in text_of(landing)
+    form = form_values(bram.get(url), "plan-form") | {"help-0-text": "Samen naar de huisarts en de tandarts."}
+    second = bram.get(bram.post(url, data=form | {"action": "publish"}).headers["Location"])
+    assert [li.get_text(" ", strip=True) for li in soup(second).select("ul.changes li")] == [
+        say(demo_app, "nl", "Changed") + ": Samen naar de huisarts. Samen naar de huisarts en de tandarts."]
+    assert [option.get_text() for option in soup(second).select("#a option[selected], #b option[selected]")] == [
+        "1", "2"]

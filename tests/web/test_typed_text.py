@@ -15,9 +15,10 @@ from portal.auth.kept import KEPT_FOR
 from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
 from portal.models.base import utcnow
+from portal.services.plan_versions import current_version
 from portal.web.forms import TooLong, strip_controls
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
-from support.sign_in import csrf_token, fresh_code, sign_in
+from support.sign_in import csrf_token, fresh_code, sign_in, signed_in_client
 
 # Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
@@ -102,16 +103,108 @@ def test_an_autosave_that_cannot_save_says_not_saved(demo_app):
     bram = demo_app.test_client()
     sign_in(bram, "bram")
     form = form_values(bram.get(url), "plan-form")
-    form[f"s1-a{form['s1-count']}-who"] = "Youssef"  # a new agreement needs who and what: not saved yet
+    form["s2-description"] = "x" * 2001  # too long for its field: refused whole, never cut
     answer = bram.post(url, data=form, headers=AUTOSAVE)
     assert answer.status_code == 400
     assert status_of(answer).startswith(say(demo_app, "nl", "Not saved: %(problems)s", problems="").strip())
-    assert say(demo_app, "nl", "An agreement needs at least who and what.") in status_of(answer)
+    assert too_long(demo_app, "nl", 2001, 2000) in status_of(answer)
     # The texts for what static/portal.js shows when the answer never comes or is an error.
     shown = soup(bram.get(url)).select_one("#draft-status")
     assert shown["data-not-saved"] == say(demo_app, "nl", "Not saved — your text is still here. "
                                                           "Press Save draft to try again.")
     assert shown["data-signed-out"] and shown["data-saving"]
+
+
+# --- nothing typed is lost in the plan editor: unfinished items and the note are part of the draft ----------
+
+NO_AUDIENCE = "Choose who may read this: in this household the parents are kept apart."
+HELP = "Fatima gaat elke dinsdag naar een praatgroep van Blijf Groep."
+
+
+def parent_pages(app) -> str:
+    """What both parents of the household can read of their plan now."""
+    return "".join(text_of(signed_in_client(app, username).get("/plan")) for username in ("ouder-fatima",
+                                                                                           "ouder-youssef"))
+
+
+def test_an_autosave_keeps_every_field_while_a_new_item_has_no_audience_yet(demo_app):
+    url = plan_url(demo_app)
+    bram = signed_in_client(demo_app, "bram")
+    form = form_values(bram.get(url), "plan-form")
+    new = form["help-count"]
+    assert form[f"help-{new}-audience"] == ""  # kept apart: nobody chosen for a new item
+    form |= {"s2-description": "Amira en Adam wachten na school soms een half uur alleen bij het hek.",
+             f"help-{new}-text": HELP, f"help-{new}-who": "Blijf Groep"}
+    answer = bram.post(url, data=form, headers=AUTOSAVE)
+    assert answer.status_code == 200
+    assert "not-saved" not in (soup(answer).select_one("#draft-status").get("class") or [])
+    assert say(demo_app, "nl", "Before publishing: %(problems)s", problems=say(demo_app, "nl", NO_AUDIENCE)) \
+        in status_of(answer)
+    again = bram.get(url)  # a reload: every field as typed, the new item marked
+    shown = form_values(again, "plan-form")
+    assert shown["s2-description"] == form["s2-description"]
+    assert (shown[f"help-{new}-text"], shown[f"help-{new}-who"], shown[f"help-{new}-audience"]) == (
+        HELP, "Blijf Groep", "")
+    assert soup(again).select_one(f"#help-{new}-audience-unfinished").get_text() == say(demo_app, "nl", NO_AUDIENCE)
+    assert HELP not in parent_pages(demo_app)
+
+
+def test_an_unfinished_agreement_is_saved_as_typed_and_marked(demo_app):
+    url = plan_url(demo_app)
+    bram = signed_in_client(demo_app, "bram")
+    form = form_values(bram.get(url), "plan-form")
+    new = f"s1-a{form['s1-count']}"
+    form |= {f"{new}-who": "Youssef", f"{new}-audience": "household"}  # who, but not yet what
+    assert bram.post(url, data=form, headers=AUTOSAVE).status_code == 200
+    again = bram.get(url)
+    assert form_values(again, "plan-form")[f"{new}-who"] == "Youssef"
+    assert soup(again).select_one(f"#{new}-what-unfinished").get_text() == say(
+        demo_app, "nl", "An agreement needs at least who and what.")
+
+
+def test_publishing_waits_for_an_item_without_audience_and_keeps_everything(demo_app):
+    url = plan_url(demo_app)
+    bram = signed_in_client(demo_app, "bram")
+    form = form_values(bram.get(url), "plan-form")
+    new = form["help-count"]
+    form |= {f"help-{new}-text": HELP, "note": "Er is een praatgroep bijgekomen.", "note-audience": "household"}
+    refused = bram.post(url, data=form | {"action": "publish"})
+    assert refused.status_code == 400
+    assert soup(refused).select_one(f"#help-{new}-audience-error").get_text() == say(demo_app, "nl", NO_AUDIENCE)
+    assert status_of(refused) == say(demo_app, "nl", "Saved as a draft, not published: %(problems)s",
+                                     problems=say(demo_app, "nl", NO_AUDIENCE))
+    shown = form_values(refused, "plan-form")
+    assert (shown[f"help-{new}-text"], shown["note"]) == (HELP, "Er is een praatgroep bijgekomen.")
+    with database(demo_app) as db:
+        assert current_version(db, family_id(demo_app, EL_IDRISSI)).number == 2  # nothing published
+    assert form_values(bram.get(url), "plan-form")[f"help-{new}-text"] == HELP  # but the draft holds it
+    assert HELP not in parent_pages(demo_app)
+    fatima = parent_named(demo_app, "Fatima El Idrissi")
+    published = bram.post(url, data=shown | {f"help-{new}-audience": f"parents:{fatima.id}", "action": "publish"})
+    assert published.status_code == 302
+    assert HELP in text_of(signed_in_client(demo_app, "ouder-fatima").get("/plan"))
+    assert HELP not in text_of(signed_in_client(demo_app, "ouder-youssef").get("/plan"))
+
+
+def test_the_note_for_the_family_is_part_of_the_draft(demo_app):
+    url = plan_url(demo_app)
+    bram = signed_in_client(demo_app, "bram")
+    form = form_values(bram.get(url), "plan-form")
+    note = "Lees het plan rustig door. Bel Bram als u een vraag heeft."
+    assert bram.post(url, data=form | {"note": note, "action": "save"}).status_code == 200
+    form = form_values(bram.get(url), "plan-form")  # a reload
+    assert form["note"] == note
+    assert form["note-audience"] == ""  # kept apart: still to choose
+    autosaved = bram.post(url, data=form | {"note": note + " Of Anouk.", "note-audience": "household"},
+                          headers=AUTOSAVE)
+    assert autosaved.status_code == 200
+    form = form_values(bram.get(url), "plan-form")
+    assert (form["note"], form["note-audience"]) == (note + " Of Anouk.", "household")
+    assert bram.post(url, data=form | {"action": "publish"}).status_code == 302
+    with database(demo_app) as db:
+        version = current_version(db, family_id(demo_app, EL_IDRISSI))
+    assert (version.number, version.note_for_family, version.note_audience) == (3, note + " Of Anouk.", "household")
+    assert form_values(bram.get(url), "plan-form")["note"] == ""  # the next version's note is written anew
 
 
 def test_an_autosave_after_the_session_ran_out_is_refused_without_leaving_the_page(demo_app):
