@@ -3,7 +3,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 
 def local_target(target: str | None, fallback: str) -> str:
@@ -20,9 +20,12 @@ def local_target(target: str | None, fallback: str) -> str:
 
 
 def shows_a_page(path: str) -> bool:
-    """The address shows a page (answers GET), not only a form's answer (POST): a page to go back to."""
+    """The address shows a page to go back to: it answers GET, or is no page at all ("not found" is shown again);
+    not an address that only answers a form (POST), where a GET is "method not allowed"."""
     try:
         current_app.url_map.bind_to_environ(request.environ).match(urlsplit(path).path, method="GET")
-    except HTTPException:
+    except MethodNotAllowed:
         return False
+    except HTTPException:
+        pass
     return True

@@ -258,3 +258,15 @@ def test_a_language_chosen_on_the_parents_sign_in_page_does_not_go_to_a_staff_ac
     sign_in(client, "anouk")
     assert spoken(client.get("/backoffice/")) == ("nl", "ltr")
     assert account_language(demo_app, "anouk") == "nl"
+
+
+def test_a_language_chosen_on_a_page_not_found_shows_that_page_again(demo_app):
+    client = demo_app.test_client()
+    missing = client.get("/no-such-page?x=1")
+    assert missing.status_code == 404
+    form = soup(missing).select_one("form#language-form")
+    chosen = client.post(form["action"], data={"set_language": "so", "next": form.select_one('[name="next"]')["value"],
+                                               "csrf_token": csrf_token(missing.text)})
+    assert chosen.headers["Location"] == "/no-such-page?x=1"
+    again = client.get(chosen.headers["Location"])
+    assert again.status_code == 404 and spoken(again) == ("so", "ltr")
