@@ -3,6 +3,7 @@ import datetime as dt
 import enum
 import uuid
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from portal.models.base import utcnow
@@ -27,9 +28,12 @@ class VersionStatus(str, enum.Enum):
 
 
 class PlanVersion(SQLModel, table=True):
-    """A draft (number is None) or a published version, which never changes."""
+    """A draft (number is None) or a published version, which never changes. A plan has one draft at most: two
+    first saves at the same moment make one draft, the later save meets it (a conflict)."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    __table_args__ = (UniqueConstraint("plan_id", "number"),
+                      Index("ix_planversion_one_draft", "plan_id", unique=True, sqlite_where=text("status = 'draft'"),
+                            postgresql_where=text("status = 'draft'")))
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="safetyplan.id", index=True)

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from portal.models import (
@@ -90,21 +91,29 @@ class Conflict(Exception):
 
 
 def open_draft(db: Session, family_id: int, worker_id: int) -> PlanVersion:
-    """The household's draft; a new one copies the last published version."""
+    """The household's draft; a new one copies the last published version. One draft per plan (a unique index):
+    when another first save made the plan or its draft at the same moment, this one goes on with that draft, whose
+    revision it was not based on (the save then meets a conflict)."""
     draft = draft_of(db, family_id)
     if draft is not None:
         return draft
-    plan = plan_of(db, family_id) or SafetyPlan(family_id=family_id)
-    db.add(plan)
-    db.flush()
-    # The note for the family is the next version's own: it starts empty, its audience chosen by nobody yet.
-    draft = PlanVersion(plan_id=plan.id, status=VersionStatus.draft, updated_by=worker_id, note_audience="")
-    db.add(draft)
-    db.flush()
-    published = current_version(db, family_id)
-    if published is not None:
-        _write_content(db, draft, load_contents(db, [published.id])[published.id])
-    db.commit()
+    try:
+        plan = plan_of(db, family_id) or SafetyPlan(family_id=family_id)
+        db.add(plan)
+        db.flush()
+        # The note for the family is the next version's own: it starts empty, its audience chosen by nobody yet.
+        draft = PlanVersion(plan_id=plan.id, status=VersionStatus.draft, updated_by=worker_id, note_audience="")
+        db.add(draft)
+        db.flush()
+        published = current_version(db, family_id)
+        if published is not None:
+            _write_content(db, draft, load_contents(db, [published.id])[published.id])
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        draft = draft_of(db, family_id)
+        if draft is None:
+            raise
     return draft
 
 

@@ -3,6 +3,7 @@ plain-language help, appointments, and parent accounts with activation letters."
 import datetime as dt
 import threading
 
+import pytest
 from flask_babel import force_locale, format_datetime
 from sqlmodel import Session, select
 
@@ -23,8 +24,9 @@ from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from portal.services import plan_versions
 from portal.services.plan_versions import draft_of, load_contents
+from support import factories
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
-from support.sign_in import csrf_token, sign_in
+from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EL_IDRISSI = "Gezin El Idrissi"
 LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen elke week op een vaste dag "
@@ -257,6 +259,47 @@ def _racing_save(app, rounds: int = 4) -> None:
 
 def test_racing_saves_of_the_same_revision_one_wins_the_other_conflicts(demo_app):
     _racing_save(demo_app)
+
+
+FIRST_SAVES = 20
+
+
+@pytest.mark.both_databases
+def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts(demo_app):
+    """A household without a plan: twenty autosaves of the first change arrive together (the duo, each in their
+    own browser). One draft is made (a unique index per plan); one save wins, every other gets the conflict."""
+    made = factories.household(demo_app, ["nl"])
+    url = f"/backoffice/families/{made.family_id}/plan"
+    clients = [signed_in_client(demo_app, ("bram", "anouk")[number % 2]) for number in range(FIRST_SAVES)]
+    forms = [form_values(client.get(url), "plan-form") for client in clients]
+    start = threading.Barrier(FIRST_SAVES)
+    answers: dict[int, object] = {}
+
+    def first_save(number: int) -> None:
+        form = forms[number] | {"s1-description": f"Opslag {number}: er wordt 's nachts geschreeuwd."}
+        start.wait()
+        try:
+            answers[number] = clients[number].post(url, data=form, headers={"HX-Request": "true"})
+        except Exception as error:  # noqa: BLE001  (reported below)
+            answers[number] = error
+
+    threads = [threading.Thread(target=first_save, args=(number,)) for number in range(FIRST_SAVES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    codes = {number: getattr(answer, "status_code", answer) for number, answer in answers.items()}
+    winners = [number for number, code in codes.items() if code == 200]
+    assert len(winners) == 1 and sorted(codes.values()) == [200] + [409] * (FIRST_SAVES - 1), codes
+    with database(demo_app) as db:
+        drafts = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id).where(
+            SafetyPlan.family_id == made.family_id, PlanVersion.status == VersionStatus.draft)).all()
+        assert len(drafts) == 1
+        content = load_contents(db, [drafts[0].id])[drafts[0].id]
+    assert content.situations[0].description == f"Opslag {winners[0]}: er wordt 's nachts geschreeuwd."
+    loser = next(number for number in codes if number != winners[0])
+    box = soup(answers[loser]).select_one("textarea#s1-description").find_parent("div")
+    assert f"Opslag {winners[0]}:" in box.select_one(".conflict blockquote").get_text()  # both texts
 
 
 # --- plain-language help -------------------------------------------------------------------------

@@ -213,3 +213,47 @@ def test_appointments_name_the_duo_worker_their_text_names_and_answers_keep_thei
     assert [tuple(row) for row in named] == [(1, 1), (2, None), (3, None)]
     assert str(about[0]).startswith("2026-12-15 09:00:00") and about[1] is None  # text on SQLite, a time on PostgreSQL
     check_no_drift(database_url)
+
+
+def test_the_one_draft_migration_keeps_the_draft_saved_last(database_url):
+    """0018: of a plan's drafts (two first saves at once made two) the one saved last stays with its content; the
+    others go, published versions stay, and a plan can no longer get a second draft."""
+    from sqlalchemy.exc import IntegrityError
+
+    db.upgrade(database_url, "0017")
+    engine = db.make_engine(database_url)
+    version = ("INSERT INTO planversion (id, plan_id, number, status, revision, note_for_family, change_summary, "
+               "created_at, updated_at, note_audience) VALUES (:id, 1, :number, :status, 1, '', '', "
+               "'2026-01-01 00:00:00', :saved, 'household')")
+    try:
+        with engine.begin() as connection:
+            run = lambda sql, **values: connection.execute(text(sql), values)  # noqa: E731
+            run("INSERT INTO team (id, name) VALUES (1, 'Team')")
+            run("INSERT INTO family (id, team_id, name, interpreter_needed, created_at, parents_kept_apart) "
+                "VALUES (1, 1, 'Gezin', false, '2026-01-01 00:00:00', false)")
+            run("INSERT INTO safetyplan (id, family_id) VALUES (1, 1)")
+            for number, status, saved in ((1, "published", "2026-01-05 00:00:00"), (2, "draft", "2026-01-02 00:00:00"),
+                                          (3, "draft", "2026-01-04 00:00:00"), (4, "draft", "2026-01-03 00:00:00")):
+                run(version, id=number, number=number if status == "published" else None, status=status, saved=saved)
+                run("INSERT INTO unsafesituation (id, version_id, key, rank, kind, description, risk_factors, "
+                    "audience) VALUES (:id, :id, :key, 1, 'acute', :text, '', 'household')", id=number,
+                    key=f"s-{number}", text=f"Situatie {number}")
+                run("INSERT INTO safetyagreement (situation_id, key, position, who, what, \"when\", if_it_goes_wrong, "
+                    "audience) VALUES (:id, :key, 0, 'Fatima', :text, 'Altijd', '', 'household')", id=number,
+                    key=f"a-{number}", text=f"Afspraak {number}")
+                run("INSERT INTO planitem (version_id, key, section, position, text, who, audience) "
+                    "VALUES (:id, :key, 'help', 0, :text, '', 'household')", id=number, key=f"h-{number}",
+                    text=f"Hulp {number}")
+        db.upgrade(database_url)
+        with engine.connect() as connection:
+            kept = {table: connection.execute(text(f"SELECT {column} FROM {table} ORDER BY {column}")).scalars().all()
+                    for table, column in (("planversion", "id"), ("unsafesituation", "description"),
+                                          ("safetyagreement", "what"), ("planitem", "text"))}
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text(version), {"id": 5, "number": None, "status": "draft",
+                                               "saved": "2026-01-06 00:00:00"})
+    finally:
+        engine.dispose()
+    assert kept == {"planversion": [1, 3], "unsafesituation": ["Situatie 1", "Situatie 3"],
+                    "safetyagreement": ["Afspraak 1", "Afspraak 3"], "planitem": ["Hulp 1", "Hulp 3"]}
+    check_no_drift(database_url)
