@@ -4,7 +4,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -53,15 +53,22 @@ class ChangeOnSafeMethod(RuntimeError):
 
 def _kept_by_reading(method: str, obj, is_new: bool) -> bool:
     """What a request that only reads may still write: the idle time of its own session, and on GET
-    (which shows a page, unlike HEAD and OPTIONS) the record that it was read: audit events and a
-    parent's read receipt of a plan version."""
-    from portal.models import Acknowledgement, AuditEvent, UserSession
+    (which shows a page, unlike HEAD and OPTIONS) the record that it was read: audit events, a
+    parent's read receipt of a plan version, and when a parent saw the duo's reply to a question."""
+    from portal.models import Acknowledgement, AuditEvent, PlanQuestion, UserSession
 
     if isinstance(obj, UserSession):
         return not is_new
-    if method != "GET" or not is_new:
+    if method != "GET":
         return False
-    return isinstance(obj, AuditEvent) or (isinstance(obj, Acknowledgement) and obj.answer is None)
+    if isinstance(obj, PlanQuestion) and not is_new:
+        return _changed(obj) == {"reply_seen_at"}
+    return is_new and (isinstance(obj, AuditEvent) or (isinstance(obj, Acknowledgement) and obj.answer is None))
+
+
+def _changed(obj) -> set[str]:
+    """The attributes of a loaded row that this session changed."""
+    return {attribute.key for attribute in inspect(obj).attrs if attribute.history.has_changes()}
 
 
 def _refuse_changes(method: str):

@@ -118,6 +118,7 @@ def _page(family, items, form, errors, editing=None, replies=None, status=200):
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
                            workers=_duo_workers(db, family, editing), away=appointments.on_days_away(db, items),
                            interpreters=_offered(db, family), editing=editing, answers=_answers(db, items),
+                           moved_since=appointments.moved_since,
                            replies=replies,
                            household=household_of(db, family), main_form="appointment-form",
                            renderings=renderings.of_family(db, family.id),

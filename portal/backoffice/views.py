@@ -32,6 +32,7 @@ def home():
     work = worklist.for_worker(db, current_user.worker, current_user.role is Role.teamlead, utcnow())
     audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
+                           move_requests=work.move_requests,
                            drafts=work.drafts, upcoming=work.upcoming, names=work.names, waiting=work.waiting,
                            away=appointments.on_days_away(db, work.upcoming))
 

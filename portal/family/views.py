@@ -57,7 +57,7 @@ def home():
                            appointment=family_pages.next_appointment(db, parent, utcnow()),
                            unread=known is not None and not family_pages.has_read(db, parent, known.version),
                            contact_changed=contact_changed,
-                           answered=family_pages.recently_answered(db, parent, utcnow()))
+                           answered=family_pages.answered_unseen(db, parent))
 
 
 @blueprint.route("/plan", methods=["GET", "POST"])
@@ -75,8 +75,10 @@ def plan():
         return render_template("family/plan.html", version=None)
     own = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id)).all()
     acknowledgement = next((a for a in own if a.version_id == version.id), None)
-    if acknowledgement is None and request.method == "GET":  # a HEAD request shows nothing: nothing was read
-        acknowledgement = plan_versions.read_receipt(db, parent.id, version.id)
+    if request.method == "GET":  # a HEAD request shows nothing: nothing was read
+        if acknowledgement is None:
+            acknowledgement = plan_versions.read_receipt(db, parent.id, version.id)
+        family_pages.replies_seen(db, parent, utcnow())  # the page shows the duo's replies to this parent
         db.commit()
     acknowledgement = acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id)
     last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)

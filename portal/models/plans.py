@@ -143,4 +143,5 @@ class PlanQuestion(SQLModel, table=True):
     reply: str = Field(default="", max_length=2000)
     replied_by: int | None = Field(default=None, foreign_key="worker.id")
     replied_at: dt.datetime | None = None
+    reply_seen_at: dt.datetime | None = None  # when the parent last opened the page with the reply on it
     handled_at: dt.datetime | None = None

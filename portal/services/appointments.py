@@ -1,9 +1,10 @@
 """Appointments: the duo plans one for the parents it is for, each parent answers (I will come / please move it)."""
+import datetime as dt
 import uuid
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
-from portal.models import Absence, Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
+from portal.models import Absence, Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus, Parent
 from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
 
@@ -29,6 +30,27 @@ def respond(db: Session, appointment: Appointment, parent_id: int, response: App
     db.add(answer)
     db.flush()
     return answer
+
+
+def moved_since(answer: AppointmentAnswer, item: Appointment) -> bool:
+    """The parent answered about another day or time: the duo moved the appointment after the answer (an answer from
+    before the time was kept is taken as about the appointment as it is)."""
+    return answer.answered_about is not None and answer.answered_about != item.starts_at
+
+
+def waiting_moves(db: Session, family_ids: list[int], now: dt.datetime, limit: int) -> list[tuple]:
+    """Parents' requests to move a coming appointment that the duo has neither answered nor moved yet, oldest first:
+    (answer, appointment, parent). The rule of moved_since, in SQL."""
+    not_moved = or_(col(AppointmentAnswer.answered_about).is_(None),
+                    AppointmentAnswer.answered_about == Appointment.starts_at)
+    return list(db.exec(select(AppointmentAnswer, Appointment, Parent)
+                        .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id)
+                        .join(Parent, Parent.id == AppointmentAnswer.parent_id)
+                        .where(col(Appointment.family_id).in_(family_ids), Appointment.starts_at >= now,
+                               Appointment.status == AppointmentStatus.planned,
+                               and_(AppointmentAnswer.response == AppointmentResponse.move_requested,
+                                    col(AppointmentAnswer.replied_at).is_(None), not_moved))
+                        .order_by(AppointmentAnswer.answered_at).limit(limit)).all())
 
 
 def on_days_away(db: Session, items: list[Appointment]) -> dict[int, Absence]:

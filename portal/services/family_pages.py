@@ -2,7 +2,7 @@
 page holds: the next appointment, answered questions, their own answers and questions."""
 import datetime as dt
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from portal.access import shown_to
 from portal.models import (
@@ -18,7 +18,6 @@ from portal.models import (
 UPCOMING_SHOWN = 10
 PAST_SHOWN = 5
 QUESTIONS_SHOWN = 20  # this parent's own questions and the duo's replies, newest first
-REPLY_NOTICE = dt.timedelta(days=14)
 
 
 def next_appointment(db: Session, parent, now: dt.datetime) -> Appointment | None:
@@ -28,10 +27,28 @@ def next_appointment(db: Session, parent, now: dt.datetime) -> Appointment | Non
         .order_by(Appointment.starts_at).limit(1)).first()
 
 
-def recently_answered(db: Session, parent, now: dt.datetime) -> bool:
-    """The duo answered one of this parent's questions lately: said on this parent's home only."""
-    return db.exec(select(PlanQuestion.id).where(
-        PlanQuestion.parent_id == parent.id, PlanQuestion.replied_at >= now - REPLY_NOTICE)).first() is not None
+def _reply_unseen():
+    """A reply this parent has not seen yet: none since it was written (a newer reply is news again)."""
+    return or_(col(PlanQuestion.reply_seen_at).is_(None), PlanQuestion.reply_seen_at < PlanQuestion.replied_at)
+
+
+def answered_unseen(db: Session, parent) -> bool:
+    """The duo answered one of this parent's questions and the parent has not seen it: said on this parent's home
+    only, until the plan page has shown it."""
+    return db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id == parent.id,
+                                                 col(PlanQuestion.replied_at).is_not(None), _reply_unseen())
+                   ).first() is not None
+
+
+def replies_seen(db: Session, parent, now: dt.datetime) -> None:
+    """The plan page showed this parent the duo's replies to their questions (the caller commits, in a GET: the
+    record of reading). Only the questions the page shows; an older one keeps its notice."""
+    shown = select(PlanQuestion.id).where(PlanQuestion.parent_id == parent.id) \
+        .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)
+    for question in db.exec(select(PlanQuestion).where(col(PlanQuestion.id).in_(shown.scalar_subquery()),
+                                                       col(PlanQuestion.replied_at).is_not(None), _reply_unseen())):
+        question.reply_seen_at = now
+        db.add(question)
 
 
 def has_read(db: Session, parent, version: PlanVersion) -> bool:

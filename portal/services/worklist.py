@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from portal.models import (
     Appointment,
+    AppointmentAnswer,
     AppointmentStatus,
     DuoAssignment,
     Family,
@@ -20,8 +21,10 @@ from portal.models import (
     Worker,
 )
 from portal.rules.audience import HOUSEHOLD, parents_of
+from portal.services import appointments
 
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
+MOVE_REQUESTS_SHOWN = 50  # oldest first, as the questions
 UPCOMING_SHOWN = 10
 INTERPRETER_LOOKS_BACK = dt.timedelta(hours=3)  # an appointment that began is still read along
 JOBS_SHOWN = 100  # an interpreter's translation jobs, the one waiting longest first
@@ -31,6 +34,7 @@ JOBS_SHOWN = 100  # an interpreter's translation jobs, the one waiting longest f
 class WorkList:
     assignments: list[tuple[DuoAssignment | None, Family]]  # the assignment is None for a team lead
     open_questions: list[tuple[PlanQuestion, Parent]]
+    move_requests: list[tuple[AppointmentAnswer, Appointment, Parent]]  # waiting for the duo to move or answer
     drafts: list[tuple[PlanVersion, SafetyPlan]]
     upcoming: list[Appointment]
     waiting: list[tuple[TranslationJob, SafetyPlan]]
@@ -44,6 +48,7 @@ class WorkList:
         """What the list shows of parents' words and appointments, each a read (audited) of whose it is: a
         parent's question is that parent's, an appointment is whoever may know of it."""
         return ({(parent.family_id, f"parent:{parent.id}") for _q, parent in self.open_questions}
+                | {(parent.family_id, f"parent:{parent.id}") for _a, _item, parent in self.move_requests}
                 | appointments_seen(self.upcoming))
 
 
@@ -81,7 +86,8 @@ def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -
                       .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                       .where(col(SafetyPlan.family_id).in_(family_ids), TranslationJob.completed_at.is_(None),
                              col(TranslationJob.closed_at).is_(None))).all()
-    return WorkList(assignments, list(open_questions), list(drafts), list(upcoming), list(waiting))
+    move_requests = appointments.waiting_moves(db, family_ids, now, MOVE_REQUESTS_SHOWN)
+    return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting))
 
 
 @dataclass(frozen=True)
