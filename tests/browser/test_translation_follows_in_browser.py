@@ -1,5 +1,6 @@
 """"Translation follows" on a cancelled appointment (issue 21, smaller point): axe-core found its colour too faint
-(WCAG 2 AA contrast) on a phone; the mark is readable there too, and it comes after its sentence."""
+(WCAG 2 AA contrast) on a phone; the mark is readable there too, and it comes after its sentence in either
+direction (inside the Dutch sentence it landed mid-sentence in Arabic)."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_kit import choose_language, describe_violations, new_family_page
@@ -16,8 +17,15 @@ def test_translation_follows_on_a_cancelled_appointment_passes_wcag_aa(browser, 
     assert page.locator("html").get_attribute("lang") == language
     mark = page.locator("article.cancelled small.follows").first
     assert mark.is_visible() and mark.get_attribute("lang") == language
-    sentence = page.locator("article.cancelled small.follows").first.locator("xpath=preceding-sibling::span[1]")
+    sentence = mark.locator("xpath=preceding-sibling::span[1]")
     assert sentence.get_attribute("lang") == "nl" and "pending" in sentence.get_attribute("class")
+    # After the sentence as the page reads: on its left in Arabic, on its right in Turkish; never inside it.
+    words, after = sentence.bounding_box(), mark.bounding_box()
+    assert abs(words["y"] - after["y"]) < words["height"], (words, after)  # a short sentence: one line
+    if language == "ar":
+        assert after["x"] + after["width"] <= words["x"] + 1, (words, after)
+    else:
+        assert after["x"] >= words["x"] + words["width"] - 1, (words, after)
     results = Axe().run(page, context="article.cancelled",
                         options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
     violations = results.response["violations"]
