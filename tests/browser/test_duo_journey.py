@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from portal.models import PlanVersion, VersionStatus
 from portal.rules.sentences import sentences
-from portal.services.plan_versions import draft_of, load_contents
+from portal.services.plan_versions import current_version, draft_of, load_contents
 
 FAMILY = "Gezin El Idrissi"
 FIELD = "s1-a0-what"  # agreement 1 of unsafe situation 1: what Youssef does when he gets angry
@@ -132,7 +132,12 @@ def test_the_draft_saves_itself_as_the_worker_writes(browser, live_server):
         page.locator("#help-0-text").press("Tab")  # leaving the field is a change: two seconds later it is saved
     assert saved.value.status == 200
     expect(page.locator("#revision")).to_have_value(str(revision + 1))
-    expect(page.locator("#draft-status")).to_contain_text(str(revision + 1))
+    # The status names the draft as what it is, not by its revision: the plan is at the version last published.
+    with server.session() as db:
+        published = current_version(db, server.family_id(FAMILY)).number
+    expect(page.locator("#draft-status")).to_contain_text(server.translate("nl", "Published: version %(number)s.",
+                                                                           number=published))
+    expect(page.locator("#draft-status")).not_to_have_class("not-saved")
     assert _draft_text(server, text)
     page.locator("button[name=action][value=save]").click()  # a later save builds on the autosaved revision
     expect(page.locator("#conflict")).to_have_count(0)
