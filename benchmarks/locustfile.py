@@ -122,7 +122,9 @@ class Worker(SignedIn):
         if editor.status_code != 200:
             return
         form = form_fields(editor.text, "plan-form")
-        form.update(action="publish", note=f"Aangepast na ons gesprek ({uuid.uuid4().hex[:6]}).")
+        # A note needs its readers chosen (kept-apart households start with nobody): this one is for everyone.
+        form.update({"action": "publish", "note": f"Aangepast na ons gesprek ({uuid.uuid4().hex[:6]}).",
+                     "note-audience": "household"})
         # Both workers of a duo may publish at once: the second is told someone saved first (409), as in the
         # browser, and nothing is lost.
         response = self.post(path, form, name="/backoffice/families/[id]/plan (publish)", expected=(302, 409))
