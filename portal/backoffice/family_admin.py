@@ -3,7 +3,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,20 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.access import DUO, Action, get_or_404, roles
 from portal.auth import secrets as auth_secrets
-from portal.backoffice import blueprint
+from portal.backoffice import blueprint, letters
 from portal.db import session as db_session
 from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker
-from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM
 from portal.services import cases
 from portal.services.duo import call_now, current_duo
 from portal.web import audit
 from portal.web.forms import bounded_date, switching_language
 from portal.web.links import external_url
-
-# A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it and only
-# while its code is unused: the code is kept in that browser's signed session cookie, never in the database.
-LETTER_SHOWN = dt.timedelta(minutes=30)
 
 
 def _id(name: str) -> int:
@@ -125,21 +120,8 @@ def activation_letter(family_id, parent_id):
     account = cases.new_letter(db, parent)  # also ends an activation or sign-in begun with the old letter
     audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
     code = auth_secrets.issue_code(db, account, "activation")  # commits the letter with its event
-    session["letter"] = {"account": account.id, "code": code, "until": (utcnow() + LETTER_SHOWN).isoformat()}
+    letters.keep(account, code)
     return redirect(url_for("backoffice.letter", family_id=family.id, parent_id=parent.id), 303)
-
-
-def _kept_code(db, account: Account | None) -> tuple[str, dt.datetime] | None:
-    """The code of the letter this browser made for this account, while it may still be shown: within
-    LETTER_SHOWN and unused (a parent who activated, or a newer letter, ends it)."""
-    kept = session.get("letter") or {}
-    if account is None or kept.get("account") != account.id:
-        return None
-    until = dt.datetime.fromisoformat(kept["until"])
-    if utcnow() >= until or not auth_secrets.code_is_open(db, account, "activation", kept["code"]):
-        session.pop("letter", None)
-        return None
-    return kept["code"], until
 
 
 @blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter")
@@ -152,7 +134,7 @@ def letter(family_id, parent_id):
         return redirect(url_for("backoffice.family_file", family_id=family.id))
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     account = db.get(Account, parent.account_id) if parent.account_id else None
-    kept = _kept_code(db, account)
+    kept = letters.kept(account, lambda code: auth_secrets.code_is_open(db, account, "activation", code))
     if kept is None:
         return render_template("backoffice/letter_gone.html", family=family, parent=parent, account=account)
     code, until = kept

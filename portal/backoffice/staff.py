@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import Action, can, own_team_or_404, roles
-from portal.backoffice import blueprint, staff_form
+from portal.auth import secrets as auth_secrets
+from portal.backoffice import blueprint, letters, staff_form
 from portal.db import session as db_session
 from portal.models import Role
 from portal.services import staff
@@ -25,8 +26,10 @@ def _staff_or_404(account_id: int) -> staff.StaffMember:
     return found
 
 
-def _letter(member: staff.StaffMember, password: str):
-    return render_template("backoffice/staff_letter.html", member=member, password=password)
+def _to_letter(member: staff.StaffMember, password: str):
+    """The letter just made is shown on its own address, so that a reload prints it again (backoffice/letters)."""
+    letters.keep(member.account, password)
+    return redirect(url_for("backoffice.staff_letter_page", account_id=member.account.id), 303)
 
 
 @blueprint.get("/staff")
@@ -48,7 +51,7 @@ def new_staff():
         member, password = staff.create(db, team.id, role, form.details())
         audit.record("staff.create", "ok", object=f"account:{member.account.id}")
         db.commit()
-        return _letter(member, password)
+        return _to_letter(member, password)
     return _form_page(None, role, form)
 
 
@@ -130,6 +133,13 @@ def switch_staff(account_id):
     return redirect(url_for("backoffice.edit_staff", account_id=member.account.id))
 
 
+@blueprint.get("/staff/<id:account_id>/letter/new")
+@roles(Role.teamlead)
+def confirm_staff_letter(account_id):
+    """A new first-sign-in letter ends the colleague's password and app: the page says so and asks first."""
+    return render_template("backoffice/staff_letter_confirm.html", member=_staff_or_404(account_id))
+
+
 @blueprint.post("/staff/<id:account_id>/letter")
 @roles(Role.teamlead)
 def staff_letter(account_id):
@@ -139,4 +149,18 @@ def staff_letter(account_id):
     password = staff.new_start(db, member.account)
     audit.record("staff.letter", "ok", object=f"account:{member.account.id}")
     db.commit()
-    return _letter(member, password)
+    return _to_letter(member, password)
+
+
+@blueprint.get("/staff/<id:account_id>/letter")
+@roles(Role.teamlead)
+def staff_letter_page(account_id):
+    """The letter just made, to print (again) while its start password is unused; later, a page that says so."""
+    member = _staff_or_404(account_id)
+    account = member.account
+    kept = letters.kept(account, lambda password: not account.totp_enrolled
+                        and auth_secrets.password_matches(account, password))
+    if kept is None:
+        return render_template("backoffice/staff_letter_gone.html", member=member)
+    password, until = kept
+    return render_template("backoffice/staff_letter.html", member=member, password=password, until=until)

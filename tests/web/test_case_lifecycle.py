@@ -74,10 +74,11 @@ def changes_since(app, since: int) -> list[tuple]:
     return [event for event in events_since(app, since) if not event[0].endswith(".view")]
 
 
-def post_form(client, page: str, data: dict, action: str | None = None):
-    """Open a page and send a form of it (to `action`, or back to the page) with the page's CSRF token."""
+def post_form(client, page: str, data: dict, action: str | None = None, follow: bool = False):
+    """Open a page and send a form of it (to `action`, or back to the page) with the page's CSRF token; `follow`: land
+    where the answer sends the browser (a letter is shown on its own address)."""
     token = csrf_token(client.get(page).text)
-    return client.post(action or page, data=dict(data, csrf_token=token))
+    return client.post(action or page, data=dict(data, csrf_token=token), follow_redirects=follow)
 
 
 def print_letter(client, family: int, parent_id: int):
@@ -318,7 +319,8 @@ def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
     anouk, tolk = account_id(demo_app, "anouk"), account_id(demo_app, "tolk-ar")
     before, since = snapshot(demo_app), last_event(demo_app)
     for url in (f"/backoffice/families/{family}", f"/backoffice/families/{family}/members",
-                f"/backoffice/families/{family}/case", f"/backoffice/staff/{anouk}", f"/backoffice/staff/{tolk}"):
+                f"/backoffice/families/{family}/case", f"/backoffice/staff/{anouk}", f"/backoffice/staff/{tolk}",
+                f"/backoffice/staff/{tolk}/letter/new", f"/backoffice/staff/{tolk}/letter"):
         assert other.get(url).status_code == 404, url
     for url, data in ((f"/backoffice/families/{family}/case", {"reason": "Afgesloten door een ander team.",
                                                                "closed_on": dt.date.today().isoformat()}),
@@ -382,7 +384,7 @@ def test_a_team_lead_creates_changes_and_switches_off_a_worker(demo_app):
     since = last_event(demo_app)
     letter = post_form(lead, "/backoffice/staff/new?role=worker", {
         "role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699",
-        "day-0-start": "09:00", "day-0-end": "17:00", "day-2-start": "08:30", "day-2-end": "12:30"})
+        "day-0-start": "09:00", "day-0-end": "17:00", "day-2-start": "08:30", "day-2-end": "12:30"}, follow=True)
     assert letter.status_code == 200
     strong = [s.get_text() for s in soup(letter).select("article.letter strong")]
     username, start_password = strong
@@ -444,7 +446,7 @@ def test_interpreters_team_leads_and_new_letters(demo_app):
     lead = demo_app.test_client()
     sign_in(lead, "teamlead")
     letter = post_form(lead, "/backoffice/staff/new?role=interpreter",
-                       {"role": "interpreter", "name": "Hamid Farah", "languages": ["so", "ti", "xx"]})
+                       {"role": "interpreter", "name": "Hamid Farah", "languages": ["so", "ti", "xx"]}, follow=True)
     assert letter.status_code == 200
     with database(demo_app) as db:
         account = db.exec(select(Account).where(Account.username == "tolk-hamid")).one()
@@ -455,7 +457,8 @@ def test_interpreters_team_leads_and_new_letters(demo_app):
     assert missing.status_code == 400 and soup(missing).select_one("#languages-error") is not None
 
     made = post_form(lead, "/backoffice/staff/new?role=teamlead", {
-        "role": "teamlead", "name": "Petra de Vries", "organisation": "Jeugdbescherming", "phone": "020 555 0101"})
+        "role": "teamlead", "name": "Petra de Vries", "organisation": "Jeugdbescherming", "phone": "020 555 0101"},
+        follow=True)
     assert made.status_code == 200
     with database(demo_app) as db:
         assert db.exec(select(Account.role).where(Account.username == "petra")).one() is Role.teamlead
@@ -465,7 +468,8 @@ def test_interpreters_team_leads_and_new_letters(demo_app):
     worker = demo_app.test_client()
     sign_in(worker, "anouk")
     since = last_event(demo_app)
-    again = post_form(lead, f"/backoffice/staff/{anouk}", {}, f"/backoffice/staff/{anouk}/letter")
+    letter = f"/backoffice/staff/{anouk}/letter"
+    again = post_form(lead, f"{letter}/new", {}, letter, follow=True)  # the page that asks first, then the letter
     password = [s.get_text() for s in soup(again).select("article.letter strong")][1]
     with database(demo_app) as db:
         account = db.get(Account, anouk)

@@ -234,7 +234,8 @@ def test_a_team_lead_manages_and_prints_letters_only_for_interpreters_of_their_o
         assert account.active and account.password_hash is None and account.display_name == "Nadia Bouzid"
     # Their own interpreter: the same lead may.
     assert lead.get(f"/backoffice/staff/{theirs.account_id}").status_code == 200
-    letter = lead.post(f"/backoffice/staff/{theirs.account_id}/letter", data={"csrf_token": token})
+    letter = lead.post(f"/backoffice/staff/{theirs.account_id}/letter", data={"csrf_token": token},
+                       follow_redirects=True)
     assert letter.status_code == 200 and "Karim Said" in text_of(letter)
 
 

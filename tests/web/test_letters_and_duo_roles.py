@@ -3,6 +3,7 @@ of a duo role each have a page of their own that says what they do; a letter can
 a worker stands in a household's duo once; an address that only a button sends is not "page not found"."""
 import datetime as dt
 
+import pyotp
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -82,6 +83,39 @@ def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
     assert activation.status_code in (200, 302) and "code" not in activation.headers.get("Location", "code")
     shown = text_of(bram.get(letter_url))
     assert code not in shown and gone in shown
+
+
+def test_a_new_staff_letter_asks_first_and_prints_again_until_the_password_is_used(demo_app):
+    lead = demo_app.test_client()
+    sign_in(lead, "teamlead")
+    with database(demo_app) as db:
+        anouk = db.exec(select(Account).where(Account.username == "anouk")).one()
+    staff_page, letter_url = f"/backoffice/staff/{anouk.id}", f"/backoffice/staff/{anouk.id}/letter"
+    assert soup(lead.get(staff_page)).select_one(f"a[href='{letter_url}/new']") is not None
+    assert not soup(lead.get(staff_page)).select(f"form[action='{letter_url}']")
+    confirm = lead.get(f"{letter_url}/new")
+    assert say(demo_app, "nl", "With the new letter, %(name)s links an authenticator app again and chooses a new "
+                               "password.", name="Anouk Visser") in text_of(confirm)
+    with database(demo_app) as db:
+        assert db.get(Account, anouk.id).password_hash == anouk.password_hash  # asking changed nothing
+    made = lead.post(letter_url, data={"csrf_token": csrf_token(confirm.text)})
+    assert made.status_code == 303 and made.headers["Location"].endswith(letter_url)
+    first, again = lead.get(letter_url), lead.get(letter_url)
+    password = soup(first).select("article.letter strong")[1].get_text()
+    assert password and password == soup(again).select("article.letter strong")[1].get_text()
+    # Once Anouk signed in with it and linked her app, the letter is no longer shown.
+    worker = demo_app.test_client()
+    token = csrf_token(worker.get("/backoffice/sign-in").text)
+    first = worker.post("/backoffice/sign-in", data={"username": "anouk", "password": password, "csrf_token": token})
+    assert first.headers["Location"].endswith("/backoffice/enrol")
+    page = worker.get("/backoffice/enrol")
+    with database(demo_app) as db:
+        secret = db.get(Account, anouk.id).totp_secret
+    assert worker.post("/backoffice/enrol", data={"code": pyotp.TOTP(secret).now(),
+                                                  "csrf_token": csrf_token(page.text)}).status_code == 200
+    gone = text_of(lead.get(letter_url))
+    assert password not in gone
+    assert say(demo_app, "nl", "A new letter makes a new start password and ends the old one.") in gone
 
 
 def test_an_address_only_a_button_sends_says_so_and_is_not_page_not_found(demo_app):

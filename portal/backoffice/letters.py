@@ -1,0 +1,30 @@
+"""A letter printed again: its secret (activation code or start password) kept briefly in the browser that made it."""
+import datetime as dt
+from collections.abc import Callable
+
+from flask import session
+
+from portal.models import Account
+from portal.models.base import utcnow
+
+# A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it and only
+# while its secret is unused: the secret rides in that browser's signed session cookie, never in the database.
+LETTER_SHOWN = dt.timedelta(minutes=30)
+
+
+def keep(account: Account, secret: str) -> None:
+    """The letter just made for this account, to show on the page the browser is sent to (and again on a reload)."""
+    session["letter"] = {"account": account.id, "secret": secret, "until": (utcnow() + LETTER_SHOWN).isoformat()}
+
+
+def kept(account: Account | None, unused: Callable[[str], bool]) -> tuple[str, dt.datetime] | None:
+    """The secret of the letter this browser made for this account and until when it is shown, while it may still
+    be shown: within LETTER_SHOWN and `unused` (the parent activated, the worker signed in, or a newer letter)."""
+    letter = session.get("letter") or {}
+    if account is None or letter.get("account") != account.id:
+        return None
+    until = dt.datetime.fromisoformat(letter["until"])
+    if utcnow() >= until or not unused(letter["secret"]):
+        session.pop("letter", None)
+        return None
+    return letter["secret"], until
