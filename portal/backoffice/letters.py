@@ -2,19 +2,29 @@
 import datetime as dt
 from collections.abc import Callable
 
-from flask import session
+from flask import request, session
 
+from portal.backoffice import blueprint
 from portal.models import Account
 from portal.models.base import utcnow
 
-# A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it and only
-# while its secret is unused: the secret rides in that browser's signed session cookie, never in the database.
+# A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it, only
+# while its secret is unused and only until another page is opened: the secret rides in that browser's signed session
+# cookie, never in the database.
 LETTER_SHOWN = dt.timedelta(minutes=30)
+LETTER_PAGES = {"backoffice.letter", "backoffice.staff_letter_page"}
 
 
 def keep(account: Account, secret: str) -> None:
     """The letter just made for this account, to show on the page the browser is sent to (and again on a reload)."""
     session["letter"] = {"account": account.id, "secret": secret, "until": (utcnow() + LETTER_SHOWN).isoformat()}
+
+
+@blueprint.before_request
+def forget_elsewhere() -> None:
+    """Any other back-office page forgets the letter: its secret is readable no longer than the letter is in use."""
+    if "letter" in session and request.endpoint not in LETTER_PAGES:
+        session.pop("letter")
 
 
 def kept(account: Account | None, unused: Callable[[str], bool]) -> tuple[str, dt.datetime] | None:

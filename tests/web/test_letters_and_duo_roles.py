@@ -6,6 +6,7 @@ import threading
 
 import pyotp
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -28,6 +29,12 @@ def assignments(app, family: int) -> list[tuple[str, DuoRole, dt.date | None]]:
         return [(worker.name, row.role, row.end) for row, worker in db.exec(
             select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
             .where(DuoAssignment.family_id == family).order_by(DuoAssignment.id))]
+
+
+def session_of(client) -> dict:
+    """What the browser's signed session cookie holds (readable by whoever holds the browser)."""
+    cookie = client.get_cookie("portal")
+    return URLSafeTimedSerializer("unused").loads_unsafe(cookie.value)[1] if cookie else {}
 
 
 def worker_id(app, name: str) -> int:
@@ -71,6 +78,9 @@ def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
     code = soup(first).select("article.letter strong[dir=ltr]")[1].get_text()
     assert code and code == soup(again).select("article.letter strong[dir=ltr]")[1].get_text()
     assert say(demo_app, "nl", "A new letter makes a new code and ends this one.") in text_of(again)
+    # Back to the family file: the browser forgets the letter; its code is no longer readable anywhere.
+    bram.get(f"/backoffice/families/{family}")
+    assert code not in text_of(bram.get(letter_url)) and "letter" not in session_of(bram)
 
     # Another browser of the same worker does not see the code, and once the parent used it, it is gone here too.
     elsewhere = demo_app.test_client()
