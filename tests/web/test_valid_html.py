@@ -78,8 +78,9 @@ def walk_get_routes(app, pages: Pages, ids: dict) -> None:
                 url = adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
                 page = client.get(url)
                 pages.add(who, language, f"GET {url}", page, rule.endpoint)
-                if page.status_code == 200 and "POST" in rule.methods:
-                    # Its form sent empty: the page again, saying what is missing.
+                # Its form sent empty: the page again, saying what is missing. Only a page's own form: a POST-only
+                # action that shares its address with a page (a new letter) would act.
+                if page.status_code == 200 and {"GET", "POST"} <= rule.methods:
                     empty = client.post(url, data={"csrf_token": csrf_token(page.text)})
                     pages.add(who, language, f"POST {url} empty", empty)
             pages.add(who, language, "GET /nowhere", client.get("/nowhere"))
