@@ -39,7 +39,7 @@ def test_a_crash_while_publishing_leaves_the_draft_a_draft(demo_app, monkeypatch
         def crash(*_args):
             raise RuntimeError("power cut")
 
-        monkeypatch.setattr(plan_versions, "assign_interpreter", crash)
+        monkeypatch.setattr(plan_versions, "open_jobs", crash)
         with pytest.raises(RuntimeError):
             plan_versions.publish(session, draft, draft.revision, family.id, worker.id, "")
         session.rollback()
