@@ -3,7 +3,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -86,8 +86,11 @@ def end_duo_role(family_id, assignment_id):
 
 
 def _parent_of(family_id: int, parent_id: int) -> tuple[Family, Parent]:
+    """The household and its parent, both the worker's to edit; a parent of another household is not found here."""
     family = get_or_404(Family, family_id, Action.family_edit)
     parent = get_or_404(Parent, parent_id, Action.family_edit)
+    if parent.family_id != family.id:
+        abort(404)
     return family, parent
 
 
@@ -97,8 +100,6 @@ def confirm_letter(family_id, parent_id):
     """A new letter resets the parent's password and second factor: the page says so and asks first."""
     db = db_session()
     family, parent = _parent_of(family_id, parent_id)
-    if parent.family_id != family.id:
-        return redirect(url_for("backoffice.family_file", family_id=family.id))
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     account = db.get(Account, parent.account_id) if parent.account_id else None
     return render_template("backoffice/letter_confirm.html", family=family, parent=parent, account=account)
@@ -112,8 +113,6 @@ def activation_letter(family_id, parent_id):
     code method again."""
     db = db_session()
     family, parent = _parent_of(family_id, parent_id)
-    if parent.family_id != family.id:
-        return redirect(url_for("backoffice.family_file", family_id=family.id))
     if current_duo(db, family.id, dt.date.today()).contact is None:
         flash(_("Choose a contact person first: the letter tells the parent whom to call."))
         return _to_duo(family)
@@ -130,8 +129,6 @@ def letter(family_id, parent_id):
     """The letter just made, to print (again); later, a page that says a new letter makes a new code."""
     db = db_session()
     family, parent = _parent_of(family_id, parent_id)
-    if parent.family_id != family.id:
-        return redirect(url_for("backoffice.family_file", family_id=family.id))
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     account = db.get(Account, parent.account_id) if parent.account_id else None
     kept = letters.kept(account, lambda code: auth_secrets.code_is_open(db, account, "activation", code))
