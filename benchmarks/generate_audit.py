@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from benchmarks.generate_households import _insert
-from portal import db
+from portal import clock, db
 from portal.models import AuditCheckpoint, AuditEvent
 from portal.services.audit import BATCH, _chain_end, _write_anchor, checkpoint_line, event_mac, verified_line
 
@@ -37,7 +37,7 @@ def generate_audit(url: str, events: int, key: bytes, anchor: Path, verified_bac
         first_seq, last_seq = seq + 1, seq + events
         # The verify mark sits on a checkpoint, as a real verify's does (it seals first).
         mark_seq = max(first_seq - 1, (last_seq - verified_back) // BATCH * BATCH)
-        start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=15 * 365)
+        start = clock.now().replace(microsecond=0) - dt.timedelta(days=15 * 365)
         step = dt.timedelta(days=15 * 365) / max(events, 1)
         for chunk_start in range(0, events, CHUNK):
             rows, checkpoints, lines = [], [], []

@@ -19,7 +19,7 @@ import time
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection
 
-from portal import db
+from portal import clock, db
 from portal.auth.secrets import hash_password
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
@@ -229,7 +229,7 @@ def generate(url: str, households: int, log=None) -> dict[str, int]:
             cursor.execute("PRAGMA cache_size=-262144")  # 256 MB: index pages stay in memory while loading
             cursor.close()
     password = hash_password(DEMO_PASSWORD)  # one argon2 hash shared by every generated account
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     counts = {model.__tablename__: 0 for model in TABLES}
     try:
         with engine.begin() as connection:

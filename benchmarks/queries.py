@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from benchmarks.common import Codes, scratch_app, sign_in_client
-from portal import demo
+from portal import clock, demo
 from portal.models import (
     Appointment,
     AppointmentStatus,
@@ -25,7 +25,6 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
-from portal.models.base import utcnow
 
 PAGES = ["/", "/plan", "/appointments", "/who-looked"]
 PARENT = "ouder-mehmet"  # household Demir: one published plan version in the demo data
@@ -65,7 +64,7 @@ def grow(session: Session, username: str, versions: int, appointments: int) -> N
     last = max(v.number or 0 for v in session.exec(select(PlanVersion).where(PlanVersion.plan_id == plan.id)))
     keys = {name: uuid.uuid4().hex for name in ("s1", "s2", "s3", "a1", "a2", "a3", "a4", "a5", "a6",
                                                  "h1", "h2", "f1", "f2")}
-    now = utcnow()
+    now = clock.now()
     for n in range(1, versions + 1):
         at = now - dt.timedelta(days=versions - n + 1)
         version = PlanVersion(plan_id=plan.id, number=last + n, status=VersionStatus.published, revision=1,

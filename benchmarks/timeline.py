@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from benchmarks.common import Codes, scratch_app, sign_in_client
 from benchmarks.queries import QueryCounter
-from portal import demo
+from portal import clock, demo
 from portal.models import (
     Account,
     Acknowledgement,
@@ -48,7 +48,6 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
-from portal.models.base import utcnow
 
 LEAD = "teamlead"  # sees every household of the demo team
 CHUNK = 200  # rows per INSERT statement: under SQLite's limit of bound values
@@ -200,7 +199,7 @@ def main() -> int:
     try:
         app = scratch_app(instance.name)
         engine = app.extensions["engine"]
-        now, today = utcnow(), dt.date.today()
+        now, today = clock.now(), clock.today()
         with app.app_context(), Session(engine) as session:
             demo.load(session)
             short, short_rows = household(session, "Maand", 30, now)

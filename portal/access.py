@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, literal
 from sqlmodel import Session, or_, select
 
+from portal import clock
 from portal.db import session
 from portal.models import (
     Acknowledgement,
@@ -28,7 +29,6 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.models.base import utcnow
 from portal.rules import audience
 from portal.rules.actions import TEAM_ACTIONS, Action, Relation, allows
 from portal.rules.plan_content import PlanContent
@@ -44,7 +44,7 @@ INTERPRETER_WORK = {Action.translation_work: TranslationJob, Action.rendering_wo
 
 
 def in_current_duo(db: Session, worker_id: int, family_id: int, today: dt.date | None = None) -> bool:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return db.exec(select(DuoAssignment.id).where(
         DuoAssignment.family_id == family_id, DuoAssignment.worker_id == worker_id,
         DuoAssignment.start <= today,
@@ -54,7 +54,7 @@ def in_current_duo(db: Session, worker_id: int, family_id: int, today: dt.date |
 def has_broken_glass(db: Session, worker_id: int, family_id: int) -> bool:
     return db.exec(select(BreakGlass.id).where(
         BreakGlass.worker_id == worker_id, BreakGlass.family_id == family_id,
-        BreakGlass.until > utcnow())).first() is not None
+        BreakGlass.until > clock.now())).first() is not None
 
 
 # --- the audience rule: what each parent may read ------------------------------------------------
@@ -196,7 +196,7 @@ def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:
     if isinstance(obj, ParentTextRendering) and not interpreter.speaks(obj.language):
         return False  # one parent's text, to the interpreter it was given to, of that language
     if isinstance(obj, Appointment):
-        now = utcnow()
+        now = clock.now()
         if not obj.starts_at - READ_ALONG_BEFORE <= now <= obj.starts_at + READ_ALONG_AFTER:
             return False
     family = _household(db, obj)

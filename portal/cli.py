@@ -205,11 +205,11 @@ def translations_check() -> None:
 def send_reminders() -> None:
     """Queue discreet reminders for appointments within 24 hours; the worker (`portal worker`) sends them.
     Safe to run from cron every few minutes: nothing is ever queued twice."""
-    from portal.models.base import utcnow
+    from portal import clock
     from portal.services import notifications
 
     with Session(db.engine()) as session:
-        queued = notifications.queue_reminders(session, utcnow())
+        queued = notifications.queue_reminders(session, clock.now())
     click.echo(f"Queued {queued} reminders.")
 
 

@@ -2,14 +2,15 @@
 office's own services (portal/services), as the team lead, the duos and the parents would have made them."""
 import datetime as dt
 import uuid
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.auth.secrets import hash_password
+from portal.clock import AMSTERDAM
 from portal.models import (
     Account,
     Answer,
@@ -32,7 +33,6 @@ from portal.services import appointments, cases, plan_versions, staff
 from portal.services.duo import current_duo
 
 DEMO_PASSWORD = "veilig-demo-2026"
-AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 TEAM_NAME = "Blijvend Veilig Amsterdam Nieuw-West"
 
 
@@ -508,7 +508,7 @@ def load(db: Session, today: dt.date | None = None,
     they do for the back office, so a load that fails half-way wants a fresh database."""
     if db.exec(select(Account.id).where(Account.username == "anouk")).first() is not None:
         return False
-    today = today or dt.datetime.now(AMSTERDAM).date()
+    today = today or clock.today()
     try:
         _load(db, today, password_hash(DEMO_PASSWORD))  # hashed once: argon2 is slow
         db.commit()

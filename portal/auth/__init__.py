@@ -8,9 +8,9 @@ blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 
 def init_login(app: Flask) -> None:
+    from portal import clock
     from portal.auth import kept, sessions
     from portal.db import session
-    from portal.models.base import utcnow
 
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.login_view = "auth.sign_in"
@@ -21,7 +21,7 @@ def init_login(app: Flask) -> None:
         """Seconds until the idle limit, for the warning that lets the user stay signed in."""
         if not current_user.is_authenticated:
             return {}
-        return {"expires_in": int((current_user.expires_at() - utcnow()).total_seconds())}
+        return {"expires_in": int((current_user.expires_at() - clock.now()).total_seconds())}
 
     @login_manager.user_loader
     def load_user(token: str):

@@ -7,8 +7,8 @@ from flask import session as cookie
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.models import Account, SignInFlow
-from portal.models.base import utcnow
 
 TIME_LIMITS = {"sign_in": dt.timedelta(minutes=5), "activation": dt.timedelta(minutes=30)}
 # Wrong codes: at CODES_PER_FLOW the password is asked again; at CODES_PER_DAY the code step stays closed
@@ -34,8 +34,8 @@ def begin(db: Session, account: Account, kind: str, step: str, audience: str) ->
     """Start a flow at its first step (the caller commits); the flow this browser had open ends."""
     end_current(db)
     # The account's expired rows serve nothing any more (its count of wrong codes lives on the account).
-    db.exec(delete(SignInFlow).where(SignInFlow.account_id == account.id, SignInFlow.expires_at <= utcnow()))
-    _issue(db, account.id, kind, step, audience, utcnow() + TIME_LIMITS[kind])
+    db.exec(delete(SignInFlow).where(SignInFlow.account_id == account.id, SignInFlow.expires_at <= clock.now()))
+    _issue(db, account.id, kind, step, audience, clock.now() + TIME_LIMITS[kind])
 
 
 def current(db: Session, kind: str, step: str, audience: str) -> tuple[SignInFlow, Account] | None:
@@ -50,7 +50,7 @@ def current(db: Session, kind: str, step: str, audience: str) -> tuple[SignInFlo
         return None
     flow, account = found
     if ((flow.kind, flow.step, flow.audience) != (kind, step, audience) or flow.consumed_at is not None
-            or flow.expires_at <= utcnow() or not account.active):
+            or flow.expires_at <= clock.now() or not account.active):
         return None
     return flow, account
 
@@ -68,7 +68,7 @@ def use(db: Session, flow: SignInFlow) -> bool:
     """Use this step's record, once (atomic update, committed): of two requests with one cookie only one
     goes on, and every copy of this cookie is worth nothing from now on."""
     used = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None))
-                   .values(consumed_at=utcnow()))
+                   .values(consumed_at=clock.now()))
     db.commit()
     if used.rowcount != 1:
         return False
@@ -86,14 +86,14 @@ def end_current(db: Session) -> None:
     token = cookie.pop(_COOKIE_KEY, None)
     if token:
         db.exec(update(SignInFlow).where(SignInFlow.token_hash == _token_hash(token),
-                                         SignInFlow.consumed_at.is_(None)).values(consumed_at=utcnow()))
+                                         SignInFlow.consumed_at.is_(None)).values(consumed_at=clock.now()))
 
 
 def end_all(db: Session, account_id: int) -> None:
     """End every open sign-in and activation of the account, in any browser, and forget text kept for it
     (portal/auth/kept.py) (the caller commits)."""
     db.exec(update(SignInFlow).where(SignInFlow.account_id == account_id, SignInFlow.consumed_at.is_(None))
-            .values(consumed_at=utcnow(), typed=""))
+            .values(consumed_at=clock.now(), typed=""))
 
 
 def _counting_day_over(now: dt.datetime):
@@ -103,7 +103,7 @@ def _counting_day_over(now: dt.datetime):
 
 def locked_today(db: Session, account: Account) -> bool:
     """True while the account has had CODES_PER_DAY wrong codes in its counting day."""
-    now = utcnow()
+    now = clock.now()
     open_day = db.exec(select(Account.id).where(Account.id == account.id, ~_counting_day_over(now),
                                                 Account.code_failures >= CODES_PER_DAY)).first()
     return open_day is not None
@@ -124,7 +124,7 @@ def claim_code_attempt(db: Session, flow: SignInFlow, account: Account) -> str |
     day. None when the attempt may go on, else the limit that holds it: "flow" or "day"."""
     if not claim_step_attempt(db, flow):
         return "flow"
-    now = utcnow()
+    now = clock.now()
     # A day after the count began, it begins afresh.
     db.exec(update(Account).where(Account.id == account.id, _counting_day_over(now))
             .values(code_failures=0, code_failures_since=now))

@@ -12,10 +12,10 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 from werkzeug.datastructures import ImmutableMultiDict
 
+from portal import clock
 from portal.auth import sessions
 from portal.db import session as db_session
 from portal.models import Account, SignInFlow
-from portal.models.base import utcnow
 from portal.web.forms import typed_fields
 from portal.web.redirects import shows_a_page
 
@@ -43,7 +43,7 @@ def keep(audience: str) -> bool:
         return False
     if not shows_a_page(request.path) and not any(len(value.split()) > 1 for _name, value in fields):
         return False
-    now = utcnow()
+    now = clock.now()
     db.exec(delete(SignInFlow).where(SignInFlow.kind == "kept",
                                      or_(SignInFlow.account_id == account_id, SignInFlow.expires_at <= now)))
     token = secrets.token_urlsafe(32)
@@ -71,7 +71,7 @@ def claim(db: Session, token: str | None, account: Account) -> str | None:
     found = _token_hash(token)
     claimed = db.exec(update(SignInFlow).where(
         SignInFlow.token_hash == found, SignInFlow.kind == "kept", SignInFlow.step == "waiting",
-        SignInFlow.account_id == account.id, SignInFlow.consumed_at.is_(None), SignInFlow.expires_at > utcnow())
+        SignInFlow.account_id == account.id, SignInFlow.consumed_at.is_(None), SignInFlow.expires_at > clock.now())
         .values(step="claimed"))
     if claimed.rowcount != 1:
         db.exec(delete(SignInFlow).where(SignInFlow.token_hash == found, SignInFlow.kind == "kept"))
@@ -104,7 +104,7 @@ def _restore() -> None:
     row = db.exec(select(SignInFlow).where(
         SignInFlow.token_hash == _token_hash(token), SignInFlow.kind == "kept", SignInFlow.step == "claimed",
         SignInFlow.account_id == current_user.account.id, SignInFlow.consumed_at.is_(None),
-        SignInFlow.expires_at > utcnow())).first()
+        SignInFlow.expires_at > clock.now())).first()
     if row is None:
         cookie.pop(_COOKIE_KEY)
         return

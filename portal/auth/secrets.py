@@ -14,8 +14,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 from zxcvbn import zxcvbn
 
+from portal import clock
 from portal.models import Account, OneTimeCode, RecoveryCode
-from portal.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 3  # zxcvbn: refuses common and easily guessed passwords
@@ -121,7 +121,7 @@ def new_recovery_codes(db: Session, account: Account) -> list[str]:
 def burn_recovery_code(db: Session, account: Account, code: str) -> bool:
     burned = db.exec(update(RecoveryCode).where(
         RecoveryCode.account_id == account.id, RecoveryCode.code_hash == code_hash(code),
-        RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
+        RecoveryCode.used_at.is_(None)).values(used_at=clock.now()))
     db.commit()
     return burned.rowcount == 1
 
@@ -131,13 +131,13 @@ def issue_code(db: Session, account: Account, purpose: str, commit: bool = True,
     earlier unused ones of that purpose stop working. With commit=False the caller commits it (an SMS code with
     its message in the outbox)."""
     db.exec(update(OneTimeCode).where(OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
-                                      OneTimeCode.used_at.is_(None)).values(used_at=utcnow()))
+                                      OneTimeCode.used_at.is_(None)).values(used_at=clock.now()))
     if purpose == "activation":
         code, valid = "-".join(secrets.token_hex(2).upper() for _ in range(3)), ACTIVATION_VALID
     else:
         code, valid = f"{secrets.randbelow(10**6):06d}", SMS_CODE_VALID
     db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code, sent_to),
-                       expires_at=utcnow() + valid))
+                       expires_at=clock.now() + valid))
     if commit:
         db.commit()
     return code
@@ -145,7 +145,7 @@ def issue_code(db: Session, account: Account, purpose: str, commit: bool = True,
 
 def codes_sent_recently(db: Session, account: Account, purpose: str) -> int:
     """How many codes of this purpose the account got in the last CODES_COUNTED_FOR."""
-    since = utcnow() - CODES_COUNTED_FOR
+    since = clock.now() - CODES_COUNTED_FOR
     return len(db.exec(select(OneTimeCode.id).where(OneTimeCode.account_id == account.id,
                                                     OneTimeCode.purpose == purpose,
                                                     OneTimeCode.created_at > since)).all())
@@ -155,7 +155,7 @@ def _open_code(purpose: str, code: str, account: Account | None = None, sent_to:
     """The query for this one-time code while it is valid: unused and not expired (of this account, if given;
     sent to this number, for "phone")."""
     query = select(OneTimeCode).where(OneTimeCode.purpose == purpose, OneTimeCode.code_hash == code_hash(code, sent_to),
-                                      OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > utcnow())
+                                      OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > clock.now())
     return query if account is None else query.where(OneTimeCode.account_id == account.id)
 
 
@@ -172,6 +172,6 @@ def burn_code(db: Session, purpose: str, code: str, account: Account | None = No
     if found is None:
         return None
     burned = db.exec(update(OneTimeCode).where(OneTimeCode.id == found.id, OneTimeCode.used_at.is_(None))
-                     .values(used_at=utcnow()))
+                     .values(used_at=clock.now()))
     db.commit()
     return db.get(Account, found.account_id) if burned.rowcount == 1 else None

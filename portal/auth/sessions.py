@@ -8,9 +8,9 @@ from flask_login import login_user, logout_user
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.auth import devices
 from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
-from portal.models.base import utcnow
 from portal.web.i18n import chosen_signed_out, clear_session
 
 IDLE_LIMIT = {Role.parent: dt.timedelta(minutes=15)}
@@ -76,7 +76,7 @@ def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | 
     """The live session for a cookie token, or None when it ended, idled out or is too old.
 
     One query brings the session, the account and the role's profile: every signed-in page starts with it."""
-    now = now or utcnow()
+    now = now or clock.now()
     row = db.exec(select(UserSession, Account, Parent, Worker, Interpreter)
                   .join(Account, Account.id == UserSession.account_id)
                   .outerjoin(Parent, Parent.account_id == Account.id)
@@ -112,13 +112,13 @@ def lapsed_account(db: Session, token: str | None) -> int | None:
 
 def touch(db: Session, record: UserSession, now: dt.datetime | None = None) -> None:
     """Extend the idle limit (every request, and the 'stay signed in' button)."""
-    record.last_seen_at = now or utcnow()
+    record.last_seen_at = now or clock.now()
     db.add(record)
     db.commit()
 
 
 def end(db: Session, user: SignedIn) -> None:
-    db.exec(update(UserSession).where(UserSession.id == user.record.id).values(ended_at=utcnow()))
+    db.exec(update(UserSession).where(UserSession.id == user.record.id).values(ended_at=clock.now()))
     db.commit()
     logout_user()
     clear_session(user.account.language)  # the sign-in page goes on in the language of the pages before

@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
+from portal import clock
 from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household, household_of
 from portal.backoffice.reply_forms import answer_replies
+from portal.clock import AMSTERDAM
 from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent, Worker
-from portal.models.base import utcnow
-from portal.rules.call_now import AMSTERDAM
 from portal.services import appointments, interpreting, notifications, renderings
 from portal.services.duo import current_duo
 from portal.web import audit
@@ -69,7 +69,7 @@ def _parse(form, household: Household, offered: list[Interpreter],
 def _duo_workers(db, family, item: Appointment | None = None) -> list[tuple[Worker, str]]:
     """Whom "with whom" offers, with their role: the household's duo now, and the worker an appointment already
     names when they have left the duo since (its form keeps them)."""
-    duo = current_duo(db, family.id, dt.datetime.now(AMSTERDAM).date())
+    duo = current_duo(db, family.id, clock.today())
     found = [(worker, role) for worker, role in ((duo.contact, _("contact person")), (duo.partner, _("duo partner")))
              if worker is not None]
     if item is not None and item.with_worker_id and item.with_worker_id not in {w.id for w, _role in found}:
@@ -90,11 +90,12 @@ def _saved(db, family, item, audience_before: str | None = None, replied=()) -> 
     audit.record("appointment.save", "ok", object=f"appointment:{item.id}", family_id=family.id)
     if audience_before is not None and audience_before != item.audience:
         audit.record("appointment.audience", "ok", object=f"appointment:{item.id}", family_id=family.id)
-    notifications.tell_parents(db, family.id, f"appointment:{item.id}:{utcnow():%Y%m%d%H%M%S}", audience=item.audience)
+    notifications.tell_parents(db, family.id, f"appointment:{item.id}:{clock.now():%Y%m%d%H%M%S}",
+                               audience=item.audience)
     for answer in replied:  # the reply reaches that parent only
         notifications.tell_parents(db, family.id, f"appointment-answer:{answer.id}:{answer.replied_at:%Y%m%d%H%M%S}",
                                    audience=item.audience, only={answer.parent_id})
-    interpreting.appointment_saved(db, family.id, dt.date.today())  # what for and where, in the parents' languages
+    interpreting.appointment_saved(db, family.id, clock.today())  # what for and where, in the parents' languages
     db.commit()
 
 
@@ -195,7 +196,7 @@ def _reply(db, family, item, answers: list[AppointmentAnswer], replies) -> list[
     for answer in answers:
         text = replies[f"reply-{answer.id}"].data
         if text != answer.reply:
-            answer.reply, answer.replied_by, answer.replied_at = text, current_user.worker.id, utcnow()
+            answer.reply, answer.replied_by, answer.replied_at = text, current_user.worker.id, clock.now()
             answer.replied_about = item.starts_at  # as the reply leaves it (moved, when the reply moves it)
             db.add(answer)
             audit.record("appointment.reply", "ok", object=f"appointment-answer:{answer.id}", family_id=family.id)

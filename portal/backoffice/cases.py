@@ -1,17 +1,16 @@
 """Case life in the back office: intake of a household, its members, closing and reopening the case."""
-import datetime as dt
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
+from portal import clock
 from portal.access import DUO, Action, can, get_or_404, own_team_or_404, roles
 from portal.backoffice import blueprint, household_form
 from portal.backoffice.case_form import CaseForm
 from portal.db import session as db_session
 from portal.models import Account, Family, Role
-from portal.models.base import utcnow
 from portal.services import cases
 from portal.web import audit
 from portal.web.forms import switching_language
@@ -34,7 +33,7 @@ def new_household():
     form = household_form.IntakeForm({worker.id for worker in candidates})
     if _saving(form):
         family = cases.start_household(db, team.id, form.household(), form.members(), form.chosen(form.contact),
-                                       form.chosen(form.partner), dt.date.today(), current_user.account.id)
+                                       form.chosen(form.partner), clock.today(), current_user.account.id)
         audit.record("family.create", "ok", object=f"family:{family.id}", family_id=family.id)
         db.commit()
         return redirect(url_for("backoffice.family_file", family_id=family.id))
@@ -75,7 +74,7 @@ def case(family_id):
     if not can(current_user, action, family, db):
         audit.record(action.value, "refused", object=f"family:{family.id}", family_id=family.id)
         abort(404)
-    years, now, today = current_app.config["RETENTION_YEARS"], utcnow(), dt.date.today()
+    years, now, today = current_app.config["RETENTION_YEARS"], clock.now(), clock.today()
     form = CaseForm(family, today)
     if request.method == "POST" and not switching_language() and form.validate():
         if action is Action.family_close:

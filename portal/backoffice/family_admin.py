@@ -1,5 +1,4 @@
 """The family file's management: the duo over time, parent accounts and letters, who sees which item."""
-import datetime as dt
 from urllib.parse import urlencode
 
 import segno
@@ -9,12 +8,12 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
+from portal import clock
 from portal.access import DUO, Action, get_or_404, roles
 from portal.auth import secrets as auth_secrets
 from portal.backoffice import blueprint, letters
 from portal.db import session as db_session
 from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker
-from portal.rules.call_now import AMSTERDAM
 from portal.services import cases
 from portal.services.duo import call_now, current_duo
 from portal.web import audit
@@ -42,7 +41,7 @@ def change_duo(family_id):
     """Assign a worker (as contact person from a date, or as partner); a worker is in the duo once."""
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_edit)
-    start = bounded_date(request.form.get("start")) or dt.date.today()
+    start = bounded_date(request.form.get("start")) or clock.today()
     role = DuoRole(request.form.get("role")) if request.form.get("role") in ("contact", "partner") else DuoRole.partner
     try:
         # Only an active worker of the household's team; the one in that role hands over the day before.
@@ -69,7 +68,7 @@ def end_duo_role(family_id, assignment_id):
     assignment = get_or_404(DuoAssignment, assignment_id, Action.family_edit)
     if assignment.family_id != family.id or assignment.end is not None:
         return _to_duo(family)
-    typed, error = request.form.get("end", dt.date.today().isoformat()), None
+    typed, error = request.form.get("end", clock.today().isoformat()), None
     if request.method == "POST" and not switching_language():
         try:
             cases.end_assignment(db, family, assignment.id, bounded_date(typed), current_user.account.id)
@@ -113,7 +112,7 @@ def activation_letter(family_id, parent_id):
     code method again."""
     db = db_session()
     family, parent = _parent_of(family_id, parent_id)
-    if current_duo(db, family.id, dt.date.today()).contact is None:
+    if current_duo(db, family.id, clock.today()).contact is None:
         flash(_("Choose a contact person first: the letter tells the parent whom to call."))
         return _to_duo(family)
     account = cases.new_letter(db, parent)  # also ends an activation or sign-in begun with the old letter
@@ -137,7 +136,7 @@ def letter(family_id, parent_id):
     code, until = kept
     # The letter names whom to call as the family's home does now, whoever prints it (a contact person away: the
     # partner).
-    now = dt.datetime.now(AMSTERDAM)
+    now = clock.local_now()
     call, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
                             current_app.config["OUT_OF_HOURS_PHONE"])
     link = external_url("auth.activate")

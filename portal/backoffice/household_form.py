@@ -1,11 +1,11 @@
 """The household form (intake and the members page): the household, its rows of members and, at intake, the duo."""
-import datetime as dt
 
 from flask_babel import gettext as _
 from wtforms import BooleanField, FormField, StringField
 from wtforms import Form as Row
 from wtforms.validators import ValidationError
 
+from portal import clock
 from portal.models import Family, FamilyMember, Parent
 from portal.services.cases import Household, Member
 from portal.services.notifications import CHANNELS
@@ -90,7 +90,7 @@ class ChildRow(MemberRow):
         return self.birth_year.data
 
     def year(self) -> int | None:
-        return bounded_int(self.birth_year.data, OLDEST_BIRTH_YEAR, dt.date.today().year, 0) or None
+        return bounded_int(self.birth_year.data, OLDEST_BIRTH_YEAR, clock.today().year, 0) or None
 
     def validate_birth_year(self, field):
         if field.data and self.year() is None:

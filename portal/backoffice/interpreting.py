@@ -1,17 +1,16 @@
 """Interpreters: translate a published plan side by side, verify, and read along during appointments."""
-import datetime as dt
 
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import clock
 from portal.access import Action, get_or_404, plan_for_all, readers, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.db import session as db_session
 from portal.models import Appointment, Family, Role, TranslationJob
-from portal.models.base import utcnow
 from portal.rules.protected_text import Problem, wrong_tokens
 from portal.services import interpreting
 from portal.services.interpreting import (
@@ -67,7 +66,7 @@ def refusal(problems: list[Problem]) -> str:
 def translate(job_id):
     db = db_session()
     job = get_or_404(TranslationJob, job_id, Action.translation_work)
-    work = job_work(db, job, dt.date.today())
+    work = job_work(db, job, clock.today())
     version, family_id, texts, names = work.version, work.family_id, work.texts, work.names
     errors: dict[str, str] = {}
     typed = {}
@@ -89,7 +88,7 @@ def translate(job_id):
             remember(db, source, job.language, text, me, family_id, not work.shared(source))
             found = known.get(source_hash(source))
             if request.form.get(f"verify-{index}") and found and found.text == text and found.translator_id != me:
-                found.verified_by, found.verified_at = me, utcnow()
+                found.verified_by, found.verified_at = me, clock.now()
                 db.add(found)
         complete_if_done(db, job, texts, family_id)
         audit.record("translation.save", "refused" if errors else "ok", object=f"job:{job.id}", family_id=family_id)

@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 from flask import request, session
 
+from portal import clock
 from portal.backoffice import blueprint
 from portal.models import Account
-from portal.models.base import utcnow
 
 # A letter can be printed again (a reload, a jammed printer) for this long, only in the browser that made it, only
 # while its secret is unused and only until another page is opened: the secret rides in that browser's signed session
@@ -17,7 +17,7 @@ LETTER_PAGES = {"backoffice.letter", "backoffice.staff_letter_page"}
 
 def keep(account: Account, secret: str) -> None:
     """The letter just made for this account, to show on the page the browser is sent to (and again on a reload)."""
-    session["letter"] = {"account": account.id, "secret": secret, "until": (utcnow() + LETTER_SHOWN).isoformat()}
+    session["letter"] = {"account": account.id, "secret": secret, "until": (clock.now() + LETTER_SHOWN).isoformat()}
 
 
 @blueprint.before_request
@@ -34,7 +34,7 @@ def kept(account: Account | None, unused: Callable[[str], bool]) -> tuple[str, d
     if account is None or letter.get("account") != account.id:
         return None
     until = dt.datetime.fromisoformat(letter["until"])
-    if utcnow() >= until or not unused(letter["secret"]):
+    if clock.now() >= until or not unused(letter["secret"]):
         session.pop("letter", None)
         return None
     return letter["secret"], until

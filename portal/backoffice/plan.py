@@ -2,6 +2,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import clock
 from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
@@ -13,7 +14,6 @@ from portal.models import (
     PlanVersion,
     VersionStatus,
 )
-from portal.models.base import utcnow
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
@@ -39,7 +39,7 @@ from portal.web.forms import bounded_int, fits, max_length, strip_controls, swit
 
 def _names(family: Family) -> frozenset[str]:
     """The names of the household and its duo, lower-cased for the plain-language check: never rare words."""
-    return name_words(household_names(db_session(), family.id, utcnow().date()))
+    return name_words(household_names(db_session(), family.id, clock.today()))
 
 
 def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:

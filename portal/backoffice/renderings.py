@@ -1,10 +1,10 @@
 """A parent's question or move reason in Dutch: the duo asks, an interpreter of that language renders it."""
-import datetime as dt
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import clock
 from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.interpreting import TRANSLATION_LENGTH, refusal
@@ -50,7 +50,7 @@ def render_in_dutch(rendering_id):
     """The interpreter reads one parent's text (nothing else of the household) and writes it in Dutch."""
     db = db_session()
     rendering = get_or_404(ParentTextRendering, rendering_id, Action.rendering_work)
-    names = renderings.names_of(db, rendering, dt.date.today())
+    names = renderings.names_of(db, rendering, clock.today())
     event = f"{renderings.OBJECTS[rendering.kind]}:{rendering.text_id}"  # the asking parent sees who looked
     errors: dict[str, str] = {}
     typed = rendering.text

@@ -1,11 +1,11 @@
 """Staff accounts in the back office: a team lead creates, changes and switches off the accounts of their team,
 and records when a worker is away."""
-import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import clock
 from portal.access import Action, can, own_team_or_404, roles
 from portal.auth import secrets as auth_secrets
 from portal.backoffice import blueprint, letters, staff_form
@@ -59,7 +59,7 @@ def _form_page(member: staff.StaffMember | None, role: Role, form: staff_form.St
                absence: staff_form.AbsenceForm | None = None):
     errors = form.messages()
     absence = absence or staff_form.AbsenceForm()
-    away = staff.absences(db_session(), member.worker, dt.date.today()) if member and member.worker else []
+    away = staff.absences(db_session(), member.worker, clock.today()) if member and member.worker else []
     return render_template("backoffice/staff_form.html", member=member, role=role, form=form, errors=errors,
                            languages=staff_form.INTERPRETED, main_form="staff-form", absence=absence,
                            absence_errors=absence.messages(), away=away,

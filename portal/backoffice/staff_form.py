@@ -8,6 +8,7 @@ from wtforms import Form as Row
 from wtforms import FormField, SelectMultipleField
 from wtforms.validators import ValidationError
 
+from portal import clock
 from portal.models import Role, Worker
 from portal.services.staff import StaffDetails, StaffMember
 from portal.web.forms import Form, Parsed, Rows, Text, bounded_date, is_phone_number, max_length
@@ -105,7 +106,7 @@ class AbsenceForm(Form):
             raise ValidationError(_("Choose the last day away."))
         if first is not None and last < first:
             raise ValidationError(_("The last day comes before the first day."))
-        if last < dt.date.today():
+        if last < clock.today():
             raise ValidationError(_("These days are over already."))
         if first is not None and last - first >= MAX_ABSENCE:
             raise ValidationError(_("Record at most a year at a time."))

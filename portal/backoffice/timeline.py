@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import clock
 from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household
+from portal.clock import AMSTERDAM
 from portal.db import session as db_session
 from portal.models import Family
-from portal.models.base import utcnow
-from portal.rules.call_now import AMSTERDAM
 from portal.services import timeline
 from portal.web import audit
 from portal.web.forms import bounded_date, bounded_int
@@ -138,7 +138,7 @@ def family_timeline(family_id):
 def factual_file(family_id):
     """A printable file of a period: the agreements in force and what happened, each with its date and source."""
     db, family, people, filters, errors = _opened(family_id, "factual_file.view")
-    made_at = utcnow()
+    made_at = clock.now()
     today = made_at.astimezone(AMSTERDAM).date()  # the period is counted in Amsterdam days
     start = filters.start or family.created_at.astimezone(AMSTERDAM).date()
     file = timeline.factual_file(db, people, start, filters.end or max(today, start), made_at)

@@ -5,6 +5,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import clock
 from portal.access import DUO, READ_ALONG_BEFORE, Action, can, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
@@ -15,7 +16,6 @@ from portal.models import (
     Family,
     Role,
 )
-from portal.models.base import utcnow
 from portal.services import appointments, cases, renderings, worklist
 from portal.web import audit
 from portal.web.forms import switching_language
@@ -29,7 +29,7 @@ def home():
     db = db_session()
     if current_user.role is Role.interpreter:
         return _interpreter_home(db)
-    work = worklist.for_worker(db, current_user.worker, current_user.role is Role.teamlead, utcnow())
+    work = worklist.for_worker(db, current_user.worker, current_user.role is Role.teamlead, clock.now())
     audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
                            move_requests=work.move_requests,
@@ -38,7 +38,7 @@ def home():
 
 
 def _interpreter_home(db):
-    jobs, assigned = worklist.for_interpreter(db, current_user.interpreter.id, utcnow())
+    jobs, assigned = worklist.for_interpreter(db, current_user.interpreter.id, clock.now())
     # Reading along opens shortly before the appointment: until then the interpreter sees when.
     open_now = {item.id for item in assigned if can(current_user, Action.plan_read_along, item, db)}
     audit.record_seen("overview.view", worklist.appointments_seen(assigned))
@@ -53,11 +53,11 @@ def family_file(family_id):
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_view)
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    file = cases.family_file(db, family, utcnow())
+    file = cases.family_file(db, family, clock.now())
     return render_template("backoffice/family.html", family=family, duo=file.duo, history=file.history,
                            members=file.members, parents=file.parents, versions=file.versions, glass=file.glass,
                            workers=file.workers, accounts=file.accounts, restricted=file.restricted,
-                           appointments=file.appointments, household=household_of(db, family), today=dt.date.today(),
+                           appointments=file.appointments, household=household_of(db, family), today=clock.today(),
                            retention_ends=cases.retention_ends(family, current_app.config["RETENTION_YEARS"]),
                            may_change_case=can(current_user,
                                                Action.family_reopen if family.closed_at else Action.family_close,
@@ -86,7 +86,7 @@ def break_glass():
             form.refuse(form.reason, _("Write why you need to open this file now (at least 10 characters)."))
         elif not form.messages():
             db.add(BreakGlass(worker_id=current_user.worker.id, family_id=family.id, reason=reason,
-                              until=utcnow() + dt.timedelta(hours=BREAK_GLASS_HOURS)))
+                              until=clock.now() + dt.timedelta(hours=BREAK_GLASS_HOURS)))
             audit.record("family.break_glass", "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.family_file", family_id=family.id))

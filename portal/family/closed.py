@@ -1,14 +1,13 @@
 """A closed case: its parents see a kind message with whom to call instead of their pages."""
-import datetime as dt
 
 from flask import current_app, render_template, request
 from flask_login import current_user
 
+from portal import clock
 from portal.access import Action, can
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import Family, Role
-from portal.rules.call_now import AMSTERDAM
 from portal.services.duo import call_now, current_duo
 
 # Help about the quick-exit button stays open to everyone: it tells nothing about a household.
@@ -25,7 +24,7 @@ def closed_case():
     family = db.get(Family, current_user.parent.family_id)
     if can(current_user, Action.family_read, family, db):
         return None
-    now = dt.datetime.now(AMSTERDAM)
+    now = clock.local_now()
     advice, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
                               current_app.config["OUT_OF_HOURS_PHONE"])
     return render_template("family/closed.html", name=advice.name, phone=advice.phone)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
+from portal import clock
 from portal.access import Action, events_for_parent, get_or_404, parent_reads, plan_for, public, roles
 from portal.db import session as db_session
 from portal.family import blueprint
@@ -20,8 +21,6 @@ from portal.models import (
     PlanQuestion,
     Role,
 )
-from portal.models.base import utcnow
-from portal.rules.call_now import AMSTERDAM
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
 from portal.services import appointments as appointments_service
@@ -46,7 +45,7 @@ def _parent():
 @parent_only
 def home():
     db, parent = db_session(), _parent()
-    now = dt.datetime.now(AMSTERDAM)
+    now = clock.local_now()
     duo = current_duo(db, parent.family_id, now.date())
     advice, contact_hours = call_now(db, duo, now, current_app.config["OUT_OF_HOURS_NAME"],
                                      current_app.config["OUT_OF_HOURS_PHONE"])
@@ -54,7 +53,7 @@ def home():
     contact_changed = (duo.previous_contact is not None and duo.contact_since is not None
                        and now.date() - duo.contact_since <= CONTACT_CHANGE_NOTICE)
     return render_template("family/home.html", duo=duo, advice=advice, contact_hours=contact_hours,
-                           appointment=family_pages.next_appointment(db, parent, utcnow()),
+                           appointment=family_pages.next_appointment(db, parent, clock.now()),
                            unread=known is not None and not family_pages.has_read(db, parent, known.version),
                            contact_changed=contact_changed,
                            answered=family_pages.answered_unseen(db, parent))
@@ -78,7 +77,7 @@ def plan():
     if request.method == "GET":  # a HEAD request shows nothing: nothing was read
         if acknowledgement is None:
             acknowledgement = plan_versions.read_receipt(db, parent.id, version.id)
-        family_pages.replies_seen(db, parent, utcnow())  # the page shows the duo's replies to this parent
+        family_pages.replies_seen(db, parent, clock.now())  # the page shows the duo's replies to this parent
         db.commit()
     acknowledgement = acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id)
     last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)
@@ -136,7 +135,7 @@ def _save_answer(db, parent, version) -> dict:
 @parent_only
 def appointments():
     db, parent = db_session(), _parent()
-    upcoming, past, answers = family_pages.appointments(db, parent, utcnow())
+    upcoming, past, answers = family_pages.appointments(db, parent, clock.now())
     replies = [answer.reply for answer in answers.values() if answer.reply]  # the duo's reply to this parent's answer
     translation = texts_for(db, parent, [text for item in (*upcoming, *past) for text in (item.purpose, item.place)]
                             + replies)

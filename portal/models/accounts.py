@@ -4,7 +4,7 @@ import enum
 
 from sqlmodel import Field, SQLModel
 
-from portal.models.base import utcnow
+from portal import clock
 
 
 class Role(str, enum.Enum):
@@ -38,7 +38,7 @@ class Account(SQLModel, table=True):
     # (portal/auth/flows.py). The server default fills the column for accounts that existed before it.
     code_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     code_failures_since: dt.datetime | None = None
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
 
 
 class RecoveryCode(SQLModel, table=True):
@@ -57,7 +57,7 @@ class OneTimeCode(SQLModel, table=True):
     code_hash: str
     expires_at: dt.datetime
     used_at: dt.datetime | None = None
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
 
 
 class UserSession(SQLModel, table=True):
@@ -67,8 +67,8 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     generation: int  # the account's session_generation when it began
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    last_seen_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
+    last_seen_at: dt.datetime = Field(default_factory=clock.now)
     ended_at: dt.datetime | None = None
 
 
@@ -86,7 +86,7 @@ class SignInFlow(SQLModel, table=True):
     step: str = Field(max_length=16)  # code | enrol | password | second_factor; kept: waiting | claimed
     audience: str = Field(max_length=8)  # family | staff
     code_attempts: int = 0  # codes tried at this step: at the limit the password is asked again
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
     expires_at: dt.datetime
     consumed_at: dt.datetime | None = None  # used, or ended with its flow
     # Kept text: the address the form was sent to and its fields (JSON pairs, never a password or code).

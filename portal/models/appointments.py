@@ -4,7 +4,7 @@ import enum
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from portal.models.base import utcnow
+from portal import clock
 from portal.models.plans import AUDIENCE_LENGTH
 from portal.rules.audience import HOUSEHOLD
 
@@ -37,7 +37,7 @@ class Appointment(SQLModel, table=True):
     # Who may know of it: the whole household, or only the parents it is for (a safe place: always one).
     audience: str = Field(default=HOUSEHOLD, max_length=AUDIENCE_LENGTH)
     reminder_sent_at: dt.datetime | None = None
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
     planned_by: int | None = Field(default=None, foreign_key="account.id")  # the worker or team lead who planned it
 
 
@@ -52,7 +52,7 @@ class AppointmentAnswer(SQLModel, table=True):
     parent_id: int = Field(foreign_key="parent.id", index=True)
     response: AppointmentResponse
     reason: str = Field(default="", max_length=1000)
-    answered_at: dt.datetime = Field(default_factory=utcnow)
+    answered_at: dt.datetime = Field(default_factory=clock.now)
     # When the appointment was at the moment of the answer and of the reply: it may be moved afterwards, and the
     # factual file must say which appointment the parent asked about.
     answered_about: dt.datetime | None = None

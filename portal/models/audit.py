@@ -3,12 +3,12 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from portal.models.base import utcnow
+from portal import clock
 
 
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow)
+    at: dt.datetime = Field(default_factory=clock.now)
     actor_id: int | None = Field(default=None, index=True)  # account id; None when unknown
     actor_name: str = Field(default="", max_length=120)
     role: str = Field(default="", max_length=16)
@@ -27,5 +27,5 @@ class AuditCheckpoint(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True, index=True)
     mac: str = Field(max_length=64)
-    at: dt.datetime = Field(default_factory=utcnow)
+    at: dt.datetime = Field(default_factory=clock.now)
     signature: str = Field(max_length=64)

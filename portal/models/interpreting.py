@@ -3,7 +3,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from portal.models.base import utcnow
+from portal import clock
 
 
 class TranslationSegment(SQLModel, table=True):
@@ -23,7 +23,7 @@ class TranslationSegment(SQLModel, table=True):
     # (an item for named parents, a reply to one parent) when translated: never offered to another household.
     protected: bool = True
     translator_id: int | None = Field(default=None, foreign_key="interpreter.id")
-    translated_at: dt.datetime = Field(default_factory=utcnow)
+    translated_at: dt.datetime = Field(default_factory=clock.now)
     verified_by: int | None = Field(default=None, foreign_key="interpreter.id")
     verified_at: dt.datetime | None = None
 
@@ -39,7 +39,7 @@ class TranslationJob(SQLModel, table=True):
     version_id: int = Field(foreign_key="planversion.id", index=True)
     language: str = Field(max_length=8)
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
-    opened_at: dt.datetime = Field(default_factory=utcnow)
+    opened_at: dt.datetime = Field(default_factory=clock.now)
     completed_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None  # a newer version or the case's closing stopped it: no longer worked on
     # The sentences the job of the version before left open, with where each stood and for whom, as JSON text:
@@ -62,7 +62,7 @@ class ParentTextRendering(SQLModel, table=True):
     source_text: str = Field(max_length=2000)  # the original as asked for (a changed reason asks anew)
     text: str = Field(default="", max_length=4000)  # the Dutch rendering, empty while it waits
     asked_by: int = Field(foreign_key="worker.id")
-    asked_at: dt.datetime = Field(default_factory=utcnow)
+    asked_at: dt.datetime = Field(default_factory=clock.now)
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     rendered_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None  # the case closed while it waited: no longer worked on (reopening: again)

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from portal.models.base import utcnow
+from portal import clock
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -19,7 +19,7 @@ class OutboxMessage(SQLModel, table=True):
     body: str = Field(max_length=1000)
     # Unique per purpose (e.g. "reminder:<appointment>:<parent>") so nothing is sent twice.
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
     sent_at: dt.datetime | None = None  # set only after the provider accepted the message
     attempts: int = 0  # sends tried so far
     next_attempt_at: dt.datetime | None = None  # not before this time (a retry's backoff); None: at once

@@ -5,7 +5,7 @@ import enum
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from portal.models.base import utcnow
+from portal import clock
 
 
 class Team(SQLModel, table=True):
@@ -67,7 +67,7 @@ class Family(SQLModel, table=True):
     # Violence between the parents: what one parent tells or gets may be kept from the other. Set at intake;
     # the server default fills the column for households that existed before it.
     parents_kept_apart: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
     closed_at: dt.datetime | None = None  # the retention period runs from here (portal retention)
 
 
@@ -142,5 +142,5 @@ class BreakGlass(SQLModel, table=True):
     worker_id: int = Field(foreign_key="worker.id", index=True)
     family_id: int = Field(foreign_key="family.id", index=True)
     reason: str = Field(max_length=500)
-    at: dt.datetime = Field(default_factory=utcnow)
+    at: dt.datetime = Field(default_factory=clock.now)
     until: dt.datetime

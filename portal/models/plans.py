@@ -6,7 +6,7 @@ import uuid
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from portal.models.base import utcnow
+from portal import clock
 from portal.rules.audience import HOUSEHOLD
 
 AUDIENCE_LENGTH = 200  # "parents:" and the ids of the parents an item is only for
@@ -46,8 +46,8 @@ class PlanVersion(SQLModel, table=True):
     change_summary: str = Field(default="", max_length=4000)
     # Facts-first marks (interpretations, judgements) left in the text when published: for the duo, never parents.
     interpretations_marked: int = 0
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=clock.now)
+    updated_at: dt.datetime = Field(default_factory=clock.now)
     updated_by: int | None = Field(default=None, foreign_key="worker.id")
     published_at: dt.datetime | None = None
     published_by: int | None = Field(default=None, foreign_key="worker.id")
@@ -125,7 +125,7 @@ class Acknowledgement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int = Field(foreign_key="parent.id", index=True)
     version_id: int = Field(foreign_key="planversion.id", index=True)
-    read_at: dt.datetime = Field(default_factory=utcnow)
+    read_at: dt.datetime = Field(default_factory=clock.now)
     answer: Answer | None = None
     answered_at: dt.datetime | None = None
 
@@ -139,7 +139,7 @@ class PlanQuestion(SQLModel, table=True):
     version_id: int = Field(foreign_key="planversion.id", index=True)
     kind: Answer  # question | disagree
     text: str = Field(max_length=2000)
-    asked_at: dt.datetime = Field(default_factory=utcnow)
+    asked_at: dt.datetime = Field(default_factory=clock.now)
     reply: str = Field(default="", max_length=2000)
     replied_by: int | None = Field(default=None, foreign_key="worker.id")
     replied_at: dt.datetime | None = None

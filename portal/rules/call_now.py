@@ -1,12 +1,12 @@
 """Who a parent should call now: the contact person, the duo partner or the out-of-hours line."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 import holidays
 
-AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+from portal.clock import AMSTERDAM  # the zone only: rules take their times as arguments
+
 LOOKAHEAD_DAYS = 14
 
 _DUTCH_HOLIDAYS = holidays.country_holidays("NL")

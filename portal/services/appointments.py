@@ -4,9 +4,9 @@ import uuid
 
 from sqlmodel import Session, and_, col, or_, select
 
+from portal import clock
+from portal.clock import AMSTERDAM
 from portal.models import Absence, Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus, Parent
-from portal.models.base import utcnow
-from portal.rules.call_now import AMSTERDAM
 
 
 def plan(db: Session, family_id: int, by: int | None, **values) -> Appointment:
@@ -24,7 +24,7 @@ def respond(db: Session, appointment: Appointment, parent_id: int, response: App
     answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id,
                                                      AppointmentAnswer.parent_id == parent_id)).first()
     answer = answer or AppointmentAnswer(appointment_id=appointment.id, parent_id=parent_id, response=response)
-    answer.response, answer.reason, answer.answered_at = response, reason, utcnow()
+    answer.response, answer.reason, answer.answered_at = response, reason, clock.now()
     answer.answered_about = appointment.starts_at  # the appointment as it is now: it may be moved later
     answer.reply, answer.replied_by, answer.replied_at, answer.replied_about = "", None, None, None
     db.add(answer)

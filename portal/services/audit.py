@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.models import AuditCheckpoint, AuditEvent
-from portal.models.base import utcnow
 
 GENESIS = "0" * 64
 SEAL_LOCK = 7531  # PostgreSQL advisory lock id: held by the sealer only, never by a writer of events
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 def append(db: Session, *, action: str, result: str, object: str = "", family_id: int | None = None,
            actor_id: int | None = None, actor_name: str = "", role: str = "", origin: str = "") -> AuditEvent:
     """Add one event to `db`; the caller's commit writes it together with the change it records."""
-    event = AuditEvent(at=utcnow(), actor_id=actor_id, actor_name=actor_name, role=role, action=action,
+    event = AuditEvent(at=clock.now(), actor_id=actor_id, actor_name=actor_name, role=role, action=action,
                        object=object, family_id=family_id, result=result, origin=origin)
     db.add(event)
     return event
@@ -141,7 +141,7 @@ def _seal_locked(connection: Connection, key: bytes, anchor: Path) -> ChainEnd:
                 seq += 1
                 event.seq = seq
                 mac = event.mac = event_mac(key, mac, event)
-            line = checkpoint_line(key, seq, mac, utcnow())
+            line = checkpoint_line(key, seq, mac, clock.now())
             db.add(AuditCheckpoint(seq=seq, mac=mac, at=dt.datetime.fromisoformat(line["at"]),
                                    signature=line["signature"]))
             try:
@@ -297,7 +297,7 @@ def verify(app: Flask, full: bool = False) -> Report:
         report.unsealed = db.exec(select(func.count()).select_from(AuditEvent)
                                   .where(col(AuditEvent.seq).is_(None))).one()
     if not report.breaks:
-        at = utcnow().isoformat()
+        at = clock.now().isoformat()
         _write_anchor(anchor, verified_line(key, end.seq, end.mac, end.anchor_size, at))
     return report
 

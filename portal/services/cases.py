@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, and_, col, or_, select
 
+from portal import clock
 from portal.auth import flows
 from portal.models import (
     Account,
@@ -26,7 +27,6 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
 from portal.services import parent_versions
@@ -236,7 +236,7 @@ def close_case(db: Session, family: Family, closed_on: dt.date, reason: str, by:
     closure = CaseClosure(family_id=family.id, closed_on=closed_on, reason=reason, closed_by=by)
     stopped = _work(db, family.id, closed=False)
     for work in stopped:
-        work.closed_at = utcnow()
+        work.closed_at = clock.now()
     db.add_all([family, closure, *stopped])
     db.flush()
     return closure
@@ -310,8 +310,8 @@ def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
     restricted = [(entries[key], stored) for key, stored in content.audiences().items() if stored != HOUSEHOLD]
     coming = db.exec(select(Appointment).where(Appointment.family_id == family.id, Appointment.starts_at >= now,
                                                Appointment.audience != HOUSEHOLD)).all()
-    return FamilyFile(current_duo(db, family.id, now.date()), list(history), list(members), list(parents), accounts,
-                      versions, list(glass), duo_candidates(db, family.team_id), restricted, list(coming))
+    return FamilyFile(current_duo(db, family.id, clock.day_of(now)), list(history), list(members), list(parents),
+                      accounts, versions, list(glass), duo_candidates(db, family.team_id), restricted, list(coming))
 
 
 def members_of(db: Session, family: Family) -> tuple[list[Parent], list[FamilyMember]]:

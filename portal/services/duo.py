@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
 
+from portal.clock import AMSTERDAM
 from portal.models import Absence, DuoAssignment, DuoRole, Worker, WorkingHours
-from portal.rules.call_now import AMSTERDAM, Availability, CallAdvice, WorkingSlot, who_to_call_now
+from portal.rules.call_now import Availability, CallAdvice, WorkingSlot, who_to_call_now
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, and_, col, func, or_, select
 
+from portal import clock
 from portal.access import parent_reads, plan_for_language
 from portal.models import (
     Account,
@@ -28,7 +29,6 @@ from portal.models import (
     TranslationSegment,
     VersionStatus,
 )
-from portal.models.base import utcnow
 from portal.rules import protected_text
 from portal.rules.audience import HOUSEHOLD, only_for, parents_of
 from portal.rules.glossary import TERMS
@@ -190,7 +190,7 @@ def remember(db: Session, source: str, language: str, text: str, interpreter_id:
         return
     row = found or TranslationSegment(source_hash=source_hash(source), language=language, source_text=source,
                                       text="", family_id=family_id)
-    row.text, row.translator_id, row.translated_at, row.protected = text, interpreter_id, utcnow(), protected
+    row.text, row.translator_id, row.translated_at, row.protected = text, interpreter_id, clock.now(), protected
     row.verified_by = row.verified_at = None
     db.add(row)
 
@@ -272,7 +272,7 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
     extra = tuple(dict.fromkeys(text for text in extra if text.strip()))
     wholes = [text for _key, _name, text in fields(content)] + list(extra) + list(aside)
     pieces = [sentence for text in (*extra, *aside) for sentence in sentences(text)]
-    names = protected_names(db, family_id, dt.date.today(), wholes)
+    names = protected_names(db, family_id, clock.today(), wholes)
     rows = memory(db, wholes + segments(content) + pieces, language, family_id)
     waiting = _units(content, rows, names) + to_translate(
         (sentence for text in extra if source_hash(text) not in rows for sentence in sentences(text)), names)
@@ -310,7 +310,7 @@ def open_segments(texts: list[str], known: dict[str, TranslationSegment]) -> lis
 
 def complete_if_done(db: Session, job: TranslationJob, texts: list[str], family_id: int) -> None:
     if not open_segments(texts, memory(db, texts, job.language, family_id)):
-        job.completed_at = job.completed_at or utcnow()
+        job.completed_at = job.completed_at or clock.now()
         db.add(job)
 
 
@@ -421,9 +421,9 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     beside += [(term.explanation, Origin(EXPLANATION, HOUSEHOLD), False)
                for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
     if _is_current(db, version):
-        beside += _appointment_texts(db, family_id, job.language, utcnow())
+        beside += _appointment_texts(db, family_id, job.language, clock.now())
         beside += [(reply, Origin(ANSWER_REPLY, only_for([parent_id])), True)
-                   for reply, parent_id in _answer_replies(db, family_id, job.language, utcnow())]
+                   for reply, parent_id in _answer_replies(db, family_id, job.language, clock.now())]
     beside += [(sentence, Origin(section, audience), True) for sentence, section, audience in json.loads(job.carried)]
     wholes = [text for _key, _name, text in fields(content)] + [text for text, _origin, _private in beside]
     names = protected_names(db, family_id, today, wholes)
@@ -557,7 +557,7 @@ def open_jobs(db: Session, version: PlanVersion, family_id: int, languages: tupl
     for job in older:
         work = job_work(db, job, today)
         left_open[job.language] = work.open_sentences(memory(db, work.texts, job.language, family_id))[:CARRIED]
-        job.closed_at = utcnow()
+        job.closed_at = clock.now()
         db.add(job)
     for language in languages:
         job = TranslationJob(version_id=version.id, language=language,

@@ -25,9 +25,9 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.access import parent_reads
 from portal.models import Account, Appointment, AppointmentStatus, Family, OutboxMessage, Parent, Worker
-from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD
 
 REMINDER_AHEAD = dt.timedelta(hours=24)
@@ -46,7 +46,7 @@ def queue(db: Session, account: Account, channel: str, to: str, body: str, dedup
     """Add a message to the caller's transaction, once: the caller's commit writes it with the change it
     announces, a rollback drops both. A message with a key already queued is not added again (False)."""
     message = OutboxMessage(account_id=account.id, channel=channel, to=to, body=body, dedupe_key=dedupe_key,
-                            next_attempt_at=utcnow())
+                            next_attempt_at=clock.now())
     if dedupe_key is None:
         db.add(message)
         return True
@@ -260,7 +260,7 @@ def deliver(db: Session, message: OutboxMessage, worker: str, now: dt.datetime |
     try:
         sender(message.channel).send(message)
     except Exception as error:  # any provider or network error: the message waits for its next attempt
-        when = now or utcnow()
+        when = now or clock.now()
         attempts = message.attempts + 1
         values = {"attempts": attempts, "last_error": f"{type(error).__name__}: {error}"[:500],
                   "claimed_at": None, "claimed_by": None}
@@ -275,7 +275,7 @@ def deliver(db: Session, message: OutboxMessage, worker: str, now: dt.datetime |
                     type(error).__name__)
         return False
     db.exec(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
-            .values(sent_at=now or utcnow(), attempts=message.attempts + 1, last_error=None,
+            .values(sent_at=now or clock.now(), attempts=message.attempts + 1, last_error=None,
                     claimed_at=None, claimed_by=None))
     db.commit()
     return True
@@ -285,7 +285,7 @@ def run_pass(db: Session, worker: str | None = None, now: dt.datetime | None = N
     """One pass of the worker: claim a batch of due messages, send each, mark each."""
     worker = worker or worker_name()
     done = Pass()
-    for message in claim(db, worker, now or utcnow(), batch):
+    for message in claim(db, worker, now or clock.now(), batch):
         done.claimed += 1
         if deliver(db, message, worker, now):
             done.sent += 1

@@ -1,12 +1,12 @@
 """Plan versions, one service: reading versions as PlanContent (constant queries), the duo's draft (started
 from the last version, saved against a revision), publishing an immutable version with its summary of what changed."""
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from portal import clock
 from portal.models import (
     Acknowledgement,
     Answer,
@@ -21,7 +21,6 @@ from portal.models import (
     UnsafeSituation,
     VersionStatus,
 )
-from portal.models.base import utcnow
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation, diff, summary
@@ -140,7 +139,7 @@ def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanConte
     claimed = db.exec(update(PlanVersion).where(
         PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
         PlanVersion.revision == base_revision).values(
-        revision=base_revision + 1, updated_at=utcnow(), updated_by=worker_id, note_for_family=note,
+        revision=base_revision + 1, updated_at=clock.now(), updated_by=worker_id, note_for_family=note,
         note_audience=note_audience))
     if claimed.rowcount != 1:
         db.rollback()
@@ -183,13 +182,13 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     before = contents[previous.id] if previous else PlanContent()
     number = (db.exec(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == draft.plan_id)).one() or 0) + 1
     db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
-        number=number, published_at=utcnow(), published_by=worker_id, note_for_family=note,
+        number=number, published_at=clock.now(), published_by=worker_id, note_for_family=note,
         note_audience=note_audience,
         change_summary=_shortened(summary(diff(before, contents[draft.id])), SUMMARY_LENGTH),
         interpretations_marked=facts_first.count_in_plan(contents[draft.id])))  # for the duo, never the parents
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
-    open_jobs(db, db.get(PlanVersion, draft.id, populate_existing=True), family_id, languages, dt.date.today())
+    open_jobs(db, db.get(PlanVersion, draft.id, populate_existing=True), family_id, languages, clock.today())
     # Only the parents whose plan this version changes get it, with their own next number, and only they are told.
     told = parent_versions.give_new_version(db, family_id, draft.id, contents[draft.id], note, note_audience,
                                             known, contents)
@@ -247,7 +246,7 @@ def answer(db: Session, parent_id: int, version_id: int, choice: Answer,
     row = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent_id,
                                                 Acknowledgement.version_id == version_id)).first()
     row = row or Acknowledgement(parent_id=parent_id, version_id=version_id)
-    row.answer, row.answered_at = choice, utcnow()
+    row.answer, row.answered_at = choice, clock.now()
     db.add(row)
     question = None
     if choice is not Answer.agree:
@@ -265,10 +264,10 @@ def reply_to_question(db: Session, family_id: int, question_id: int, text: str, 
     if question is None:
         return None
     if text:
-        question.reply, question.replied_by, question.replied_at = text, worker_id, utcnow()
+        question.reply, question.replied_by, question.replied_at = text, worker_id, clock.now()
     if handled or text:
-        question.handled_at = utcnow()
+        question.handled_at = clock.now()
     db.add(question)
     if text:
-        reply_written(db, question, dt.date.today())
+        reply_written(db, question, clock.today())
     return question

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.models import AppointmentAnswer, Family, Parent, ParentTextRendering, PlanQuestion
-from portal.models.base import utcnow
 from portal.rules.protected_text import Problem, wrong_tokens
 from portal.services.interpreting import assign_interpreter
 from portal.services.names import protected_names
@@ -47,7 +47,7 @@ def ask(db: Session, found: Original, worker_id: int) -> ParentTextRendering:
                                      parent_id=found.parent.id, language=found.parent.language, source_text="",
                                      asked_by=worker_id)
     row.source_text, row.text, row.rendered_at = found.text, "", None
-    row.asked_by, row.asked_at = worker_id, utcnow()
+    row.asked_by, row.asked_at = worker_id, clock.now()
     row.interpreter_id = assign_interpreter(db, found.parent.family_id, found.parent.language)
     db.add(row)
     db.flush()
@@ -64,7 +64,7 @@ def render(db: Session, rendering: ParentTextRendering, text: str, interpreter_i
     """Store the Dutch rendering, unless it changes, drops or adds a name or number of the original."""
     wrong = wrong_tokens(rendering.source_text, text, names)
     if not wrong:
-        rendering.text, rendering.rendered_at, rendering.interpreter_id = text, utcnow(), interpreter_id
+        rendering.text, rendering.rendered_at, rendering.interpreter_id = text, clock.now(), interpreter_id
         db.add(rendering)
     return wrong
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import and_
 from sqlmodel import Session, col, delete, func, select
 
+from portal import clock
 from portal.auth.secrets import CODES_COUNTED_FOR
 from portal.auth.sessions import ABSOLUTE_LIMIT
 from portal.models import (
@@ -35,7 +36,6 @@ from portal.models import (
     UnsafeSituation,
     UserSession,
 )
-from portal.models.base import utcnow
 from portal.services.cases import retention_period
 
 # A session row outlives its 12-hour limit by a day: a phone woken the next morning is still told that its session
@@ -67,7 +67,7 @@ def restore(url: str, source: Path) -> None:
 
 
 def expired_families(db: Session, years: int, now: dt.datetime | None = None) -> list[Family]:
-    cutoff = (now or utcnow()) - retention_period(years)
+    cutoff = (now or clock.now()) - retention_period(years)
     return list(db.exec(select(Family).where(Family.closed_at.is_not(None), Family.closed_at < cutoff)))
 
 
@@ -104,14 +104,14 @@ def remove_family(db: Session, family: Family) -> None:
 def ended_sign_ins(db: Session, now: dt.datetime | None = None) -> dict[str, int]:
     """How many session rows past SESSION_ROWS_KEPT, and sign-in steps (with any text kept in them) and one-time
     codes past their time, there are to remove."""
-    now = now or utcnow()
+    now = now or clock.now()
     return {name: db.exec(select(func.count()).select_from(table).where(condition)).one()
             for name, table, condition in _ended(now)}
 
 
 def remove_ended_sign_ins(db: Session, now: dt.datetime | None = None) -> None:
     """Delete them (the caller commits): nothing of a sign-in stays on the server longer than it serves."""
-    for _name, table, condition in _ended(now or utcnow()):
+    for _name, table, condition in _ended(now or clock.now()):
         db.exec(delete(table).where(condition))
 
 

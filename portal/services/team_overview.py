@@ -9,6 +9,7 @@ from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.models import (
     Acknowledgement,
     Family,
@@ -133,7 +134,7 @@ def _not_read(version):
 
 def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
     """The figures of one team's open households (closed cases wait for nothing), and its trend over twelve months."""
-    today, cutoff = now.date(), now - UNREAD_AFTER
+    today, cutoff = clock.day_of(now), now - UNREAD_AFTER
     plans = _published_plans()
     current = aliased(PlanVersion)
     of_team = (Family.team_id == team_id, Family.closed_at.is_(None))

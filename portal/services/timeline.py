@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from portal.access import shown_to
+from portal.clock import AMSTERDAM
 from portal.models import (
     Account,
     Acknowledgement,
@@ -34,7 +35,6 @@ from portal.models import (
     Worker,
 )
 from portal.rules import audience
-from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import PlanContent
 from portal.services.cases import members_of
 from portal.services.plan_versions import load_contents

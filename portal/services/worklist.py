@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.models import (
     Appointment,
     AppointmentAnswer,
@@ -62,7 +63,7 @@ def appointments_seen(appointments) -> set[tuple[int, str]]:
 
 def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -> WorkList:
     """A worker's households are those of their current duos; a team lead's, every household of the team."""
-    today = now.date()
+    today = clock.day_of(now)
     if team_lead:
         assignments = [(None, family) for family in db.exec(
             select(Family).where(Family.team_id == worker.team_id).order_by(Family.name))]

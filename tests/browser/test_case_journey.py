@@ -8,10 +8,9 @@ from browser_kit import SCREENSHOTS, choose_language, new_family_page, new_offic
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Account, Appointment, OutboxMessage, Parent, PlanQuestion
-from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD, only_for
-from portal.rules.call_now import AMSTERDAM
 from portal.rules.sentences import sentences
 from portal.services import notifications
 
@@ -187,7 +186,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     bram_context, bram = new_office_page(browser, server, "bram")
     bram.set_viewport_size(OFFICE)
     _write_plan(bram, family_id, layla)
-    now = dt.datetime.now(AMSTERDAM).replace(second=0, microsecond=0)
+    now = clock.local_now().replace(second=0, microsecond=0)
     _plan_appointment(bram, family_id, now + dt.timedelta(days=2), SAFE_PLACE, SAFE_WITH, SAFE_PURPOSE,
                       only_for([layla]), safe=True, shot="case-appointment-form-nl.png")
     _plan_appointment(bram, family_id, now + dt.timedelta(days=3), "Osdorpplein 100", FAMILY_WITH, FAMILY_PURPOSE,
@@ -256,7 +255,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     bram.locator("#appointment-form button[value=save]").click()
     bram.wait_for_url(re.compile(rf"/families/{family_id}/appointments$"))
     with server.session() as db:
-        notifications.queue_reminders(db, utcnow())
+        notifications.queue_reminders(db, clock.now())
         reminder = db.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"reminder:{safe}:{layla}")).one()
         assert reminder.body == t("There is news in your portal: %(app)s", app=server.app.config["APP_NAME"])
         assert reminder.sent_at is None  # queued; a pass of the outbox worker sends it

@@ -1,11 +1,11 @@
 """Each of the eight languages chosen on each public page, in Chromium: the very next page speaks it, with its
 direction, and is the same page (Chromium found: Arabic chosen, still English; Polish chosen, now Arabic)."""
-import datetime as dt
 
 from browser_kit import new_family_page
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from portal import clock
 from portal.auth import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
 from portal.models import Account
@@ -91,7 +91,7 @@ def test_every_language_on_every_public_page_speaks_on_the_very_next_page(browse
     family = server.family_id("Gezin Kovalenko")
     case = f"/backoffice/families/{family}/case"
     closed = lead.post(case, data={"csrf_token": csrf_token(lead.get(case).text), "reason": "Het gezin is verhuisd.",
-                                   "closed_on": dt.date.today().isoformat()})
+                                   "closed_on": clock.today().isoformat()})
     assert closed.status_code == 302, closed.text
     context, page = new_family_page(browser, server, "ouder-olena")
     expect(page.locator("main")).to_contain_text(server.translate("uk", "Your file is closed"))

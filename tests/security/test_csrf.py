@@ -20,6 +20,7 @@ from security_kit import Portal, database, form_fields, table_rows
 from sqlalchemy import update
 from sqlmodel import select
 
+from portal import clock
 from portal.auth import secrets as auth_secrets
 from portal.models import (
     Absence,
@@ -233,7 +234,7 @@ CASES: dict[str, Case] = {
         "name": "Huishouden De Boer", "parent-0-id": str(i["sanne"]), "parent-0-name": "Sanne de Boer",
         "parent-0-language": "nl", "other-0-name": "Kees de Boer", "other-0-relation": "broer"}),
     "backoffice.case": Case("teamlead", "/backoffice/families/{de_boer}/case", lambda _p, _i: {
-        "reason": "De veiligheid is duurzaam hersteld.", "closed_on": dt.date.today().isoformat()}),
+        "reason": "De veiligheid is duurzaam hersteld.", "closed_on": clock.today().isoformat()}),
     "backoffice.new_staff": Case("teamlead", "/backoffice/staff/new", {
         "role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699"}),
     "backoffice.edit_staff": Case("teamlead", "/backoffice/staff/{anouk_account}", {
@@ -241,7 +242,7 @@ CASES: dict[str, Case] = {
     "backoffice.switch_staff": Case("teamlead", "/backoffice/staff/{anouk_account}/active", {"active": "off"}),
     "backoffice.staff_letter": Case("teamlead", "/backoffice/staff/{anouk_account}/letter"),
     "backoffice.add_absence": Case("teamlead", "/backoffice/staff/{anouk_account}/absences", lambda _p, _i: {
-        "first_day": dt.date.today().isoformat(), "last_day": (dt.date.today() + dt.timedelta(days=2)).isoformat()}),
+        "first_day": clock.today().isoformat(), "last_day": (clock.today() + dt.timedelta(days=2)).isoformat()}),
     "backoffice.remove_absence": Case("teamlead", "/backoffice/staff/{away_account}/absences/{absence}/remove"),
     "backoffice.ask_question_rendering": Case(
         "bram", "/backoffice/families/{el_idrissi}/questions/{question}/rendering"),

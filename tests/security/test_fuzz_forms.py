@@ -9,7 +9,6 @@ For every form and every example:
   - nothing stored holds a control character (other than line break and tab) or a bidi control.
 One client signs in once per test and is reused across the examples of that test.
 """
-import datetime as dt
 
 import pytest
 from argon2 import PasswordHasher
@@ -35,6 +34,7 @@ from security_kit import (
 from sqlalchemy import update
 from sqlmodel import select
 
+from portal import clock
 from portal.access import in_current_duo
 from portal.auth import secrets as auth_secrets
 from portal.backoffice.plan_form import text_fields, to_form
@@ -316,7 +316,7 @@ def test_appointment_response_form(sanne, choice, reason):
     de_boer = family_id(app, "De Boer")
     with database(app) as db:
         item = db.exec(select(Appointment).where(Appointment.family_id == de_boer,
-                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+                                                 Appointment.starts_at > clock.now())).first()
     before = one(app, AppointmentAnswer, AppointmentAnswer.appointment_id == item.id)
     response = sanne.post(f"/appointments/{item.key}", {"response": choice, "reason": reason})
     after = one(app, AppointmentAnswer, AppointmentAnswer.appointment_id == item.id)

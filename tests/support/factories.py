@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyotp
 from sqlmodel import select
 
+from portal import clock
 from portal.models import (
     Account,
     DuoAssignment,
@@ -40,7 +41,7 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
         family = Family(team_id=workers[contact].team_id, name=f"Gezin Proef {number}", parents_kept_apart=kept_apart)
         db.add(family)
         db.flush()
-        yesterday = dt.date.today() - dt.timedelta(days=1)
+        yesterday = clock.today() - dt.timedelta(days=1)
         db.add_all([DuoAssignment(family_id=family.id, worker_id=workers[contact].id, role=DuoRole.contact,
                                   start=yesterday),
                     DuoAssignment(family_id=family.id, worker_id=workers[partner].id, role=DuoRole.partner,

@@ -4,6 +4,7 @@ import datetime as dt
 
 from sqlmodel import select
 
+from portal import clock
 from portal.models import (
     Absence,
     Account,
@@ -22,7 +23,6 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.models.base import utcnow
 from support.pages import database
 
 EL_IDRISSI = "Gezin El Idrissi"
@@ -97,7 +97,7 @@ def in_read_along_window(app) -> int:
         samira = db.exec(select(Interpreter).join(Account, Account.id == Interpreter.account_id)
                          .where(Account.username == "tolk-ar")).one()
         soon = Appointment(family_id=family.id, key=f"read-along-{family.id}",
-                           starts_at=utcnow() + dt.timedelta(minutes=30), with_whom="Bram de Wit",
+                           starts_at=clock.now() + dt.timedelta(minutes=30), with_whom="Bram de Wit",
                            purpose="Het plan samen lezen", interpreter_language="ar", interpreter_id=samira.id)
         db.add(soon)
         db.commit()

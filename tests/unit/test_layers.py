@@ -1,6 +1,8 @@
 """The layers stay layers (docs/architecture.md): services never reach into the request, rules know neither
-Flask nor the database, models hold tables and nothing else, and each blueprint is made in its package."""
+Flask nor the database, models hold tables and nothing else, each blueprint is made in its package, and only
+portal/clock.py reads the system clock."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -33,18 +35,24 @@ def test_services_never_read_the_request(path):
     assert not used, f"{path.name} imports {sorted(used)}"
 
 
+# The zone is all rules take of the clock: they are given `now` and `today` as arguments.
+CLOCK_ZONE = {"portal.clock", "portal.clock.AMSTERDAM"}
+CLOCK_CALL = re.compile(r"\bclock\.(now|local_now|today)\(|\bimport (now|local_now|today)\b")
+
+
 @pytest.mark.parametrize("path", modules("rules"), ids=lambda path: path.name)
 def test_rules_are_plain_python(path):
     used = {name for name in imports_of(path)
             if name.split(".")[0] in {"flask", "flask_babel", "flask_login", "sqlmodel", "sqlalchemy"}
-            or (name.startswith("portal.") and not name.startswith("portal.rules"))}
+            or (name.startswith("portal.") and not name.startswith("portal.rules") and name not in CLOCK_ZONE)}
     assert not used, f"{path.name} imports {sorted(used)}"
+    assert not CLOCK_CALL.search(path.read_text()), f"{path.name} reads the clock: take the time as an argument"
 
 
 @pytest.mark.parametrize("path", modules("models"), ids=lambda path: path.name)
 def test_models_hold_tables_only(path):
     used = {name for name in imports_of(path)
-            if name.startswith("portal.") and not name.startswith(("portal.models", "portal.rules"))
+            if name.startswith("portal.") and not name.startswith(("portal.models", "portal.rules", "portal.clock"))
             or name.split(".")[0] in {"flask", "flask_babel", "flask_login"}}
     assert not used, f"{path.name} imports {sorted(used)}"
 
@@ -58,7 +66,19 @@ def test_each_blueprint_is_made_in_its_package(package):
 
 def test_the_top_of_portal_holds_only_the_wiring_and_access():
     top = {path.name for path in PORTAL.glob("*.py")}
-    assert top == {"__init__.py", "access.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py"}
+    assert top == {"__init__.py", "access.py", "clock.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py"}
+
+
+# The system clock, read directly: the server's date is not a Dutch family's today.
+SYSTEM_CLOCK = re.compile(r"\b(date\.today|datetime\.(now|utcnow|today)|utcnow)\(")
+
+
+@pytest.mark.parametrize("path", sorted(set(PORTAL.rglob("*.py")) - {PORTAL / "clock.py"}),
+                         ids=lambda path: path.relative_to(PORTAL).as_posix())
+def test_only_the_clock_reads_the_system_clock(path):
+    """`portal.clock` gives now (UTC, as stored) and today (Amsterdam's); tests can set it in one place."""
+    found = [line.strip() for line in path.read_text().splitlines() if SYSTEM_CLOCK.search(line)]
+    assert not found, f"{path.relative_to(PORTAL)} reads the system clock: use portal.clock ({found})"
 
 
 def inline_queries(function: ast.FunctionDef) -> int:

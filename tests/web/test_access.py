@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pyotp
 from sqlmodel import func, select
 
+from portal import clock
 from portal.access import Action, can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
@@ -30,7 +31,6 @@ from portal.models import (
     TranslationSegment,
     Worker,
 )
-from portal.models.base import utcnow
 from support import factories
 from support.pages import database, family_id, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
@@ -206,7 +206,7 @@ def test_signed_out_visitors_are_sent_to_their_sign_in_page_on_every_guarded_rou
 
 def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> dict:
     """A real-looking form for each POST route: if a check were missing, it would do harm."""
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     forms = {
         "family.plan": {"answer": "question", "comment": "Inbraak?"},
         "family.appointment": {"response": "move_requested", "reason": "Inbraak: verzet dit."},
@@ -451,7 +451,7 @@ def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(dem
     no_interpreter = next(a for a in ids["appointments"] if a.interpreter_id is None)
     client = demo_app.test_client()
     sign_in(client, "tolk-ar")
-    now = utcnow()
+    now = clock.now()
     expected_events = _read_along_events(demo_app)
     for offset, allowed in ((dt.timedelta(minutes=50), True), (dt.timedelta(minutes=70), False),
                             (dt.timedelta(0), True), (-dt.timedelta(hours=2, minutes=50), True),

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select as sql_select
 from sqlmodel import SQLModel, select
 
+from portal import clock
 from portal.access import can
 from portal.models import (
     Account,
@@ -25,7 +26,6 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
-from portal.models.base import utcnow
 from portal.rules.actions import Action
 from support import factories
 from support.pages import database, family_id, parent_named, soup, text_of
@@ -96,7 +96,7 @@ def world(demo_app):
         plan = SafetyPlan(family_id=family.id)
         db.add_all([unassigned, plan])
         db.flush()
-        version = PlanVersion(plan_id=plan.id, number=1, status=VersionStatus.published, published_at=utcnow())
+        version = PlanVersion(plan_id=plan.id, number=1, status=VersionStatus.published, published_at=clock.now())
         db.add(version)
         db.flush()
         bram = _worker(db, "bram").worker
@@ -105,7 +105,7 @@ def world(demo_app):
             "family": family,
             "team": db.get(Team, family.team_id),
             "appointment": Appointment(family_id=family.id, key=f"appointment-table-{family.id}",
-                                       starts_at=utcnow() + dt.timedelta(minutes=30), with_whom="Bram de Wit",
+                                       starts_at=clock.now() + dt.timedelta(minutes=30), with_whom="Bram de Wit",
                                        purpose="Het plan samen lezen", interpreter_language="ar",
                                        interpreter_id=samira.id),
             "job": TranslationJob(version_id=version.id, language="ar", interpreter_id=samira.id),
@@ -115,7 +115,7 @@ def world(demo_app):
         }
         db.add_all([objects["appointment"], objects["job"], objects["rendering"],
                     BreakGlass(worker_id=dirk.id, family_id=family.id, reason="Fatima belt in paniek, Bram is ziek",
-                               until=utcnow() + dt.timedelta(hours=4))])
+                               until=clock.now() + dt.timedelta(hours=4))])
         db.commit()
         parent = db.get(Parent, made.parent_ids[0])
         users = {
@@ -132,7 +132,7 @@ def world(demo_app):
 def _close(app, family: int) -> None:
     with database(app) as db:
         row = db.get(Family, family)
-        row.closed_at = utcnow()
+        row.closed_at = clock.now()
         db.add(row)
         db.commit()
 
@@ -177,7 +177,7 @@ def test_names_that_are_not_actions_are_refused_to_everyone(demo_app, world):
 def test_broken_glass_reads_only_within_its_window(demo_app, world):
     with database(demo_app) as db:
         glass = db.exec(select(BreakGlass).where(BreakGlass.family_id == world.family_id)).one()
-        glass.until = utcnow() - dt.timedelta(seconds=1)
+        glass.until = clock.now() - dt.timedelta(seconds=1)
         db.add(glass)
         db.commit()
     with demo_app.test_request_context(), database(demo_app) as db:
@@ -226,9 +226,9 @@ def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(demo_ap
     assert soup(bram.get(f"{base}/parents/{fatima.id}/letter/new")).select_one(
         f"form[action='{base}/parents/{fatima.id}/letter']") is not None  # the letter asks first, on its own page
     token = csrf_token(dirk.get(base).text)
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
     writes = {
-        f"{base}/duo": {"worker": str(dirk_id), "role": "contact", "start": dt.date.today().isoformat()},
+        f"{base}/duo": {"worker": str(dirk_id), "role": "contact", "start": clock.today().isoformat()},
         f"{base}/parents/{fatima.id}/letter": {},
         f"{base}/parents/{fatima.id}/deactivate": {},
         f"{base}/plan": {"revision": "1", "s1-description": "Door Dirk", "s1-kind": "acute", "action": "publish"},

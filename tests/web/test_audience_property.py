@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from portal import clock
 from portal.access import plan_for_language
 from portal.models import (
     Account,
@@ -20,7 +21,6 @@ from portal.models import (
     PlanQuestion,
     TranslationJob,
 )
-from portal.models.base import utcnow
 from portal.services import parent_versions
 from portal.services.interpreting import remember, segments
 from portal.services.plan_versions import current_version, load_contents
@@ -94,7 +94,7 @@ def marker(prefix: str) -> str:
 def make_appointment(bram, world: World, safe: bool, chosen) -> None:
     url = f"/backoffice/families/{world.family_id}/appointments"
     purpose, place = marker("AFSPRAAK"), marker("PLEK")
-    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    day = (clock.today() + dt.timedelta(days=3)).isoformat()
     response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
                                     "duration": "60", "place": place, "with_whom": "Bram de Wit", "purpose": purpose,
                                     "safe_place": "1" if safe else "", "audience": world.audience_value(chosen)})
@@ -137,7 +137,7 @@ def translate_everything(app, world: World) -> None:
         content = plan_for_language(db, world.family_id, "ar", load_contents(db, [version.id])[version.id])
         for text in segments(content):
             remember(db, text, "ar", "ترجمة " + text, job.interpreter_id, world.family_id, True)
-        job.completed_at = utcnow()
+        job.completed_at = clock.now()
         db.add(job)
         db.commit()
 

@@ -17,14 +17,13 @@ from flask import abort, url_for
 from sqlalchemy import delete, func, text, update
 from sqlmodel import Session, col, select
 
-from portal import create_app
+from portal import clock, create_app
 from portal import db as portal_db
 from portal.access import public
 from portal.config import ConfigError
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import csrf
 from portal.models import Account, AuditCheckpoint, AuditEvent, Parent, Team
-from portal.models.base import utcnow
 from portal.services import audit as audit_chain
 from portal.web import audit
 from support.apps import PRODUCTION_SERVING
@@ -65,7 +64,7 @@ def post_password(client, username: str, password: str, staff: bool = False, add
 
 
 def recent(event: AuditEvent) -> bool:
-    return abs(utcnow() - event.at) < dt.timedelta(minutes=2)
+    return abs(clock.now() - event.at) < dt.timedelta(minutes=2)
 
 
 # --- sign-in events ----------------------------------------------------------------------------
@@ -582,7 +581,7 @@ def test_events_from_before_the_keyed_chain_are_kept_and_sealed(database_url, ma
         with old.begin() as connection:
             previous = audit_chain.GENESIS
             for n in range(3):
-                at = utcnow() - dt.timedelta(days=3 - n)
+                at = clock.now() - dt.timedelta(days=3 - n)
                 row = collections.namedtuple("Row", "at actor_id actor_name role action object family_id result "
                                                     "origin")(at, n, f"Medewerker {n}", "worker", "family.view",
                                                              f"family:{n}", n, "ok", "127.0.0.1")

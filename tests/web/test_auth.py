@@ -16,6 +16,7 @@ from markupsafe import escape
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from portal import clock as portal_clock
 from portal.auth import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
@@ -28,7 +29,6 @@ from portal.models import (
     Role,
     SignInFlow,
 )
-from portal.models.base import utcnow
 from support.pages import say
 from support.sign_in import csrf_token, secret_of, sign_in
 
@@ -630,7 +630,7 @@ def test_an_expired_activation_code_is_refused(demo_app, demo_client):
         row = db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "activation")).one()
         assert dt.timedelta(days=6, hours=23) < row.expires_at - row.created_at <= dt.timedelta(days=7, minutes=1)
         db.exec(update(OneTimeCode).where(OneTimeCode.id == row.id)
-                .values(expires_at=utcnow() - dt.timedelta(minutes=1)))
+                .values(expires_at=portal_clock.now() - dt.timedelta(minutes=1)))
         db.commit()
     response = activate(demo_client, NEW_PARENT, code)
     assert response.status_code == 401
@@ -931,7 +931,7 @@ def test_an_expired_confirmation_code_is_refused_and_the_number_stays(demo_app, 
     code = last_sms_code(demo_app, "06 12345678")
     with Session(engine(demo_app)) as db:
         db.exec(update(OneTimeCode).where(OneTimeCode.used_at.is_(None))
-                .values(expires_at=utcnow() - dt.timedelta(seconds=1)))
+                .values(expires_at=portal_clock.now() - dt.timedelta(seconds=1)))
         db.commit()
     late = confirm_sms(demo_client, "06 12345678", code)
     assert late.status_code == 400
@@ -1233,7 +1233,7 @@ def test_thirty_wrong_codes_close_the_code_step_for_a_day(demo_app, demo_client,
     # A day after the first of those wrong codes, the count starts afresh.
     with Session(engine(demo_app)) as db:
         db.exec(update(Account).where(Account.username == "ouder-sanne")
-                .values(code_failures_since=utcnow() - dt.timedelta(days=1, seconds=1)))
+                .values(code_failures_since=portal_clock.now() - dt.timedelta(days=1, seconds=1)))
         db.commit()
     assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
     assert code_step(demo_client, totp_at("ouder-sanne", clock), staff=False).status_code == 302
@@ -1259,7 +1259,7 @@ def test_attempts_count_before_the_code_is_checked(demo_app, demo_client, clock)
     assert password_step(demo_client, "anouk", staff=True).status_code == 302
     with Session(engine(demo_app)) as db:
         db.exec(update(Account).where(Account.username == "anouk").values(code_failures=30,
-                                                                          code_failures_since=utcnow()))
+                                                                          code_failures_since=portal_clock.now()))
         db.commit()
     assert sent_back_to_sign_in(post_code(demo_client, totp_at("anouk", clock), staff=True), True)
     assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/backoffice/sign-in").text

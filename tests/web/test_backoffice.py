@@ -7,6 +7,8 @@ import pytest
 from flask_babel import force_locale, format_datetime
 from sqlmodel import Session, select
 
+from portal import clock
+from portal.clock import AMSTERDAM
 from portal.models import (
     Account,
     Appointment,
@@ -20,7 +22,6 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
-from portal.rules.call_now import AMSTERDAM
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from portal.services import plan_versions
 from portal.services.plan_versions import draft_of, load_contents
@@ -177,7 +178,7 @@ def test_publishing_makes_the_next_version_that_parents_read(demo_app):
                           .where(SafetyPlan.family_id == family, PlanVersion.number == 3)).one()
         assert version.status is VersionStatus.published
         assert version.published_by == worker_id(demo_app, "bram")
-        assert abs(version.published_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+        assert abs(version.published_at - clock.now()) < dt.timedelta(minutes=5)
         assert version.note_for_family == "Youssef belt nu ook zijn broer."
         assert "Hij belt ook zijn broer Karim." in version.change_summary
         assert draft_of(db, family) is None
@@ -374,7 +375,7 @@ def test_planning_moving_and_cancelling_an_appointment(demo_app):
     client = demo_app.test_client()
     sign_in(client, "bram")
     url = f"/backoffice/families/{family}/appointments"
-    day = dt.date.today() + dt.timedelta(days=20)
+    day = clock.today() + dt.timedelta(days=20)
     form = _appointment_form(client, url)
     form.update(date=day.isoformat(), time="14:30", duration="45", place="Blijf Groep, Lindelaan 3 (geheim)",
                 safe_place="1", with_whom="Bram de Wit", purpose="Gesprek met Fatima over een veilige plek.",
@@ -437,7 +438,7 @@ def test_an_invalid_date_is_explained_and_the_typed_text_kept(demo_app):
     # Moving an existing appointment to a wrong date keeps it where it was.
     with database(demo_app) as db:
         item = db.exec(select(Appointment).where(Appointment.family_id == family,
-                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+                                                 Appointment.starts_at > clock.now())).first()
     form = _appointment_form(client, f"{url}/{item.id}")
     form["date"] = "morgen"
     refused = client.post(f"{url}/{item.id}", data=dict(form, action="save"))
@@ -451,7 +452,7 @@ def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_
     family = family_id(demo_app, "Huishouden De Boer")
     with database(demo_app) as db:
         item = db.exec(select(Appointment).where(Appointment.family_id == family,
-                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+                                                 Appointment.starts_at > clock.now())).first()
     sanne = demo_app.test_client()
     sign_in(sanne, "ouder-sanne")
     token = csrf_token(sanne.get(f"/appointments/{item.key}").text)

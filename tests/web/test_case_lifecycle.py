@@ -8,6 +8,7 @@ from sqlalchemy import select as sql_select
 from sqlalchemy import update
 from sqlmodel import SQLModel, delete, select
 
+from portal import clock
 from portal.access import Action, can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
@@ -28,8 +29,6 @@ from portal.models import (
     Worker,
     WorkingHours,
 )
-from portal.models.base import utcnow
-from portal.rules.call_now import AMSTERDAM
 from portal.services import notifications
 from portal.services.duo import call_now, current_duo
 from support import factories
@@ -90,7 +89,7 @@ def print_letter(client, family: int, parent_id: int):
 
 def whom_to_call(app, family: int):
     """Whom "who do I call now" names for the household at this moment (a contact person away: the partner)."""
-    now = dt.datetime.now(AMSTERDAM)
+    now = clock.local_now()
     with database(app) as db:
         return call_now(db, current_duo(db, family, now.date()), now, app.config["OUT_OF_HOURS_NAME"],
                         app.config["OUT_OF_HOURS_PHONE"])[0]
@@ -176,7 +175,7 @@ def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(
     assert call.phone in text and "Marieke Smit" not in text and "Chantal Pinas" not in text
 
     # Ten days on, the team lead makes Anouk the contact person: the file keeps the history, letters name her.
-    today = dt.date.today()
+    today = clock.today()
     with database(demo_app) as db:
         db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family)
                 .values(start=today - dt.timedelta(days=10)))
@@ -210,7 +209,7 @@ def test_a_letter_needs_a_contact_person(demo_app):
     fatima = parent_named(demo_app, "Fatima El Idrissi")
     with database(demo_app) as db:
         db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family, DuoAssignment.role == DuoRole.contact)
-                .values(end=dt.date.today() - dt.timedelta(days=1)))
+                .values(end=clock.today() - dt.timedelta(days=1)))
         db.commit()
     anouk = demo_app.test_client()
     sign_in(anouk, "anouk")
@@ -301,7 +300,7 @@ def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app)
                       (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
                       (f"/backoffice/staff/{anouk}/letter", {}),
                       (f"/backoffice/families/{family}/case", {"reason": "Het gaat goed, we sluiten af.",
-                                                               "closed_on": dt.date.today().isoformat()})):
+                                                               "closed_on": clock.today().isoformat()})):
         assert bram.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
     assert snapshot(demo_app) == before
     assert say(demo_app, "nl", "Start a household") not in text_of(bram.get("/backoffice/"))
@@ -323,7 +322,7 @@ def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
                 f"/backoffice/staff/{tolk}/letter/new", f"/backoffice/staff/{tolk}/letter"):
         assert other.get(url).status_code == 404, url
     for url, data in ((f"/backoffice/families/{family}/case", {"reason": "Afgesloten door een ander team.",
-                                                               "closed_on": dt.date.today().isoformat()}),
+                                                               "closed_on": clock.today().isoformat()}),
                       (f"/backoffice/families/{family}/members", {"name": "Gezin X", "parent-0-name": "X"}),
                       (f"/backoffice/staff/{anouk}", {"name": "Anouk X", "organisation": "X", "phone": "06 12345678"}),
                       (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
@@ -367,7 +366,7 @@ def test_the_access_rules_of_the_case_life(demo_app):
         assert can(lead, Action.family_close, family, db) and not can(lead, Action.family_reopen, family, db)
         assert not can(bram, Action.family_close, family, db) and not can(bram, Action.family_reopen, family, db)
         assert can(bram, Action.family_members, family, db) and not can(chantal, Action.family_members, family, db)
-        family.closed_at = utcnow()  # not committed: only what can() says of a closed case
+        family.closed_at = clock.now()  # not committed: only what can() says of a closed case
         assert can(lead, Action.family_reopen, family, db) and not can(lead, Action.family_close, family, db)
         assert not can(bram, Action.family_reopen, family, db) and not can(bram, Action.family_members, family, db)
         db.rollback()
@@ -562,7 +561,7 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
     sign_in(lead, "teamlead")
     case = f"/backoffice/families/{family}/case"
     # Errors keep what was typed.
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (clock.today() + dt.timedelta(days=3)).isoformat()
     wrong = post_form(lead, case, {"reason": "Klaar", "closed_on": future})
     assert wrong.status_code == 400
     assert soup(wrong).select_one("#reason-error") and soup(wrong).select_one("#closed_on-error")
@@ -571,7 +570,7 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
 
     since = last_event(demo_app)
     closed = post_form(lead, case, {"reason": "De veiligheid is duurzaam hersteld.",
-                                    "closed_on": dt.date.today().isoformat()})
+                                    "closed_on": clock.today().isoformat()})
     assert closed.status_code == 302
     assert changes_since(demo_app, since) == [("family.close", "ok", f"family:{family}", family)]
     with database(demo_app) as db:
@@ -597,10 +596,10 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
 
     # No news reaches a closed household.
     with demo_app.app_context(), database(demo_app) as db:
-        db.add(Appointment(family_id=family, key="appointment-closed-case", starts_at=utcnow() + dt.timedelta(hours=3),
-                           with_whom="Bram de Wit", purpose="Afsluiten"))
+        db.add(Appointment(family_id=family, key="appointment-closed-case",
+                           starts_at=clock.now() + dt.timedelta(hours=3), with_whom="Bram de Wit", purpose="Afsluiten"))
         db.commit()
-        notifications.queue_reminders(db, utcnow())
+        notifications.queue_reminders(db, clock.now())
         parents = db.exec(select(Parent.account_id).where(Parent.family_id == family)).all()
         assert db.exec(select(OutboxMessage).where(OutboxMessage.account_id.in_(parents))).all() == []
 
@@ -628,11 +627,11 @@ def test_a_case_past_its_retention_period_is_not_reopened(demo_app):
     sign_in(lead, "teamlead")
     case = f"/backoffice/families/{family}/case"
     assert post_form(lead, case, {"reason": "De veiligheid is duurzaam hersteld.",
-                                  "closed_on": dt.date.today().isoformat()}).status_code == 302
+                                  "closed_on": clock.today().isoformat()}).status_code == 302
     years = demo_app.config["RETENTION_YEARS"]
     with database(demo_app) as db:
         db.exec(update(Family).where(Family.id == family)
-                .values(closed_at=utcnow() - dt.timedelta(days=round(365.25 * years) + 1)))
+                .values(closed_at=clock.now() - dt.timedelta(days=round(365.25 * years) + 1)))
         db.commit()
     page = lead.get(case)
     assert page.status_code == 200 and soup(page).select_one("#case-form") is None
@@ -649,7 +648,7 @@ def test_get_and_head_of_the_case_pages_change_nothing(demo_app):
     anouk = account_id(demo_app, "anouk")
     lead = demo_app.test_client()
     sign_in(lead, "teamlead")
-    body = intake(workers(demo_app)) | {"reason": "Afgesloten want klaar.", "closed_on": dt.date.today().isoformat(),
+    body = intake(workers(demo_app)) | {"reason": "Afgesloten want klaar.", "closed_on": clock.today().isoformat(),
                                         "active": "off", "organisation": "X", "phone": "06 12345678"}
     for url in ("/backoffice/households/new", f"/backoffice/families/{family}/members",
                 f"/backoffice/families/{family}/case", "/backoffice/staff", "/backoffice/staff/new",

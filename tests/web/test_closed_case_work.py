@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlmodel import select
 
+from portal import clock
 from portal.models import AuditEvent, Family, ParentTextRendering, PlanQuestion, TranslationJob
 from portal.services.plan_versions import current_version
 from support.pages import database, form_values, say, soup, text_of
@@ -90,7 +91,7 @@ def test_a_closed_household_leaves_every_work_list_and_its_work_is_no_longer_ope
     overview = text_of(lead.get("/backoffice/team"))
     assert EL_IDRISSI in overview
 
-    change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=dt.date.today().isoformat())
+    change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=clock.today().isoformat())
 
     jobs, renderings = work_of(demo_app, family)
     assert jobs and all(job.closed_at is not None and job.completed_at is None for job in jobs)  # not translated
@@ -115,7 +116,7 @@ def test_reopening_gives_the_stopped_work_back_to_its_interpreters(demo_app):
     bram, lead, tolk = (signed_in_client(demo_app, name) for name in ("bram", "teamlead", "tolk-ar"))
     waiting_everywhere(demo_app, bram, family)
     before = work_of(demo_app, family)
-    change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=dt.date.today().isoformat())
+    change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=clock.today().isoformat())
     change_case(lead, family, reason="Nieuwe melding van de school.")
 
     jobs, renderings = work_of(demo_app, family)
@@ -145,7 +146,7 @@ def test_work_finished_before_the_closing_stays_finished(demo_app):
         job.completed_at = finished_at
         db.add(job)
         db.commit()
-    change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=dt.date.today().isoformat())
+    change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=clock.today().isoformat())
     closed = {job.id: job for job in work_of(demo_app, family)[0]}
     assert closed[jobs[0].id].closed_at is None and closed[jobs[0].id].completed_at == finished_at
     assert all(job.closed_at is not None for number, job in closed.items() if number != jobs[0].id)

@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from portal import clock
+from portal.clock import AMSTERDAM
 from portal.models import Appointment, AppointmentStatus, Family
-from portal.models.base import utcnow
 from portal.rules.audience import HOUSEHOLD
-from portal.rules.call_now import AMSTERDAM
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
 
@@ -23,7 +23,7 @@ def coming_for_both(app) -> Appointment:
     """A planned appointment of El Idrissi that both parents know of."""
     with database(app) as db:
         return db.exec(select(Appointment).join(Family, Family.id == Appointment.family_id).where(
-            Family.name == EL_IDRISSI, Appointment.audience == HOUSEHOLD, Appointment.starts_at > utcnow(),
+            Family.name == EL_IDRISSI, Appointment.audience == HOUSEHOLD, Appointment.starts_at > clock.now(),
             Appointment.status == AppointmentStatus.planned).order_by(Appointment.starts_at)).first()
 
 

@@ -10,6 +10,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import event, func, insert
 from sqlmodel import select
 
+from portal import clock
 from portal.models import (
     Account,
     Acknowledgement,
@@ -30,7 +31,6 @@ from portal.models import (
     UnsafeSituation,
     VersionStatus,
 )
-from portal.models.base import utcnow
 from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_call_now
 from portal.services.duo import availability, current_duo
 from support.pages import database, form_values, parent_named, say, soup, text_of
@@ -100,7 +100,7 @@ def test_home_shows_the_contact_person_and_who_to_call_now(demo_app):
     # The advice on the card is the rule's advice for this moment.
     with database(demo_app) as db:
         family = db.exec(select(Family).where(Family.name == "Huishouden De Boer")).one()
-        now = dt.datetime.now(AMSTERDAM)
+        now = clock.local_now()
         duo = current_duo(db, family.id, now.date())
         hours = availability(db, [duo.contact, duo.partner], now.date())
     advice = who_to_call_now(hours[duo.contact.id], hours[duo.partner.id], now, "Veilig Thuis", "0800-2000")
@@ -111,7 +111,7 @@ def test_home_shows_the_contact_person_and_who_to_call_now(demo_app):
         assert card.select_one('a[href="tel:08002000"]') is not None
     # The next appointment: its day and time as Dutch writes them.
     coming = next(a for a in appointments_of(demo_app, "Huishouden De Boer")
-                  if a.starts_at >= utcnow() and a.status is AppointmentStatus.planned)
+                  if a.starts_at >= clock.now() and a.status is AppointmentStatus.planned)
     local = coming.starts_at.astimezone(AMSTERDAM)
     expected = say(demo_app, "nl", "%(day)s at %(time)s", day=format_date(local, "full", locale="nl"),
                    time=local.strftime("%H:%M"))
@@ -144,7 +144,7 @@ def test_a_new_contact_person_is_announced(demo_app):
     kasia = demo_app.test_client()
     sign_in(kasia, "ouder-kasia")  # Nowak: Dirk took over from Anouk three weeks ago
     page = kasia.get("/")
-    since = (dt.datetime.now(AMSTERDAM).date() - dt.timedelta(days=20))
+    since = (clock.today() - dt.timedelta(days=20))
     with demo_app.test_request_context(), force_locale("pl"):
         from flask_babel import format_date
         expected = gettext("Your contact person is now %(name)s, since %(date)s.", name="Dirk Hoekstra",
@@ -316,8 +316,8 @@ def test_appointments_are_listed_upcoming_and_past_with_date_and_time(demo_app):
     page = client.get("/appointments")
     body = text_of(page)
     items = appointments_of(demo_app, "Huishouden De Boer")
-    past = [a for a in items if a.starts_at < utcnow()]
-    upcoming = [a for a in items if a.starts_at >= utcnow()]
+    past = [a for a in items if a.starts_at < clock.now()]
+    upcoming = [a for a in items if a.starts_at >= clock.now()]
     assert past and upcoming
     coming_at = body.index(say(demo_app, "nl", "Coming appointments"))
     earlier_at = body.index(say(demo_app, "nl", "Earlier appointments"))
@@ -352,7 +352,7 @@ def _respond(client, appointment_key, **data):
 def test_confirming_and_asking_to_move_an_appointment(demo_app):
     client = demo_app.test_client()
     sign_in(client, "ouder-sanne")
-    upcoming = [a for a in appointments_of(demo_app, "Huishouden De Boer") if a.starts_at >= utcnow()][0]
+    upcoming = [a for a in appointments_of(demo_app, "Huishouden De Boer") if a.starts_at >= clock.now()][0]
     confirmed = _respond(client, upcoming.key, response="confirmed")
     assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/appointments"
     assert say(demo_app, "nl", "You said you will come.") in text_of(client.get("/appointments"))
@@ -398,7 +398,7 @@ def test_a_parent_finds_appointments_by_their_key_never_by_their_number(demo_app
     the old numeric address is no page at all."""
     items = appointments_of(demo_app, EL_IDRISSI)
     safe = next(item for item in items if item.safe_place)
-    now = utcnow()
+    now = clock.now()
     for username, theirs in (("ouder-fatima", items), ("ouder-youssef", [a for a in items if a.id != safe.id])):
         client = demo_app.test_client()
         sign_in(client, username)
@@ -508,7 +508,7 @@ def _grow_history(app, family_name: str, versions: int, appointments: int) -> No
         top = db.exec(select(PlanVersion.number).where(PlanVersion.plan_id == plan.id,
                                                        PlanVersion.number.is_not(None))
                       .order_by(PlanVersion.number.desc())).first()
-    now = utcnow()
+    now = clock.now()
     with engine.begin() as connection:
         rows = [{"plan_id": plan.id, "number": top + n, "status": VersionStatus.published.name, "revision": 1,
                  "note_for_family": "", "change_summary": f"Versie {top + n}", "created_at": now,
@@ -633,7 +633,7 @@ def test_who_looked_never_tells_a_parent_about_the_other_parents_items(demo_app)
 
 def test_who_looked_tells_only_the_parent_who_asked_to_move_an_appointment_that_the_duo_answered(demo_app):
     shared = next(a for a in appointments_of(demo_app, EL_IDRISSI)
-                  if a.starts_at >= utcnow() and a.audience == "household")
+                  if a.starts_at >= clock.now() and a.audience == "household")
     fatima = demo_app.test_client()
     sign_in(fatima, "ouder-fatima")
     assert _respond(fatima, shared.key, response="move_requested", reason="Dan werk ik.").status_code == 302

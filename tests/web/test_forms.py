@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from sqlalchemy import update
 from sqlmodel import select
 
+from portal import clock
 from portal.backoffice.staff_form import WorkerForm
 from portal.models import (
     Account,
@@ -20,7 +21,6 @@ from portal.models import (
     UserSession,
     Worker,
 )
-from portal.models.base import utcnow
 from portal.web.forms import TooLong, max_length
 from support.pages import database, family_id, form_values, soup
 from support.sign_in import csrf_token, sign_in, signed_in_client
@@ -74,7 +74,7 @@ def test_a_reply_to_a_parent_too_long_is_refused_at_its_field_and_kept_whole(dem
     family = family_id(demo_app, DE_BOER)
     with database(demo_app) as db:
         item = db.exec(select(Appointment).where(Appointment.family_id == family,
-                                                 Appointment.starts_at > dt.datetime.now(dt.UTC))).first()
+                                                 Appointment.starts_at > clock.now())).first()
     sanne = signed_in_client(demo_app, "ouder-sanne")
     token = csrf_token(sanne.get(f"/appointments/{item.key}").text)
     assert sanne.post(f"/appointments/{item.key}", data={"response": "move_requested", "reason": "Donderdag kan wel.",
@@ -104,7 +104,7 @@ def test_switching_the_language_keeps_the_typed_reason_and_closes_nothing(demo_a
     url = f"/backoffice/families/{family}/case"
     token = csrf_token(lead.get(url).text)
     reason = "Het gezin is verhuisd naar Utrecht."
-    switched = lead.post(url, data={"reason": reason, "closed_on": dt.date.today().isoformat(), "set_language": "en",
+    switched = lead.post(url, data={"reason": reason, "closed_on": clock.today().isoformat(), "set_language": "en",
                                     "csrf_token": token})
     assert switched.status_code == 200
     assert soup(switched).select_one("textarea#reason").get_text() == reason
@@ -119,7 +119,7 @@ def test_a_form_typed_while_the_session_ran_out_comes_back_on_its_page(demo_app)
     with database(demo_app) as db:
         account = db.exec(select(Account.id).where(Account.username == "teamlead")).one()
         db.exec(update(UserSession).where(UserSession.account_id == account)
-                .values(last_seen_at=utcnow() - dt.timedelta(hours=1)))
+                .values(last_seen_at=clock.now() - dt.timedelta(hours=1)))
         db.commit()
     typed = {"role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699",
              "day-2-start": "08:30", "day-2-end": "12:30", "csrf_token": token}

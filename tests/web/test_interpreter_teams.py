@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlmodel import col, select
 
+from portal import clock
 from portal.models import (
     Account,
     Appointment,
@@ -196,7 +197,7 @@ def test_the_appointment_form_offers_only_the_households_teams_active_interprete
     assert len(active) == 7 and offered == {str(number) for number in active}
     assert str(theirs.interpreter_id) not in offered and "Karim Said" not in text_of(page)
 
-    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    day = (clock.today() + dt.timedelta(days=3)).isoformat()
     typed = {"date": day, "time": "10:00", "duration": "45", "place": "Buurthuis De Boog", "with_whom": "Bram de Wit",
              "purpose": "Samen het plan lezen.", "audience": "household", "interpreter_language": "ar"}
     for refused in (theirs.interpreter_id, switched_off.interpreter_id, zeynep):  # Zeynep speaks Turkish

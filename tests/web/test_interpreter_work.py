@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale, gettext, ngettext
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Family, PlanQuestion, PlanVersion, SafetyPlan, TranslationJob
 from portal.services.interpreting import job_work, memory, open_segments
 from portal.services.plan_versions import current_version
@@ -70,7 +71,7 @@ def translate(interpreter, job_id: int, only=lambda source: True) -> None:
 def open_work(app, job_id: int) -> list[str]:
     with database(app) as db:
         job = db.get(TranslationJob, job_id)
-        work = job_work(db, job, dt.date.today())
+        work = job_work(db, job, clock.today())
         return open_segments(work.texts, memory(db, work.texts, job.language, work.family_id))
 
 

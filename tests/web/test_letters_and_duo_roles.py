@@ -10,7 +10,9 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Account, DuoAssignment, DuoRole, Worker
+from support import factories
 from support.pages import database, family_id, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
@@ -164,7 +166,7 @@ def test_ending_a_duo_role_asks_first_keeps_a_wrong_date_and_ends_on_the_confirm
                start=anouk.start.isoformat()) in text_of(wrong)
     assert assignments(demo_app, family) == before
 
-    last_day = dt.date.today() + dt.timedelta(days=7)
+    last_day = clock.today() + dt.timedelta(days=7)
     ended = lead.post(end_url, data={"csrf_token": token, "end": last_day.isoformat()})
     assert ended.status_code == 302 and ended.headers["Location"].endswith(f"/backoffice/families/{family}#duo")
     assert ("Anouk Visser", DuoRole.partner, last_day) in assignments(demo_app, family)
@@ -176,7 +178,7 @@ def test_a_worker_added_twice_stands_in_the_duo_once_with_a_clear_message(demo_a
     sign_in(lead, "teamlead")
     before = assignments(demo_app, family)
     add = {"worker": str(worker_id(demo_app, "Anouk Visser")), "role": "partner",
-           "start": dt.date.today().isoformat()}
+           "start": clock.today().isoformat()}
     for _ in range(2):
         token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
         added = lead.post(f"/backoffice/families/{family}/duo", data=add | {"csrf_token": token})
@@ -195,8 +197,31 @@ def test_a_worker_added_twice_stands_in_the_duo_once_with_a_clear_message(demo_a
     # The database keeps it so too, whatever writes (two requests at the same moment).
     with database(demo_app) as db, pytest.raises(IntegrityError):
         db.add(DuoAssignment(family_id=family, worker_id=worker_id(demo_app, "Anouk Visser"), role=DuoRole.partner,
-                             start=dt.date.today()))
+                             start=clock.today()))
         db.commit()
+
+
+def test_a_duo_role_that_starts_today_in_amsterdam_counts_while_it_is_yesterday_in_utc(demo_app, monkeypatch):
+    """At 23:30 UTC it is already the next day in Amsterdam: a worker added from "today" works in the household
+    at once, not only when the server's UTC date catches up an hour later."""
+    household = factories.household(demo_app, ["nl"])
+    late_evening = dt.datetime.combine(clock.now().date() - dt.timedelta(days=1), dt.time(23, 30), tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: late_evening)
+    amsterdam_today = clock.today()
+    assert amsterdam_today == late_evening.date() + dt.timedelta(days=1)  # 00:30 or 01:30 in Amsterdam
+
+    bram = signed_in_client(demo_app, "bram")  # the contact person adds a partner from today
+    family_file = f"/backoffice/families/{household.family_id}"
+    token = csrf_token(bram.get(family_file).text)
+    added = bram.post(f"{family_file}/duo", data={"worker": str(worker_id(demo_app, "Chantal Pinas")),
+                                                  "role": "partner", "start": amsterdam_today.isoformat(),
+                                                  "csrf_token": token})
+    assert added.status_code == 302
+    assert ("Chantal Pinas", DuoRole.partner, None) in assignments(demo_app, household.family_id)
+
+    chantal = signed_in_client(demo_app, "chantal")
+    assert chantal.get(family_file).status_code == 200
+    assert soup(chantal.get("/backoffice/")).select_one(f"a[href='{family_file}']") is not None  # her work list
 
 
 SAME_ADDS = 20
@@ -208,7 +233,7 @@ def test_twenty_adds_of_the_same_worker_at_once_make_one_row(demo_app):
     clients = [signed_in_client(demo_app, "teamlead") for _ in range(SAME_ADDS)]
     tokens = [csrf_token(client.get(f"/backoffice/families/{family}").text) for client in clients]
     add = {"worker": str(worker_id(demo_app, "Chantal Pinas")), "role": "partner",
-           "start": dt.date.today().isoformat()}
+           "start": clock.today().isoformat()}
     start = threading.Barrier(SAME_ADDS)
     answers: dict[int, object] = {}
 

@@ -5,9 +5,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from portal import db
+from portal import clock, db
 from portal.models import Appointment, AppointmentStatus, OutboxMessage, Parent
-from portal.models.base import utcnow
 from portal.rules import audience
 from portal.services import notifications
 
@@ -20,10 +19,10 @@ def outbox(app) -> list[dict]:
 def test_reminders_are_discreet_in_the_parents_language_and_sent_once(demo_app):
     runner = demo_app.test_cli_runner()
     with demo_app.app_context(), Session(db.engine()) as session:
-        soon = session.exec(select(Appointment).where(Appointment.starts_at > utcnow(),
+        soon = session.exec(select(Appointment).where(Appointment.starts_at > clock.now(),
                                                       Appointment.status == AppointmentStatus.planned)
                             .order_by(Appointment.starts_at)).first()
-        soon.starts_at = utcnow() + dt.timedelta(hours=3)
+        soon.starts_at = clock.now() + dt.timedelta(hours=3)
         session.add(soon)
         session.commit()
         parents = session.exec(select(Parent).where(Parent.family_id == soon.family_id,
@@ -49,13 +48,13 @@ def test_reminders_are_discreet_in_the_parents_language_and_sent_once(demo_app):
 def test_a_restricted_appointment_is_never_announced_to_the_other_parent(demo_app):
     with demo_app.app_context(), Session(db.engine()) as session:
         safe = session.exec(select(Appointment).where(Appointment.safe_place)).first()
-        safe.starts_at = utcnow() + dt.timedelta(hours=2)
+        safe.starts_at = clock.now() + dt.timedelta(hours=2)
         session.add(safe)
         session.commit()
         others = session.exec(select(Parent).where(Parent.family_id == safe.family_id)).all()
         hidden_phones = {p.phone for p in others if not audience.shows(safe.audience, p.id)}
         assert hidden_phones
-        notifications.queue_reminders(session, utcnow())
+        notifications.queue_reminders(session, clock.now())
         # Only this appointment's reminders: the demo's household-wide appointments may be within a day too.
         queued = {m.to for m in session.exec(select(OutboxMessage).where(
             OutboxMessage.dedupe_key.startswith(f"reminder:{safe.id}:")))}

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, SQLModel, func, select
 
-from portal import db
+from portal import clock, db
 from portal.models import (
     Account,
     Answer,
@@ -23,7 +23,6 @@ from portal.models import (
     UserSession,
     Worker,
 )
-from portal.models.base import utcnow
 from portal.services import retention
 from support.sign_in import sign_in
 
@@ -69,8 +68,8 @@ def test_retention_removes_only_households_closed_long_enough_ago_and_audits_it(
     with demo_app.app_context(), Session(db.engine()) as session:
         old = session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one()
         recent = session.exec(select(Family).where(Family.name.contains("Nowak"))).one()
-        old.closed_at = utcnow() - dt.timedelta(days=365 * 16)
-        recent.closed_at = utcnow() - dt.timedelta(days=365 * 2)
+        old.closed_at = clock.now() - dt.timedelta(days=365 * 16)
+        recent.closed_at = clock.now() - dt.timedelta(days=365 * 2)
         session.add_all([old, recent])
         session.commit()
         old_id, recent_id = old.id, recent.id
@@ -120,7 +119,7 @@ def test_retention_leaves_no_row_of_the_household_in_any_table_but_the_audit_log
 def test_retention_removes_sign_ins_that_ended_and_keeps_the_ones_in_use(demo_app):
     client = demo_app.test_client()
     sign_in(client, "ouder-sanne")  # a session in use
-    long_ago, now = utcnow() - dt.timedelta(days=3), utcnow()
+    long_ago, now = clock.now() - dt.timedelta(days=3), clock.now()
     with demo_app.app_context(), Session(db.engine()) as session:
         account = session.exec(select(Account).where(Account.username == "ouder-sanne")).one()
         in_use = set(session.exec(select(UserSession.id)))

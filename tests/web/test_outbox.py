@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from portal import clock
 from portal import db as portal_db
 from portal.models import Account, OutboxMessage, Parent
-from portal.models.base import utcnow
 from portal.services import notifications
 from portal.services.duo import current_duo
 from support.pages import database, family_id, say, soup, text_of
@@ -60,7 +60,7 @@ def worker_once(app) -> str:
 def test_a_publish_with_the_provider_down_succeeds_at_once_and_the_worker_sends_it_later(sms_app, provider):
     family = family_id(sms_app, DEMIR)
     with database(sms_app) as db:
-        duo = current_duo(db, family, dt.date.today())
+        duo = current_duo(db, family, clock.today())
         username = db.get(Account, (duo.contact or duo.partner).account_id).username
     client = sms_app.test_client()
     sign_in(client, username)
@@ -80,11 +80,11 @@ def test_a_publish_with_the_provider_down_succeeds_at_once_and_the_worker_sends_
     worker_once(sms_app)  # the provider is still down: the message waits for its next attempt
     failed = messages(sms_app)[0]
     assert (failed.sent_at, failed.attempts, failed.failed_at) == (None, 1, None)
-    assert "503" in failed.last_error and failed.next_attempt_at > utcnow()
+    assert "503" in failed.last_error and failed.next_attempt_at > clock.now()
 
     provider.up = True
     with database(sms_app) as db:  # its backoff has passed
-        db.get(OutboxMessage, failed.id).next_attempt_at = utcnow()
+        db.get(OutboxMessage, failed.id).next_attempt_at = clock.now()
         db.commit()
     assert "Sent 1 messages" in worker_once(sms_app)
     assert provider.accepted == [{"to": parent.phone, "body": failed.body}]
@@ -119,7 +119,7 @@ def test_failures_back_off_and_end_as_failed_shown_to_the_team_lead_without_cont
         assert notifications.queue(db, account, "sms", parent.phone, "Geheim: nieuws", dedupe_key="test:1")
         assert not notifications.queue(db, account, "sms", parent.phone, "twice", dedupe_key="test:1")
         db.commit()
-        now = utcnow() + dt.timedelta(seconds=1)
+        now = clock.now() + dt.timedelta(seconds=1)
         for attempt, wait in enumerate(notifications.RETRY_AFTER, start=1):
             assert notifications.run_pass(db, now=now).failed == 1
             message = db.exec(select(OutboxMessage)).one()

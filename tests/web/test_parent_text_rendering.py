@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlmodel import select
 
+from portal import clock
 from portal.models import (
     Appointment,
     AppointmentAnswer,
@@ -37,7 +38,7 @@ def publish_plan(bram, family_id: int) -> None:
 def plan_appointment(bram, family_id: int) -> tuple[int, str]:
     """The new appointment's id (the back office's address) and key (the parent's address)."""
     url = f"/backoffice/families/{family_id}/appointments"
-    day = (dt.date.today() + dt.timedelta(days=4)).isoformat()
+    day = (clock.today() + dt.timedelta(days=4)).isoformat()
     response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
                                     "duration": "60", "place": "Buurthuis De Boog", "with_whom": "Bram de Wit",
                                     "purpose": "Gesprek over het plan.", "audience": "household"})

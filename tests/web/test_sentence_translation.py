@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Account, Appointment, Interpreter, PlanQuestion, TranslationJob
-from portal.models.base import utcnow
 from portal.services.interpreting import job_work, memory, open_segments, remember
 from portal.services.plan_versions import current_version
 from support import factories
@@ -59,7 +59,7 @@ def translate(interpreter, job_id: int, only=lambda source: True) -> None:
 def open_work(app, job_id: int) -> list[str]:
     with database(app) as db:
         job = db.get(TranslationJob, job_id)
-        work = job_work(db, job, dt.date.today())
+        work = job_work(db, job, clock.today())
         return open_segments(work.texts, memory(db, work.texts, job.language, work.family_id))
 
 
@@ -222,7 +222,7 @@ def test_the_duos_reply_to_a_parents_question_is_translated_through_the_same_job
 def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_current_job(demo_app):
     household, bram, interpreter, parent, job = translated_household(demo_app)
     url = f"/backoffice/families/{household.family_id}/appointments"
-    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    day = (clock.today() + dt.timedelta(days=3)).isoformat()
     only_her = f"parents:{household.parent_ids[0]}"  # a safe place is for one parent
     for place, purpose, safe, audience in (("Buurthuis De Boog", "Gesprek over het plan.", "", "household"),
                                            ("Opvang Lindelaan 12", "Gesprek alleen met u.", "1", only_her)):
@@ -267,7 +267,7 @@ def test_reading_along_shows_the_same_partly_translated_plan(demo_app):
         interpreter_id = db.exec(select(Interpreter.id).where(Interpreter.account_id == account.id)).one()
         remember(db, DESCRIPTION, "ar", "ترجمة: " + DESCRIPTION, job.interpreter_id, household.family_id, False)
         appointment = Appointment(family_id=household.family_id, key=f"appointment-read-along-{job.id}",
-                                  starts_at=utcnow() + dt.timedelta(minutes=30), place="Buurthuis",
+                                  starts_at=clock.now() + dt.timedelta(minutes=30), place="Buurthuis",
                                   with_whom="Bram de Wit", purpose="Gesprek", interpreter_language="ar",
                                   interpreter_id=interpreter_id)
         db.add(appointment)

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.auth import secrets as auth_secrets
 from portal.auth import sessions
 from portal.models import Account, UserSession
-from portal.models.base import utcnow
 from support.apps import PRODUCTION_SERVING
 from support.sign_in import csrf_token, role_of, sign_in
 
@@ -57,7 +57,7 @@ def live_sessions(app, username: str) -> list[UserSession]:
 
 def move_back(app, username: str, **deltas: dt.timedelta) -> None:
     """Pretend time passed: move the account's session timestamps (last_seen_at, created_at) back."""
-    now = utcnow()
+    now = clock.now()
     with Session(engine(app)) as db:
         db.exec(update(UserSession).where(UserSession.account_id == account_id(app, username))
                 .values(**{column: now - delta for column, delta in deltas.items()}))
@@ -192,7 +192,7 @@ def test_using_the_portal_keeps_the_session_alive(demo_app, demo_client):
         move_back(demo_app, "ouder-sanne", last_seen_at=dt.timedelta(minutes=14))
         assert signed_in(demo_client, "ouder-sanne")
     (record,) = live_sessions(demo_app, "ouder-sanne")
-    assert utcnow() - record.last_seen_at < dt.timedelta(minutes=1)
+    assert clock.now() - record.last_seen_at < dt.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("username", ["ouder-sanne", "anouk"])
@@ -285,7 +285,7 @@ def test_stay_signed_in_extends_the_session(demo_app, demo_client):
     assert response.status_code == 302
     assert response.headers["Location"] == "/plan"
     (record,) = live_sessions(demo_app, "ouder-sanne")
-    assert utcnow() - record.last_seen_at < dt.timedelta(seconds=30)
+    assert clock.now() - record.last_seen_at < dt.timedelta(seconds=30)
     # Fourteen more minutes later the session is still there: 28 minutes after the last page.
     move_back(demo_app, "ouder-sanne", last_seen_at=dt.timedelta(minutes=14))
     assert signed_in(demo_client, "ouder-sanne")

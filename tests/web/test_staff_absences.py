@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Absence, Account, Appointment, AuditEvent, Worker
 from portal.services.duo import availability
 from support import factories
@@ -41,7 +42,7 @@ def test_days_away_are_recorded_shown_and_reach_who_to_call(demo_app):
     account_id, worker_id = bram(demo_app)
     before = days_away(demo_app, worker_id)
     lead = signed_in_client(demo_app, "teamlead")
-    today = dt.date.today()
+    today = clock.today()
     first, last = today, today + dt.timedelta(days=2)
     recorded = record(lead, account_id, first.isoformat(), last.isoformat())
     assert recorded.status_code == 302 and recorded.headers["Location"].endswith(f"/staff/{account_id}#away")
@@ -69,7 +70,7 @@ def test_wrong_days_are_refused_with_what_was_typed_kept(demo_app):
     account_id, worker_id = bram(demo_app)
     before = days_away(demo_app, worker_id)
     lead = signed_in_client(demo_app, "teamlead")
-    today = dt.date.today()
+    today = clock.today()
     cases = {
         (today.isoformat(), (today - dt.timedelta(days=1)).isoformat()): "The last day comes before the first day.",
         ("", today.isoformat()): "Choose the first day away.",
@@ -95,7 +96,7 @@ def test_only_the_team_lead_of_the_workers_own_team(demo_app):
     account_id, worker_id = bram(demo_app)
     before = days_away(demo_app, worker_id)
     factories.other_team(demo_app)
-    day = dt.date.today().isoformat()
+    day = clock.today().isoformat()
     for username in ("lead-zuidoost", "anouk", "bram"):
         client = signed_in_client(demo_app, username)
         response = client.post(f"/backoffice/staff/{account_id}/absences",
@@ -125,7 +126,7 @@ def warnings(response) -> list[str]:
 def test_an_appointment_on_a_day_away_of_its_worker_warns_the_duo_and_the_team_lead(demo_app):
     account_id, worker_id = bram(demo_app)
     lead, duo = signed_in_client(demo_app, "teamlead"), signed_in_client(demo_app, "bram")
-    day = dt.date.today() + dt.timedelta(days=1)
+    day = clock.today() + dt.timedelta(days=1)
     assert record(lead, account_id, day.isoformat(), day.isoformat()).status_code == 302
     family = family_id(demo_app, "Gezin Kovalenko")  # Bram is its contact person, Dirk his partner
     base = f"/backoffice/families/{family}/appointments"
@@ -173,7 +174,7 @@ def test_an_appointment_on_a_day_away_of_its_worker_warns_the_duo_and_the_team_l
 def test_with_whom_someone_else_needs_a_name_and_a_worker_must_be_of_the_duo(demo_app):
     duo = signed_in_client(demo_app, "bram")
     family = family_id(demo_app, "Gezin Kovalenko")
-    day = dt.date.today() + dt.timedelta(days=2)
+    day = clock.today() + dt.timedelta(days=2)
     nameless = plan_appointment(duo, family, day, with_worker="other", with_whom="")
     assert nameless.status_code == 400
     form = soup(nameless).select_one("#appointment-form")
@@ -195,7 +196,7 @@ def call_now_name(response) -> str:
 def test_the_letter_and_the_closed_page_name_whom_to_call_as_who_do_i_call_now_does(demo_app):
     account_id, _worker_id = bram(demo_app)
     lead = signed_in_client(demo_app, "teamlead")
-    today = dt.date.today()
+    today = clock.today()
     assert record(lead, account_id, today.isoformat(), today.isoformat()).status_code == 302
     made = factories.household(demo_app, ["nl", "nl"])  # Bram is the contact person, Anouk his partner
     parent = signed_in_client(demo_app, made.usernames[0])

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import event, update
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Account, AuditEvent, DuoAssignment, DuoRole, Family, PlanQuestion, Worker
-from portal.models.base import utcnow
 from portal.services import team_overview
 from portal.services.plan_versions import current_version
 from support import factories
@@ -37,10 +37,10 @@ def start_household(app, lead, name: str, parents: list[tuple[str, str]], days_a
     assert response.status_code == 302, text_of(response)[:1000]
     with database(app) as db:
         family = db.exec(select(Family).where(Family.name == name)).one()
-        family.created_at = utcnow() - dt.timedelta(days=days_ago)
+        family.created_at = clock.now() - dt.timedelta(days=days_ago)
         db.add(family)
         db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family.id)
-                .values(start=dt.date.today() - dt.timedelta(days=days_ago)))
+                .values(start=clock.today() - dt.timedelta(days=days_ago)))
         db.commit()
         return family.id
 
@@ -56,7 +56,7 @@ def publish(app, client, family_id: int, text: str, days_ago: int = 0) -> int:
     assert response.status_code == 302, text_of(response)[:1000]
     with database(app) as db:
         version = current_version(db, family_id)
-        version.published_at = utcnow() - dt.timedelta(days=days_ago)
+        version.published_at = clock.now() - dt.timedelta(days=days_ago)
         db.add(version)
         db.commit()
         return version.id
@@ -70,7 +70,7 @@ def ask(app, username: str, text: str, days_ago: int) -> int:
     assert asked.status_code == 302
     with database(app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.text == text)).one()
-        question.asked_at = utcnow() - dt.timedelta(days=days_ago)
+        question.asked_at = clock.now() - dt.timedelta(days=days_ago)
         db.add(question)
         db.commit()
         return question.id
@@ -109,7 +109,7 @@ def test_the_team_lead_sees_each_household_against_the_nine_months(demo_app):
                                                       DuoAssignment.role == DuoRole.contact)).one()
     end_role = f"/backoffice/families/{late}/duo/{contact.id}/end"
     ended = lead.post(end_role, data={"csrf_token": csrf_token(lead.get(end_role).text),
-                                      "end": (dt.date.today() - dt.timedelta(days=1)).isoformat()})
+                                      "end": (clock.today() - dt.timedelta(days=1)).isoformat()})
     assert ended.status_code == 302
 
     page = lead.get(OVERVIEW)
@@ -145,7 +145,7 @@ def test_the_team_lead_sees_each_household_against_the_nine_months(demo_app):
     with demo_app.test_request_context():
         from flask_babel import format_date
 
-        month_of = {name: format_date(utcnow().date() - dt.timedelta(days=days), "MMMM y")
+        month_of = {name: format_date(clock.today() - dt.timedelta(days=days), "MMMM y")
                     for name, days in (("Gezin Vlot", 200), ("Gezin Laat", 300))}
     assert len(trend) == team_overview.TREND_MONTHS
     assert trend[month_of["Gezin Vlot"]] == ["1", "1", "60"]
@@ -256,7 +256,7 @@ def test_the_overview_reads_the_same_number_of_queries_however_many_households(d
         event.listen(engine, "before_cursor_execute", listener)
         try:
             with database(demo_app) as db:
-                team_overview.overview(db, team_id, utcnow())
+                team_overview.overview(db, team_id, clock.now())
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import event, insert
 from sqlmodel import select
 
+from portal import clock
 from portal.models import (
     Account,
     Appointment,
@@ -21,7 +22,6 @@ from portal.models import (
     SafetyPlan,
     Worker,
 )
-from portal.models.base import utcnow
 from portal.web.i18n import format_moment
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
@@ -121,7 +121,7 @@ def history(demo_app):
     replied = post_form(bram, f"{base}/answers", {"reply": REPLY}, f"{base}/questions/{question.id}")
     assert replied.status_code == 302
 
-    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    day = (clock.today() + dt.timedelta(days=3)).isoformat()
     made = post_form(bram, f"{base}/appointments", {
         "date": day, "time": "10:00", "duration": "60", "place": "Kantoor", "with_whom": "Bram de Wit",
         "purpose": "Het plan samen doorlopen.", "audience": f"parents:{parents['Ingrid Tijdlijn']}"})
@@ -134,10 +134,10 @@ def history(demo_app):
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)).one()
     page = bram.get(f"{base}/appointments/{appointment.id}")  # the duo moves it a day later and replies
     answered = bram.post(f"{base}/appointments/{appointment.id}", data=form_values(page, "appointment-form") | {
-        "date": (dt.date.today() + dt.timedelta(days=4)).isoformat(), f"reply-{answer.id}": APPOINTMENT_REPLY})
+        "date": (clock.today() + dt.timedelta(days=4)).isoformat(), f"reply-{answer.id}": APPOINTMENT_REPLY})
     assert answered.status_code == 302, text_of(answered)[:1000]
 
-    closed = post_form(lead, f"{base}/case", {"reason": CLOSING, "closed_on": dt.date.today().isoformat()})
+    closed = post_form(lead, f"{base}/case", {"reason": CLOSING, "closed_on": clock.today().isoformat()})
     assert closed.status_code == 302, text_of(closed)[:1000]
     return {"family": family, "parents": parents, "lead": lead, "bram": bram, "ingrid": ingrid,
             "appointment": appointment.id, "question": question.id, "asked_about": appointment.starts_at}
@@ -213,11 +213,11 @@ def test_filters_by_kind_member_and_period(demo_app, history):
     assert wrong.status_code == 400 and soup(wrong).select_one("#period-error") is not None
 
     # A period before the intake holds nothing; one of today holds the day's entries.
-    before = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    before = (clock.today() - dt.timedelta(days=40)).isoformat()
     assert entries(bram.get(url, query_string={"from": before, "to": before})) == []
     # Days around today (the page counts Amsterdam days, the server writes its own date: near midnight they differ).
-    around = {"from": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
-              "to": (dt.date.today() + dt.timedelta(days=1)).isoformat()}
+    around = {"from": (clock.today() - dt.timedelta(days=1)).isoformat(),
+              "to": (clock.today() + dt.timedelta(days=1)).isoformat()}
     lines = entries(bram.get(url, query_string=around))
     assert any(CLOSING in line for line in lines) and not any("Het plan samen doorlopen." in line for line in lines)
 
@@ -243,8 +243,8 @@ def test_pages_follow_each_other_without_gaps_or_repeats(demo_app, history):
 
 def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(demo_app, history):
     family, lead = history["family"], history["lead"]
-    around = {"from": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
-              "to": (dt.date.today() + dt.timedelta(days=1)).isoformat()}
+    around = {"from": (clock.today() - dt.timedelta(days=1)).isoformat(),
+              "to": (clock.today() + dt.timedelta(days=1)).isoformat()}
     page = lead.get(f"/backoffice/families/{family}/factual-file", query_string=around)
     assert page.status_code == 200
     agreements = soup(page).select_one("#agreements").get_text(" ", strip=True)
@@ -253,7 +253,7 @@ def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(demo_a
     happened = soup(page).select_one("#happened").get_text(" ", strip=True)
     assert QUESTION in happened and REPLY in happened and CLOSING in happened
     assert soup(page).select_one("form#period-form.no-print") is not None  # the period form is not printed
-    earlier = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    earlier = (clock.today() - dt.timedelta(days=30)).isoformat()
     empty = lead.get(f"/backoffice/families/{family}/factual-file", query_string={"from": earlier, "to": earlier})
     assert say(demo_app, "nl", "No version of the plan was published before the end of this period.") in text_of(empty)
     assert say(demo_app, "nl", "Nothing was recorded in this period.") in text_of(empty)
@@ -271,8 +271,8 @@ def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_
         moved_to = db.get(Appointment, history["appointment"]).starts_at
     asked_about = history["asked_about"]
     assert moved_to - asked_about == dt.timedelta(days=1)
-    period = {"from": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
-              "to": (dt.date.today() + dt.timedelta(days=10)).isoformat()}
+    period = {"from": (clock.today() - dt.timedelta(days=1)).isoformat(),
+              "to": (clock.today() + dt.timedelta(days=10)).isoformat()}
     page = lead.get(f"/backoffice/families/{family}/factual-file", query_string=period)
     assert page.status_code == 200
 
@@ -365,7 +365,7 @@ def test_a_page_costs_the_same_queries_however_long_the_history(demo_app, histor
     with database(demo_app) as db:
         version = db.exec(select(PlanVersion.id).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                           .where(SafetyPlan.family_id == family)).first()
-    now = utcnow()
+    now = clock.now()
     with demo_app.extensions["engine"].begin() as connection:
         connection.execute(insert(PlanQuestion), [
             {"parent_id": ingrid, "version_id": version, "kind": "question", "text": f"Vraag {n}",

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlmodel import select
 
+from portal import clock
 from portal.models import Appointment
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
@@ -27,7 +28,7 @@ def publish(worker, family_id: int) -> None:
 def plan_and_cancel(worker, family_id: int) -> None:
     """The duo plans an appointment for tomorrow and then cancels it, through the appointment pages."""
     url = f"/backoffice/families/{family_id}/appointments"
-    day = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    day = (clock.today() + dt.timedelta(days=1)).isoformat()
     planned = worker.post(url, data={"csrf_token": csrf_token(worker.get(url).text), "date": day, "time": "09:00",
                                      "duration": "60", "place": "Bij u thuis", "with_whom": "Chantal Pinas",
                                      "purpose": PURPOSE, "audience": "household", "action": "save"})

@@ -11,10 +11,10 @@ from flask_babel import force_locale
 from sqlalchemy import update
 from sqlmodel import select
 
+from portal import clock
 from portal.auth.kept import KEPT_FOR
 from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
-from portal.models.base import utcnow
 from portal.services.plan_versions import current_version
 from portal.web.forms import TooLong, strip_controls
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
@@ -39,7 +39,7 @@ def expire_sessions(app, username: str) -> None:
     with database(app) as db:
         account = db.exec(select(Account.id).where(Account.username == username)).one()
         db.exec(update(UserSession).where(UserSession.account_id == account)
-                .values(last_seen_at=utcnow() - dt.timedelta(hours=1)))
+                .values(last_seen_at=clock.now() - dt.timedelta(hours=1)))
         db.commit()
 
 
@@ -336,7 +336,7 @@ def test_kept_text_expires_and_is_used_once(demo_app):
     ask(client)
     assert len(kept_rows(demo_app)) == 1
     with database(demo_app) as db:
-        db.exec(update(SignInFlow).where(SignInFlow.kind == "kept").values(expires_at=utcnow()))
+        db.exec(update(SignInFlow).where(SignInFlow.kind == "kept").values(expires_at=clock.now()))
         db.commit()
     assert sign_in(client, "ouder-fatima").headers["Location"] == "/"
     assert QUESTION not in text_of(client.get("/plan"))
