@@ -22,7 +22,8 @@ class AppointmentResponse(str, enum.Enum):
 class Appointment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     family_id: int = Field(foreign_key="family.id", index=True)
-    key: str = Field(max_length=48, unique=True)  # "appointment-<uuid>", for visibility rows
+    # The random key ("appointment-" and 32 hex) in a parent's address for it: ids count up and would tell of others.
+    key: str = Field(max_length=48, unique=True)
     starts_at: dt.datetime = Field(index=True)  # UTC
     duration_minutes: int = 60
     # A safe place's address is never shown to the family nor put in a notification.
