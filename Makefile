@@ -2,8 +2,8 @@
 #            with the outbox worker (`portal worker`) beside it
 # make test  the whole suite (SQLite and a throwaway PostgreSQL cluster) in one pytest run
 #
-# Both create .venv when it is missing and (re)install only when pyproject.toml is newer than
-# the stamp file of that install. HOST and PORT choose where `make run` serves.
+# Both create .venv when it is missing and (re)install only when pyproject.toml or uv.lock is newer
+# than the stamp file of that install. HOST and PORT choose where `make run` serves.
 
 PYTHON ?= python3
 VENV := .venv
@@ -48,14 +48,19 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
 
-# The test install includes the plain one: a fresh test stamp satisfies `make run` too. Both compile the installed
-# modules once, in parallel, rather than in every process that first imports them.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	if [ $(VENV)/.installed-test -nt pyproject.toml ]; then :; else $(UV) pip install --compile-bytecode --python $(PY) -e .; fi
+# Every package, indirect ones included, comes at the version uv.lock names, the portal itself editable. --locked
+# stops with "needs to be updated" when uv.lock no longer matches pyproject.toml (CI included), so nothing installs
+# from a stale lock; --inexact keeps uv, which pip put in .venv. The test install includes the plain one: a fresh
+# test stamp satisfies `make run` too. Both compile the installed modules once, in parallel, rather than in every
+# process that first imports them.
+SYNC := $(UV) sync --locked --inexact --compile-bytecode
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(PY)
+	if [ $(VENV)/.installed-test -nt pyproject.toml ] && [ $(VENV)/.installed-test -nt uv.lock ]; then :; else $(SYNC); fi
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(UV) pip install --compile-bytecode --python $(PY) -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(PY)
+	$(SYNC) --extra test
 	touch $@
 
 # Made again when this file changes (a new VNU_VERSION).
