@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection
 
 from portal import clock, db
-from portal.auth.secrets import hash_password
+from portal.accounts.secrets import hash_password
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Account,

@@ -29,7 +29,7 @@ from benchmarks.demo_server import Browser, free_port
 from benchmarks.generate_households import GENERATED_TOTP_SECRET, generate, username
 from benchmarks.throughput import Gunicorn
 from portal import db
-from portal.auth.secrets import hash_password
+from portal.accounts.secrets import hash_password
 from portal.demo import DEMO_PASSWORD
 from portal.models import Account, DuoAssignment, OutboxMessage, PlanQuestion, Role, Worker
 

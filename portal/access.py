@@ -32,7 +32,7 @@ from portal.models import (
 from portal.rules import audience
 from portal.rules.actions import TEAM_ACTIONS, Action, Relation, allows
 from portal.rules.plan_content import PlanContent
-from portal.web import audit
+from portal.web import audit, kept
 
 READ_ALONG_BEFORE = dt.timedelta(hours=1)
 READ_ALONG_AFTER = dt.timedelta(hours=3)
@@ -274,8 +274,6 @@ def roles(*allowed: Role):
                 if request.method == "POST" and request.htmx:
                     return "", 401  # an update within a page (autosave): the page says so and keeps the text
                 if request.method == "POST":
-                    from portal.auth import kept  # the sign-in package registers views that use these rules
-
                     kept.keep("staff" if staff_page else "family")
                 audience = "auth.staff_sign_in" if staff_page else "auth.sign_in"
                 return redirect(url_for(audience))

@@ -83,7 +83,7 @@ def db_upgrade() -> None:
 def create_user(role, username, name, team, organisation, phone, languages, family_id, language) -> None:
     """Create an account. Staff set a password now and link an app at first sign-in;
     parents get an activation code for their letter."""
-    from portal.auth import secrets as auth_secrets
+    from portal.accounts import secrets as auth_secrets
 
     with Session(db.engine()) as session:
         if session.exec(select(Account).where(Account.username == username.lower())).first():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, select
 
 from portal import clock
-from portal.auth.secrets import hash_password
+from portal.accounts.secrets import hash_password
 from portal.clock import AMSTERDAM
 from portal.models import (
     Account,

@@ -91,7 +91,7 @@ def end_current(db: Session) -> None:
 
 def end_all(db: Session, account_id: int) -> None:
     """End every open sign-in and activation of the account, in any browser, and forget text kept for it
-    (portal/auth/kept.py) (the caller commits)."""
+    (portal/web/kept.py) (the caller commits)."""
     db.exec(update(SignInFlow).where(SignInFlow.account_id == account_id, SignInFlow.consumed_at.is_(None))
             .values(consumed_at=clock.now(), typed=""))
 

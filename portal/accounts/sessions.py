@@ -4,14 +4,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask_login import login_user, logout_user
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import clock
-from portal.auth import devices
 from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
-from portal.web.i18n import chosen_signed_out, clear_session
 
 IDLE_LIMIT = {Role.parent: dt.timedelta(minutes=15)}
 STAFF_IDLE_LIMIT = dt.timedelta(minutes=30)
@@ -55,21 +52,17 @@ class SignedIn:
         return min(idle_end, self.record.created_at + ABSOLUTE_LIMIT)
 
 
-def start(db: Session, account: Account) -> SignedIn:
-    """Begin a new session with a fresh identifier; nothing of the pre-sign-in cookie survives but its language.
-    A language chosen during the sign-in goes to the account; else the account's own is spoken."""
-    account.language = chosen_signed_out("staff" if account.role.is_staff else "family") or account.language
+def start(db: Session, account: Account, language: str | None) -> SignedIn:
+    """Begin a new session with a fresh identifier (committed). A language chosen during the sign-in goes to the
+    account; else the account's own is spoken. The browser's side is portal/auth/session_cookie.py."""
+    account.language = language or account.language
     db.add(account)  # committed with the session
-    clear_session(account.language)  # so even an error page without a database speaks it
     token = secrets.token_urlsafe(32)
     record = UserSession(token_hash=_token_hash(token), account_id=account.id,
                          generation=account.session_generation)
     db.add(record)
     db.commit()
-    user = load(db, token)
-    login_user(user)
-    devices.remember(account)  # a session begins only after the second factor: this browser is now known
-    return user
+    return load(db, token)
 
 
 def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | None:
@@ -118,10 +111,9 @@ def touch(db: Session, record: UserSession, now: dt.datetime | None = None) -> N
 
 
 def end(db: Session, user: SignedIn) -> None:
+    """End this session (committed); the browser's side is the blueprint's."""
     db.exec(update(UserSession).where(UserSession.id == user.record.id).values(ended_at=clock.now()))
     db.commit()
-    logout_user()
-    clear_session(user.account.language)  # the sign-in page goes on in the language of the pages before
 
 
 def end_all_other(db: Session, account: Account, keep: UserSession | None = None) -> None:

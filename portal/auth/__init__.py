@@ -9,8 +9,9 @@ blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 def init_login(app: Flask) -> None:
     from portal import clock
-    from portal.auth import kept, sessions
+    from portal.accounts import sessions
     from portal.db import session
+    from portal.web import kept
 
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.login_view = "auth.sign_in"

@@ -7,8 +7,9 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from portal.access import STAFF, public, roles
-from portal.auth import blueprint, devices, flows, kept, sessions
-from portal.auth import secrets as auth_secrets
+from portal.accounts import flows, sessions
+from portal.accounts import secrets as auth_secrets
+from portal.auth import blueprint, devices, session_cookie
 from portal.auth.forms import (
     ActivateForm,
     AppCodeForm,
@@ -23,7 +24,7 @@ from portal.db import session as db_session
 from portal.extensions import csrf, limiter
 from portal.models import Account, Role
 from portal.services import notifications
-from portal.web import audit
+from portal.web import audit, kept
 from portal.web.forms import save_language, switching_language, typed_fields
 from portal.web.i18n import audience_of, clear_session, session_language
 from portal.web.redirects import local_target, shows_a_page
@@ -197,7 +198,7 @@ def code():
         return redirect(_sign_in_url())
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
     waiting = kept.waiting_token()  # the new session's cookie starts empty
-    sessions.start(db, account)  # commits the new session with its event
+    session_cookie.begin(db, account)  # commits the new session with its event
     return redirect(kept.claim(db, waiting, account) or _home(account))
 
 
@@ -221,7 +222,7 @@ def enrol():
             db.add(account)
             audit.record("totp.enrol", "ok", object=f"account:{account.id}", account=account)
             db.commit()
-            sessions.start(db, account)
+            session_cookie.begin(db, account)
             return _recovery_codes_page(account)
         form.refuse(form.code, _("This code is not right. Look at the app and type the 6 digits you see now."))
     return render_template("auth/enrol.html", form=form, main_form="code-form",
@@ -366,7 +367,7 @@ def second_factor():
         audit.record("account.second_factor", "ok", object=f"account:{account.id}:{account.second_factor}",
                      account=account)
         db.commit()
-        sessions.start(db, account)
+        session_cookie.begin(db, account)
         return redirect(url_for("family.home"))
     code_sent = form.sent.data == "1" or (form.method.data in ("sms", "sms_confirm") and not form.phone.errors)
     response = make_response(render_template("auth/second_factor.html", form=form, main_form="factor-form",
@@ -404,7 +405,7 @@ def sign_out():
     audit.record("sign_out", "ok", object=f"account:{current_user.account.id}")
     staff = current_user.role.is_staff
     flows.end_all(db_session(), current_user.account.id)  # a sign-in left open elsewhere ends too
-    sessions.end(db_session(), current_user._get_current_object())
+    session_cookie.end(db_session(), current_user._get_current_object())
     return redirect(url_for("auth.staff_sign_in" if staff else "auth.sign_in"))
 
 
@@ -416,7 +417,7 @@ def quick_exit():
     if current_user.is_authenticated:
         audit.record("quick_exit", "ok", object=f"account:{current_user.account.id}")
         flows.end_all(db_session(), current_user.account.id)
-        sessions.end(db_session(), current_user._get_current_object())
+        session_cookie.end(db_session(), current_user._get_current_object())
     kept.forget(db_session())  # text kept after a session ran out: nobody finds it later on this phone
     session.clear()
     response = redirect(current_app.config["NEUTRAL_SITE"], 303)
@@ -443,7 +444,7 @@ def set_language():
 @roles(*Role)
 def kept_text():
     """Text kept when the session ran out, from a form without a page of its own (it only answers POST):
-    shown here to send again (portal/auth/kept.py fills the form)."""
+    shown here to send again (portal/web/kept.py fills the form)."""
     path = g.get("kept_path")
     if path is None:
         return redirect(_home(current_user.account))

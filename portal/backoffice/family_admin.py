@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import clock
 from portal.access import DUO, Action, get_or_404, roles
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters
 from portal.db import session as db_session
 from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker

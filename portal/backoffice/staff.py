@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import clock
 from portal.access import Action, can, own_team_or_404, roles
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters, staff_form
 from portal.db import session as db_session
 from portal.models import Role

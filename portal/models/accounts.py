@@ -35,7 +35,7 @@ class Account(SQLModel, table=True):
     # Raised on password change and deactivation: every older session ends.
     session_generation: int = 0
     # Wrong second-factor codes since code_failures_since; a day after it the count starts afresh
-    # (portal/auth/flows.py). The server default fills the column for accounts that existed before it.
+    # (portal/accounts/flows.py). The server default fills the column for accounts that existed before it.
     code_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     code_failures_since: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=clock.now)
@@ -76,7 +76,7 @@ class SignInFlow(SQLModel, table=True):
     """One step of a sign-in or an activation. The browser holds only the token; a step's record is used
     once and the next step gets a new one, so an older copy of the cookie leads nowhere.
 
-    Also what a user typed when their session ran out (kind "kept", portal/auth/kept.py): kept for their
+    Also what a user typed when their session ran out (kind "kept", portal/web/kept.py): kept for their
     account until they sign in again, ended with the account's other open steps."""
 
     id: int | None = Field(default=None, primary_key=True)

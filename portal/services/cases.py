@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, and_, col, or_, select
 
 from portal import clock
-from portal.auth import flows
+from portal.accounts import flows
 from portal.models import (
     Account,
     Appointment,

@@ -7,8 +7,8 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, delete, func, select
 
 from portal import clock
-from portal.auth.secrets import CODES_COUNTED_FOR
-from portal.auth.sessions import ABSOLUTE_LIMIT
+from portal.accounts.secrets import CODES_COUNTED_FOR
+from portal.accounts.sessions import ABSOLUTE_LIMIT
 from portal.models import (
     Account,
     Acknowledgement,

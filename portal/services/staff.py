@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from portal.auth import flows
-from portal.auth.secrets import hash_password
+from portal.accounts import flows
+from portal.accounts.secrets import hash_password
 from portal.models import Absence, Account, Interpreter, InterpreterTeam, RecoveryCode, Role, Worker, WorkingHours
 from portal.services import interpreting
 

@@ -150,7 +150,7 @@ class Form(FlaskForm):
         csrf = False
 
     def __init__(self, data=None, posted: bool = True, **kwargs):
-        # The typed fields: posted, or kept while signed out and given back on the GET of their page (auth/kept).
+        # The typed fields: posted, or kept while signed out and given back on the GET of their page (web/kept).
         # They are read alone (a field left out stays empty); else `data` fills the form as things are now.
         # posted=False: as things are now, whatever another form on the same page posted.
         typed = (request.form or None) if posted else None

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from werkzeug.datastructures import ImmutableMultiDict
 
 from portal import clock
-from portal.auth import sessions
+from portal.accounts import sessions
 from portal.db import session as db_session
 from portal.models import Account, SignInFlow
 from portal.web.forms import typed_fields

@@ -3,7 +3,7 @@ from browser_kit import new_family_page
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.models import Account
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from portal import clock
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
 from portal.models import Account
 from portal.web.i18n import LANGUAGES, text_direction

@@ -9,7 +9,7 @@ from browser_kit import axe_violations, choose_language, describe_violations, ne
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.models import Account
 
 PASSPHRASE = "paarse fiets op het dak"

@@ -21,7 +21,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal import clock
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.models import (
     Absence,
     Account,

@@ -36,7 +36,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.access import in_current_duo
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.backoffice.plan_form import text_fields, to_form
 from portal.demo import DEMO_PASSWORD
 from portal.models import (

@@ -120,7 +120,7 @@ class Databases:
 def _load_demo(url: str) -> None:
     """The demo data, its password hashed at the cost test apps use (TESTING_HASHER)."""
     from portal import demo
-    from portal.auth.secrets import TESTING_HASHER
+    from portal.accounts.secrets import TESTING_HASHER
 
     engine = db.make_engine(url)
     try:

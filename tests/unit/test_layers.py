@@ -3,6 +3,8 @@ Flask nor the database, models hold tables and nothing else, each blueprint is m
 portal/clock.py reads the system clock."""
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,43 @@ def test_services_never_read_the_request(path):
                  "portal.web", "portal.backoffice", "portal.family"}
     used = {name for name in imports_of(path) if name in forbidden or name.startswith(("portal.web.", "flask_wtf"))}
     assert not used, f"{path.name} imports {sorted(used)}"
+
+
+# Run apart from the app factory (portal/__init__.py builds the Flask app): the folder's own imports, and theirs.
+LOADED = """
+import sys, types
+package = types.ModuleType("portal")
+package.__path__ = [{folder!r}]
+sys.modules["portal"] = package
+for module in {modules!r}:
+    __import__(module)
+print("\\n".join(sorted(sys.modules)))
+"""
+WEB_PACKAGES = ("portal.auth", "portal.family", "portal.backoffice")
+
+
+def loaded_by(folder: str) -> set[str]:
+    """The modules really loaded by importing every module of a folder, indirect imports included (one process
+    per folder: a fresh interpreter costs seconds)."""
+    names = [f"portal.{folder}.{path.stem}" for path in modules(folder)]
+    assert names, f"portal/{folder} holds no modules"
+    script = LOADED.format(folder=str(PORTAL), modules=names)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(run.stdout.split())
+
+
+def among(loaded: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in loaded if name.startswith(prefixes))
+
+
+# Accounts still read the app's settings (secret key, test hasher) and keep a sign-in step's token in Flask's
+# session cookie: Flask, yes; the web's modules and the blueprints, no.
+@pytest.mark.parametrize("folder, forbidden", [("services", WEB_PACKAGES), ("rules", (*WEB_PACKAGES, "flask")),
+                                               ("accounts", (*WEB_PACKAGES, "portal.web", "flask_login"))])
+def test_the_modules_really_loaded_stay_below_the_web(folder, forbidden):
+    """Not only direct imports: importing a service never loads a blueprint, through any chain of imports."""
+    loaded = loaded_by(folder)
+    assert not among(loaded, forbidden), f"importing portal/{folder} loads {among(loaded, forbidden)}"
 
 
 # The zone is all rules take of the clock: they are given `now` and `today` as arguments.

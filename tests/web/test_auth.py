@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import clock as portal_clock
-from portal.auth import secrets as auth_secrets
+from portal.accounts import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Account,

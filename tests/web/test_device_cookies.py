@@ -5,8 +5,8 @@ import secrets
 
 import pytest
 
+from portal.accounts import secrets as auth_secrets
 from portal.auth import devices
-from portal.auth import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
 from support.apps import PRODUCTION_SERVING
 from support.pages import say, text_of

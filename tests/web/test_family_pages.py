@@ -544,7 +544,7 @@ def _grow_history(app, family_name: str, versions: int, appointments: int) -> No
 
 
 def test_family_pages_use_the_same_number_of_queries_however_long_the_history(demo_app, monkeypatch):
-    from portal.auth import sessions
+    from portal.accounts import sessions
 
     monkeypatch.setattr(sessions, "TOUCH_INTERVAL", dt.timedelta(days=1))  # no 'last seen' write midway
     client = demo_app.test_client()

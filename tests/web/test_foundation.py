@@ -209,7 +209,7 @@ def test_signed_out_visitors_are_sent_to_their_sign_in_page(client, path, sign_i
 
 def test_demo_accounts_exist_with_their_roles(demo_app):
     from portal import demo
-    from portal.auth.secrets import password_matches
+    from portal.accounts.secrets import password_matches
     from portal.models import Account
 
     with Session(demo_app.extensions["engine"]) as session:
@@ -256,7 +256,7 @@ def test_portal_demo_loads_once_and_prints_every_account(database_url, make_app)
 
 
 def test_create_user_makes_an_interpreter(app):
-    from portal.auth.secrets import password_matches
+    from portal.accounts.secrets import password_matches
     from portal.models import Account, Interpreter, Role
 
     password = "Zonnebloem-kanaal-2026-fiets"

@@ -8,8 +8,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import clock
-from portal.auth import secrets as auth_secrets
-from portal.auth import sessions
+from portal.accounts import secrets as auth_secrets
+from portal.accounts import sessions
 from portal.models import Account, UserSession
 from support.apps import PRODUCTION_SERVING
 from support.sign_in import csrf_token, role_of, sign_in

@@ -110,7 +110,7 @@ def test_a_second_interpreter_verifies_a_translation(demo_app):
         session.commit()
         second_id = second.id
     # The second interpreter signs in through a fresh account bound to the new interpreter row.
-    from portal.auth.secrets import hash_password
+    from portal.accounts.secrets import hash_password
     from portal.models import Account, Role
     with demo_app.app_context(), Session(db.engine()) as session:
         account = Account(username="tolk-ar2", role=Role.interpreter, display_name="Nadia Amrani",

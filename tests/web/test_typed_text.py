@@ -12,11 +12,11 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal import clock
-from portal.auth.kept import KEPT_FOR
 from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
 from portal.services.plan_versions import current_version
 from portal.web.forms import TooLong, strip_controls
+from portal.web.kept import KEPT_FOR
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, fresh_code, sign_in, signed_in_client
 
