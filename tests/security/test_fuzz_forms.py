@@ -60,7 +60,7 @@ from portal.models import (
     Worker,
 )
 from portal.services import plan_versions
-from portal.services.interpreting import segments, source_hash
+from portal.services.interpreting import job_work, source_hash
 from portal.services.plan_versions import draft_of, load_contents
 from portal.web.forms import bounded_date
 from portal.web.i18n import LANGUAGES
@@ -651,7 +651,8 @@ def interpreter_job(demo_app):
         published = plan_versions.publish(db, draft, draft.revision, family.id, bram.id, "")
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == published.version.id,
                                                    TranslationJob.language == "ar")).one()
-        texts = segments(load_contents(db, [published.version.id])[published.version.id])
+        # The sentences as the interpreter's form numbers them (names that are sentences of their own are none).
+        texts = job_work(db, job, clock.today()).texts
     portal = Portal(demo_app, "tolk-ar")
     return portal, job.id, texts
 
