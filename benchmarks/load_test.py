@@ -1,6 +1,6 @@
 """Load test: 200 parents and 20 workers for two minutes (locust), two gunicorn servers, one PostgreSQL, one Redis.
 
-    .venv/bin/python -m benchmarks.load_test            # needs the "load" extra: uv pip install -e ".[test,load]"
+    .venv/bin/python -m benchmarks.load_test            # needs the "load" extra (docs/benchmarks.md)
 
 Everything runs on 127.0.0.1 and stops by itself. Budget: zero errors and p95 under 300 ms over the run;
 afterwards every answer the portal accepted is in the database, every message was sent once (the loopback

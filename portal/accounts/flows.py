@@ -12,7 +12,7 @@ from portal.models import Account, SignInFlow
 
 TIME_LIMITS = {"sign_in": dt.timedelta(minutes=5), "activation": dt.timedelta(minutes=30)}
 # Wrong codes: at CODES_PER_FLOW the password is asked again; at CODES_PER_DAY the code step stays closed
-# until the account's counting day ends (README, Security: the chance this leaves an attacker).
+# until the account's counting day ends (docs/security.md: the chance this leaves an attacker).
 CODES_PER_FLOW = 10
 CODES_PER_DAY = 30
 DAY = dt.timedelta(days=1)

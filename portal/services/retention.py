@@ -39,7 +39,7 @@ from portal.models import (
 from portal.services.cases import retention_period
 
 # A session row outlives its 12-hour limit by a day: a phone woken the next morning is still told that its session
-# ran out (auth.sessions.lapsed_account) and offered what was typed. After that the row only says who was signed in
+# ran out (accounts.sessions.lapsed_account) and offered what was typed. After that the row only says who was signed in
 # when, which the audit log keeps.
 SESSION_ROWS_KEPT = ABSOLUTE_LIMIT + dt.timedelta(days=1)
 
@@ -118,6 +118,6 @@ def remove_ended_sign_ins(db: Session, now: dt.datetime | None = None) -> None:
 def _ended(now: dt.datetime):
     return (("sessions", UserSession, UserSession.created_at < now - SESSION_ROWS_KEPT),
             ("sign-in steps", SignInFlow, SignInFlow.expires_at < now),
-            # A code still counts toward the limit of codes a phone gets after it expired (auth.secrets).
+            # A code still counts toward the limit of codes a phone gets after it expired (accounts.secrets).
             ("codes", OneTimeCode, and_(OneTimeCode.expires_at < now,
                                         OneTimeCode.created_at < now - CODES_COUNTED_FOR)))
