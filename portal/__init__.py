@@ -5,7 +5,7 @@ from portal import config as settings
 from portal import db
 from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
-from portal.web import audit, headers, i18n, links, logs
+from portal.web import audit, headers, i18n, links, logs, permissions
 from portal.web.forms import AppointmentKeyConverter, IdConverter
 from portal.web.i18n import select_locale
 from portal.web.proxies import TrustedProxies
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(family_blueprint)
     app.register_blueprint(backoffice_blueprint, url_prefix="/backoffice")
     i18n.init_app(app)
+    permissions.init_app(app)
     app.jinja_env.globals.update(app_name=app.config["APP_NAME"], external_url=links.external_url)
 
     @app.get("/manifest.webmanifest")

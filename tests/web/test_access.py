@@ -490,3 +490,26 @@ def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(dem
                        .order_by(AuditEvent.id.desc())).first()
     assert (last.object, last.actor_name, last.family_id) == (f"appointment:{safe.id}", "Samira Benali",
                                                               ids["family_id"][0])
+
+
+TEAM_LEAD_LINKS = {"/backoffice/households/new", "/backoffice/staff", "/backoffice/team"}
+
+
+def test_only_the_team_lead_sees_the_team_leads_links(demo_app):
+    """The menu and home ask the same `can` as the pages behind them: a duo worker and an interpreter get none
+    of the team lead's links, on home or in the menu of another page."""
+    seen = {}
+    for username in ("teamlead", "bram", "tolk-ar"):
+        client = demo_app.test_client()
+        sign_in(client, username)
+        pages = [client.get("/backoffice/"), client.get("/backoffice/password")]
+        assert all(page.status_code == 200 for page in pages), username
+        seen[username] = {a["href"] for page in pages for a in soup(page).select("a[href]")} & TEAM_LEAD_LINKS
+    assert seen == {"teamlead": TEAM_LEAD_LINKS, "bram": set(), "tolk-ar": set()}
+
+
+def test_the_family_menu_is_for_a_signed_in_parent_only(demo_app):
+    parent = demo_app.test_client()
+    sign_in(parent, "ouder-sanne")
+    assert soup(parent.get("/")).select_one('nav a[href="/plan"]') is not None
+    assert soup(demo_app.test_client().get("/sign-in")).select_one('nav a[href="/plan"]') is None

@@ -1,0 +1,23 @@
+"""What templates may ask about the signed-in user: `can`, with the views' own actions, and which audience they are."""
+from flask import Flask
+from flask_login import current_user
+
+from portal import access
+from portal.models import Role
+from portal.rules.actions import Action
+
+
+def can(action: Action, obj=None) -> bool:
+    """The view's own check, for a link or button: `portal.access.can` on `obj`, or on the signed-in worker's own
+    team where no object is given (the team lead's links on every page)."""
+    target = obj if obj is not None else getattr(current_user, "worker", None)
+    return access.can(current_user, action, target)
+
+
+def signed_in_parent() -> bool:
+    """The family pages' menu is for a signed-in parent: an audience, not a permission."""
+    return current_user.is_authenticated and current_user.role is Role.parent
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(can=can, Action=Action, signed_in_parent=signed_in_parent)
