@@ -28,7 +28,7 @@ CODES_COUNTED_FOR = dt.timedelta(hours=1)  # codes sent in this window count tow
 # A hash to verify against when the account is unknown, so both answers take as long.
 PRODUCTION_HASHER = PasswordHasher()  # argon2id with the library's recommended cost
 # The same algorithm at its smallest cost, for apps under TESTING only: the suite signs in hundreds of times.
-# tests/web/test_auth.py asserts that every other app hashes at production strength.
+# tests/web/test_sign_in.py asserts that every other app hashes at production strength.
 TESTING_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 _DUMMY_HASHES = {hasher: hasher.hash("no-such-account-placeholder") for hasher in (PRODUCTION_HASHER, TESTING_HASHER)}
 

@@ -32,7 +32,7 @@ LETTERS = {"nl": "ouder-sanne", "ar": "ouder-youssef"}
 # Pages that only a step of a flow shows: walk_flows collects them.
 FLOW_PAGES = {"auth.code", "auth.staff_code", "auth.choose_password", "auth.second_factor"}
 # A GET that shows no page of its own: a file, or a redirect unless something was kept or a staff account has no
-# second factor yet (the staff's enrolment is tested in tests/web/test_auth.py).
+# second factor yet (the staff's enrolment is tested in tests/web/test_second_factor.py).
 NOT_PAGES = {"static", "healthz", "manifest", "family.appointment_calendar", "auth.kept", "auth.staff_kept",
              "auth.enrol"}
 # A page with one known error, checked in the same run: the checker really read the pages.

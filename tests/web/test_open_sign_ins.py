@@ -1,0 +1,84 @@
+"""Open sign-ins live on the server: a cookie copy, a password change, signing out or new codes end them."""
+import pytest
+
+from portal.demo import DEMO_PASSWORD
+from support.sign_in import csrf_token
+from support.sign_in_steps import (
+    PASSPHRASE,
+    PEOPLE,
+    RECOVERY_CODE,
+    account_of,
+    base_of,
+    code_step,
+    code_step_is_dead,
+    copy_of,
+    is_signed_in,
+    password_step,
+    recovery_codes_for,
+    sign_out,
+    stored_recovery_rows,
+    totp_at,
+)
+
+# Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_a_copy_of_the_cookie_from_the_password_step_is_dead_once_the_code_step_is_done(
+        demo_app, demo_client, username, staff, clock):
+    assert password_step(demo_client, username, staff=staff).status_code == 302
+    copy = copy_of(demo_client)
+    assert code_step(demo_client, totp_at(username, clock), staff=staff).status_code == 302
+    code_step_is_dead(copy, username, staff, totp_at(username, clock + 30))
+    assert account_of(demo_app, username).totp_last_step == int(clock // 30)  # the copy's code was not even tried
+    assert is_signed_in(demo_client, staff)
+
+
+def signed_in_and_pending(app, username: str, staff: bool, clock: float):
+    """The account signed in in one browser, and at the code step in another (someone with the password)."""
+    signed_in, elsewhere = app.test_client(), app.test_client()
+    assert password_step(signed_in, username, staff=staff).status_code == 302
+    assert code_step(signed_in, totp_at(username, clock), staff=staff).status_code == 302
+    assert password_step(elsewhere, username, staff=staff).status_code == 302
+    return signed_in, elsewhere
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_a_password_change_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
+    signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
+    page = signed_in.get(base_of(staff) + "/password")
+    changed = signed_in.post(base_of(staff) + "/password", data={
+        "current_password": DEMO_PASSWORD, "password": PASSPHRASE, "password_again": PASSPHRASE,
+        "csrf_token": csrf_token(page.text)})
+    assert changed.status_code == 302
+    code_step_is_dead(elsewhere, username, staff, totp_at(username, clock + 30))
+    assert is_signed_in(signed_in, staff)
+
+
+@pytest.mark.parametrize("username, staff", PEOPLE)
+def test_signing_out_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
+    signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
+    sign_out(signed_in, staff)
+    code_step_is_dead(elsewhere, username, staff, totp_at(username, clock + 30))
+
+
+def test_a_recovery_code_sign_in_cannot_be_replayed(demo_app, demo_client, clock):
+    codes = recovery_codes_for(demo_app, "anouk")
+    assert password_step(demo_client, "anouk", staff=True).status_code == 302
+    copy = copy_of(demo_client)
+    assert code_step(demo_client, codes[0], staff=True).status_code == 302
+    for code in (codes[0], codes[1], totp_at("anouk", clock)):
+        code_step_is_dead(copy, "anouk", True, code)
+    assert len([row for row in stored_recovery_rows(demo_app, "anouk") if row.used_at]) == 1
+    assert is_signed_in(demo_client, True)
+
+
+def test_new_recovery_codes_end_the_accounts_open_sign_ins(demo_app, clock):
+    signed_in, elsewhere = signed_in_and_pending(demo_app, "anouk", True, clock)
+    token = csrf_token(signed_in.get("/backoffice/").text)
+    renewed = signed_in.post("/backoffice/recovery-codes", data={"csrf_token": token})
+    new = RECOVERY_CODE.findall(renewed.text)
+    assert len(new) == 10
+    code_step_is_dead(elsewhere, "anouk", True, new[0])
+    assert not any(row.used_at for row in stored_recovery_rows(demo_app, "anouk"))
