@@ -23,7 +23,7 @@ from portal.services.interpreting import (
     translation_of,
     translator_names,
 )
-from portal.services.plan_versions import current_version, load_contents
+from portal.services.plans import current_version, load_contents
 from portal.web import audit
 from portal.web.forms import switching_language, typed_text
 

@@ -21,18 +21,8 @@ from portal.rules.plan_content import PlanContent, diff
 from portal.services import notifications, renderings
 from portal.services.interpreting import translator_names
 from portal.services.names import household_names
-from portal.services.plan_versions import (
-    Conflict,
-    answers_of,
-    current_version,
-    draft_of,
-    load_contents,
-    open_draft,
-    publish,
-    published_versions,
-    reply_to_question,
-    save,
-)
+from portal.services.plan_versions import Conflict, answers_of, open_draft, publish, reply_to_question, save
+from portal.services.plans import current_version, draft_of, load_contents, published_versions
 from portal.web import audit
 from portal.web.forms import bounded_int, fits, max_length, strip_controls, switching_language, typed_text
 

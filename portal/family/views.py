@@ -27,7 +27,7 @@ from portal.services import appointments as appointments_service
 from portal.services import family_pages, notifications, parent_versions, plan_versions
 from portal.services.duo import call_now, current_duo
 from portal.services.interpreting import texts_for, translation_for
-from portal.services.plan_versions import load_contents
+from portal.services.plans import load_contents
 from portal.web import audit
 from portal.web.forms import clean, max_length, switching_language
 

@@ -31,7 +31,7 @@ from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
 from portal.services import parent_versions
 from portal.services.duo import current_duo
-from portal.services.plan_versions import current_version, draft_of, load_contents, published_versions
+from portal.services.plans import current_version, draft_of, load_contents, published_versions
 from portal.services.staff import unique_username
 
 CHILD = "kind"  # the relation of a child, as the demo and the duos write it

@@ -36,6 +36,7 @@ from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import Change, Item, PlanContent, diff
 from portal.rules.sentences import WordChange, sentences, split, word_diff
 from portal.services.names import protected_names
+from portal.services.plans import current_version, load_contents
 
 
 def source_hash(text: str) -> str:
@@ -401,8 +402,6 @@ class JobWork:
 
 
 def job_work(db: Session, job: TranslationJob, today) -> JobWork:
-    from portal.services.plan_versions import load_contents  # plan_versions opens jobs with assign_interpreter
-
     version = db.get(PlanVersion, job.version_id)
     family_id = db.get(SafetyPlan, version.plan_id).family_id
     earlier = _version_before(db, version)
@@ -507,8 +506,6 @@ def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime
 def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
     """An appointment was planned or changed, or the duo replied to an answer: the current version's jobs take up
     its texts again."""
-    from portal.services.plan_versions import current_version
-
     version = current_version(db, family_id)
     if version is None:
         return  # no plan published yet: no job to carry the appointment's texts
@@ -533,8 +530,6 @@ def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
     """The duo replied to a parent who reads another language: the reply joins the job of the newest version (opened
     again, or opened now), whichever version the question was about, through the same memory and review as the
     plan."""
-    from portal.services.plan_versions import current_version
-
     parent = db.get(Parent, question.parent_id)
     language = parent.language
     if language == "nl" or not question.reply.strip():

@@ -10,7 +10,7 @@ from portal.models import Acknowledgement, PlanQuestion, PlanVersion
 from portal.rules.plan_content import Change, PlanContent, diff
 from portal.services import parent_versions
 from portal.services.interpreting import Translation, translation_of
-from portal.services.plan_versions import load_contents
+from portal.services.plans import load_contents
 
 VERSIONS_SHOWN = 24  # per page, newest first
 QUESTIONS_READ = 200  # this parent's own questions about the versions of one page

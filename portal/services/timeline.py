@@ -37,7 +37,7 @@ from portal.models import (
 from portal.rules import audience
 from portal.rules.plan_content import PlanContent
 from portal.services.cases import members_of
-from portal.services.plan_versions import load_contents
+from portal.services.plans import load_contents
 
 # The kinds a page can be narrowed to, in the order the filter offers them.
 KINDS = ("case", "members", "duo", "plan", "answers", "appointments", "translations", "emergency")

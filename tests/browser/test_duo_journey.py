@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from portal.models import PlanVersion, VersionStatus
 from portal.rules.sentences import sentences
-from portal.services.plan_versions import current_version, draft_of, load_contents
+from portal.services.plans import current_version, draft_of, load_contents
 
 FAMILY = "Gezin El Idrissi"
 FIELD = "s1-a0-what"  # agreement 1 of unsafe situation 1: what Youssef does when he gets angry

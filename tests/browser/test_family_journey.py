@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, PlanQuestion, Worker
-from portal.services.plan_versions import draft_of, load_contents, publish, published_versions
+from portal.services.plan_versions import publish
+from portal.services.plans import draft_of, load_contents, published_versions
 
 FAMILY = "Gezin El Idrissi"
 # Fatima's safe address (a plan agreement) and her appointment at a safe place are hers alone.

@@ -38,7 +38,7 @@ from portal.models import (
 )
 from portal.services import plan_versions
 from portal.services.interpreting import segments
-from portal.services.plan_versions import draft_of, load_contents
+from portal.services.plans import draft_of, load_contents
 from support.sign_in import fresh_code
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}

@@ -61,7 +61,7 @@ from portal.models import (
 )
 from portal.services import plan_versions
 from portal.services.interpreting import job_work, source_hash
-from portal.services.plan_versions import draft_of, load_contents
+from portal.services.plans import draft_of, load_contents
 from portal.web.forms import bounded_date
 from portal.web.i18n import LANGUAGES
 from support.sign_in import fresh_code

@@ -1,6 +1,6 @@
 """The layers stay layers (docs/architecture.md): services never reach into the request, rules know neither
-Flask nor the database, models hold tables and nothing else, each blueprint is made in its package, and only
-portal/clock.py reads the system clock."""
+Flask nor the database, models hold tables and nothing else, each blueprint is made in its package, only
+portal/clock.py reads the system clock, and no two modules import each other."""
 import ast
 import re
 import subprocess
@@ -142,3 +142,44 @@ def views() -> list[tuple[str, ast.FunctionDef]]:
 def test_views_are_thin(name, view):
     """A view reads input, asks access and a service, and renders: at most one query of its own."""
     assert inline_queries(view) <= 1, f"{name} runs {inline_queries(view)} queries itself: ask a service"
+
+
+
+def module_name(path: Path) -> str:
+    parts = ("portal", *path.relative_to(PORTAL).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def portal_imports(path: Path, known: set[str]) -> set[str]:
+    """The modules of portal/ a file imports, at the top or inside a function: `from a import b` means the module
+    a.b when there is one, else a."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                      for alias in node.names}
+    return found & known
+
+
+# Two-way imports known today; any other fails. A blueprint's package makes `blueprint` and imports its page
+# modules so that their routes register, and each page module takes `blueprint` from the package. The `portal`
+# command builds the app that registers the command line on it.
+BLUEPRINT_PAGES = {
+    "portal.auth": ["views"],
+    "portal.backoffice": ["appointments", "cases", "family_admin", "interpreting", "outbox", "plan", "renderings",
+                          "staff", "team", "timeline", "views"],
+    "portal.family": ["closed", "history", "views"],
+}
+KNOWN_TWO_WAY = {frozenset(("portal", "portal.cli"))} | {
+    frozenset((package, f"{package}.{page}")) for package, pages in BLUEPRINT_PAGES.items() for page in pages}
+
+
+def test_no_two_modules_import_each_other():
+    """A pair importing each other is one module in two files, or held apart by an import hidden in a function."""
+    paths = {module_name(path): path for path in PORTAL.rglob("*.py")}
+    graph = {name: portal_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    two_way = {frozenset((a, b)) for a, targets in graph.items() for b in targets if a in graph.get(b, ())}
+    assert two_way <= KNOWN_TWO_WAY, f"modules importing each other: {sorted(map(sorted, two_way - KNOWN_TWO_WAY))}"
+    assert not KNOWN_TWO_WAY - two_way, "a known pair no longer imports each other: strike it from the list"

@@ -23,7 +23,7 @@ from portal.models import (
 )
 from portal.services import parent_versions
 from portal.services.interpreting import remember, segments
-from portal.services.plan_versions import current_version, load_contents
+from portal.services.plans import current_version, load_contents
 from support import factories
 from support.pages import database, text_of
 from support.sign_in import csrf_token, signed_in_client

@@ -24,7 +24,7 @@ from portal.models import (
 )
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from portal.services import plan_versions
-from portal.services.plan_versions import draft_of, load_contents
+from portal.services.plans import draft_of, load_contents
 from support import factories
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
 from support.sign_in import csrf_token, sign_in, signed_in_client

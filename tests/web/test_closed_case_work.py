@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.models import AuditEvent, Family, ParentTextRendering, PlanQuestion, TranslationJob
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 from portal import db
 from portal.models import Family, PlanVersion, VersionStatus, Worker
 from portal.services import plan_versions
-from portal.services.plan_versions import draft_of
+from portal.services.plans import draft_of
 from support.sign_in import csrf_token, sign_in
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.

@@ -20,7 +20,7 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client

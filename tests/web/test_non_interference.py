@@ -26,7 +26,7 @@ from portal.models import (
     PlanQuestion,
 )
 from portal.rules.plan_content import PlanContent
-from portal.services.plan_versions import current_version, draft_of, load_contents
+from portal.services.plans import current_version, draft_of, load_contents
 from support import factories
 from support.pages import database, form_values, text_of
 from support.sign_in import csrf_token, signed_in_client

@@ -15,7 +15,7 @@ from portal.models import (
     PlanQuestion,
     TranslationJob,
 )
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support import factories
 from support.pages import database, form_values, soup, text_of
 from support.sign_in import csrf_token, signed_in_client

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from portal.models import Acknowledgement, TranslationJob
 from portal.services import plan_history
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client

@@ -3,7 +3,7 @@ the token, the typed text stays, and nothing enters the translation memory."""
 from sqlmodel import func, select
 
 from portal.models import Family, TranslationJob, TranslationSegment
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support.pages import database, form_values, say, soup
 from support.sign_in import signed_in_client
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from portal import clock
 from portal.models import Account, Appointment, Interpreter, PlanQuestion, TranslationJob
 from portal.services.interpreting import job_work, memory, open_segments, remember
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client

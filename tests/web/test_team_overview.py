@@ -9,7 +9,7 @@ from sqlmodel import select
 from portal import clock
 from portal.models import Account, AuditEvent, DuoAssignment, DuoRole, Family, PlanQuestion, Worker
 from portal.services import team_overview
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from support import factories
 from support.pages import database, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client

@@ -7,7 +7,7 @@ from portal import db
 from portal.models import Family, Interpreter, InterpreterTeam, PlanVersion, TranslationJob, Worker
 from portal.services import plan_versions
 from portal.services.interpreting import segments
-from portal.services.plan_versions import current_version, load_contents
+from portal.services.plans import current_version, load_contents
 from support.sign_in import csrf_token, sign_in
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 from portal import clock
 from portal.backoffice.interpreting import TRANSLATION_LENGTH
 from portal.models import Account, Parent, PlanQuestion, SignInFlow, TranslationJob, UserSession
-from portal.services.plan_versions import current_version
+from portal.services.plans import current_version
 from portal.web.forms import TooLong, strip_controls
 from portal.web.kept import KEPT_FOR
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
