@@ -141,7 +141,7 @@ def pending_parent(demo_app) -> Portal:
 @example(code="1234567" + "\u202e")
 def test_code_form(pending_parent, code):
     app = pending_parent.app
-    with database(app) as db:  # each example is one guess: the limits on wrong codes are tested in test_auth
+    with database(app) as db:  # each example is one guess: the limits on wrong codes are tested in test_sign_in_limits
         db.exec(update(SignInFlow).values(code_attempts=0))
         db.exec(update(Account).values(code_failures=0))
         db.commit()
