@@ -93,14 +93,18 @@ def _parent_of(family_id: int, parent_id: int) -> tuple[Family, Parent]:
     return family, parent
 
 
+def _looked_at_letter(family_id: int, parent_id: int) -> tuple[Family, Parent, Account | None]:
+    """The household, its parent and the parent's account (None before a first letter), the look on record."""
+    family, parent = _parent_of(family_id, parent_id)
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
+    return family, parent, db_session().get(Account, parent.account_id) if parent.account_id else None
+
+
 @blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter/new")
 @roles(*DUO)
 def confirm_letter(family_id, parent_id):
     """A new letter resets the parent's password and second factor: the page says so and asks first."""
-    db = db_session()
-    family, parent = _parent_of(family_id, parent_id)
-    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    account = db.get(Account, parent.account_id) if parent.account_id else None
+    family, parent, account = _looked_at_letter(family_id, parent_id)
     return render_template("backoffice/letter_confirm.html", family=family, parent=parent, account=account)
 
 
@@ -127,9 +131,7 @@ def activation_letter(family_id, parent_id):
 def letter(family_id, parent_id):
     """The letter just made, to print (again); later, a page that says a new letter makes a new code."""
     db = db_session()
-    family, parent = _parent_of(family_id, parent_id)
-    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    account = db.get(Account, parent.account_id) if parent.account_id else None
+    family, parent, account = _looked_at_letter(family_id, parent_id)
     kept = letters.kept(account, lambda code: auth_secrets.code_is_open(db, account, "activation", code))
     if kept is None:
         return render_template("backoffice/letter_gone.html", family=family, parent=parent, account=account)

@@ -27,6 +27,7 @@ from portal.services import plan_versions
 from portal.services.plans import draft_of, load_contents
 from support import factories
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
+from support.races import all_at_once
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EL_IDRISSI = "Gezin El Idrissi"
@@ -273,22 +274,11 @@ def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts
     url = f"/backoffice/families/{made.family_id}/plan"
     clients = [signed_in_client(demo_app, ("bram", "anouk")[number % 2]) for number in range(FIRST_SAVES)]
     forms = [form_values(client.get(url), "plan-form") for client in clients]
-    start = threading.Barrier(FIRST_SAVES)
-    answers: dict[int, object] = {}
-
-    def first_save(number: int) -> None:
+    def first_save(number: int):
         form = forms[number] | {"s1-description": f"Opslag {number}: er wordt 's nachts geschreeuwd."}
-        start.wait()
-        try:
-            answers[number] = clients[number].post(url, data=form, headers={"HX-Request": "true"})
-        except Exception as error:  # noqa: BLE001  (reported below)
-            answers[number] = error
+        return clients[number].post(url, data=form, headers={"HX-Request": "true"})
 
-    threads = [threading.Thread(target=first_save, args=(number,)) for number in range(FIRST_SAVES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    answers = all_at_once(first_save, FIRST_SAVES)
     codes = {number: getattr(answer, "status_code", answer) for number, answer in answers.items()}
     winners = [number for number, code in codes.items() if code == 200]
     assert len(winners) == 1 and sorted(codes.values()) == [200] + [409] * (FIRST_SAVES - 1), codes

@@ -2,7 +2,6 @@
 of a duo role each have a page of their own that says what they do; a letter can be printed again after a reload;
 a worker stands in a household's duo once; an address that only a button sends is not "page not found"."""
 import datetime as dt
-import threading
 
 import pyotp
 import pytest
@@ -14,6 +13,7 @@ from portal import clock
 from portal.models import Account, DuoAssignment, DuoRole, Worker
 from support import factories
 from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.races import all_at_once
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 pytestmark = pytest.mark.both_databases
@@ -234,22 +234,8 @@ def test_twenty_adds_of_the_same_worker_at_once_make_one_row(demo_app):
     tokens = [csrf_token(client.get(f"/backoffice/families/{family}").text) for client in clients]
     add = {"worker": str(worker_id(demo_app, "Chantal Pinas")), "role": "partner",
            "start": clock.today().isoformat()}
-    start = threading.Barrier(SAME_ADDS)
-    answers: dict[int, object] = {}
-
-    def add_chantal(number: int) -> None:
-        start.wait()
-        try:
-            answers[number] = clients[number].post(f"/backoffice/families/{family}/duo",
-                                                   data=add | {"csrf_token": tokens[number]})
-        except Exception as error:  # noqa: BLE001  (reported below)
-            answers[number] = error
-
-    threads = [threading.Thread(target=add_chantal, args=(number,)) for number in range(SAME_ADDS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    answers = all_at_once(lambda number: clients[number].post(f"/backoffice/families/{family}/duo",
+                                                              data=add | {"csrf_token": tokens[number]}), SAME_ADDS)
     assert {getattr(answer, "status_code", answer) for answer in answers.values()} == {302}, answers
     open_rows = [(name, role) for name, role, end in assignments(demo_app, family) if end is None]
     assert sorted(open_rows) == [("Bram de Wit", DuoRole.contact), ("Chantal Pinas", DuoRole.partner)]
