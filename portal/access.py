@@ -22,9 +22,7 @@ from portal.models import (
     ParentTextRendering,
     ParentVersion,
     PlanQuestion,
-    PlanVersion,
     Role,
-    SafetyPlan,
     Team,
     TranslationJob,
     Worker,
@@ -135,12 +133,8 @@ def _family_of(obj) -> int | None:
 
 
 def _household(db: Session, obj) -> Family | None:
-    """The household an object belongs to (a translation job through its plan version), or None."""
-    if isinstance(obj, TranslationJob):
-        family_id = db.exec(select(SafetyPlan.family_id).join(PlanVersion, PlanVersion.plan_id == SafetyPlan.id)
-                            .where(PlanVersion.id == obj.version_id)).first()
-    else:
-        family_id = _family_of(obj)
+    """The household an object belongs to, or None."""
+    family_id = _family_of(obj)
     if family_id is None:
         return None
     return obj if isinstance(obj, Family) else db.get(Family, family_id)

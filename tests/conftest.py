@@ -31,16 +31,25 @@ Apps
   demo_app          the portal on database_url with the demo data (portal.demo.load), also a copy of
                     a template: the demo is loaded (one argon2 hash) once per backend per run.
   client            app.test_client(); demo_client: demo_app.test_client().
+
+The clock
+  The suite runs at whatever moment it is started. PORTAL_TEST_NOW=2026-12-12T23:30+01:00 runs the
+  portal's clock (portal/clock.py) from that moment instead, to show what depends on the hour or the day.
+  at_work           the portal's clock from 10:00 on a weekday both demo duo workers work (Amsterdam):
+                    for a test whose page names the contact person to call now.
 """
 import atexit
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
+from portal import clock
 from support.apps import COMPILED_TEMPLATES, app_settings
 from support.binaries import require_binary
 from support.databases import Databases, backend_of
+from support.moments import a_duo_working_hour, running_from
 from support.postgres import INSTALL_HINT, ClusterError, PostgresCluster
 
 _cluster_report: list[str] = []
@@ -96,6 +105,21 @@ def compiled_catalogues():
     if any(not source.with_suffix(".mo").exists() or source.with_suffix(".mo").stat().st_mtime < source.stat().st_mtime
            for source in sources):
         catalogues.compile_all()
+
+
+# --- the clock -------------------------------------------------------------------------------
+
+def pytest_configure(config):
+    moment = os.environ.get("PORTAL_TEST_NOW")
+    if moment:  # before any fixture: the demo data is made at that moment too
+        clock.system_now = running_from(dt.datetime.fromisoformat(moment))
+
+
+@pytest.fixture
+def at_work(monkeypatch) -> dt.datetime:
+    moment = a_duo_working_hour(clock.today())
+    monkeypatch.setattr(clock, "system_now", running_from(moment))
+    return moment
 
 
 # --- databases ---------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ EVENT_NAMES = {
     "appointments.reply": _l("Reply to %(parent)s about the appointment"),
     "translations.opened": _l("Translation of version %(number)s into %(language)s opened"),
     "translations.completed": _l("Version %(number)s translated into %(language)s"),
+    "translations.appointments_opened": _l("Translation of the appointments into %(language)s opened"),
+    "translations.appointments_completed": _l("Appointments translated into %(language)s"),
     "emergency.opened": _l("%(name)s opened the file in an emergency"),
 }
 SOURCE_NAMES = {

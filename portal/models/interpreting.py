@@ -1,6 +1,7 @@
 """Translation memory of plan text, and the translation work a published version opens."""
 import datetime as dt
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from portal import clock
@@ -29,14 +30,20 @@ class TranslationSegment(SQLModel, table=True):
 
 
 class TranslationJob(SQLModel, table=True):
-    """A published version to be translated into one language. Open while neither completed nor closed: a newer
-    version closes it (its open sentences go on in the newer version's job), closing the case closes the open jobs
-    (not translated, so `completed_at` stays empty) and reopening it opens those of the current version again."""
+    """A published version to be translated into one language, or (without a version) the household's appointments
+    and the duo's replies to answers about them. Open while neither completed nor closed: a newer version closes
+    the job of the version before (its open sentences go on in the newer version's job), closing the case closes
+    the open jobs (not translated, so `completed_at` stays empty) and reopening it opens those of the current version
+    and the appointments again. The appointments' job is the household's whatever was published: whether and when a
+    parent's appointment is translated never depends on a version only another parent may read."""
 
-    __table_args__ = (UniqueConstraint("version_id", "language"),)
+    __table_args__ = (UniqueConstraint("version_id", "language"),
+                      Index("ix_translationjob_appointments", "family_id", "language", unique=True,
+                            sqlite_where=text("version_id IS NULL"), postgresql_where=text("version_id IS NULL")))
 
     id: int | None = Field(default=None, primary_key=True)
-    version_id: int = Field(foreign_key="planversion.id", index=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    version_id: int | None = Field(default=None, foreign_key="planversion.id", index=True)
     language: str = Field(max_length=8)
     interpreter_id: int | None = Field(default=None, foreign_key="interpreter.id", index=True)
     opened_at: dt.datetime = Field(default_factory=clock.now)

@@ -21,9 +21,7 @@ from portal.models import (
     FamilyMember,
     Parent,
     ParentTextRendering,
-    PlanVersion,
     Role,
-    SafetyPlan,
     TranslationJob,
     Worker,
 )
@@ -244,12 +242,14 @@ def close_case(db: Session, family: Family, closed_on: dt.date, reason: str, by:
 
 def _work(db: Session, family_id: int, closed: bool) -> list[TranslationJob | ParentTextRendering]:
     """The household's translation jobs and renderings that are still open (closed=False), or that the closing of
-    its case closed (closed=True: of jobs, only the current version's; a newer version closed those before it)."""
+    its case closed (closed=True: of jobs, the current version's and the appointments'; a newer version closed those
+    before it)."""
     current = current_version(db, family_id) if closed else None
-    jobs = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id).where(
-        SafetyPlan.family_id == family_id,
-        and_(col(TranslationJob.closed_at).is_not(None), TranslationJob.version_id == (current.id if current else -1))
+    reopened = or_(col(TranslationJob.version_id).is_(None),
+                   TranslationJob.version_id == (current.id if current else -1))
+    jobs = db.exec(select(TranslationJob).where(
+        TranslationJob.family_id == family_id,
+        and_(col(TranslationJob.closed_at).is_not(None), reopened)
         if closed else and_(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None)))).all()
     renderings = db.exec(select(ParentTextRendering).where(
         ParentTextRendering.family_id == family_id,

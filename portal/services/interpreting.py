@@ -24,7 +24,6 @@ from portal.models import (
     ParentTextRendering,
     PlanQuestion,
     PlanVersion,
-    SafetyPlan,
     TranslationJob,
     TranslationSegment,
     VersionStatus,
@@ -94,10 +93,7 @@ def redistribute(db: Session, interpreter_id: int) -> None:
     db.flush()
     teams = list(db.exec(select(InterpreterTeam.team_id).where(InterpreterTeam.interpreter_id == interpreter_id)))
     held, waiting = TranslationJob.interpreter_id == interpreter_id, col(TranslationJob.interpreter_id).is_(None)
-    jobs = db.exec(select(TranslationJob, Family.team_id)
-                   .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                   .join(Family, Family.id == SafetyPlan.family_id)
+    jobs = db.exec(select(TranslationJob, Family.team_id).join(Family, Family.id == TranslationJob.family_id)
                    .where(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None),
                           col(Family.closed_at).is_(None),
                           or_(held, and_(waiting, col(Family.team_id).in_(teams or [-1]))))
@@ -373,12 +369,13 @@ def placed(content: PlanContent) -> list[tuple[str, Origin]]:
 
 @dataclass(frozen=True)
 class JobWork:
-    """What an interpreter works on in a job: the version, its household, the sentences that a parent who reads
+    """What an interpreter works on in a job: the version (none for the appointments job), its household, the
+    sentences that a parent who reads
     the job's language may read (the plan, the note to the family, the earlier texts "what changed" shows, the
     duo's replies to such parents' questions, and what the job before left open), each with where it stands and
     for whom, and the names that must stay as they are; the content before and now, as such a parent reads it."""
 
-    version: PlanVersion
+    version: PlanVersion | None  # None for the household's appointments job
     family_id: int
     texts: list[str]
     names: list[str]
@@ -402,8 +399,10 @@ class JobWork:
 
 
 def job_work(db: Session, job: TranslationJob, today) -> JobWork:
+    if job.version_id is None:
+        return _appointments_work(db, job, today)
     version = db.get(PlanVersion, job.version_id)
-    family_id = db.get(SafetyPlan, version.plan_id).family_id
+    family_id = job.family_id
     earlier = _version_before(db, version)
     contents = load_contents(db, [version.id] + ([earlier.id] if earlier else []))
     content = plan_for_language(db, family_id, job.language, with_note(contents[version.id], version))
@@ -419,15 +418,26 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
                for reply, parent_id in _replies(db, version, job.language)]
     beside += [(term.explanation, Origin(EXPLANATION, HOUSEHOLD), False)
                for term in explain_terms(" ".join(text for _key, _name, text in fields(content)))]
-    if _is_current(db, version):
-        beside += _appointment_texts(db, family_id, job.language, clock.now())
-        beside += [(reply, Origin(ANSWER_REPLY, only_for([parent_id])), True)
-                   for reply, parent_id in _answer_replies(db, family_id, job.language, clock.now())]
     beside += [(sentence, Origin(section, audience), True) for sentence, section, audience in json.loads(job.carried)]
+    return _work(db, version, family_id, job.language, today, content, before, beside)
+
+
+def _appointments_work(db: Session, job: TranslationJob, today) -> JobWork:
+    """The household's appointments job: what for and where of its appointments, and the duo's replies to answers
+    about them, as the parents who read the job's language may read them."""
+    now = clock.now()
+    beside = _appointment_texts(db, job.family_id, job.language, now)
+    beside += [(reply, Origin(ANSWER_REPLY, only_for([parent_id])), True)
+               for reply, parent_id in _answer_replies(db, job.family_id, job.language, now)]
+    return _work(db, None, job.family_id, job.language, today, PlanContent(), None, beside)
+
+
+def _work(db: Session, version: PlanVersion | None, family_id: int, language: str, today, content: PlanContent,
+          before: PlanContent | None, beside: list[tuple[str, Origin, bool]]) -> JobWork:
+    """The sentences of a job: the content's units first, then those of the texts beside it, each once."""
     wholes = [text for _key, _name, text in fields(content)] + [text for text, _origin, _private in beside]
     names = protected_names(db, family_id, today, wholes)
-    texts = _units(content, memory(db, [text for _key, _name, text in fields(content)], job.language, family_id),
-                   names)
+    texts = _units(content, memory(db, [text for _key, _name, text in fields(content)], language, family_id), names)
     texts += [sentence for sentence in to_translate((sentence for text, _origin, _private in beside
                                                      for sentence in sentences(text)), names) if sentence not in texts]
     origins: dict[str, dict[Origin, None]] = {}
@@ -467,19 +477,13 @@ def _replies(db: Session, version: PlanVersion, language: str) -> list[tuple[str
         .order_by(col(PlanQuestion.id).desc()).limit(REPLIES_TRANSLATED)))[::-1]
 
 
-APPOINTMENTS_TRANSLATED = 30  # coming (and last week's) appointments whose texts the current version's job holds
-
-
-def _is_current(db: Session, version: PlanVersion) -> bool:
-    newest = db.exec(select(func.max(PlanVersion.number)).where(
-        PlanVersion.plan_id == version.plan_id, PlanVersion.status == VersionStatus.published)).one()
-    return newest == version.number
+APPOINTMENTS_TRANSLATED = 30  # coming (and last week's) appointments whose texts the appointments job holds
 
 
 def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datetime
                        ) -> list[tuple[str, Origin, bool]]:
     """What for and where (never a safe place's address) of the household's planned appointments from a week
-    ago on, that a parent who reads this language may read: the job of the current version holds them. Each with
+    ago on, that a parent who reads this language may read: the household's appointments job holds them. Each with
     its audience, and whether it stays in the household (an appointment for named parents or at a safe place)."""
     readers = db.exec(select(Parent).where(Parent.family_id == family_id, Parent.language == language)).all()
     items = db.exec(select(Appointment).where(
@@ -493,8 +497,7 @@ def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datet
 
 def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime) -> list[tuple[str, int]]:
     """The duo's replies to the answers of parents who read this language, about the household's planned
-    appointments from a week ago on, each with its parent: each reaches its parent through the current version's
-    job."""
+    appointments from a week ago on, each with its parent: each reaches its parent through the appointments job."""
     return list(db.exec(select(AppointmentAnswer.reply, AppointmentAnswer.parent_id)
                         .join(Parent, Parent.id == AppointmentAnswer.parent_id)
                         .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id).where(
@@ -504,21 +507,22 @@ def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime
 
 
 def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
-    """An appointment was planned or changed, or the duo replied to an answer: the current version's jobs take up
-    its texts again."""
-    version = current_version(db, family_id)
-    if version is None:
-        return  # no plan published yet: no job to carry the appointment's texts
-    for job in db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id)).all():
-        _reopen(db, job, today)
+    """An appointment was planned or changed, or the duo replied to an answer: the household's appointments job of
+    each language its parents read takes up its texts again (opened now if it has none yet), published plan or not.
+    Every such language, whoever the appointment is for: which jobs move tells nothing of whom it is for."""
+    languages = db.exec(select(Parent.language).where(Parent.family_id == family_id, Parent.language != "nl")
+                        .distinct().order_by(Parent.language)).all()
+    for language in languages:
+        job = db.exec(select(TranslationJob).where(TranslationJob.family_id == family_id,
+                                                   col(TranslationJob.version_id).is_(None),
+                                                   TranslationJob.language == language)).first()
+        _reopen(db, job or TranslationJob(family_id=family_id, language=language,
+                                          interpreter_id=assign_interpreter(db, family_id, language)), today)
 
 
 def _reopen(db: Session, job: TranslationJob, today: dt.date) -> None:
     job.completed_at = None
-    team_id = db.exec(select(Family.team_id).join(SafetyPlan, SafetyPlan.family_id == Family.id)
-                      .join(PlanVersion, PlanVersion.plan_id == SafetyPlan.id)
-                      .where(PlanVersion.id == job.version_id)).one()
-    candidates = interpreters_for(db, team_id, job.language)
+    candidates = interpreters_for(db, db.get(Family, job.family_id).team_id, job.language)
     if job.interpreter_id not in candidates:  # new work again: for who may take it now
         job.interpreter_id = _least_busy(db, candidates)
     db.add(job)
@@ -537,7 +541,7 @@ def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
     version = current_version(db, parent.family_id)
     job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                TranslationJob.language == language)).first()
-    _reopen(db, job or TranslationJob(version_id=version.id, language=language,
+    _reopen(db, job or TranslationJob(family_id=parent.family_id, version_id=version.id, language=language,
                                       interpreter_id=assign_interpreter(db, parent.family_id, language)), today)
 
 
@@ -545,8 +549,9 @@ def open_jobs(db: Session, version: PlanVersion, family_id: int, languages: tupl
     """A version was published: the open jobs of the versions before it close, and each language of the household's
     parents gets a job for it that carries what the closed job of its language left open (a sentence whose text did
     not change keeps its translation: the memory has it), starting with what was translated before."""
-    older = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id).where(
-        PlanVersion.plan_id == version.plan_id, TranslationJob.version_id != version.id,
+    older = db.exec(select(TranslationJob).where(
+        TranslationJob.family_id == family_id, col(TranslationJob.version_id).is_not(None),
+        TranslationJob.version_id != version.id,
         col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None))).all()
     left_open: dict[str, list[list[str]]] = {}
     for job in older:
@@ -555,7 +560,7 @@ def open_jobs(db: Session, version: PlanVersion, family_id: int, languages: tupl
         job.closed_at = clock.now()
         db.add(job)
     for language in languages:
-        job = TranslationJob(version_id=version.id, language=language,
+        job = TranslationJob(family_id=family_id, version_id=version.id, language=language,
                              interpreter_id=assign_interpreter(db, family_id, language))
         db.add(job)
         db.flush()

@@ -85,7 +85,7 @@ def remove_family(db: Session, family: Family) -> None:
     db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situations)))
     db.exec(delete(UnsafeSituation).where(col(UnsafeSituation.version_id).in_(versions)))
     db.exec(delete(PlanItem).where(col(PlanItem.version_id).in_(versions)))
-    db.exec(delete(TranslationJob).where(col(TranslationJob.version_id).in_(versions)))
+    db.exec(delete(TranslationJob).where(TranslationJob.family_id == family.id))
     plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
     db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))

@@ -70,7 +70,7 @@ class UnreadVersion:
 class WaitingTranslation:
     job: TranslationJob
     family: Family
-    version_number: int
+    version_number: int | None  # None: the household's appointments
     interpreter: str | None
     days_waiting: int
 
@@ -146,9 +146,7 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
                     .where(Parent.family_id == Family.id, current.published_at <= cutoff, _not_read(current))
                     .correlate(Family).scalar_subquery())
     waiting_count = (select(func.count(TranslationJob.id))
-                     .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                     .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                     .where(SafetyPlan.family_id == Family.id, TranslationJob.completed_at.is_(None),
+                     .where(TranslationJob.family_id == Family.id, TranslationJob.completed_at.is_(None),
                             TranslationJob.closed_at.is_(None))
                      .scalar_subquery())
     rows = db.exec(select(Family, plans.c.first_published, questions_open, unread_count, waiting_count)
@@ -187,9 +185,8 @@ def _unread(db: Session, of_team, cutoff: dt.datetime, today: dt.date) -> list[U
 
 def _translations(db: Session, of_team, today: dt.date) -> list[WaitingTranslation]:
     rows = db.exec(select(TranslationJob, Family, PlanVersion.number, Interpreter.name)
-                   .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                   .join(Family, Family.id == SafetyPlan.family_id)
+                   .join(Family, Family.id == TranslationJob.family_id)
+                   .outerjoin(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                    .outerjoin(Interpreter, Interpreter.id == TranslationJob.interpreter_id)
                    .where(*of_team, TranslationJob.completed_at.is_(None), TranslationJob.closed_at.is_(None))
                    .order_by(TranslationJob.opened_at, TranslationJob.id).limit(LIST_SHOWN)).all()

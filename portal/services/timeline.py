@@ -353,15 +353,16 @@ def _appointment_answers(replies: bool):
 def _translations(completed: bool):
     def query(family_id):
         return (select(TranslationJob, PlanVersion.number, Interpreter.name)
-                .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                .outerjoin(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                 .outerjoin(Interpreter, Interpreter.id == TranslationJob.interpreter_id)
-                .where(SafetyPlan.family_id == family_id))
+                .where(TranslationJob.family_id == family_id))
 
     def entry(row, people, rank):
         job, number, name = row
+        event = ("completed" if completed else "opened") if number else (
+            "appointments_completed" if completed else "appointments_opened")
         return Entry(job.completed_at if completed else job.opened_at, "translations",
-                     "translations.completed" if completed else "translations.opened", "translation", job.id, rank,
+                     f"translations.{event}", "translation", job.id, rank,
                      who=name or "", role="interpreter" if name else "",
                      values={"number": number, "language": job.language})
     at = TranslationJob.completed_at if completed else TranslationJob.opened_at

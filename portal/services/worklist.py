@@ -38,7 +38,7 @@ class WorkList:
     move_requests: list[tuple[AppointmentAnswer, Appointment, Parent]]  # waiting for the duo to move or answer
     drafts: list[tuple[PlanVersion, SafetyPlan]]
     upcoming: list[Appointment]
-    waiting: list[tuple[TranslationJob, SafetyPlan]]
+    waiting: list[TranslationJob]
 
     @property
     def names(self) -> dict[int, str]:
@@ -83,10 +83,9 @@ def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -
                                                  Appointment.starts_at >= now,
                                                  Appointment.status == AppointmentStatus.planned)
                        .order_by(Appointment.starts_at).limit(UPCOMING_SHOWN)).all()
-    waiting = db.exec(select(TranslationJob, SafetyPlan).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                      .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                      .where(col(SafetyPlan.family_id).in_(family_ids), TranslationJob.completed_at.is_(None),
-                             col(TranslationJob.closed_at).is_(None))).all()
+    waiting = db.exec(select(TranslationJob).where(col(TranslationJob.family_id).in_(family_ids),
+                                                   TranslationJob.completed_at.is_(None),
+                                                   col(TranslationJob.closed_at).is_(None))).all()
     move_requests = appointments.waiting_moves(db, family_ids, now, MOVE_REQUESTS_SHOWN)
     return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting))
 
@@ -98,7 +97,7 @@ class JobToDo:
 
     job: TranslationJob
     household: str
-    version: int
+    version: int | None  # None: the household's appointments
     days_waiting: int
 
 
@@ -106,9 +105,8 @@ def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple
     """An interpreter's open translation jobs, the one waiting longest first, and their appointments still to come
     (or just begun), of households whose case is open."""
     jobs = db.exec(select(TranslationJob, Family.name, PlanVersion.number)
-                   .join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                   .join(Family, Family.id == SafetyPlan.family_id)
+                   .join(Family, Family.id == TranslationJob.family_id)
+                   .outerjoin(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                    .where(TranslationJob.interpreter_id == interpreter_id, TranslationJob.completed_at.is_(None),
                           col(TranslationJob.closed_at).is_(None), col(Family.closed_at).is_(None))
                    .order_by(TranslationJob.opened_at, TranslationJob.id).limit(JOBS_SHOWN)).all()

@@ -38,7 +38,7 @@ def open_job(app, family: Family, interpreter: str) -> int:
                                  .where(Account.username == interpreter)).one()
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                    TranslationJob.language == "ar")).first()
-        job = job or TranslationJob(version_id=version.id, language="ar")
+        job = job or TranslationJob(family_id=family.id, version_id=version.id, language="ar")
         job.interpreter_id = interpreter_id
         db.add(job)
         db.commit()

@@ -100,15 +100,16 @@ def household(app, name: str) -> dict:
 def open_translation_job(app, name: str, language: str, interpreter: str) -> int:
     """A translation job of the household's newest version, given to one interpreter."""
     with database(app) as db:
-        version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                          .join(Family, Family.id == SafetyPlan.family_id)
-                          .where(Family.name == name, PlanVersion.number.is_not(None))
-                          .order_by(PlanVersion.number.desc())).first()
+        version, family_id = db.exec(select(PlanVersion, Family.id)
+                                     .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                                     .join(Family, Family.id == SafetyPlan.family_id)
+                                     .where(Family.name == name, PlanVersion.number.is_not(None))
+                                     .order_by(PlanVersion.number.desc())).first()
         interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
                                  .where(Account.username == interpreter)).one()
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                    TranslationJob.language == language)).first()
-        job = job or TranslationJob(version_id=version.id, language=language)
+        job = job or TranslationJob(family_id=family_id, version_id=version.id, language=language)
         job.interpreter_id = interpreter_id
         db.add(job)
         db.commit()

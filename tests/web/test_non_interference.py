@@ -348,3 +348,19 @@ def test_a_publish_for_one_parent_is_no_new_version_for_the_other(demo_app):
     after = world.seen_by(world.b)
     assert after == before  # no notice, number, history entry, who-looked line or message
     assert "Afspraak A1" in world.parents[world.a].get("/plan").text
+
+
+def test_the_first_version_for_a_alone_does_not_decide_when_b_reads_an_appointment_translated(database_url,
+                                                                                                  databases, make_app,
+                                                                                                  backend):
+    """A sequence hypothesis found: the household's appointments rode in the job of the current version, and only
+    world one had a version (A's alone), so only there was B's appointment translated."""
+    def make(b_language: str) -> tuple[World, World]:
+        return tuple(World(make_app(databases.create(backend, "demo")), b_language) for _ in range(2))
+
+    machine = TwoWorlds(make)
+    machine.households("ar")
+    machine.publish_for_a_alone("change", False)
+    machine.appointment_for_everyone_or_b(7, "all")
+    machine.interpreter_translates("ar")
+    machine.teardown()

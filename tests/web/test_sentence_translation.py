@@ -5,10 +5,10 @@ one in Dutch, marked, each sentence with its own lang and dir."""
 import datetime as dt
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from portal import clock
-from portal.models import Account, Appointment, Interpreter, PlanQuestion, TranslationJob
+from portal.models import Account, Appointment, Family, Interpreter, PlanQuestion, TranslationJob
 from portal.services.interpreting import job_work, memory, open_segments, remember
 from portal.services.plans import current_version
 from support import factories
@@ -219,8 +219,15 @@ def test_the_duos_reply_to_a_parents_question_is_translated_through_the_same_job
     assert ("ترجمة: Ja, dat mag.", "ar", "rtl", False) in sentences_shown(parent.get("/plan"), "div.question")
 
 
-def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_current_job(demo_app):
-    household, bram, interpreter, parent, job = translated_household(demo_app)
+def appointments_job(app, family_id: int, language: str = "ar") -> TranslationJob:
+    with database(app) as db:
+        return db.exec(select(TranslationJob).where(TranslationJob.family_id == family_id,
+                                                    col(TranslationJob.version_id).is_(None),
+                                                    TranslationJob.language == language)).one()
+
+
+def plan_two_appointments(bram, household) -> None:
+    """One at a community centre for the household, one at a safe place for the first parent alone."""
     url = f"/backoffice/families/{household.family_id}/appointments"
     day = (clock.today() + dt.timedelta(days=3)).isoformat()
     only_her = f"parents:{household.parent_ids[0]}"  # a safe place is for one parent
@@ -230,11 +237,39 @@ def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_curre
                                         "duration": "60", "place": place, "with_whom": "Bram de Wit",
                                         "purpose": purpose, "safe_place": safe, "audience": audience})
         assert response.status_code == 302, text_of(response)[:500]
+
+
+def test_what_an_appointment_is_for_and_where_reach_the_parent_through_the_appointments_job(demo_app):
+    household, bram, interpreter, parent, plan_job = translated_household(demo_app)
+    plan_two_appointments(bram, household)
+    assert open_work(demo_app, plan_job.id) == []  # the plan's job is done: appointments are work of their own
+    job = appointments_job(demo_app, household.family_id)
     assert open_work(demo_app, job.id) == ["Gesprek over het plan.", "Buurthuis De Boog", "Gesprek alleen met u."]
     assert "Lindelaan" not in text_of(interpreter.get(f"/backoffice/translations/{job.id}"))  # a safe place: nobody
     assert ("Gesprek over het plan.", "nl", "ltr", True) in sentences_shown(parent.get("/appointments"))
     translate(interpreter, job.id, only=lambda source: "Gesprek" in source or "Boog" in source)
     assert open_work(demo_app, job.id) == []
+    shown = sentences_shown(parent.get("/appointments"))
+    assert ("ترجمة: Gesprek over het plan.", "ar", "rtl", False) in shown
+    assert ("ترجمة: Buurthuis De Boog", "ar", "rtl", False) in shown
+
+
+def test_appointments_are_translated_before_any_plan_is_published(demo_app):
+    """An intake appointment comes before the first plan: it waits for no version (in a household kept apart, the
+    first version may be one parent's alone)."""
+    household = factories.household(demo_app, ["ar"])
+    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
+    parent = signed_in_client(demo_app, household.usernames[0])
+    plan_two_appointments(bram, household)
+    job = appointments_job(demo_app, household.family_id)
+    locale = interpreter_locale(demo_app)
+    with database(demo_app) as db:
+        name = db.get(Family, household.family_id).name
+    listed = soup(interpreter.get("/backoffice/")).select_one(f"a[href$='/backoffice/translations/{job.id}']")
+    assert listed.get_text() == say(demo_app, locale, "%(household)s, appointments", household=name)
+    heading = soup(interpreter.get(f"/backoffice/translations/{job.id}")).h1.get_text()
+    assert heading.startswith(say(demo_app, locale, "Translate the appointments into %(language)s", language=""))
+    translate(interpreter, job.id)
     shown = sentences_shown(parent.get("/appointments"))
     assert ("ترجمة: Gesprek over het plan.", "ar", "rtl", False) in shown
     assert ("ترجمة: Buurthuis De Boog", "ar", "rtl", False) in shown
