@@ -31,6 +31,14 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _write_lock_first(connection, _name):
+            """A savepoint is taken to write (a first draft that may race another). Outside a transaction SQLite
+            would open a deferred one: its first read fixes a snapshot, and the write after it fails at once with
+            "database is locked" when another request wrote meanwhile. Taking the write lock first waits instead."""
+            if not connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

@@ -29,7 +29,7 @@ from portal.models import (
 )
 from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.services import appointments, cases, plan_versions, staff
+from portal.services import appointments, cases, plan_versions, publishing, staff
 from portal.services.duo import current_duo
 
 DEMO_PASSWORD = "veilig-demo-2026"
@@ -597,17 +597,17 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
 
     def drafted(family: Family, contents: tuple[PlanContent, ...], by: Worker) -> tuple[PlanVersion, int]:
         """The plan editor: open the household's draft and save each content in turn."""
-        draft = plan_versions.open_draft(db, family.id, by.id)
+        draft = publishing.open_draft(db, family.id, by.id)
         revision = draft.revision
         for content in contents:
-            revision = plan_versions.save(db, draft, revision, content, by.id)
+            revision = publishing.save(db, draft, revision, content, by.id)
         return draft, revision
 
     def published(family: Family, version: _Version, by: Worker, at: dt.datetime) -> PlanVersion:
         """The plan editor's publish button: the next version, with its note and its translation work."""
         content, note = version
         draft, revision = drafted(family, (content,), by)
-        new = plan_versions.publish(db, draft, revision, family.id, by.id, note).version
+        new = publishing.publish(db, draft, revision, family.id, by.id, note).version
         _backdate(new, at, db)
         return new
 

@@ -21,8 +21,9 @@ from portal.rules.plan_content import PlanContent, diff
 from portal.services import notifications, renderings
 from portal.services.interpreting import translator_names
 from portal.services.names import household_names
-from portal.services.plan_versions import Conflict, answers_of, open_draft, publish, reply_to_question, save
+from portal.services.plan_versions import answers_of, reply_to_question
 from portal.services.plans import current_version, draft_of, load_contents, published_versions
+from portal.services.publishing import Conflict, open_draft, publish, save
 from portal.web import audit
 from portal.web.forms import bounded_int, fits, max_length, strip_controls, switching_language, typed_text
 
@@ -84,10 +85,9 @@ def plan_editor(family_id):
         content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent((), ())
         # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
         return _editor(family, draft or PlanVersion(), _form_of(shown, content) | request.form.to_dict(), shown=shown)
-    draft = open_draft(db, family.id, current_user.worker.id)
     form = request.form.to_dict()
     if switching_language():
-        return _editor(family, draft, form)
+        return _editor(family, draft_of(db, family.id) or PlanVersion(), form)
     household = household_of(db, family)
     parsed = from_form(form, household)
     errors = dict(parsed.errors)
@@ -97,11 +97,12 @@ def plan_editor(family_id):
         note_audience = ""
     publishing = request.form.get("action") == "publish" and not unfinished_in(form, household)
     base = bounded_int(form.get("revision"), 0, 2**31 - 1, 0)
-    if errors:  # only a text too long for its field is not saved: it would be cut
-        return _editor(family, draft, form, errors, status=400)
+    if errors:  # only a text too long for its field is not saved (it would be cut): nothing is, not even a draft
+        return _editor(family, draft_of(db, family.id) or PlanVersion(), form, errors, status=400)
     try:
-        # Each event goes in first: save() and publish() commit it with their change, or on a
-        # conflict roll both back.
+        # One transaction: the draft, the save, the version, its translation work, the parents' messages and the
+        # events, committed together at the end, or on a conflict rolled back together.
+        draft = open_draft(db, family.id, current_user.worker.id)
         if not publishing:
             audit.record("plan.save", "ok", object=f"version:{draft.id}", family_id=family.id)
         before = load_contents(db, [draft.id])[draft.id].audiences()
@@ -113,9 +114,12 @@ def plan_editor(family_id):
             audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
             published = publish(db, draft, revision, family.id, current_user.worker.id, note,
                                 note_audience if note else HOUSEHOLD, announce=True)  # the parents' messages too
+            db.commit()
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
+        db.rollback()
         return _conflict(family, conflict.current, form)
+    db.commit()
     db.refresh(draft)  # as saved: its revision, time and note
     shown = _form_of(draft, parsed.content) | {"revision": str(revision)}
     if request.form.get("action") == "publish":  # saved as a draft; publishing waits for what is unfinished
@@ -135,6 +139,7 @@ def _conflict(family, current, mine):
                  if strip_controls(theirs.get(name, "")) != strip_controls(mine.get(name, ""))}
     mine = dict(mine, revision=str(current.revision))
     audit.record("plan.save", "conflict", object=f"version:{current.id}", family_id=family.id)
+    db.commit()  # the event, and the new draft when the other worker had published
     return _editor(family, current, mine, conflict=differing, status=409)
 
 

@@ -158,7 +158,7 @@ def _news_for(server, account_ids: dict[str, int], prefix: str) -> set[str]:
     return {name for name, number in account_ids.items() if number in rows}
 
 
-def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_server):
+def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_server, at_work):
     server = live_server
     t = partial(server.translate, "ar")
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, PlanQuestion, Worker
-from portal.services.plan_versions import publish
 from portal.services.plans import draft_of, load_contents, published_versions
+from portal.services.publishing import publish
 
 FAMILY = "Gezin El Idrissi"
 # Fatima's safe address (a plan agreement) and her appointment at a safe place are hers alone.
@@ -56,7 +56,9 @@ def _publish_draft_as_bram(server) -> int:
                        .where(Account.username == "bram")).one()
         draft = draft_of(db, family_id)
         assert NEW_IN_VERSION_3 in str(load_contents(db, [draft.id])[draft.id])
-        return publish(db, draft, draft.revision, family_id, bram.id, "Er is iets nieuw over boosheid.").version.number
+        published = publish(db, draft, draft.revision, family_id, bram.id, "Er is iets nieuw over boosheid.")
+        db.commit()
+        return published.version.number
 
 
 def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, live_server):

@@ -36,7 +36,7 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.services import plan_versions
+from portal.services import publishing
 from portal.services.interpreting import segments
 from portal.services.plans import draft_of, load_contents
 from support.sign_in import fresh_code
@@ -106,12 +106,13 @@ def _rendering_for_tolk_ar(app) -> None:
 
 
 def publish_el_idrissi(app) -> None:
-    """Publish the El Idrissi draft (services.plan_versions.publish): an Arabic translation job for tolk-ar."""
+    """Publish the El Idrissi draft (services.publishing.publish): an Arabic translation job for tolk-ar."""
     with app.app_context(), database(app) as db:
         family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
         bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
         draft = draft_of(db, family.id)
-        plan_versions.publish(db, draft, draft.revision, family.id, bram.id, "")
+        publishing.publish(db, draft, draft.revision, family.id, bram.id, "")
+        db.commit()
 
 
 def activation_code(app, username: str = "ouder-sanne") -> str:

@@ -3,8 +3,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select as sql_select
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from portal import clock
 from portal.access import can
@@ -29,6 +28,7 @@ from portal.models import (
 from portal.rules.actions import Action
 from support import factories
 from support.pages import database, family_id, parent_named, soup, text_of
+from support.rows import every_row
 from support.sign_in import csrf_token, sign_in
 
 EL_IDRISSI = "Gezin El Idrissi"
@@ -190,17 +190,6 @@ def test_broken_glass_reads_only_within_its_window(demo_app, world):
 
 # --- over the web: broken glass reads and changes nothing ---------------------------------------------
 
-def snapshot(app) -> dict[str, set]:
-    """Every row of every table but the audit log and the idle time of sessions."""
-    rows = {}
-    with app.extensions["engine"].connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            if table.name != "auditevent":
-                columns = [c for c in table.columns if (table.name, c.name) != ("usersession", "last_seen_at")]
-                rows[table.name] = set(connection.execute(sql_select(*columns)).all())
-    return rows
-
-
 def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(demo_app):
     family = family_id(demo_app, EL_IDRISSI)
     fatima = parent_named(demo_app, "Fatima El Idrissi")
@@ -240,11 +229,11 @@ def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(demo_ap
     if question is not None:
         writes[f"{base}/questions/{question}"] = {"reply": "Door Dirk", "handled": "1"}
         writes[f"{base}/questions/{question}/rendering"] = {}
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     for url, data in writes.items():
         response = dirk.post(url, data=dict(data, csrf_token=token))
         assert response.status_code == 404, (url, response.status_code)
-    assert snapshot(demo_app) == before
+    assert every_row(demo_app) == before
     assert dirk.get(base).status_code == 200  # and still reads, within the window
 
 
@@ -276,9 +265,9 @@ def test_nobody_changes_a_closed_household_and_its_interpreter_has_nothing_left(
         forms = [form["action"] for form in soup(file).select("form[method=post]")]
         assert not [action for action in forms if action.startswith(base)], (username, forms)
         token = csrf_token(file.text)
-        before = snapshot(demo_app)
+        before = every_row(demo_app)
         for url in (f"{base}/duo", f"{base}/plan", f"{base}/appointments"):
             data = {"worker": "1", "role": "partner", "date": "2030-01-01", "time": "10:00", "place": "X",
                     "with_whom": "X", "purpose": "X", "revision": "1", "action": "publish", "csrf_token": token}
             assert client.post(url, data=data).status_code == 404, (username, url)
-        assert snapshot(demo_app) == before, username
+        assert every_row(demo_app) == before, username

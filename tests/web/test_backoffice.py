@@ -23,7 +23,7 @@ from portal.models import (
     Worker,
 )
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.services import plan_versions
+from portal.services import publishing
 from portal.services.plans import draft_of, load_contents
 from support import factories
 from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
@@ -239,8 +239,9 @@ def _racing_save(app, rounds: int = 4) -> None:
                 mine = db.get(PlanVersion, draft.id)
                 barrier.wait()
                 try:
-                    results[who] = plan_versions.save(db, mine, draft.revision, content(who), worker)
-                except plan_versions.Conflict as conflict:
+                    results[who] = publishing.save(db, mine, draft.revision, content(who), worker)
+                    db.commit()
+                except publishing.Conflict as conflict:
                     results[who] = conflict
                 except Exception as error:  # noqa: BLE001  (reported below)
                     results[who] = error
@@ -252,7 +253,7 @@ def _racing_save(app, rounds: int = 4) -> None:
         for thread in threads:
             thread.join(60)
         winners = [who for who, result in results.items() if result == draft.revision + 1]
-        losers = [who for who, result in results.items() if isinstance(result, plan_versions.Conflict)]
+        losers = [who for who, result in results.items() if isinstance(result, publishing.Conflict)]
         assert len(winners) == 1 and len(losers) == 1, results
         saved, stored = draft_content(app, EL_IDRISSI)
         assert saved.revision == draft.revision + 1

@@ -4,9 +4,8 @@ import datetime as dt
 
 import pyotp
 import pytest
-from sqlalchemy import select as sql_select
 from sqlalchemy import update
-from sqlmodel import SQLModel, delete, select
+from sqlmodel import delete, select
 
 from portal import clock
 from portal.access import Action, can
@@ -33,6 +32,7 @@ from portal.services import notifications
 from portal.services.duo import call_now, current_duo
 from support import factories
 from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.rows import every_row
 from support.sign_in import csrf_token, sign_in
 
 # Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
@@ -123,17 +123,6 @@ def sign_in_staff(client, username: str, password: str, code: str | None = None)
     return client.post("/backoffice/sign-in/code", data={"code": code, "csrf_token": token})
 
 
-def snapshot(app) -> dict[str, set]:
-    """Every row of every table but the audit log and the idle time of sessions."""
-    rows = {}
-    with app.extensions["engine"].connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            if table.name != "auditevent":
-                columns = [c for c in table.columns if (table.name, c.name) != ("usersession", "last_seen_at")]
-                rows[table.name] = set(connection.execute(sql_select(*columns)).all())
-    return rows
-
-
 # --- intake, duo and letters -------------------------------------------------------------------
 
 def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(demo_app):
@@ -213,11 +202,11 @@ def test_a_letter_needs_a_contact_person(demo_app):
         db.commit()
     anouk = demo_app.test_client()
     sign_in(anouk, "anouk")
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     response = post_form(anouk, f"/backoffice/families/{family}", {},
                          f"/backoffice/families/{family}/parents/{fatima.id}/letter")
     assert response.status_code == 302 and response.headers["Location"].endswith("#duo")
-    assert snapshot(demo_app) == before
+    assert every_row(demo_app) == before
     assert say(demo_app, "nl", "Choose a contact person first: the letter tells the parent whom to call.") in \
         text_of(anouk.get(response.headers["Location"]))
 
@@ -228,14 +217,14 @@ def test_the_intake_form_keeps_what_was_typed_and_shows_each_error_at_its_field(
     sign_in(lead, "teamlead")
     ids = workers(demo_app)
     # "Add a parent" shows one more row and keeps everything typed; nothing is saved.
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     more = post_form(lead, "/backoffice/households/new", intake(ids, add="parent"))
     assert more.status_code == 200
     page = soup(more)
     assert page.select_one("#parent-2-name") is not None and page.select_one("#parent-3-name") is None
     assert page.select_one("#parent-1-name")["value"] == "Kerem Yilmaz"
     assert page.select_one("#parent-1-language option[selected]")["value"] == "tr"
-    assert snapshot(demo_app) == before
+    assert every_row(demo_app) == before
 
     wrong = intake(ids, **{"parent-0-phone": "bel me", "child-0-birth_year": "tweeduizend",
                            "other-0-name": "Oma Jansen", "partner": str(ids["chantal"]), "name": ""})
@@ -258,7 +247,7 @@ def test_the_intake_form_keeps_what_was_typed_and_shows_each_error_at_its_field(
         assert page.select_one(f"#{field}")["value"] == wrong[field], field
     assert page.select_one("#parents_kept_apart").has_attr("checked")
     assert page.select_one("#partner option[selected]")["value"] == str(ids["chantal"])
-    assert snapshot(demo_app) == before and events_since(demo_app, since) == []
+    assert every_row(demo_app) == before and events_since(demo_app, since) == []
 
     # Switching the language keeps the typed text too; the errors then come in the new language.
     english = post_form(lead, "/backoffice/households/new", dict(wrong, set_language="en"))
@@ -290,7 +279,7 @@ def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app)
     sign_in(bram, "bram")  # in the El Idrissi duo
     token = csrf_token(bram.get(f"/backoffice/families/{family}").text)
     anouk = account_id(demo_app, "anouk")
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     for url in ("/backoffice/households/new", "/backoffice/staff", "/backoffice/staff/new",
                 f"/backoffice/staff/{anouk}", f"/backoffice/families/{family}/case"):
         assert bram.get(url).status_code == 404, url
@@ -302,7 +291,7 @@ def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app)
                       (f"/backoffice/families/{family}/case", {"reason": "Het gaat goed, we sluiten af.",
                                                                "closed_on": clock.today().isoformat()})):
         assert bram.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
-    assert snapshot(demo_app) == before
+    assert every_row(demo_app) == before
     assert say(demo_app, "nl", "Start a household") not in text_of(bram.get("/backoffice/"))
     assert say(demo_app, "nl", "Close the case") not in text_of(bram.get(f"/backoffice/families/{family}"))
 
@@ -316,7 +305,7 @@ def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
     assert sign_in_staff(other, username, DEMO_PASSWORD, pyotp.TOTP(secret).now()).status_code == 302
     token = csrf_token(other.get("/backoffice/").text)
     anouk, tolk = account_id(demo_app, "anouk"), account_id(demo_app, "tolk-ar")
-    before, since = snapshot(demo_app), last_event(demo_app)
+    before, since = every_row(demo_app), last_event(demo_app)
     for url in (f"/backoffice/families/{family}", f"/backoffice/families/{family}/members",
                 f"/backoffice/families/{family}/case", f"/backoffice/staff/{anouk}", f"/backoffice/staff/{tolk}",
                 f"/backoffice/staff/{tolk}/letter/new", f"/backoffice/staff/{tolk}/letter"):
@@ -328,7 +317,7 @@ def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
                       (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
                       (f"/backoffice/staff/{tolk}/letter", {})):
         assert other.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
-    assert snapshot(demo_app) == before
+    assert every_row(demo_app) == before
     refused = [(action, result) for action, result, *_rest in events_since(demo_app, since)]
     assert refused and all(result == "refused" for _action, result in refused)
 
@@ -433,10 +422,10 @@ def test_a_team_lead_creates_changes_and_switches_off_a_worker(demo_app):
     assert sign_in_staff(demo_app.test_client(), "evi", start_password).status_code == 401
     file = lead.get(f"/backoffice/families/{family}")
     assert f'<option value="{evi.id}">' not in file.get_data(as_text=True)
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     refused = post_form(lead, f"/backoffice/families/{family}", {"worker": str(evi.id), "role": "partner"},
                         f"/backoffice/families/{family}/duo")
-    assert refused.status_code == 302 and snapshot(demo_app) == before
+    assert refused.status_code == 302 and every_row(demo_app) == before
     assert say(demo_app, "nl", "switched off") in text_of(lead.get("/backoffice/staff"))
 
 
@@ -479,17 +468,17 @@ def test_interpreters_team_leads_and_new_letters(demo_app):
 
     # Nobody switches off their own account.
     lead_account = account_id(demo_app, "teamlead")
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     own = post_form(lead, f"/backoffice/staff/{lead_account}", {"active": "off"},
                     f"/backoffice/staff/{lead_account}/active")
-    assert own.status_code == 302 and snapshot(demo_app) == before
+    assert own.status_code == 302 and every_row(demo_app) == before
 
 
 @SQLITE_ONLY
 def test_the_staff_form_keeps_what_was_typed(demo_app):
     lead = demo_app.test_client()
     sign_in(lead, "teamlead")
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     response = post_form(lead, "/backoffice/staff/new?role=worker", {
         "role": "worker", "name": "Evi Jansen", "organisation": "", "phone": "bel me",
         "day-1-start": "17:00", "day-1-end": "09:00", "day-3-start": "09:00", "day-3-end": "17:00"})
@@ -499,7 +488,7 @@ def test_the_staff_form_keeps_what_was_typed(demo_app):
         assert page.select_one(f"#{field}-error") is not None, field
     assert page.select_one("#name")["value"] == "Evi Jansen" and page.select_one("#phone")["value"] == "bel me"
     assert page.select_one("#day-3-end")["value"] == "17:00"
-    assert snapshot(demo_app) == before
+    assert every_row(demo_app) == before
 
 
 # --- members -----------------------------------------------------------------------------------
@@ -553,7 +542,7 @@ def test_the_duo_adds_and_changes_members(demo_app):
 
 # --- closing and reopening ----------------------------------------------------------------------
 
-def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_app):
+def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_app, at_work):
     family = family_id(demo_app, EL_IDRISSI)
     fatima = demo_app.test_client()
     sign_in(fatima, "ouder-fatima")
@@ -586,10 +575,10 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
         text = soup(page).get_text()
         assert closed_text in text and call in text and "06-12345602" in text, url
         assert "Youssef merkt" not in text and "Kastanjehof" not in text and "budgetcoach" not in text, url
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     answer = fatima.post("/plan", data={"answer": "question", "comment": "Nog een vraag",
                                         "csrf_token": csrf_token(fatima.get("/").text)})
-    assert closed_text in text_of(answer) and snapshot(demo_app) == before
+    assert closed_text in text_of(answer) and every_row(demo_app) == before
     youssef = demo_app.test_client()
     sign_in(youssef, "ouder-youssef")  # signing in works; what follows is the message
     assert say(demo_app, "ar", "Your file is closed") in text_of(youssef.get("/"))
@@ -635,9 +624,9 @@ def test_a_case_past_its_retention_period_is_not_reopened(demo_app):
         db.commit()
     page = lead.get(case)
     assert page.status_code == 200 and soup(page).select_one("#case-form") is None
-    before = snapshot(demo_app)
+    before = every_row(demo_app)
     refused = lead.post(case, data={"reason": "Toch weer open graag.", "csrf_token": csrf_token(page.text)})
-    assert refused.status_code == 400 and snapshot(demo_app) == before
+    assert refused.status_code == 400 and every_row(demo_app) == before
 
 
 # --- GET and HEAD change nothing ------------------------------------------------------------------
@@ -654,10 +643,10 @@ def test_get_and_head_of_the_case_pages_change_nothing(demo_app):
                 f"/backoffice/families/{family}/case", "/backoffice/staff", "/backoffice/staff/new",
                 f"/backoffice/staff/{anouk}"):
         for method in ("GET", "HEAD"):
-            before, since = snapshot(demo_app), last_event(demo_app)
+            before, since = every_row(demo_app), last_event(demo_app)
             response = lead.open(url, method=method, data=body)
             assert response.status_code == 200, (method, url)
-            assert snapshot(demo_app) == before, (method, url)
+            assert every_row(demo_app) == before, (method, url)
             written = events_since(demo_app, since)
             assert all(action.endswith(".view") for action, *_rest in written), (method, url, written)
             assert method == "GET" or written == [], (method, url, written)

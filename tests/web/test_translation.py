@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from portal import db
 from portal.models import Family, Interpreter, InterpreterTeam, PlanVersion, TranslationJob, Worker
-from portal.services import plan_versions
+from portal.services import publishing
 from portal.services.interpreting import segments
 from portal.services.plans import current_version, load_contents
 from support.sign_in import csrf_token, sign_in
@@ -70,15 +70,16 @@ def test_one_changed_sentence_costs_one_segment_of_work(demo_app):
         bram = session.exec(select(Worker).where(Worker.name.startswith("Bram"))).one()
         published = current_version(session, family.id)
         content = load_contents(session, [published.id])[published.id]
-        draft = plan_versions.open_draft(session, family.id, bram.id)
-        plan_versions.save(session, draft, draft.revision, content, bram.id)  # start from what was translated
-        draft = session.get(PlanVersion, draft.id)
+        draft = publishing.open_draft(session, family.id, bram.id)
+        publishing.save(session, draft, draft.revision, content, bram.id)  # start from what was translated
+        draft = session.get(PlanVersion, draft.id, populate_existing=True)
         first = content.situations[0]
         changed = first.__class__(**{**first.__dict__, "description": first.description + " Dat is eng."})
         content = content.__class__((changed,) + content.situations[1:], content.items)
-        plan_versions.save(session, draft, draft.revision, content, bram.id)
-        draft = session.get(PlanVersion, draft.id)
-        plan_versions.publish(session, draft, draft.revision, family.id, bram.id, "")
+        publishing.save(session, draft, draft.revision, content, bram.id)
+        draft = session.get(PlanVersion, draft.id, populate_existing=True)
+        publishing.publish(session, draft, draft.revision, family.id, bram.id, "")
+        session.commit()
         assert len(segments(content)) > 10
     token = csrf_token(interpreter.get("/backoffice/").text)
     interpreter.post("/language", data={"set_language": "en", "csrf_token": token, "next": "/backoffice/"})
