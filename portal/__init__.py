@@ -3,10 +3,10 @@ from flask import Flask, jsonify
 
 from portal import config as settings
 from portal import db
-from portal.access import public
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
 from portal.web import audit, headers, i18n, links, logs, permissions
 from portal.web.forms import AppointmentKeyConverter, IdConverter
+from portal.web.guards import public
 from portal.web.i18n import select_locale
 from portal.web.proxies import TrustedProxies
 

@@ -6,7 +6,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlmodel import select
 
-from portal.access import STAFF, public, roles
 from portal.accounts import flows, sessions
 from portal.accounts import secrets as auth_secrets
 from portal.auth import blueprint, devices, session_cookie
@@ -23,9 +22,11 @@ from portal.auth.forms import (
 from portal.db import session as db_session
 from portal.extensions import csrf, limiter
 from portal.models import Account, Role
+from portal.policy import STAFF
 from portal.services import notifications
 from portal.web import audit, kept
 from portal.web.forms import save_language, switching_language, typed_fields
+from portal.web.guards import public, roles
 from portal.web.i18n import audience_of, clear_session, session_language
 from portal.web.redirects import local_target, shows_a_page
 

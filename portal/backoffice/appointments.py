@@ -7,17 +7,19 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import clock
-from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household, household_of
 from portal.backoffice.reply_forms import answer_replies
 from portal.clock import AMSTERDAM
 from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent, Worker
+from portal.policy import DUO
+from portal.rules.actions import Action
 from portal.services import appointments, interpreting, notifications, renderings
 from portal.services.duo import current_duo
 from portal.web import audit
 from portal.web.forms import bounded_int, clean, max_length, switching_language
+from portal.web.guards import get_or_404, roles
 from portal.web.i18n import LANGUAGES
 
 SOMEONE_ELSE = "other"  # "with whom" is not a worker of the duo: the name is typed

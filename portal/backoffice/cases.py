@@ -6,14 +6,16 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import clock
-from portal.access import DUO, Action, can, get_or_404, own_team_or_404, roles
 from portal.backoffice import blueprint, household_form
 from portal.backoffice.case_form import CaseForm
 from portal.db import session as db_session
 from portal.models import Account, Family, Role
+from portal.policy import DUO, can
+from portal.rules.actions import Action
 from portal.services import cases
 from portal.web import audit
 from portal.web.forms import switching_language
+from portal.web.guards import get_or_404, own_team_or_404, roles
 
 
 def _saving(form: household_form.HouseholdForm) -> bool:

@@ -9,15 +9,17 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock
-from portal.access import DUO, Action, get_or_404, roles
 from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters
 from portal.db import session as db_session
 from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker
+from portal.policy import DUO
+from portal.rules.actions import Action
 from portal.services import cases
 from portal.services.duo import call_now, current_duo
 from portal.web import audit
 from portal.web.forms import bounded_date, switching_language
+from portal.web.guards import get_or_404, roles
 from portal.web.links import external_url
 
 

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import clock
-from portal.access import Action, get_or_404, plan_for_all, readers, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.db import session as db_session
 from portal.models import Appointment, Family, Role, TranslationJob
+from portal.policy import plan_for_all, readers
+from portal.rules.actions import Action
 from portal.rules.protected_text import Problem, wrong_tokens
 from portal.services import interpreting
 from portal.services.interpreting import (
@@ -26,6 +27,7 @@ from portal.services.interpreting import (
 from portal.services.plans import current_version, load_contents
 from portal.web import audit
 from portal.web.forms import switching_language, typed_text
+from portal.web.guards import get_or_404, roles
 
 # A translation may run longer than its Dutch text (2,000 characters at most): twice that, then it is refused.
 TRANSLATION_LENGTH = 4000

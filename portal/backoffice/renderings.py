@@ -5,14 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import clock
-from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.interpreting import TRANSLATION_LENGTH, refusal
 from portal.db import session as db_session
 from portal.models import AppointmentAnswer, Family, ParentTextRendering, Role
+from portal.policy import DUO
+from portal.rules.actions import Action
 from portal.services import renderings
 from portal.web import audit
 from portal.web.forms import switching_language, typed_text
+from portal.web.guards import get_or_404, roles
 
 
 def _ask(family_id: int, kind: str, text_id: int):

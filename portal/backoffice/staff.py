@@ -6,14 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import clock
-from portal.access import Action, can, own_team_or_404, roles
 from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters, staff_form
 from portal.db import session as db_session
 from portal.models import Role
+from portal.policy import can
+from portal.rules.actions import Action
 from portal.services import staff
 from portal.web import audit
 from portal.web.forms import switching_language
+from portal.web.guards import own_team_or_404, roles
 
 
 def _staff_or_404(account_id: int) -> staff.StaffMember:

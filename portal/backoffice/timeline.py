@@ -8,15 +8,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import clock
-from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import Household
 from portal.clock import AMSTERDAM
 from portal.db import session as db_session
 from portal.models import Family
+from portal.policy import DUO
+from portal.rules.actions import Action
 from portal.services import timeline
 from portal.web import audit
 from portal.web.forms import bounded_date, bounded_int
+from portal.web.guards import get_or_404, roles
 from portal.web.i18n import LANGUAGES
 
 KIND_NAMES = {

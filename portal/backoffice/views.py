@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import clock
-from portal.access import DUO, READ_ALONG_BEFORE, Action, can, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.case_form import MIN_REASON_LENGTH, BreakGlassForm
@@ -16,9 +15,12 @@ from portal.models import (
     Family,
     Role,
 )
+from portal.policy import DUO, READ_ALONG_BEFORE, can
+from portal.rules.actions import Action
 from portal.services import appointments, cases, renderings, worklist
 from portal.web import audit
 from portal.web.forms import switching_language
+from portal.web.guards import get_or_404, roles
 
 BREAK_GLASS_HOURS = 4
 
@@ -29,7 +31,7 @@ def home():
     db = db_session()
     if current_user.role is Role.interpreter:
         return _interpreter_home(db)
-    work = worklist.for_worker(db, current_user.worker, current_user.role is Role.teamlead, clock.now())
+    work = worklist.for_worker(db, current_user, clock.now())
     audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
                            move_requests=work.move_requests,
@@ -78,7 +80,7 @@ def break_glass():
         number, reason = form.family.data, form.reason.data
         # isdecimal: "²" is a digit but no number; under 10 digits: ids are 32-bit integers in PostgreSQL
         family = db.get(Family, int(number)) if number.isdecimal() and len(number) < 10 else None
-        if family is None or not can(current_user, Action.family_break_glass, family):
+        if family is None or not can(current_user, Action.family_break_glass, family, db):
             audit.record("family.break_glass", "refused", object=f"family:{number}"[:120],
                          family_id=family.id if family else None)
             form.refuse(form.family, _("There is no family with this number that you can open this way."))

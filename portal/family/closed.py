@@ -4,10 +4,11 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from portal import clock
-from portal.access import Action, can
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import Family, Role
+from portal.policy import can
+from portal.rules.actions import Action
 from portal.services.duo import call_now, current_duo
 
 # Help about the quick-exit button stays open to everyone: it tells nothing about a household.

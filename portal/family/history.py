@@ -2,12 +2,12 @@
 from flask import render_template, request
 from flask_login import current_user
 
-from portal.access import roles
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import Role
 from portal.services.plan_history import history
 from portal.web.forms import bounded_int
+from portal.web.guards import roles
 
 MAX_PAGE = 1000  # 24,000 versions: far more than a plan gets
 

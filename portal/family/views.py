@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from portal import clock
-from portal.access import Action, events_for_parent, get_or_404, parent_reads, plan_for, public, roles
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.models import (
@@ -21,6 +20,8 @@ from portal.models import (
     PlanQuestion,
     Role,
 )
+from portal.policy import events_for_parent, parent_reads, plan_for
+from portal.rules.actions import Action
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
 from portal.services import appointments as appointments_service
@@ -30,6 +31,7 @@ from portal.services.interpreting import texts_for, translation_for
 from portal.services.plans import load_contents
 from portal.web import audit
 from portal.web.forms import clean, max_length, switching_language
+from portal.web.guards import get_or_404, public, roles
 
 parent_only = roles(Role.parent)
 CONTACT_CHANGE_NOTICE = dt.timedelta(days=60)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 
 class Action(str, enum.Enum):
-    """Every action `portal.access.can` decides on. A name that is not a member is refused, also a plain string
+    """Every action `portal.policy.can` decides on. A name that is not a member is refused, also a plain string
     that spells one: a typo in a view must be a 404, never a permission."""
 
     # A parent, on their own household.
@@ -29,7 +29,7 @@ class Action(str, enum.Enum):
 
 
 class Relation(enum.Enum):
-    """How a user stands to one household; `portal.access` finds out which, from the database."""
+    """How a user stands to one household; `portal.policy` finds out which, from the database."""
 
     parent = "parent"  # a parent of the household
     interpreter = "interpreter"  # the interpreter a job, rendering or appointment of it was given to
@@ -46,7 +46,7 @@ _DUO_WORK = frozenset({Action.family_view, Action.family_edit, Action.family_mem
 
 # What each relation allows while the case is open (False) and once it is closed (True); nothing else is allowed.
 # Which object an action is about (an appointment in the parent's audience, the interpreter's own job in their
-# language and time window) `portal.access.can` checks besides.
+# language and time window) `portal.policy.can` checks besides.
 ALLOWED: dict[tuple[Relation, bool], frozenset[Action]] = {
     (Relation.parent, False): frozenset({Action.family_read, Action.appointment_read}),
     (Relation.parent, True): frozenset(),  # a closed case: the parents' access has ended

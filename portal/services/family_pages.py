@@ -4,7 +4,6 @@ import datetime as dt
 
 from sqlmodel import Session, col, or_, select
 
-from portal.access import shown_to
 from portal.models import (
     Acknowledgement,
     Appointment,
@@ -14,6 +13,7 @@ from portal.models import (
     PlanQuestion,
     PlanVersion,
 )
+from portal.policy import shown_to
 
 UPCOMING_SHOWN = 10
 PAST_SHOWN = 5

@@ -11,7 +11,6 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, and_, col, func, or_, select
 
 from portal import clock
-from portal.access import parent_reads, plan_for_language
 from portal.models import (
     Account,
     Appointment,
@@ -28,6 +27,7 @@ from portal.models import (
     TranslationSegment,
     VersionStatus,
 )
+from portal.policy import parent_reads, plan_for_language
 from portal.rules import protected_text
 from portal.rules.audience import HOUSEHOLD, only_for, parents_of
 from portal.rules.glossary import TERMS

@@ -26,8 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from portal import clock
-from portal.access import parent_reads
 from portal.models import Account, Appointment, AppointmentStatus, Family, OutboxMessage, Parent, Worker
+from portal.policy import parent_reads
 from portal.rules.audience import HOUSEHOLD
 
 REMINDER_AHEAD = dt.timedelta(hours=24)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
-from portal.access import parent_reads, plan_for
 from portal.models import Parent, ParentVersion, PlanVersion
+from portal.policy import parent_reads, plan_for
 from portal.rules.plan_content import PlanContent
 
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from portal.access import parent_reads, plan_for
 from portal.models import Acknowledgement, PlanQuestion, PlanVersion
+from portal.policy import parent_reads, plan_for
 from portal.rules.plan_content import Change, PlanContent, diff
 from portal.services import parent_versions
 from portal.services.interpreting import Translation, translation_of

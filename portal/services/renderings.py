@@ -12,7 +12,7 @@ from portal.services.names import protected_names
 
 # What a parent writes that the duo may have rendered: a question about the plan, a reason to move an appointment.
 KINDS = {"question": (PlanQuestion, "text"), "answer": (AppointmentAnswer, "reason")}
-# The audit object of each kind: a question's events reach the asking parent's "who looked" (access.py).
+# The audit object of each kind: a question's events reach the asking parent's "who looked" (policy.py).
 OBJECTS = {"question": "question", "answer": "appointment-answer"}
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.models import (
@@ -22,6 +22,7 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
+from portal.policy import visible_families
 from portal.services.cases import duo_candidates
 from portal.services.duo import current_duos
 from portal.services.parent_versions import newest_given
@@ -132,12 +133,14 @@ def _not_read(version):
     return ~exists().where(Acknowledgement.parent_id == Parent.id, Acknowledgement.version_id == version.id)
 
 
-def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
-    """The figures of one team's open households (closed cases wait for nothing), and its trend over twelve months."""
+def overview(db: Session, lead, now: dt.datetime) -> TeamOverview:
+    """The figures of the open households the policy lists for this team lead (`visible_families`: their team's;
+    closed cases wait for nothing), and the trend of all of them over twelve months."""
     today, cutoff = clock.day_of(now), now - UNREAD_AFTER
     plans = _published_plans()
     current = aliased(PlanVersion)
-    of_team = (Family.team_id == team_id, Family.closed_at.is_(None))
+    listed = col(Family.id).in_(visible_families(lead, today))
+    of_team = (listed, Family.closed_at.is_(None))
     questions_open = (select(func.count(PlanQuestion.id)).join(Parent, Parent.id == PlanQuestion.parent_id)
                       .where(Parent.family_id == Family.id, PlanQuestion.handled_at.is_(None)).scalar_subquery())
     given = newest_given()
@@ -159,8 +162,8 @@ def overview(db: Session, team_id: int, now: dt.datetime) -> TeamOverview:
                                    questions or 0, unread or 0, waiting or 0)
                   for family, first, questions, unread, waiting in rows]
     return TeamOverview(households, _questions(db, of_team, today), _unread(db, of_team, cutoff, today),
-                        _translations(db, of_team, today), _caseload(db, team_id, duos),
-                        _trend(db, team_id, plans, today))
+                        _translations(db, of_team, today), _caseload(db, lead.worker.team_id, duos),
+                        _trend(db, listed, plans, today))
 
 
 def _questions(db: Session, of_team, today: dt.date) -> list[OpenQuestion]:
@@ -218,13 +221,13 @@ def months_back(today: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
-def _trend(db: Session, team_id: int, plans, today: dt.date) -> list[TrendMonth]:
-    """Per month of intake (every household of the team, closed ones too): intakes, how many have a published
-    plan, and the median number of days from intake to that first plan."""
+def _trend(db: Session, listed, plans, today: dt.date) -> list[TrendMonth]:
+    """Per month of intake (of these households, closed ones too): intakes, how many have a published plan, and
+    the median number of days from intake to that first plan."""
     months = months_back(today, TREND_MONTHS)
     since = dt.datetime.combine(months[0], dt.time(), tzinfo=dt.UTC)
     rows = db.exec(select(Family.created_at, plans.c.first_published).outerjoin(plans, plans.c.family_id == Family.id)
-                   .where(Family.team_id == team_id, Family.created_at >= since)).all()
+                   .where(listed, Family.created_at >= since)).all()
     per_month: dict[dt.date, list] = {month: [] for month in months}
     for created, first in rows:
         per_month.setdefault(created.date().replace(day=1), []).append(

@@ -9,7 +9,6 @@ from sqlalchemy import and_, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from portal.access import shown_to
 from portal.clock import AMSTERDAM
 from portal.models import (
     Account,
@@ -34,6 +33,7 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
+from portal.policy import shown_to
 from portal.rules import audience
 from portal.rules.plan_content import PlanContent
 from portal.services.cases import members_of

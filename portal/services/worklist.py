@@ -16,11 +16,12 @@ from portal.models import (
     Parent,
     PlanQuestion,
     PlanVersion,
+    Role,
     SafetyPlan,
     TranslationJob,
     VersionStatus,
-    Worker,
 )
+from portal.policy import on_duty, visible_families
 from portal.rules.audience import HOUSEHOLD, parents_of
 from portal.services import appointments
 
@@ -61,16 +62,15 @@ def appointments_seen(appointments) -> set[tuple[int, str]]:
             for item in appointments for parent_id in (parents_of(item.audience) or {0})}
 
 
-def for_worker(db: Session, worker: Worker, team_lead: bool, now: dt.datetime) -> WorkList:
-    """A worker's households are those of their current duos; a team lead's, every household of the team."""
+def for_worker(db: Session, user, now: dt.datetime) -> WorkList:
+    """The work of the households the policy lists for this worker or team lead (`visible_families`)."""
     today = clock.day_of(now)
-    if team_lead:
-        assignments = [(None, family) for family in db.exec(
-            select(Family).where(Family.team_id == worker.team_id).order_by(Family.name))]
-    else:
+    households = col(Family.id).in_(visible_families(user, today))
+    if user.role is Role.teamlead:
+        assignments = [(None, family) for family in db.exec(select(Family).where(households).order_by(Family.name))]
+    else:  # a worker's list says their part in each duo: the assignments of theirs that run today
         assignments = list(db.exec(select(DuoAssignment, Family).join(Family, Family.id == DuoAssignment.family_id)
-                                   .where(DuoAssignment.worker_id == worker.id, DuoAssignment.start <= today,
-                                          (DuoAssignment.end.is_(None)) | (DuoAssignment.end >= today))
+                                   .where(households, *on_duty(user.worker.id, today))
                                    .order_by(Family.name)).all())
     family_ids = [family.id for _a, family in assignments if family.closed_at is None] or [-1]
     open_questions = db.exec(select(PlanQuestion, Parent).join(Parent, Parent.id == PlanQuestion.parent_id)

@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     def csrf_failed(_error):
         # The form's token does not match the browser's session: it lost its cookie, or signed in or out in
         # another window. Whose text this is cannot be known, so nothing is kept on the server (an expired
-        # session, whose cookie is still there, passes this check and is kept by access.roles). The page
+        # session, whose cookie is still there, passes this check and is kept by guards.roles). The page
         # shows what was typed: signed in, to send again; signed out, to copy after signing in.
         typed = typed_fields(request.form) if _from_this_site() else []
         staff = request.path.startswith("/backoffice")

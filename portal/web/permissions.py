@@ -2,16 +2,17 @@
 from flask import Flask
 from flask_login import current_user
 
-from portal import access
+from portal import policy
+from portal.db import session
 from portal.models import Role
 from portal.rules.actions import Action
 
 
 def can(action: Action, obj=None) -> bool:
-    """The view's own check, for a link or button: `portal.access.can` on `obj`, or on the signed-in worker's own
+    """The view's own check, for a link or button: `portal.policy.can` on `obj`, or on the signed-in worker's own
     team where no object is given (the team lead's links on every page)."""
     target = obj if obj is not None else getattr(current_user, "worker", None)
-    return access.can(current_user, action, target)
+    return policy.can(current_user, action, target, session())
 
 
 def signed_in_parent() -> bool:

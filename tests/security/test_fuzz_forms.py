@@ -35,7 +35,6 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal import clock
-from portal.access import in_current_duo
 from portal.accounts import secrets as auth_secrets
 from portal.backoffice.plan_form import text_fields, to_form
 from portal.demo import DEMO_PASSWORD
@@ -59,7 +58,8 @@ from portal.models import (
     UserSession,
     Worker,
 )
-from portal.services import plan_versions
+from portal.policy import in_current_duo
+from portal.services import publishing
 from portal.services.interpreting import job_work, source_hash
 from portal.services.plans import draft_of, load_contents
 from portal.web.forms import bounded_date
@@ -643,12 +643,13 @@ def test_answer_reply_with_impossible_number_answers_not_found(anouk, ident):
 
 @pytest.fixture
 def interpreter_job(demo_app):
-    """The El Idrissi draft published (services.plan_versions.publish): an Arabic job for tolk-ar."""
+    """The El Idrissi draft published (services.publishing.publish): an Arabic job for tolk-ar."""
     with demo_app.app_context(), database(demo_app) as db:
         family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
         bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
         draft = draft_of(db, family.id)
-        published = plan_versions.publish(db, draft, draft.revision, family.id, bram.id, "")
+        published = publishing.publish(db, draft, draft.revision, family.id, bram.id, "")
+        db.commit()
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == published.version.id,
                                                    TranslationJob.language == "ar")).one()
         # The sentences as the interpreter's form numbers them (names that are sentences of their own are none).

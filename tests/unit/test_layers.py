@@ -55,6 +55,10 @@ def loaded_by(folder: str) -> set[str]:
     per folder: a fresh interpreter costs seconds)."""
     names = [f"portal.{folder}.{path.stem}" for path in modules(folder)]
     assert names, f"portal/{folder} holds no modules"
+    return loaded_by_importing(names)
+
+
+def loaded_by_importing(names: list[str]) -> set[str]:
     script = LOADED.format(folder=str(PORTAL), modules=names)
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return set(run.stdout.split())
@@ -72,6 +76,14 @@ def test_the_modules_really_loaded_stay_below_the_web(folder, forbidden):
     """Not only direct imports: importing a service never loads a blueprint, through any chain of imports."""
     loaded = loaded_by(folder)
     assert not among(loaded, forbidden), f"importing portal/{folder} loads {among(loaded, forbidden)}"
+
+
+def test_the_access_policy_loads_no_web_framework():
+    """Who may see and do what is plain Python: a command, a job or a test asks `portal.policy` without a request;
+    the web guards (portal/web/guards.py) apply it to one."""
+    loaded = loaded_by_importing(["portal.policy"])
+    web = sorted(name for name in loaded if name.split(".")[0] in {"flask", "flask_login", "werkzeug"})
+    assert not web, f"importing portal.policy loads {web}"
 
 
 # The zone is all rules take of the clock: they are given `now` and `today` as arguments.
@@ -105,7 +117,9 @@ def test_each_blueprint_is_made_in_its_package(package):
 
 def test_the_top_of_portal_holds_only_the_wiring_and_access():
     top = {path.name for path in PORTAL.glob("*.py")}
-    assert top == {"__init__.py", "access.py", "clock.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py"}
+    # access.py only re-exports, until the publishing change imports from policy.py and web/guards.py.
+    assert top == {"__init__.py", "access.py", "clock.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py",
+                   "policy.py"}
 
 
 # The system clock, read directly: the server's date is not a Dutch family's today.

@@ -8,7 +8,6 @@ import pyotp
 from sqlmodel import func, select
 
 from portal import clock
-from portal.access import Action, can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Absence,
@@ -31,6 +30,8 @@ from portal.models import (
     TranslationSegment,
     Worker,
 )
+from portal.policy import can
+from portal.rules.actions import Action
 from support import factories
 from support.pages import database, family_id, say, soup, text_of
 from support.sign_in import csrf_token, sign_in
@@ -167,7 +168,7 @@ def test_every_route_declares_an_access_rule(demo_app):
     missing = [f"{rule.rule} ({rule.endpoint})" for rule in demo_app.url_map.iter_rules()
                if rule.endpoint != "static"
                and getattr(demo_app.view_functions[rule.endpoint], "access_rule", None) is None]
-    assert not missing, "routes without portal.access.public or roles(...): " + ", ".join(missing)
+    assert not missing, "routes without portal.web.guards.public or roles(...): " + ", ".join(missing)
     for rule in demo_app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.access import can
 from portal.models import (
     Account,
     Appointment,
@@ -25,6 +24,7 @@ from portal.models import (
     VersionStatus,
     Worker,
 )
+from portal.policy import can
 from portal.rules.actions import Action
 from support import factories
 from support.pages import database, family_id, parent_named, soup, text_of

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from portal import clock
-from portal.access import plan_for_language
 from portal.models import (
     Account,
     Appointment,
@@ -21,6 +20,7 @@ from portal.models import (
     PlanQuestion,
     TranslationJob,
 )
+from portal.policy import plan_for_language
 from portal.services import parent_versions
 from portal.services.interpreting import remember, segments
 from portal.services.plans import current_version, load_contents

@@ -19,13 +19,13 @@ from sqlmodel import Session, col, select
 
 from portal import clock, create_app
 from portal import db as portal_db
-from portal.access import public
 from portal.config import ConfigError
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import csrf
 from portal.models import Account, AuditCheckpoint, AuditEvent, Parent, Team
 from portal.services import audit as audit_chain
 from portal.web import audit
+from portal.web.guards import public
 from support.apps import PRODUCTION_SERVING
 from support.servers import Browser, server_env, start_app_servers, stop, tail, totp_code
 from support.sign_in import csrf_token, sign_in

@@ -8,7 +8,6 @@ from sqlalchemy import update
 from sqlmodel import delete, select
 
 from portal import clock
-from portal.access import Action, can
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Account,
@@ -28,6 +27,8 @@ from portal.models import (
     Worker,
     WorkingHours,
 )
+from portal.policy import can
+from portal.rules.actions import Action
 from portal.services import notifications
 from portal.services.duo import call_now, current_duo
 from support import factories

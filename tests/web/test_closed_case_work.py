@@ -106,7 +106,7 @@ def test_a_closed_household_leaves_every_work_list_and_its_work_is_no_longer_ope
     interpreter_home = tolk.get("/backoffice/")
     assert not any(soup(interpreter_home).select(f'a[href="{link}"]') for link in links)
     assert SAFE_PURPOSE not in text_of(interpreter_home)
-    assert all(tolk.get(link).status_code == 404 for link in links)  # nor opened by its address (portal.access)
+    assert all(tolk.get(link).status_code == 404 for link in links)  # nor opened by its address (portal.policy)
     assert EL_IDRISSI not in text_of(lead.get("/backoffice/team"))
     assert looks_at(demo_app, since, family) == []  # the lists showed nothing of it: no look on record
 
