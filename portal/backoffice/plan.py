@@ -3,7 +3,6 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.access import DUO, Action, get_or_404, roles
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form, unfinished_in
@@ -14,7 +13,9 @@ from portal.models import (
     PlanVersion,
     VersionStatus,
 )
+from portal.policy import DUO
 from portal.rules import facts_first
+from portal.rules.actions import Action
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plain_language import check, name_words
 from portal.rules.plan_content import PlanContent, diff
@@ -26,6 +27,7 @@ from portal.services.plans import current_version, draft_of, load_contents, publ
 from portal.services.publishing import Conflict, open_draft, publish, save
 from portal.web import audit
 from portal.web.forms import bounded_int, fits, max_length, strip_controls, switching_language, typed_text
+from portal.web.guards import get_or_404, roles
 
 
 def _names(family: Family) -> frozenset[str]:

@@ -117,8 +117,7 @@ def test_each_blueprint_is_made_in_its_package(package):
 
 def test_the_top_of_portal_holds_only_the_wiring_and_access():
     top = {path.name for path in PORTAL.glob("*.py")}
-    # access.py only re-exports, until the publishing change imports from policy.py and web/guards.py.
-    assert top == {"__init__.py", "access.py", "clock.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py",
+    assert top == {"__init__.py", "clock.py", "cli.py", "config.py", "db.py", "demo.py", "extensions.py",
                    "policy.py"}
 
 
