@@ -37,6 +37,8 @@ The clock
   portal's clock (portal/clock.py) from that moment instead, to show what depends on the hour or the day.
   at_work           the portal's clock from 10:00 on a weekday both demo duo workers work (Amsterdam):
                     for a test whose page names the contact person to call now.
+  any_hour          the test twice: now, and from 00:30 in Amsterdam (the UTC date still yesterday's): for a
+                    test that counts a family's days.
 """
 import atexit
 import datetime as dt
@@ -113,6 +115,15 @@ def pytest_configure(config):
     moment = os.environ.get("PORTAL_TEST_NOW")
     if moment:  # before any fixture: the demo data is made at that moment too
         clock.system_now = running_from(dt.datetime.fromisoformat(moment))
+
+
+@pytest.fixture(params=["now", "just after midnight"])
+def any_hour(request, monkeypatch) -> None:
+    """The test twice: from the moment the run started, and from 00:30 in Amsterdam, when the UTC date is still
+    yesterday's: a family's day counted as a UTC day is one off then."""
+    if request.param != "now":
+        monkeypatch.setattr(clock, "system_now", running_from(
+            dt.datetime.combine(clock.today(), dt.time(0, 30), tzinfo=clock.AMSTERDAM)))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from portal import clock
 from portal.models import BreakGlass, CaseClosure, Family
 from portal.web.forms import Form, LongText, Parsed, max_length
 
@@ -26,8 +27,8 @@ class CaseForm(Form):
             return None
 
     def validate_closed_on(self, field):
-        day = self.day()
-        if self.family.closed_at is None and (day is None or not self.family.created_at.date() <= day <= self.today):
+        day, intake = self.day(), clock.day_of(self.family.created_at)
+        if self.family.closed_at is None and (day is None or not intake <= day <= self.today):
             raise ValidationError(_("Give the day the case closed: today or an earlier day, not before the intake."))
 
     def validate_reason(self, field):

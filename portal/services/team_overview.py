@@ -115,7 +115,8 @@ class TeamOverview:
 
 
 def _days(since: dt.datetime | dt.date, today: dt.date) -> int:
-    return (today - (since.date() if isinstance(since, dt.datetime) else since)).days
+    """Whole days from a moment (its Amsterdam day: a family's days, also between 23:00 and 24:00 UTC) to today."""
+    return (today - (clock.day_of(since) if isinstance(since, dt.datetime) else since)).days
 
 
 def _published_plans():
@@ -157,7 +158,7 @@ def overview(db: Session, lead, now: dt.datetime) -> TeamOverview:
                    .where(*of_team).order_by(Family.created_at, Family.id).limit(HOUSEHOLDS_SHOWN)).all()
     duos = current_duos(db, select(Family.id).where(*of_team), today)
     households = [HouseholdFigures(family, _days(family.created_at, today),
-                                   _days(family.created_at, first.date()) if first else None,
+                                   _days(family.created_at, clock.day_of(first)) if first else None,
                                    duos[family.id].contact if family.id in duos else None,
                                    questions or 0, unread or 0, waiting or 0)
                   for family, first, questions, unread, waiting in rows]
@@ -225,13 +226,13 @@ def _trend(db: Session, listed, plans, today: dt.date) -> list[TrendMonth]:
     """Per month of intake (of these households, closed ones too): intakes, how many have a published plan, and
     the median number of days from intake to that first plan."""
     months = months_back(today, TREND_MONTHS)
-    since = dt.datetime.combine(months[0], dt.time(), tzinfo=dt.UTC)
+    since = dt.datetime.combine(months[0], dt.time(), tzinfo=clock.AMSTERDAM)
     rows = db.exec(select(Family.created_at, plans.c.first_published).outerjoin(plans, plans.c.family_id == Family.id)
                    .where(listed, Family.created_at >= since)).all()
     per_month: dict[dt.date, list] = {month: [] for month in months}
     for created, first in rows:
-        per_month.setdefault(created.date().replace(day=1), []).append(
-            _days(created, first.date()) if first else None)
+        per_month.setdefault(clock.day_of(created).replace(day=1), []).append(
+            _days(created, clock.day_of(first)) if first else None)
     trend = []
     for month in months:
         days = [value for value in per_month[month] if value is not None]

@@ -9,7 +9,7 @@ from sqlalchemy import and_, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from portal.clock import AMSTERDAM
+from portal.clock import AMSTERDAM, day_of
 from portal.models import (
     Account,
     Acknowledgement,
@@ -100,8 +100,8 @@ class Entry:
 
     @property
     def day(self) -> dt.date:
-        """The day of an event known by its day only."""
-        return self.at.astimezone(dt.UTC).date()
+        """The day of an event known by its day only (an Amsterdam day, as the portal's clock writes them)."""
+        return self.at.astimezone(AMSTERDAM).date()
 
     @property
     def cursor(self) -> Cursor:
@@ -417,9 +417,9 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def _end_of(day: dt.date) -> dt.datetime:
     """Where an event known by its day only stands: after everything else of that day (a duo that starts on the
-    day of the intake comes after it; a case closes after that day's events). Its days are UTC days, as the
-    portal writes them (the server's date, and `cases.close_case`)."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) - TICK
+    day of the intake comes after it; a case closes after that day's events). Its days are Amsterdam days, as the
+    portal's clock writes them (clock.today)."""
+    return _midnight(day + dt.timedelta(days=1)) - TICK
 
 
 def _in_period(source: Source, filters: Filters) -> list:
@@ -436,7 +436,7 @@ def _beyond(source: Source, rank: int, cursor: Cursor, backwards: bool):
     """The rows after the cursor in the page's order: (time, source, record) compared as one key."""
     at = source.at
     if source.day_only:  # the end of the row's day (the midnight after it, less a tick) against the cursor
-        local = (cursor.at + TICK).astimezone(dt.UTC)
+        local = (cursor.at + TICK).astimezone(AMSTERDAM)
         day, midnight = local.date() - dt.timedelta(days=1), local.time() == dt.time()
         later, earlier = at > day, (at < day if midnight else at <= day)
         same = at == day if midnight else false()
@@ -501,8 +501,8 @@ def _in_force(db: Session, family_id: int, before: dt.datetime) -> PlanVersion |
 
 
 def _happened(entry: Entry, now: dt.datetime) -> bool:
-    """Whether an entry lies in the past: an event known by its day only, from that day on (its UTC day)."""
-    return entry.day <= now.astimezone(dt.UTC).date() if entry.day_only else entry.at <= now
+    """Whether an entry lies in the past: an event known by its day only, from that (Amsterdam) day on."""
+    return entry.day <= day_of(now) if entry.day_only else entry.at <= now
 
 
 def factual_file(db: Session, people: People, start: dt.date, end: dt.date, now: dt.datetime) -> FactualFile:
@@ -510,7 +510,7 @@ def factual_file(db: Session, people: People, start: dt.date, end: dt.date, now:
     event of the period up to `now` with its date and source, and, when the period reaches today, what is agreed
     from now on (a court must not read a planned appointment as one that took place)."""
     family_id = people.family.id
-    today = now.astimezone(AMSTERDAM).date()
+    today = day_of(now)
     at_start = _in_force(db, family_id, _midnight(start))
     at_end = _in_force(db, family_id, _midnight(end + dt.timedelta(days=1)))
     content = load_contents(db, [at_end.id])[at_end.id] if at_end else PlanContent()

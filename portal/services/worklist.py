@@ -115,5 +115,5 @@ def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple
                               Appointment.starts_at >= now - INTERPRETER_LOOKS_BACK,
                               Appointment.status == AppointmentStatus.planned, col(Family.closed_at).is_(None))
                        .order_by(Appointment.starts_at)).all()
-    return ([JobToDo(job, household, number, (now.date() - job.opened_at.date()).days)
+    return ([JobToDo(job, household, number, (clock.day_of(now) - clock.day_of(job.opened_at)).days)
              for job, household, number in jobs], list(assigned))

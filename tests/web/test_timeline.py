@@ -241,7 +241,7 @@ def test_pages_follow_each_other_without_gaps_or_repeats(demo_app, history):
     assert newest == list(reversed(entries(bram.get(url))))
 
 
-def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(demo_app, history):
+def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(any_hour, demo_app, history):
     family, lead = history["family"], history["lead"]
     around = {"from": (clock.today() - dt.timedelta(days=1)).isoformat(),
               "to": (clock.today() + dt.timedelta(days=1)).isoformat()}
@@ -265,7 +265,7 @@ def moment_in(app, moment: dt.datetime) -> str:
         return format_moment(moment)
 
 
-def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_apart(demo_app, history):
+def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_apart(any_hour, demo_app, history):
     family, lead = history["family"], history["lead"]
     with database(demo_app) as db:
         moved_to = db.get(Appointment, history["appointment"]).starts_at
