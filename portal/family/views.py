@@ -9,17 +9,8 @@ from sqlmodel import col, select
 from portal import clock
 from portal.db import session as db_session
 from portal.family import blueprint
-from portal.models import (
-    Acknowledgement,
-    Answer,
-    Appointment,
-    AppointmentAnswer,
-    AppointmentResponse,
-    AuditEvent,
-    Family,
-    PlanQuestion,
-    Role,
-)
+from portal.family.forms import AnswerForm, ResponseForm, sent
+from portal.models import Acknowledgement, Appointment, AuditEvent, Family, Role
 from portal.policy import events_for_parent, parent_reads, plan_for
 from portal.rules.actions import Action
 from portal.rules.plain_language import explain_terms
@@ -30,7 +21,6 @@ from portal.services.duo import call_now, current_duo
 from portal.services.interpreting import texts_for, translation_for
 from portal.services.plans import load_contents
 from portal.web import audit
-from portal.web.forms import clean, max_length, switching_language
 from portal.web.guards import get_or_404, public, roles
 
 parent_only = roles(Role.parent)
@@ -66,40 +56,58 @@ def home():
 def plan():
     db, parent = db_session(), _parent()
     known = parent_versions.latest(db, parent)  # the newest version that changed what this parent may read
-    version = known.version if known else None
-    errors, form = {}, request.form
-    if version is not None and request.method == "POST" and not switching_language():
-        errors = _save_answer(db, parent, version)
-        if not errors:
-            return redirect(url_for("family.plan") + "#answer")
-    if version is None:
+    if known is None:
         return render_template("family/plan.html", version=None)
+    form = AnswerForm()
+    if sent(form):
+        _save_answer(db, parent, known.version, form)
+        return redirect(url_for("family.plan") + "#answer")
+    acknowledgement, last_read = _read(db, parent, known.version)
+    return _with_form("family/plan.html", form, "answer-form", version=known.version, number=known.number,
+                      **_plan_texts(db, parent, known.version, last_read), acknowledgement=acknowledgement,
+                      household=_printed_name(db, parent))
+
+
+def _with_form(template: str, form, form_id: str, **values):
+    """A page with its form: as typed, with the errors at their fields and status 400 when it was refused. The
+    language buttons post the form (`form_id`), so switching the language keeps what was typed."""
+    errors = form.messages()
+    return render_template(template, form=form, errors=errors, main_form=form_id, **values), 400 if errors else 200
+
+
+def _read(db, parent, version) -> tuple[Acknowledgement, int | None]:
+    """This parent's acknowledgement of `version`, and the id of the newest version they read before it (None:
+    none). A GET records that they read it and saw the duo's replies to them; a HEAD shows nothing, so records
+    nothing, and a POST shows the page again."""
     own = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id)).all()
     acknowledgement = next((a for a in own if a.version_id == version.id), None)
-    if request.method == "GET":  # a HEAD request shows nothing: nothing was read
+    if request.method == "GET":
         if acknowledgement is None:
             acknowledgement = plan_versions.read_receipt(db, parent.id, version.id)
         family_pages.replies_seen(db, parent, clock.now())  # the page shows the duo's replies to this parent
         db.commit()
-    acknowledgement = acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id)
     last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)
+    return acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id), last_read
+
+
+def _plan_texts(db, parent, version, last_read: int | None) -> dict:
+    """What this parent may read of `version`: the plan, what changed since the version they read before, the
+    note, their questions, the difficult words explained, and the translation of all of it."""
     contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
     content = plan_for(parent, contents[version.id])
     changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
     note_shown = bool(version.note_for_family) and parent_reads(parent, version.note_audience)
     questions, terms = family_pages.questions(db, parent), _difficult_words(content)
     translation = translation_for(db, parent.family_id, content, parent.language,
-                                  version.note_for_family if note_shown else "", changes,
-                                  (*(question.reply for question, _number in questions if question.reply),
-                                   *(term.explanation for found in terms.values() for term in found)))
-    return render_template("family/plan.html", version=version, number=known.number, content=content, changes=changes,
-                           note_shown=note_shown,
-                           questions=questions, acknowledgement=acknowledgement,
-                           terms=terms,
-                           errors=errors, comment_limit=max_length(PlanQuestion.text),
-                           translation=translation, form=form, main_form="answer-form",
-                           household=_household_name(db, parent) if request.args.get("print-name") else None
-                           ), 400 if errors else 200
+                                  version.note_for_family if note_shown else "", changes, _replies(questions, terms))
+    return {"content": content, "changes": changes, "note_shown": note_shown, "questions": questions,
+            "terms": terms, "translation": translation}
+
+
+def _replies(questions, terms) -> tuple[str, ...]:
+    """The duo's texts around the plan that are translated with it: replies to questions, word explanations."""
+    return (*(question.reply for question, _number in questions if question.reply),
+            *(term.explanation for found in terms.values() for term in found))
 
 
 def _difficult_words(content) -> dict[str, list]:
@@ -112,25 +120,15 @@ def _difficult_words(content) -> dict[str, list]:
     return found
 
 
-def _household_name(db, parent) -> str:
+def _printed_name(db, parent) -> str | None:
     """Only printed when the parent asks for it: a plan on paper may be found by someone else."""
-    return db.get(Family, parent.family_id).name
+    return db.get(Family, parent.family_id).name if request.args.get("print-name") else None
 
 
-def _save_answer(db, parent, version) -> dict:
-    choice = request.form.get("answer", "")
-    too_long: dict[str, str] = {}
-    comment = clean("comment", max_length(PlanQuestion.text), too_long)
-    if choice not in {a.value for a in Answer}:
-        return {"answer": _("Choose one of the three answers.")} | too_long
-    if too_long:
-        return too_long
-    if choice != Answer.agree.value and not comment:
-        return {"comment": _("Write your question or what you do not agree with.")}
-    plan_versions.answer(db, parent.id, version.id, Answer(choice), comment)
-    audit.record("plan.answer", choice, object=f"version:{version.id}", family_id=parent.family_id)
+def _save_answer(db, parent, version, form: AnswerForm) -> None:
+    plan_versions.answer(db, parent.id, version.id, form.chosen(), form.comment.data)
+    audit.record("plan.answer", form.answer.data, object=f"version:{version.id}", family_id=parent.family_id)
     db.commit()
-    return {}
 
 
 @blueprint.get("/appointments")
@@ -159,22 +157,14 @@ def _appointment_or_404(key: str) -> Appointment:
 def appointment(appointment_key):
     db = db_session()
     item = _appointment_or_404(appointment_key)
-    errors = {}
-    if request.method == "POST" and not switching_language():
-        choice, reason = request.form.get("response", ""), clean("reason", max_length(AppointmentAnswer.reason), errors)
-        if choice not in {r.value for r in AppointmentResponse}:
-            errors["response"] = _("Choose: I will come, or please move it.")
-        elif choice == AppointmentResponse.move_requested.value and not reason:
-            errors["reason"] = _("Write why the appointment should move, and when you can.")
-        elif not errors:
-            answer = appointments_service.respond(db, item, _parent().id, AppointmentResponse(choice), reason)
-            audit.record("appointment.respond", choice, object=f"appointment-answer:{answer.id}",
-                         family_id=item.family_id)
-            db.commit()
-            return redirect(url_for("family.appointments"))
-    return render_template("family/appointment.html", item=item, errors=errors, form=request.form,
-                           reason_limit=max_length(AppointmentAnswer.reason), main_form="respond-form"
-                           ), 400 if errors else 200
+    form = ResponseForm()
+    if sent(form):
+        answer = appointments_service.respond(db, item, _parent().id, form.chosen(), form.reason.data)
+        audit.record("appointment.respond", form.response.data, object=f"appointment-answer:{answer.id}",
+                     family_id=item.family_id)
+        db.commit()
+        return redirect(url_for("family.appointments"))
+    return _with_form("family/appointment.html", form, "respond-form", item=item)
 
 
 @blueprint.get("/appointments/<appointment_key:appointment_key>.ics")

@@ -372,6 +372,41 @@ def test_confirming_and_asking_to_move_an_appointment(demo_app):
     assert say(demo_app, "nl", "You asked to move it:") + " Dan ben ik bij de dokter." in answers
 
 
+def test_an_unknown_choice_is_refused_in_the_parents_language_and_keeps_what_was_typed(demo_app):
+    """A value no radio button sends (an old page, a hand-made POST) is refused at the field like no choice at all:
+    400, the parent's language, the typed text back exactly as typed, nothing saved. A language button in the form
+    shows the page again as typed and saves nothing."""
+    olena = demo_app.test_client()
+    sign_in(olena, "ouder-olena")
+    typed = "  Mag Maksym bij oma logeren? "
+    refused = _answer(olena, answer="maybe", comment=typed)
+    assert refused.status_code == 400
+    assert soup(refused).select_one("#answer-error").get_text() == say(demo_app, "uk",
+                                                                       "Choose one of the three answers.")
+    assert soup(refused).select_one("textarea#comment").get_text() == typed
+    assert not soup(refused).select('input[name="answer"][checked]')
+    assert acknowledgement(demo_app, "Olena Kovalenko", 1).answer is None
+    assert questions_of(demo_app, "Olena Kovalenko") == []
+    fatima = demo_app.test_client()
+    sign_in(fatima, "ouder-fatima")
+    key = soup(fatima.get("/appointments")).select_one("main a[href^='/appointments/appointment-']:not([href$='.ics'])"
+                                                      )["href"].rsplit("/", 1)[1]
+    item = next(a for a in appointments_of(demo_app, EL_IDRISSI) if a.key == key)
+    before = answers_to(demo_app, item)
+    reason = "Dan werk ik. Dinsdag kan ik wel. "
+    refused = _respond(fatima, key, response="later", reason=reason)
+    assert refused.status_code == 400
+    assert soup(refused).select_one("#response-error").get_text() == say(demo_app, "ar",
+                                                                         "Choose: I will come, or please move it.")
+    assert soup(refused).select_one("textarea#reason").get_text() == reason
+    switched = _respond(fatima, key, response="move_requested", reason=reason, set_language="pl")
+    assert switched.status_code == 200 and '<html lang="pl" dir="ltr">' in switched.text
+    assert soup(switched).select_one('input[value="move_requested"]').has_attr("checked")
+    assert soup(switched).select_one("textarea#reason").get_text() == reason
+    assert not soup(switched).select(".error")
+    assert answers_to(demo_app, item) == before
+
+
 def test_calendar_file_has_a_neutral_title_and_nothing_else(demo_app):
     client = demo_app.test_client()
     sign_in(client, "ouder-sanne")

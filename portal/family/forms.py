@@ -1,0 +1,66 @@
+"""The parents' forms: their answer to the plan they read, and their response to an appointment."""
+from flask import request
+from flask_babel import gettext as _
+from wtforms import RadioField
+from wtforms.validators import ValidationError
+
+from portal.models import Answer, AppointmentAnswer, AppointmentResponse, PlanQuestion
+from portal.web.forms import Form, LongText, max_length, switching_language
+
+
+def sent(form: Form) -> bool:
+    """Was `form` posted to be saved (not by a language button in it, which shows it again as typed), and is
+    everything in it valid? Else its page shows it again, with the errors at their fields."""
+    return request.method == "POST" and not switching_language() and form.validate()
+
+
+def _choice(enum) -> RadioField:
+    """Radio buttons for the values of `enum`, written by the template with their labels. Another value (or none)
+    is refused by the form's own message at the field, not WTForms' "Not a valid choice"."""
+    return RadioField(choices=[member.value for member in enum], validate_choice=False)
+
+
+class AsTyped(LongText):
+    """A LongText shown again exactly as typed, spaces and all, when its form comes back with an error; what is
+    kept is cleaned as any LongText."""
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else super()._value()
+
+
+class AnswerForm(Form):
+    """A parent's answer to the plan version they read: they agree, or ask or disagree in words."""
+
+    answer = _choice(Answer)
+    comment = AsTyped(max_length(PlanQuestion.text))
+
+    def validate_answer(self, field):
+        if field.data not in {member.value for member in Answer}:
+            raise ValidationError(_("Choose one of the three answers."))
+
+    def validate_comment(self, field):
+        if self.answer.data in (Answer.question.value, Answer.disagree.value) and not field.data:
+            raise ValidationError(_("Write your question or what you do not agree with."))
+
+    def chosen(self) -> Answer:
+        """The answer of a validated form."""
+        return Answer(self.answer.data)
+
+
+class ResponseForm(Form):
+    """A parent's response to an appointment: they will come, or ask to move it, saying why and when they can."""
+
+    response = _choice(AppointmentResponse)
+    reason = AsTyped(max_length(AppointmentAnswer.reason))
+
+    def validate_response(self, field):
+        if field.data not in {member.value for member in AppointmentResponse}:
+            raise ValidationError(_("Choose: I will come, or please move it."))
+
+    def validate_reason(self, field):
+        if self.response.data == AppointmentResponse.move_requested.value and not field.data:
+            raise ValidationError(_("Write why the appointment should move, and when you can."))
+
+    def chosen(self) -> AppointmentResponse:
+        """The response of a validated form."""
+        return AppointmentResponse(self.response.data)
