@@ -84,6 +84,7 @@ def create_user(role, username, name, team, organisation, phone, languages, fami
     """Create an account. Staff set a password now and link an app at first sign-in;
     parents get an activation code for their letter."""
     from portal.accounts import secrets as auth_secrets
+    from portal.web.secret import code_key
 
     with Session(db.engine()) as session:
         if session.exec(select(Account).where(Account.username == username.lower())).first():
@@ -98,7 +99,7 @@ def create_user(role, username, name, team, organisation, phone, languages, fami
             session.add(Parent(family_id=family.id, account_id=account.id, name=name, language=language,
                                phone=phone or None))
             session.commit()
-            code = auth_secrets.issue_code(session, account, "activation")
+            code = auth_secrets.issue_code(session, account, "activation", code_key())
             click.echo(f"Activation code for {username} (valid 7 days, once): {code}")
             return
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -48,6 +48,7 @@ from pathlib import Path
 import pytest
 
 from portal import clock
+from portal.accounts import secrets as auth_secrets
 from support.apps import COMPILED_TEMPLATES, app_settings
 from support.binaries import require_binary
 from support.databases import Databases, backend_of
@@ -112,6 +113,9 @@ def compiled_catalogues():
 # --- the clock -------------------------------------------------------------------------------
 
 def pytest_configure(config):
+    # Passwords hashed at the smallest argon2 cost: the suite signs in hundreds of times (the portal itself never
+    # does: tests/web/test_sign_in.py).
+    auth_secrets.hasher = auth_secrets.TESTING_HASHER
     moment = os.environ.get("PORTAL_TEST_NOW")
     if moment:  # before any fixture: the demo data is made at that moment too
         clock.system_now = running_from(dt.datetime.fromisoformat(moment))

@@ -1,9 +1,11 @@
-"""Sign-in and activation kept on the server, one record per step: the cookie carries only that step's token."""
+"""Sign-in and activation kept on the server, one record per step: the cookie carries only that step's token.
+
+The browser's cookie is given as a mapping (the web passes Flask's session): nothing here reads the web."""
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import MutableMapping
 
-from flask import session as cookie
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
@@ -23,22 +25,26 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _issue(db: Session, account_id: int, kind: str, step: str, audience: str, expires_at: dt.datetime) -> None:
+Cookie = MutableMapping[str, str]
+
+
+def _issue(db: Session, cookie: Cookie, account_id: int, kind: str, step: str, audience: str,
+           expires_at: dt.datetime) -> None:
     token = secrets.token_urlsafe(32)
     db.add(SignInFlow(token_hash=_token_hash(token), account_id=account_id, kind=kind, step=step,
                       audience=audience, expires_at=expires_at))
     cookie[_COOKIE_KEY] = token
 
 
-def begin(db: Session, account: Account, kind: str, step: str, audience: str) -> None:
+def begin(db: Session, cookie: Cookie, account: Account, kind: str, step: str, audience: str) -> None:
     """Start a flow at its first step (the caller commits); the flow this browser had open ends."""
-    end_current(db)
+    end_current(db, cookie)
     # The account's expired rows serve nothing any more (its count of wrong codes lives on the account).
     db.exec(delete(SignInFlow).where(SignInFlow.account_id == account.id, SignInFlow.expires_at <= clock.now()))
-    _issue(db, account.id, kind, step, audience, clock.now() + TIME_LIMITS[kind])
+    _issue(db, cookie, account.id, kind, step, audience, clock.now() + TIME_LIMITS[kind])
 
 
-def current(db: Session, kind: str, step: str, audience: str) -> tuple[SignInFlow, Account] | None:
+def current(db: Session, cookie: Cookie, kind: str, step: str, audience: str) -> tuple[SignInFlow, Account] | None:
     """The open record of this step for the cookie's token, and its account; None when the cookie has
     none, or it is of another step, used, ended, too old, or its account was deactivated."""
     token = cookie.get(_COOKIE_KEY)
@@ -55,7 +61,7 @@ def current(db: Session, kind: str, step: str, audience: str) -> tuple[SignInFlo
     return flow, account
 
 
-def account_in_cookie(db: Session) -> str:
+def account_in_cookie(db: Session, cookie: Cookie) -> str:
     """The account of the browser's open step, for the limiter's key (any step, any kind)."""
     token = cookie.get(_COOKIE_KEY)
     if not token:
@@ -64,7 +70,7 @@ def account_in_cookie(db: Session) -> str:
     return str(account_id or "")
 
 
-def use(db: Session, flow: SignInFlow) -> bool:
+def use(db: Session, cookie: Cookie, flow: SignInFlow) -> bool:
     """Use this step's record, once (atomic update, committed): of two requests with one cookie only one
     goes on, and every copy of this cookie is worth nothing from now on."""
     used = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None))
@@ -76,12 +82,12 @@ def use(db: Session, flow: SignInFlow) -> bool:
     return True
 
 
-def next_step(db: Session, flow: SignInFlow, step: str) -> None:
+def next_step(db: Session, cookie: Cookie, flow: SignInFlow, step: str) -> None:
     """A new record for the step after a used one, within the flow's time limit (the caller commits)."""
-    _issue(db, flow.account_id, flow.kind, step, flow.audience, flow.expires_at)
+    _issue(db, cookie, flow.account_id, flow.kind, step, flow.audience, flow.expires_at)
 
 
-def end_current(db: Session) -> None:
+def end_current(db: Session, cookie: Cookie) -> None:
     """End the flow this browser has open, if any (the caller commits)."""
     token = cookie.pop(_COOKIE_KEY, None)
     if token:
@@ -142,10 +148,10 @@ def limit_reached(db: Session, flow: SignInFlow, account: Account) -> str | None
     return "flow" if attempts >= CODES_PER_FLOW else None
 
 
-def code_accepted(db: Session, flow: SignInFlow, account: Account) -> bool:
+def code_accepted(db: Session, cookie: Cookie, flow: SignInFlow, account: Account) -> bool:
     """The code was right: use the step (False when another request did first) and give back the
     attempt counted before the check, so signing in never counts toward the day's limit."""
-    if not use(db, flow):
+    if not use(db, cookie, flow):
         return False
     db.exec(update(Account).where(Account.id == account.id, Account.code_failures > 0)
             .values(code_failures=Account.code_failures - 1))

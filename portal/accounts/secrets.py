@@ -9,7 +9,6 @@ import unicodedata
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
 from sqlalchemy import update
 from sqlmodel import Session, select
 from zxcvbn import zxcvbn
@@ -25,27 +24,24 @@ RECOVERY_CODE_COUNT = 10
 ACTIVATION_VALID = dt.timedelta(days=7)
 SMS_CODE_VALID = dt.timedelta(minutes=5)
 CODES_COUNTED_FOR = dt.timedelta(hours=1)  # codes sent in this window count toward the limit of texts to a phone
-# A hash to verify against when the account is unknown, so both answers take as long.
 PRODUCTION_HASHER = PasswordHasher()  # argon2id with the library's recommended cost
-# The same algorithm at its smallest cost, for apps under TESTING only: the suite signs in hundreds of times.
-# tests/web/test_sign_in.py asserts that every other app hashes at production strength.
+# The same algorithm at its smallest cost, for the test suite only (it signs in hundreds of times): tests/conftest.py
+# sets `hasher` to it; tests/web/test_sign_in.py asserts that the portal alone hashes at production strength.
 TESTING_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-_DUMMY_HASHES = {hasher: hasher.hash("no-such-account-placeholder") for hasher in (PRODUCTION_HASHER, TESTING_HASHER)}
-
-
-def _hasher() -> PasswordHasher:
-    return TESTING_HASHER if has_app_context() and current_app.config.get("TESTING") else PRODUCTION_HASHER
+hasher = PRODUCTION_HASHER
+# A hash to verify against when the account is unknown, so both answers take as long.
+_DUMMY_HASHES = {each: each.hash("no-such-account-placeholder") for each in (PRODUCTION_HASHER, TESTING_HASHER)}
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return hasher.hash(password)
 
 
 def password_matches(account: Account | None, password: str) -> bool:
     # An unknown username costs as much as a wrong password: the timing does not tell which it was.
-    stored = account.password_hash if account and account.password_hash else _DUMMY_HASHES[_hasher()]
+    stored = account.password_hash if account and account.password_hash else _DUMMY_HASHES[hasher]
     try:
-        return _hasher().verify(stored, password) and account is not None and account.password_hash is not None
+        return hasher.verify(stored, password) and account is not None and account.password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -92,10 +88,10 @@ def accept_totp(db: Session, account: Account, code: str, now: float | None = No
     return False
 
 
-def code_hash(code: str, sent_to: str = "") -> str:
-    """The stored form of a code. A code sent to a number being confirmed covers that number's digits too:
-    it confirms that number and no other (a typo corrected after sending needs a new code)."""
-    key = current_app.config["SECRET_KEY"].encode()
+def code_hash(code: str, key: bytes, sent_to: str = "") -> str:
+    """The stored form of a code: keyed (the app's secret key), so a copy of the database does not give the codes
+    away. A code sent to a number being confirmed covers that number's digits too: it confirms that number and no
+    other (a typo corrected after sending needs a new code)."""
     typed = code.strip().upper().replace("-", "").replace(" ", "")
     if sent_to:
         typed += "@" + phone_digits(sent_to)
@@ -107,26 +103,26 @@ def phone_digits(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
 
-def new_recovery_codes(db: Session, account: Account) -> list[str]:
+def new_recovery_codes(db: Session, account: Account, key: bytes) -> list[str]:
     """Replace the account's recovery codes with ten new ones; only their hashes are kept."""
     for old in db.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)):
         db.delete(old)
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
     for code in codes:
-        db.add(RecoveryCode(account_id=account.id, code_hash=code_hash(code)))
+        db.add(RecoveryCode(account_id=account.id, code_hash=code_hash(code, key)))
     db.commit()
     return codes
 
 
-def burn_recovery_code(db: Session, account: Account, code: str) -> bool:
+def burn_recovery_code(db: Session, account: Account, code: str, key: bytes) -> bool:
     burned = db.exec(update(RecoveryCode).where(
-        RecoveryCode.account_id == account.id, RecoveryCode.code_hash == code_hash(code),
+        RecoveryCode.account_id == account.id, RecoveryCode.code_hash == code_hash(code, key),
         RecoveryCode.used_at.is_(None)).values(used_at=clock.now()))
     db.commit()
     return burned.rowcount == 1
 
 
-def issue_code(db: Session, account: Account, purpose: str, commit: bool = True, sent_to: str = "") -> str:
+def issue_code(db: Session, account: Account, purpose: str, key: bytes, commit: bool = True, sent_to: str = "") -> str:
     """A new activation letter code or SMS code (to sign in: "sms"; to confirm the number `sent_to`: "phone");
     earlier unused ones of that purpose stop working. With commit=False the caller commits it (an SMS code with
     its message in the outbox)."""
@@ -136,7 +132,7 @@ def issue_code(db: Session, account: Account, purpose: str, commit: bool = True,
         code, valid = "-".join(secrets.token_hex(2).upper() for _ in range(3)), ACTIVATION_VALID
     else:
         code, valid = f"{secrets.randbelow(10**6):06d}", SMS_CODE_VALID
-    db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code, sent_to),
+    db.add(OneTimeCode(account_id=account.id, purpose=purpose, code_hash=code_hash(code, key, sent_to),
                        expires_at=clock.now() + valid))
     if commit:
         db.commit()
@@ -151,24 +147,25 @@ def codes_sent_recently(db: Session, account: Account, purpose: str) -> int:
                                                     OneTimeCode.created_at > since)).all())
 
 
-def _open_code(purpose: str, code: str, account: Account | None = None, sent_to: str = ""):
+def _open_code(purpose: str, code: str, key: bytes, account: Account | None = None, sent_to: str = ""):
     """The query for this one-time code while it is valid: unused and not expired (of this account, if given;
     sent to this number, for "phone")."""
-    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose, OneTimeCode.code_hash == code_hash(code, sent_to),
+    query = select(OneTimeCode).where(OneTimeCode.purpose == purpose,
+                                      OneTimeCode.code_hash == code_hash(code, key, sent_to),
                                       OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > clock.now())
     return query if account is None else query.where(OneTimeCode.account_id == account.id)
 
 
-def code_is_open(db: Session, account: Account, purpose: str, code: str) -> bool:
+def code_is_open(db: Session, account: Account, purpose: str, code: str, key: bytes) -> bool:
     """Whether this code of the account still works (a letter printed again shows only a code that does)."""
-    return db.exec(_open_code(purpose, code, account)).first() is not None
+    return db.exec(_open_code(purpose, code, key, account)).first() is not None
 
 
-def burn_code(db: Session, purpose: str, code: str, account: Account | None = None,
+def burn_code(db: Session, purpose: str, code: str, key: bytes, account: Account | None = None,
               sent_to: str = "") -> Account | None:
     """Use a valid one-time code once (one sent to the number `sent_to`, for "phone"); returns its account, or
     None when it is wrong, used or expired."""
-    found = db.exec(_open_code(purpose, code, account, sent_to)).first()
+    found = db.exec(_open_code(purpose, code, key, account, sent_to)).first()
     if found is None:
         return None
     burned = db.exec(update(OneTimeCode).where(OneTimeCode.id == found.id, OneTimeCode.used_at.is_(None))

@@ -29,6 +29,7 @@ from portal.web.forms import save_language, switching_language, typed_fields
 from portal.web.guards import public, roles
 from portal.web.i18n import audience_of, clear_session, session_language
 from portal.web.redirects import local_target, shows_a_page
+from portal.web.secret import code_key
 
 PER_ADDRESS = "30/minute"
 FAILURES_PER_ACCOUNT = "100/hour"
@@ -47,7 +48,7 @@ def _account_key() -> str:
         username = fitting(SignInForm().username).lower()
         device = devices.known(db_session(), username)
         return f"device:{device}" if device else "account:" + username
-    return "account:" + flows.account_in_cookie(db_session())
+    return "account:" + flows.account_in_cookie(db_session(), session)
 
 
 def _failures_allowed() -> str:
@@ -96,7 +97,7 @@ def _locked(db, account: Account, limit: str):
     """Too many wrong codes: the code step closes, until the password is given again ("flow") or until a
     day after the first of them ("day"), and the sign-in page says why."""
     audit.record("sign_in.locked", "refused", object=f"account:{account.id}", account=account)
-    flows.end_current(db)
+    flows.end_current(db, session)
     db.commit()
     if limit == "day":
         flash(_("Too many wrong codes today. Try again tomorrow."))
@@ -132,7 +133,7 @@ def sign_in():
     if enrolling and not account.totp_secret:
         account.totp_secret = auth_secrets.new_totp_secret()  # made here: the enrolment page only shows it
         db.add(account)
-    flows.begin(db, account, "sign_in", "enrol" if enrolling else "code", _audience())
+    flows.begin(db, session, account, "sign_in", "enrol" if enrolling else "code", _audience())
     db.commit()
     if enrolling:
         return redirect(url_for("auth.enrol"))
@@ -147,7 +148,7 @@ def _send_sms_code(account: Account, purpose: str = "sms", to: str = "") -> bool
     db = db_session()
     if auth_secrets.codes_sent_recently(db, account, purpose) >= SMS_CODES_PER_HOUR:
         return False
-    code = auth_secrets.issue_code(db, account, purpose, commit=False, sent_to=to)
+    code = auth_secrets.issue_code(db, account, purpose, code_key(), commit=False, sent_to=to)
     notifications.queue(db, account, "sms", to or account.sms_phone or "", notifications.sms_code_text(account, code))
     db.commit()  # the code and its message together: the worker sends it within seconds
     return True
@@ -165,7 +166,7 @@ def _code_page(account: Account, form: CodeForm, status=200):
 @account_limit
 def code():
     db = db_session()
-    found = flows.current(db, "sign_in", "code", _audience())
+    found = flows.current(db, session, "sign_in", "code", _audience())
     if found is None:
         return redirect(_sign_in_url())
     flow, account = found
@@ -182,12 +183,12 @@ def code():
         return _locked(db, account, held)
     entered = fitting(form.code).replace(" ", "")
     if account.second_factor == "sms" and not account.role.is_staff:
-        accepted = auth_secrets.burn_code(db, "sms", entered, account) is not None
+        accepted = auth_secrets.burn_code(db, "sms", entered, code_key(), account) is not None
     else:
         accepted = auth_secrets.accept_totp(db, account, entered)
     method = account.second_factor
     if not accepted and account.role.is_staff and len(entered) > 6:
-        accepted, method = auth_secrets.burn_recovery_code(db, account, entered), "recovery_code"
+        accepted, method = auth_secrets.burn_recovery_code(db, account, entered, code_key()), "recovery_code"
     if not accepted:
         audit.record(f"sign_in.{method}", "refused", object=f"account:{account.id}", account=account)
         reached = flows.limit_reached(db, flow, account)
@@ -195,7 +196,7 @@ def code():
             return _locked(db, account, reached)
         form.refuse(form.code, _("This code is not right or was already used. Wait for a new code and try again."))
         return _code_page(account, form, 401)
-    if not flows.code_accepted(db, flow, account):
+    if not flows.code_accepted(db, session, flow, account):
         return redirect(_sign_in_url())
     audit.record(f"sign_in.{method}", "ok", object=f"account:{account.id}", account=account)
     waiting = kept.waiting_token()  # the new session's cookie starts empty
@@ -210,14 +211,14 @@ def code():
 def enrol():
     """First sign-in of a staff member: link an authenticator app, confirm a code, get recovery codes."""
     db = db_session()
-    found = flows.current(db, "sign_in", "enrol", "staff")
+    found = flows.current(db, session, "sign_in", "enrol", "staff")
     if found is None or found[1].totp_enrolled or not found[1].totp_secret:
         return redirect(url_for("auth.staff_sign_in"))
     flow, account = found
     form = AppCodeForm()
     if request.method == "POST" and not switching_language():
         if auth_secrets.accept_totp(db, account, fitting(form.code)):
-            if not flows.use(db, flow):
+            if not flows.use(db, session, flow):
                 return redirect(url_for("auth.staff_sign_in"))
             account.totp_enrolled = True
             db.add(account)
@@ -231,7 +232,7 @@ def enrol():
 
 
 def _recovery_codes_page(account: Account):
-    codes = auth_secrets.new_recovery_codes(db_session(), account)
+    codes = auth_secrets.new_recovery_codes(db_session(), account, code_key())
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
@@ -257,7 +258,7 @@ def activate():
     db = db_session()
     username = fitting(form.username).lower()
     account = db.exec(select(Account).where(Account.username == username, Account.role == Role.parent)).first()
-    if account is None or auth_secrets.burn_code(db, "activation", fitting(form.code), account) is None:
+    if account is None or auth_secrets.burn_code(db, "activation", fitting(form.code), code_key(), account) is None:
         audit.record("account.activate", "refused", object=f"account:{username}"[:120])
         form.refuse(form.code, _("This code is not right, was already used or is older than 7 days. "
                                  "Ask your contact person for a new letter."))
@@ -265,7 +266,7 @@ def activate():
     clear_session(session_language())  # a language chosen before the code goes on to the password page
     audit.record("account.activate", "ok", object=f"account:{account.id}", account=account)
     flows.end_all(db, account.id)  # an earlier activation or a sign-in of this account, in any browser
-    flows.begin(db, account, "activation", "password", "family")
+    flows.begin(db, session, account, "activation", "password", "family")
     db.commit()
     return redirect(url_for("auth.choose_password"))
 
@@ -274,17 +275,17 @@ def activate():
 @public
 def choose_password():
     db = db_session()
-    found = flows.current(db, "activation", "password", "family")
+    found = flows.current(db, session, "activation", "password", "family")
     if found is None:
         return redirect(url_for("auth.activate"))
     flow, account = found
     form = NewPasswordForm()
     if request.method == "POST" and not switching_language() and _new_password_fits(account, form):
-        if not flows.use(db, flow):
+        if not flows.use(db, session, flow):
             return redirect(url_for("auth.activate"))
         account.totp_secret = account.totp_secret or auth_secrets.new_totp_secret()  # the next page shows it
         _set_password(account, form.password.data)
-        flows.next_step(db, flow, "second_factor")
+        flows.next_step(db, session, flow, "second_factor")
         db.commit()
         return redirect(url_for("auth.second_factor"))
     page = render_template("auth/choose_password.html", form=form, main_form="password-form")
@@ -344,7 +345,7 @@ def second_factor():
     """The parent links an authenticator app, or chooses codes by SMS: a number counts only once a code sent
     to it was typed back (a typo would lock her out and send her codes to a stranger)."""
     db = db_session()
-    found = flows.current(db, "activation", "second_factor", "family")
+    found = flows.current(db, session, "activation", "second_factor", "family")
     if found is None or not found[1].password_hash or not found[1].totp_secret:
         return redirect(url_for("auth.activate"))
     flow, account = found
@@ -360,7 +361,7 @@ def second_factor():
             status = 400
     if chosen:
         # The account changes only once this step is used: a copy of the cookie racing it changes nothing.
-        if not flows.use(db, flow):
+        if not flows.use(db, session, flow):
             return redirect(url_for("auth.activate"))
         for name, value in chosen.items():
             setattr(account, name, value)
@@ -392,7 +393,7 @@ def _phone_step(db, flow, account: Account, form: SecondFactorForm) -> tuple[dic
     if not flows.claim_step_attempt(db, flow):
         form.refuse(form.sms_code, _("Too many wrong codes. Use the app, or ask your contact person for a new letter."))
         return None, 429
-    if auth_secrets.burn_code(db, "phone", fitting(form.sms_code), account, sent_to=phone) is None:
+    if auth_secrets.burn_code(db, "phone", fitting(form.sms_code), code_key(), account, sent_to=phone) is None:
         audit.record("account.second_factor", "refused", object=f"account:{account.id}:sms", account=account)
         form.refuse(form.sms_code, _("This code is not right or is older than 5 minutes. "
                                      "Type the last code we sent, or send a new one."))

@@ -21,6 +21,7 @@ from portal.web import audit
 from portal.web.forms import bounded_date, switching_language
 from portal.web.guards import get_or_404, roles
 from portal.web.links import external_url
+from portal.web.secret import code_key
 
 
 def _id(name: str) -> int:
@@ -123,7 +124,7 @@ def activation_letter(family_id, parent_id):
         return _to_duo(family)
     account = cases.new_letter(db, parent)  # also ends an activation or sign-in begun with the old letter
     audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
-    code = auth_secrets.issue_code(db, account, "activation")  # commits the letter with its event
+    code = auth_secrets.issue_code(db, account, "activation", code_key())  # commits the letter with its event
     letters.keep(account, code)
     return redirect(url_for("backoffice.letter", family_id=family.id, parent_id=parent.id), 303)
 
@@ -134,7 +135,7 @@ def letter(family_id, parent_id):
     """The letter just made, to print (again); later, a page that says a new letter makes a new code."""
     db = db_session()
     family, parent, account = _looked_at_letter(family_id, parent_id)
-    kept = letters.kept(account, lambda code: auth_secrets.code_is_open(db, account, "activation", code))
+    kept = letters.kept(account, lambda code: auth_secrets.code_is_open(db, account, "activation", code, code_key()))
     if kept is None:
         return render_template("backoffice/letter_gone.html", family=family, parent=parent, account=account)
     code, until = kept

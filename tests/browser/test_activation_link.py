@@ -5,12 +5,13 @@ from sqlmodel import select
 
 from portal.accounts import secrets as auth_secrets
 from portal.models import Account
+from portal.web.secret import code_key
 
 
 def test_the_letters_link_fills_in_the_form_and_leaves_no_code_behind(browser, live_server):
     with live_server.session() as db:
         account = db.exec(select(Account).where(Account.username == "ouder-sanne")).one()
-        code = auth_secrets.issue_code(db, account, "activation")
+        code = auth_secrets.issue_code(db, account, "activation", code_key())
     context, page = new_family_page(browser, live_server)
     sent = []
     page.on("request", lambda request: sent.append(request.url))

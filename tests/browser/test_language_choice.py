@@ -10,6 +10,7 @@ from portal.accounts import secrets as auth_secrets
 from portal.demo import DEMO_PASSWORD
 from portal.models import Account
 from portal.web.i18n import LANGUAGES, text_direction
+from portal.web.secret import code_key
 from support.sign_in import csrf_token, sign_in
 
 PASSPHRASE = "paarse fiets op het dak"
@@ -71,7 +72,7 @@ def test_every_language_on_every_public_page_speaks_on_the_very_next_page(browse
     # Activation with a letter's code: the password page, then the second factor.
     with server.session() as db:
         account = db.exec(select(Account).where(Account.username == "ouder-kasia")).one()
-        code = auth_secrets.issue_code(db, account, "activation")
+        code = auth_secrets.issue_code(db, account, "activation", code_key())
     page.goto(server.url("/activate"))
     page.locator("#username").fill("ouder-kasia")
     page.locator("#code").fill(code)

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from portal.accounts import secrets as auth_secrets
 from portal.models import Account
+from portal.web.secret import code_key
 
 PASSPHRASE = "paarse fiets op het dak"
 USERNAME = "ouder-fatima"  # reads Arabic
@@ -39,7 +40,7 @@ def no_violations(page, state: str) -> None:
 def test_a_parent_sets_up_the_second_factor_on_her_phone(browser, live_server):
     with live_server.session() as db:
         account = db.exec(select(Account).where(Account.username == USERNAME)).one()
-        letter_code = auth_secrets.issue_code(db, account, "activation")
+        letter_code = auth_secrets.issue_code(db, account, "activation", code_key())
         secret = account.totp_secret
     before = second_factor_of(live_server)
     t = live_server.translate

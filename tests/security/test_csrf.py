@@ -39,6 +39,7 @@ from portal.models import (
 from portal.services import publishing
 from portal.services.interpreting import segments
 from portal.services.plans import draft_of, load_contents
+from portal.web.secret import code_key
 from support.sign_in import fresh_code
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}
@@ -118,7 +119,7 @@ def publish_el_idrissi(app) -> None:
 def activation_code(app, username: str = "ouder-sanne") -> str:
     with app.app_context(), database(app) as db:
         account = db.exec(select(Account).where(Account.username == username)).one()
-        return auth_secrets.issue_code(db, account, "activation")
+        return auth_secrets.issue_code(db, account, "activation", code_key())
 
 
 def totp_now(app, username: str) -> str:

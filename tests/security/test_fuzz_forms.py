@@ -64,6 +64,7 @@ from portal.services.interpreting import job_work, source_hash
 from portal.services.plans import draft_of, load_contents
 from portal.web.forms import bounded_date
 from portal.web.i18n import LANGUAGES
+from portal.web.secret import code_key
 from support.sign_in import fresh_code
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
@@ -167,7 +168,7 @@ def test_a_code_typed_in_arabic_indic_digits_signs_in(pending_parent):
 def _letter_code(app) -> str:
     with app.app_context(), database(app) as db:
         account = db.exec(select(Account).where(Account.username == "ouder-sanne")).one()
-        return auth_secrets.issue_code(db, account, "activation")
+        return auth_secrets.issue_code(db, account, "activation", code_key())
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from portal.models import (
     RecoveryCode,
     Role,
 )
+from portal.web.secret import code_key
 from support.sign_in import csrf_token, secret_of
 
 PASSPHRASE = "paarse fiets op het dak"
@@ -101,7 +102,7 @@ PEOPLE = [pytest.param("ouder-sanne", False, id="parent"), pytest.param("anouk",
 def recovery_codes_for(app, username: str) -> list[str]:
     with app.app_context(), Session(engine(app)) as db:
         account = db.exec(select(Account).where(Account.username == username)).one()
-        return auth_secrets.new_recovery_codes(db, account)
+        return auth_secrets.new_recovery_codes(db, account, code_key())
 
 
 def stored_recovery_rows(app, username: str) -> list[RecoveryCode]:
@@ -123,7 +124,7 @@ def new_parent(app, username: str = NEW_PARENT) -> str:
         db.flush()
         db.add(Parent(family_id=family_id, account_id=account.id, name="Noor de Boer", language="nl"))
         db.commit()
-        return auth_secrets.issue_code(db, account, "activation")
+        return auth_secrets.issue_code(db, account, "activation", code_key())
 
 
 def activate(client, username: str, code: str):

@@ -14,6 +14,7 @@ from portal.models import (
     OneTimeCode,
     Parent,
 )
+from portal.web.secret import code_key
 from support.sign_in import csrf_token, sign_in
 from support.sign_in_steps import (
     NEW_PARENT,
@@ -131,7 +132,7 @@ def test_a_new_letter_code_replaces_the_old_one(demo_app, demo_client):
     first = new_parent(demo_app)
     with demo_app.app_context(), Session(engine(demo_app)) as db:
         account = db.exec(select(Account).where(Account.username == NEW_PARENT)).one()
-        second = auth_secrets.issue_code(db, account, "activation")
+        second = auth_secrets.issue_code(db, account, "activation", code_key())
     assert activate(demo_client, NEW_PARENT, first).status_code == 401
     assert activate(demo_client, NEW_PARENT, second).status_code == 302
 

@@ -11,6 +11,7 @@ from portal import clock
 from portal.accounts import secrets as auth_secrets
 from portal.accounts import sessions
 from portal.models import Account, UserSession
+from portal.web.secret import code_key
 from support.apps import PRODUCTION_SERVING
 from support.sign_in import csrf_token, role_of, sign_in
 
@@ -238,7 +239,7 @@ def test_a_new_password_ends_the_other_sessions(demo_app):
     # Sanne lost her phone: she gets a new letter and sets a new password on a new device.
     with demo_app.app_context(), Session(engine(demo_app)) as db:
         account = db.exec(select(Account).where(Account.username == "ouder-sanne")).one()
-        code = auth_secrets.issue_code(db, account, "activation")
+        code = auth_secrets.issue_code(db, account, "activation", code_key())
     device = demo_app.test_client()
     page = device.get("/activate")
     assert device.post("/activate", data={"username": "ouder-sanne", "code": code,
