@@ -407,8 +407,16 @@ def test_a_parents_reason_to_move_an_appointment_that_is_too_long_is_refused(dem
     answer = client.post(link, data={"response": "move_requested", "reason": reason,
                                      "csrf_token": csrf_token(page.text)})
     assert answer.status_code == 400
-    assert soup(answer).select_one("textarea#reason").get_text() == reason
+    field = soup(answer).select_one("textarea#reason")
+    assert field.get_text() == reason
     assert too_long(demo_app, "nl", len(reason.strip()), 1000) in text_of(answer)
+    # A screen reader reads the message with the field it belongs to.
+    assert field["aria-invalid"] == "true"
+    assert too_long(demo_app, "nl", len(reason.strip()), 1000) in soup(answer).select_one(
+        f"#{field['aria-describedby']}").get_text()
+    unchosen = client.post(link, data={"reason": "Ik werk dan.", "csrf_token": csrf_token(page.text)})
+    choice = soup(unchosen).select_one("#respond-form fieldset")
+    assert choice.get("aria-describedby") and soup(unchosen).select_one(f"#{choice['aria-describedby']}")
 
 
 def test_the_plan_editor_refuses_a_text_too_long_for_its_field(demo_app):
