@@ -29,7 +29,7 @@ from portal.models import (
 )
 from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.services import appointments, cases, plan_versions, publishing, staff
+from portal.services import appointments, cases, interpreting, plan_versions, publishing, staff
 from portal.services.duo import current_duo
 
 DEMO_PASSWORD = "veilig-demo-2026"
@@ -664,6 +664,8 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
                                  with_whom=with_whom, with_worker_id=worker.id if worker else None, purpose=purpose,
                                  **extra)
         item.created_at = _at(days(-30), 9)
+        db.flush()
+        interpreting.appointment_saved(db, family.id, today)  # what for and where, in the parents' languages
         return item
 
     def on(offset: int, hour: int, minute: int = 0) -> dt.datetime:

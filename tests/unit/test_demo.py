@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, create_engine, or_, select
 
 import portal.models  # noqa: F401  (registers every table)
-from portal import demo
+from portal import clock, demo
 from portal.models import (
     Absence,
     Account,
@@ -36,6 +36,7 @@ from portal.models import (
 )
 from portal.rules import audience
 from portal.rules.plain_language import check, explain_terms
+from support.moments import running_from
 
 TODAY = datetime.date(2026, 3, 10)  # a Tuesday in winter time: 10:00 in Amsterdam is 09:00 UTC
 ROLES = {
@@ -364,11 +365,31 @@ def test_current_versions_wait_for_their_translation(db):
     assert sorted(job.language for job in jobs if job.version_id in current) == [
         "ar", "en", "pl", "so", "ti", "tr", "uk"]
     # Bram's reply to Youssef joined version 1's Arabic job, which nobody did before version 2 came.
-    (earlier,) = [job for job in jobs if job.version_id not in current]
+    (earlier,) = [job for job in jobs if job.version_id is not None and job.version_id not in current]
     assert (earlier.version_id, earlier.language) == (version(db, family_of(db, "ouder-youssef"), 1).id, "ar")
-    assert all(job.completed_at is None for job in jobs)
+    assert all(job.completed_at is None for job in jobs if job.version_id is not None)
     arabic = next(job for job in jobs if job.language == "ar")
     assert db.get(Interpreter, arabic.interpreter_id).name == "Samira Benali"
+
+
+def test_the_appointments_wait_for_their_translation_in_a_job_of_their_own(engine, monkeypatch):
+    """Fatima reads Arabic: what her appointments are for and where (not the safe place's address) are work in the
+    El Idrissi appointments job, whichever plan version is current (the demo as loaded on its day)."""
+    from portal.services.interpreting import job_work
+
+    monkeypatch.setattr(clock, "system_now", running_from(
+        datetime.datetime.combine(TODAY, datetime.time(10), tzinfo=clock.AMSTERDAM)))
+    with Session(engine) as db:
+        demo.load(db, TODAY, password_hash=fast_hash)
+    with Session(engine) as db:
+        family = family_of(db, "ouder-fatima")
+        job = db.exec(select(TranslationJob).where(TranslationJob.family_id == family.id,
+                                                   TranslationJob.language == "ar",
+                                                   TranslationJob.version_id.is_(None))).one()
+        texts = job_work(db, job, clock.today()).texts
+        assert "Samen versie 2 van het plan lezen." in texts and "Gesprek met Fatima alleen." in texts
+        assert not any("Kastanjehof" in text for text in texts)
+        assert job.completed_at is None
 
 
 def test_every_language_but_dutch_has_an_interpreter_with_open_work(db):
