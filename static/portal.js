@@ -43,6 +43,9 @@
     area.removeAttribute("maxlength");
     var counter = document.createElement("p");
     counter.className = "counter";
+    // In the page's language and direction: a translation field stands in a cell of the translation's language.
+    counter.lang = document.documentElement.lang;
+    counter.dir = document.documentElement.dir || "ltr";
     if (area.id) {
       counter.id = area.id + "-count";
       area.setAttribute("aria-describedby", ((area.getAttribute("aria-describedby") || "") + " " + counter.id).trim());

@@ -22,3 +22,13 @@ def test_the_translation_field_gets_as_much_room_as_the_dutch_text(browser, live
     assert field["width"] >= 0.8 * 360, field
     assert field["y"] >= source["y"] + source["height"] - 1
     context.close()
+
+
+def test_the_counter_under_an_arabic_field_reads_in_the_interface_language(browser, live_server):
+    """The field is right to left; its counter ("0 of 4,000 characters") is the Dutch interface's, left to right."""
+    context, page = new_office_page(browser, live_server, "tolk-ar")
+    page.locator("a[href*='/backoffice/translations/']").first.click()
+    counter = page.locator("table.side-by-side textarea + p.counter").first
+    assert counter.evaluate("c => [c.lang, getComputedStyle(c).direction]") == ["nl", "ltr"]
+    assert counter.inner_text().startswith("0 ")
+    context.close()
