@@ -36,7 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=256 * 1024,
     )
     if app.config["PROXY_COUNT"]:
-        app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["PROXIES"], app.config["PROXY_COUNT"])
+        # Flask's documented way to add WSGI middleware; its type declares wsgi_app a method, hence the ignore.
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app, app.config["PROXIES"], app.config["PROXY_COUNT"])
     db.init_app(app)
     audit.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

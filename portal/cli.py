@@ -45,7 +45,10 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     if not no_serve:
         click.echo(f"Family pages: http://{host}:{port}/   Back office: http://{host}:{port}/backoffice/")
         # Not app.run(): Flask ignores that call inside a `flask`/FlaskGroup command.
-        run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False,
+        # The app itself, not the proxy (the server's threads have no app context); Flask types current_app as a
+        # Flask, not as the proxy it is, hence the ignore.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        run_simple(host, port, app, use_reloader=False, use_debugger=False,
                    threaded=True, request_handler=UnnamedServerHandler)
 
 
@@ -96,6 +99,7 @@ def create_user(role, username, name, team, organisation, phone, languages, fami
                 raise click.ClickException("A parent needs --family with an existing household number.")
             session.add(account)
             session.flush()
+            assert family.id is not None  # found by its number
             session.add(Parent(family_id=family.id, account_id=account.id, name=name, language=language,
                                phone=phone or None))
             session.commit()
@@ -117,6 +121,7 @@ def create_user(role, username, name, team, organisation, phone, languages, fami
             team_row = session.exec(select(Team).where(Team.name == team)).first() or Team(name=team)
             session.add(team_row)
             session.flush()
+            assert team_row.id is not None  # stored: found, or given its id by the flush
             session.add(Worker(account_id=account.id, team_id=team_row.id, name=name,
                                organisation=organisation, phone=phone))
         session.commit()
@@ -133,6 +138,7 @@ def audit_group() -> None:
 def audit_seal() -> None:
     """Chain the events written since the last seal (the app also seals after each audited request)."""
     end = audit.seal(current_app, wait=True)
+    assert end is not None  # a sealer that waits for the lock always seals
     click.echo(f"Sealed {end.sealed} events; the chain ends at seq {end.seq}.")
 
 

@@ -3,6 +3,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +31,9 @@ def load(overrides: dict | None = None) -> dict:
     """Build the settings: environment first, then explicit overrides (tests)."""
     env = os.environ
     overrides = dict(overrides or {})
-    instance = Path(overrides.get("INSTANCE_PATH") or env.get("PORTAL_INSTANCE", PROJECT_ROOT / "instance"))
+    instance = Path(overrides.get("INSTANCE_PATH") or env.get("PORTAL_INSTANCE", str(PROJECT_ROOT / "instance")))
     production = (overrides.get("ENV") or env.get("PORTAL_ENV", "local")) == "production"
-    settings = {
+    settings: dict[str, Any] = {  # values of any type: the overrides of tests come as they are
         "ENV": "production" if production else "local",
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),

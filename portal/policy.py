@@ -2,7 +2,7 @@
 import datetime as dt
 
 from sqlalchemy import false, func, literal
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from portal import clock
 from portal.models import (
@@ -32,14 +32,15 @@ READ_ALONG_AFTER = dt.timedelta(hours=3)
 STAFF = (Role.worker, Role.teamlead, Role.interpreter)
 DUO = (Role.worker, Role.teamlead)
 # What each action of an interpreter is about: their work is one object given to them, never the household.
-INTERPRETER_WORK = {Action.translation_work: TranslationJob, Action.rendering_work: ParentTextRendering,
-                    Action.plan_read_along: Appointment}
+INTERPRETER_WORK: dict[Action, type[TranslationJob | ParentTextRendering | Appointment]] = {
+    Action.translation_work: TranslationJob, Action.rendering_work: ParentTextRendering,
+    Action.plan_read_along: Appointment}
 
 
 def on_duty(worker_id: int, today: dt.date) -> tuple:
     """The worker's duo assignments that run today, as SQL conditions: begun, and not ended before today."""
     return (DuoAssignment.worker_id == worker_id, DuoAssignment.start <= today,
-            or_(DuoAssignment.end.is_(None), DuoAssignment.end >= today))
+            or_(col(DuoAssignment.end).is_(None), col(DuoAssignment.end) >= today))
 
 
 def in_current_duo(db: Session, worker_id: int, family_id: int, today: dt.date | None = None) -> bool:
@@ -154,6 +155,7 @@ def _household(db: Session, obj) -> Family | None:
 def _teams_of(db: Session, obj) -> set[int]:
     """The teams a team, a worker (or team lead) or an interpreter belongs to."""
     if isinstance(obj, Team):
+        assert obj.id is not None  # a stored team
         return {obj.id}
     if isinstance(obj, Worker):
         return {obj.team_id}
@@ -193,7 +195,8 @@ def _parent_may(db: Session, parent, action: Action, obj) -> bool:
 def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:
     """Only the job, rendering or appointment given to them, of a household of one of their teams whose case is
     open."""
-    if interpreter is None or not isinstance(obj, INTERPRETER_WORK.get(action, ())):
+    work = INTERPRETER_WORK.get(action)
+    if interpreter is None or work is None or not isinstance(obj, work):
         return False
     if obj.interpreter_id != interpreter.id:
         return False
@@ -219,6 +222,7 @@ def _staff_may(db: Session, worker, team_lead: bool, action: Action, obj) -> boo
     family = _household(db, obj)
     if family is None:
         return False
+    assert family.id is not None  # _household found it by its id
     relations = set()
     in_duo = in_current_duo(db, worker.id, family.id)
     if in_duo:

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import MutableMapping
 
 from sqlalchemy import delete, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.models import Account, SignInFlow
@@ -38,9 +38,11 @@ def _issue(db: Session, cookie: Cookie, account_id: int, kind: str, step: str, a
 
 def begin(db: Session, cookie: Cookie, account: Account, kind: str, step: str, audience: str) -> None:
     """Start a flow at its first step (the caller commits); the flow this browser had open ends."""
+    assert account.id is not None  # a stored account
     end_current(db, cookie)
     # The account's expired rows serve nothing any more (its count of wrong codes lives on the account).
-    db.exec(delete(SignInFlow).where(SignInFlow.account_id == account.id, SignInFlow.expires_at <= clock.now()))
+    db.exec(delete(SignInFlow).where(col(SignInFlow.account_id) == account.id,
+                                     col(SignInFlow.expires_at) <= clock.now()))
     _issue(db, cookie, account.id, kind, step, audience, clock.now() + TIME_LIMITS[kind])
 
 
@@ -50,7 +52,7 @@ def current(db: Session, cookie: Cookie, kind: str, step: str, audience: str) ->
     token = cookie.get(_COOKIE_KEY)
     if not token:
         return None
-    found = db.exec(select(SignInFlow, Account).join(Account, Account.id == SignInFlow.account_id)
+    found = db.exec(select(SignInFlow, Account).join(Account, col(Account.id) == SignInFlow.account_id)
                     .where(SignInFlow.token_hash == _token_hash(token))).first()
     if found is None:
         return None
@@ -73,7 +75,7 @@ def account_in_cookie(db: Session, cookie: Cookie) -> str:
 def use(db: Session, cookie: Cookie, flow: SignInFlow) -> bool:
     """Use this step's record, once (atomic update, committed): of two requests with one cookie only one
     goes on, and every copy of this cookie is worth nothing from now on."""
-    used = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None))
+    used = db.exec(update(SignInFlow).where(col(SignInFlow.id) == flow.id, col(SignInFlow.consumed_at).is_(None))
                    .values(consumed_at=clock.now()))
     db.commit()
     if used.rowcount != 1:
@@ -91,20 +93,20 @@ def end_current(db: Session, cookie: Cookie) -> None:
     """End the flow this browser has open, if any (the caller commits)."""
     token = cookie.pop(_COOKIE_KEY, None)
     if token:
-        db.exec(update(SignInFlow).where(SignInFlow.token_hash == _token_hash(token),
-                                         SignInFlow.consumed_at.is_(None)).values(consumed_at=clock.now()))
+        db.exec(update(SignInFlow).where(col(SignInFlow.token_hash) == _token_hash(token),
+                                         col(SignInFlow.consumed_at).is_(None)).values(consumed_at=clock.now()))
 
 
 def end_all(db: Session, account_id: int) -> None:
     """End every open sign-in and activation of the account, in any browser, and forget text kept for it
     (portal/web/kept.py) (the caller commits)."""
-    db.exec(update(SignInFlow).where(SignInFlow.account_id == account_id, SignInFlow.consumed_at.is_(None))
+    db.exec(update(SignInFlow).where(col(SignInFlow.account_id) == account_id, col(SignInFlow.consumed_at).is_(None))
             .values(consumed_at=clock.now(), typed=""))
 
 
 def _counting_day_over(now: dt.datetime):
     """SQL: the account's count of wrong codes began a day ago or more (or never)."""
-    return or_(Account.code_failures_since.is_(None), Account.code_failures_since <= now - DAY)
+    return or_(col(Account.code_failures_since).is_(None), col(Account.code_failures_since) <= now - DAY)
 
 
 def locked_today(db: Session, account: Account) -> bool:
@@ -118,8 +120,8 @@ def locked_today(db: Session, account: Account) -> bool:
 def claim_step_attempt(db: Session, flow: SignInFlow) -> bool:
     """Count a code attempt at this step before the code is checked (committed), so that guesses sent in
     parallel cannot pass the limit: False once CODES_PER_FLOW were tried."""
-    counted = db.exec(update(SignInFlow).where(SignInFlow.id == flow.id, SignInFlow.consumed_at.is_(None),
-                                               SignInFlow.code_attempts < CODES_PER_FLOW)
+    counted = db.exec(update(SignInFlow).where(col(SignInFlow.id) == flow.id, col(SignInFlow.consumed_at).is_(None),
+                                               col(SignInFlow.code_attempts) < CODES_PER_FLOW)
                       .values(code_attempts=SignInFlow.code_attempts + 1))
     db.commit()
     return counted.rowcount == 1
@@ -132,9 +134,9 @@ def claim_code_attempt(db: Session, flow: SignInFlow, account: Account) -> str |
         return "flow"
     now = clock.now()
     # A day after the count began, it begins afresh.
-    db.exec(update(Account).where(Account.id == account.id, _counting_day_over(now))
+    db.exec(update(Account).where(col(Account.id) == account.id, _counting_day_over(now))
             .values(code_failures=0, code_failures_since=now))
-    counted = db.exec(update(Account).where(Account.id == account.id, Account.code_failures < CODES_PER_DAY)
+    counted = db.exec(update(Account).where(col(Account.id) == account.id, col(Account.code_failures) < CODES_PER_DAY)
                       .values(code_failures=Account.code_failures + 1))
     db.commit()
     return None if counted.rowcount == 1 else "day"
@@ -153,7 +155,7 @@ def code_accepted(db: Session, cookie: Cookie, flow: SignInFlow, account: Accoun
     attempt counted before the check, so signing in never counts toward the day's limit."""
     if not use(db, cookie, flow):
         return False
-    db.exec(update(Account).where(Account.id == account.id, Account.code_failures > 0)
+    db.exec(update(Account).where(col(Account.id) == account.id, col(Account.code_failures) > 0)
             .values(code_failures=Account.code_failures - 1))
     db.commit()
     return True

@@ -10,7 +10,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from portal import clock
@@ -60,6 +60,7 @@ def new_totp_secret() -> str:
 
 
 def totp_uri(account: Account, issuer: str) -> str:
+    assert account.totp_secret is not None  # the pages that link an app turn away an account without one
     return pyotp.TOTP(account.totp_secret).provisioning_uri(name=account.username, issuer_name=issuer)
 
 
@@ -81,7 +82,7 @@ def accept_totp(db: Session, account: Account, code: str, now: float | None = No
         step = int(now // TOTP_STEP_SECONDS) + offset
         if hmac.compare_digest(totp.at(step * TOTP_STEP_SECONDS), code):
             # Only a step later than the last accepted one counts: a replay changes no row.
-            claimed = db.exec(update(Account).where(Account.id == account.id, Account.totp_last_step < step)
+            claimed = db.exec(update(Account).where(col(Account.id) == account.id, col(Account.totp_last_step) < step)
                               .values(totp_last_step=step))
             db.commit()
             return claimed.rowcount == 1
@@ -105,6 +106,7 @@ def phone_digits(phone: str) -> str:
 
 def new_recovery_codes(db: Session, account: Account, key: bytes) -> list[str]:
     """Replace the account's recovery codes with ten new ones; only their hashes are kept."""
+    assert account.id is not None  # a stored account
     for old in db.exec(select(RecoveryCode).where(RecoveryCode.account_id == account.id)):
         db.delete(old)
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
@@ -116,8 +118,8 @@ def new_recovery_codes(db: Session, account: Account, key: bytes) -> list[str]:
 
 def burn_recovery_code(db: Session, account: Account, code: str, key: bytes) -> bool:
     burned = db.exec(update(RecoveryCode).where(
-        RecoveryCode.account_id == account.id, RecoveryCode.code_hash == code_hash(code, key),
-        RecoveryCode.used_at.is_(None)).values(used_at=clock.now()))
+        col(RecoveryCode.account_id) == account.id, col(RecoveryCode.code_hash) == code_hash(code, key),
+        col(RecoveryCode.used_at).is_(None)).values(used_at=clock.now()))
     db.commit()
     return burned.rowcount == 1
 
@@ -126,8 +128,9 @@ def issue_code(db: Session, account: Account, purpose: str, key: bytes, commit: 
     """A new activation letter code or SMS code (to sign in: "sms"; to confirm the number `sent_to`: "phone");
     earlier unused ones of that purpose stop working. With commit=False the caller commits it (an SMS code with
     its message in the outbox)."""
-    db.exec(update(OneTimeCode).where(OneTimeCode.account_id == account.id, OneTimeCode.purpose == purpose,
-                                      OneTimeCode.used_at.is_(None)).values(used_at=clock.now()))
+    assert account.id is not None  # a stored account
+    db.exec(update(OneTimeCode).where(col(OneTimeCode.account_id) == account.id, col(OneTimeCode.purpose) == purpose,
+                                      col(OneTimeCode.used_at).is_(None)).values(used_at=clock.now()))
     if purpose == "activation":
         code, valid = "-".join(secrets.token_hex(2).upper() for _ in range(3)), ACTIVATION_VALID
     else:
@@ -152,7 +155,7 @@ def _open_code(purpose: str, code: str, key: bytes, account: Account | None = No
     sent to this number, for "phone")."""
     query = select(OneTimeCode).where(OneTimeCode.purpose == purpose,
                                       OneTimeCode.code_hash == code_hash(code, key, sent_to),
-                                      OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > clock.now())
+                                      col(OneTimeCode.used_at).is_(None), col(OneTimeCode.expires_at) > clock.now())
     return query if account is None else query.where(OneTimeCode.account_id == account.id)
 
 
@@ -168,7 +171,7 @@ def burn_code(db: Session, purpose: str, code: str, key: bytes, account: Account
     found = db.exec(_open_code(purpose, code, key, account, sent_to)).first()
     if found is None:
         return None
-    burned = db.exec(update(OneTimeCode).where(OneTimeCode.id == found.id, OneTimeCode.used_at.is_(None))
+    burned = db.exec(update(OneTimeCode).where(col(OneTimeCode.id) == found.id, col(OneTimeCode.used_at).is_(None))
                      .values(used_at=clock.now()))
     db.commit()
     return db.get(Account, found.account_id) if burned.rowcount == 1 else None

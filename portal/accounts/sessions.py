@@ -5,7 +5,8 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from portal import clock
 from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
@@ -55,6 +56,7 @@ class SignedIn:
 def start(db: Session, account: Account, language: str | None) -> SignedIn:
     """Begin a new session with a fresh identifier (committed). A language chosen during the sign-in goes to the
     account; else the account's own is spoken. The browser's side is portal/auth/session_cookie.py."""
+    assert account.id is not None  # a stored account
     account.language = language or account.language
     db.add(account)  # committed with the session
     token = secrets.token_urlsafe(32)
@@ -62,7 +64,10 @@ def start(db: Session, account: Account, language: str | None) -> SignedIn:
                          generation=account.session_generation)
     db.add(record)
     db.commit()
-    return load(db, token)
+    user = load(db, token)
+    # Made this moment, of the account's generation; sign-in admits active accounts only.
+    assert user is not None
+    return user
 
 
 def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | None:
@@ -70,11 +75,15 @@ def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | 
 
     One query brings the session, the account and the role's profile: every signed-in page starts with it."""
     now = now or clock.now()
-    row = db.exec(select(UserSession, Account, Parent, Worker, Interpreter)
-                  .join(Account, Account.id == UserSession.account_id)
-                  .outerjoin(Parent, Parent.account_id == Account.id)
-                  .outerjoin(Worker, Worker.account_id == Account.id)
-                  .outerjoin(Interpreter, Interpreter.account_id == Account.id)
+    # sqlmodel's select() is typed for up to four entities; Select is the class it builds for more. The profiles
+    # are outer-joined: None for the other roles.
+    query: Select[UserSession, Account, Parent | None, Worker | None, Interpreter | None]
+    query = Select(UserSession, Account, Parent, Worker, Interpreter)
+    row = db.exec(query
+                  .join(Account, col(Account.id) == UserSession.account_id)
+                  .outerjoin(Parent, col(Parent.account_id) == Account.id)
+                  .outerjoin(Worker, col(Worker.account_id) == Account.id)
+                  .outerjoin(Interpreter, col(Interpreter.account_id) == Account.id)
                   .where(UserSession.token_hash == _token_hash(token))).first()
     if row is None:
         return None
@@ -93,7 +102,7 @@ def lapsed_account(db: Session, token: str | None) -> int | None:
     limit): not when it was signed out, ended by a password change or new letter, or its account deactivated."""
     if not token:
         return None
-    row = db.exec(select(UserSession, Account).join(Account, Account.id == UserSession.account_id)
+    row = db.exec(select(UserSession, Account).join(Account, col(Account.id) == UserSession.account_id)
                   .where(UserSession.token_hash == _token_hash(token))).first()
     if row is None:
         return None
@@ -112,7 +121,7 @@ def touch(db: Session, record: UserSession, now: dt.datetime | None = None) -> N
 
 def end(db: Session, user: SignedIn) -> None:
     """End this session (committed); the browser's side is the blueprint's."""
-    db.exec(update(UserSession).where(UserSession.id == user.record.id).values(ended_at=clock.now()))
+    db.exec(update(UserSession).where(col(UserSession.id) == user.record.id).values(ended_at=clock.now()))
     db.commit()
 
 

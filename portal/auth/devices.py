@@ -49,6 +49,7 @@ def _nonce(db: Session, username: str) -> str | None:
 def remember(account: Account) -> None:
     """After a whole sign-in (password and second factor, never the password alone): this browser becomes a
     known device of the account, with a new nonce and so a fresh count."""
+    assert account.id is not None  # a stored account
     value = _signer(account.id).sign(secrets.token_urlsafe(16)).decode()
 
     @after_this_request

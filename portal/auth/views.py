@@ -80,6 +80,7 @@ def _qr_svg(uri: str) -> Markup:
 def _authenticator(account: Account) -> dict:
     """How the page links an authenticator app (auth/_authenticator.html): a link that opens the app on this
     phone, the same address as a QR code for a phone beside a computer, and the key to type."""
+    assert account.totp_secret is not None  # both pages that show this turn away an account without a secret
     uri = auth_secrets.totp_uri(account, current_app.config["APP_NAME"])
     return {"app_link": uri, "qr": _qr_svg(uri), "key": auth_secrets.grouped_key(account.totp_secret)}
 
@@ -310,6 +311,7 @@ def _new_password_fits(account: Account, form: NewPasswordForm) -> bool:
 def _set_password(account: Account, password: str, keep=None) -> None:
     """Store a new password; every other session and every open sign-in or activation of the account ends."""
     db = db_session()
+    assert account.id is not None  # a stored account
     account.password_hash = auth_secrets.hash_password(password)
     db.add(account)
     audit.record("account.password", "ok", object=f"account:{account.id}", account=account)

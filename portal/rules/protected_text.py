@@ -126,11 +126,15 @@ def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![{_LATIN}])(?:{words})(?![{_LATIN}])")
 
 
+def _kind(match: re.Match[str]) -> str:
+    assert match.lastgroup is not None  # each alternative of _TOKEN is a group named after its kind
+    return match.lastgroup
+
+
 def tokens(text: str, names: Iterable[str] = ()) -> list[Token]:
     """The protected tokens of a text, in order; `names` are people's names (full names or name words)."""
     normal = text.translate(_DIGITS)  # same length: positions stay those of `text`
-    found = [Token(match.lastgroup, text[match.start():match.end()], match.start())
-             for match in _TOKEN.finditer(normal)]
+    found = [Token(_kind(match), text[match.start():match.end()], match.start()) for match in _TOKEN.finditer(normal)]
     pattern = _names_pattern(name_words(names))
     if pattern is not None:
         blanked = list(normal)

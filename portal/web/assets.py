@@ -7,6 +7,7 @@ from flask import Flask, request, url_for
 
 
 def init_app(app: Flask) -> None:
+    assert app.static_folder is not None  # create_app names the project's static/
     static = Path(app.static_folder)
 
     @cache

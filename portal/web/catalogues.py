@@ -102,9 +102,12 @@ def problems() -> list[str]:
             if not all(strings):
                 found.append(f"{label} is not translated")
                 continue
+            original = sources[-1]
+            assert isinstance(original, str)  # read_po gives a plural's forms as a tuple, never a list
             for text in strings:
-                if set(PLACEHOLDER.findall(text)) - {"%(num)d"} != set(PLACEHOLDER.findall(sources[-1])) - {"%(num)d"}:
+                assert isinstance(text, str)  # as the source; all() above turned away None and ""
+                if set(PLACEHOLDER.findall(text)) - {"%(num)d"} != set(PLACEHOLDER.findall(original)) - {"%(num)d"}:
                     found.append(f"{label}: placeholders differ")
-                if sorted(TAG.findall(text)) != sorted(TAG.findall(sources[-1])):
+                if sorted(TAG.findall(text)) != sorted(TAG.findall(original)):
                     found.append(f"{label}: HTML tags differ")
     return found

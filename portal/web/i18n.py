@@ -166,7 +166,9 @@ def page_translations() -> NullTranslations:
 
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"locale": str(get_locale())})
-    app.jinja_env.install_gettext_callables(
+    # Flask-Babel's jinja2.ext.i18n adds this method to the environment when the app starts (Environment.extend):
+    # Environment's type does not have it.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: page_translations().ugettext(text),
         ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
         pgettext=lambda context, text: page_translations().upgettext(context, text),

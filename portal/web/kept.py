@@ -9,7 +9,7 @@ from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.datastructures import ImmutableMultiDict
 
 from portal import clock
@@ -44,8 +44,8 @@ def keep(audience: str) -> bool:
     if not shows_a_page(request.path) and not any(len(value.split()) > 1 for _name, value in fields):
         return False
     now = clock.now()
-    db.exec(delete(SignInFlow).where(SignInFlow.kind == "kept",
-                                     or_(SignInFlow.account_id == account_id, SignInFlow.expires_at <= now)))
+    db.exec(delete(SignInFlow).where(col(SignInFlow.kind) == "kept",
+                                     or_(col(SignInFlow.account_id) == account_id, col(SignInFlow.expires_at) <= now)))
     token = secrets.token_urlsafe(32)
     db.add(SignInFlow(token_hash=_token_hash(token), account_id=account_id, kind="kept", step="waiting",
                       audience=audience, created_at=now, expires_at=now + KEPT_FOR, path=request.path,
@@ -70,11 +70,12 @@ def claim(db: Session, token: str | None, account: Account) -> str | None:
         return None
     found = _token_hash(token)
     claimed = db.exec(update(SignInFlow).where(
-        SignInFlow.token_hash == found, SignInFlow.kind == "kept", SignInFlow.step == "waiting",
-        SignInFlow.account_id == account.id, SignInFlow.consumed_at.is_(None), SignInFlow.expires_at > clock.now())
+        col(SignInFlow.token_hash) == found, col(SignInFlow.kind) == "kept", col(SignInFlow.step) == "waiting",
+        col(SignInFlow.account_id) == account.id, col(SignInFlow.consumed_at).is_(None),
+        col(SignInFlow.expires_at) > clock.now())
         .values(step="claimed"))
     if claimed.rowcount != 1:
-        db.exec(delete(SignInFlow).where(SignInFlow.token_hash == found, SignInFlow.kind == "kept"))
+        db.exec(delete(SignInFlow).where(col(SignInFlow.token_hash) == found, col(SignInFlow.kind) == "kept"))
         db.commit()
         return None
     db.commit()
@@ -87,7 +88,8 @@ def forget(db: Session) -> None:
     """Remove the text kept for this browser, if any (Leave quickly)."""
     token = cookie.pop(_COOKIE_KEY, None)
     if token:
-        db.exec(delete(SignInFlow).where(SignInFlow.token_hash == _token_hash(token), SignInFlow.kind == "kept"))
+        db.exec(delete(SignInFlow).where(col(SignInFlow.token_hash) == _token_hash(token),
+                                         col(SignInFlow.kind) == "kept"))
         db.commit()
 
 
@@ -103,7 +105,7 @@ def _restore() -> None:
     db = db_session()
     row = db.exec(select(SignInFlow).where(
         SignInFlow.token_hash == _token_hash(token), SignInFlow.kind == "kept", SignInFlow.step == "claimed",
-        SignInFlow.account_id == current_user.account.id, SignInFlow.consumed_at.is_(None),
+        col(SignInFlow.account_id) == current_user.account.id, col(SignInFlow.consumed_at).is_(None),
         SignInFlow.expires_at > clock.now())).first()
     if row is None:
         cookie.pop(_COOKIE_KEY)
