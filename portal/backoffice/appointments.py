@@ -1,5 +1,6 @@
 """Back-office appointments: plan, move and cancel, each for the parents it is for; answer each parent."""
 import datetime as dt
+from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -30,7 +31,8 @@ def _parse(form, household: Household, offered: list[Interpreter],
     """Validated appointment fields from the form, and errors in the worker's language; the interpreter one of those
     `offered` (the household's team's, switched on) who speaks the chosen language; "with whom" one of the duo's
     `workers` (the family reads their name) or someone else, typed."""
-    errors, values = {}, {}
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
     try:
         local = dt.datetime.strptime(f"{form.get('date', '')} {form.get('time', '')}", "%Y-%m-%d %H:%M")
         values["starts_at"] = local.replace(tzinfo=AMSTERDAM).astimezone(dt.UTC)
@@ -103,7 +105,7 @@ def _saved(db, family, item, audience_before: str | None = None, replied=()) -> 
 
 def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
     """Each parent's own answer per appointment: the duo sees who said what."""
-    rows = db.exec(select(AppointmentAnswer, Parent).join(Parent, Parent.id == AppointmentAnswer.parent_id)
+    rows = db.exec(select(AppointmentAnswer, Parent).join(Parent, col(Parent.id) == AppointmentAnswer.parent_id)
                    .where(col(AppointmentAnswer.appointment_id).in_([item.id for item in items] or [-1]))
                    .order_by(Parent.name)).all()
     found: dict[int, list] = {}

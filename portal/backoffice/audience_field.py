@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.models import Family, Parent
 from portal.rules import audience
@@ -57,5 +57,9 @@ class Household:
 
 
 def household_of(db: Session, family: Family) -> Household:
-    parents = db.exec(select(Parent.id, Parent.name).where(Parent.family_id == family.id).order_by(Parent.id)).all()
-    return Household(tuple((number, name) for number, name in parents), family.parents_kept_apart)
+    parents: list[tuple[int, str]] = []
+    for number, name in db.exec(select(Parent.id, Parent.name).where(Parent.family_id == family.id)
+                                .order_by(col(Parent.id))).all():
+        assert number is not None  # a primary key read from the table
+        parents.append((number, name))
+    return Household(tuple(parents), family.parents_kept_apart)

@@ -32,6 +32,7 @@ from portal.web.guards import get_or_404, roles
 
 def _names(family: Family) -> frozenset[str]:
     """The names of the household and its duo, lower-cased for the plain-language check: never rare words."""
+    assert family.id is not None  # a stored household
     return name_words(household_names(db_session(), family.id, clock.today()))
 
 

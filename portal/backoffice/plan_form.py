@@ -93,7 +93,7 @@ def from_form(form, household: Household) -> Parsed:
             return ""  # chosen by nobody yet: shown to no parent
         return stored
 
-    situations = []
+    situations: list[Situation] = []
     for rank in RANKS:
         prefix = f"s{rank}"
         agreements = []

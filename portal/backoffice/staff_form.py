@@ -79,11 +79,14 @@ def form_for(role: Role, staff: StaffMember | None = None, hours=(), posted: boo
     """The form for an account of this role: as posted, else filled in as `staff`'s account is now (or empty);
     posted=False: as the account is now, while the page answers another of its forms (the days away)."""
     if role is Role.interpreter:
-        languages = staff.interpreter.languages.split(",") if staff else []
-        return InterpreterForm(data={"name": staff.profile.name, "languages": languages} if staff else None,
-                               posted=posted)
+        if staff is None:
+            return InterpreterForm(data=None, posted=posted)
+        assert staff.interpreter is not None  # the account of an interpreter has an interpreter's profile
+        languages = staff.interpreter.languages.split(",")
+        return InterpreterForm(data={"name": staff.profile.name, "languages": languages}, posted=posted)
     if staff is None:
         return WorkerForm()
+    assert staff.worker is not None  # the account of a worker or team lead has a worker's profile
     times = {slot.weekday: {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"} for slot in hours}
     return WorkerForm(data={"name": staff.profile.name, "organisation": staff.worker.organisation,
                             "phone": staff.worker.phone, "day": [times.get(day, {}) for day in WEEKDAYS]},
