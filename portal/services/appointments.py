@@ -7,6 +7,7 @@ from sqlmodel import Session, and_, col, or_, select
 from portal import clock
 from portal.clock import AMSTERDAM
 from portal.models import Absence, Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus, Parent
+from portal.services import stored_id
 
 
 def plan(db: Session, family_id: int, by: int | None, **values) -> Appointment:
@@ -21,6 +22,7 @@ def plan(db: Session, family_id: int, by: int | None, **values) -> Appointment:
 def respond(db: Session, appointment: Appointment, parent_id: int, response: AppointmentResponse,
             reason: str = "") -> AppointmentAnswer:
     """One parent's own answer to an appointment; a new answer awaits a new reply. The caller commits."""
+    assert appointment.id is not None  # a stored appointment
     answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id,
                                                      AppointmentAnswer.parent_id == parent_id)).first()
     answer = answer or AppointmentAnswer(appointment_id=appointment.id, parent_id=parent_id, response=response)
@@ -44,19 +46,19 @@ def waiting_moves(db: Session, family_ids: list[int], now: dt.datetime, limit: i
     not_moved = or_(col(AppointmentAnswer.answered_about).is_(None),
                     AppointmentAnswer.answered_about == Appointment.starts_at)
     return list(db.exec(select(AppointmentAnswer, Appointment, Parent)
-                        .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id)
-                        .join(Parent, Parent.id == AppointmentAnswer.parent_id)
+                        .join(Appointment, col(Appointment.id) == AppointmentAnswer.appointment_id)
+                        .join(Parent, col(Parent.id) == AppointmentAnswer.parent_id)
                         .where(col(Appointment.family_id).in_(family_ids), Appointment.starts_at >= now,
                                Appointment.status == AppointmentStatus.planned,
                                and_(AppointmentAnswer.response == AppointmentResponse.move_requested,
                                     col(AppointmentAnswer.replied_at).is_(None), not_moved))
-                        .order_by(AppointmentAnswer.answered_at).limit(limit)).all())
+                        .order_by(col(AppointmentAnswer.answered_at)).limit(limit)).all())
 
 
 def on_days_away(db: Session, items: list[Appointment]) -> dict[int, Absence]:
     """The planned appointments among these that fall on a day away of the duo's worker they are with, each with
     that absence (for the duo and the team lead only: nothing of it reaches a family page). One query."""
-    named = {item.id: (item.with_worker_id, item.starts_at.astimezone(AMSTERDAM).date()) for item in items
+    named = {stored_id(item.id): (item.with_worker_id, item.starts_at.astimezone(AMSTERDAM).date()) for item in items
              if item.with_worker_id is not None and item.status is AppointmentStatus.planned}
     if not named:
         return {}

@@ -136,7 +136,7 @@ def _seal_locked(connection: Connection, key: bytes, anchor: Path) -> ChainEnd:
     with Session(bind=connection, expire_on_commit=False) as db:
         seq, mac = _chain_end(db)
         while batch := db.exec(select(AuditEvent).where(col(AuditEvent.seq).is_(None))
-                               .order_by(AuditEvent.id).limit(BATCH)).all():
+                               .order_by(col(AuditEvent.id)).limit(BATCH)).all():
             for event in batch:
                 seq += 1
                 event.seq = seq
@@ -163,7 +163,11 @@ def _seal_locked(connection: Connection, key: bytes, anchor: Path) -> ChainEnd:
 def _chain_end(db: Session) -> tuple[int, str]:
     last = db.exec(select(AuditEvent.seq, AuditEvent.mac).where(col(AuditEvent.seq).is_not(None))
                    .order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    return (last[0], last[1] or "") if last else (0, GENESIS)
+    if not last:
+        return 0, GENESIS
+    seq, mac = last
+    assert seq is not None  # the query reads sealed events only
+    return seq, mac or ""
 
 
 def _has_unsealed(engine: Engine) -> bool:
@@ -243,6 +247,7 @@ def verify(app: Flask, full: bool = False) -> Report:
     `full`, from the start) to its end: every event's MAC and seq, every checkpoint row, every anchor line."""
     engine, key, anchor = app.extensions["engine"], _key(app), _anchor_path(app)
     with _sealer_lock(engine, anchor, wait=True) as connection:
+        assert connection is not None  # a sealer that waits for the lock gets it
         end = _seal_locked(connection, key, anchor)
     mark = None if full else _last_mark(anchor, end.anchor_size)
     if mark is not None and mark.get("signature") != _mark_mac(key, mark["verified"], mark["mac"], mark["offset"],
@@ -267,9 +272,10 @@ def verify(app: Flask, full: bool = False) -> Report:
             AuditCheckpoint.seq > start, AuditCheckpoint.seq <= end.seq))}
         pointed = set(checkpoints) | {line["checkpoint"] for line in lines if "checkpoint" in line}
         expected = start + 1
-        events = select(AuditEvent).where(AuditEvent.seq > start, AuditEvent.seq <= end.seq) \
+        events = select(AuditEvent).where(col(AuditEvent.seq) > start, col(AuditEvent.seq) <= end.seq) \
             .order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
         for event in db.exec(events):
+            assert event.seq is not None and event.id is not None  # sealed events, read from the table
             report.examined += 1
             if event.seq != expected:
                 report.breaks.append(Break(event.seq, event.id, f"{_seqs(expected, event.seq - 1)} missing: "

@@ -27,9 +27,9 @@ from portal.models import (
 )
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
-from portal.services import parent_versions
+from portal.services import parent_versions, stored_id
 from portal.services.duo import current_duo
-from portal.services.plans import current_version, draft_of, load_contents, published_versions
+from portal.services.plans import content_of, current_version, draft_of, published_versions
 from portal.services.staff import unique_username
 
 CHILD = "kind"  # the relation of a child, as the demo and the duos write it
@@ -80,7 +80,7 @@ def retention_ends(family: Family, years: int) -> dt.datetime | None:
 
 def duo_candidates(db: Session, team_id: int) -> list[Worker]:
     """The workers a team lead may put in a duo: the team's workers whose account is switched on."""
-    return list(db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
+    return list(db.exec(select(Worker).join(Account, col(Account.id) == Worker.account_id)
                         .where(Worker.team_id == team_id, Account.active, Account.role == Role.worker)
                         .order_by(Worker.name)))
 
@@ -90,6 +90,7 @@ def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start
     """Put a worker of the team in the duo from `start`; whoever had that role hands over the day before, and so does
     the worker's own other role (one worker is one person of the duo: the partner who becomes the contact person is
     the partner no longer). A worker who has this role on that day already is refused: one row says it."""
+    assert family.id is not None  # a stored household
     if worker_id not in {worker.id for worker in duo_candidates(db, family.team_id)}:
         raise CaseError("the worker is not an active worker of the household's team")
     same = db.exec(select(DuoAssignment).where(
@@ -98,7 +99,7 @@ def assign_duo(db: Session, family: Family, worker_id: int, role: DuoRole, start
     if same is not None:
         raise AlreadyInDuo(same)
     for current in db.exec(select(DuoAssignment).where(
-            DuoAssignment.family_id == family.id, DuoAssignment.end.is_(None),
+            col(DuoAssignment.family_id) == family.id, col(DuoAssignment.end).is_(None),
             or_(DuoAssignment.role == role, DuoAssignment.worker_id == worker_id))):
         current.end, current.ended_by = start - dt.timedelta(days=1), by
         db.add(current)
@@ -150,6 +151,7 @@ def save_household(db: Session, family: Family, household: Household) -> bool:
 def save_members(db: Session, family: Family, members: list[Member]) -> list[str]:
     """Add new members and change existing ones of this household; the objects ("parent:3", "member:7")
     that were added or changed. A member of another household, or of another kind, is left alone."""
+    assert family.id is not None  # a stored household
     parents = {p.id: p for p in db.exec(select(Parent).where(Parent.family_id == family.id))}
     others = {m.id: m for m in db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id))}
     touched = []
@@ -173,17 +175,17 @@ def save_members(db: Session, family: Family, members: list[Member]) -> list[str
 def _give_current_plan(db: Session, parent: Parent) -> None:
     """A parent added later reads the plan as it is now, as their first version (when it holds anything for them)."""
     version = current_version(db, parent.family_id)
-    content = load_contents(db, [version.id])[version.id] if version else None
+    content = content_of(db, version) if version else None
     parent_versions.catch_up(db, parent, version, content)
 
 
 def _row(member: Member, family_id: int, parents: dict, others: dict) -> Parent | FamilyMember | None:
     """The row a typed member changes: a new one, or this household's existing one of the same kind."""
     if member.kind == "parent":
-        return parents.get(member.id) if member.id else Parent(family_id=family_id)
+        return parents.get(member.id) if member.id else Parent(family_id=family_id, name=member.name)
     child = member.kind == "child"
     if not member.id:
-        return FamilyMember(family_id=family_id, is_child=child, relation=CHILD if child else "")
+        return FamilyMember(family_id=family_id, name=member.name, is_child=child, relation=CHILD if child else "")
     row = others.get(member.id)
     return row if row is not None and row.is_child == child else None
 
@@ -213,7 +215,7 @@ def new_letter(db: Session, parent: Parent) -> Account:
     account.second_factor, account.sms_phone, account.active = "totp", None, True
     account.session_generation += 1
     db.add(account)
-    flows.end_all(db, account.id)
+    flows.end_all(db, stored_id(account.id))
     db.flush()
     return account
 
@@ -228,6 +230,7 @@ def close_case(db: Session, family: Family, closed_on: dt.date, reason: str, by:
     """Close the case on a day: the parents' access ends and the retention period starts that day. The work still
     open for the household closes with it: its translation jobs and the renderings of its parents' words are no
     longer worked on (not done either: they are closed, never completed), so no work list offers them."""
+    assert family.id is not None  # a stored household
     if family.closed_at is not None:
         raise CaseError("the case is closed already")
     family.closed_at = dt.datetime.combine(closed_on, dt.time(), tzinfo=dt.UTC)
@@ -262,6 +265,7 @@ def reopen_case(db: Session, family: Family, reason: str, by: int, now: dt.datet
     """Reopen a closed case while it is kept (within the retention period); the parents' access returns, and with
     it the work the closing stopped: the same translation jobs and renderings wait again for the same interpreters
     (the parents read their plan again, in their language). Work done before the closing stays done."""
+    assert family.id is not None  # a stored household
     ends = retention_ends(family, years)
     if ends is None or now >= ends:
         raise CaseError("the case is not closed, or its retention period is over")
@@ -293,18 +297,19 @@ class FamilyFile:
 
 
 def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
-    history = db.exec(select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
+    assert family.id is not None  # a stored household
+    history = db.exec(select(DuoAssignment, Worker).join(Worker, col(Worker.id) == DuoAssignment.worker_id)
                       .where(DuoAssignment.family_id == family.id)
                       .order_by(col(DuoAssignment.start).desc())).all()
     members = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id)).all()
     parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
-    accounts = {a.id: a for a in db.exec(select(Account).where(
+    accounts = {stored_id(a.id): a for a in db.exec(select(Account).where(
         col(Account.id).in_([p.account_id for p in parents if p.account_id] or [-1])))}
     versions = published_versions(db, family.id)
-    glass = db.exec(select(BreakGlass, Worker).join(Worker, Worker.id == BreakGlass.worker_id)
+    glass = db.exec(select(BreakGlass, Worker).join(Worker, col(Worker.id) == BreakGlass.worker_id)
                     .where(BreakGlass.family_id == family.id).order_by(col(BreakGlass.at).desc()).limit(20)).all()
     shown = draft_of(db, family.id) or (versions[0] if versions else None)
-    content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent()
+    content = content_of(db, shown) if shown else PlanContent()
     entries = content.entries()
     # Who sees what: every item and coming appointment that is not for the whole household.
     restricted = [(entries[key], stored) for key, stored in content.audiences().items() if stored != HOUSEHOLD]
@@ -316,6 +321,7 @@ def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
 
 def members_of(db: Session, family: Family) -> tuple[list[Parent], list[FamilyMember]]:
     """The household's parents and other members, in the order they were added."""
-    parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
-    others = db.exec(select(FamilyMember).where(FamilyMember.family_id == family.id).order_by(FamilyMember.id)).all()
+    parents = db.exec(select(Parent).where(col(Parent.family_id) == family.id).order_by(col(Parent.id))).all()
+    others = db.exec(select(FamilyMember).where(col(FamilyMember.family_id) == family.id)
+                     .order_by(col(FamilyMember.id))).all()
     return list(parents), list(others)

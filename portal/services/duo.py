@@ -7,6 +7,7 @@ from sqlmodel import Session, col, or_, select
 from portal.clock import AMSTERDAM
 from portal.models import Absence, DuoAssignment, DuoRole, Worker, WorkingHours
 from portal.rules.call_now import Availability, CallAdvice, WorkingSlot, who_to_call_now
+from portal.services import stored_id
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,9 @@ class Duo:
 
 def _assignments(db: Session, family_ids, today: dt.date) -> list[tuple[DuoAssignment, Worker]]:
     """Every assignment begun by today of these households (a list of ids or a subquery), oldest first."""
-    return list(db.exec(select(DuoAssignment, Worker).join(Worker, Worker.id == DuoAssignment.worker_id)
+    return list(db.exec(select(DuoAssignment, Worker).join(Worker, col(Worker.id) == DuoAssignment.worker_id)
                         .where(col(DuoAssignment.family_id).in_(family_ids), DuoAssignment.start <= today)
-                        .order_by(DuoAssignment.start, DuoAssignment.id)).all())
+                        .order_by(col(DuoAssignment.start), col(DuoAssignment.id))).all())
 
 
 def current_duo(db: Session, family_id: int, today: dt.date) -> Duo:
@@ -45,14 +46,14 @@ def _duo(rows: list[tuple[DuoAssignment, Worker]], today: dt.date) -> Duo:
                earlier[-1] if earlier and contact and earlier[-1].id != contact[1].id else None)
 
 
-def availability(db: Session, workers: list[Worker], today: dt.date) -> dict[int, Availability]:
+def availability(db: Session, workers: list[Worker | None], today: dt.date) -> dict[int, Availability]:
     """Working hours and coming absences of these workers, in two queries."""
     ids = [w.id for w in workers if w is not None]
     hours = db.exec(select(WorkingHours).where(col(WorkingHours.worker_id).in_(ids or [-1]))).all()
     absences = db.exec(select(Absence).where(col(Absence.worker_id).in_(ids or [-1]),
                                              or_(Absence.last_day >= today))).all()
     return {
-        w.id: Availability(
+        stored_id(w.id): Availability(
             name=w.name, phone=w.phone, organisation=w.organisation,
             slots=tuple(WorkingSlot(h.weekday, h.start, h.end) for h in hours if h.worker_id == w.id),
             absences=tuple((a.first_day, a.last_day) for a in absences if a.worker_id == w.id))
@@ -65,7 +66,7 @@ def call_now(db: Session, duo: Duo, now: dt.datetime, out_of_hours_name: str,
     line), for the family's home, the letter and the closed page alike; and the contact person's hours."""
     local = now.astimezone(AMSTERDAM)
     hours = availability(db, [duo.contact, duo.partner], local.date())
-    contact = hours.get(duo.contact.id) if duo.contact else None
-    advice = who_to_call_now(contact, hours.get(duo.partner.id) if duo.partner else None, local, out_of_hours_name,
-                             out_of_hours_phone)
+    contact = hours.get(stored_id(duo.contact.id)) if duo.contact else None
+    advice = who_to_call_now(contact, hours.get(stored_id(duo.partner.id)) if duo.partner else None, local,
+                             out_of_hours_name, out_of_hours_phone)
     return advice, contact

@@ -24,7 +24,7 @@ def next_appointment(db: Session, parent, now: dt.datetime) -> Appointment | Non
     return db.exec(select(Appointment).where(
         Appointment.family_id == parent.family_id, Appointment.status == AppointmentStatus.planned,
         Appointment.starts_at >= now, shown_to(Appointment.audience, parent.id))
-        .order_by(Appointment.starts_at).limit(1)).first()
+        .order_by(col(Appointment.starts_at)).limit(1)).first()
 
 
 def _reply_unseen():
@@ -61,7 +61,7 @@ def appointments(db: Session, parent, now: dt.datetime) -> tuple[list, list, dic
     and this parent's own answer to each."""
     mine = select(Appointment).where(Appointment.family_id == parent.family_id,
                                      shown_to(Appointment.audience, parent.id))
-    upcoming = db.exec(mine.where(Appointment.starts_at >= now).order_by(Appointment.starts_at)
+    upcoming = db.exec(mine.where(col(Appointment.starts_at) >= now).order_by(col(Appointment.starts_at))
                        .limit(UPCOMING_SHOWN)).all()
     past = db.exec(mine.where(Appointment.starts_at < now).order_by(col(Appointment.starts_at).desc())
                    .limit(PAST_SHOWN)).all()
@@ -74,7 +74,7 @@ def appointments(db: Session, parent, now: dt.datetime) -> tuple[list, list, dic
 def questions(db: Session, parent) -> list[tuple[PlanQuestion, int]]:
     """This parent's questions with this parent's number of the version they were about, newest first."""
     return list(db.exec(select(PlanQuestion, ParentVersion.number)
-                        .join(ParentVersion, (ParentVersion.version_id == PlanQuestion.version_id)
+                        .join(ParentVersion, (col(ParentVersion.version_id) == PlanQuestion.version_id)
                               & (ParentVersion.parent_id == PlanQuestion.parent_id))
                         .where(PlanQuestion.parent_id == parent.id)
                         .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)).all())

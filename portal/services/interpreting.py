@@ -34,6 +34,7 @@ from portal.rules.glossary import TERMS
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import Change, Item, PlanContent, diff
 from portal.rules.sentences import WordChange, sentences, split, word_diff
+from portal.services import stored_id
 from portal.services.names import protected_names
 from portal.services.plans import current_version, load_contents
 
@@ -47,26 +48,26 @@ def source_hash(text: str) -> str:
 def team_interpreters(db: Session, team_id: int) -> list[Interpreter]:
     """The interpreters who may take new work of a team's households: linked to the team (InterpreterTeam), with an
     account that is switched on; by id."""
-    return list(db.exec(select(Interpreter).join(InterpreterTeam, InterpreterTeam.interpreter_id == Interpreter.id)
-                        .join(Account, Account.id == Interpreter.account_id)
+    return list(db.exec(select(Interpreter).join(InterpreterTeam, col(InterpreterTeam.interpreter_id) == Interpreter.id)
+                        .join(Account, col(Account.id) == Interpreter.account_id)
                         .where(InterpreterTeam.team_id == team_id, col(Account.active).is_(True))
-                        .order_by(Interpreter.id)))
+                        .order_by(col(Interpreter.id))))
 
 
 def interpreters_for(db: Session, team_id: int, language: str) -> list[int]:
     """Of the team's interpreters who may take new work, those who speak the language; by id."""
-    return [interpreter.id for interpreter in team_interpreters(db, team_id) if interpreter.speaks(language)]
+    return [stored_id(interpreter.id) for interpreter in team_interpreters(db, team_id) if interpreter.speaks(language)]
 
 
 def open_work(db: Session, interpreter_ids: list[int]) -> dict[int, int]:
     """Per interpreter: open translation jobs and parents' texts still to render (not of a closed case)."""
     jobs = db.exec(select(TranslationJob.interpreter_id, func.count()).where(
         col(TranslationJob.interpreter_id).in_(interpreter_ids or [-1]), col(TranslationJob.completed_at).is_(None),
-        col(TranslationJob.closed_at).is_(None)).group_by(TranslationJob.interpreter_id)).all()
+        col(TranslationJob.closed_at).is_(None)).group_by(col(TranslationJob.interpreter_id))).all()
     texts = db.exec(select(ParentTextRendering.interpreter_id, func.count()).where(
         col(ParentTextRendering.interpreter_id).in_(interpreter_ids or [-1]),
         col(ParentTextRendering.rendered_at).is_(None), col(ParentTextRendering.closed_at).is_(None))
-        .group_by(ParentTextRendering.interpreter_id)).all()
+        .group_by(col(ParentTextRendering.interpreter_id))).all()
     counts = dict.fromkeys(interpreter_ids, 0)
     for interpreter_id, count in [*jobs, *texts]:
         counts[interpreter_id] += count
@@ -83,7 +84,9 @@ def assign_interpreter(db: Session, family_id: int, language: str) -> int | None
     """Who takes new work of this household in this language: of the active interpreters of its team who speak it,
     the one with the least open work (jobs and parents' texts), the lower id on a tie; None when nobody may (the
     work waits, on the team overview, until someone may)."""
-    return _least_busy(db, interpreters_for(db, db.get(Family, family_id).team_id, language))
+    family = db.get(Family, family_id)
+    assert family is not None  # work is given for a household that is there
+    return _least_busy(db, interpreters_for(db, family.team_id, language))
 
 
 def redistribute(db: Session, interpreter_id: int) -> None:
@@ -93,20 +96,22 @@ def redistribute(db: Session, interpreter_id: int) -> None:
     db.flush()
     teams = list(db.exec(select(InterpreterTeam.team_id).where(InterpreterTeam.interpreter_id == interpreter_id)))
     held, waiting = TranslationJob.interpreter_id == interpreter_id, col(TranslationJob.interpreter_id).is_(None)
-    jobs = db.exec(select(TranslationJob, Family.team_id).join(Family, Family.id == TranslationJob.family_id)
+    jobs = db.exec(select(TranslationJob, col(Family.team_id)).join(Family, col(Family.id) == TranslationJob.family_id)
                    .where(col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None),
                           col(Family.closed_at).is_(None),
                           or_(held, and_(waiting, col(Family.team_id).in_(teams or [-1]))))
-                   .order_by(TranslationJob.opened_at, TranslationJob.id)).all()
-    texts = db.exec(select(ParentTextRendering, Family.team_id).join(Family, Family.id == ParentTextRendering.family_id)
+                   .order_by(col(TranslationJob.opened_at), col(TranslationJob.id))).all()
+    texts = db.exec(select(ParentTextRendering, Family.team_id)
+                    .join(Family, col(Family.id) == ParentTextRendering.family_id)
                     .where(col(ParentTextRendering.rendered_at).is_(None), col(ParentTextRendering.closed_at).is_(None),
                            col(Family.closed_at).is_(None),
                            or_(ParentTextRendering.interpreter_id == interpreter_id,
                                and_(col(ParentTextRendering.interpreter_id).is_(None),
                                     col(Family.team_id).in_(teams or [-1]))))
-                    .order_by(ParentTextRendering.asked_at, ParentTextRendering.id)).all()
+                    .order_by(col(ParentTextRendering.asked_at), col(ParentTextRendering.id))).all()
     may: dict[tuple[int, str], list[int]] = {}
-    for work, team_id in [*jobs, *texts]:  # oldest first: what waited longest is handed out first
+    pending: list[tuple[TranslationJob | ParentTextRendering, int]] = [*jobs, *texts]
+    for work, team_id in pending:  # oldest first: what waited longest is handed out first
         if (team_id, work.language) not in may:
             may[team_id, work.language] = interpreters_for(db, team_id, work.language)
         candidates = may[team_id, work.language]
@@ -173,7 +178,7 @@ def memory(db: Session, texts: list[str], language: str, family_id: int | None) 
     return {row.source_hash: row for row in rows}  # the household's own, where it has one
 
 
-def remember(db: Session, source: str, language: str, text: str, interpreter_id: int, family_id: int,
+def remember(db: Session, source: str, language: str, text: str, interpreter_id: int, family_id: int | None,
              protected: bool) -> None:
     """Store a translation for this household (a changed translation never touches another household's row);
     a standing text's translation is every household's."""
@@ -402,11 +407,12 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
     if job.version_id is None:
         return _appointments_work(db, job, today)
     version = db.get(PlanVersion, job.version_id)
+    assert version is not None and version.id is not None  # the job's version, found by its key
     family_id = job.family_id
     earlier = _version_before(db, version)
-    contents = load_contents(db, [version.id] + ([earlier.id] if earlier else []))
+    contents = load_contents(db, [version.id] + ([stored_id(earlier.id)] if earlier else []))
     content = plan_for_language(db, family_id, job.language, with_note(contents[version.id], version))
-    before = (plan_for_language(db, family_id, job.language, with_note(contents[earlier.id], earlier))
+    before = (plan_for_language(db, family_id, job.language, with_note(contents[stored_id(earlier.id)], earlier))
               if earlier else None)
     # Beside the plan: (text, where it stands and for whom, only in this household). "What changed" shows the
     # earlier texts of changed items: those no longer in the plan are work of their own.
@@ -470,8 +476,8 @@ def _replies(db: Session, version: PlanVersion, language: str) -> list[tuple[str
     parents who read this language: a parent reads every reply beside the plan, so the newest version's job holds
     the replies to questions about older versions too."""
     return list(db.exec(select(PlanQuestion.reply, PlanQuestion.parent_id)
-                        .join(Parent, Parent.id == PlanQuestion.parent_id)
-                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id).where(
+                        .join(Parent, col(Parent.id) == PlanQuestion.parent_id)
+                        .join(PlanVersion, col(PlanVersion.id) == PlanQuestion.version_id).where(
         PlanVersion.plan_id == version.plan_id, col(PlanVersion.number) <= version.number,
         Parent.language == language, PlanQuestion.reply != "")
         .order_by(col(PlanQuestion.id).desc()).limit(REPLIES_TRANSLATED)))[::-1]
@@ -488,7 +494,7 @@ def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datet
     readers = db.exec(select(Parent).where(Parent.family_id == family_id, Parent.language == language)).all()
     items = db.exec(select(Appointment).where(
         Appointment.family_id == family_id, Appointment.status == AppointmentStatus.planned,
-        Appointment.starts_at >= now - dt.timedelta(days=7)).order_by(Appointment.starts_at)
+        col(Appointment.starts_at) >= now - dt.timedelta(days=7)).order_by(col(Appointment.starts_at))
         .limit(APPOINTMENTS_TRANSLATED)).all()
     return [(text, Origin(APPOINTMENT, item.audience), item.audience != HOUSEHOLD or item.safe_place)
             for item in items if any(parent_reads(parent, item.audience) for parent in readers)
@@ -499,11 +505,11 @@ def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime
     """The duo's replies to the answers of parents who read this language, about the household's planned
     appointments from a week ago on, each with its parent: each reaches its parent through the appointments job."""
     return list(db.exec(select(AppointmentAnswer.reply, AppointmentAnswer.parent_id)
-                        .join(Parent, Parent.id == AppointmentAnswer.parent_id)
-                        .join(Appointment, Appointment.id == AppointmentAnswer.appointment_id).where(
+                        .join(Parent, col(Parent.id) == AppointmentAnswer.parent_id)
+                        .join(Appointment, col(Appointment.id) == AppointmentAnswer.appointment_id).where(
         Parent.family_id == family_id, Parent.language == language, AppointmentAnswer.reply != "",
         Appointment.status == AppointmentStatus.planned, Appointment.starts_at >= now - dt.timedelta(days=7))
-        .order_by(Appointment.starts_at, AppointmentAnswer.id).limit(APPOINTMENTS_TRANSLATED)))
+        .order_by(col(Appointment.starts_at), col(AppointmentAnswer.id)).limit(APPOINTMENTS_TRANSLATED)))
 
 
 def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
@@ -522,7 +528,9 @@ def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
 
 def _reopen(db: Session, job: TranslationJob, today: dt.date) -> None:
     job.completed_at = None
-    candidates = interpreters_for(db, db.get(Family, job.family_id).team_id, job.language)
+    family = db.get(Family, job.family_id)
+    assert family is not None  # the job's household, found by its key
+    candidates = interpreters_for(db, family.team_id, job.language)
     if job.interpreter_id not in candidates:  # new work again: for who may take it now
         job.interpreter_id = _least_busy(db, candidates)
     db.add(job)
@@ -535,11 +543,13 @@ def reply_written(db: Session, question: PlanQuestion, today: dt.date) -> None:
     again, or opened now), whichever version the question was about, through the same memory and review as the
     plan."""
     parent = db.get(Parent, question.parent_id)
+    assert parent is not None  # the question's parent, found by its key
     language = parent.language
     if language == "nl" or not question.reply.strip():
         return
     version = current_version(db, parent.family_id)
-    job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
+    assert version is not None  # a question is about a published version: the household has a current one
+    job = db.exec(select(TranslationJob).where(col(TranslationJob.version_id) == version.id,
                                                TranslationJob.language == language)).first()
     _reopen(db, job or TranslationJob(family_id=parent.family_id, version_id=version.id, language=language,
                                       interpreter_id=assign_interpreter(db, parent.family_id, language)), today)
@@ -580,7 +590,7 @@ def _version_before(db: Session, version: PlanVersion) -> PlanVersion | None:
 
 
 def translator_names(db: Session) -> dict[int, str]:
-    return {interpreter.id: interpreter.name for interpreter in db.exec(select(Interpreter))}
+    return {stored_id(interpreter.id): interpreter.name for interpreter in db.exec(select(Interpreter))}
 
 
 def reuse_shared(db: Session, job: TranslationJob, today: dt.date) -> None:

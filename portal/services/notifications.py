@@ -143,7 +143,8 @@ class HttpSmsSender:
                 raise OSError(f"SMS provider answered {response.status}")
 
 
-SENDERS = {"file": FileSender, "smtp": SmtpSender, "http-sms": HttpSmsSender}
+SENDERS: dict[str, type[FileSender | SmtpSender | HttpSmsSender]] = {
+    "file": FileSender, "smtp": SmtpSender, "http-sms": HttpSmsSender}
 CHANNELS = ("sms", "email")
 
 
@@ -180,9 +181,9 @@ def sender(channel: str = "sms"):
 def _reachable_parents(family_id: int):
     """Parents of the household with an active account, while its case is open: a closed case gets no news, its
     parents cannot open their pages. Whether and where each one gets a message is address_of's to decide."""
-    return (select(Parent, Account).join(Account, Account.id == Parent.account_id)
-            .join(Family, Family.id == Parent.family_id)
-            .where(Parent.family_id == family_id, Account.active, Family.closed_at.is_(None)))
+    return (select(Parent, Account).join(Account, col(Account.id) == Parent.account_id)
+            .join(Family, col(Family.id) == Parent.family_id)
+            .where(col(Parent.family_id) == family_id, col(Account.active), col(Family.closed_at).is_(None)))
 
 
 def tell_parents(db: Session, family_id: int, reason: str, audience: str = HOUSEHOLD,
@@ -229,21 +230,22 @@ def worker_name() -> str:
 
 
 def _claimable(now: dt.datetime):
-    return (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_STALE))
+    return (col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None),
+            or_(col(OutboxMessage.claimed_at).is_(None), col(OutboxMessage.claimed_at) < now - CLAIM_STALE))
 
 
 def claim(db: Session, worker: str, now: dt.datetime, batch: int = BATCH) -> list[OutboxMessage]:
     """Claim up to `batch` due messages for this worker and commit the claim. PostgreSQL skips the rows
     another worker has locked; on both backends each claim is an UPDATE that must hit one unclaimed row."""
     due = (select(OutboxMessage.id)
-           .where(*_claimable(now), or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
-           .order_by(OutboxMessage.id).limit(batch))
+           .where(*_claimable(now),
+                  or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now))
+           .order_by(col(OutboxMessage.id)).limit(batch))
     if db.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     claimed = []
     for message_id in db.exec(due).all():
-        result = db.exec(update(OutboxMessage).where(OutboxMessage.id == message_id, *_claimable(now))
+        result = db.exec(update(OutboxMessage).where(col(OutboxMessage.id) == message_id, *_claimable(now))
                          .values(claimed_at=now, claimed_by=worker))
         if result.rowcount == 1:
             claimed.append(message_id)
@@ -251,7 +253,7 @@ def claim(db: Session, worker: str, now: dt.datetime, batch: int = BATCH) -> lis
     if not claimed:
         return []
     return list(db.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed))
-                        .order_by(OutboxMessage.id)).all())
+                        .order_by(col(OutboxMessage.id))).all())
 
 
 def deliver(db: Session, message: OutboxMessage, worker: str, now: dt.datetime | None = None) -> bool:
@@ -268,13 +270,14 @@ def deliver(db: Session, message: OutboxMessage, worker: str, now: dt.datetime |
             values["failed_at"] = when
         else:
             values["next_attempt_at"] = when + RETRY_AFTER[attempts - 1]
-        db.exec(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
+        db.exec(update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message.id, col(OutboxMessage.claimed_by) == worker)
                 .values(**values))
         db.commit()
         log.warning("outbox message %s not sent (attempt %s of %s): %s", message.id, attempts, MAX_ATTEMPTS,
                     type(error).__name__)
         return False
-    db.exec(update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
+    db.exec(update(OutboxMessage).where(col(OutboxMessage.id) == message.id, col(OutboxMessage.claimed_by) == worker)
             .values(sent_at=now or clock.now(), attempts=message.attempts + 1, last_error=None,
                     claimed_at=None, claimed_by=None))
     db.commit()
@@ -309,16 +312,20 @@ def undelivered(db: Session, team_id: int, limit: int = 20) -> list[tuple[str, d
     """Messages to the team's people that could not be sent: the account's name and when it was given up,
     never the content or the address."""
     parents = (select(Account.display_name, OutboxMessage.failed_at)
-               .join(Account, Account.id == OutboxMessage.account_id)
-               .join(Parent, Parent.account_id == Account.id).join(Family, Family.id == Parent.family_id)
-               .where(OutboxMessage.failed_at.is_not(None), Family.team_id == team_id))
+               .join(Account, col(Account.id) == OutboxMessage.account_id)
+               .join(Parent, col(Parent.account_id) == Account.id).join(Family, col(Family.id) == Parent.family_id)
+               .where(col(OutboxMessage.failed_at).is_not(None), col(Family.team_id) == team_id))
     staff = (select(Account.display_name, OutboxMessage.failed_at)
-             .join(Account, Account.id == OutboxMessage.account_id)
-             .join(Worker, Worker.account_id == Account.id)
-             .where(OutboxMessage.failed_at.is_not(None), Worker.team_id == team_id))
+             .join(Account, col(Account.id) == OutboxMessage.account_id)
+             .join(Worker, col(Worker.account_id) == Account.id)
+             .where(col(OutboxMessage.failed_at).is_not(None), col(Worker.team_id) == team_id))
     rows = list(db.exec(parents.order_by(col(OutboxMessage.failed_at).desc()).limit(limit)).all())
     rows += list(db.exec(staff.order_by(col(OutboxMessage.failed_at).desc()).limit(limit)).all())
-    return sorted(((name, when) for name, when in rows), key=lambda row: row[1], reverse=True)[:limit]
+    found = []
+    for name, when in rows:
+        assert when is not None  # both queries read given-up messages only
+        found.append((name, when))
+    return sorted(found, key=lambda row: row[1], reverse=True)[:limit]
 
 
 def neutral_event(appointment: Appointment, title: str) -> bytes:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from portal.models import Parent, ParentVersion, PlanVersion
 from portal.policy import parent_reads, plan_for
 from portal.rules.plan_content import PlanContent
+from portal.services import stored_id
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def latest(db: Session, parent) -> Known | None:
 def page(db: Session, parent, offset: int, limit: int) -> list[Known]:
     """This parent's versions, newest first, from `offset` on (a history page)."""
     rows = db.exec(select(PlanVersion, ParentVersion.number)
-                   .join(ParentVersion, ParentVersion.version_id == PlanVersion.id)
+                   .join(ParentVersion, col(ParentVersion.version_id) == PlanVersion.id)
                    .where(ParentVersion.parent_id == parent.id)
                    .order_by(col(ParentVersion.number).desc()).offset(offset).limit(limit)).all()
     return [Known(*row) for row in rows]
@@ -65,7 +66,8 @@ def give_new_version(db: Session, family_id: int, version_id: int, content: Plan
     """Give the new version to each parent it is news to (in the caller's transaction) and return their ids.
     `last` is last_known before this version; `contents` holds the content of each version in it."""
     told = []
-    for parent in db.exec(select(Parent).where(Parent.family_id == family_id).order_by(Parent.id)):
+    for parent in db.exec(select(Parent).where(col(Parent.family_id) == family_id).order_by(col(Parent.id))):
+        assert parent.id is not None  # read from the table
         number, before = last.get(parent.id, (0, None))
         if is_news(parent, contents[before] if before else None, content, note, note_audience):
             db.add(ParentVersion(parent_id=parent.id, version_id=version_id, number=number + 1))
@@ -79,4 +81,4 @@ def catch_up(db: Session, parent, version: PlanVersion | None, content: PlanCont
     if version is None or content is None or latest(db, parent) is not None:
         return
     if is_news(parent, None, content, version.note_for_family, version.note_audience):
-        db.add(ParentVersion(parent_id=parent.id, version_id=version.id, number=1))
+        db.add(ParentVersion(parent_id=parent.id, version_id=stored_id(version.id), number=1))

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from portal.models import Acknowledgement, PlanQuestion, PlanVersion
 from portal.policy import parent_reads, plan_for
 from portal.rules.plan_content import Change, PlanContent, diff
-from portal.services import parent_versions
+from portal.services import parent_versions, stored_id
 from portal.services.interpreting import Translation, translation_of
 from portal.services.plans import load_contents
 
@@ -46,13 +46,13 @@ def history(db: Session, parent, page: int) -> History:
     shown = versions[:VERSIONS_SHOWN]
     ids = [known.version.id for known in shown] or [-1]
     contents = {key: plan_for(parent, content)
-                for key, content in load_contents(db, [known.version.id for known in versions]).items()}
+                for key, content in load_contents(db, [stored_id(known.version.id) for known in versions]).items()}
     answers = {row.version_id: row for row in db.exec(select(Acknowledgement).where(
         Acknowledgement.parent_id == parent.id, col(Acknowledgement.version_id).in_(ids)))}
     questions: dict[int, list[PlanQuestion]] = {}
     for question in db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == parent.id,
                                                        col(PlanQuestion.version_id).in_(ids))
-                            .order_by(PlanQuestion.asked_at, PlanQuestion.id).limit(QUESTIONS_READ)):
+                            .order_by(col(PlanQuestion.asked_at), col(PlanQuestion.id)).limit(QUESTIONS_READ)):
         questions.setdefault(question.version_id, []).append(question)
     notes = [known.version.note_for_family for known in shown if _note_shown(parent, known.version)]
     replies = [question.reply for asked in questions.values() for question in asked if question.reply]
@@ -60,8 +60,9 @@ def history(db: Session, parent, page: int) -> History:
         db, parent.family_id, _together(list(contents.values())), parent.language, aside=(*notes, *replies))
     entries = []
     for position, known in enumerate(shown):
+        assert known.version.id is not None  # read from the table
         before = versions[position + 1].version if position + 1 < len(versions) else None
-        changes = [] if before is None else diff(contents[before.id], contents[known.version.id])
+        changes = [] if before is None else diff(contents[stored_id(before.id)], contents[known.version.id])
         entries.append(HistoryEntry(known.version, known.number, before is None, changes,
                                     _note_shown(parent, known.version), answers.get(known.version.id),
                                     questions.get(known.version.id, [])))

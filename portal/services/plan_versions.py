@@ -24,17 +24,17 @@ class Answers:
 
 def answers_of(db: Session, family_id: int) -> Answers:
     rows = db.exec(select(Acknowledgement, Parent, PlanVersion)
-                   .join(Parent, Parent.id == Acknowledgement.parent_id)
-                   .join(PlanVersion, PlanVersion.id == Acknowledgement.version_id)
-                   .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                   .join(Parent, col(Parent.id) == Acknowledgement.parent_id)
+                   .join(PlanVersion, col(PlanVersion.id) == Acknowledgement.version_id)
+                   .join(SafetyPlan, col(SafetyPlan.id) == PlanVersion.plan_id)
                    .where(SafetyPlan.family_id == family_id, Parent.family_id == family_id)
                    .order_by(col(PlanVersion.number).desc(), Parent.name)).all()
     parents = db.exec(select(Parent).where(Parent.family_id == family_id)).all()
     questions = db.exec(select(PlanQuestion, Parent, PlanVersion.number)
-                        .join(Parent, Parent.id == PlanQuestion.parent_id)
-                        .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
+                        .join(Parent, col(Parent.id) == PlanQuestion.parent_id)
+                        .join(PlanVersion, col(PlanVersion.id) == PlanQuestion.version_id)
                         .where(Parent.family_id == family_id)
-                        .order_by(PlanQuestion.handled_at.is_not(None), col(PlanQuestion.asked_at).desc())
+                        .order_by(col(PlanQuestion.handled_at).is_not(None), col(PlanQuestion.asked_at).desc())
                         .limit(QUESTIONS_SHOWN)).all()
     return Answers(list(rows), list(parents), published_versions(db, family_id), list(questions))
 
@@ -66,7 +66,7 @@ def answer(db: Session, parent_id: int, version_id: int, choice: Answer,
 def reply_to_question(db: Session, family_id: int, question_id: int, text: str, handled: bool,
                       worker_id: int) -> PlanQuestion | None:
     """The duo's reply to one parent's question (the caller commits); None when it is not this household's."""
-    question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
+    question = db.exec(select(PlanQuestion).join(Parent, col(Parent.id) == PlanQuestion.parent_id)
                        .where(PlanQuestion.id == question_id, Parent.family_id == family_id)).first()
     if question is None:
         return None

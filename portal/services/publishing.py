@@ -24,9 +24,9 @@ from portal.models import (
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent, diff, summary
-from portal.services import notifications, parent_versions
+from portal.services import notifications, parent_versions, stored_id
 from portal.services.interpreting import open_jobs
-from portal.services.plans import current_version, draft_of, load_contents, plan_of
+from portal.services.plans import content_of, current_version, draft_of, load_contents, plan_of
 
 MAX_SITUATIONS = 3
 SUMMARY_LENGTH = 4000  # the length of PlanVersion.change_summary
@@ -53,12 +53,13 @@ def open_draft(db: Session, family_id: int, worker_id: int) -> PlanVersion:
             db.add(plan)
             db.flush()
             # The note for the family is the next version's own: it starts empty, its audience chosen by nobody yet.
-            draft = PlanVersion(plan_id=plan.id, status=VersionStatus.draft, updated_by=worker_id, note_audience="")
+            draft = PlanVersion(plan_id=stored_id(plan.id), status=VersionStatus.draft, updated_by=worker_id,
+                                note_audience="")
             db.add(draft)
             db.flush()
             published = current_version(db, family_id)
             if published is not None:
-                _write_content(db, draft, load_contents(db, [published.id])[published.id])
+                _write_content(db, draft, content_of(db, published))
     except IntegrityError:
         draft = draft_of(db, family_id)
         if draft is None:
@@ -67,6 +68,7 @@ def open_draft(db: Session, family_id: int, worker_id: int) -> PlanVersion:
 
 
 def _write_content(db: Session, version: PlanVersion, content: PlanContent) -> None:
+    assert version.id is not None  # a stored draft
     for situation in content.situations[:MAX_SITUATIONS]:
         row = UnsafeSituation(version_id=version.id, key=situation.key, rank=situation.rank,
                               kind=UnsafeKind(situation.kind), description=situation.description,
@@ -74,8 +76,8 @@ def _write_content(db: Session, version: PlanVersion, content: PlanContent) -> N
         db.add(row)
         db.flush()
         for position, agreement in enumerate(situation.agreements):
-            db.add(SafetyAgreement(situation_id=row.id, key=agreement.key, position=position, who=agreement.who,
-                                   what=agreement.what, when=agreement.when,
+            db.add(SafetyAgreement(situation_id=stored_id(row.id), key=agreement.key, position=position,
+                                   who=agreement.who, what=agreement.what, when=agreement.when,
                                    if_it_goes_wrong=agreement.if_it_goes_wrong, audience=agreement.audience))
     for position, item in enumerate(content.items):
         db.add(PlanItem(version_id=version.id, key=item.key, section=PlanSection(item.section),
@@ -87,18 +89,26 @@ def save(db: Session, draft: PlanVersion, base_revision: int, content: PlanConte
     """Replace the draft's content and its note for the family (an audience "" is chosen by nobody yet) when
     nobody saved since `base_revision`; returns the new revision."""
     claimed = db.exec(update(PlanVersion).where(
-        PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
-        PlanVersion.revision == base_revision).values(
+        col(PlanVersion.id) == draft.id, col(PlanVersion.status) == VersionStatus.draft,
+        col(PlanVersion.revision) == base_revision).values(
         revision=base_revision + 1, updated_at=clock.now(), updated_by=worker_id, note_for_family=note,
         note_audience=note_audience))
     if claimed.rowcount != 1:
-        raise Conflict(db.get(PlanVersion, draft.id, populate_existing=True))
+        raise Conflict(_reread(db, draft))
     situation_ids = select(UnsafeSituation.id).where(UnsafeSituation.version_id == draft.id)
     db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situation_ids)))
-    db.exec(delete(UnsafeSituation).where(UnsafeSituation.version_id == draft.id))
-    db.exec(delete(PlanItem).where(PlanItem.version_id == draft.id))
+    db.exec(delete(UnsafeSituation).where(col(UnsafeSituation.version_id) == draft.id))
+    db.exec(delete(PlanItem).where(col(PlanItem.version_id) == draft.id))
     _write_content(db, draft, content)
     return base_revision + 1
+
+
+def _reread(db: Session, version: PlanVersion) -> PlanVersion:
+    """The version as the database holds it now, changed by another save or by this publish. It is there: versions
+    are deleted only with their household (retention)."""
+    found = db.get(PlanVersion, version.id, populate_existing=True)
+    assert found is not None
+    return found
 
 
 def _shortened(text: str, length: int) -> str:
@@ -117,31 +127,32 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
             note: str, note_audience: str = HOUSEHOLD, announce: bool = False) -> Published:
     """Turn the draft into the next immutable version and open translation work; with `announce` the parents'
     messages (notifications.tell_parents) join the caller's transaction."""
+    assert draft.id is not None  # a stored draft
     previous = current_version(db, family_id)
     claimed = db.exec(update(PlanVersion).where(
-        PlanVersion.id == draft.id, PlanVersion.status == VersionStatus.draft,
-        PlanVersion.revision == base_revision).values(status=VersionStatus.published))
+        col(PlanVersion.id) == draft.id, col(PlanVersion.status) == VersionStatus.draft,
+        col(PlanVersion.revision) == base_revision).values(status=VersionStatus.published))
     if claimed.rowcount != 1:
-        raise Conflict(db.get(PlanVersion, draft.id, populate_existing=True))
+        raise Conflict(_reread(db, draft))
     known = parent_versions.last_known(db, family_id)
-    contents = load_contents(db, sorted({draft.id, *([previous.id] if previous else []),
+    contents = load_contents(db, sorted({draft.id, *([stored_id(previous.id)] if previous else []),
                                          *(version_id for _number, version_id in known.values())}))
-    before = contents[previous.id] if previous else PlanContent()
+    before = contents[stored_id(previous.id)] if previous else PlanContent()
     number = (db.exec(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == draft.plan_id)).one() or 0) + 1
-    db.exec(update(PlanVersion).where(PlanVersion.id == draft.id).values(
+    db.exec(update(PlanVersion).where(col(PlanVersion.id) == draft.id).values(
         number=number, published_at=clock.now(), published_by=worker_id, note_for_family=note,
         note_audience=note_audience,
         change_summary=_shortened(summary(diff(before, contents[draft.id])), SUMMARY_LENGTH),
         interpretations_marked=facts_first.count_in_plan(contents[draft.id])))  # for the duo, never the parents
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
-    open_jobs(db, db.get(PlanVersion, draft.id, populate_existing=True), family_id, languages, clock.today())
+    open_jobs(db, _reread(db, draft), family_id, languages, clock.today())
     # Only the parents whose plan this version changes get it, with their own next number, and only they are told.
     told = parent_versions.give_new_version(db, family_id, draft.id, contents[draft.id], note, note_audience,
                                             known, contents)
     if announce and told:
         notifications.tell_parents(db, family_id, f"version:{draft.id}", only=set(told))
     db.flush()
-    return Published(db.get(PlanVersion, draft.id, populate_existing=True), languages, tuple(told))
+    return Published(_reread(db, draft), languages, tuple(told))
 
 

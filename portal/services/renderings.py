@@ -1,17 +1,20 @@
 """A parent's own words in Dutch for the duo: the duo asks, an interpreter of the parent's language renders them."""
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.models import AppointmentAnswer, Family, Parent, ParentTextRendering, PlanQuestion
 from portal.rules.protected_text import Problem, wrong_tokens
+from portal.services import stored_id
 from portal.services.interpreting import assign_interpreter
 from portal.services.names import protected_names
 
 # What a parent writes that the duo may have rendered: a question about the plan, a reason to move an appointment.
-KINDS = {"question": (PlanQuestion, "text"), "answer": (AppointmentAnswer, "reason")}
+KINDS: dict[str, tuple[type[PlanQuestion] | type[AppointmentAnswer], str]] = {
+    "question": (PlanQuestion, "text"), "answer": (AppointmentAnswer, "reason")}
 # The audit object of each kind: a question's events reach the asking parent's "who looked" (policy.py).
 OBJECTS = {"question": "question", "answer": "appointment-answer"}
 
@@ -29,7 +32,8 @@ class Original:
 def original(db: Session, family_id: int, kind: str, text_id: int) -> Original | None:
     """The parent's text, when it is of this household, not empty, and written by a parent who does not read Dutch."""
     model, field = KINDS[kind]
-    row = db.get(model, text_id)
+    # Session.get of "either class" is typed as their common base (SQLModel): the row is one of the two.
+    row = cast(PlanQuestion | AppointmentAnswer | None, db.get(model, text_id))
     parent = db.get(Parent, row.parent_id) if row is not None else None
     if parent is None or parent.family_id != family_id or parent.language == "nl" or not getattr(row, field).strip():
         return None
@@ -44,8 +48,8 @@ def ask(db: Session, found: Original, worker_id: int) -> ParentTextRendering:
     if row is not None and row.source_text == found.text:
         return row
     row = row or ParentTextRendering(kind=found.kind, text_id=found.text_id, family_id=found.parent.family_id,
-                                     parent_id=found.parent.id, language=found.parent.language, source_text="",
-                                     asked_by=worker_id)
+                                     parent_id=stored_id(found.parent.id), language=found.parent.language,
+                                     source_text="", asked_by=worker_id)
     row.source_text, row.text, row.rendered_at = found.text, "", None
     row.asked_by, row.asked_at = worker_id, clock.now()
     row.interpreter_id = assign_interpreter(db, found.parent.family_id, found.parent.language)
@@ -77,7 +81,7 @@ def of_family(db: Session, family_id: int) -> dict[tuple[str, int], ParentTextRe
 
 def waiting_for(db: Session, interpreter_id: int) -> list[ParentTextRendering]:
     """An interpreter's parents' texts still to render, oldest first; none of a closed case."""
-    return list(db.exec(select(ParentTextRendering).join(Family, Family.id == ParentTextRendering.family_id).where(
+    return list(db.exec(select(ParentTextRendering).join(Family, col(Family.id) == ParentTextRendering.family_id).where(
         ParentTextRendering.interpreter_id == interpreter_id, col(ParentTextRendering.rendered_at).is_(None),
         col(ParentTextRendering.closed_at).is_(None), col(Family.closed_at).is_(None))
-        .order_by(ParentTextRendering.asked_at)))
+        .order_by(col(ParentTextRendering.asked_at))))

@@ -68,7 +68,7 @@ def restore(url: str, source: Path) -> None:
 
 def expired_families(db: Session, years: int, now: dt.datetime | None = None) -> list[Family]:
     cutoff = (now or clock.now()) - retention_period(years)
-    return list(db.exec(select(Family).where(Family.closed_at.is_not(None), Family.closed_at < cutoff)))
+    return list(db.exec(select(Family).where(col(Family.closed_at).is_not(None), col(Family.closed_at) < cutoff)))
 
 
 def remove_family(db: Session, family: Family) -> None:
@@ -85,17 +85,17 @@ def remove_family(db: Session, family: Family) -> None:
     db.exec(delete(SafetyAgreement).where(col(SafetyAgreement.situation_id).in_(situations)))
     db.exec(delete(UnsafeSituation).where(col(UnsafeSituation.version_id).in_(versions)))
     db.exec(delete(PlanItem).where(col(PlanItem.version_id).in_(versions)))
-    db.exec(delete(TranslationJob).where(TranslationJob.family_id == family.id))
+    db.exec(delete(TranslationJob).where(col(TranslationJob.family_id) == family.id))
     plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
-    db.exec(delete(SafetyPlan).where(SafetyPlan.family_id == family.id))
+    db.exec(delete(SafetyPlan).where(col(SafetyPlan.family_id) == family.id))
     # The household's translations go too: they hold its names and numbers.
     for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure, TranslationSegment,
                   ParentTextRendering):
-        db.exec(delete(table).where(table.family_id == family.id))
-    db.exec(delete(Parent).where(Parent.family_id == family.id))
-    for table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage, SignInFlow):
-        db.exec(delete(table).where(col(table.account_id).in_(accounts or [-1])))
+        db.exec(delete(table).where(col(table.family_id) == family.id))
+    db.exec(delete(Parent).where(col(Parent.family_id) == family.id))
+    for account_table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage, SignInFlow):
+        db.exec(delete(account_table).where(col(account_table.account_id).in_(accounts or [-1])))
     db.exec(delete(Account).where(col(Account.id).in_(accounts or [-1])))
     db.delete(family)
     db.commit()
@@ -119,5 +119,5 @@ def _ended(now: dt.datetime):
     return (("sessions", UserSession, UserSession.created_at < now - SESSION_ROWS_KEPT),
             ("sign-in steps", SignInFlow, SignInFlow.expires_at < now),
             # A code still counts toward the limit of codes a phone gets after it expired (accounts.secrets).
-            ("codes", OneTimeCode, and_(OneTimeCode.expires_at < now,
-                                        OneTimeCode.created_at < now - CODES_COUNTED_FOR)))
+            ("codes", OneTimeCode, and_(col(OneTimeCode.expires_at) < now,
+                                        col(OneTimeCode.created_at) < now - CODES_COUNTED_FOR)))

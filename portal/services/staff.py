@@ -15,7 +15,7 @@ from sqlmodel import Session, col, delete, select
 from portal.accounts import flows
 from portal.accounts.secrets import hash_password
 from portal.models import Absence, Account, Interpreter, InterpreterTeam, RecoveryCode, Role, Worker, WorkingHours
-from portal.services import interpreting
+from portal.services import interpreting, stored_id
 
 STAFF_ROLES = (Role.worker, Role.teamlead, Role.interpreter)
 START_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from paper and typed
@@ -43,7 +43,9 @@ class StaffMember:
 
     @property
     def profile(self) -> Worker | Interpreter:
-        return self.worker or self.interpreter
+        profile = self.worker or self.interpreter
+        assert profile is not None  # a staff account has a worker's or an interpreter's profile
+        return profile
 
 
 def unique_username(db: Session, prefix: str, name: str, fallback: str) -> str:
@@ -60,10 +62,10 @@ def unique_username(db: Session, prefix: str, name: str, fallback: str) -> str:
 
 def team_staff(db: Session, team_id: int) -> list[StaffMember]:
     """Workers and team leads of the team, and the interpreters who work for it, by name."""
-    workers = db.exec(select(Account, Worker).join(Worker, Worker.account_id == Account.id)
+    workers = db.exec(select(Account, Worker).join(Worker, col(Worker.account_id) == Account.id)
                       .where(Worker.team_id == team_id)).all()
-    interpreters = db.exec(select(Account, Interpreter).join(Interpreter, Interpreter.account_id == Account.id)
-                           .join(InterpreterTeam, InterpreterTeam.interpreter_id == Interpreter.id)
+    interpreters = db.exec(select(Account, Interpreter).join(Interpreter, col(Interpreter.account_id) == Account.id)
+                           .join(InterpreterTeam, col(InterpreterTeam.interpreter_id) == Interpreter.id)
                            .where(InterpreterTeam.team_id == team_id)).all()
     found = [StaffMember(a, w, None) for a, w in workers] + [StaffMember(a, None, i) for a, i in interpreters]
     return sorted(found, key=lambda member: member.profile.name.lower())
@@ -81,7 +83,7 @@ def member(db: Session, account_id: int) -> StaffMember | None:
 
 def working_hours(db: Session, worker_id: int) -> list[WorkingHours]:
     return list(db.exec(select(WorkingHours).where(WorkingHours.worker_id == worker_id)
-                        .order_by(WorkingHours.weekday)))
+                        .order_by(col(WorkingHours.weekday))))
 
 
 def _start_password() -> str:
@@ -109,7 +111,7 @@ def add(db: Session, team_id: int, role: Role, details: StaffDetails, username: 
         interpreter = Interpreter(account_id=account.id, name=details.name, languages="")
         db.add(interpreter)
         db.flush()
-        db.add(InterpreterTeam(interpreter_id=interpreter.id, team_id=team_id))
+        db.add(InterpreterTeam(interpreter_id=stored_id(interpreter.id), team_id=team_id))
     else:
         worker = Worker(account_id=account.id, team_id=team_id, name=details.name, organisation="", phone="")
     new = StaffMember(account, worker, interpreter)
@@ -124,13 +126,16 @@ def change(db: Session, staff: StaffMember, details: StaffDetails) -> None:
     if staff.interpreter is not None:
         staff.interpreter.name, staff.interpreter.languages = details.name, ",".join(details.languages)
         db.add(staff.interpreter)
-        interpreting.redistribute(db, staff.interpreter.id)  # a language dropped or added: whose work is whose
+        # A language dropped or added: whose work is whose.
+        interpreting.redistribute(db, stored_id(staff.interpreter.id))
     else:
         worker = staff.worker
+        assert worker is not None  # staff without an interpreter's profile have a worker's
         worker.name, worker.organisation, worker.phone = details.name, details.organisation, details.phone
         db.add(worker)
         db.flush()
-        db.exec(delete(WorkingHours).where(WorkingHours.worker_id == worker.id))
+        assert worker.id is not None  # given by the flush
+        db.exec(delete(WorkingHours).where(col(WorkingHours.worker_id) == worker.id))
         db.add_all([WorkingHours(worker_id=worker.id, weekday=day, start=start, end=end)
                     for day, start, end in details.hours])
     db.flush()
@@ -141,7 +146,7 @@ ABSENCES_SHOWN = 50  # a worker's coming absences on their staff page
 
 def away(db: Session, worker: Worker, first_day: dt.date, last_day: dt.date) -> Absence:
     """A worker is away from the first to the last day: their households are told to call the duo partner."""
-    absence = Absence(worker_id=worker.id, first_day=first_day, last_day=last_day)
+    absence = Absence(worker_id=stored_id(worker.id), first_day=first_day, last_day=last_day)
     db.add(absence)
     db.flush()
     return absence
@@ -150,12 +155,13 @@ def away(db: Session, worker: Worker, first_day: dt.date, last_day: dt.date) -> 
 def absences(db: Session, worker: Worker, today: dt.date) -> list[Absence]:
     """The worker's absences that are not over, soonest first."""
     return list(db.exec(select(Absence).where(Absence.worker_id == worker.id, Absence.last_day >= today)
-                        .order_by(Absence.first_day, Absence.id).limit(ABSENCES_SHOWN)))
+                        .order_by(col(Absence.first_day), col(Absence.id)).limit(ABSENCES_SHOWN)))
 
 
 def back(db: Session, worker: Worker, absence_id: int) -> bool:
     """The worker is not away after all (an absence recorded by mistake, or cut short): True when one was removed."""
-    return db.exec(delete(Absence).where(Absence.id == absence_id, Absence.worker_id == worker.id)).rowcount > 0
+    removed = db.exec(delete(Absence).where(col(Absence.id) == absence_id, col(Absence.worker_id) == worker.id))
+    return removed.rowcount > 0
 
 
 def new_start(db: Session, account: Account) -> str:
@@ -167,7 +173,7 @@ def new_start(db: Session, account: Account) -> str:
     account.session_generation += 1
     db.add(account)
     db.exec(delete(RecoveryCode).where(col(RecoveryCode.account_id) == account.id))
-    flows.end_all(db, account.id)
+    flows.end_all(db, stored_id(account.id))
     db.flush()
     return password
 

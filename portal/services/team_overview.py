@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from portal import clock
 from portal.models import (
@@ -23,6 +24,7 @@ from portal.models import (
     Worker,
 )
 from portal.policy import visible_families
+from portal.services import stored_id
 from portal.services.cases import duo_candidates
 from portal.services.duo import current_duos
 from portal.services.parent_versions import newest_given
@@ -141,21 +143,25 @@ def overview(db: Session, lead, now: dt.datetime) -> TeamOverview:
     plans = _published_plans()
     current = aliased(PlanVersion)
     listed = col(Family.id).in_(visible_families(lead, today))
-    of_team = (listed, Family.closed_at.is_(None))
-    questions_open = (select(func.count(PlanQuestion.id)).join(Parent, Parent.id == PlanQuestion.parent_id)
-                      .where(Parent.family_id == Family.id, PlanQuestion.handled_at.is_(None)).scalar_subquery())
+    of_team = (listed, col(Family.closed_at).is_(None))
+    questions_open = (select(func.count(col(PlanQuestion.id))).join(Parent, col(Parent.id) == PlanQuestion.parent_id)
+                      .where(col(Parent.family_id) == Family.id, col(PlanQuestion.handled_at).is_(None))
+                      .scalar_subquery())
     given = newest_given()
-    unread_count = (select(func.count(Parent.id)).join(given, given.c.parent_id == Parent.id)
+    unread_count = (select(func.count(col(Parent.id))).join(given, given.c.parent_id == Parent.id)
                     .join(current, current.id == given.c.version_id)
-                    .where(Parent.family_id == Family.id, current.published_at <= cutoff, _not_read(current))
+                    .where(col(Parent.family_id) == Family.id, col(current.published_at) <= cutoff, _not_read(current))
                     .correlate(Family).scalar_subquery())
-    waiting_count = (select(func.count(TranslationJob.id))
-                     .where(TranslationJob.family_id == Family.id, TranslationJob.completed_at.is_(None),
-                            TranslationJob.closed_at.is_(None))
+    waiting_count = (select(func.count(col(TranslationJob.id)))
+                     .where(col(TranslationJob.family_id) == Family.id, col(TranslationJob.completed_at).is_(None),
+                            col(TranslationJob.closed_at).is_(None))
                      .scalar_subquery())
-    rows = db.exec(select(Family, plans.c.first_published, questions_open, unread_count, waiting_count)
+    # sqlmodel's select() is typed for up to four entities; Select is the class it builds for more.
+    query: Select[Family, dt.datetime | None, int, int, int]
+    query = Select(Family, plans.c.first_published, questions_open, unread_count, waiting_count)
+    rows = db.exec(query
                    .outerjoin(plans, plans.c.family_id == Family.id)
-                   .where(*of_team).order_by(Family.created_at, Family.id).limit(HOUSEHOLDS_SHOWN)).all()
+                   .where(*of_team).order_by(col(Family.created_at), col(Family.id)).limit(HOUSEHOLDS_SHOWN)).all()
     duos = current_duos(db, select(Family.id).where(*of_team), today)
     households = [HouseholdFigures(family, _days(family.created_at, today),
                                    _days(family.created_at, clock.day_of(first)) if first else None,
@@ -169,31 +175,38 @@ def overview(db: Session, lead, now: dt.datetime) -> TeamOverview:
 
 def _questions(db: Session, of_team, today: dt.date) -> list[OpenQuestion]:
     rows = db.exec(select(PlanQuestion, Parent, Family, PlanVersion.number)
-                   .join(Parent, Parent.id == PlanQuestion.parent_id).join(Family, Family.id == Parent.family_id)
-                   .join(PlanVersion, PlanVersion.id == PlanQuestion.version_id)
-                   .where(*of_team, PlanQuestion.handled_at.is_(None))
-                   .order_by(PlanQuestion.asked_at, PlanQuestion.id).limit(LIST_SHOWN)).all()
-    return [OpenQuestion(question, parent, family, number, _days(question.asked_at, today))
-            for question, parent, family, number in rows]
+                   .join(Parent, col(Parent.id) == PlanQuestion.parent_id)
+                   .join(Family, col(Family.id) == Parent.family_id)
+                   .join(PlanVersion, col(PlanVersion.id) == PlanQuestion.version_id)
+                   .where(*of_team, col(PlanQuestion.handled_at).is_(None))
+                   .order_by(col(PlanQuestion.asked_at), col(PlanQuestion.id)).limit(LIST_SHOWN)).all()
+    found = []
+    for question, parent, family, number in rows:
+        assert number is not None  # questions are asked about published versions, which are numbered
+        found.append(OpenQuestion(question, parent, family, number, _days(question.asked_at, today)))
+    return found
 
 
 def _unread(db: Session, of_team, cutoff: dt.datetime, today: dt.date) -> list[UnreadVersion]:
     current, given = aliased(PlanVersion), newest_given()
-    rows = db.exec(select(Parent, Family, current).join(Family, Family.id == Parent.family_id)
+    rows = db.exec(select(Parent, Family, current).join(Family, col(Family.id) == Parent.family_id)
                    .join(given, given.c.parent_id == Parent.id).join(current, current.id == given.c.version_id)
-                   .where(*of_team, current.published_at <= cutoff, _not_read(current))
-                   .order_by(current.published_at, Parent.id).limit(LIST_SHOWN)).all()
-    return [UnreadVersion(parent, family, version, _days(version.published_at, today))
-            for parent, family, version in rows]
+                   .where(*of_team, col(current.published_at) <= cutoff, _not_read(current))
+                   .order_by(col(current.published_at), col(Parent.id)).limit(LIST_SHOWN)).all()
+    found = []
+    for parent, family, version in rows:
+        assert version.published_at is not None  # the query reads versions published before the cutoff
+        found.append(UnreadVersion(parent, family, version, _days(version.published_at, today)))
+    return found
 
 
 def _translations(db: Session, of_team, today: dt.date) -> list[WaitingTranslation]:
     rows = db.exec(select(TranslationJob, Family, PlanVersion.number, Interpreter.name)
-                   .join(Family, Family.id == TranslationJob.family_id)
-                   .outerjoin(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                   .outerjoin(Interpreter, Interpreter.id == TranslationJob.interpreter_id)
-                   .where(*of_team, TranslationJob.completed_at.is_(None), TranslationJob.closed_at.is_(None))
-                   .order_by(TranslationJob.opened_at, TranslationJob.id).limit(LIST_SHOWN)).all()
+                   .join(Family, col(Family.id) == TranslationJob.family_id)
+                   .outerjoin(PlanVersion, col(PlanVersion.id) == TranslationJob.version_id)
+                   .outerjoin(Interpreter, col(Interpreter.id) == TranslationJob.interpreter_id)
+                   .where(*of_team, col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None))
+                   .order_by(col(TranslationJob.opened_at), col(TranslationJob.id)).limit(LIST_SHOWN)).all()
     return [WaitingTranslation(job, family, number, name, _days(job.opened_at, today))
             for job, family, number, name in rows]
 
@@ -201,7 +214,7 @@ def _translations(db: Session, of_team, today: dt.date) -> list[WaitingTranslati
 def _caseload(db: Session, team_id: int, duos: dict) -> list[Caseload]:
     """Per worker of the team (each active worker, and whoever is in a duo now): open households as contact
     person and as duo partner."""
-    workers = {worker.id: worker for worker in duo_candidates(db, team_id)}
+    workers = {stored_id(worker.id): worker for worker in duo_candidates(db, team_id)}
     contact: dict[int, int] = {}
     partner: dict[int, int] = {}
     for duo in duos.values():
@@ -209,7 +222,7 @@ def _caseload(db: Session, team_id: int, duos: dict) -> list[Caseload]:
             if worker is not None:
                 workers.setdefault(worker.id, worker)
                 counts[worker.id] = counts.get(worker.id, 0) + 1
-    loads = [Caseload(worker, contact.get(worker.id, 0), partner.get(worker.id, 0)) for worker in workers.values()]
+    loads = [Caseload(worker, contact.get(key, 0), partner.get(key, 0)) for key, worker in workers.items()]
     return sorted(loads, key=lambda load: (-load.households, load.worker.name))
 
 
@@ -243,6 +256,7 @@ def _trend(db: Session, listed, plans, today: dt.date) -> list[TrendMonth]:
 def seen(found: TeamOverview) -> set[tuple[int, str]]:
     """What the overview shows, each a look (audited) at whose it is: a household's figures are the household's,
     an open question or an unread version that parent's, a waiting translation its job's."""
-    return ({(row.family.id, f"family:{row.family.id}") for row in found.households}
-            | {(item.family.id, f"parent:{item.parent.id}") for item in (*found.questions, *found.unread)}
-            | {(item.family.id, f"job:{item.job.id}") for item in found.translations})
+    return ({(stored_id(row.family.id), f"family:{row.family.id}") for row in found.households}
+            | {(stored_id(item.family.id), f"parent:{item.parent.id}") for item in found.questions}
+            | {(stored_id(item.family.id), f"parent:{item.parent.id}") for item in found.unread}
+            | {(stored_id(item.family.id), f"job:{item.job.id}") for item in found.translations})

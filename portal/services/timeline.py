@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -36,8 +36,9 @@ from portal.models import (
 from portal.policy import shown_to
 from portal.rules import audience
 from portal.rules.plan_content import PlanContent
+from portal.services import stored_id
 from portal.services.cases import members_of
-from portal.services.plans import load_contents
+from portal.services.plans import content_of
 
 # The kinds a page can be narrowed to, in the order the filter offers them.
 KINDS = ("case", "members", "duo", "plan", "answers", "appointments", "translations", "emergency")
@@ -128,7 +129,7 @@ class People:
         return key in dict(self.members())
 
     def parent_name(self, number: int | None) -> str:
-        parent = self.parents.get(number)
+        parent = self.parents.get(number) if number is not None else None
         return parent.name if parent else ""
 
     def named(self, stored_audience: str) -> tuple[str, ...]:
@@ -159,7 +160,7 @@ class People:
 
 def people_of(db: Session, family: Family) -> People:
     parents, others = members_of(db, family)
-    return People(family, {p.id: p for p in parents}, {m.id: m for m in others})
+    return People(family, {stored_id(p.id): p for p in parents}, {stored_id(m.id): m for m in others})
 
 
 # --- the sources: one query each, whatever the history's length ------------------------------------
@@ -208,8 +209,8 @@ def _with_rendering(query, kind: str, record, text):
     """A parent's texts with their Dutch rendering and its interpreter, when one was made of the text as it is now
     (a changed text is asked anew: an older rendering would not say what the parent wrote)."""
     return (query.add_columns(Rendering.text, Renderer.name)
-            .outerjoin(Rendering, and_(Rendering.kind == kind, Rendering.text_id == record.id,
-                                       Rendering.source_text == text, Rendering.rendered_at.is_not(None)))
+            .outerjoin(Rendering, and_(col(Rendering.kind) == kind, col(Rendering.text_id) == record.id,
+                                       col(Rendering.source_text) == text, col(Rendering.rendered_at).is_not(None)))
             .outerjoin(Renderer, Renderer.id == Rendering.interpreter_id))
 
 
@@ -423,8 +424,8 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 def _in_period(source: Source, filters: Filters) -> list:
-    at = source.at
-    found = [col(at).is_not(None)]
+    at = col(source.at)
+    found: list[ColumnElement[bool]] = [at.is_not(None)]
     if filters.start:
         found.append(at >= filters.start if source.day_only else at >= _midnight(filters.start))
     if filters.end:
@@ -434,7 +435,7 @@ def _in_period(source: Source, filters: Filters) -> list:
 
 def _beyond(source: Source, rank: int, cursor: Cursor, backwards: bool):
     """The rows after the cursor in the page's order: (time, source, record) compared as one key."""
-    at = source.at
+    at, ident = col(source.at), col(source.ident)
     if source.day_only:  # the end of the row's day (the midnight after it, less a tick) against the cursor
         local = (cursor.at + TICK).astimezone(AMSTERDAM)
         day, midnight = local.date() - dt.timedelta(days=1), local.time() == dt.time()
@@ -443,7 +444,7 @@ def _beyond(source: Source, rank: int, cursor: Cursor, backwards: bool):
     else:
         later, earlier, same = at > cursor.at, at < cursor.at, at == cursor.at
     if rank == cursor.rank:
-        tie = source.ident < cursor.id if backwards else source.ident > cursor.id
+        tie = ident < cursor.id if backwards else ident > cursor.id
     else:
         tie = true() if (rank < cursor.rank) == backwards else false()
     return or_(earlier if backwards else later, and_(same, tie))
@@ -494,9 +495,9 @@ class FactualFile:
 
 
 def _in_force(db: Session, family_id: int, before: dt.datetime) -> PlanVersion | None:
-    return db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+    return db.exec(select(PlanVersion).join(SafetyPlan, col(SafetyPlan.id) == PlanVersion.plan_id)
                    .where(SafetyPlan.family_id == family_id, PlanVersion.status == VersionStatus.published,
-                          PlanVersion.published_at < before)
+                          col(PlanVersion.published_at) < before)
                    .order_by(col(PlanVersion.published_at).desc(), col(PlanVersion.id).desc()).limit(1)).first()
 
 
@@ -509,11 +510,11 @@ def factual_file(db: Session, people: People, start: dt.date, end: dt.date, now:
     """The agreements in force during a period (the version of its last day, naming the one of its first), every
     event of the period up to `now` with its date and source, and, when the period reaches today, what is agreed
     from now on (a court must not read a planned appointment as one that took place)."""
-    family_id = people.family.id
+    family_id = stored_id(people.family.id)
     today = day_of(now)
     at_start = _in_force(db, family_id, _midnight(start))
     at_end = _in_force(db, family_id, _midnight(end + dt.timedelta(days=1)))
-    content = load_contents(db, [at_end.id])[at_end.id] if at_end else PlanContent()
+    content = content_of(db, at_end) if at_end else PlanContent()
     happened = page(db, people, Filters(start=start, end=min(end, today)), size=FACTUAL_FILE_ENTRIES)
     ahead = page(db, people, Filters(start=today), size=FACTUAL_FILE_ENTRIES) if end >= today else None
     return FactualFile(start, end, at_start, at_end, content,

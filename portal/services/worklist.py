@@ -23,7 +23,7 @@ from portal.models import (
 )
 from portal.policy import on_duty, visible_families
 from portal.rules.audience import HOUSEHOLD, parents_of
-from portal.services import appointments
+from portal.services import appointments, stored_id
 
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
 MOVE_REQUESTS_SHOWN = 50  # oldest first, as the questions
@@ -43,7 +43,7 @@ class WorkList:
 
     @property
     def names(self) -> dict[int, str]:
-        return {family.id: family.name for _assignment, family in self.assignments}
+        return {stored_id(family.id): family.name for _assignment, family in self.assignments}
 
     @property
     def seen(self) -> set[tuple[int, str]]:
@@ -66,25 +66,26 @@ def for_worker(db: Session, user, now: dt.datetime) -> WorkList:
     """The work of the households the policy lists for this worker or team lead (`visible_families`)."""
     today = clock.day_of(now)
     households = col(Family.id).in_(visible_families(user, today))
+    assignments: list[tuple[DuoAssignment | None, Family]]
     if user.role is Role.teamlead:
         assignments = [(None, family) for family in db.exec(select(Family).where(households).order_by(Family.name))]
     else:  # a worker's list says their part in each duo: the assignments of theirs that run today
-        assignments = list(db.exec(select(DuoAssignment, Family).join(Family, Family.id == DuoAssignment.family_id)
+        assignments = list(db.exec(select(DuoAssignment, Family).join(Family, col(Family.id) == DuoAssignment.family_id)
                                    .where(households, *on_duty(user.worker.id, today))
                                    .order_by(Family.name)).all())
-    family_ids = [family.id for _a, family in assignments if family.closed_at is None] or [-1]
-    open_questions = db.exec(select(PlanQuestion, Parent).join(Parent, Parent.id == PlanQuestion.parent_id)
-                             .where(col(Parent.family_id).in_(family_ids), PlanQuestion.handled_at.is_(None))
-                             .order_by(PlanQuestion.asked_at).limit(OPEN_QUESTIONS_SHOWN)).all()
-    drafts = db.exec(select(PlanVersion, SafetyPlan).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+    family_ids = [stored_id(family.id) for _a, family in assignments if family.closed_at is None] or [-1]
+    open_questions = db.exec(select(PlanQuestion, Parent).join(Parent, col(Parent.id) == PlanQuestion.parent_id)
+                             .where(col(Parent.family_id).in_(family_ids), col(PlanQuestion.handled_at).is_(None))
+                             .order_by(col(PlanQuestion.asked_at)).limit(OPEN_QUESTIONS_SHOWN)).all()
+    drafts = db.exec(select(PlanVersion, SafetyPlan).join(SafetyPlan, col(SafetyPlan.id) == PlanVersion.plan_id)
                      .where(col(SafetyPlan.family_id).in_(family_ids),
                             PlanVersion.status == VersionStatus.draft)).all()
     upcoming = db.exec(select(Appointment).where(col(Appointment.family_id).in_(family_ids),
                                                  Appointment.starts_at >= now,
                                                  Appointment.status == AppointmentStatus.planned)
-                       .order_by(Appointment.starts_at).limit(UPCOMING_SHOWN)).all()
+                       .order_by(col(Appointment.starts_at)).limit(UPCOMING_SHOWN)).all()
     waiting = db.exec(select(TranslationJob).where(col(TranslationJob.family_id).in_(family_ids),
-                                                   TranslationJob.completed_at.is_(None),
+                                                   col(TranslationJob.completed_at).is_(None),
                                                    col(TranslationJob.closed_at).is_(None))).all()
     move_requests = appointments.waiting_moves(db, family_ids, now, MOVE_REQUESTS_SHOWN)
     return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting))
@@ -105,15 +106,16 @@ def for_interpreter(db: Session, interpreter_id: int, now: dt.datetime) -> tuple
     """An interpreter's open translation jobs, the one waiting longest first, and their appointments still to come
     (or just begun), of households whose case is open."""
     jobs = db.exec(select(TranslationJob, Family.name, PlanVersion.number)
-                   .join(Family, Family.id == TranslationJob.family_id)
-                   .outerjoin(PlanVersion, PlanVersion.id == TranslationJob.version_id)
-                   .where(TranslationJob.interpreter_id == interpreter_id, TranslationJob.completed_at.is_(None),
-                          col(TranslationJob.closed_at).is_(None), col(Family.closed_at).is_(None))
-                   .order_by(TranslationJob.opened_at, TranslationJob.id).limit(JOBS_SHOWN)).all()
-    assigned = db.exec(select(Appointment).join(Family, Family.id == Appointment.family_id)
+                   .join(Family, col(Family.id) == TranslationJob.family_id)
+                   .outerjoin(PlanVersion, col(PlanVersion.id) == TranslationJob.version_id)
+                   .where(col(TranslationJob.interpreter_id) == interpreter_id,
+                          col(TranslationJob.completed_at).is_(None), col(TranslationJob.closed_at).is_(None),
+                          col(Family.closed_at).is_(None))
+                   .order_by(col(TranslationJob.opened_at), col(TranslationJob.id)).limit(JOBS_SHOWN)).all()
+    assigned = db.exec(select(Appointment).join(Family, col(Family.id) == Appointment.family_id)
                        .where(Appointment.interpreter_id == interpreter_id,
                               Appointment.starts_at >= now - INTERPRETER_LOOKS_BACK,
                               Appointment.status == AppointmentStatus.planned, col(Family.closed_at).is_(None))
-                       .order_by(Appointment.starts_at)).all()
+                       .order_by(col(Appointment.starts_at))).all()
     return ([JobToDo(job, household, number, (clock.day_of(now) - clock.day_of(job.opened_at)).days)
              for job, household, number in jobs], list(assigned))
