@@ -29,7 +29,7 @@ from portal.models import (
 )
 from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.services import appointments, cases, interpreting, plan_versions, publishing, staff
+from portal.services import appointments, cases, interpreting, plan_versions, publishing, staff, stored_id
 from portal.services.duo import current_duo
 
 DEMO_PASSWORD = "veilig-demo-2026"
@@ -528,6 +528,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     team = Team(name=TEAM_NAME)
     db.add(team)
     db.flush()
+    team_id = stored_id(team.id)
 
     # The team lead's staff screen: workers and team lead with their hours, and the interpreters.
     workers: dict[str, Worker] = {}
@@ -541,14 +542,15 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
             details = staff.StaffDetails(_NAMES[demo.username], languages=(_INTERPRETERS[demo.username],))
         else:
             continue
-        member = staff.add(db, team.id, Role(demo.role), details, username=demo.username)
+        member = staff.add(db, team_id, Role(demo.role), details, username=demo.username)
         _can_sign_in(member.account, demo, hashed, created)
         if member.worker is not None:
             workers[demo.username] = member.worker
         else:
-            interpreters[demo.username] = member.interpreter.id
+            assert member.interpreter is not None  # not a worker: an interpreter
+            interpreters[demo.username] = stored_id(member.interpreter.id)
     anouk, bram, chantal, dirk = (workers[name] for name in ("anouk", "bram", "chantal", "dirk"))
-    lead = workers["teamlead"].account_id  # who makes the households and their duos
+    lead = stored_id(workers["teamlead"].account_id)  # who makes the households and their duos
     # Chantal is away this week: her families see her duo partner as the one to call.
     staff.away(db, chantal, days(-2), days(4))
 
@@ -560,8 +562,8 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
                                    parents_kept_apart=kept_apart)
         typed = [cases.Member("parent", _NAMES[p], language=demos[p].language, phone=_PARENT_PHONES[p])
                  for p in parents]
-        family = cases.start_household(db, team.id, settings, typed + list(members), duo[0].id, duo[1].id,
-                                       days(opened + 5), lead)
+        family = cases.start_household(db, team_id, settings, typed + list(members), stored_id(duo[0].id),
+                                       stored_id(duo[1].id), days(opened + 5), lead)
         family.created_at = _at(days(opened), 9)  # the service stamps now; the demo's cases are months old
         db.add(family)
         rows, _others = cases.members_of(db, family)
@@ -581,7 +583,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
         "Gezin Demir", -95, (chantal, anouk), ("ouder-mehmet",), (child("Elif Demir", 14), child("Emre Demir", 9)))
     nowak, (kasia,) = household("Gezin Nowak", -155, (anouk, chantal), ("ouder-kasia",), (child("Zuzia Nowak", 7),))
     # Nowak changed contact person: Anouk until three weeks ago, Dirk from the day after.
-    cases.assign_duo(db, nowak, dirk.id, DuoRole.contact, days(-20), lead)
+    cases.assign_duo(db, nowak, stored_id(dirk.id), DuoRole.contact, days(-20), lead)
     kovalenko, (olena,) = household(
         "Gezin Kovalenko", -65, (bram, dirk), ("ouder-olena",), (child("Maksym Kovalenko", 8),))
     de_boer, (sanne,) = household(
@@ -597,6 +599,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
 
     def drafted(family: Family, contents: tuple[PlanContent, ...], by: Worker) -> tuple[PlanVersion, int]:
         """The plan editor: open the household's draft and save each content in turn."""
+        assert family.id is not None and by.id is not None  # stored by the intake and the staff screen
         draft = publishing.open_draft(db, family.id, by.id)
         revision = draft.revision
         for content in contents:
@@ -606,6 +609,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     def published(family: Family, version: _Version, by: Worker, at: dt.datetime) -> PlanVersion:
         """The plan editor's publish button: the next version, with its note and its translation work."""
         content, note = version
+        assert family.id is not None and by.id is not None  # stored by the intake and the staff screen
         draft, revision = drafted(family, (content,), by)
         new = publishing.publish(db, draft, revision, family.id, by.id, note).version
         _backdate(new, at, db)
@@ -614,6 +618,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     def answered(parent: Parent, version: PlanVersion, choice: Answer | None, read: dt.datetime,
                  minutes: int = 0, text: str = "") -> PlanQuestion | None:
         """What a parent's plan page records; the services stamp now, the parents read days or weeks ago."""
+        assert parent.id is not None and version.id is not None  # stored by the intake and the publish
         if choice is None:
             receipt, question = plan_versions.read_receipt(db, parent.id, version.id), None
         else:
@@ -621,21 +626,23 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
             receipt.answered_at = read + dt.timedelta(minutes=minutes)
         receipt.read_at = read
         if question is not None:
+            assert receipt.answered_at is not None  # a question comes with an answer, stamped above
             question.asked_at = receipt.answered_at
         return question
 
     # Plans, in the order they happened: El Idrissi has two published versions and a draft; the others one
     # version each. What the parents did with them; Fatima has not opened version 2 yet.
-    v1_content, v2_content, draft_contents = _el_idrissi(_keys(), fatima.id)
+    v1_content, v2_content, draft_contents = _el_idrissi(_keys(), stored_id(fatima.id))
     v1 = published(el_idrissi, v1_content, bram, _at(days(-70), 14))
     answered(fatima, v1, Answer.agree, _at(days(-69), 20), 5)
     question = answered(
         youssef, v1, Answer.question, _at(days(-68), 21), 10,
         "Wat moet ik doen als de buurvrouw niet thuis is? Dan kan ik de kinderen niet ophalen.")
+    assert question is not None  # the answer "question" asks one
     # The reply joins version 1's Arabic job, still open: version 2 came before anyone translated version 1.
     plan_versions.reply_to_question(
-        db, el_idrissi.id, question.id, "Goede vraag. Dan belt u mij. We maken samen een nieuwe afspraak over ophalen.",
-        True, bram.id)
+        db, stored_id(el_idrissi.id), stored_id(question.id),
+        "Goede vraag. Dan belt u mij. We maken samen een nieuwe afspraak over ophalen.", True, stored_id(bram.id))
     question.replied_at = question.handled_at = _at(days(-67), 10)  # stamped now by the service
     v2 = published(el_idrissi, v2_content, bram, _at(days(-3), 11))
     answered(youssef, v2, Answer.agree, _at(days(-2), 19), 3)
@@ -658,7 +665,9 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
                     purpose: str, **extra) -> Appointment:
         """The duo's appointment form, by the household's contact person ("with whom" one of the workers, chosen,
         or others typed); made a month ago (the service stamps now)."""
+        assert family.id is not None  # stored by the intake
         contact = current_duo(db, family.id, today).contact
+        assert contact is not None  # every demo household has a contact person
         worker = next((w for w in (anouk, bram, chantal, dirk) if w.name == with_whom), None)
         item = appointments.plan(db, family.id, contact.account_id, starts_at=starts_at, place=place,
                                  with_whom=with_whom, with_worker_id=worker.id if worker else None, purpose=purpose,
@@ -682,7 +691,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     safe = appointment(el_idrissi, on(7, 11),
                        "Opvanglocatie Blijf Groep, Kastanjehof 7, Amsterdam (geheim adres)",
                        "Bram de Wit", "Gesprek met Fatima alleen.", safe_place=True,
-                       audience=only_for([fatima.id]), **interpreter("ar"))
+                       audience=only_for([stored_id(fatima.id)]), **interpreter("ar"))
     appointment(el_idrissi, on(10, 15, 30), "Basisschool De Regenboog, Amsterdam Nieuw-West",
                 "Anouk Visser en de juf van Amira",
                 "Gesprek op school over hoe het met Amira gaat.")
@@ -708,7 +717,7 @@ def _load(db: Session, today: dt.date, hashed: str) -> None:
     appointment(tesfay, on(-8, 14), home, "Chantal Pinas en Dirk Hoekstra", "Kennismaken.", **interpreter("ti"))
     appointment(tesfay, on(8, 10), "Kantoor Blijvend Veilig, Amsterdam-Noord", "Dirk Hoekstra",
                 "Samen het plan lezen.", **interpreter("ti"))
-    appointments.respond(db, safe, fatima.id, AppointmentResponse.confirmed)
-    appointments.respond(db, questions_talk, mehmet.id, AppointmentResponse.move_requested,
+    appointments.respond(db, safe, stored_id(fatima.id), AppointmentResponse.confirmed)
+    appointments.respond(db, questions_talk, stored_id(mehmet.id), AppointmentResponse.move_requested,
                          "Ik moet dan werken. Kan het een uur later?")
     db.flush()
