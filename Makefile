@@ -38,6 +38,7 @@ run: $(VENV)/.installed translations
 
 test: $(VENV)/.installed-test $(VNU) translations
 	$(VENV)/bin/ruff check portal tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The compiled catalogues (.mo) are build output, made from translations/*/LC_MESSAGES/messages.po.
