@@ -30,6 +30,8 @@ Apps
                     run with portal.db.upgrade); no data. app.config["DATABASE_URL"] == database_url.
   demo_app          the portal on database_url with the demo data (portal.demo.load), also a copy of
                     a template: the demo is loaded (one argon2 hash) once per backend per run.
+  team_app          the portal with the demo team and its staff only (workers, team lead, interpreters),
+                    no households: a test makes what it needs with support/factories.py and says so.
   client            app.test_client(); demo_client: demo_app.test_client().
 
 The clock
@@ -201,6 +203,12 @@ def app(database_url, databases, make_app):
 @pytest.fixture
 def demo_app(database_url, databases, make_app):
     databases.fill(database_url, "demo")
+    return make_app(database_url)
+
+
+@pytest.fixture
+def team_app(database_url, databases, make_app):
+    databases.fill(database_url, "team")
     return make_app(database_url)
 
 

@@ -1,11 +1,13 @@
 """Fresh databases for tests on SQLite and PostgreSQL, cheap copies of cached templates.
 
-Three kinds of content:
+Four kinds of content:
   "empty"     nothing at all (for migration tests and `portal demo` from scratch)
   "migrated"  the schema at head, made by the Alembic migrations (`portal.db.upgrade`)
+  "team"      the migrated schema plus the demo team and its staff, no households (`portal.demo.load(db,
+              households=False)`): tests build the households they need (support/factories.py)
   "demo"      the migrated schema plus `portal.demo.load` (hashes one argon2 password)
 
-"migrated" and "demo" are built once per backend per test run into a template (an SQLite file,
+"migrated", "team" and "demo" are built once per backend per test run into a template (an SQLite file,
 a PostgreSQL database) and copied for every test: a file copy, or CREATE DATABASE ... TEMPLATE.
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ from portal import db
 from support.postgres import PostgresCluster
 
 BACKENDS = ("sqlite", "postgresql")
-KINDS = ("empty", "migrated", "demo")
+KINDS = ("empty", "migrated", "team", "demo")
 
 
 def backend_of(url: str) -> str:
@@ -103,7 +105,7 @@ class Databases:
                 db.upgrade(url)
             else:
                 shutil.copyfile(self.template(backend, "migrated"), path)
-                _load_demo(url)
+                _load_demo(url, households=kind == "demo")
             _checkpoint_sqlite(url)
             return str(path)
         name = f"template_{kind}"
@@ -113,19 +115,19 @@ class Databases:
             db.upgrade(url)
         else:
             url = self.cluster.create_database(template=self.template(backend, "migrated"), name=name)
-            _load_demo(url)
+            _load_demo(url, households=kind == "demo")
         return name
 
 
-def _load_demo(url: str) -> None:
-    """The demo data, its password hashed at the cost test apps use (TESTING_HASHER)."""
+def _load_demo(url: str, households: bool) -> None:
+    """The demo data (or its team only), its password hashed at the cost test apps use (TESTING_HASHER)."""
     from portal import demo
     from portal.accounts.secrets import TESTING_HASHER
 
     engine = db.make_engine(url)
     try:
         with Session(engine) as session:
-            demo.load(session, password_hash=TESTING_HASHER.hash)
+            demo.load(session, password_hash=TESTING_HASHER.hash, households=households)
     finally:
         engine.dispose()
 

@@ -149,6 +149,16 @@ def test_loading_twice_creates_nothing_the_second_time(engine):
     assert filled == set(before) - SHOULD_BE_EMPTY
 
 
+def test_the_team_alone_is_its_staff_and_no_household(engine):
+    """What tests on factories start from (the `team_app` fixture): every worker and interpreter, no household."""
+    with Session(engine) as session:
+        assert demo.load(session, TODAY, password_hash=fast_hash, households=False) is True
+    with Session(engine) as session:
+        staff = {a.username: a.role.value for a in rows(session, Account)}
+        assert staff == {name: role for name, role in ROLES.items() if role != "parent"}
+        assert rows(session, Family) == [] and rows(session, Parent) == []
+
+
 def test_all_accounts_exist_with_their_roles_and_one_real_password(engine):
     with Session(engine) as session:
         assert demo.load(session) is True  # today's date and the real argon2 hash

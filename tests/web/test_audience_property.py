@@ -189,36 +189,36 @@ def notifications_of(app, world: World, parent_id: int) -> list[OutboxMessage]:
 @settings(max_examples=12, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(scenario=scenarios())
-def test_no_parent_ever_receives_anything_outside_their_audience(demo_app, scenario):
+def test_no_parent_ever_receives_anything_outside_their_audience(team_app, scenario):
     parents, languages, kept_apart, actions = scenario
-    world = new_household(demo_app, parents, languages, kept_apart)
-    bram = signed_in_client(demo_app, "bram")
+    world = new_household(team_app, parents, languages, kept_apart)
+    bram = signed_in_client(team_app, "bram")
     for action in actions:
         if action[0] == "appointment":
             make_appointment(bram, world, *action[1:])
         elif action[0] == "plan":
             publish_plan(bram, world, *action[1:])
         else:
-            ask_and_answer(demo_app, bram, world, action[1])
+            ask_and_answer(team_app, bram, world, action[1])
     for parent_id in world.parent_ids:
         forbidden = world.forbidden_for(parent_id)
-        for url, body in pages_of(demo_app, world, parent_id).items():
+        for url, body in pages_of(team_app, world, parent_id).items():
             leaked = [text for text in forbidden if text in body]
             assert not leaked, f"parent {parent_id} of {world.parent_ids} reads {leaked} on {url}"
-        for message in notifications_of(demo_app, world, parent_id):
+        for message in notifications_of(team_app, world, parent_id):
             assert not [text for text in world.allowed if text in message.body], message.body
             about = message.dedupe_key or ""
             for kind, model in (("appointment", Appointment), ("question", PlanQuestion)):
                 if about.startswith(kind + ":"):
-                    with database(demo_app) as db:
+                    with database(team_app) as db:
                         row = db.get(model, int(about.split(":")[1]))
                     text = row.purpose if kind == "appointment" else row.text
                     readers = world.allowed[text]
                     assert readers is None or parent_id in readers, f"{parent_id} was told about {about}"
     # Every parent still reads what is theirs: the rule hides, it does not lose.
     for parent_id in world.parent_ids:
-        plan_page = pages_of(demo_app, world, parent_id)["/plan"]
-        with database(demo_app) as db:
+        plan_page = pages_of(team_app, world, parent_id)["/plan"]
+        with database(team_app) as db:
             version = current_version(db, world.family_id)
         if version is not None:
             mine = [text for text, who in world.allowed.items() if text.startswith("VRAAG")

@@ -102,85 +102,85 @@ def household_name(app, family_id: int) -> str:
         return db.get(Family, family_id).name
 
 
-def test_the_work_list_names_household_version_and_waiting_time_the_oldest_first(demo_app):
-    factories.other_team(demo_app)
-    joost = signed_in_client(demo_app, "joost")
-    first, second = (factories.household(demo_app, ["ar"], **OTHER_TEAM) for _ in range(2))
-    with database(demo_app) as db:
+def test_the_work_list_names_household_version_and_waiting_time_the_oldest_first(team_app):
+    factories.other_team(team_app)
+    joost = signed_in_client(team_app, "joost")
+    first, second = (factories.household(team_app, ["ar"], **OTHER_TEAM) for _ in range(2))
+    with database(team_app) as db:
         team = db.get(Family, first.family_id).team_id
-    lina = factories.interpreter(demo_app, team, "Lina Haddad", "ar")  # the team's one Arabic interpreter
+    lina = factories.interpreter(team_app, team, "Lina Haddad", "ar")  # the team's one Arabic interpreter
     publish(joost, first.family_id, WHAT)
     publish(joost, second.family_id, WHAT)
     publish(joost, second.family_id, CHANGED)
-    with database(demo_app) as db:  # the second household's newest job has waited three days
-        job = db.get(TranslationJob, job_of(demo_app, second.family_id).id)
+    with database(team_app) as db:  # the second household's newest job has waited three days
+        job = db.get(TranslationJob, job_of(team_app, second.family_id).id)
         job.opened_at -= dt.timedelta(days=3)
         db.add(job)
         db.commit()
 
-    work = soup(signed_in_client(demo_app, lina.username).get("/backoffice/")).select("ul.jobs li")
+    work = soup(signed_in_client(team_app, lina.username).get("/backoffice/")).select("ul.jobs li")
     shown = [" ".join(item.get_text(" ").split()) for item in work]
     assert len(shown) == 2, shown  # version 1 of the second household was replaced: its job is on no list
     for text, family_id, number, days in ((shown[0], second.family_id, 2, 3), (shown[1], first.family_id, 1, 0)):
-        assert text.startswith(say(demo_app, "nl", "%(household)s, plan version %(number)d",
-                                   household=household_name(demo_app, family_id), number=number)), text
-        assert text.endswith(waiting(demo_app, days)), text
-    assert work[0].a["href"] == f"/backoffice/translations/{job_of(demo_app, second.family_id).id}"
+        assert text.startswith(say(team_app, "nl", "%(household)s, plan version %(number)d",
+                                   household=household_name(team_app, family_id), number=number)), text
+        assert text.endswith(waiting(team_app, days)), text
+    assert work[0].a["href"] == f"/backoffice/translations/{job_of(team_app, second.family_id).id}"
 
 
-def test_a_newer_version_closes_the_older_job_and_carries_over_what_it_left_open(demo_app):
-    household = factories.household(demo_app, ["ar"])
-    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
-    parent = signed_in_client(demo_app, household.usernames[0])
+def test_a_newer_version_closes_the_older_job_and_carries_over_what_it_left_open(team_app):
+    household = factories.household(team_app, ["ar"])
+    bram, interpreter = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
+    parent = signed_in_client(team_app, household.usernames[0])
     publish(bram, household.family_id, WHAT, {"note": NOTE, "note-audience": "household"})
-    first = job_of(demo_app, household.family_id)
+    first = job_of(team_app, household.family_id)
     translate(interpreter, first.id, only=lambda source: source not in (NOTE, "Oma haalt de kinderen van school."))
-    sunday, school = ask(demo_app, parent, "Mag oma ook op zondag komen?"), ask(demo_app, parent, "En de school?")
+    sunday, school = ask(team_app, parent, "Mag oma ook op zondag komen?"), ask(team_app, parent, "En de school?")
     reply(bram, household.family_id, sunday, "Ja, dat mag.")
-    assert set(open_work(demo_app, first.id)) == {NOTE, "Oma haalt de kinderen van school.", "Ja, dat mag."}
+    assert set(open_work(team_app, first.id)) == {NOTE, "Oma haalt de kinderen van school.", "Ja, dat mag."}
 
     publish(bram, household.family_id, CHANGED)  # a new version without a note; one sentence changed
-    older, second = jobs_of(demo_app, household.family_id)
+    older, second = jobs_of(team_app, household.family_id)
     assert older.id == first.id and older.closed_at is not None and older.completed_at is None
     home = soup(interpreter.get("/backoffice/"))
     assert home.select(f'ul.jobs a[href="/backoffice/translations/{second.id}"]')
     assert not home.select(f'ul.jobs a[href="/backoffice/translations/{first.id}"]')
     # What waited goes on in the new job; what was translated stays translated.
-    assert set(open_work(demo_app, second.id)) == {NOTE, "Oma haalt de kinderen van school.", "Ja, dat mag.",
+    assert set(open_work(team_app, second.id)) == {NOTE, "Oma haalt de kinderen van school.", "Ja, dat mag.",
                                                   "Oma haalt de kinderen van de sportclub."}
     rows = rows_of(interpreter.get(f"/backoffice/translations/{second.id}"))
     assert rows[DESCRIPTION].select_one("textarea").get_text() == "ترجمة: " + DESCRIPTION
     assert rows["De kinderen bellen elke avond met mama."].select_one("textarea").get_text().startswith("ترجمة")
 
     reply(bram, household.family_id, school, "De school weet het.")  # about version 1, answered now
-    assert "De school weet het." in open_work(demo_app, second.id)
-    older, again = jobs_of(demo_app, household.family_id)
+    assert "De school weet het." in open_work(team_app, second.id)
+    older, again = jobs_of(team_app, household.family_id)
     assert again.id == second.id and older.closed_at is not None  # the old job did not open again
 
     translate(interpreter, second.id)
-    assert open_work(demo_app, second.id) == [] and job_of(demo_app, household.family_id).completed_at is not None
+    assert open_work(team_app, second.id) == [] and job_of(team_app, household.family_id).completed_at is not None
     plan = text_of(parent.get("/plan"))
     assert "ترجمة: De school weet het." in plan and "ترجمة: Ja, dat mag." in plan
 
 
-def test_each_segment_says_where_it_stands_and_who_will_read_it(demo_app):
-    household = factories.household(demo_app, ["ar", "ar"])
-    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
-    first = signed_in_client(demo_app, household.usernames[0])
+def test_each_segment_says_where_it_stands_and_who_will_read_it(team_app):
+    household = factories.household(team_app, ["ar", "ar"])
+    bram, interpreter = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
+    first = signed_in_client(team_app, household.usernames[0])
     only_first = f"parents:{household.parent_ids[0]}"
     help_text = "Moeder gaat naar de huisarts."
     publish(bram, household.family_id, WHAT, {"note": NOTE, "note-audience": "household", "s1-risks": "Geldzorgen.",
                                               "help-count": "1", "help-0-text": help_text, "help-0-who": "",
                                               "help-0-audience": only_first})
-    reply(bram, household.family_id, ask(demo_app, first, "Wie belt de school?"), "Dat doen wij.")
-    job = job_of(demo_app, household.family_id)
+    reply(bram, household.family_id, ask(team_app, first, "Wie belt de school?"), "Dat doen wij.")
+    job = job_of(team_app, household.family_id)
     rows = rows_of(interpreter.get(f"/backoffice/translations/{job.id}"))
 
     def where(source: str) -> list[str]:
         return [" ".join(item.get_text(" ").split()) for item in rows[source].select("ul.where li")]
 
     def at(section: str, readers: str, **values) -> str:
-        return f"{say(demo_app, 'nl', section)} · {say(demo_app, 'nl', readers, **values)}"
+        return f"{say(team_app, 'nl', section)} · {say(team_app, 'nl', readers, **values)}"
 
     everyone, first_only = "Everyone in the household", "Only for %(names)s"
     assert where(DESCRIPTION) == [at("Unsafe situation", everyone)]
@@ -192,19 +192,19 @@ def test_each_segment_says_where_it_stands_and_who_will_read_it(demo_app):
     assert where("Altijd.") == [at("Safety agreement", everyone)]
 
 
-def test_a_sentence_that_is_only_a_name_is_no_segment_and_is_shown_as_it_is(demo_app):
-    household = factories.household(demo_app, ["ar"])
-    bram, interpreter = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
-    parent = signed_in_client(demo_app, household.usernames[0])
+def test_a_sentence_that_is_only_a_name_is_no_segment_and_is_shown_as_it_is(team_app):
+    household = factories.household(team_app, ["ar"])
+    bram, interpreter = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
+    parent = signed_in_client(team_app, household.usernames[0])
     publish(bram, household.family_id, WHAT, {"s1-description": "Zijn broer Karim komt vaak langs.",
                                               "s1-a0-who": "Karim", "s1-a0-wrong": "Bel Bram de Wit."})
-    job = job_of(demo_app, household.family_id)
+    job = job_of(team_app, household.family_id)
     sources = list(rows_of(interpreter.get(f"/backoffice/translations/{job.id}")))
     assert "Karim" not in sources and "Zijn broer Karim komt vaak langs." in sources
     assert "Bel Bram de Wit." in sources  # a name in a sentence is translated with it (and kept)
 
     translate(interpreter, job.id)
-    assert open_work(demo_app, job.id) == [] and job_of(demo_app, household.family_id).completed_at is not None
+    assert open_work(team_app, job.id) == [] and job_of(team_app, household.family_id).completed_at is not None
     page = soup(parent.get("/plan"))
     karim = [span for span in page.select("main span[lang]") if span.get_text() == "Karim"]
     assert karim and all("pending" not in span.get("class", []) for span in karim)  # as it is, nothing follows

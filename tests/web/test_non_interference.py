@@ -329,7 +329,7 @@ def test_a_parent_cannot_tell_whether_anything_happened_for_the_other_parent_alo
     def make(b_language: str) -> tuple[World, World]:
         worlds = []
         for _ in range(2):
-            url = databases.create(backend, "demo")
+            url = databases.create(backend, "team")
             worlds.append(World(make_app(url), b_language))
         return tuple(worlds)
 
@@ -338,9 +338,9 @@ def test_a_parent_cannot_tell_whether_anything_happened_for_the_other_parent_alo
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
 
 
-def test_a_publish_for_one_parent_is_no_new_version_for_the_other(demo_app):
+def test_a_publish_for_one_parent_is_no_new_version_for_the_other(team_app):
     """The finding itself: the duo changes only A's own safety agreement; B's home, plan, number and history stay."""
-    world = World(demo_app, "nl")
+    world = World(team_app, "nl")
     world.publish("all", "situation", "H1", False)
     world.read_plan(world.b)
     before = world.seen_by(world.b)
@@ -356,7 +356,7 @@ def test_the_first_version_for_a_alone_does_not_decide_when_b_reads_an_appointme
     """A sequence hypothesis found: the household's appointments rode in the job of the current version, and only
     world one had a version (A's alone), so only there was B's appointment translated."""
     def make(b_language: str) -> tuple[World, World]:
-        return tuple(World(make_app(databases.create(backend, "demo")), b_language) for _ in range(2))
+        return tuple(World(make_app(databases.create(backend, "team")), b_language) for _ in range(2))
 
     machine = TwoWorlds(make)
     machine.households("ar")

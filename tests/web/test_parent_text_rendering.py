@@ -60,18 +60,18 @@ def ask(bram, page: str, button_url: str) -> None:
     assert bram.post(button_url, data={"csrf_token": csrf_token(shown.text)}).status_code == 302
 
 
-def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_original(demo_app):
-    household = factories.household(demo_app, ["ar", "ar"])
+def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_original(team_app):
+    household = factories.household(team_app, ["ar", "ar"])
     family = household.family_id
-    bram, tolk, turkish = (signed_in_client(demo_app, name) for name in ("bram", "tolk-ar", "tolk-tr"))
-    asker, other = (signed_in_client(demo_app, name) for name in household.usernames)
+    bram, tolk, turkish = (signed_in_client(team_app, name) for name in ("bram", "tolk-ar", "tolk-tr"))
+    asker, other = (signed_in_client(team_app, name) for name in household.usernames)
     publish_plan(bram, family)
     asked = asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
                                       "comment": QUESTION})
     assert asked.status_code == 302
     appointment_id, appointment_key = plan_appointment(bram, family)
     ask_to_move(asker, appointment_key)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
         names = {row.languages: row.name for row in db.exec(select(Interpreter))}
@@ -89,7 +89,7 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
     for link in links:
         assert turkish.get(link).status_code == 404  # only an interpreter of the parent's language
         assert bram.get(link).status_code == 404
-    with database(demo_app) as db:
+    with database(team_app) as db:
         rows = {row.kind: row for row in db.exec(select(ParentTextRendering))
                 if row.family_id == family}
     question_page = text_of(tolk.get(f"/backoffice/renderings/{rows['question'].id}"))
@@ -126,44 +126,44 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
 
     for page in ("/plan", "/appointments", "/"):  # the other parent never reads the asker's words
         assert QUESTION not in other.get(page).text and REASON not in other.get(page).text
-    with database(demo_app) as db:
+    with database(team_app) as db:
         done = {(event.action, event.result) for event in db.exec(select(AuditEvent).where(
             AuditEvent.family_id == family, AuditEvent.action.startswith("rendering.")))}
     assert {("rendering.ask", "ok"), ("rendering.view", "ok"), ("rendering.save", "refused"),
             ("rendering.save", "ok")} <= done
 
 
-def test_only_the_duo_and_team_lead_ask_and_never_on_get_or_head(demo_app):
-    household = factories.household(demo_app, ["ar"])
-    bram = signed_in_client(demo_app, "bram")
-    asker = signed_in_client(demo_app, household.usernames[0])
+def test_only_the_duo_and_team_lead_ask_and_never_on_get_or_head(team_app):
+    household = factories.household(team_app, ["ar"])
+    bram = signed_in_client(team_app, "bram")
+    asker = signed_in_client(team_app, household.usernames[0])
     publish_plan(bram, household.family_id)
     asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
                               "comment": QUESTION})
-    with database(demo_app) as db:
+    with database(team_app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
     url = f"/backoffice/families/{household.family_id}/questions/{question.id}/rendering"
     assert bram.get(url).status_code == 405 and bram.head(url).status_code == 405
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert not db.exec(select(ParentTextRendering).where(ParentTextRendering.text_id == question.id)).all()
     answers = f"/backoffice/families/{household.family_id}/answers"
-    chantal = signed_in_client(demo_app, "chantal")  # of the team, not of this household's duo
+    chantal = signed_in_client(team_app, "chantal")  # of the team, not of this household's duo
     assert chantal.post(url, data={"csrf_token": csrf_token(chantal.get("/backoffice/").text)}).status_code == 404
-    lead = signed_in_client(demo_app, "teamlead")
+    lead = signed_in_client(team_app, "teamlead")
     assert lead.post(url, data={"csrf_token": csrf_token(lead.get(answers).text)}).status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         asked = db.exec(select(ParentTextRendering).where(ParentTextRendering.text_id == question.id)).one()
     assert asked.source_text == QUESTION and asked.kind == "question"
 
 
-def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_sentence(demo_app):
-    household = factories.household(demo_app, ["ar"])
-    bram, tolk = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, "tolk-ar")
-    parent = signed_in_client(demo_app, household.usernames[0])
+def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_sentence(team_app):
+    household = factories.household(team_app, ["ar"])
+    bram, tolk = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
+    parent = signed_in_client(team_app, household.usernames[0])
     publish_plan(bram, household.family_id)
     appointment_id, appointment_key = plan_appointment(bram, household.family_id)
     ask_to_move(parent, appointment_key)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
         job = db.exec(select(TranslationJob).where(TranslationJob.family_id == household.family_id,
                                                    col(TranslationJob.version_id).is_(None),

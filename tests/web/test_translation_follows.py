@@ -47,9 +47,9 @@ def choose_interface(client, language: str) -> None:
     assert chosen.status_code == 302
 
 
-def test_the_mark_follows_the_sentence_in_the_language_it_is_written_in(demo_app):
-    household = factories.household(demo_app, ["ar"])  # she reads the plan in Arabic
-    bram, parent = signed_in_client(demo_app, "bram"), signed_in_client(demo_app, household.usernames[0])
+def test_the_mark_follows_the_sentence_in_the_language_it_is_written_in(team_app):
+    household = factories.household(team_app, ["ar"])  # she reads the plan in Arabic
+    bram, parent = signed_in_client(team_app, "bram"), signed_in_client(team_app, household.usernames[0])
     publish(bram, household.family_id)
     plan_and_cancel(bram, household.family_id)
     for interface, direction in (("ar", "rtl"), ("en", "ltr")):  # her pages in Arabic, then in English
@@ -61,7 +61,7 @@ def test_the_mark_follows_the_sentence_in_the_language_it_is_written_in(demo_app
             assert marks, url
             for mark in marks:
                 assert (mark["lang"], mark["dir"]) == (interface, direction), (url, mark)
-                assert mark.get_text() == say(demo_app, interface, "translation follows")
+                assert mark.get_text() == say(team_app, interface, "translation follows")
                 assert mark.find_parent("span") is None, (url, mark)  # not inside the Dutch sentence
                 sentence = mark.find_previous_sibling()
                 assert sentence.name == "span" and "pending" in sentence["class"], (url, mark)
