@@ -217,6 +217,7 @@ def send_reminders() -> None:
 
     with Session(db.engine()) as session:
         queued = notifications.queue_reminders(session, clock.now())
+        session.commit()
     click.echo(f"Queued {queued} reminders.")
 
 
@@ -312,6 +313,7 @@ def retention_command(dry_run: bool) -> None:
             if not dry_run:
                 audit.append(session, action="family.retention", result="removed", object=f"family:{family.id}",
                              family_id=family.id, actor_name="retention", role="system", origin="cli")
-                retention.remove_family(session, family)  # commits the removal and its event together
+                retention.remove_family(session, family)
+                session.commit()  # the removal and its event together
     if not dry_run:
         audit.seal(current_app, wait=True)

@@ -199,8 +199,8 @@ def tell_parents(db: Session, family_id: int, reason: str, audience: str = HOUSE
 
 
 def queue_reminders(db: Session, now: dt.datetime) -> int:
-    """A discreet reminder to each parent for appointments starting within 24 hours, once; committed here,
-    sent by the worker."""
+    """A discreet reminder to each parent for appointments starting within 24 hours, once (the caller commits;
+    the worker sends them)."""
     soon = db.exec(select(Appointment).where(Appointment.status == AppointmentStatus.planned,
                                              Appointment.starts_at > now,
                                              Appointment.starts_at <= now + REMINDER_AHEAD)).all()
@@ -212,7 +212,6 @@ def queue_reminders(db: Session, now: dt.datetime) -> int:
             if where and parent_reads(parent, appointment.audience) and queue(
                     db, account, *where, news_text(account), dedupe_key=f"reminder:{appointment.id}:{parent.id}"):
                 queued += 1
-    db.commit()
     return queued
 
 

@@ -72,7 +72,8 @@ def expired_families(db: Session, years: int, now: dt.datetime | None = None) ->
 
 
 def remove_family(db: Session, family: Family) -> None:
-    """Delete everything of one household in one transaction; the audit log keeps its events."""
+    """Delete everything of one household (the caller commits it in one transaction, with its event); the audit
+    log keeps the household's events."""
     versions = select(PlanVersion.id).join(SafetyPlan).where(SafetyPlan.family_id == family.id)
     situations = select(UnsafeSituation.id).where(col(UnsafeSituation.version_id).in_(versions))
     parents = select(Parent.id).where(Parent.family_id == family.id)
@@ -98,7 +99,6 @@ def remove_family(db: Session, family: Family) -> None:
         db.exec(delete(account_table).where(col(account_table.account_id).in_(accounts or [-1])))
     db.exec(delete(Account).where(col(Account.id).in_(accounts or [-1])))
     db.delete(family)
-    db.commit()
 
 
 def ended_sign_ins(db: Session, now: dt.datetime | None = None) -> dict[str, int]:

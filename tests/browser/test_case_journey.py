@@ -256,6 +256,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     bram.wait_for_url(re.compile(rf"/families/{family_id}/appointments$"))
     with server.session() as db:
         notifications.queue_reminders(db, clock.now())
+        db.commit()
         reminder = db.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"reminder:{safe}:{layla}")).one()
         assert reminder.body == t("There is news in your portal: %(app)s", app=server.app.config["APP_NAME"])
         assert reminder.sent_at is None  # queued; a pass of the outbox worker sends it

@@ -28,6 +28,28 @@ def modules(folder: str) -> list[Path]:
     return sorted((PORTAL / folder).glob("*.py"))
 
 
+# A request or a command owns its transaction and commits once; a service adds to it. Two keep their own: the audit
+# sealer (it chains what others committed, under a lock of its own) and the outbox worker (a claim must hold before
+# a provider is called, and a message counts as sent only once the provider took it).
+OWN_TRANSACTIONS = {"audit.py": {"_sealer_lock", "_seal_locked"}, "notifications.py": {"claim", "deliver"}}
+
+
+def committers(path: Path) -> set[str]:
+    """The functions of a module that call `.commit()` on anything."""
+    found = set()
+    for function in ast.walk(ast.parse(path.read_text())):
+        if isinstance(function, ast.FunctionDef) and any(
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+                for node in ast.walk(function)):
+            found.add(function.name)
+    return found
+
+
+@pytest.mark.parametrize("path", modules("services"), ids=lambda path: path.name)
+def test_services_leave_the_commit_to_the_request_or_command(path):
+    assert committers(path) <= OWN_TRANSACTIONS.get(path.name, set()), f"{path.name} commits in {committers(path)}"
+
+
 @pytest.mark.parametrize("path", modules("services"), ids=lambda path: path.name)
 def test_services_never_read_the_request(path):
     """Services take a database session and plain values: callable from views, the CLI and tests alike."""

@@ -590,6 +590,7 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
                            starts_at=clock.now() + dt.timedelta(hours=3), with_whom="Bram de Wit", purpose="Afsluiten"))
         db.commit()
         notifications.queue_reminders(db, clock.now())
+        db.commit()
         parents = db.exec(select(Parent.account_id).where(Parent.family_id == family)).all()
         assert db.exec(select(OutboxMessage).where(OutboxMessage.account_id.in_(parents))).all() == []
 

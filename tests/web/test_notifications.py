@@ -55,6 +55,7 @@ def test_a_restricted_appointment_is_never_announced_to_the_other_parent(demo_ap
         hidden_phones = {p.phone for p in others if not audience.shows(safe.audience, p.id)}
         assert hidden_phones
         notifications.queue_reminders(session, clock.now())
+        session.commit()
         # Only this appointment's reminders: the demo's household-wide appointments may be within a day too.
         queued = {m.to for m in session.exec(select(OutboxMessage).where(
             OutboxMessage.dedupe_key.startswith(f"reminder:{safe.id}:")))}

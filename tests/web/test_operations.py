@@ -42,6 +42,7 @@ def test_backup_and_restore_bring_back_what_was_there(demo_app, tmp_path):
     assert result.exit_code == 0, result.output
     with demo_app.app_context(), Session(db.engine()) as session:
         retention.remove_family(session, session.exec(select(Family).where(Family.name.contains("Kovalenko"))).one())
+        session.commit()
         assert session.exec(select(func.count(Family.id))).one() == families - 1
     demo_app.extensions["engine"].dispose()
     result = runner.invoke(args=["restore", str(backup)])
@@ -104,6 +105,7 @@ def test_retention_leaves_no_row_of_the_household_in_any_table_but_the_audit_log
         family_id, parent_ids = family.id, set(session.exec(select(Parent.id).where(Parent.family_id == family.id)))
         account_ids = {a for a in session.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a}
         retention.remove_family(session, family)
+        session.commit()
     left = {}
     with demo_app.extensions["engine"].connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
