@@ -10,9 +10,11 @@ from sqlmodel import select
 from portal import clock
 from portal.models import (
     Account,
+    Appointment,
     DuoAssignment,
     DuoRole,
     Family,
+    FamilyMember,
     Interpreter,
     InterpreterTeam,
     Parent,
@@ -20,7 +22,8 @@ from portal.models import (
     Team,
     Worker,
 )
-from support.pages import database
+from support.pages import database, form_values, text_of
+from support.sign_in import csrf_token, signed_in_client
 
 _numbers = itertools.count(1000)
 
@@ -33,8 +36,9 @@ class Household:
 
 
 def household(app, languages: list[str], kept_apart: bool = False, contact: str = "Bram de Wit",
-              partner: str = "Anouk Visser") -> Household:
-    """A household of the demo team with one parent (with an account and a phone) per language given."""
+              partner: str = "Anouk Visser", names: tuple[str, ...] = (), children: tuple[str, ...] = ()) -> Household:
+    """A household of the demo team with one parent (with an account and a phone) per language given, named
+    `names` in that order (else "Ouder 0 Proef", ...), and a child (a member without account) per name in `children`."""
     with database(app) as db:
         workers = {name: db.exec(select(Worker).where(Worker.name == name)).one() for name in (contact, partner)}
         number = next(_numbers)
@@ -52,12 +56,15 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
                               display_name=f"Ouder {position}", language=language, totp_enrolled=True)
             db.add(account)
             db.flush()
-            parent = Parent(family_id=family.id, account_id=account.id, name=f"Ouder {position} Proef",
+            name = names[position] if position < len(names) else f"Ouder {position} Proef"
+            parent = Parent(family_id=family.id, account_id=account.id, name=name,
                             language=language, phone=f"06-{number:04d}{position:04d}")
             db.add(parent)
             db.flush()
             parent_ids.append(parent.id)
             usernames.append(account.username)
+        db.add_all([FamilyMember(family_id=family.id, name=child, relation="kind", is_child=True)
+                    for child in children])
         db.commit()
         return Household(family.id, parent_ids, usernames)
 
@@ -114,3 +121,30 @@ def interpreter(app, team_id: int, name: str, languages: str, active: bool = Tru
         db.add(InterpreterTeam(interpreter_id=found.id, team_id=team_id))
         db.commit()
         return StaffInterpreter(found.id, account.id, account.username)
+
+
+def published_plan(app, family_id: int, what: str = "De kinderen slapen bij oma.", by: str = "bram") -> None:
+    """A plan of one acute situation ("Er is ruzie in huis.") with one agreement, Oma's `what`, written and
+    published by `by` (a worker of the duo) in the plan editor, as the duo does."""
+    client = signed_in_client(app, by)
+    url = f"/backoffice/families/{family_id}/plan"
+    form = form_values(client.get(url), "plan-form") | {
+        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
+        "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.", "action": "publish"}
+    response = client.post(url, data=form)
+    assert response.status_code == 302, text_of(response)[:500]
+
+
+def appointment(app, family_id: int, days: int = 4, audience: str = "household", by: str = "bram") -> tuple[int, str]:
+    """An appointment at 10:00 `days` from today for `audience` (the household, or a parent's id), planned by `by`
+    in the duo's appointment form: its id (the back office's address) and key (the parent's address)."""
+    client = signed_in_client(app, by)
+    url = f"/backoffice/families/{family_id}/appointments"
+    day = (clock.today() + dt.timedelta(days=days)).isoformat()
+    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).text), "date": day, "time": "10:00",
+                                      "duration": "60", "place": "Buurthuis De Boog", "with_whom": "Bram de Wit",
+                                      "purpose": "Gesprek over het plan.", "audience": audience})
+    assert response.status_code == 302, text_of(response)[:500]
+    with database(app) as db:
+        return tuple(db.exec(select(Appointment.id, Appointment.key).where(Appointment.family_id == family_id)
+                             .order_by(Appointment.id.desc())).first())

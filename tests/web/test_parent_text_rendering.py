@@ -1,13 +1,10 @@
 """A parent's own words reach the duo in Dutch, and the duo's replies reach the parent in theirs (issue 15, point 4):
 the duo asks the interpreter of the parent's language for a Dutch rendering of a question or a move reason and
 reads it beside the original; the duo's reply to an appointment answer goes through the plan's job and memory."""
-import datetime as dt
 
 from sqlmodel import col, select
 
-from portal import clock
 from portal.models import (
-    Appointment,
     AppointmentAnswer,
     AuditEvent,
     Interpreter,
@@ -22,28 +19,6 @@ from support.sign_in import csrf_token, signed_in_client
 QUESTION = "هل يمكن أن تأتي الجدة يوم الأحد الساعة 15:00؟"
 REASON = "لا أستطيع يوم الثلاثاء. أستطيع بعد الساعة 14:00."
 REPLY = "Dat kan. Wij bellen u morgen."
-
-
-def publish_plan(bram, family_id: int) -> None:
-    """The duo writes a one-agreement plan in the editor and publishes it."""
-    url = f"/backoffice/families/{family_id}/plan"
-    form = form_values(bram.get(url), "plan-form") | {
-        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
-        "s1-a0-what": "De kinderen slapen bij oma.", "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
-        "action": "publish"}
-    assert bram.post(url, data=form).status_code == 302
-
-
-def plan_appointment(bram, family_id: int) -> tuple[int, str]:
-    """The new appointment's id (the back office's address) and key (the parent's address)."""
-    url = f"/backoffice/families/{family_id}/appointments"
-    day = (clock.today() + dt.timedelta(days=4)).isoformat()
-    response = bram.post(url, data={"csrf_token": csrf_token(bram.get(url).text), "date": day, "time": "10:00",
-                                    "duration": "60", "place": "Buurthuis De Boog", "with_whom": "Bram de Wit",
-                                    "purpose": "Gesprek over het plan.", "audience": "household"})
-    assert response.status_code == 302, text_of(response)[:500]
-    with database(bram.application) as db:
-        return tuple(db.exec(select(Appointment.id, Appointment.key).where(Appointment.family_id == family_id)).one())
 
 
 def ask_to_move(parent, appointment_key: str) -> None:
@@ -65,11 +40,11 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
     family = household.family_id
     bram, tolk, turkish = (signed_in_client(team_app, name) for name in ("bram", "tolk-ar", "tolk-tr"))
     asker, other = (signed_in_client(team_app, name) for name in household.usernames)
-    publish_plan(bram, family)
+    factories.published_plan(team_app, family)
     asked = asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
                                       "comment": QUESTION})
     assert asked.status_code == 302
-    appointment_id, appointment_key = plan_appointment(bram, family)
+    appointment_id, appointment_key = factories.appointment(team_app, family)
     ask_to_move(asker, appointment_key)
     with database(team_app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
@@ -137,7 +112,7 @@ def test_only_the_duo_and_team_lead_ask_and_never_on_get_or_head(team_app):
     household = factories.household(team_app, ["ar"])
     bram = signed_in_client(team_app, "bram")
     asker = signed_in_client(team_app, household.usernames[0])
-    publish_plan(bram, household.family_id)
+    factories.published_plan(team_app, household.family_id)
     asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
                               "comment": QUESTION})
     with database(team_app) as db:
@@ -160,8 +135,8 @@ def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_
     household = factories.household(team_app, ["ar"])
     bram, tolk = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
     parent = signed_in_client(team_app, household.usernames[0])
-    publish_plan(bram, household.family_id)
-    appointment_id, appointment_key = plan_appointment(bram, household.family_id)
+    factories.published_plan(team_app, household.family_id)
+    appointment_id, appointment_key = factories.appointment(team_app, household.family_id)
     ask_to_move(parent, appointment_key)
     with database(team_app) as db:
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.parent_id == household.parent_ids[0])).one()
