@@ -124,13 +124,14 @@ def interpreter(app, team_id: int, name: str, languages: str, active: bool = Tru
 
 
 def published_plan(app, family_id: int, what: str = "De kinderen slapen bij oma.", by: str = "bram") -> None:
-    """A plan of one acute situation ("Er is ruzie in huis.") with one agreement, Oma's `what`, written and
-    published by `by` (a worker of the duo) in the plan editor, as the duo does."""
+    """A plan of one acute situation ("Er is ruzie in huis.") with one agreement, Oma's `what`, both for the whole
+    household, written and published by `by` (a worker of the duo) in the plan editor, as the duo does."""
     client = signed_in_client(app, by)
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(client.get(url), "plan-form") | {
         "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
-        "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.", "action": "publish"}
+        "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
+        "s1-audience": "household", "s1-a0-audience": "household", "action": "publish"}
     response = client.post(url, data=form)
     assert response.status_code == 302, text_of(response)[:500]
 

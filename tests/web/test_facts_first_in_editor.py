@@ -5,7 +5,8 @@ from sqlmodel import select
 
 from portal.models import PlanVersion, SafetyPlan
 from portal.rules.facts_first import HINTS
-from support.pages import database, family_id, form_values, say, soup, text_of
+from support import factories
+from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
 
@@ -14,7 +15,6 @@ def said(app, one: str, many: str, count: int, **values) -> str:
     with app.test_request_context(), force_locale("nl"):
         return ngettext(one, many, count, **values)
 
-EL_IDRISSI = "Gezin El Idrissi"
 TYPED = ('Vader was agressief tijdens het huisbezoek en moeder lijkt overbelast. '
          'Moeder zegt: "Ik denk dat hij weer drinkt." Op 3 maart om 22.00 uur belde de buurvrouw de politie.')
 
@@ -23,9 +23,12 @@ def marks_in(html_part) -> list[str]:
     return [mark.get_text() for mark in html_part.select("ul.facts-first li.finding mark")]
 
 
-def test_an_interpretation_is_marked_live_and_publishing_counts_the_marks(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = signed_in_client(demo_app, "anouk")
+def test_an_interpretation_is_marked_live_and_publishing_counts_the_marks(team_app):
+    # A household whose two parents are kept apart, with a published plan the worker goes on writing.
+    household = factories.household(team_app, ["ar", "ar"], kept_apart=True)
+    family = household.family_id
+    factories.published_plan(team_app, family)
+    client = signed_in_client(team_app, "anouk")
     editor = client.get(f"/backoffice/families/{family}/plan")
     live = client.post(f"/backoffice/families/{family}/plain-language", data={"s1-description": TYPED},
                        headers={"HX-Request": "true", "HX-Trigger-Name": "s1-description",
@@ -34,7 +37,7 @@ def test_an_interpretation_is_marked_live_and_publishing_counts_the_marks(demo_a
     # Next to the plain-language help, in the same fragment: the guess and the judgement, not the quote or the fact.
     assert marks_in(soup(live)) == ["agressief", "lijkt", "overbelast"]
     assert soup(live).select_one("p.plain-ok"), "the plain-language help is still there"
-    assert all(say(demo_app, "nl", hint) in text_of(live) for hint in HINTS.values())
+    assert all(say(team_app, "nl", hint) in text_of(live) for hint in HINTS.values())
 
     # Without JavaScript: the same marks under the field after saving, and a word that publishing stays possible.
     form = form_values(editor, "plan-form")
@@ -48,22 +51,22 @@ def test_an_interpretation_is_marked_live_and_publishing_counts_the_marks(demo_a
     publish["note-audience"] = "household"  # the parents are kept apart: a note needs its audience
     published = client.post(f"/backoffice/families/{family}/plan", data=publish)
     assert published.status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                           .where(SafetyPlan.family_id == family).order_by(PlanVersion.number.desc())).first()
     assert version.interpretations_marked == shown >= 3
     # The duo reads the count after publishing and in the family file's list of versions.
     compare = client.get(published.headers["Location"])
-    assert said(demo_app, "Facts first: %(num)d guess or judgement was marked in version %(number)s when it was "
+    assert said(team_app, "Facts first: %(num)d guess or judgement was marked in version %(number)s when it was "
                           "published.", "Facts first: %(num)d guesses or judgements were marked in version %(number)s "
                           "when it was published.", shown, number=version.number) in text_of(compare)
     family_file = client.get(f"/backoffice/families/{family}")
-    assert said(demo_app, "%(num)d guess or judgement marked", "%(num)d guesses or judgements marked",
+    assert said(team_app, "%(num)d guess or judgement marked", "%(num)d guesses or judgements marked",
                 shown) in text_of(family_file)
 
     # The parents read the plan as published, without any mark or count.
-    for parent in ("ouder-fatima", "ouder-youssef"):
-        plan = signed_in_client(demo_app, parent).get("/plan")
+    for parent in household.usernames:
+        plan = signed_in_client(team_app, parent).get("/plan")
         assert plan.status_code == 200
         assert "agressief tijdens het huisbezoek" in text_of(plan)
         assert not soup(plan).select(".facts-first") and "judgement" not in text_of(plan)
