@@ -20,6 +20,7 @@ from portal.services.duo import call_now, current_duo
 from portal.web import audit
 from portal.web.forms import bounded_date, switching_language
 from portal.web.guards import get_or_404, roles
+from portal.web.i18n import duo_role_name
 from portal.web.links import external_url
 from portal.web.secret import code_key
 
@@ -32,10 +33,6 @@ def _id(name: str) -> int:
 
 def _to_duo(family: Family):
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#duo")
-
-
-def _role_name(role: DuoRole) -> str:
-    return _("contact person") if role is DuoRole.contact else _("duo partner")
 
 
 @blueprint.post("/families/<id:family_id>/duo")
@@ -53,7 +50,7 @@ def change_duo(family_id):
         db.commit()
     except cases.AlreadyInDuo as already:
         flash(_("%(name)s is already %(role)s in this duo. Nothing was added.",
-                name=db.get(Worker, already.assignment.worker_id).name, role=_role_name(role)))
+                name=db.get(Worker, already.assignment.worker_id).name, role=duo_role_name(role)))
     except IntegrityError:  # the same worker added twice at once: the database keeps one row
         db.rollback()
         flash(_("This worker was added to the duo at the same moment by someone else. Nothing was added twice."))
@@ -83,8 +80,8 @@ def end_duo_role(family_id, assignment_id):
                       start=assignment.start.isoformat())
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     return render_template("backoffice/end_role.html", family=family, assignment=assignment,
-                           worker=db.get(Worker, assignment.worker_id), role=_role_name(assignment.role), typed=typed,
-                           error=error), 400 if error else 200
+                           worker=db.get(Worker, assignment.worker_id), role=duo_role_name(assignment.role),
+                           typed=typed, error=error), 400 if error else 200
 
 
 def _parent_of(family_id: int, parent_id: int) -> tuple[Family, Parent]:

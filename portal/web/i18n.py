@@ -94,6 +94,8 @@ def text_direction(locale: str) -> str:
     return Locale.parse(locale).text_direction
 
 
+# A worker's part in a household's duo, by DuoRole value: one place for how the back office names it.
+DUO_ROLE_NAMES = {"contact": _l("contact person"), "partner": _l("duo partner")}
 ROLE_NAMES = {"worker": _l("worker"), "teamlead": _l("team lead"), "interpreter": _l("interpreter"),
               "parent": _l("parent")}
 ACTION_NAMES = {
@@ -164,6 +166,11 @@ def page_translations() -> NullTranslations:
     return found[locale]
 
 
+def duo_role_name(role) -> str:
+    """"contact person" or "duo partner" in the reader's language, for a DuoRole."""
+    return str(DUO_ROLE_NAMES[role.value])
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"locale": str(get_locale())})
     # Flask-Babel's jinja2.ext.i18n adds this method to the environment when the app starts (Environment.extend):
@@ -178,6 +185,6 @@ def init_app(app: Flask) -> None:
         format_date=format_date, format_time=format_time, format_datetime=format_datetime,
         weekday_name=weekday_name, format_moment=format_moment, time_value=time_value, in_language=in_language,
         language_name=lambda code: LANGUAGES.get(code, code),
-        role_name=lambda role: ROLE_NAMES.get(role, role),
+        role_name=lambda role: ROLE_NAMES.get(role, role), duo_role_name=duo_role_name,
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
         LANGUAGES=LANGUAGES, text_direction=text_direction)
