@@ -33,6 +33,7 @@ class Household:
     family_id: int
     parent_ids: list[int]
     usernames: list[str]
+    name: str  # "Gezin Proef <number>"
 
 
 def household(app, languages: list[str], kept_apart: bool = False, contact: str = "Bram de Wit",
@@ -66,7 +67,7 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
         db.add_all([FamilyMember(family_id=family.id, name=child, relation="kind", is_child=True)
                     for child in children])
         db.commit()
-        return Household(family.id, parent_ids, usernames)
+        return Household(family.id, parent_ids, usernames, family.name)
 
 
 @dataclass(frozen=True)

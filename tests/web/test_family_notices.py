@@ -6,38 +6,39 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from portal import clock
 from portal.clock import AMSTERDAM
-from portal.models import Appointment, AppointmentStatus, Family
-from portal.rules.audience import HOUSEHOLD
-from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
-from support.sign_in import csrf_token, sign_in
+from portal.models import Appointment
+from support import factories
+from support.pages import database, form_values, parent_named, say, soup, text_of
+from support.sign_in import csrf_token, signed_in_client
 
 pytestmark = pytest.mark.both_databases
 
-EL_IDRISSI = "Gezin El Idrissi"  # Fatima and Youssef, kept apart; Bram de Wit and Anouk Visser are the duo
 QUESTION = "Wie haalt de kinderen op woensdag?"
 
 
-def coming_for_both(app) -> Appointment:
-    """A planned appointment of El Idrissi that both parents know of."""
+def el_idrissi(app) -> factories.Household:
+    """Fatima and Youssef El Idrissi, who read Arabic and are kept apart, with Bram de Wit and Anouk Visser as their
+    duo, a published plan and an appointment in four days for them both."""
+    household = factories.household(app, ["ar", "ar"], kept_apart=True,
+                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    factories.published_plan(app, household.family_id)
+    factories.appointment(app, household.family_id)
+    return household
+
+
+def coming_for_both(app, household: factories.Household) -> Appointment:
+    """The household's appointment that both parents know of."""
     with database(app) as db:
-        return db.exec(select(Appointment).join(Family, Family.id == Appointment.family_id).where(
-            Family.name == EL_IDRISSI, Appointment.audience == HOUSEHOLD, Appointment.starts_at > clock.now(),
-            Appointment.status == AppointmentStatus.planned).order_by(Appointment.starts_at)).first()
+        return db.exec(select(Appointment).where(Appointment.family_id == household.family_id)).one()
 
 
-def signed_in(app, username: str):
-    client = app.test_client()
-    sign_in(client, username)
-    return client
-
-
-def test_with_whom_is_marked_dutch_on_every_page_of_a_parent_who_reads_arabic(demo_app):
-    fatima, item = signed_in(demo_app, "ouder-fatima"), coming_for_both(demo_app)
-    with database(demo_app) as db:
+def test_with_whom_is_marked_dutch_on_every_page_of_a_parent_who_reads_arabic(team_app):
+    household = el_idrissi(team_app)
+    fatima, item = signed_in_client(team_app, household.usernames[0]), coming_for_both(team_app, household)
+    with database(team_app) as db:
         names = {row.with_whom for row in db.exec(select(Appointment).where(
-            Appointment.family_id == family_id(demo_app, EL_IDRISSI)))}
+            Appointment.family_id == household.family_id))}
     # Where each page shows appointments: the next one on the home, each one in the list, the one answered.
     for url, where in (("/", "section[aria-labelledby=next]"), ("/appointments", "article.appointment"),
                        (f"/appointments/{item.key}", "main")):
@@ -55,38 +56,39 @@ def notices(response) -> list[str]:
     return [" ".join(p.get_text(" ").split()) for p in soup(response).select("p.notice")]
 
 
-def reply_to_fatima(app, text: str) -> None:
+def reply_to_fatima(app, family: int, text: str) -> None:
     """Bram answers Fatima's question on the answers page."""
-    bram = signed_in(app, "bram")
-    family = family_id(app, EL_IDRISSI)
+    bram = signed_in_client(app, "bram")
     page = bram.get(f"/backoffice/families/{family}/answers")
     question = next(div for div in soup(page).select("#questions div.question") if QUESTION in div.get_text())
     question = next(form for form in question.select("form") if form.select_one("[name=reply]"))["action"]
     assert bram.post(question, data={"reply": text, "csrf_token": csrf_token(page.text)}).status_code == 302
 
 
-def test_your_duo_answered_goes_once_the_parent_has_seen_the_answer(demo_app):
-    fatima, youssef = signed_in(demo_app, "ouder-fatima"), signed_in(demo_app, "ouder-youssef")
-    notice = say(demo_app, "ar", "Your duo answered your question.")
-    youssef_home = notices(youssef.get("/"))  # his own notices (the demo answered him too): Fatima's change nothing
+def test_your_duo_answered_goes_once_the_parent_has_seen_the_answer(team_app):
+    household = el_idrissi(team_app)
+    fatima, youssef = (signed_in_client(team_app, username) for username in household.usernames)
+    notice = say(team_app, "ar", "Your duo answered your question.")
+    youssef_home = notices(youssef.get("/"))  # his own notices: Fatima's change nothing
     token = csrf_token(fatima.get("/plan").text)
     assert fatima.post("/plan", data={"answer": "question", "comment": QUESTION,
                                       "csrf_token": token}).status_code == 302
-    reply_to_fatima(demo_app, "Oma haalt hen op.")
+    reply_to_fatima(team_app, household.family_id, "Oma haalt hen op.")
     assert notice in text_of(fatima.get("/")) and notice in text_of(fatima.get("/"))  # looking home is not seeing
     assert fatima.head("/plan").status_code == 200  # a HEAD request shows nothing: nothing was seen
     assert notice in text_of(fatima.get("/"))
     assert "Oma haalt hen op." in text_of(fatima.get("/plan"))
     assert notice not in text_of(fatima.get("/"))
     # A new reply is news again; Youssef never hears of Fatima's question or its answer.
-    reply_to_fatima(demo_app, "Oma haalt hen op, en ik bel u vrijdag.")
+    reply_to_fatima(team_app, household.family_id, "Oma haalt hen op, en ik bel u vrijdag.")
     assert notice in text_of(fatima.get("/"))
     assert notices(youssef.get("/")) == youssef_home
 
 
-def test_a_request_to_move_waits_on_the_duos_home_until_the_duo_moves_the_appointment(demo_app):
-    fatima, bram, item = signed_in(demo_app, "ouder-fatima"), signed_in(demo_app, "bram"), coming_for_both(demo_app)
-    family = family_id(demo_app, EL_IDRISSI)
+def test_a_request_to_move_waits_on_the_duos_home_until_the_duo_moves_the_appointment(team_app):
+    household = el_idrissi(team_app)
+    fatima, bram = signed_in_client(team_app, household.usernames[0]), signed_in_client(team_app, "bram")
+    item, family = coming_for_both(team_app, household), household.family_id
     edit_url = f"/backoffice/families/{family}/appointments/{item.id}"
     token = csrf_token(fatima.get(f"/appointments/{item.key}").text)
     asked = fatima.post(f"/appointments/{item.key}", data={"response": "move_requested", "csrf_token": token,
@@ -97,9 +99,9 @@ def test_a_request_to_move_waits_on_the_duos_home_until_the_duo_moves_the_appoin
     waiting = soup(bram.get("/backoffice/")).select_one("#move-requests")
     assert waiting is not None
     request = waiting.select_one(f"a[href='{edit_url}']")
-    assert request is not None and "Fatima El Idrissi" in waiting.get_text() and EL_IDRISSI in waiting.get_text()
+    assert request is not None and "Fatima El Idrissi" in waiting.get_text() and household.name in waiting.get_text()
     listed = text_of(bram.get(f"/backoffice/families/{family}/appointments"))
-    assert say(demo_app, "nl", "asks to move") in listed
+    assert say(team_app, "nl", "asks to move") in listed
 
     # The duo moves it a day later: the request is settled, on the home and in the list.
     page = bram.get(edit_url)
@@ -111,15 +113,15 @@ def test_a_request_to_move_waits_on_the_duos_home_until_the_duo_moves_the_appoin
     home = soup(bram.get("/backoffice/"))
     assert home.select_one(f"#move-requests a[href='{edit_url}']") is None
     listed = text_of(bram.get(f"/backoffice/families/{family}/appointments"))
-    assert say(demo_app, "nl", "asks to move") not in listed
-    assert say(demo_app, "nl", "asked to move, moved since") in listed
+    assert say(team_app, "nl", "asks to move") not in listed
+    assert say(team_app, "nl", "asked to move, moved since") in listed
 
     # Asked again after the move: waiting again. Youssef's pages never show Fatima's request.
     token = csrf_token(fatima.get(f"/appointments/{item.key}").text)
     fatima.post(f"/appointments/{item.key}", data={"response": "move_requested", "csrf_token": token,
                                                    "reason": "Ook dan moet ik werken."})
     assert soup(bram.get("/backoffice/")).select_one(f"#move-requests a[href='{edit_url}']") is not None
-    youssef = signed_in(demo_app, "ouder-youssef")
+    youssef = signed_in_client(team_app, household.usernames[1])
     for url in ("/", "/appointments", f"/appointments/{item.key}"):
         assert "moet ik werken" not in text_of(youssef.get(url))
-    assert parent_named(demo_app, "Youssef El Idrissi").family_id == family
+    assert parent_named(team_app, "Youssef El Idrissi").family_id == family
