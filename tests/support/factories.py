@@ -22,7 +22,7 @@ from portal.models import (
     Team,
     Worker,
 )
-from support.pages import database, form_values, text_of
+from support.pages import database, form_values, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
 _numbers = itertools.count(1000)
@@ -127,14 +127,24 @@ def interpreter(app, team_id: int, name: str, languages: str, active: bool = Tru
 def published_plan(app, family_id: int, what: str = "De kinderen slapen bij oma.", by: str = "bram") -> None:
     """A plan of one acute situation ("Er is ruzie in huis.") with one agreement, Oma's `what`, both for the whole
     household, written and published by `by` (a worker of the duo) in the plan editor, as the duo does."""
+    response = _plan_editor(app, family_id, what, "publish", by)
+    assert response.status_code == 302, text_of(response)[:500]
+
+
+def saved_draft(app, family_id: int, what: str = "De kinderen slapen bij oma.", by: str = "bram") -> None:
+    """The plan of `published_plan`, saved by `by` in the plan editor as a draft and not published."""
+    response = _plan_editor(app, family_id, what, "save", by)
+    assert response.status_code == 200 and not soup(response).select("[aria-invalid=true]"), text_of(response)[:500]
+
+
+def _plan_editor(app, family_id: int, what: str, action: str, by: str):
     client = signed_in_client(app, by)
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(client.get(url), "plan-form") | {
         "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
         "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
-        "s1-audience": "household", "s1-a0-audience": "household", "action": "publish"}
-    response = client.post(url, data=form)
-    assert response.status_code == 302, text_of(response)[:500]
+        "s1-audience": "household", "s1-a0-audience": "household", "action": action}
+    return client.post(url, data=form)
 
 
 def appointment(app, family_id: int, days: int = 4, audience: str = "household", safe_place: bool = False,
