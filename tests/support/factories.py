@@ -163,3 +163,11 @@ def appointment(app, family_id: int, days: int = 4, audience: str = "household",
     with database(app) as db:
         return tuple(db.exec(select(Appointment.id, Appointment.key).where(Appointment.family_id == family_id)
                              .order_by(Appointment.id.desc())).first())
+
+
+def question(app, username: str, text: str) -> None:
+    """A parent's question about the published plan, asked on the parent's plan page."""
+    client = signed_in_client(app, username)
+    response = client.post("/plan", data={"csrf_token": csrf_token(client.get("/plan").text), "answer": "question",
+                                          "comment": text})
+    assert response.status_code == 302, text_of(response)[:500]

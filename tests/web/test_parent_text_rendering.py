@@ -41,9 +41,7 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
     bram, tolk, turkish = (signed_in_client(team_app, name) for name in ("bram", "tolk-ar", "tolk-tr"))
     asker, other = (signed_in_client(team_app, name) for name in household.usernames)
     factories.published_plan(team_app, family)
-    asked = asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
-                                      "comment": QUESTION})
-    assert asked.status_code == 302
+    factories.question(team_app, household.usernames[0], QUESTION)
     appointment_id, appointment_key = factories.appointment(team_app, family)
     ask_to_move(asker, appointment_key)
     with database(team_app) as db:
@@ -111,10 +109,8 @@ def test_the_duo_reads_a_parents_question_and_move_reason_in_dutch_beside_the_or
 def test_only_the_duo_and_team_lead_ask_and_never_on_get_or_head(team_app):
     household = factories.household(team_app, ["ar"])
     bram = signed_in_client(team_app, "bram")
-    asker = signed_in_client(team_app, household.usernames[0])
     factories.published_plan(team_app, household.family_id)
-    asker.post("/plan", data={"csrf_token": csrf_token(asker.get("/plan").text), "answer": "question",
-                              "comment": QUESTION})
+    factories.question(team_app, household.usernames[0], QUESTION)
     with database(team_app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
     url = f"/backoffice/families/{household.family_id}/questions/{question.id}/rendering"
