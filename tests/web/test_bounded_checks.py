@@ -14,10 +14,10 @@ from wordfreq import top_n_list
 
 from portal.backoffice.plan_form import limit_of, text_fields
 from portal.web.forms import TooLong
-from support.pages import family_id, form_values, say, soup, text_of
+from support import factories
+from support.pages import form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
-DEMIR = "Gezin Demir"  # the duo Chantal and Anouk; its parents are not kept apart
 AGREEMENTS = 12  # 12 agreements of 3 checked fields, a situation's description and risks, a help and a future item
 SAVE_WITHIN = 1.0  # seconds, the issue's bound for a save of 40 fields at their limit
 LIVE_HELP_WITHIN = 0.2  # seconds, the issue's bound for one live help
@@ -49,6 +49,15 @@ def plan_at_its_limits(form: dict) -> dict:
                            "future-count": "0", "action": "save"}
 
 
+@pytest.fixture
+def family(team_app) -> int:
+    """A household of one parent who reads Turkish (not kept apart), with the duo Chantal and Anouk and a published
+    plan the duo goes on writing."""
+    household = factories.household(team_app, ["tr"], contact="Chantal Pinas", partner="Anouk Visser")
+    factories.published_plan(team_app, household.family_id, by="chantal")
+    return household.family_id
+
+
 def editor_form(client, family: int) -> dict:
     return form_values(client.get(f"/backoffice/families/{family}/plan"), "plan-form")
 
@@ -69,9 +78,8 @@ def timed_post(client, url: str, **kwargs):
 
 
 @pytest.mark.both_databases
-def test_forty_fields_at_their_limit_are_saved_and_answered_within_a_second(demo_app):
-    family = family_id(demo_app, DEMIR)
-    anouk = signed_in_client(demo_app, "anouk")
+def test_forty_fields_at_their_limit_are_saved_and_answered_within_a_second(team_app, family):
+    anouk = signed_in_client(team_app, "anouk")
     url = f"/backoffice/families/{family}/plan"
     form = plan_at_its_limits(editor_form(anouk, family))
     assert len([name for name in text_fields(form) if len(form.get(name, "")) == limit_of(name)]) == 40
@@ -86,9 +94,8 @@ def test_forty_fields_at_their_limit_are_saved_and_answered_within_a_second(demo
 
 
 @pytest.mark.both_databases
-def test_a_conflict_over_forty_fields_at_their_limit_is_answered_within_a_second(demo_app):
-    family = family_id(demo_app, DEMIR)
-    chantal, anouk = signed_in_client(demo_app, "chantal"), signed_in_client(demo_app, "anouk")
+def test_a_conflict_over_forty_fields_at_their_limit_is_answered_within_a_second(team_app, family):
+    chantal, anouk = signed_in_client(team_app, "chantal"), signed_in_client(team_app, "anouk")
     url = f"/backoffice/families/{family}/plan"
     theirs = editor_form(chantal, family)
     mine = plan_at_its_limits(editor_form(anouk, family))
@@ -102,16 +109,15 @@ def test_a_conflict_over_forty_fields_at_their_limit_is_answered_within_a_second
     assert took < SAVE_WITHIN, f"the conflict over 40 fields at their limit took {took:.2f} s"
 
 
-def test_a_field_over_its_limit_is_refused_before_any_check(demo_app):
-    family = family_id(demo_app, DEMIR)
-    anouk = signed_in_client(demo_app, "anouk")
+def test_a_field_over_its_limit_is_refused_before_any_check(team_app, family):
+    anouk = signed_in_client(team_app, "anouk")
     form = plan_at_its_limits(editor_form(anouk, family))
     form["s1-description"] = "De ondertoezichtstelling wordt besproken, denk ik. " * 200  # 10,200 of 2,000
 
     refused = anouk.post(f"/backoffice/families/{family}/plan", data=form)
 
     assert refused.status_code == 400
-    with demo_app.test_request_context():
+    with team_app.test_request_context():
         message = TooLong(len(form["s1-description"].strip()), limit_of("s1-description")).message
     assert message in text_of(refused)
     assert form_values(refused, "plan-form")["s1-description"] == form["s1-description"]  # kept, to shorten
@@ -126,9 +132,8 @@ def live_help(client, family: int, token: str, text: str, field: str = "s1-descr
 
 
 @pytest.mark.parametrize("field", ["s1-description", "future-0-text"])
-def test_the_live_help_of_a_field_at_its_limit_comes_within_a_fifth_of_a_second(demo_app, field):
-    family = family_id(demo_app, DEMIR)
-    anouk = signed_in_client(demo_app, "anouk")
+def test_the_live_help_of_a_field_at_its_limit_comes_within_a_fifth_of_a_second(team_app, family, field):
+    anouk = signed_in_client(team_app, "anouk")
     token = csrf_token(anouk.get(f"/backoffice/families/{family}/plan").text)
     text = typed_up_to(limit_of(field), long_word=0.9)
     assert len(text) == limit_of(field)
@@ -142,23 +147,21 @@ def test_the_live_help_of_a_field_at_its_limit_comes_within_a_fifth_of_a_second(
 
 @pytest.mark.parametrize("text", ["a" * 16_000, typed_up_to(16_000), "Wordt besproken, denk ik. " * 700],
                          ids=["one-word", "words-and-a-long-word", "sentences"])
-def test_the_live_help_refuses_text_over_the_field_limit_within_a_fifth_of_a_second(demo_app, text):
-    family = family_id(demo_app, DEMIR)
-    anouk = signed_in_client(demo_app, "anouk")
+def test_the_live_help_refuses_text_over_the_field_limit_within_a_fifth_of_a_second(team_app, family, text):
+    anouk = signed_in_client(team_app, "anouk")
     token = csrf_token(anouk.get(f"/backoffice/families/{family}/plan").text)
 
     refused, took = live_help(anouk, family, token, text)
 
     assert refused.status_code == 200  # a fragment htmx shows in place of the help
-    with demo_app.test_request_context():
+    with team_app.test_request_context():
         assert TooLong(len(text.strip()), limit_of("s1-description")).message in text_of(refused)
-    assert soup(refused).select("li.finding") == [] and say(demo_app, "nl", "Plain enough") not in text_of(refused)
+    assert soup(refused).select("li.finding") == [] and say(team_app, "nl", "Plain enough") not in text_of(refused)
     assert took < LIVE_HELP_WITHIN, f"the live help refused {len(text)} characters in {took:.2f} s"
 
 
-def test_the_live_help_of_a_field_the_editor_does_not_have_is_empty(demo_app):
-    family = family_id(demo_app, DEMIR)
-    anouk = signed_in_client(demo_app, "anouk")
+def test_the_live_help_of_a_field_the_editor_does_not_have_is_empty(team_app, family):
+    anouk = signed_in_client(team_app, "anouk")
     token = csrf_token(anouk.get(f"/backoffice/families/{family}/plan").text)
 
     for field in ("s1-kind", "s9-description", "revision", "note-audience"):
