@@ -52,19 +52,19 @@ def receipts(app) -> int:
         return db.exec(select(func.count(Acknowledgement.id))).one()
 
 
-def test_each_parent_reads_only_their_own_history(demo_app):
-    made = factories.household(demo_app, ["ar", "nl"], kept_apart=True)
+def test_each_parent_reads_only_their_own_history(team_app):
+    made = factories.household(team_app, ["ar", "nl"], kept_apart=True)
     fatima, youssef = made.parent_ids  # Fatima reads Arabic; the item for her must never reach Youssef
     everyone, only_fatima = "household", f"parents:{fatima}"
-    bram = signed_in_client(demo_app, "bram")
+    bram = signed_in_client(team_app, "bram")
 
     def first(form):
         form |= {"s1-kind": "acute", "s1-description": "Er wordt thuis geschreeuwd.", "s1-audience": everyone,
                  "help-count": "2", "help-0-text": "Fatima slaapt bij haar zus in Noord.",
                  "help-0-audience": only_fatima, "help-1-text": "Samen naar de huisarts.", "help-1-audience": everyone}
     publish(bram, made.family_id, first)
-    translate(demo_app, made.family_id)
-    parents = [signed_in_client(demo_app, username) for username in made.usernames]
+    translate(team_app, made.family_id)
+    parents = [signed_in_client(team_app, username) for username in made.usernames]
     # Fatima agrees; Youssef asks a question. Each opens the plan first (the read receipt).
     for client, answer, comment in ((parents[0], "agree", ""), (parents[1], "question", "Mag ik de kinderen zien?")):
         sent = client.post("/plan", data={"csrf_token": csrf_token(client.get("/plan").text), "answer": answer,
@@ -78,7 +78,7 @@ def test_each_parent_reads_only_their_own_history(demo_app):
                  "note": "Het adres voor Fatima is veranderd.", "note-audience": only_fatima}
     publish(bram, made.family_id, second)
 
-    before = receipts(demo_app)
+    before = receipts(team_app)
     theirs = parents[1].get(HISTORY)
     assert theirs.status_code == 200
     page = text_of(theirs)
@@ -87,15 +87,15 @@ def test_each_parent_reads_only_their_own_history(demo_app):
     shown = versions(theirs)
     assert list(shown) == ["version-2", "version-1"]  # newest first
     assert [li.get_text(" ", strip=True) for li in shown["version-2"].select("ul.changes li")] == [
-        say(demo_app, "nl", "Changed:") + " Samen naar de huisarts. Samen naar de huisarts en de tandarts."]
-    assert say(demo_app, "nl", "The first version of your plan.") in shown["version-1"].get_text()
+        say(team_app, "nl", "Changed:") + " Samen naar de huisarts. Samen naar de huisarts en de tandarts."]
+    assert say(team_app, "nl", "The first version of your plan.") in shown["version-1"].get_text()
     assert "Mag ik de kinderen zien?" in shown["version-1"].get_text()  # their own question, on its version
-    assert say(demo_app, "nl", "You said: I have read it and I agree.") not in page  # Fatima's answer is hers
+    assert say(team_app, "nl", "You said: I have read it and I agree.") not in page  # Fatima's answer is hers
 
     mine = parents[0].get(HISTORY)
     shown = versions(mine)
     assert "Mag ik de kinderen zien?" not in text_of(mine)
-    assert say(demo_app, "ar", "You said: I have read it and I agree.") in shown["version-1"].get_text()
+    assert say(team_app, "ar", "You said: I have read it and I agree.") in shown["version-1"].get_text()
     # Version 2 is not translated yet. As on the plan page, sentence by sentence: what version 1 said is in Arabic
     # (translated then); its new sentences are in Dutch, marked as Dutch, each with "translation follows".
     changes = shown["version-2"].select("ul.changes li")
@@ -112,7 +112,7 @@ def test_each_parent_reads_only_their_own_history(demo_app):
     assert "Het adres voor Fatima is veranderd." in shown["version-2"].get_text()  # the note for her
     assert shown["version-2"].select_one('p.notice span.pending[lang="nl"] + small.follows')  # in Dutch, marked
 
-    translate(demo_app, made.family_id)
+    translate(team_app, made.family_id)
     shown = versions(parents[0].get(HISTORY))
     texts = shown["version-2"].select("ul.changes li span.text > span")
     assert len(texts) == 5 and all(element["lang"] == "ar" and element["dir"] == "rtl" for element in texts)
@@ -124,14 +124,14 @@ def test_each_parent_reads_only_their_own_history(demo_app):
     assert note.get_text() == TRANSLATED + "Het adres voor Fatima is veranderd."
     # Youssef's history stays as it was: nothing of Fatima's translated items either.
     assert "Fatima" not in text_of(parents[1].get(HISTORY))
-    assert receipts(demo_app) == before  # the history is no read receipt of any version
+    assert receipts(team_app) == before  # the history is no read receipt of any version
 
 
-def test_a_page_of_versions_costs_the_same_queries_and_pages_older_ones(demo_app, monkeypatch):
-    made = factories.household(demo_app, ["nl"])
-    bram = signed_in_client(demo_app, "bram")
-    parent = signed_in_client(demo_app, made.usernames[0])
-    engine = demo_app.extensions["engine"]
+def test_a_page_of_versions_costs_the_same_queries_and_pages_older_ones(team_app, monkeypatch):
+    made = factories.household(team_app, ["nl"])
+    bram = signed_in_client(team_app, "bram")
+    parent = signed_in_client(team_app, made.usernames[0])
+    engine = team_app.extensions["engine"]
 
     def publish_number(number: int) -> None:
         publish(bram, made.family_id, lambda form: form.update({
@@ -159,11 +159,11 @@ def test_a_page_of_versions_costs_the_same_queries_and_pages_older_ones(demo_app
     assert list(versions(newest)) == ["version-7", "version-6", "version-5"]
     # Version 5 still says what changed: the version before it is read too.
     assert "versie 5" in versions(newest)["version-5"].select_one("ul.changes").get_text()
-    older = soup(newest).find("a", string=say(demo_app, "nl", "Older versions"))
+    older = soup(newest).find("a", string=say(team_app, "nl", "Older versions"))
     assert older is not None
     page_three = parent.get(HISTORY + "?page=3")
     assert list(versions(page_three)) == ["version-1"]
-    assert soup(page_three).find("a", string=say(demo_app, "nl", "Older versions")) is None
+    assert soup(page_three).find("a", string=say(team_app, "nl", "Older versions")) is None
     # A number that is no page number shows the first page.
     for hostile in ("99999999999999999999", "-1", "٣", "0"):
         assert list(versions(parent.get(f"{HISTORY}?page={hostile}"))) == ["version-7", "version-6", "version-5"]
@@ -172,11 +172,11 @@ def test_a_page_of_versions_costs_the_same_queries_and_pages_older_ones(demo_app
     assert soup(parent.get("/plan")).select_one(f"a[href='{HISTORY}']") is not None
 
 
-def test_publishing_the_first_version_lands_on_what_it_holds(demo_app):
+def test_publishing_the_first_version_lands_on_what_it_holds(team_app):
     """Not "version 1 against version 1: no changes": the first version is compared with nothing, so all of it is
     new; a later one lands on what changed since the version before it."""
-    made = factories.household(demo_app, ["nl"])
-    bram = signed_in_client(demo_app, "bram")
+    made = factories.household(team_app, ["nl"])
+    bram = signed_in_client(team_app, "bram")
     url = f"/backoffice/families/{made.family_id}/plan"
     form = form_values(bram.get(url), "plan-form") | {
         "s1-kind": "acute", "s1-description": "Er wordt geschreeuwd.", "s1-risks": "Geldzorgen",
@@ -185,13 +185,13 @@ def test_publishing_the_first_version_lands_on_what_it_holds(demo_app):
     assert first.status_code == 302
     landing = bram.get(first.headers["Location"])
     changes = [li.get_text(" ", strip=True) for li in soup(landing).select("ul.changes li")]
-    new = say(demo_app, "nl", "New")
+    new = say(team_app, "nl", "New")
     assert changes == [f"{new}: Er wordt geschreeuwd. | Geldzorgen", f"{new}: Samen naar de huisarts."]
-    first_one = say(demo_app, "nl", "Version %(number)s is the first: everything in it is new.", number=1)
+    first_one = say(team_app, "nl", "Version %(number)s is the first: everything in it is new.", number=1)
     assert first_one in text_of(landing)
     form = form_values(bram.get(url), "plan-form") | {"help-0-text": "Samen naar de huisarts en de tandarts."}
     second = bram.get(bram.post(url, data=form | {"action": "publish"}).headers["Location"])
     assert [li.get_text(" ", strip=True) for li in soup(second).select("ul.changes li")] == [
-        say(demo_app, "nl", "Changed") + ": Samen naar de huisarts. Samen naar de huisarts en de tandarts."]
+        say(team_app, "nl", "Changed") + ": Samen naar de huisarts. Samen naar de huisarts en de tandarts."]
     assert [option.get_text() for option in soup(second).select("#a option[selected], #b option[selected]")] == [
         "1", "2"]
