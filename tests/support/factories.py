@@ -148,17 +148,24 @@ def _plan_editor(app, family_id: int, what: str, action: str, by: str):
 
 
 def appointment(app, family_id: int, days: int = 4, audience: str = "household", safe_place: bool = False,
-                by: str = "bram") -> tuple[int, str]:
-    """An appointment at 10:00 `days` from today for `audience` (the household, or `rules.audience.only_for` some
-    parents), at a safe place if `safe_place`, planned by `by` in the duo's appointment form: its id (the back
-    office's address) and key (the parent's address)."""
+                purpose: str = "Gesprek over het plan.", interpreter: str = "", by: str = "bram") -> tuple[int, str]:
+    """An appointment for `purpose` at 10:00 `days` from today for `audience` (the household, or
+    `rules.audience.only_for` some parents), at a safe place if `safe_place`, with `interpreter` (the username of an
+    interpreter of the team, for their first language) if given, planned by `by` in the duo's appointment form: its id
+    (the back office's address) and key (the parent's address)."""
     client = signed_in_client(app, by)
     url = f"/backoffice/families/{family_id}/appointments"
     day = (clock.today() + dt.timedelta(days=days)).isoformat()
-    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).text), "date": day, "time": "10:00",
-                                      "duration": "60", "place": "Buurthuis De Boog", "with_whom": "Bram de Wit",
-                                      "purpose": "Gesprek over het plan.", "audience": audience,
-                                      **({"safe_place": "1"} if safe_place else {})})
+    fields = {"csrf_token": csrf_token(client.get(url).text), "date": day, "time": "10:00", "duration": "60",
+              "place": "Buurthuis De Boog", "with_whom": "Bram de Wit", "purpose": purpose, "audience": audience}
+    if safe_place:
+        fields["safe_place"] = "1"
+    if interpreter:
+        with database(app) as db:
+            chosen = db.exec(select(Interpreter).join(Account, Account.id == Interpreter.account_id)
+                             .where(Account.username == interpreter)).one()
+        fields |= {"interpreter_id": str(chosen.id), "interpreter_language": chosen.languages.split(",")[0].strip()}
+    response = client.post(url, data=fields)
     assert response.status_code == 302, text_of(response)[:500]
     with database(app) as db:
         return tuple(db.exec(select(Appointment.id, Appointment.key).where(Appointment.family_id == family_id)

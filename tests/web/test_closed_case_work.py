@@ -7,12 +7,13 @@ import datetime as dt
 from sqlmodel import select
 
 from portal import clock
-from portal.models import AuditEvent, Family, ParentTextRendering, PlanQuestion, TranslationJob
+from portal.models import AuditEvent, ParentTextRendering, PlanQuestion, TranslationJob
+from portal.rules.audience import only_for
 from portal.services.plans import current_version
+from support import factories
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
-EL_IDRISSI = "Gezin El Idrissi"
 SAFE_PURPOSE = "Gesprek met Fatima alleen."
 FATIMAS_QUESTION = "Mag Amira bij oma slapen?"
 # The lists of a worker's and a team lead's home.
@@ -26,9 +27,17 @@ def section(app, response, heading: str) -> str:
     return " ".join(title.find_parent("section").get_text(" ").split())
 
 
-def family_of(app) -> int:
-    with database(app) as db:
-        return db.exec(select(Family.id).where(Family.name == EL_IDRISSI)).one()
+def el_idrissi(app) -> factories.Household:
+    """Fatima and Youssef, who read Arabic and are kept apart, with Bram and Anouk as their duo: a published plan (its
+    Arabic job goes to tolk-ar), an appointment for both and one at a safe place for Fatima alone with tolk-ar."""
+    household = factories.household(app, ["ar", "ar"], kept_apart=True,
+                                    names=("Fatima El Idrissi", "Youssef El Idrissi"),
+                                    children=("Amira El Idrissi", "Adam El Idrissi"))
+    factories.published_plan(app, household.family_id)
+    factories.appointment(app, household.family_id, days=3)
+    factories.appointment(app, household.family_id, audience=only_for(household.parent_ids[:1]), safe_place=True,
+                          purpose=SAFE_PURPOSE, interpreter="tolk-ar")
+    return household
 
 
 def work_of(app, family: int) -> tuple[list[TranslationJob], list[ParentTextRendering]]:
@@ -40,12 +49,10 @@ def work_of(app, family: int) -> tuple[list[TranslationJob], list[ParentTextRend
         return list(jobs), list(renderings)
 
 
-def waiting_everywhere(app, bram, family: int) -> None:
+def waiting_everywhere(app, bram, household: factories.Household) -> None:
     """Through the pages: Fatima asks a question, the duo asks for its rendering and saves a draft of the plan."""
-    fatima = signed_in_client(app, "ouder-fatima")
-    asked = fatima.post("/plan", data={"csrf_token": csrf_token(fatima.get("/plan").text), "answer": "question",
-                                       "comment": FATIMAS_QUESTION})
-    assert asked.status_code == 302
+    family = household.family_id
+    factories.question(app, household.usernames[0], FATIMAS_QUESTION)
     with database(app) as db:
         question = db.exec(select(PlanQuestion.id).where(PlanQuestion.text == FATIMAS_QUESTION)).one()
     answers = f"/backoffice/families/{family}/answers"
@@ -73,53 +80,55 @@ def last_event(app) -> int:
         return db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
 
 
-def test_a_closed_household_leaves_every_work_list_and_its_work_is_no_longer_open(demo_app):
-    family = family_of(demo_app)
-    bram, lead, tolk = (signed_in_client(demo_app, name) for name in ("bram", "teamlead", "tolk-ar"))
-    waiting_everywhere(demo_app, bram, family)
-    jobs, renderings = work_of(demo_app, family)
+def test_a_closed_household_leaves_every_work_list_and_its_work_is_no_longer_open(team_app):
+    household = el_idrissi(team_app)
+    family, name = household.family_id, household.name
+    bram, lead, tolk = (signed_in_client(team_app, name) for name in ("bram", "teamlead", "tolk-ar"))
+    waiting_everywhere(team_app, bram, household)
+    jobs, renderings = work_of(team_app, family)
     links = [f"/backoffice/translations/{job.id}" for job in jobs] + [
         f"/backoffice/renderings/{rendering.id}" for rendering in renderings]
     # Before: the household's work is on every list (else this test would prove nothing).
     for client in (bram, lead):
         home = client.get("/backoffice/")
         for heading in WORK:
-            assert EL_IDRISSI in section(demo_app, home, heading), heading
+            assert name in section(team_app, home, heading), heading
     interpreter_home = tolk.get("/backoffice/")
     assert all(soup(interpreter_home).select(f'a[href="{link}"]') for link in links)
     assert SAFE_PURPOSE in text_of(interpreter_home)
     overview = text_of(lead.get("/backoffice/team"))
-    assert EL_IDRISSI in overview
+    assert name in overview
 
     change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=clock.today().isoformat())
 
-    jobs, renderings = work_of(demo_app, family)
+    jobs, renderings = work_of(team_app, family)
     assert jobs and all(job.closed_at is not None and job.completed_at is None for job in jobs)  # not translated
     assert renderings and all(row.closed_at is not None and row.rendered_at is None for row in renderings)
-    since = last_event(demo_app)
+    since = last_event(team_app)
     for client in (bram, lead):
         home = client.get("/backoffice/")
         for heading in WORK:
-            assert EL_IDRISSI not in section(demo_app, home, heading), heading
-        families = section(demo_app, home, "My families")
-        assert EL_IDRISSI in families and say(demo_app, "nl", "case closed") in families  # the file is still kept
+            assert name not in section(team_app, home, heading), heading
+        families = section(team_app, home, "My families")
+        assert name in families and say(team_app, "nl", "case closed") in families  # the file is still kept
     interpreter_home = tolk.get("/backoffice/")
     assert not any(soup(interpreter_home).select(f'a[href="{link}"]') for link in links)
     assert SAFE_PURPOSE not in text_of(interpreter_home)
     assert all(tolk.get(link).status_code == 404 for link in links)  # nor opened by its address (portal.policy)
-    assert EL_IDRISSI not in text_of(lead.get("/backoffice/team"))
-    assert looks_at(demo_app, since, family) == []  # the lists showed nothing of it: no look on record
+    assert name not in text_of(lead.get("/backoffice/team"))
+    assert looks_at(team_app, since, family) == []  # the lists showed nothing of it: no look on record
 
 
-def test_reopening_gives_the_stopped_work_back_to_its_interpreters(demo_app):
-    family = family_of(demo_app)
-    bram, lead, tolk = (signed_in_client(demo_app, name) for name in ("bram", "teamlead", "tolk-ar"))
-    waiting_everywhere(demo_app, bram, family)
-    before = work_of(demo_app, family)
+def test_reopening_gives_the_stopped_work_back_to_its_interpreters(team_app):
+    household = el_idrissi(team_app)
+    family, name = household.family_id, household.name
+    bram, lead, tolk = (signed_in_client(team_app, name) for name in ("bram", "teamlead", "tolk-ar"))
+    waiting_everywhere(team_app, bram, household)
+    before = work_of(team_app, family)
     change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=clock.today().isoformat())
     change_case(lead, family, reason="Nieuwe melding van de school.")
 
-    jobs, renderings = work_of(demo_app, family)
+    jobs, renderings = work_of(team_app, family)
     assert [(job.id, job.interpreter_id, job.completed_at, job.closed_at) for job in jobs] == [
         (job.id, job.interpreter_id, job.completed_at, None) for job in before[0]]
     assert [(row.id, row.interpreter_id, row.rendered_at, row.closed_at) for row in renderings] == [
@@ -132,25 +141,25 @@ def test_reopening_gives_the_stopped_work_back_to_its_interpreters(demo_app):
     assert SAFE_PURPOSE in text_of(interpreter_home)
     home = bram.get("/backoffice/")
     for heading in WORK:
-        assert EL_IDRISSI in section(demo_app, home, heading), heading
+        assert name in section(team_app, home, heading), heading
 
 
-def test_work_finished_before_the_closing_stays_finished(demo_app):
+def test_work_finished_before_the_closing_stays_finished(team_app):
     """Only open work is stopped, and only that comes back: a finished translation is not opened again."""
-    family = family_of(demo_app)
-    lead = signed_in_client(demo_app, "teamlead")
-    jobs, _renderings = work_of(demo_app, family)
+    family = el_idrissi(team_app).family_id
+    lead = signed_in_client(team_app, "teamlead")
+    jobs, _renderings = work_of(team_app, family)
     finished_at = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         job = db.get(TranslationJob, jobs[0].id)
         job.completed_at = finished_at
         db.add(job)
         db.commit()
     change_case(lead, family, reason="De veiligheid is duurzaam hersteld.", closed_on=clock.today().isoformat())
-    closed = {job.id: job for job in work_of(demo_app, family)[0]}
+    closed = {job.id: job for job in work_of(team_app, family)[0]}
     assert closed[jobs[0].id].closed_at is None and closed[jobs[0].id].completed_at == finished_at
     assert all(job.closed_at is not None for number, job in closed.items() if number != jobs[0].id)
     change_case(lead, family, reason="Nieuwe melding van de school.")
-    reopened = {job.id: job for job in work_of(demo_app, family)[0]}
+    reopened = {job.id: job for job in work_of(team_app, family)[0]}
     assert reopened[jobs[0].id].completed_at == finished_at
     assert all(job.closed_at is None for job in reopened.values())
