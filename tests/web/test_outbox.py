@@ -11,20 +11,21 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from portal import clock
 from portal import db as portal_db
 from portal.models import Account, OutboxMessage, Parent
 from portal.services import notifications
 from portal.services.duo import current_duo
-from support.pages import database, family_id, say, soup, text_of
+from support import factories
+from support.pages import database, say, soup, text_of
 from support.providers import SmsProvider
 from support.sign_in import sign_in
 
 pytestmark = pytest.mark.both_databases
 
-DEMIR = "Gezin Demir"  # one parent, Mehmet, with a phone
+MEHMET = "Mehmet Demir"
 
 
 @pytest.fixture
@@ -35,15 +36,24 @@ def provider():
 
 
 @pytest.fixture
-def sms_app(demo_app, provider):
-    demo_app.config.update(NOTIFY_SENDER="sms=http-sms,email=smtp", SMS_URL=provider.url, SMS_TOKEN="t0ken")
-    return demo_app
+def sms_app(team_app, provider):
+    """The portal sending text messages through the provider, with one household: Mehmet, who reads Turkish and has
+    a phone, the duo Chantal and Anouk, and a published plan. The news of that plan is taken out of the outbox
+    again: every test starts with an empty one."""
+    household = factories.household(team_app, ["tr"], names=(MEHMET,), contact="Chantal Pinas",
+                                    partner="Anouk Visser")
+    factories.published_plan(team_app, household.family_id, by="chantal")
+    with database(team_app) as db:
+        db.exec(delete(OutboxMessage))
+        db.commit()
+    team_app.config.update(NOTIFY_SENDER="sms=http-sms,email=smtp", SMS_URL=provider.url, SMS_TOKEN="t0ken")
+    return team_app
 
 
 def mehmet(app) -> tuple[Account, Parent]:
     with database(app) as db:
         return db.exec(select(Account, Parent).join(Parent, Parent.account_id == Account.id)
-                       .where(Account.username == "ouder-mehmet")).one()
+                       .where(Parent.name == MEHMET)).one()
 
 
 def messages(app) -> list[OutboxMessage]:
@@ -58,7 +68,7 @@ def worker_once(app) -> str:
 
 
 def test_a_publish_with_the_provider_down_succeeds_at_once_and_the_worker_sends_it_later(sms_app, provider):
-    family = family_id(sms_app, DEMIR)
+    family = mehmet(sms_app)[1].family_id
     with database(sms_app) as db:
         duo = current_duo(db, family, clock.today())
         username = db.get(Account, (duo.contact or duo.partner).account_id).username
@@ -149,7 +159,7 @@ def test_failures_back_off_and_end_as_failed_shown_to_the_team_lead_without_cont
 def test_a_rolled_back_change_takes_its_messages_with_it(sms_app):
     account, parent = mehmet(sms_app)
     with sms_app.app_context(), Session(portal_db.engine()) as db:
-        notifications.tell_parents(db, family_id(sms_app, DEMIR), "rolled-back")
+        notifications.tell_parents(db, parent.family_id, "rolled-back")
         assert messages(sms_app) == []  # in the caller's transaction, not committed on its own
         db.rollback()
     assert messages(sms_app) == []
