@@ -87,11 +87,11 @@ def events_since(app, since: int) -> list[tuple]:
 
 
 @pytest.fixture
-def history(demo_app):
+def history(team_app):
     """A household's life through the pages people use: the team lead's intake, a published plan, a parent's
     question and the duo's reply, an appointment, a parent's request to move it and the reply, and the closing."""
-    lead, bram = signed_in_client(demo_app, "teamlead"), signed_in_client(demo_app, "bram")
-    ids = worker_ids(demo_app)
+    lead, bram = signed_in_client(team_app, "teamlead"), signed_in_client(team_app, "bram")
+    ids = worker_ids(team_app)
     started = post_form(lead, "/backoffice/households/new", {
         "name": "Gezin Tijdlijn", "parent-count": "2", "parent-0-name": "Ingrid Tijdlijn", "parent-0-language": "nl",
         "parent-0-phone": "06 11112222", "parent-1-name": "Kerem Tijdlijn", "parent-1-language": "tr",
@@ -99,7 +99,7 @@ def history(demo_app):
         "other-count": "0", "contact": str(ids["bram"]), "partner": str(ids["anouk"])})
     assert started.status_code == 302, text_of(started)[:1000]
     family = int(started.headers["Location"].rstrip("/").split("/")[-1])
-    parents = give_accounts(demo_app, family)
+    parents = give_accounts(team_app, family)
     base = f"/backoffice/families/{family}"
     members = bram.get(f"{base}/members")  # the duo adds Kerem's phone number
     changed = bram.post(f"{base}/members",
@@ -113,10 +113,10 @@ def history(demo_app):
         "help-count": "0", "note": "", "note-audience": "household"})
     assert published.status_code == 302, text_of(published)[:1000]
 
-    ingrid = signed_in_client(demo_app, f"ouder-tijdlijn-{parents['Ingrid Tijdlijn']}")
+    ingrid = signed_in_client(team_app, f"ouder-tijdlijn-{parents['Ingrid Tijdlijn']}")
     asked = post_form(ingrid, "/plan", {"answer": "question", "comment": QUESTION})
     assert asked.status_code == 302, text_of(asked)[:1000]
-    with database(demo_app) as db:
+    with database(team_app) as db:
         question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == parents["Ingrid Tijdlijn"])).one()
     replied = post_form(bram, f"{base}/answers", {"reply": REPLY}, f"{base}/questions/{question.id}")
     assert replied.status_code == 302
@@ -126,11 +126,11 @@ def history(demo_app):
         "date": day, "time": "10:00", "duration": "60", "place": "Kantoor", "with_whom": "Bram de Wit",
         "purpose": "Het plan samen doorlopen.", "audience": f"parents:{parents['Ingrid Tijdlijn']}"})
     assert made.status_code == 302, text_of(made)[:1000]
-    with database(demo_app) as db:
+    with database(team_app) as db:
         appointment = db.exec(select(Appointment).where(Appointment.family_id == family)).one()
     moved = post_form(ingrid, f"/appointments/{appointment.key}", {"response": "move_requested", "reason": MOVE})
     assert moved.status_code == 302, text_of(moved)[:1000]
-    with database(demo_app) as db:
+    with database(team_app) as db:
         answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)).one()
     page = bram.get(f"{base}/appointments/{appointment.id}")  # the duo moves it a day later and replies
     answered = bram.post(f"{base}/appointments/{appointment.id}", data=form_values(page, "appointment-form") | {
@@ -143,7 +143,7 @@ def history(demo_app):
             "appointment": appointment.id, "question": question.id, "asked_about": appointment.starts_at}
 
 
-def test_the_history_appears_in_time_order_with_who_and_source(demo_app, history):
+def test_the_history_appears_in_time_order_with_who_and_source(team_app, history):
     family, lead = history["family"], history["lead"]
     file = lead.get(f"/backoffice/families/{family}")
     assert soup(file).select_one(f'a[href="/backoffice/families/{family}/timeline"]') is not None
@@ -152,7 +152,7 @@ def test_the_history_appears_in_time_order_with_who_and_source(demo_app, history
     lines = entries(page)
 
     def said(message, **values):
-        return say(demo_app, "nl", message, **values)
+        return say(team_app, "nl", message, **values)
 
     ingrid = history["parents"]["Ingrid Tijdlijn"]
     order = [
@@ -185,12 +185,12 @@ def test_the_history_appears_in_time_order_with_who_and_source(demo_app, history
     assert f"parent-{ingrid}" in {o["value"] for o in soup(page).select("select#member option")}
 
 
-def test_filters_by_kind_member_and_period(demo_app, history):
+def test_filters_by_kind_member_and_period(team_app, history):
     family, bram = history["family"], history["bram"]
     url = f"/backoffice/families/{family}/timeline"
 
     answers = entries(bram.get(url, query_string={"kind": "answers"}))
-    assert answers and all(say(demo_app, "nl", "Parents' answers and replies") in line for line in answers)
+    assert answers and all(say(team_app, "nl", "Parents' answers and replies") in line for line in answers)
     assert any(QUESTION in line for line in answers) and not any(CLOSING in line for line in answers)
 
     kerem = history["parents"]["Kerem Tijdlijn"]
@@ -204,10 +204,10 @@ def test_filters_by_kind_member_and_period(demo_app, history):
     assert not any(CLOSING in line for line in only_ingrid)
 
     # Someone of another household, or a wrong period: said, and the page shows everything instead.
-    other = factories.household(demo_app, ["nl"])
+    other = factories.household(team_app, ["nl"])
     refused = bram.get(url, query_string={"member": f"parent-{other.parent_ids[0]}"})
     assert refused.status_code == 400
-    assert say(demo_app, "nl", "This person is not a member of this household.") in text_of(refused)
+    assert say(team_app, "nl", "This person is not a member of this household.") in text_of(refused)
     assert any(QUESTION in line for line in entries(refused))
     wrong = bram.get(url, query_string={"from": "2026-02-30", "to": "2026-01-01"})
     assert wrong.status_code == 400 and soup(wrong).select_one("#period-error") is not None
@@ -222,7 +222,7 @@ def test_filters_by_kind_member_and_period(demo_app, history):
     assert any(CLOSING in line for line in lines) and not any("Het plan samen doorlopen." in line for line in lines)
 
 
-def test_pages_follow_each_other_without_gaps_or_repeats(demo_app, history):
+def test_pages_follow_each_other_without_gaps_or_repeats(team_app, history):
     family, bram = history["family"], history["bram"]
     url = f"/backoffice/families/{family}/timeline"
     for order in ("oldest", "newest"):
@@ -241,7 +241,7 @@ def test_pages_follow_each_other_without_gaps_or_repeats(demo_app, history):
     assert newest == list(reversed(entries(bram.get(url))))
 
 
-def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(any_hour, demo_app, history):
+def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(any_hour, team_app, history):
     family, lead = history["family"], history["lead"]
     around = {"from": (clock.today() - dt.timedelta(days=1)).isoformat(),
               "to": (clock.today() + dt.timedelta(days=1)).isoformat()}
@@ -249,14 +249,14 @@ def test_the_factual_file_lists_the_agreements_in_force_and_what_happened(any_ho
     assert page.status_code == 200
     agreements = soup(page).select_one("#agreements").get_text(" ", strip=True)
     assert "Ingrid belt de buurvrouw." in agreements and "Ingrid belt 112." in agreements
-    assert say(demo_app, "nl", "Plan version %(number)s", number=1) in agreements
+    assert say(team_app, "nl", "Plan version %(number)s", number=1) in agreements
     happened = soup(page).select_one("#happened").get_text(" ", strip=True)
     assert QUESTION in happened and REPLY in happened and CLOSING in happened
     assert soup(page).select_one("form#period-form.no-print") is not None  # the period form is not printed
     earlier = (clock.today() - dt.timedelta(days=30)).isoformat()
     empty = lead.get(f"/backoffice/families/{family}/factual-file", query_string={"from": earlier, "to": earlier})
-    assert say(demo_app, "nl", "No version of the plan was published before the end of this period.") in text_of(empty)
-    assert say(demo_app, "nl", "Nothing was recorded in this period.") in text_of(empty)
+    assert say(team_app, "nl", "No version of the plan was published before the end of this period.") in text_of(empty)
+    assert say(team_app, "nl", "Nothing was recorded in this period.") in text_of(empty)
 
 
 def moment_in(app, moment: dt.datetime) -> str:
@@ -265,9 +265,9 @@ def moment_in(app, moment: dt.datetime) -> str:
         return format_moment(moment)
 
 
-def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_apart(any_hour, demo_app, history):
+def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_apart(any_hour, team_app, history):
     family, lead = history["family"], history["lead"]
-    with database(demo_app) as db:
+    with database(team_app) as db:
         moved_to = db.get(Appointment, history["appointment"]).starts_at
     asked_about = history["asked_about"]
     assert moved_to - asked_about == dt.timedelta(days=1)
@@ -277,7 +277,7 @@ def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_
     assert page.status_code == 200
 
     def said(message, **values):
-        return say(demo_app, "nl", message, **values)
+        return say(team_app, "nl", message, **values)
 
     def lines(section: str) -> list[str]:
         return [" ".join(item.get_text(" ", strip=True).split())
@@ -286,10 +286,10 @@ def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_
     happened, future = lines("happened"), lines("future")
     # The request to move names the appointment as it was when Ingrid asked; the reply, as it was when answered.
     request = happened[position(happened, said("%(name)s asked to move the appointment", name="Ingrid Tijdlijn"))]
-    assert said("About the appointment of %(moment)s", moment=moment_in(demo_app, asked_about)) in request
-    assert moment_in(demo_app, moved_to) not in request
+    assert said("About the appointment of %(moment)s", moment=moment_in(team_app, asked_about)) in request
+    assert moment_in(team_app, moved_to) not in request
     reply = happened[position(happened, said("Reply to %(parent)s about the appointment", parent="Ingrid Tijdlijn"))]
-    assert said("About the appointment of %(moment)s", moment=moment_in(demo_app, moved_to)) in reply
+    assert said("About the appointment of %(moment)s", moment=moment_in(team_app, moved_to)) in reply
     # The team lead made the duo at the intake: the entries name her, not the workers assigned.
     lead_did = f'{said("Who")}: Marieke Smit ({said("team lead")})'
     for made in (said("%(name)s became the contact person", name="Bram de Wit"),
@@ -306,37 +306,37 @@ def test_the_factual_file_tells_each_answer_as_it_was_who_did_it_and_the_future_
     assert soup(earlier).select_one("#future") is None
 
 
-def test_only_the_duo_and_the_team_lead_see_it_and_every_look_is_audited(demo_app, history):
+def test_only_the_duo_and_the_team_lead_see_it_and_every_look_is_audited(team_app, history):
     family = history["family"]
     urls = [f"/backoffice/families/{family}/timeline", f"/backoffice/families/{family}/factual-file"]
-    since = last_event_id(demo_app)
+    since = last_event_id(team_app)
     for url in urls:
         assert history["bram"].get(url).status_code == 200
-    assert [(action, result, fid) for action, result, fid, _name in events_since(demo_app, since)] == [
+    assert [(action, result, fid) for action, result, fid, _name in events_since(team_app, since)] == [
         ("timeline.view", "ok", family), ("factual_file.view", "ok", family)]
-    since = last_event_id(demo_app)
+    since = last_event_id(team_app)
     assert history["bram"].head(urls[0]).status_code == 200
-    assert events_since(demo_app, since) == []  # HEAD shows nothing and records nothing
+    assert events_since(team_app, since) == []  # HEAD shows nothing and records nothing
 
-    other = factories.other_team(demo_app)
-    outsiders = {name: signed_in_client(demo_app, name) for name in ("chantal", "tolk-tr", other.lead)}
+    other = factories.other_team(team_app)
+    outsiders = {name: signed_in_client(team_app, name) for name in ("chantal", "tolk-tr", other.lead)}
     outsiders["parent"] = history["ingrid"]
     for name, client in outsiders.items():
         for url in urls:
-            since = last_event_id(demo_app)
+            since = last_event_id(team_app)
             response = client.get(url)
             assert response.status_code == 404, (name, url)
             assert QUESTION not in text_of(response)
-            assert [result for _action, result, _fid, _name in events_since(demo_app, since)] == ["refused"], name
+            assert [result for _action, result, _fid, _name in events_since(team_app, since)] == ["refused"], name
 
 
-def test_a_parent_sees_who_looked_at_the_history(demo_app):
-    made = factories.household(demo_app, ["nl"])
-    bram = signed_in_client(demo_app, "bram")
+def test_a_parent_sees_who_looked_at_the_history(team_app):
+    made = factories.household(team_app, ["nl"])
+    bram = signed_in_client(team_app, "bram")
     assert bram.get(f"/backoffice/families/{made.family_id}/timeline").status_code == 200
-    parent = signed_in_client(demo_app, made.usernames[0])
+    parent = signed_in_client(team_app, made.usernames[0])
     page = text_of(parent.get("/who-looked"))
-    assert say(demo_app, "nl", "looked at the history of your file") in page and "Bram de Wit" in page
+    assert say(team_app, "nl", "looked at the history of your file") in page and "Bram de Wit" in page
 
 
 def _queries(app, client, url: str) -> int:
@@ -354,19 +354,19 @@ def _queries(app, client, url: str) -> int:
     return len(seen)
 
 
-def test_a_page_costs_the_same_queries_however_long_the_history(demo_app, history):
+def test_a_page_costs_the_same_queries_however_long_the_history(team_app, history):
     family, bram = history["family"], history["bram"]
     urls = [f"/backoffice/families/{family}/timeline", f"/backoffice/families/{family}/timeline?order=newest&size=5",
             f"/backoffice/families/{family}/factual-file"]
     for url in urls:
         bram.get(url)  # warm: the first look at a page loads what every later one has cached
-    before = [_queries(demo_app, bram, url) for url in urls]
+    before = [_queries(team_app, bram, url) for url in urls]
     ingrid = history["parents"]["Ingrid Tijdlijn"]
-    with database(demo_app) as db:
+    with database(team_app) as db:
         version = db.exec(select(PlanVersion.id).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                           .where(SafetyPlan.family_id == family)).first()
     now = clock.now()
-    with demo_app.extensions["engine"].begin() as connection:
+    with team_app.extensions["engine"].begin() as connection:
         connection.execute(insert(PlanQuestion), [
             {"parent_id": ingrid, "version_id": version, "kind": "question", "text": f"Vraag {n}",
              "asked_at": now - dt.timedelta(hours=n), "reply": f"Antwoord {n}", "replied_at": now} for n in range(300)])
@@ -375,5 +375,5 @@ def test_a_page_costs_the_same_queries_however_long_the_history(demo_app, histor
              "duration_minutes": 60, "safe_place": False, "place": "", "with_whom": "Bram de Wit",
              "purpose": f"Gesprek {n}", "status": "planned", "audience": "household", "created_at": now}
             for n in range(300)])
-    after = [_queries(demo_app, bram, url) for url in urls]
+    after = [_queries(team_app, bram, url) for url in urls]
     assert after == before
