@@ -97,17 +97,17 @@ def caseload(page) -> dict[str, tuple[int, int]]:
             for row in section(page, "caseload").select("tbody tr")}
 
 
-def test_the_team_lead_sees_each_household_against_the_nine_months(any_hour, demo_app):
-    lead = signed_in_client(demo_app, "teamlead")
+def test_the_team_lead_sees_each_household_against_the_nine_months(any_hour, team_app):
+    lead = signed_in_client(team_app, "teamlead")
     before = lead.get(OVERVIEW)
     assert before.status_code == 200
     loads_before = caseload(before)
 
-    late = start_household(demo_app, lead, "Gezin Laat", [("Els Laat", "nl")], days_ago=300)
-    quick = start_household(demo_app, lead, "Gezin Vlot", [("Ingrid Vlot", "nl"), ("Kerem Vlot", "tr")], days_ago=200)
-    publish(demo_app, lead, quick, "Ruzie thuis als de kinderen erbij zijn.", days_ago=140)
+    late = start_household(team_app, lead, "Gezin Laat", [("Els Laat", "nl")], days_ago=300)
+    quick = start_household(team_app, lead, "Gezin Vlot", [("Ingrid Vlot", "nl"), ("Kerem Vlot", "tr")], days_ago=200)
+    publish(team_app, lead, quick, "Ruzie thuis als de kinderen erbij zijn.", days_ago=140)
     # The contact person of Gezin Laat left the duo yesterday, and nobody took over.
-    with database(demo_app) as db:
+    with database(team_app) as db:
         contact = db.exec(select(DuoAssignment).where(DuoAssignment.family_id == late,
                                                       DuoAssignment.role == DuoRole.contact)).one()
     end_role = f"/backoffice/families/{late}/duo/{contact.id}/end"
@@ -118,12 +118,12 @@ def test_the_team_lead_sees_each_household_against_the_nine_months(any_hour, dem
     page = lead.get(OVERVIEW)
     rows = household_rows(page)
     # Days since intake, days to the first plan: 300 and none (over nine months, marked); 200 and 60.
-    assert rows["Gezin Laat"][1:3] == ["300", say(demo_app, "nl", "No plan after nine months")]
+    assert rows["Gezin Laat"][1:3] == ["300", say(team_app, "nl", "No plan after nine months")]
     assert rows["Gezin Vlot"][1:3] == ["200", "60"]
     over = [row.th.get_text(strip=True) for row in section(page, "households").select("tbody tr.over")]
     assert over == ["Gezin Laat"]
     # Without a contact person now: Gezin Laat, in its row and in the list.
-    assert rows["Gezin Laat"][3] == say(demo_app, "nl", "None")
+    assert rows["Gezin Laat"][3] == say(team_app, "nl", "None")
     assert rows["Gezin Vlot"][3] == "Chantal Pinas"
     assert "Gezin Laat" in section(page, "no-contact").get_text()
     assert "Gezin Vlot" not in section(page, "no-contact").get_text()
@@ -145,7 +145,7 @@ def test_the_team_lead_sees_each_household_against_the_nine_months(any_hour, dem
     # The trend: the month of each intake, as a table and as bars in the inline SVG chart.
     trend = {row.th.get_text(strip=True): [cell.get_text(strip=True) for cell in row.select("td")]
              for row in section(page, "trend").select("tbody tr")}
-    with demo_app.test_request_context():
+    with team_app.test_request_context():
         from flask_babel import format_date
 
         month_of = {name: format_date(clock.today() - dt.timedelta(days=days), "MMMM y")
@@ -159,16 +159,16 @@ def test_the_team_lead_sees_each_household_against_the_nine_months(any_hour, dem
     assert chart.select("rect.bar") and not soup(page).select("script:not([src])")
 
 
-def test_open_questions_oldest_first_and_unread_after_seven_days(any_hour, demo_app):
-    made = factories.household(demo_app, ["nl", "nl", "nl"])
-    bram = signed_in_client(demo_app, "bram")
-    publish(demo_app, bram, made.family_id, "Er wordt geschreeuwd als papa gedronken heeft.", days_ago=8)
-    ask(demo_app, made.usernames[0], "Wanneer komt u langs?", days_ago=3)
-    oldest = ask(demo_app, made.usernames[1], "Mag oma ook oppassen?", days_ago=20)
-    with database(demo_app) as db:
+def test_open_questions_oldest_first_and_unread_after_seven_days(any_hour, team_app):
+    made = factories.household(team_app, ["nl", "nl", "nl"])
+    bram = signed_in_client(team_app, "bram")
+    publish(team_app, bram, made.family_id, "Er wordt geschreeuwd als papa gedronken heeft.", days_ago=8)
+    ask(team_app, made.usernames[0], "Wanneer komt u langs?", days_ago=3)
+    oldest = ask(team_app, made.usernames[1], "Mag oma ook oppassen?", days_ago=20)
+    with database(team_app) as db:
         name = db.get(Family, made.family_id).name
 
-    lead = signed_in_client(demo_app, "teamlead")
+    lead = signed_in_client(team_app, "teamlead")
     page = lead.get(OVERVIEW)
     rows = section(page, "questions").select("tbody tr")
     waiting = [int(row.select("td")[-1].get_text()) for row in rows]
@@ -189,61 +189,62 @@ def test_open_questions_oldest_first_and_unread_after_seven_days(any_hour, demo_
     assert [int(row.select("td")[-1].get_text()) for row in rows if name in row.get_text()] == [3]
 
     # A version published three days ago is not late yet: nobody is listed for it.
-    publish(demo_app, bram, made.family_id, "Er wordt geschreeuwd in de nacht.", days_ago=3)
+    publish(team_app, bram, made.family_id, "Er wordt geschreeuwd in de nacht.", days_ago=3)
     assert name not in section(lead.get(OVERVIEW), "unread").get_text()
 
 
-def test_a_list_at_its_cap_says_only_the_oldest_are_listed(demo_app, monkeypatch):
-    made = factories.household(demo_app, ["nl", "nl"])
-    bram = signed_in_client(demo_app, "bram")
-    publish(demo_app, bram, made.family_id, "Er wordt geschreeuwd als papa gedronken heeft.", days_ago=9)
-    ask(demo_app, made.usernames[0], "Wanneer komt u langs?", days_ago=2)
-    ask(demo_app, made.usernames[1], "Mag oma ook oppassen?", days_ago=30)
-    lead = signed_in_client(demo_app, "teamlead")
+def test_a_list_at_its_cap_says_only_the_oldest_are_listed(team_app, monkeypatch):
+    made = factories.household(team_app, ["nl", "nl"])
+    bram = signed_in_client(team_app, "bram")
+    publish(team_app, bram, made.family_id, "Er wordt geschreeuwd als papa gedronken heeft.", days_ago=9)
+    ask(team_app, made.usernames[0], "Wanneer komt u langs?", days_ago=2)
+    ask(team_app, made.usernames[1], "Mag oma ook oppassen?", days_ago=30)
+    lead = signed_in_client(team_app, "teamlead")
     below_cap = section(lead.get(OVERVIEW), "questions")
     waiting = [row.select("td")[-1].get_text() for row in below_cap.select("tbody tr")]
     assert len(waiting) >= 2 and "30" in waiting
-    assert say(demo_app, "nl", "Only the oldest %(count)s are listed.", count=team_overview.LIST_SHOWN) \
+    assert say(team_app, "nl", "Only the oldest %(count)s are listed.", count=team_overview.LIST_SHOWN) \
         not in below_cap.get_text()
 
     monkeypatch.setattr(team_overview, "LIST_SHOWN", 1)
     questions = section(lead.get(OVERVIEW), "questions")
     (row,) = questions.select("tbody tr")
     assert row.select("td")[-1].get_text() == max(waiting, key=int)  # the one waiting longest
-    assert say(demo_app, "nl", "Only the oldest %(count)s are listed.", count=1) in questions.get_text()
+    assert say(team_app, "nl", "Only the oldest %(count)s are listed.", count=1) in questions.get_text()
 
 
-def test_only_the_team_leads_own_team_audited_and_refused_to_others(demo_app):
-    other = factories.other_team(demo_app)
-    lead = signed_in_client(demo_app, "teamlead")
-    with database(demo_app) as db:
+def test_only_the_team_leads_own_team_audited_and_refused_to_others(team_app):
+    ours_made = factories.household(team_app, ["nl"])  # a household of our team, with a parent who reads Dutch
+    other = factories.other_team(team_app)
+    lead = signed_in_client(team_app, "teamlead")
+    with database(team_app) as db:
         since = db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
         ours = set(db.exec(select(Family.id).where(Family.team_id != db.get(Family, other.family_id).team_id,
                                                    Family.closed_at.is_(None))))
     page = lead.get(OVERVIEW)
     assert page.status_code == 200
     assert "Gezin Zuidoost" not in text_of(page)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         events = db.exec(select(AuditEvent).where(AuditEvent.id > since)).all()
     looked = {event.family_id for event in events if event.action == "team.overview.view" and event.family_id}
-    assert looked == ours and other.family_id not in looked
+    assert ours_made.family_id in ours and looked == ours and other.family_id not in looked
     assert all(event.result == "ok" and event.actor_name == "Marieke Smit" for event in events
                if event.action == "team.overview.view")
     # A parent of the team sees it on "who looked", in plain words.
-    who_looked = text_of(signed_in_client(demo_app, "ouder-sanne").get("/who-looked"))
-    assert say(demo_app, "nl", "saw your file in the team overview") in who_looked
+    who_looked = text_of(signed_in_client(team_app, ours_made.usernames[0]).get("/who-looked"))
+    assert say(team_app, "nl", "saw your file in the team overview") in who_looked
 
     # The other team's lead sees their own household, none of ours.
-    theirs = signed_in_client(demo_app, other.lead).get(OVERVIEW)
-    assert "Gezin Zuidoost" in text_of(theirs) and "Gezin El Idrissi" not in text_of(theirs)
+    theirs = signed_in_client(team_app, other.lead).get(OVERVIEW)
+    assert "Gezin Zuidoost" in text_of(theirs) and ours_made.name not in text_of(theirs)
 
     # A worker and an interpreter get what other team-lead pages give them: not found, and the refusal on record.
     for username in ("bram", "tolk-ar"):
-        client = signed_in_client(demo_app, username)
-        with database(demo_app) as db:
+        client = signed_in_client(team_app, username)
+        with database(team_app) as db:
             since = db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
         assert client.get(OVERVIEW).status_code == client.get("/backoffice/staff").status_code == 404
-        with database(demo_app) as db:
+        with database(team_app) as db:
             refused = db.exec(select(AuditEvent).where(AuditEvent.id > since)).all()
         assert [(e.action, e.result, e.object) for e in refused][:1] == [("access.role", "refused", OVERVIEW)]
 
@@ -251,28 +252,33 @@ def test_only_the_team_leads_own_team_audited_and_refused_to_others(demo_app):
     assert soup(lead.get("/backoffice/")).select_one(f"a[href='{OVERVIEW}']") is not None
 
 
-def test_the_overview_reads_the_same_number_of_queries_however_many_households(demo_app):
+def test_the_overview_reads_the_same_number_of_queries_however_many_households(team_app):
     def queries(lead) -> int:
         statements = []
-        engine = demo_app.extensions["engine"]
+        engine = team_app.extensions["engine"]
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            with database(demo_app) as db:
+            with database(team_app) as db:
                 team_overview.overview(db, lead, clock.now())
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
-    with database(demo_app) as db:  # the team lead of Bram's team, as the policy reads a signed-in user
+    with database(team_app) as db:  # the team lead of Bram's team, as the policy reads a signed-in user
         worker = db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
                          .where(Account.username == "teamlead")).one()
         lead = SimpleNamespace(role=Role.teamlead, worker=worker)
         assert worker.team_id == db.exec(select(Worker.team_id).where(Worker.name == "Bram de Wit")).one()
+    bram = signed_in_client(team_app, "bram")
+
+    def household_with_plan_and_question() -> None:
+        made = factories.household(team_app, ["nl", "ar"])
+        publish(team_app, bram, made.family_id, "Er wordt geschreeuwd.", days_ago=10)
+        ask(team_app, made.usernames[0], f"Wat betekent dit voor gezin {made.family_id}?", days_ago=2)
+
+    household_with_plan_and_question()
     few = queries(lead)
-    bram = signed_in_client(demo_app, "bram")
     for _ in range(4):
-        made = factories.household(demo_app, ["nl", "ar"])
-        publish(demo_app, bram, made.family_id, "Er wordt geschreeuwd.", days_ago=10)
-        ask(demo_app, made.usernames[0], f"Wat betekent dit voor gezin {made.family_id}?", days_ago=2)
+        household_with_plan_and_question()
     assert queries(lead) == few == 7
