@@ -27,11 +27,9 @@ from portal.models import (
 from portal.policy import can
 from portal.rules.actions import Action
 from support import factories
-from support.pages import database, family_id, parent_named, soup, text_of
+from support.pages import database, parent_named, soup, text_of
 from support.rows import every_row
 from support.sign_in import csrf_token, sign_in
-
-EL_IDRISSI = "Gezin El Idrissi"
 
 # Who stands how to the household (factories.household: Bram is its contact person, Anouk its duo partner).
 ROLES = ("parent", "contact", "partner", "team_lead", "outside_duo", "broken_glass", "other_lead", "interpreter",
@@ -84,12 +82,12 @@ def _interpreter(interpreter: Interpreter) -> SimpleNamespace:
 
 
 @pytest.fixture
-def world(demo_app):
+def world(team_app):
     """A household of the demo team with an Arabic-reading parent, an appointment in the read-along window, a
     translation job and a parent's text given to Samira (tolk-ar), Dirk's broken glass, and another team."""
-    made = factories.household(demo_app, ["ar"])
-    other = factories.other_team(demo_app)
-    with database(demo_app) as db:
+    made = factories.household(team_app, ["ar"])
+    other = factories.other_team(team_app)
+    with database(team_app) as db:
         family = db.get(Family, made.family_id)
         samira = db.exec(select(Interpreter).where(Interpreter.name == "Samira Benali")).one()
         unassigned = Interpreter(name="Tolk Proef", languages="ar")  # speaks the language, was given nothing
@@ -159,15 +157,15 @@ def test_every_action_has_a_row_and_every_row_one_cell_per_role():
             expected(action, role, False)  # checks the cells of the row
 
 
-def test_can_answers_as_the_table_says_open_and_closed(demo_app, world):
-    wrong = _answers(demo_app, world, closed=False)
-    _close(demo_app, world.family_id)
-    wrong += _answers(demo_app, world, closed=True)
+def test_can_answers_as_the_table_says_open_and_closed(team_app, world):
+    wrong = _answers(team_app, world, closed=False)
+    _close(team_app, world.family_id)
+    wrong += _answers(team_app, world, closed=True)
     assert not wrong, "\n".join(wrong)
 
 
-def test_names_that_are_not_actions_are_refused_to_everyone(demo_app, world):
-    with demo_app.test_request_context(), database(demo_app) as db:
+def test_names_that_are_not_actions_are_refused_to_everyone(team_app, world):
+    with team_app.test_request_context(), database(team_app) as db:
         objects = {name: db.get(type(obj), obj.id) for name, obj in world.objects.items()}
         for role, user in world.users.items():
             for name in NOT_ACTIONS:
@@ -175,13 +173,13 @@ def test_names_that_are_not_actions_are_refused_to_everyone(demo_app, world):
                     assert not can(user, name, obj, db), (role, name, obj)
 
 
-def test_broken_glass_reads_only_within_its_window(demo_app, world):
-    with database(demo_app) as db:
+def test_broken_glass_reads_only_within_its_window(team_app, world):
+    with database(team_app) as db:
         glass = db.exec(select(BreakGlass).where(BreakGlass.family_id == world.family_id)).one()
         glass.until = clock.now() - dt.timedelta(seconds=1)
         db.add(glass)
         db.commit()
-    with demo_app.test_request_context(), database(demo_app) as db:
+    with team_app.test_request_context(), database(team_app) as db:
         family = db.get(Family, world.family_id)
         dirk = world.users["broken_glass"]
         assert not can(dirk, Action.family_view, family, db)
@@ -190,13 +188,23 @@ def test_broken_glass_reads_only_within_its_window(demo_app, world):
 
 # --- over the web: broken glass reads and changes nothing ---------------------------------------------
 
-def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    fatima = parent_named(demo_app, "Fatima El Idrissi")
-    with database(demo_app) as db:
+def el_idrissi(app) -> int:
+    """Fatima and Youssef El Idrissi (Arabic, kept apart; Bram and Anouk their duo) with a published plan, whose
+    Arabic job is Samira's (tolk-ar), and a question Fatima asked about it."""
+    household = factories.household(app, ["ar", "ar"], kept_apart=True,
+                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    factories.published_plan(app, household.family_id)
+    factories.question(app, household.usernames[0], "Mag oma ook op zondag komen?")
+    return household.family_id
+
+
+def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(team_app):
+    family = el_idrissi(team_app)
+    fatima = parent_named(team_app, "Fatima El Idrissi")
+    with database(team_app) as db:
         dirk_id = db.exec(select(Worker.id).where(Worker.name == "Dirk Hoekstra")).one()
         question = db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id == fatima.id)).first()
-    dirk = demo_app.test_client()
+    dirk = team_app.test_client()
     sign_in(dirk, "dirk")  # of the team, outside the El Idrissi duo
     token = csrf_token(dirk.get("/backoffice/break-glass").text)
     opened = dirk.post("/backoffice/break-glass", data={"family": str(family), "csrf_token": token,
@@ -209,7 +217,7 @@ def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(demo_ap
     # The file offers no form that would only answer 404; the duo's own file has them.
     forms = [form["action"] for form in soup(dirk.get(base)).select("form[method=post]")]
     assert not [action for action in forms if action.startswith(base)], forms
-    bram = demo_app.test_client()
+    bram = team_app.test_client()
     sign_in(bram, "bram")
     actions = {form["action"] for form in soup(bram.get(base)).select("form[method=post]")}
     assert f"{base}/duo" in actions
@@ -229,17 +237,17 @@ def test_a_worker_who_broke_the_glass_reads_the_file_but_changes_nothing(demo_ap
     if question is not None:
         writes[f"{base}/questions/{question}"] = {"reply": "Door Dirk", "handled": "1"}
         writes[f"{base}/questions/{question}/rendering"] = {}
-    before = every_row(demo_app)
+    before = every_row(team_app)
     for url, data in writes.items():
         response = dirk.post(url, data=dict(data, csrf_token=token))
         assert response.status_code == 404, (url, response.status_code)
-    assert every_row(demo_app) == before
+    assert every_row(team_app) == before
     assert dirk.get(base).status_code == 200  # and still reads, within the window
 
 
-def test_nobody_changes_a_closed_household_and_its_interpreter_has_nothing_left(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    with database(demo_app) as db:
+def test_nobody_changes_a_closed_household_and_its_interpreter_has_nothing_left(team_app):
+    family = el_idrissi(team_app)
+    with database(team_app) as db:
         jobs = db.exec(select(TranslationJob.id).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                        .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
                        .where(SafetyPlan.family_id == family)).all()
@@ -251,23 +259,23 @@ def test_nobody_changes_a_closed_household_and_its_interpreter_has_nothing_left(
         db.commit()
         assert db.exec(select(DuoAssignment).where(DuoAssignment.family_id == family)).first() is not None
     assert jobs
-    tolk = demo_app.test_client()
+    tolk = team_app.test_client()
     sign_in(tolk, "tolk-ar")
     assert tolk.get(f"/backoffice/translations/{jobs[0]}").status_code == 200
-    _close(demo_app, family)
+    _close(team_app, family)
     assert tolk.get(f"/backoffice/translations/{jobs[0]}").status_code == 404
     base = f"/backoffice/families/{family}"
     for username in ("bram", "teamlead"):
-        client = demo_app.test_client()
+        client = team_app.test_client()
         sign_in(client, username)
         file = client.get(base)
         assert file.status_code == 200, username  # the file stays readable while it is kept
         forms = [form["action"] for form in soup(file).select("form[method=post]")]
         assert not [action for action in forms if action.startswith(base)], (username, forms)
         token = csrf_token(file.text)
-        before = every_row(demo_app)
+        before = every_row(team_app)
         for url in (f"{base}/duo", f"{base}/plan", f"{base}/appointments"):
             data = {"worker": "1", "role": "partner", "date": "2030-01-01", "time": "10:00", "place": "X",
                     "with_whom": "X", "purpose": "X", "revision": "1", "action": "publish", "csrf_token": token}
             assert client.post(url, data=data).status_code == 404, (username, url)
-        assert every_row(demo_app) == before, username
+        assert every_row(team_app) == before, username
