@@ -148,8 +148,9 @@ def _plan_editor(app, family_id: int, what: str, action: str, by: str):
 
 
 def appointment(app, family_id: int, days: int = 4, audience: str = "household", safe_place: bool = False,
-                purpose: str = "Gesprek over het plan.", interpreter: str = "", by: str = "bram") -> tuple[int, str]:
-    """An appointment for `purpose` at 10:00 `days` from today for `audience` (the household, or
+                purpose: str = "Gesprek over het plan.", place: str = "Buurthuis De Boog", interpreter: str = "",
+                by: str = "bram") -> tuple[int, str]:
+    """An appointment for `purpose` at `place`, 10:00 `days` from today for `audience` (the household, or
     `rules.audience.only_for` some parents), at a safe place if `safe_place`, with `interpreter` (the username of an
     interpreter of the team, for their first language) if given, planned by `by` in the duo's appointment form: its id
     (the back office's address) and key (the parent's address)."""
@@ -157,7 +158,7 @@ def appointment(app, family_id: int, days: int = 4, audience: str = "household",
     url = f"/backoffice/families/{family_id}/appointments"
     day = (clock.today() + dt.timedelta(days=days)).isoformat()
     fields = {"csrf_token": csrf_token(client.get(url).text), "date": day, "time": "10:00", "duration": "60",
-              "place": "Buurthuis De Boog", "with_whom": "Bram de Wit", "purpose": purpose, "audience": audience}
+              "place": place, "with_whom": "Bram de Wit", "purpose": purpose, "audience": audience}
     if safe_place:
         fields["safe_place"] = "1"
     if interpreter:

@@ -17,10 +17,12 @@ from portal.models import (
     SafetyPlan,
     TranslationJob,
 )
+from portal.rules.audience import only_for
+from support import factories
 from support.pages import database, form_values, text_of
 from support.sign_in import csrf_token, signed_in_client
 
-EL_IDRISSI = "Gezin El Idrissi"
+SAFE_PLACE = "Kastanjehof 12"
 TYPED = "Getypt en nog niet bewaard"
 TOO_LONG = TYPED + " " + "x" * TRANSLATION_LENGTH  # over the limit of a translation or rendering: refused whole
 # The identifiers of a route that name a household or something of it.
@@ -44,11 +46,26 @@ PAGES = {
 }
 
 
+def el_idrissi(app) -> int:
+    """Fatima and Youssef El Idrissi (Arabic, kept apart; Bram and Anouk their duo) with a published plan and a draft
+    of the next version, a question Youssef asked about it, and an appointment at a safe place (SAFE_PLACE) for
+    Fatima alone."""
+    household = factories.household(app, ["ar", "ar"], kept_apart=True,
+                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    factories.published_plan(app, household.family_id)
+    factories.saved_draft(app, household.family_id, what="De kinderen slapen bij oma en opa.")
+    factories.question(app, household.usernames[1], "Mag ik de kinderen zien?")
+    factories.appointment(app, household.family_id, audience=only_for(household.parent_ids[:1]), safe_place=True,
+                          place=SAFE_PLACE)
+    return household.family_id
+
+
 def identifiers(app, bram) -> dict[str, int]:
     """The El Idrissi household, its safe-place appointment, its newest Arabic translation job, and the rendering
     of Youssef's question that the duo asks for on the answers page."""
+    family_id = el_idrissi(app)
     with database(app) as db:
-        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
+        family = db.get(Family, family_id)
         safe = db.exec(select(Appointment).where(Appointment.family_id == family.id, Appointment.safe_place)).first()
         job = db.exec(select(TranslationJob).join(PlanVersion, PlanVersion.id == TranslationJob.version_id)
                       .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
@@ -78,40 +95,40 @@ def last_event(app) -> int:
         return db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
 
 
-def test_every_staff_page_with_a_form_is_walked(demo_app):
+def test_every_staff_page_with_a_form_is_walked(team_app):
     """A route that shows a household and takes a POST must be in PAGES, with an invalid form of its own."""
-    shown = {rule.endpoint for rule in demo_app.url_map.iter_rules()
+    shown = {rule.endpoint for rule in team_app.url_map.iter_rules()
              if rule.endpoint.startswith("backoffice.") and {"GET", "POST"} <= rule.methods
              and rule.arguments & HOUSEHOLD_ARGUMENTS}
     assert shown == set(PAGES)
 
 
-def test_an_invalid_post_or_a_change_of_language_records_the_same_look_as_the_page(demo_app):
-    clients = {name: signed_in_client(demo_app, name) for name in ("bram", "teamlead", "tolk-ar")}
-    ids = identifiers(demo_app, clients["bram"])
-    adapter = demo_app.url_map.bind("localhost")
+def test_an_invalid_post_or_a_change_of_language_records_the_same_look_as_the_page(team_app):
+    clients = {name: signed_in_client(team_app, name) for name in ("bram", "teamlead", "tolk-ar")}
+    ids = identifiers(team_app, clients["bram"])
+    adapter = team_app.url_map.bind("localhost")
     failures = []
     for endpoint, (reader, action, form_id, typed_field, invalid) in PAGES.items():
         client = clients[reader]
-        rule = next(rule for rule in demo_app.url_map.iter_rules() if rule.endpoint == endpoint)
+        rule = next(rule for rule in team_app.url_map.iter_rules() if rule.endpoint == endpoint)
         url = adapter.build(endpoint, {name: ids[name] for name in rule.arguments})
         page = client.get(url)
         assert page.status_code == 200, url
         form = form_values(page, form_id) | invalid | {"csrf_token": csrf_token(page.text)}
         posts = {}
         for name, body, status in (("invalid", form, 400), ("language", dict(form, set_language="nl"), 200)):
-            since = last_event(demo_app)
+            since = last_event(team_app)
             response = client.post(url, data=body)
-            posts[name] = events_since(demo_app, since)
+            posts[name] = events_since(team_app, since)
             if response.status_code != status:
                 failures.append(f"{name} POST {url}: {response.status_code}, not {status}")
                 continue
             kept = form_values(response, form_id).get(typed_field, "")
             if not kept.startswith(TYPED):
                 failures.append(f"{name} POST {url}: {typed_field} lost what was typed: {kept[:40]!r}")
-        since = last_event(demo_app)  # the page as it is now (a POST to the plan editor opens a draft)
+        since = last_event(team_app)  # the page as it is now (a POST to the plan editor opens a draft)
         assert client.get(url).status_code == 200, url
-        looks = [event for event in events_since(demo_app, since) if event[0] == action]
+        looks = [event for event in events_since(team_app, since) if event[0] == action]
         assert looks and looks[0][1] == "ok" and looks[0][3] == ids["family_id"], (url, looks)
         for name, events in posts.items():
             if looks[0] not in events:
@@ -119,15 +136,15 @@ def test_an_invalid_post_or_a_change_of_language_records_the_same_look_as_the_pa
     assert not failures, "\n".join(failures)
 
 
-def test_the_appointments_page_shown_again_with_errors_is_a_recorded_look_at_the_safe_place(demo_app):
+def test_the_appointments_page_shown_again_with_errors_is_a_recorded_look_at_the_safe_place(team_app):
     """The finding: an invalid POST showed every appointment, the safe-place address included, unrecorded."""
-    bram = signed_in_client(demo_app, "bram")
-    with database(demo_app) as db:
-        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
+    bram = signed_in_client(team_app, "bram")
+    with database(team_app) as db:
+        family = db.get(Family, el_idrissi(team_app))
     url = f"/backoffice/families/{family.id}/appointments"
     token = csrf_token(bram.get(url).text)
-    since = last_event(demo_app)
+    since = last_event(team_app)
     response = bram.post(url, data={"csrf_token": token, "place": TYPED})
     assert response.status_code == 400
-    assert "Kastanjehof" in text_of(response)  # the duo sees the address: so the look is on record
-    assert ("appointment.view", "ok", f"family:{family.id}", family.id) in events_since(demo_app, since)
+    assert SAFE_PLACE in text_of(response)  # the duo sees the address: so the look is on record
+    assert ("appointment.view", "ok", f"family:{family.id}", family.id) in events_since(team_app, since)
