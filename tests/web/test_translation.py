@@ -1,6 +1,7 @@
 """Interpreters translate published plans side by side; the memory saves work; tokens never change."""
 import re
 
+import pytest
 from sqlmodel import Session, select
 
 from portal import db
@@ -8,7 +9,12 @@ from portal.models import Family, Interpreter, InterpreterTeam, PlanVersion, Tra
 from portal.services import publishing
 from portal.services.interpreting import segments
 from portal.services.plans import current_version, load_contents
-from support.sign_in import csrf_token, sign_in
+from support import factories
+from support.sign_in import csrf_token, sign_in, signed_in_client
+
+AGREEMENT = ("Oma haalt Amira en Adam op van school. Zij brengt hen om 17:00 naar huis. Lukt het niet? Dan belt zij "
+             "Bram. Youssef gaat naar buiten als hij boos wordt. Hij loopt dan een half uur. Daarna belt hij Bram. "
+             "Bij gevaar belt Fatima 112. Wie hulp wil, belt 0800-2000.")
 
 
 def translate_all(client, job_id: int, change=lambda index, text: text) -> tuple[int, str]:
@@ -22,38 +28,47 @@ def translate_all(client, job_id: int, change=lambda index, text: text) -> tuple
     return response.status_code, response.text
 
 
-def el_idrissi_job(app, number: int | None = None) -> TranslationJob:
+@pytest.fixture
+def el_idrissi(team_app) -> factories.Household:
+    """Fatima and Youssef El Idrissi, who read Arabic and are kept apart, with a published plan whose one agreement
+    (AGREEMENT) has eight sentences with times, a name and phone numbers; its Arabic job goes to Samira (tolk-ar)."""
+    household = factories.household(team_app, ["ar", "ar"], kept_apart=True,
+                                    names=("Fatima El Idrissi", "Youssef El Idrissi"),
+                                    children=("Amira El Idrissi", "Adam El Idrissi"))
+    factories.published_plan(team_app, household.family_id, what=AGREEMENT)
+    return household
+
+
+def el_idrissi_job(app, family_id: int) -> TranslationJob:
     with app.app_context(), Session(db.engine()) as session:
-        family = session.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
-        version = current_version(session, family.id)
+        version = current_version(session, family_id)
         return session.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                          TranslationJob.language == "ar")).one()
 
 
-def test_a_changed_phone_number_is_refused_and_the_rest_is_kept(demo_app):
-    interpreter = demo_app.test_client()
+def test_a_changed_phone_number_is_refused_and_the_rest_is_kept(team_app, el_idrissi):
+    interpreter = team_app.test_client()
     sign_in(interpreter, "tolk-ar")
-    job = el_idrissi_job(demo_app)
+    job = el_idrissi_job(team_app, el_idrissi.family_id)
     status, page = translate_all(interpreter, job.id, lambda i, text: text.replace("0800-2000", "0800-2001"))
     assert status == 400
     assert "0800-2000" in page and "0800-2001" in page  # the message names it; the typed text stays
     assert "ترجمة" in page
-    with demo_app.app_context(), Session(db.engine()) as session:
+    with team_app.app_context(), Session(db.engine()) as session:
         assert session.get(TranslationJob, job.id).completed_at is None
 
 
-def test_complete_translation_reaches_the_parent_with_translator_and_dutch_to_compare(demo_app):
-    interpreter = demo_app.test_client()
+def test_complete_translation_reaches_the_parent_with_translator_and_dutch_to_compare(team_app, el_idrissi):
+    interpreter = team_app.test_client()
     sign_in(interpreter, "tolk-ar")
-    job = el_idrissi_job(demo_app)
-    parent = demo_app.test_client()
-    sign_in(parent, "ouder-youssef")
+    job = el_idrissi_job(team_app, el_idrissi.family_id)
+    parent = signed_in_client(team_app, el_idrissi.usernames[1])
     before = parent.get("/plan").text
     assert "ترجمة:" not in before
     assert 'lang="nl" dir="ltr"' in before  # the Dutch text, marked as Dutch, until translated
     status, _page = translate_all(interpreter, job.id)
     assert status == 200
-    with demo_app.app_context(), Session(db.engine()) as session:
+    with team_app.app_context(), Session(db.engine()) as session:
         assert session.get(TranslationJob, job.id).completed_at is not None
     after = parent.get("/plan").text
     assert "ترجمة:" in after
@@ -61,12 +76,12 @@ def test_complete_translation_reaches_the_parent_with_translator_and_dutch_to_co
     assert "<details class=\"dutch\"" in after  # each section can show the Dutch text, without JavaScript
 
 
-def test_one_changed_sentence_costs_one_segment_of_work(demo_app):
-    interpreter = demo_app.test_client()
+def test_one_changed_sentence_costs_one_segment_of_work(team_app, el_idrissi):
+    interpreter = team_app.test_client()
     sign_in(interpreter, "tolk-ar")
-    assert translate_all(interpreter, el_idrissi_job(demo_app).id)[0] == 200
-    with demo_app.app_context(), Session(db.engine()) as session:
-        family = session.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
+    assert translate_all(interpreter, el_idrissi_job(team_app, el_idrissi.family_id).id)[0] == 200
+    with team_app.app_context(), Session(db.engine()) as session:
+        family = session.get(Family, el_idrissi.family_id)
         bram = session.exec(select(Worker).where(Worker.name.startswith("Bram"))).one()
         published = current_version(session, family.id)
         content = load_contents(session, [published.id])[published.id]
@@ -83,29 +98,29 @@ def test_one_changed_sentence_costs_one_segment_of_work(demo_app):
         assert len(segments(content)) > 10
     token = csrf_token(interpreter.get("/backoffice/").text)
     interpreter.post("/language", data={"set_language": "en", "csrf_token": token, "next": "/backoffice/"})
-    page = interpreter.get(f"/backoffice/translations/{el_idrissi_job(demo_app).id}")
+    page = interpreter.get(f"/backoffice/translations/{el_idrissi_job(team_app, el_idrissi.family_id).id}")
     assert "1 segment still needs a translation." in page.text
     # Every other row (the plan's sentences, and what the appointments are for and where) comes from the memory.
     assert page.text.count("From the translation memory") == page.text.count('<td lang="nl" dir="ltr">') - 1
 
 
-def test_interpreters_only_see_their_own_work(demo_app):
-    other = demo_app.test_client()
+def test_interpreters_only_see_their_own_work(team_app, el_idrissi):
+    other = team_app.test_client()
     sign_in(other, "tolk-tr")
-    assert other.get(f"/backoffice/translations/{el_idrissi_job(demo_app).id}").status_code == 404
+    assert other.get(f"/backoffice/translations/{el_idrissi_job(team_app, el_idrissi.family_id).id}").status_code == 404
 
 
-def test_a_second_interpreter_verifies_a_translation(demo_app):
-    interpreter = demo_app.test_client()
+def test_a_second_interpreter_verifies_a_translation(team_app, el_idrissi):
+    interpreter = team_app.test_client()
     sign_in(interpreter, "tolk-ar")
-    job = el_idrissi_job(demo_app)
+    job = el_idrissi_job(team_app, el_idrissi.family_id)
     translate_all(interpreter, job.id)
-    with demo_app.app_context(), Session(db.engine()) as session:
+    with team_app.app_context(), Session(db.engine()) as session:
         second = Interpreter(name="Nadia Amrani", languages="ar")
         session.add(second)
         session.commit()
         # She works for the household's team, as every interpreter given its work must.
-        team_id = session.exec(select(Family.team_id).where(Family.name.contains("El Idrissi"))).one()
+        team_id = session.get(Family, el_idrissi.family_id).team_id
         session.add(InterpreterTeam(interpreter_id=second.id, team_id=team_id))
         session.get(TranslationJob, job.id).interpreter_id = second.id
         session.commit()
@@ -113,7 +128,7 @@ def test_a_second_interpreter_verifies_a_translation(demo_app):
     # The second interpreter signs in through a fresh account bound to the new interpreter row.
     from portal.accounts.secrets import hash_password
     from portal.models import Account, Role
-    with demo_app.app_context(), Session(db.engine()) as session:
+    with team_app.app_context(), Session(db.engine()) as session:
         account = Account(username="tolk-ar2", role=Role.interpreter, display_name="Nadia Amrani",
                           password_hash=hash_password("een lange zin als wachtwoord"),
                           totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", totp_enrolled=True)
@@ -122,7 +137,7 @@ def test_a_second_interpreter_verifies_a_translation(demo_app):
         session.get(Interpreter, second_id).account_id = account.id
         session.commit()
     import pyotp
-    client = demo_app.test_client()
+    client = team_app.test_client()
     token = csrf_token(client.get("/backoffice/sign-in").text)
     client.post("/backoffice/sign-in", data={"username": "tolk-ar2", "password": "een lange zin als wachtwoord",
                                              "csrf_token": token})
