@@ -37,10 +37,13 @@ class Household:
 
 
 def household(app, languages: list[str], kept_apart: bool = False, contact: str = "Bram de Wit",
-              partner: str = "Anouk Visser", names: tuple[str, ...] = (), children: tuple[str, ...] = ()) -> Household:
+              partner: str = "Anouk Visser", names: tuple[str, ...] = (), children: tuple[str, ...] = (),
+              password: bool = False) -> Household:
     """A household of the demo team with one parent (with an account and a phone) per language given, named
-    `names` in that order (else "Ouder 0 Proef", ...), and a child (a member without account) per name in `children`."""
+    `names` in that order (else "Ouder 0 Proef", ...), and a child (a member without account) per name in `children`.
+    With `password`, the parents' accounts have the demo's password, as after activation."""
     with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
         workers = {name: db.exec(select(Worker).where(Worker.name == name)).one() for name in (contact, partner)}
         number = next(_numbers)
         family = Family(team_id=workers[contact].team_id, name=f"Gezin Proef {number}", parents_kept_apart=kept_apart)
@@ -54,7 +57,8 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
         parent_ids, usernames = [], []
         for position, language in enumerate(languages):
             account = Account(username=f"ouder-proef-{number}-{position}", role=Role.parent,
-                              display_name=f"Ouder {position}", language=language, totp_enrolled=True)
+                              display_name=f"Ouder {position}", language=language, totp_enrolled=True,
+                              password_hash=password_hash if password else None)
             db.add(account)
             db.flush()
             name = names[position] if position < len(names) else f"Ouder {position} Proef"

@@ -12,13 +12,19 @@ from sqlmodel import select
 from portal import clock
 from portal.models import Account, DuoAssignment, DuoRole, Worker
 from support import factories
-from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.pages import database, parent_named, say, soup, text_of
 from support.races import all_at_once
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 pytestmark = pytest.mark.both_databases
 
-EL_IDRISSI = "Gezin El Idrissi"  # the demo's duo: Bram de Wit contact person, Anouk Visser partner
+
+
+def el_idrissi(app) -> int:
+    """Fatima and Youssef El Idrissi, who read Arabic, kept apart, with accounts in use (a password chosen); Bram de
+    Wit is their contact person, Anouk Visser the duo partner."""
+    return factories.household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
+                               password=True).family_id
 
 
 def account_of(app, parent_name: str) -> Account:
@@ -44,11 +50,11 @@ def worker_id(app, name: str) -> int:
         return db.exec(select(Worker.id).where(Worker.name == name)).one()
 
 
-def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
-    family, fatima = family_id(demo_app, EL_IDRISSI), parent_named(demo_app, "Fatima El Idrissi")
-    bram = demo_app.test_client()
+def test_a_new_letter_asks_first_and_prints_again_after_a_reload(team_app):
+    family, fatima = el_idrissi(team_app), parent_named(team_app, "Fatima El Idrissi")
+    bram = team_app.test_client()
     sign_in(bram, "bram")
-    before = account_of(demo_app, "Fatima El Idrissi")
+    before = account_of(team_app, "Fatima El Idrissi")
     assert before.password_hash and before.totp_enrolled
 
     # The family file offers the new letter as a link to a page that says what it does; nothing happens yet.
@@ -62,8 +68,8 @@ def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
     for sentence in ("A new letter makes a new activation code. The old letter and its code stop working.",
                      "The password and the second sign-in step of %(name)s are removed.",
                      "%(name)s is signed out on every phone and computer."):
-        assert say(demo_app, "nl", sentence, name="Fatima El Idrissi") in said
-    unchanged = account_of(demo_app, "Fatima El Idrissi")
+        assert say(team_app, "nl", sentence, name="Fatima El Idrissi") in said
+    unchanged = account_of(team_app, "Fatima El Idrissi")
     assert (unchanged.password_hash, unchanged.totp_enrolled, unchanged.session_generation) == (
         before.password_hash, True, before.session_generation)
 
@@ -73,24 +79,24 @@ def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
     assert made.status_code == 303
     letter_url = f"/backoffice/families/{family}/parents/{fatima.id}/letter"
     assert made.headers["Location"].endswith(letter_url)
-    after = account_of(demo_app, "Fatima El Idrissi")
+    after = account_of(team_app, "Fatima El Idrissi")
     assert after.password_hash is None and not after.totp_enrolled
     first, again = bram.get(letter_url), bram.get(letter_url)
     assert first.status_code == again.status_code == 200
     code = soup(first).select("article.letter strong[dir=ltr]")[1].get_text()
     assert code and code == soup(again).select("article.letter strong[dir=ltr]")[1].get_text()
-    assert say(demo_app, "nl", "A new letter makes a new code and ends this one.") in text_of(again)
+    assert say(team_app, "nl", "A new letter makes a new code and ends this one.") in text_of(again)
     # Back to the family file: the browser forgets the letter; its code is no longer readable anywhere.
     bram.get(f"/backoffice/families/{family}")
     assert code not in text_of(bram.get(letter_url)) and "letter" not in session_of(bram)
 
     # Another browser of the same worker does not see the code, and once the parent used it, it is gone here too.
-    elsewhere = demo_app.test_client()
+    elsewhere = team_app.test_client()
     sign_in(elsewhere, "bram")
-    gone = say(demo_app, "nl", "A new letter makes a new code and ends the old one: the parent chooses a password "
+    gone = say(team_app, "nl", "A new letter makes a new code and ends the old one: the parent chooses a password "
                                 "and a second sign-in step again.")
     assert code not in text_of(elsewhere.get(letter_url)) and gone in text_of(elsewhere.get(letter_url))
-    visitor = demo_app.test_client()
+    visitor = team_app.test_client()
     activation = visitor.post("/activate", data={"csrf_token": csrf_token(visitor.get("/activate").text),
                                                  "username": after.username, "code": code})
     assert activation.status_code in (200, 302) and "code" not in activation.headers.get("Location", "code")
@@ -98,18 +104,18 @@ def test_a_new_letter_asks_first_and_prints_again_after_a_reload(demo_app):
     assert code not in shown and gone in shown
 
 
-def test_a_new_staff_letter_asks_first_and_prints_again_until_the_password_is_used(demo_app):
-    lead = demo_app.test_client()
+def test_a_new_staff_letter_asks_first_and_prints_again_until_the_password_is_used(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         anouk = db.exec(select(Account).where(Account.username == "anouk")).one()
     staff_page, letter_url = f"/backoffice/staff/{anouk.id}", f"/backoffice/staff/{anouk.id}/letter"
     assert soup(lead.get(staff_page)).select_one(f"a[href='{letter_url}/new']") is not None
     assert not soup(lead.get(staff_page)).select(f"form[action='{letter_url}']")
     confirm = lead.get(f"{letter_url}/new")
-    assert say(demo_app, "nl", "With the new letter, %(name)s links an authenticator app again and chooses a new "
+    assert say(team_app, "nl", "With the new letter, %(name)s links an authenticator app again and chooses a new "
                                "password.", name="Anouk Visser") in text_of(confirm)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.get(Account, anouk.id).password_hash == anouk.password_hash  # asking changed nothing
     made = lead.post(letter_url, data={"csrf_token": csrf_token(confirm.text)})
     assert made.status_code == 303 and made.headers["Location"].endswith(letter_url)
@@ -117,37 +123,37 @@ def test_a_new_staff_letter_asks_first_and_prints_again_until_the_password_is_us
     password = soup(first).select("article.letter strong")[1].get_text()
     assert password and password == soup(again).select("article.letter strong")[1].get_text()
     # Once Anouk signed in with it and linked her app, the letter is no longer shown.
-    worker = demo_app.test_client()
+    worker = team_app.test_client()
     token = csrf_token(worker.get("/backoffice/sign-in").text)
     first = worker.post("/backoffice/sign-in", data={"username": "anouk", "password": password, "csrf_token": token})
     assert first.headers["Location"].endswith("/backoffice/enrol")
     page = worker.get("/backoffice/enrol")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         secret = db.get(Account, anouk.id).totp_secret
     assert worker.post("/backoffice/enrol", data={"code": pyotp.TOTP(secret).now(),
                                                   "csrf_token": csrf_token(page.text)}).status_code == 200
     gone = text_of(lead.get(letter_url))
     assert password not in gone
-    assert say(demo_app, "nl", "A new letter makes a new start password and ends the old one.") in gone
+    assert say(team_app, "nl", "A new letter makes a new start password and ends the old one.") in gone
 
 
-def test_an_address_only_a_button_sends_says_so_and_is_not_page_not_found(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    bram = demo_app.test_client()
+def test_an_address_only_a_button_sends_says_so_and_is_not_page_not_found(team_app):
+    family = el_idrissi(team_app)
+    bram = team_app.test_client()
     sign_in(bram, "bram")
     for url in (f"/backoffice/families/{family}/duo", "/sign-out"):
         response = bram.get(url)
         assert response.status_code == 405 and "POST" in response.headers["Allow"]
         page = text_of(response)
-        assert say(demo_app, "nl", "Page not found") not in page
-        assert say(demo_app, "nl", "This cannot be opened this way") in soup(response).select_one("h1").get_text()
+        assert say(team_app, "nl", "Page not found") not in page
+        assert say(team_app, "nl", "This cannot be opened this way") in soup(response).select_one("h1").get_text()
 
 
-def test_ending_a_duo_role_asks_first_keeps_a_wrong_date_and_ends_on_the_confirming_post(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    lead = demo_app.test_client()
+def test_ending_a_duo_role_asks_first_keeps_a_wrong_date_and_ends_on_the_confirming_post(team_app):
+    family = el_idrissi(team_app)
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         anouk = db.exec(select(DuoAssignment).join(Worker, Worker.id == DuoAssignment.worker_id).where(
             DuoAssignment.family_id == family, Worker.name == "Anouk Visser", DuoAssignment.end.is_(None))).one()
     end_url = f"/backoffice/families/{family}/duo/{anouk.id}/end"
@@ -156,70 +162,70 @@ def test_ending_a_duo_role_asks_first_keeps_a_wrong_date_and_ends_on_the_confirm
 
     page = lead.get(end_url)
     assert page.status_code == 200
-    assert say(demo_app, "nl", "End the role of %(name)s?", name="Anouk Visser") in text_of(page)
-    before = assignments(demo_app, family)
+    assert say(team_app, "nl", "End the role of %(name)s?", name="Anouk Visser") in text_of(page)
+    before = assignments(team_app, family)
     token = csrf_token(page.text)
     wrong = lead.post(end_url, data={"csrf_token": token, "end": "1-1-2020"})
     assert wrong.status_code == 400
     assert soup(wrong).select_one("input#end")["value"] == "1-1-2020"
-    assert say(demo_app, "nl", "Give the last day in the duo: a date from %(start)s on, e.g. 2026-12-31.",
+    assert say(team_app, "nl", "Give the last day in the duo: a date from %(start)s on, e.g. 2026-12-31.",
                start=anouk.start.isoformat()) in text_of(wrong)
-    assert assignments(demo_app, family) == before
+    assert assignments(team_app, family) == before
 
     last_day = clock.today() + dt.timedelta(days=7)
     ended = lead.post(end_url, data={"csrf_token": token, "end": last_day.isoformat()})
     assert ended.status_code == 302 and ended.headers["Location"].endswith(f"/backoffice/families/{family}#duo")
-    assert ("Anouk Visser", DuoRole.partner, last_day) in assignments(demo_app, family)
+    assert ("Anouk Visser", DuoRole.partner, last_day) in assignments(team_app, family)
 
 
-def test_a_worker_added_twice_stands_in_the_duo_once_with_a_clear_message(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    lead = demo_app.test_client()
+def test_a_worker_added_twice_stands_in_the_duo_once_with_a_clear_message(team_app):
+    family = el_idrissi(team_app)
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    before = assignments(demo_app, family)
-    add = {"worker": str(worker_id(demo_app, "Anouk Visser")), "role": "partner",
+    before = assignments(team_app, family)
+    add = {"worker": str(worker_id(team_app, "Anouk Visser")), "role": "partner",
            "start": clock.today().isoformat()}
     for _ in range(2):
         token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
         added = lead.post(f"/backoffice/families/{family}/duo", data=add | {"csrf_token": token})
         assert added.status_code == 302
-        assert say(demo_app, "nl", "%(name)s is already %(role)s in this duo. Nothing was added.",
-                   name="Anouk Visser", role=say(demo_app, "nl", "duo partner")) in text_of(
+        assert say(team_app, "nl", "%(name)s is already %(role)s in this duo. Nothing was added.",
+                   name="Anouk Visser", role=say(team_app, "nl", "duo partner")) in text_of(
             lead.get(added.headers["Location"]))
-    assert assignments(demo_app, family) == before
+    assert assignments(team_app, family) == before
 
     # The partner who becomes the contact person is the partner no longer: one open row for Anouk, none for Bram.
     token = csrf_token(lead.get(f"/backoffice/families/{family}").text)
     lead.post(f"/backoffice/families/{family}/duo", data=add | {"role": "contact", "csrf_token": token})
-    still = [(name, role) for name, role, end in assignments(demo_app, family) if end is None]
+    still = [(name, role) for name, role, end in assignments(team_app, family) if end is None]
     assert still == [("Anouk Visser", DuoRole.contact)]
 
     # The database keeps it so too, whatever writes (two requests at the same moment).
-    with database(demo_app) as db, pytest.raises(IntegrityError):
-        db.add(DuoAssignment(family_id=family, worker_id=worker_id(demo_app, "Anouk Visser"), role=DuoRole.partner,
+    with database(team_app) as db, pytest.raises(IntegrityError):
+        db.add(DuoAssignment(family_id=family, worker_id=worker_id(team_app, "Anouk Visser"), role=DuoRole.partner,
                              start=clock.today()))
         db.commit()
 
 
-def test_a_duo_role_that_starts_today_in_amsterdam_counts_while_it_is_yesterday_in_utc(demo_app, monkeypatch):
+def test_a_duo_role_that_starts_today_in_amsterdam_counts_while_it_is_yesterday_in_utc(team_app, monkeypatch):
     """At 23:30 UTC it is already the next day in Amsterdam: a worker added from "today" works in the household
     at once, not only when the server's UTC date catches up an hour later."""
-    household = factories.household(demo_app, ["nl"])
+    household = factories.household(team_app, ["nl"])
     late_evening = dt.datetime.combine(clock.now().date() - dt.timedelta(days=1), dt.time(23, 30), tzinfo=dt.UTC)
     monkeypatch.setattr(clock, "now", lambda: late_evening)
     amsterdam_today = clock.today()
     assert amsterdam_today == late_evening.date() + dt.timedelta(days=1)  # 00:30 or 01:30 in Amsterdam
 
-    bram = signed_in_client(demo_app, "bram")  # the contact person adds a partner from today
+    bram = signed_in_client(team_app, "bram")  # the contact person adds a partner from today
     family_file = f"/backoffice/families/{household.family_id}"
     token = csrf_token(bram.get(family_file).text)
-    added = bram.post(f"{family_file}/duo", data={"worker": str(worker_id(demo_app, "Chantal Pinas")),
+    added = bram.post(f"{family_file}/duo", data={"worker": str(worker_id(team_app, "Chantal Pinas")),
                                                   "role": "partner", "start": amsterdam_today.isoformat(),
                                                   "csrf_token": token})
     assert added.status_code == 302
-    assert ("Chantal Pinas", DuoRole.partner, None) in assignments(demo_app, household.family_id)
+    assert ("Chantal Pinas", DuoRole.partner, None) in assignments(team_app, household.family_id)
 
-    chantal = signed_in_client(demo_app, "chantal")
+    chantal = signed_in_client(team_app, "chantal")
     assert chantal.get(family_file).status_code == 200
     assert soup(chantal.get("/backoffice/")).select_one(f"a[href='{family_file}']") is not None  # her work list
 
@@ -227,15 +233,15 @@ def test_a_duo_role_that_starts_today_in_amsterdam_counts_while_it_is_yesterday_
 SAME_ADDS = 20
 
 
-def test_twenty_adds_of_the_same_worker_at_once_make_one_row(demo_app):
+def test_twenty_adds_of_the_same_worker_at_once_make_one_row(team_app):
     """Twenty team lead's browsers add Chantal as the partner at the same moment: one row, every answer calm."""
-    family = family_id(demo_app, EL_IDRISSI)
-    clients = [signed_in_client(demo_app, "teamlead") for _ in range(SAME_ADDS)]
+    family = el_idrissi(team_app)
+    clients = [signed_in_client(team_app, "teamlead") for _ in range(SAME_ADDS)]
     tokens = [csrf_token(client.get(f"/backoffice/families/{family}").text) for client in clients]
-    add = {"worker": str(worker_id(demo_app, "Chantal Pinas")), "role": "partner",
+    add = {"worker": str(worker_id(team_app, "Chantal Pinas")), "role": "partner",
            "start": clock.today().isoformat()}
     answers = all_at_once(lambda number: clients[number].post(f"/backoffice/families/{family}/duo",
                                                               data=add | {"csrf_token": tokens[number]}), SAME_ADDS)
     assert {getattr(answer, "status_code", answer) for answer in answers.values()} == {302}, answers
-    open_rows = [(name, role) for name, role, end in assignments(demo_app, family) if end is None]
+    open_rows = [(name, role) for name, role, end in assignments(team_app, family) if end is None]
     assert sorted(open_rows) == [("Bram de Wit", DuoRole.contact), ("Chantal Pinas", DuoRole.partner)]
