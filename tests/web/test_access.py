@@ -34,7 +34,7 @@ from portal.policy import can
 from portal.rules.actions import Action
 from support import factories
 from support.pages import database, family_id, say, soup, text_of
-from support.sign_in import csrf_token, sign_in
+from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EXPECTED_PUBLIC = {
     "auth.sign_in", "auth.staff_sign_in", "auth.code", "auth.staff_code", "auth.enrol",
@@ -164,21 +164,21 @@ def snapshot(app, name: str) -> dict:
 
 # --- every route declares who may reach it -------------------------------------------------------
 
-def test_every_route_declares_an_access_rule(demo_app):
-    missing = [f"{rule.rule} ({rule.endpoint})" for rule in demo_app.url_map.iter_rules()
+def test_every_route_declares_an_access_rule(team_app):
+    missing = [f"{rule.rule} ({rule.endpoint})" for rule in team_app.url_map.iter_rules()
                if rule.endpoint != "static"
-               and getattr(demo_app.view_functions[rule.endpoint], "access_rule", None) is None]
+               and getattr(team_app.view_functions[rule.endpoint], "access_rule", None) is None]
     assert not missing, "routes without portal.web.guards.public or roles(...): " + ", ".join(missing)
-    for rule in demo_app.url_map.iter_rules():
+    for rule in team_app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        declared = demo_app.view_functions[rule.endpoint].access_rule
+        declared = team_app.view_functions[rule.endpoint].access_rule
         assert declared == "public" or (declared and set(declared) <= {r.value for r in Role}), rule.rule
 
 
-def test_the_public_routes_are_exactly_the_expected_few(demo_app):
-    public = {rule.endpoint for rule in demo_app.url_map.iter_rules()
-              if getattr(demo_app.view_functions[rule.endpoint], "access_rule", None) == "public"}
+def test_the_public_routes_are_exactly_the_expected_few(team_app):
+    public = {rule.endpoint for rule in team_app.url_map.iter_rules()
+              if getattr(team_app.view_functions[rule.endpoint], "access_rule", None) == "public"}
     assert public == EXPECTED_PUBLIC, (
         f"new public routes: {sorted(public - EXPECTED_PUBLIC)}; no longer public: {sorted(EXPECTED_PUBLIC - public)}")
 
@@ -497,12 +497,12 @@ def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(dem
 TEAM_LEAD_LINKS = {"/backoffice/households/new", "/backoffice/staff", "/backoffice/team"}
 
 
-def test_only_the_team_lead_sees_the_team_leads_links(demo_app):
+def test_only_the_team_lead_sees_the_team_leads_links(team_app):
     """The menu and home ask the same `can` as the pages behind them: a duo worker and an interpreter get none
     of the team lead's links, on home or in the menu of another page."""
     seen = {}
     for username in ("teamlead", "bram", "tolk-ar"):
-        client = demo_app.test_client()
+        client = team_app.test_client()
         sign_in(client, username)
         pages = [client.get("/backoffice/"), client.get("/backoffice/password")]
         assert all(page.status_code == 200 for page in pages), username
@@ -510,8 +510,7 @@ def test_only_the_team_lead_sees_the_team_leads_links(demo_app):
     assert seen == {"teamlead": TEAM_LEAD_LINKS, "bram": set(), "tolk-ar": set()}
 
 
-def test_the_family_menu_is_for_a_signed_in_parent_only(demo_app):
-    parent = demo_app.test_client()
-    sign_in(parent, "ouder-sanne")
+def test_the_family_menu_is_for_a_signed_in_parent_only(team_app):
+    parent = signed_in_client(team_app, factories.household(team_app, ["nl"]).usernames[0])  # a parent of a household
     assert soup(parent.get("/")).select_one('nav a[href="/plan"]') is not None
-    assert soup(demo_app.test_client().get("/sign-in")).select_one('nav a[href="/plan"]') is None
+    assert soup(team_app.test_client().get("/sign-in")).select_one('nav a[href="/plan"]') is None
