@@ -47,6 +47,13 @@ LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen e
 
 
 
+def el_idrissi(app) -> factories.Household:
+    """Fatima and Youssef El Idrissi, who read Arabic and are kept apart, with their children Amira and Adam; Bram
+    de Wit is their contact person and Anouk Visser the duo partner."""
+    return factories.household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
+                               children=("Amira El Idrissi", "Adam El Idrissi"))
+
+
 def worker_id(app, username: str) -> int:
     with database(app) as db:
         return db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
@@ -268,12 +275,12 @@ FIRST_SAVES = 20
 
 
 @pytest.mark.both_databases
-def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts(demo_app):
+def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts(team_app):
     """A household without a plan: twenty autosaves of the first change arrive together (the duo, each in their
     own browser). One draft is made (a unique index per plan); one save wins, every other gets the conflict."""
-    made = factories.household(demo_app, ["nl"])
+    made = factories.household(team_app, ["nl"])
     url = f"/backoffice/families/{made.family_id}/plan"
-    clients = [signed_in_client(demo_app, ("bram", "anouk")[number % 2]) for number in range(FIRST_SAVES)]
+    clients = [signed_in_client(team_app, ("bram", "anouk")[number % 2]) for number in range(FIRST_SAVES)]
     forms = [form_values(client.get(url), "plan-form") for client in clients]
     def first_save(number: int):
         form = forms[number] | {"s1-description": f"Opslag {number}: er wordt 's nachts geschreeuwd."}
@@ -283,7 +290,7 @@ def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts
     codes = {number: getattr(answer, "status_code", answer) for number, answer in answers.items()}
     winners = [number for number, code in codes.items() if code == 200]
     assert len(winners) == 1 and sorted(codes.values()) == [200] + [409] * (FIRST_SAVES - 1), codes
-    with database(demo_app) as db:
+    with database(team_app) as db:
         drafts = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id).where(
             SafetyPlan.family_id == made.family_id, PlanVersion.status == VersionStatus.draft)).all()
         assert len(drafts) == 1
@@ -296,10 +303,9 @@ def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts
 
 # --- plain-language help -------------------------------------------------------------------------
 
-def test_plain_language_help_while_typing_and_on_save_without_javascript(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
-    sign_in(client, "anouk")
+def test_plain_language_help_while_typing_and_on_save_without_javascript(team_app):
+    family = el_idrissi(team_app).family_id
+    client = signed_in_client(team_app, "anouk")
     editor = client.get(f"/backoffice/families/{family}/plan")
     token = csrf_token(editor.text)
     text = f"Er is een ondertoezichtstelling. {LONG_SENTENCE}"
@@ -310,8 +316,8 @@ def test_plain_language_help_while_typing_and_on_save_without_javascript(demo_ap
     assert "ondertoezichtstelling" in flagged
     assert LONG_SENTENCE in flagged
     assert "<html" not in live.text  # only the fragment for the field
-    long_label = say(demo_app, "nl", "Long sentence (over 20 words):")
-    assert long_label in text_of(live) and say(demo_app, "nl", "Difficult word:") in text_of(live)
+    long_label = say(team_app, "nl", "Long sentence (over 20 words):")
+    assert long_label in text_of(live) and say(team_app, "nl", "Difficult word:") in text_of(live)
     # The same help appears when the draft is saved without JavaScript.
     form = form_values(editor, "plan-form")
     form["s1-description"] = text
@@ -322,10 +328,9 @@ def test_plain_language_help_while_typing_and_on_save_without_javascript(demo_ap
     assert long_label in help_box.get_text()
 
 
-def test_names_in_the_household_are_not_flagged_as_rare_words(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
-    sign_in(client, "anouk")
+def test_names_in_the_household_are_not_flagged_as_rare_words(team_app):
+    family = el_idrissi(team_app).family_id
+    client = signed_in_client(team_app, "anouk")
     token = csrf_token(client.get(f"/backoffice/families/{family}/plan").text)
     live = client.post(f"/backoffice/families/{family}/plain-language",
                        data={"s1-description": "Amira en Adam zien dat. Daarna belt Fatima met Bram."},
@@ -335,10 +340,9 @@ def test_names_in_the_household_are_not_flagged_as_rare_words(demo_app):
     assert soup(live).select_one(".plain-ok") is not None
 
 
-def test_short_fields_are_not_given_a_reading_ease(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
-    sign_in(client, "anouk")
+def test_short_fields_are_not_given_a_reading_ease(team_app):
+    family = el_idrissi(team_app).family_id
+    client = signed_in_client(team_app, "anouk")
     token = csrf_token(client.get(f"/backoffice/families/{family}/plan").text)
     headers = {"HX-Request": "true", "HX-Trigger-Name": "s1-description", "X-CSRFToken": token}
 
@@ -361,10 +365,10 @@ def _appointment_form(client, url):
     return form_values(page, "appointment-form")
 
 
-def test_planning_moving_and_cancelling_an_appointment(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
-    sign_in(client, "bram")
+def test_planning_moving_and_cancelling_an_appointment(team_app):
+    household = el_idrissi(team_app)
+    family = household.family_id
+    client = signed_in_client(team_app, "bram")
     url = f"/backoffice/families/{family}/appointments"
     day = clock.today() + dt.timedelta(days=20)
     form = _appointment_form(client, url)
@@ -376,18 +380,17 @@ def test_planning_moving_and_cancelling_an_appointment(demo_app):
         refused = client.post(url, data=dict(form, audience=refused_audience))
         assert refused.status_code == 400, refused_audience
         assert form_values(refused, "appointment-form")["place"] == "Blijf Groep, Lindelaan 3 (geheim)"
-    fatima = parent_named(demo_app, "Fatima El Idrissi")
+    fatima = parent_named(team_app, "Fatima El Idrissi")
     form["audience"] = f"parents:{fatima.id}"
     created = client.post(url, data=form)
     assert created.status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         item = db.exec(select(Appointment).where(
             Appointment.purpose == "Gesprek met Fatima over een veilige plek.")).one()
     assert item.safe_place and item.place == "Blijf Groep, Lindelaan 3 (geheim)" and item.duration_minutes == 45
     assert item.starts_at == dt.datetime.combine(day, dt.time(14, 30), tzinfo=AMSTERDAM)
     assert item.interpreter_language == "ar"
-    fatima = demo_app.test_client()
-    sign_in(fatima, "ouder-fatima")
+    fatima = signed_in_client(team_app, household.usernames[0])
     assert "Gesprek met Fatima over een veilige plek." in text_of(fatima.get("/appointments"))
     assert "Lindelaan" not in text_of(fatima.get("/appointments"))
     # Move it.
@@ -396,38 +399,38 @@ def test_planning_moving_and_cancelling_an_appointment(demo_app):
     assert form["place"] == "Blijf Groep, Lindelaan 3 (geheim)" and form["safe_place"] == "1"
     form.update(date=(day + dt.timedelta(days=1)).isoformat(), time="09:15")
     assert client.post(edit, data=dict(form, action="save")).status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         moved = db.get(Appointment, item.id)
     assert moved.starts_at == dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 15), tzinfo=AMSTERDAM)
     assert moved.status is AppointmentStatus.planned
     # Cancel it.
     form = _appointment_form(client, edit)
     assert client.post(edit, data=dict(form, action="cancel")).status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.get(Appointment, item.id).status is AppointmentStatus.cancelled
-    assert say(demo_app, "ar", "This appointment is cancelled.") in text_of(fatima.get("/appointments"))
+    assert say(team_app, "ar", "This appointment is cancelled.") in text_of(fatima.get("/appointments"))
 
 
-def test_an_invalid_date_is_explained_and_the_typed_text_kept(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
-    sign_in(client, "bram")
+def test_an_invalid_date_is_explained_and_the_typed_text_kept(team_app):
+    family = el_idrissi(team_app).family_id
+    factories.appointment(team_app, family)  # one coming appointment, to move
+    client = signed_in_client(team_app, "bram")
     url = f"/backoffice/families/{family}/appointments"
     form = _appointment_form(client, url)
     form.update(date="31-02-2026", time="25:00", place="Kantoor Nieuw-West", with_whom="Bram de Wit",
                 purpose="Het plan samen lezen.")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         before = len(db.exec(select(Appointment.id)).all())
     refused = client.post(url, data=form)
     assert refused.status_code == 400
-    assert say(demo_app, "nl", "Give a date and a time, e.g. 2026-12-01 and 10:00.") in text_of(refused)
+    assert say(team_app, "nl", "Give a date and a time, e.g. 2026-12-01 and 10:00.") in text_of(refused)
     shown = form_values(refused, "appointment-form")
     assert (shown["date"], shown["time"], shown["place"], shown["purpose"]) == (
         "31-02-2026", "25:00", "Kantoor Nieuw-West", "Het plan samen lezen.")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert len(db.exec(select(Appointment.id)).all()) == before
     # Moving an existing appointment to a wrong date keeps it where it was.
-    with database(demo_app) as db:
+    with database(team_app) as db:
         item = db.exec(select(Appointment).where(Appointment.family_id == family,
                                                  Appointment.starts_at > clock.now())).first()
     form = _appointment_form(client, f"{url}/{item.id}")
@@ -435,26 +438,26 @@ def test_an_invalid_date_is_explained_and_the_typed_text_kept(demo_app):
     refused = client.post(f"{url}/{item.id}", data=dict(form, action="save"))
     assert refused.status_code == 400
     assert form_values(refused, "appointment-form")["date"] == "morgen"
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.get(Appointment, item.id).starts_at == item.starts_at
 
 
-def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_parent(demo_app):
-    family = family_id(demo_app, "Huishouden De Boer")
-    with database(demo_app) as db:
+def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_parent(team_app):
+    household = factories.household(team_app, ["nl"])  # a parent who reads Dutch; Bram and Anouk are the duo
+    family = household.family_id
+    factories.appointment(team_app, family)
+    with database(team_app) as db:
         item = db.exec(select(Appointment).where(Appointment.family_id == family,
                                                  Appointment.starts_at > clock.now())).first()
-    sanne = demo_app.test_client()
-    sign_in(sanne, "ouder-sanne")
+    sanne = signed_in_client(team_app, household.usernames[0])
     token = csrf_token(sanne.get(f"/appointments/{item.key}").text)
     reason = "Thomas kan dan niet. Donderdag kan wel."
     assert sanne.post(f"/appointments/{item.key}", data={"response": "move_requested", "reason": reason,
                                                          "csrf_token": token}).status_code == 302
-    anouk = demo_app.test_client()
-    sign_in(anouk, "anouk")
+    anouk = signed_in_client(team_app, "anouk")
     url = f"/backoffice/families/{family}/appointments"
     listing = " ".join(soup(anouk.get(url)).get_text().split())
-    assert say(demo_app, "nl", "asks to move") + ": " + reason in listing
+    assert say(team_app, "nl", "asks to move") + ": " + reason in listing
     edit = anouk.get(f"{url}/{item.id}")
     assert reason in text_of(edit)
     form = form_values(edit, "appointment-form")
@@ -462,7 +465,7 @@ def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_
     form[reply_field] = "Goed, ik kom donderdag om 14.00 uur."
     assert anouk.post(f"{url}/{item.id}", data=dict(form, action="save")).status_code == 302
     page = " ".join(soup(sanne.get("/appointments")).get_text(" ").split())
-    assert say(demo_app, "nl", "Answer from your duo:") + " Goed, ik kom donderdag om 14.00 uur." in page
+    assert say(team_app, "nl", "Answer from your duo:") + " Goed, ik kom donderdag om 14.00 uur." in page
 
 
 # --- parent accounts -----------------------------------------------------------------------------
