@@ -183,3 +183,10 @@ def question(app, username: str, text: str) -> None:
     response = client.post("/plan", data={"csrf_token": csrf_token(client.get("/plan").text), "answer": "question",
                                           "comment": text})
     assert response.status_code == 302, text_of(response)[:500]
+
+
+def fatima_and_youssef(app, children: bool = False, password: bool = False) -> Household:
+    """Fatima and Youssef El Idrissi (in that order), who read Arabic and are kept apart, with Bram de Wit as contact
+    person and Anouk Visser as duo partner; with `children`, Amira and Adam too (see `household` for `password`)."""
+    return household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
+                     children=("Amira El Idrissi", "Adam El Idrissi") if children else (), password=password)

@@ -191,8 +191,7 @@ def test_broken_glass_reads_only_within_its_window(team_app, world):
 def el_idrissi(app) -> int:
     """Fatima and Youssef El Idrissi (Arabic, kept apart; Bram and Anouk their duo) with a published plan, whose
     Arabic job is Samira's (tolk-ar), and a question Fatima asked about it."""
-    household = factories.household(app, ["ar", "ar"], kept_apart=True,
-                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    household = factories.fatima_and_youssef(app)
     factories.published_plan(app, household.family_id)
     factories.question(app, household.usernames[0], "Mag oma ook op zondag komen?")
     return household.family_id

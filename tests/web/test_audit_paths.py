@@ -50,8 +50,7 @@ def el_idrissi(app) -> int:
     """Fatima and Youssef El Idrissi (Arabic, kept apart; Bram and Anouk their duo) with a published plan and a draft
     of the next version, a question Youssef asked about it, and an appointment at a safe place (SAFE_PLACE) for
     Fatima alone."""
-    household = factories.household(app, ["ar", "ar"], kept_apart=True,
-                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    household = factories.fatima_and_youssef(app)
     factories.published_plan(app, household.family_id)
     factories.saved_draft(app, household.family_id, what="De kinderen slapen bij oma en opa.")
     factories.question(app, household.usernames[1], "Mag ik de kinderen zien?")

@@ -47,13 +47,6 @@ LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen e
 
 
 
-def el_idrissi(app) -> factories.Household:
-    """Fatima and Youssef El Idrissi, who read Arabic and are kept apart, with their children Amira and Adam; Bram
-    de Wit is their contact person and Anouk Visser the duo partner."""
-    return factories.household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
-                               children=("Amira El Idrissi", "Adam El Idrissi"))
-
-
 def worker_id(app, username: str) -> int:
     with database(app) as db:
         return db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
@@ -304,7 +297,7 @@ def test_twenty_first_saves_at_once_make_one_draft_and_the_others_see_both_texts
 # --- plain-language help -------------------------------------------------------------------------
 
 def test_plain_language_help_while_typing_and_on_save_without_javascript(team_app):
-    family = el_idrissi(team_app).family_id
+    family = factories.fatima_and_youssef(team_app, children=True).family_id
     client = signed_in_client(team_app, "anouk")
     editor = client.get(f"/backoffice/families/{family}/plan")
     token = csrf_token(editor.text)
@@ -329,7 +322,7 @@ def test_plain_language_help_while_typing_and_on_save_without_javascript(team_ap
 
 
 def test_names_in_the_household_are_not_flagged_as_rare_words(team_app):
-    family = el_idrissi(team_app).family_id
+    family = factories.fatima_and_youssef(team_app, children=True).family_id
     client = signed_in_client(team_app, "anouk")
     token = csrf_token(client.get(f"/backoffice/families/{family}/plan").text)
     live = client.post(f"/backoffice/families/{family}/plain-language",
@@ -341,7 +334,7 @@ def test_names_in_the_household_are_not_flagged_as_rare_words(team_app):
 
 
 def test_short_fields_are_not_given_a_reading_ease(team_app):
-    family = el_idrissi(team_app).family_id
+    family = factories.fatima_and_youssef(team_app, children=True).family_id
     client = signed_in_client(team_app, "anouk")
     token = csrf_token(client.get(f"/backoffice/families/{family}/plan").text)
     headers = {"HX-Request": "true", "HX-Trigger-Name": "s1-description", "X-CSRFToken": token}
@@ -366,7 +359,7 @@ def _appointment_form(client, url):
 
 
 def test_planning_moving_and_cancelling_an_appointment(team_app):
-    household = el_idrissi(team_app)
+    household = factories.fatima_and_youssef(team_app, children=True)
     family = household.family_id
     client = signed_in_client(team_app, "bram")
     url = f"/backoffice/families/{family}/appointments"
@@ -412,7 +405,7 @@ def test_planning_moving_and_cancelling_an_appointment(team_app):
 
 
 def test_an_invalid_date_is_explained_and_the_typed_text_kept(team_app):
-    family = el_idrissi(team_app).family_id
+    family = factories.fatima_and_youssef(team_app, children=True).family_id
     factories.appointment(team_app, family)  # one coming appointment, to move
     client = signed_in_client(team_app, "bram")
     url = f"/backoffice/families/{family}/appointments"

@@ -19,8 +19,7 @@ from support.sign_in import signed_in_client
 def el_idrissi(app) -> int:
     """Fatima and Youssef El Idrissi, who read Arabic, have phones and are kept apart, with Bram in their duo and a
     draft of their first plan saved (nobody has had news yet)."""
-    household = factories.household(app, ["ar", "ar"], kept_apart=True,
-                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    household = factories.fatima_and_youssef(app)
     factories.saved_draft(app, household.family_id)
     return household.family_id
 

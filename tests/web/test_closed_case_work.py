@@ -30,9 +30,7 @@ def section(app, response, heading: str) -> str:
 def el_idrissi(app) -> factories.Household:
     """Fatima and Youssef, who read Arabic and are kept apart, with Bram and Anouk as their duo: a published plan (its
     Arabic job goes to tolk-ar), an appointment for both and one at a safe place for Fatima alone with tolk-ar."""
-    household = factories.household(app, ["ar", "ar"], kept_apart=True,
-                                    names=("Fatima El Idrissi", "Youssef El Idrissi"),
-                                    children=("Amira El Idrissi", "Adam El Idrissi"))
+    household = factories.fatima_and_youssef(app, children=True)
     factories.published_plan(app, household.family_id)
     factories.appointment(app, household.family_id, days=3)
     factories.appointment(app, household.family_id, audience=only_for(household.parent_ids[:1]), safe_place=True,

@@ -20,8 +20,7 @@ QUESTION = "Wie haalt de kinderen op woensdag?"
 def el_idrissi(app) -> factories.Household:
     """Fatima and Youssef El Idrissi, who read Arabic and are kept apart, with Bram de Wit and Anouk Visser as their
     duo, a published plan and an appointment in four days for them both."""
-    household = factories.household(app, ["ar", "ar"], kept_apart=True,
-                                    names=("Fatima El Idrissi", "Youssef El Idrissi"))
+    household = factories.fatima_and_youssef(app)
     factories.published_plan(app, household.family_id)
     factories.appointment(app, household.family_id)
     return household

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.both_databases
 def el_idrissi(app) -> int:
     """Fatima and Youssef El Idrissi, who read Arabic, kept apart, with accounts in use (a password chosen); Bram de
     Wit is their contact person, Anouk Visser the duo partner."""
-    return factories.household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
-                               password=True).family_id
+    return factories.fatima_and_youssef(app, password=True).family_id
 
 
 def account_of(app, parent_name: str) -> Account:

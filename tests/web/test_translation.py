@@ -32,9 +32,7 @@ def translate_all(client, job_id: int, change=lambda index, text: text) -> tuple
 def el_idrissi(team_app) -> factories.Household:
     """Fatima and Youssef El Idrissi, who read Arabic and are kept apart, with a published plan whose one agreement
     (AGREEMENT) has eight sentences with times, a name and phone numbers; its Arabic job goes to Samira (tolk-ar)."""
-    household = factories.household(team_app, ["ar", "ar"], kept_apart=True,
-                                    names=("Fatima El Idrissi", "Youssef El Idrissi"),
-                                    children=("Amira El Idrissi", "Adam El Idrissi"))
+    household = factories.fatima_and_youssef(team_app, children=True)
     factories.published_plan(team_app, household.family_id, what=AGREEMENT)
     return household
 
