@@ -126,18 +126,18 @@ def sign_in_staff(client, username: str, password: str, code: str | None = None)
 
 # --- intake, duo and letters -------------------------------------------------------------------
 
-def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(demo_app):
-    lead = demo_app.test_client()
+def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    ids = workers(demo_app)
+    ids = workers(team_app)
     form = lead.get("/backoffice/households/new")
     assert form.status_code == 200
     options = {o["value"] for o in soup(form).select("select#contact option") if o["value"]}
     assert options == {str(ids[name]) for name in ("anouk", "bram", "chantal", "dirk")}  # workers, not the lead
 
-    since = last_event(demo_app)
-    family = start_jansen(demo_app, lead)
-    with database(demo_app) as db:
+    since = last_event(team_app)
+    family = start_jansen(team_app, lead)
+    with database(team_app) as db:
         household = db.get(Family, family)
         assert household.parents_kept_apart and household.interpreter_needed and household.closed_at is None
         parents = db.exec(select(Parent).where(Parent.family_id == family).order_by(Parent.id)).all()
@@ -149,24 +149,24 @@ def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(
         duo = {(a.worker_id, a.role, a.end) for a in db.exec(select(DuoAssignment).where(
             DuoAssignment.family_id == family))}
         assert duo == {(ids["chantal"], DuoRole.contact, None), (ids["dirk"], DuoRole.partner, None)}
-    assert events_since(demo_app, since) == [("family.create", "ok", f"family:{family}", family)]
+    assert events_since(team_app, since) == [("family.create", "ok", f"family:{family}", family)]
 
     file = lead.get(f"/backoffice/families/{family}")
     marker = soup(file).select_one("#kept-apart")
-    assert marker is not None and say(demo_app, "nl", "Parents are kept apart") in marker.get_text()
+    assert marker is not None and say(team_app, "nl", "Parents are kept apart") in marker.get_text()
 
     # The team lead prints Ingrid's letter: it names whom to call as "who do I call now" does, not the team lead;
     # Chantal, the contact person, is away this week (the demo), so not her either.
     letter = print_letter(lead, family, parents[0].id)
     assert letter.status_code == 200
     text = soup(letter).select_one("article.letter").get_text()
-    call = whom_to_call(demo_app, family)
-    assert say(demo_app, "nl", "Questions? Call %(name)s:", name=call.name) in text
+    call = whom_to_call(team_app, family)
+    assert say(team_app, "nl", "Questions? Call %(name)s:", name=call.name) in text
     assert call.phone in text and "Marieke Smit" not in text and "Chantal Pinas" not in text
 
     # Ten days on, the team lead makes Anouk the contact person: the file keeps the history, letters name her.
     today = clock.today()
-    with database(demo_app) as db:
+    with database(team_app) as db:
         db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family)
                 .values(start=today - dt.timedelta(days=10)))
         db.commit()
@@ -174,62 +174,62 @@ def test_a_team_lead_starts_a_household_and_its_letters_name_the_contact_person(
                         {"worker": str(ids["anouk"]), "role": "contact", "start": today.isoformat()},
                         f"/backoffice/families/{family}/duo")
     assert changed.status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         history = db.exec(select(DuoAssignment).where(DuoAssignment.family_id == family,
                                                       DuoAssignment.role == DuoRole.contact)
                           .order_by(DuoAssignment.id)).all()
         assert [(a.worker_id, a.end) for a in history] == [
             (ids["chantal"], today - dt.timedelta(days=1)), (ids["anouk"], None)]
-    chantal = demo_app.test_client()
+    chantal = team_app.test_client()
     sign_in(chantal, "chantal")
     assert chantal.get(f"/backoffice/families/{family}").status_code == 404  # no longer in the duo
-    dirk = demo_app.test_client()
+    dirk = team_app.test_client()
     sign_in(dirk, "dirk")  # the duo partner prints Kerem's letter, in Turkish: whom to call with Anouk as contact
     letter = print_letter(dirk, family, parents[1].id)
     text = soup(letter).select_one("article.letter").get_text()
-    call = whom_to_call(demo_app, family)
+    call = whom_to_call(team_app, family)
     assert call.name != "Chantal Pinas"
-    assert say(demo_app, "tr", "Questions? Call %(name)s:", name=call.name) in text and call.phone in text
+    assert say(team_app, "tr", "Questions? Call %(name)s:", name=call.name) in text and call.phone in text
     history = soup(lead.get(f"/backoffice/families/{family}")).select_one("#duo table").get_text()
     assert "Chantal Pinas" in history and "Anouk Visser" in history and "Dirk Hoekstra" in history
 
 
-def test_a_letter_needs_a_contact_person(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    fatima = parent_named(demo_app, "Fatima El Idrissi")
-    with database(demo_app) as db:
+def test_a_letter_needs_a_contact_person(team_app):
+    family = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
+    fatima = parent_named(team_app, "Fatima El Idrissi")
+    with database(team_app) as db:
         db.exec(update(DuoAssignment).where(DuoAssignment.family_id == family, DuoAssignment.role == DuoRole.contact)
                 .values(end=clock.today() - dt.timedelta(days=1)))
         db.commit()
-    anouk = demo_app.test_client()
+    anouk = team_app.test_client()
     sign_in(anouk, "anouk")
-    before = every_row(demo_app)
+    before = every_row(team_app)
     response = post_form(anouk, f"/backoffice/families/{family}", {},
                          f"/backoffice/families/{family}/parents/{fatima.id}/letter")
     assert response.status_code == 302 and response.headers["Location"].endswith("#duo")
-    assert every_row(demo_app) == before
-    assert say(demo_app, "nl", "Choose a contact person first: the letter tells the parent whom to call.") in \
+    assert every_row(team_app) == before
+    assert say(team_app, "nl", "Choose a contact person first: the letter tells the parent whom to call.") in \
         text_of(anouk.get(response.headers["Location"]))
 
 
 @SQLITE_ONLY
-def test_the_intake_form_keeps_what_was_typed_and_shows_each_error_at_its_field(demo_app):
-    lead = demo_app.test_client()
+def test_the_intake_form_keeps_what_was_typed_and_shows_each_error_at_its_field(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    ids = workers(demo_app)
+    ids = workers(team_app)
     # "Add a parent" shows one more row and keeps everything typed; nothing is saved.
-    before = every_row(demo_app)
+    before = every_row(team_app)
     more = post_form(lead, "/backoffice/households/new", intake(ids, add="parent"))
     assert more.status_code == 200
     page = soup(more)
     assert page.select_one("#parent-2-name") is not None and page.select_one("#parent-3-name") is None
     assert page.select_one("#parent-1-name")["value"] == "Kerem Yilmaz"
     assert page.select_one("#parent-1-language option[selected]")["value"] == "tr"
-    assert every_row(demo_app) == before
+    assert every_row(team_app) == before
 
     wrong = intake(ids, **{"parent-0-phone": "bel me", "child-0-birth_year": "tweeduizend",
                            "other-0-name": "Oma Jansen", "partner": str(ids["chantal"]), "name": ""})
-    since = last_event(demo_app)
+    since = last_event(team_app)
     response = post_form(lead, "/backoffice/households/new", wrong)
     assert response.status_code == 400
     page = soup(response)
@@ -242,24 +242,24 @@ def test_the_intake_form_keeps_what_was_typed_and_shows_each_error_at_its_field(
     }
     for field, message in expected.items():
         error = page.select_one(f"#{field}-error")
-        assert error is not None and error.get_text() == say(demo_app, "nl", message), field
-    assert say(demo_app, "nl", SOME_FIELDS) in text_of(response)
+        assert error is not None and error.get_text() == say(team_app, "nl", message), field
+    assert say(team_app, "nl", SOME_FIELDS) in text_of(response)
     for field in ("parent-0-phone", "parent-1-name", "child-0-name", "child-0-birth_year", "other-0-name"):
         assert page.select_one(f"#{field}")["value"] == wrong[field], field
     assert page.select_one("#parents_kept_apart").has_attr("checked")
     assert page.select_one("#partner option[selected]")["value"] == str(ids["chantal"])
-    assert every_row(demo_app) == before and events_since(demo_app, since) == []
+    assert every_row(team_app) == before and events_since(team_app, since) == []
 
     # Switching the language keeps the typed text too; the errors then come in the new language.
     english = post_form(lead, "/backoffice/households/new", dict(wrong, set_language="en"))
     assert english.status_code == 200 and soup(english).select_one("#child-0-name")["value"] == "Lotte Jansen"
     again = post_form(lead, "/backoffice/households/new", wrong)
-    assert soup(again).select_one("#name-error").get_text() == say(demo_app, "en", expected["name"])
+    assert soup(again).select_one("#name-error").get_text() == say(team_app, "en", expected["name"])
 
 
 @SQLITE_ONLY
-def test_a_huge_member_count_costs_no_more_than_the_cap(demo_app):
-    lead = demo_app.test_client()
+def test_a_huge_member_count_costs_no_more_than_the_cap(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
     token = csrf_token(lead.get("/backoffice/households/new").text)
     for count in ("99999999999999999999", "-3", "1e9", "٣", "20", "21"):
@@ -274,17 +274,17 @@ def test_a_huge_member_count_costs_no_more_than_the_cap(demo_app):
 # --- who may --------------------------------------------------------------------------------------
 
 @SQLITE_ONLY
-def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    bram = demo_app.test_client()
+def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(team_app):
+    family = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
+    bram = team_app.test_client()
     sign_in(bram, "bram")  # in the El Idrissi duo
     token = csrf_token(bram.get(f"/backoffice/families/{family}").text)
-    anouk = account_id(demo_app, "anouk")
-    before = every_row(demo_app)
+    anouk = account_id(team_app, "anouk")
+    before = every_row(team_app)
     for url in ("/backoffice/households/new", "/backoffice/staff", "/backoffice/staff/new",
                 f"/backoffice/staff/{anouk}", f"/backoffice/families/{family}/case"):
         assert bram.get(url).status_code == 404, url
-    for url, data in (("/backoffice/households/new", intake(workers(demo_app))),
+    for url, data in (("/backoffice/households/new", intake(workers(team_app))),
                       ("/backoffice/staff/new", {"name": "Evi Jansen", "organisation": "Veilig Thuis",
                                                  "phone": "06 12345678"}),
                       (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
@@ -292,21 +292,21 @@ def test_a_worker_cannot_start_households_manage_staff_or_close_a_case(demo_app)
                       (f"/backoffice/families/{family}/case", {"reason": "Het gaat goed, we sluiten af.",
                                                                "closed_on": clock.today().isoformat()})):
         assert bram.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
-    assert every_row(demo_app) == before
-    assert say(demo_app, "nl", "Start a household") not in text_of(bram.get("/backoffice/"))
-    assert say(demo_app, "nl", "Close the case") not in text_of(bram.get(f"/backoffice/families/{family}"))
+    assert every_row(team_app) == before
+    assert say(team_app, "nl", "Start a household") not in text_of(bram.get("/backoffice/"))
+    assert say(team_app, "nl", "Close the case") not in text_of(bram.get(f"/backoffice/families/{family}"))
 
 
 @SQLITE_ONLY
-def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
-    other = factories.other_team(demo_app)
+def test_a_team_lead_of_another_team_cannot_see_or_change_them(team_app):
+    other = factories.other_team(team_app)
     username, secret = other.lead, other.secret
-    family = family_id(demo_app, EL_IDRISSI)
-    other = demo_app.test_client()
+    family = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
+    other = team_app.test_client()
     assert sign_in_staff(other, username, DEMO_PASSWORD, pyotp.TOTP(secret).now()).status_code == 302
     token = csrf_token(other.get("/backoffice/").text)
-    anouk, tolk = account_id(demo_app, "anouk"), account_id(demo_app, "tolk-ar")
-    before, since = every_row(demo_app), last_event(demo_app)
+    anouk, tolk = account_id(team_app, "anouk"), account_id(team_app, "tolk-ar")
+    before, since = every_row(team_app), last_event(team_app)
     for url in (f"/backoffice/families/{family}", f"/backoffice/families/{family}/members",
                 f"/backoffice/families/{family}/case", f"/backoffice/staff/{anouk}", f"/backoffice/staff/{tolk}",
                 f"/backoffice/staff/{tolk}/letter/new", f"/backoffice/staff/{tolk}/letter"):
@@ -318,14 +318,14 @@ def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
                       (f"/backoffice/staff/{anouk}/active", {"active": "off"}),
                       (f"/backoffice/staff/{tolk}/letter", {})):
         assert other.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
-    assert every_row(demo_app) == before
-    refused = [(action, result) for action, result, *_rest in events_since(demo_app, since)]
+    assert every_row(team_app) == before
+    refused = [(action, result) for action, result, *_rest in events_since(team_app, since)]
     assert refused and all(result == "refused" for _action, result in refused)
 
     staff_page = text_of(other.get("/backoffice/staff"))
     assert "Joost Mulder" in staff_page and "Anouk Visser" not in staff_page and "Samira Benali" not in staff_page
     # Their own intake offers only their own workers: one of the demo team is refused.
-    ids = workers(demo_app)
+    ids = workers(team_app)
     response = post_form(other, "/backoffice/households/new", intake(ids, partner=str(ids["joost"])))
     assert response.status_code == 400 and soup(response).select_one("#contact-error") is not None
     started = post_form(other, "/backoffice/households/new",
@@ -334,10 +334,11 @@ def test_a_team_lead_of_another_team_cannot_see_or_change_them(demo_app):
 
 
 @SQLITE_ONLY
-def test_the_access_rules_of_the_case_life(demo_app):
-    with database(demo_app) as db:
+def test_the_access_rules_of_the_case_life(team_app):
+    made = factories.fatima_and_youssef(team_app)  # Bram and Anouk their duo
+    with database(team_app) as db:
         team = db.exec(select(Team)).one()
-        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
+        family = db.get(Family, made.family_id)
         interpreter = db.exec(select(Interpreter).where(Interpreter.name == "Samira Benali")).one()
 
         def user(username):
@@ -367,10 +368,10 @@ def test_the_access_rules_of_the_case_life(demo_app):
 
 # --- staff accounts -------------------------------------------------------------------------------
 
-def test_a_team_lead_creates_changes_and_switches_off_a_worker(demo_app):
-    lead = demo_app.test_client()
+def test_a_team_lead_creates_changes_and_switches_off_a_worker(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    since = last_event(demo_app)
+    since = last_event(team_app)
     letter = post_form(lead, "/backoffice/staff/new?role=worker", {
         "role": "worker", "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345699",
         "day-0-start": "09:00", "day-0-end": "17:00", "day-2-start": "08:30", "day-2-end": "12:30"}, follow=True)
@@ -378,7 +379,7 @@ def test_a_team_lead_creates_changes_and_switches_off_a_worker(demo_app):
     strong = [s.get_text() for s in soup(letter).select("article.letter strong")]
     username, start_password = strong
     assert username == "evi" and len(start_password) == 19
-    with database(demo_app) as db:
+    with database(team_app) as db:
         account = db.exec(select(Account).where(Account.username == "evi")).one()
         evi = db.exec(select(Worker).where(Worker.account_id == account.id)).one()
         lead_team = db.exec(select(Worker.team_id).where(Worker.name == "Marieke Smit")).one()
@@ -387,57 +388,57 @@ def test_a_team_lead_creates_changes_and_switches_off_a_worker(demo_app):
         hours = [(h.weekday, h.start, h.end) for h in db.exec(select(WorkingHours).where(
             WorkingHours.worker_id == evi.id).order_by(WorkingHours.weekday))]
         assert hours == [(0, dt.time(9), dt.time(17)), (2, dt.time(8, 30), dt.time(12, 30))]
-    assert events_since(demo_app, since) == [("staff.create", "ok", f"account:{account.id}", None)]
+    assert events_since(team_app, since) == [("staff.create", "ok", f"account:{account.id}", None)]
 
     # First sign-in: the start password, then linking an authenticator app, as for every new staff account.
-    client = demo_app.test_client()
+    client = team_app.test_client()
     first = sign_in_staff(client, "evi", start_password)
     assert first.status_code == 302 and first.headers["Location"].endswith("/backoffice/enrol")
     page = client.get("/backoffice/enrol")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         secret = db.get(Account, account.id).totp_secret
     enrolled = client.post("/backoffice/enrol", data={"code": pyotp.TOTP(secret).now(),
                                                       "csrf_token": csrf_token(page.text)})
     assert enrolled.status_code == 200 and client.get("/backoffice/").status_code == 200
 
     # A change of hours and phone.
-    since = last_event(demo_app)
+    since = last_event(team_app)
     changed = post_form(lead, f"/backoffice/staff/{account.id}", {
         "name": "Evi Jansen", "organisation": "Veilig Thuis", "phone": "06 12345698",
         "day-4-start": "10:00", "day-4-end": "14:00"})
     assert changed.status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.get(Worker, evi.id).phone == "06 12345698"
         assert [h.weekday for h in db.exec(select(WorkingHours).where(WorkingHours.worker_id == evi.id))] == [4]
-    assert events_since(demo_app, since) == [("staff.change", "ok", f"account:{account.id}", None)]
-    family = family_id(demo_app, EL_IDRISSI)
+    assert events_since(team_app, since) == [("staff.change", "ok", f"account:{account.id}", None)]
+    family = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
     assert f'<option value="{evi.id}">' in lead.get(f"/backoffice/families/{family}").get_data(as_text=True)
 
     # Switched off: her session ends at once, she cannot sign in, and no new duo can have her.
-    since = last_event(demo_app)
+    since = last_event(team_app)
     off = post_form(lead, f"/backoffice/staff/{account.id}", {"active": "off"},
                     f"/backoffice/staff/{account.id}/active")
     assert off.status_code == 302
-    assert events_since(demo_app, since) == [("staff.switch_off", "ok", f"account:{account.id}", None)]
+    assert events_since(team_app, since) == [("staff.switch_off", "ok", f"account:{account.id}", None)]
     assert client.get("/backoffice/").status_code == 302
-    assert sign_in_staff(demo_app.test_client(), "evi", start_password).status_code == 401
+    assert sign_in_staff(team_app.test_client(), "evi", start_password).status_code == 401
     file = lead.get(f"/backoffice/families/{family}")
     assert f'<option value="{evi.id}">' not in file.get_data(as_text=True)
-    before = every_row(demo_app)
+    before = every_row(team_app)
     refused = post_form(lead, f"/backoffice/families/{family}", {"worker": str(evi.id), "role": "partner"},
                         f"/backoffice/families/{family}/duo")
-    assert refused.status_code == 302 and every_row(demo_app) == before
-    assert say(demo_app, "nl", "switched off") in text_of(lead.get("/backoffice/staff"))
+    assert refused.status_code == 302 and every_row(team_app) == before
+    assert say(team_app, "nl", "switched off") in text_of(lead.get("/backoffice/staff"))
 
 
 @SQLITE_ONLY
-def test_interpreters_team_leads_and_new_letters(demo_app):
-    lead = demo_app.test_client()
+def test_interpreters_team_leads_and_new_letters(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
     letter = post_form(lead, "/backoffice/staff/new?role=interpreter",
                        {"role": "interpreter", "name": "Hamid Farah", "languages": ["so", "ti", "xx"]}, follow=True)
     assert letter.status_code == 200
-    with database(demo_app) as db:
+    with database(team_app) as db:
         account = db.exec(select(Account).where(Account.username == "tolk-hamid")).one()
         interpreter = db.exec(select(Interpreter).where(Interpreter.account_id == account.id)).one()
         assert account.role is Role.interpreter and interpreter.languages == "so,ti"
@@ -449,37 +450,37 @@ def test_interpreters_team_leads_and_new_letters(demo_app):
         "role": "teamlead", "name": "Petra de Vries", "organisation": "Jeugdbescherming", "phone": "020 555 0101"},
         follow=True)
     assert made.status_code == 200
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.exec(select(Account.role).where(Account.username == "petra")).one() is Role.teamlead
 
     # A new letter for someone who lost their phone: a new start password, the app is linked again.
-    anouk = account_id(demo_app, "anouk")
-    worker = demo_app.test_client()
+    anouk = account_id(team_app, "anouk")
+    worker = team_app.test_client()
     sign_in(worker, "anouk")
-    since = last_event(demo_app)
+    since = last_event(team_app)
     letter = f"/backoffice/staff/{anouk}/letter"
     again = post_form(lead, f"{letter}/new", {}, letter, follow=True)  # the page that asks first, then the letter
     password = [s.get_text() for s in soup(again).select("article.letter strong")][1]
-    with database(demo_app) as db:
+    with database(team_app) as db:
         account = db.get(Account, anouk)
         assert account.active and not account.totp_enrolled and account.totp_secret is None
-    assert events_since(demo_app, since) == [("staff.letter", "ok", f"account:{anouk}", None)]
+    assert events_since(team_app, since) == [("staff.letter", "ok", f"account:{anouk}", None)]
     assert worker.get("/backoffice/").status_code == 302  # signed out everywhere
-    assert sign_in_staff(demo_app.test_client(), "anouk", password).headers["Location"].endswith("/backoffice/enrol")
+    assert sign_in_staff(team_app.test_client(), "anouk", password).headers["Location"].endswith("/backoffice/enrol")
 
     # Nobody switches off their own account.
-    lead_account = account_id(demo_app, "teamlead")
-    before = every_row(demo_app)
+    lead_account = account_id(team_app, "teamlead")
+    before = every_row(team_app)
     own = post_form(lead, f"/backoffice/staff/{lead_account}", {"active": "off"},
                     f"/backoffice/staff/{lead_account}/active")
-    assert own.status_code == 302 and every_row(demo_app) == before
+    assert own.status_code == 302 and every_row(team_app) == before
 
 
 @SQLITE_ONLY
-def test_the_staff_form_keeps_what_was_typed(demo_app):
-    lead = demo_app.test_client()
+def test_the_staff_form_keeps_what_was_typed(team_app):
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    before = every_row(demo_app)
+    before = every_row(team_app)
     response = post_form(lead, "/backoffice/staff/new?role=worker", {
         "role": "worker", "name": "Evi Jansen", "organisation": "", "phone": "bel me",
         "day-1-start": "17:00", "day-1-end": "09:00", "day-3-start": "09:00", "day-3-end": "17:00"})
@@ -489,7 +490,7 @@ def test_the_staff_form_keeps_what_was_typed(demo_app):
         assert page.select_one(f"#{field}-error") is not None, field
     assert page.select_one("#name")["value"] == "Evi Jansen" and page.select_one("#phone")["value"] == "bel me"
     assert page.select_one("#day-3-end")["value"] == "17:00"
-    assert every_row(demo_app) == before
+    assert every_row(team_app) == before
 
 
 # --- members -----------------------------------------------------------------------------------
@@ -612,45 +613,45 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
 
 
 @SQLITE_ONLY
-def test_a_case_past_its_retention_period_is_not_reopened(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    lead = demo_app.test_client()
+def test_a_case_past_its_retention_period_is_not_reopened(team_app):
+    family = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
     case = f"/backoffice/families/{family}/case"
     assert post_form(lead, case, {"reason": "De veiligheid is duurzaam hersteld.",
                                   "closed_on": clock.today().isoformat()}).status_code == 302
-    years = demo_app.config["RETENTION_YEARS"]
-    with database(demo_app) as db:
+    years = team_app.config["RETENTION_YEARS"]
+    with database(team_app) as db:
         db.exec(update(Family).where(Family.id == family)
                 .values(closed_at=clock.now() - dt.timedelta(days=round(365.25 * years) + 1)))
         db.commit()
     page = lead.get(case)
     assert page.status_code == 200 and soup(page).select_one("#case-form") is None
-    before = every_row(demo_app)
+    before = every_row(team_app)
     refused = lead.post(case, data={"reason": "Toch weer open graag.", "csrf_token": csrf_token(page.text)})
-    assert refused.status_code == 400 and every_row(demo_app) == before
+    assert refused.status_code == 400 and every_row(team_app) == before
 
 
 # --- GET and HEAD change nothing ------------------------------------------------------------------
 
 @SQLITE_ONLY
-def test_get_and_head_of_the_case_pages_change_nothing(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    anouk = account_id(demo_app, "anouk")
-    lead = demo_app.test_client()
+def test_get_and_head_of_the_case_pages_change_nothing(team_app):
+    family = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
+    anouk = account_id(team_app, "anouk")
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
-    body = intake(workers(demo_app)) | {"reason": "Afgesloten want klaar.", "closed_on": clock.today().isoformat(),
+    body = intake(workers(team_app)) | {"reason": "Afgesloten want klaar.", "closed_on": clock.today().isoformat(),
                                         "active": "off", "organisation": "X", "phone": "06 12345678"}
     for url in ("/backoffice/households/new", f"/backoffice/families/{family}/members",
                 f"/backoffice/families/{family}/case", "/backoffice/staff", "/backoffice/staff/new",
                 f"/backoffice/staff/{anouk}"):
         for method in ("GET", "HEAD"):
-            before, since = every_row(demo_app), last_event(demo_app)
+            before, since = every_row(team_app), last_event(team_app)
             response = lead.open(url, method=method, data=body)
             assert response.status_code == 200, (method, url)
-            assert every_row(demo_app) == before, (method, url)
-            written = events_since(demo_app, since)
+            assert every_row(team_app) == before, (method, url)
+            written = events_since(team_app, since)
             assert all(action.endswith(".view") for action, *_rest in written), (method, url, written)
             assert method == "GET" or written == [], (method, url, written)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.get(Family, family).closed_at is None
