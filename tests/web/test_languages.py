@@ -11,7 +11,8 @@ from portal.demo import DEMO_PASSWORD
 from portal.models import Account, Parent
 from portal.web.catalogues import TRANSLATIONS
 from portal.web.i18n import LANGUAGES, text_direction
-from support.pages import database, family_id, parent_named, say, soup
+from support import factories
+from support.pages import database, parent_named, say, soup
 from support.sign_in import csrf_token, fresh_code, sign_in
 
 PAGES = ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly", "/password"]
@@ -55,15 +56,15 @@ def test_the_language_choice_is_kept_on_the_parents_account(demo_app):
     assert '<html lang="uk" dir="ltr">' in again.get("/").text
 
 
-def test_signed_out_visitors_get_their_browsers_language(demo_app):
-    page = demo_app.test_client().get("/sign-in", headers={"Accept-Language": "tr-TR,tr;q=0.9,en;q=0.5"})
+def test_signed_out_visitors_get_their_browsers_language(team_app):
+    page = team_app.test_client().get("/sign-in", headers={"Accept-Language": "tr-TR,tr;q=0.9,en;q=0.5"})
     assert '<html lang="tr" dir="ltr">' in page.text
-    page = demo_app.test_client().get("/sign-in", headers={"Accept-Language": "fr-FR"})
+    page = team_app.test_client().get("/sign-in", headers={"Accept-Language": "fr-FR"})
     assert '<html lang="nl" dir="ltr">' in page.text
 
 
-def test_a_worker_who_switches_language_from_a_page_with_a_bad_return_address_lands_on_the_back_office(demo_app):
-    client = demo_app.test_client()
+def test_a_worker_who_switches_language_from_a_page_with_a_bad_return_address_lands_on_the_back_office(team_app):
+    client = team_app.test_client()
     sign_in(client, "bram")
     switched = client.post("/language", data={"set_language": "en", "next": "//elsewhere.example/",
                                               "csrf_token": csrf_token(client.get("/backoffice/").text)})
@@ -106,14 +107,14 @@ def account_language(app, username: str) -> str | None:
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate"])
-def test_a_language_chosen_in_a_signed_out_form_speaks_on_that_very_page(demo_app, path):
-    client = demo_app.test_client()
+def test_a_language_chosen_in_a_signed_out_form_speaks_on_that_very_page(team_app, path):
+    client = team_app.test_client()
     page = client.get(path)
     # Chromium found: Arabic chosen, the page still in English; Polish chosen, the page in Arabic.
     for code in ("en", "ar", "pl"):
         page = switch(client, path, page, code, username="ouder-sanne")
         assert page.status_code == 200 and spoken(page) == (code, text_direction(code)), code
-        assert soup(page).select_one("nav.languages")["aria-label"] == say(demo_app, code, "Language")
+        assert soup(page).select_one("nav.languages")["aria-label"] == say(team_app, code, "Language")
         assert soup(page).select_one("#username")["value"] == "ouder-sanne"  # what was typed stays
         assert soup(page).select_one(f'nav.languages button[value="{code}"]')["aria-current"] == "true"
     assert spoken(client.get(path)) == ("pl", "ltr")
@@ -139,8 +140,9 @@ def test_a_language_chosen_while_signing_in_stays_through_every_step(demo_app, u
 
 
 def new_parent_with_letter(app, language: str) -> tuple[str, str]:
-    """A parent added to the El Idrissi household, and the letter the team lead prints for them: (username, code)."""
-    family = family_id(app, "Gezin El Idrissi")
+    """A parent added to a household of Fatima and Youssef El Idrissi, and the letter the team lead prints for them:
+    (username, code)."""
+    family = factories.fatima_and_youssef(app).family_id
     with database(app) as db:
         parent = Parent(family_id=family, name="Nadia El Idrissi", language=language)
         db.add(parent)
@@ -155,9 +157,9 @@ def new_parent_with_letter(app, language: str) -> tuple[str, str]:
 
 
 @pytest.mark.both_databases
-def test_a_language_chosen_while_activating_stays_through_every_step(demo_app):
-    username, code = new_parent_with_letter(demo_app, "nl")
-    client = demo_app.test_client()
+def test_a_language_chosen_while_activating_stays_through_every_step(team_app):
+    username, code = new_parent_with_letter(team_app, "nl")
+    client = team_app.test_client()
     page = switch(client, "/activate", client.get("/activate"), "uk", username=username)
     activated = client.post("/activate", data={"username": username, "code": code,
                                                "csrf_token": csrf_token(page.text)})
@@ -173,13 +175,13 @@ def test_a_language_chosen_while_activating_stays_through_every_step(demo_app):
     assert spoken(factor_page) == ("ar", "rtl")
     factor_page = switch(client, "/activate/second-factor", factor_page, "so")
     assert spoken(factor_page) == ("so", "ltr")
-    with database(demo_app) as db:
+    with database(team_app) as db:
         secret = db.exec(select(Account.totp_secret).where(Account.username == username)).one()
     done = client.post("/activate/second-factor", data={"method": "app", "code": pyotp.TOTP(secret).now(),
                                                         "csrf_token": csrf_token(factor_page.text)})
     assert done.status_code == 302 and done.headers["Location"] == "/"
     assert spoken(client.get("/")) == ("so", "ltr")
-    assert account_language(demo_app, username) == "so"
+    assert account_language(team_app, username) == "so"
 
 
 @pytest.mark.both_databases
@@ -205,10 +207,10 @@ def test_leave_quickly_leaves_no_language_behind(demo_app):
     assert spoken(client.get("/sign-in")) == ("nl", "ltr")  # the browser's own language, nothing of Arabic
 
 
-def test_the_letter_is_in_the_parents_language_and_the_back_office_in_the_staff_members(demo_app):
-    family = family_id(demo_app, "Gezin El Idrissi")
-    fatima = parent_named(demo_app, "Fatima El Idrissi")
-    lead = demo_app.test_client()
+def test_the_letter_is_in_the_parents_language_and_the_back_office_in_the_staff_members(team_app):
+    family = factories.fatima_and_youssef(team_app).family_id
+    fatima = parent_named(team_app, "Fatima El Idrissi")
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
     lead.post("/language", data={"set_language": "en", "next": "/backoffice/",
                                  "csrf_token": csrf_token(lead.get("/backoffice/").text)})
@@ -219,9 +221,9 @@ def test_the_letter_is_in_the_parents_language_and_the_back_office_in_the_staff_
     page = soup(letter)
     article = page.select_one("article.letter")
     assert (article["lang"], article["dir"]) == ("ar", "rtl")
-    assert say(demo_app, "ar", "Activation code") in article.get_text()
+    assert say(team_app, "ar", "Activation code") in article.get_text()
     outside = page.select_one("nav.languages")["aria-label"], page.select_one("p.no-print").get_text()
-    assert outside == (say(demo_app, "en", "Language"), say(demo_app, "en", "Back to the family file"))
+    assert outside == (say(team_app, "en", "Language"), say(team_app, "en", "Back to the family file"))
     assert spoken(lead.get("/backoffice/")) == ("en", "ltr")
 
 
@@ -237,10 +239,10 @@ def test_a_language_chosen_on_a_page_with_a_query_keeps_its_query(demo_app):
     assert soup(switched).select_one("p.print-only").get_text() == name
 
 
-def test_a_language_chosen_on_a_page_that_only_answers_a_form_lands_on_a_page(demo_app):
+def test_a_language_chosen_on_a_page_that_only_answers_a_form_lands_on_a_page(team_app):
     """The recovery codes are shown once, in answer to a form: a language chosen there cannot bring them back, so it
     opens the back office home in that language (the address itself would answer "method not allowed")."""
-    client = demo_app.test_client()
+    client = team_app.test_client()
     sign_in(client, "anouk")
     codes = client.post("/backoffice/recovery-codes", data={"csrf_token": csrf_token(client.get("/backoffice/").text)})
     form = soup(codes).select_one("form#language-form")
@@ -250,18 +252,18 @@ def test_a_language_chosen_on_a_page_that_only_answers_a_form_lands_on_a_page(de
     assert spoken(client.get(chosen.headers["Location"])) == ("ar", "rtl")
 
 
-def test_a_language_chosen_on_the_parents_sign_in_page_does_not_go_to_a_staff_account(demo_app):
+def test_a_language_chosen_on_the_parents_sign_in_page_does_not_go_to_a_staff_account(team_app):
     """A worker shows a parent the sign-in page in Arabic on the worker's laptop, then signs in to the back office:
     the back office stays in the worker's language, on this laptop and on every other."""
-    client = demo_app.test_client()
+    client = team_app.test_client()
     switch(client, "/sign-in", client.get("/sign-in"), "ar")
     sign_in(client, "anouk")
     assert spoken(client.get("/backoffice/")) == ("nl", "ltr")
-    assert account_language(demo_app, "anouk") == "nl"
+    assert account_language(team_app, "anouk") == "nl"
 
 
-def test_a_language_chosen_on_a_page_not_found_shows_that_page_again(demo_app):
-    client = demo_app.test_client()
+def test_a_language_chosen_on_a_page_not_found_shows_that_page_again(team_app):
+    client = team_app.test_client()
     missing = client.get("/no-such-page?x=1")
     assert missing.status_code == 404
     form = soup(missing).select_one("form#language-form")
