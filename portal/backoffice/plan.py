@@ -81,16 +81,16 @@ def _form_of(version: PlanVersion | None, content: PlanContent) -> dict[str, str
 def plan_editor(family_id):
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_edit)
+    # Reading starts no draft: the first save does, from what this page showed (a new draft's revision).
+    draft = draft_of(db, family.id)
+    shown = draft or current_version(db, family.id)  # the look on record, whatever the request
     if request.method != "POST":
-        # Reading starts no draft: the first save does, from what this page showed (a new draft's revision).
-        draft = draft_of(db, family.id)
-        shown = draft or current_version(db, family.id)
         content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent((), ())
         # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
         return _editor(family, draft or PlanVersion(), _form_of(shown, content) | request.form.to_dict(), shown=shown)
     form = request.form.to_dict()
     if switching_language():
-        return _editor(family, draft_of(db, family.id) or PlanVersion(), form)
+        return _editor(family, draft or PlanVersion(), form, shown=shown)
     household = household_of(db, family)
     parsed = from_form(form, household)
     errors = dict(parsed.errors)
@@ -101,7 +101,7 @@ def plan_editor(family_id):
     publishing = request.form.get("action") == "publish" and not unfinished_in(form, household)
     base = bounded_int(form.get("revision"), 0, 2**31 - 1, 0)
     if errors:  # only a text too long for its field is not saved (it would be cut): nothing is, not even a draft
-        return _editor(family, draft_of(db, family.id) or PlanVersion(), form, errors, status=400)
+        return _editor(family, draft or PlanVersion(), form, errors, status=400, shown=shown)
     try:
         # One transaction: the draft, the save, the version, its translation work, the parents' messages and the
         # events, committed together at the end, or on a conflict rolled back together.

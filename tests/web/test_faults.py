@@ -3,7 +3,7 @@ import pytest
 from sqlmodel import Session, select
 
 from portal import db
-from portal.models import PlanVersion, VersionStatus, Worker
+from portal.models import AuditEvent, PlanVersion, VersionStatus, Worker
 from portal.services import publishing
 from portal.services.plans import draft_of
 from support import factories
@@ -67,6 +67,27 @@ def test_a_plan_form_refused_for_a_text_too_long_starts_no_draft(team_app):
     assert refused.status_code == 400
     assert soup(refused).select_one("#help-0-text").get_text() == form["help-0-text"]  # kept as typed
     assert every_row(team_app) == before  # no plan, no draft
+
+
+def test_a_refused_plan_form_is_on_record_as_the_same_look_as_the_page(team_app):
+    """Published, no draft yet: the editor shows the published version, and a form refused there is a look at that
+    same version, not at "the household" (a draft is no longer opened for it)."""
+    household = factories.household(team_app, ["nl"])
+    factories.published_plan(team_app, household.family_id)
+    bram = signed_in_client(team_app, "bram")
+    url = f"/backoffice/families/{household.family_id}/plan"
+    page = bram.get(url)
+    shown = looks_at_the_plan(team_app, household.family_id)
+    assert shown[-1].startswith("version:")
+    refused = bram.post(url, data=form_values(page, "plan-form") | {"s1-description": "Ruzie. " * 400})
+    assert refused.status_code == 400
+    assert looks_at_the_plan(team_app, household.family_id)[-1] == shown[-1]
+
+
+def looks_at_the_plan(app, family_id: int) -> list[str]:
+    with Session(app.extensions["engine"]) as session:
+        return list(session.exec(select(AuditEvent.object).where(
+            AuditEvent.family_id == family_id, AuditEvent.action == "plan.view").order_by(AuditEvent.id)))
 
 
 def test_a_crash_while_telling_the_parents_saves_and_publishes_nothing_of_that_request(team_app, monkeypatch):
