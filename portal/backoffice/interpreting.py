@@ -24,7 +24,7 @@ from portal.services.interpreting import (
     translation_of,
     translator_names,
 )
-from portal.services.plans import current_version, load_contents
+from portal.services.plans import content_of, current_version
 from portal.web import audit
 from portal.web.forms import switching_language, typed_text
 from portal.web.guards import get_or_404, roles
@@ -123,7 +123,7 @@ def read_along(appointment_id):
         return render_template("backoffice/read_along.html", version=None, appointment=appointment)
     # Read along with the parents at this appointment: only what every one of them may read.
     present = [parent.id for parent in readers(db, appointment.family_id, appointment.audience)]
-    dutch = plan_for_all(present, load_contents(db, [version.id])[version.id])
+    dutch = plan_for_all(present, content_of(db, version))
     language = appointment.interpreter_language or ""
     # The same sentence-by-sentence translation a parent reads: what still waits shows in Dutch, marked.
     other = translation_of(db, appointment.family_id, dutch, language) if language and language != "nl" else None

@@ -23,7 +23,7 @@ from portal.services import notifications, renderings
 from portal.services.interpreting import translator_names
 from portal.services.names import household_names
 from portal.services.plan_versions import answers_of, reply_to_question
-from portal.services.plans import current_version, draft_of, load_contents, published_versions
+from portal.services.plans import content_of, current_version, draft_of, load_contents, published_versions
 from portal.services.publishing import Conflict, open_draft, publish, save
 from portal.web import audit
 from portal.web.forms import bounded_int, fits, max_length, strip_controls, switching_language, typed_text
@@ -85,7 +85,7 @@ def plan_editor(family_id):
     draft = draft_of(db, family.id)
     shown = draft or current_version(db, family.id)  # the look on record, whatever the request
     if request.method != "POST":
-        content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent((), ())
+        content = content_of(db, shown) if shown else PlanContent((), ())
         # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
         return _editor(family, draft or PlanVersion(), _form_of(shown, content) | request.form.to_dict(), shown=shown)
     form = request.form.to_dict()
@@ -108,7 +108,7 @@ def plan_editor(family_id):
         draft = open_draft(db, family.id, current_user.worker.id)
         if not publishing:
             audit.record("plan.save", "ok", object=f"version:{draft.id}", family_id=family.id)
-        before = load_contents(db, [draft.id])[draft.id].audiences()
+        before = content_of(db, draft).audiences()
         for key, stored in parsed.content.audiences().items():
             if key in before and before[key] != stored:  # who may read an item: the duo's decision, on record
                 audit.record("plan.audience", "ok", object=f"item:{key}", family_id=family.id)
@@ -135,7 +135,7 @@ def _conflict(family, current, mine):
     db = db_session()
     if current.status is VersionStatus.published:
         current = open_draft(db, family.id, current_user.worker.id)
-    theirs = _form_of(current, load_contents(db, [current.id])[current.id])
+    theirs = _form_of(current, content_of(db, current))
     names = dict.fromkeys(text_fields(mine) + text_fields(theirs) + ["note"])
     # Browsers send textarea line breaks as CRLF: compare the texts as they would be saved.
     differing = {name: theirs.get(name, "") for name in names
