@@ -29,10 +29,11 @@ from portal.models import (
 )
 from portal.policy import can
 from portal.rules.actions import Action
+from portal.rules.audience import only_for
 from portal.services import notifications
 from portal.services.duo import call_now, current_duo
 from support import factories
-from support.pages import database, family_id, parent_named, say, soup, text_of
+from support.pages import database, parent_named, say, soup, text_of
 from support.rows import every_row
 from support.sign_in import csrf_token, sign_in
 
@@ -40,7 +41,10 @@ from support.sign_in import csrf_token, sign_in
 pytestmark = pytest.mark.both_databases
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-EL_IDRISSI = "Gezin El Idrissi"
+SAFE_PLACE_STREET = "Kastanjehof"
+SAFE_PLACE = f"Opvanglocatie, {SAFE_PLACE_STREET} 7 (geheim adres)"
+PLAN_AGREEMENT = ("Youssef merkt dat hij boos wordt. Hij gaat dan naar buiten. "
+                  "Fatima en Youssef gaan samen naar de budgetcoach.")
 SOME_FIELDS = "Some fields need your attention. Nothing is saved yet; what you typed is kept."
 
 
@@ -495,60 +499,71 @@ def test_the_staff_form_keeps_what_was_typed(team_app):
 
 # --- members -----------------------------------------------------------------------------------
 
-def test_the_duo_adds_and_changes_members(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    bram = demo_app.test_client()
+def test_the_duo_adds_and_changes_members(team_app):
+    # Fatima and Youssef with Amira and Adam, Bram and Anouk their duo; the intake asked for an interpreter.
+    family = factories.fatima_and_youssef(team_app, children=True).family_id
+    with database(team_app) as db:
+        db.exec(update(Family).where(Family.id == family).values(interpreter_needed=True))
+        db.commit()
+    factories.household(team_app, ["nl"], children=("Noor Proef",))  # another household, with a member
+    bram = team_app.test_client()
     sign_in(bram, "bram")
-    since = last_event(demo_app)
+    since = last_event(team_app)
     page = bram.get(f"/backoffice/families/{family}/members")
     assert page.status_code == 200
-    assert events_since(demo_app, since) == [("family.view", "ok", f"family:{family}", family)]
+    assert events_since(team_app, since) == [("family.view", "ok", f"family:{family}", family)]
     form = {field["name"]: field.get("value", "") for field in soup(page).select("#members-form input[name]")
             if field.get("type") not in ("checkbox", "radio") or field.has_attr("checked")}
     form |= {select["name"]: select.select_one("option[selected]")["value"]
              for select in soup(page).select("#members-form select")}
     assert form["parents_kept_apart"] == "1" and form["interpreter_needed"] == "1"
     assert form["child-0-name"] == "Amira El Idrissi" and form["child-2-name"] == ""
-    with database(demo_app) as db:
+    with database(team_app) as db:
         other_household = db.exec(select(FamilyMember.id).where(FamilyMember.family_id != family)).first()
     form.update({"child-0-birth_year": "2015", "child-2-name": "Sara El Idrissi", "child-2-birth_year": "2025",
                  "other-0-name": "Khadija Haddou", "other-0-relation": "grootmoeder",
                  "other-count": "2", "other-1-id": str(other_household), "other-1-name": "Niet van dit gezin",
                  "other-1-relation": "buurman"})
-    since = last_event(demo_app)
+    since = last_event(team_app)
     saved = bram.post(f"/backoffice/families/{family}/members", data=dict(form, csrf_token=csrf_token(page.text)))
     assert saved.status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         members = {m.name: m for m in db.exec(select(FamilyMember).where(FamilyMember.family_id == family))}
         assert members["Amira El Idrissi"].birth_year == 2015
         assert members["Sara El Idrissi"].is_child and members["Sara El Idrissi"].birth_year == 2025
         assert members["Khadija Haddou"].relation == "grootmoeder" and not members["Khadija Haddou"].is_child
         assert db.get(FamilyMember, other_household).name != "Niet van dit gezin"  # another household's
         assert len(members) == 4
-    changed = {obj for action, result, obj, fam in events_since(demo_app, since) if action == "family.members"}
+    changed = {obj for action, result, obj, fam in events_since(team_app, since) if action == "family.members"}
     assert changed == {f"member:{members[name].id}" for name in ("Amira El Idrissi", "Sara El Idrissi",
                                                                   "Khadija Haddou")}
-    assert {action for action, *_rest in events_since(demo_app, since)} == {"family.members"}
+    assert {action for action, *_rest in events_since(team_app, since)} == {"family.members"}
 
     # A member cannot lose their name, and what was typed stays.
     form["child-1-name"] = ""
     wrong = bram.post(f"/backoffice/families/{family}/members", data=dict(form, csrf_token=csrf_token(page.text)))
     assert wrong.status_code == 400
-    assert soup(wrong).select_one("#child-1-name-error").get_text() == say(demo_app, "nl", "Write the name.")
+    assert soup(wrong).select_one("#child-1-name-error").get_text() == say(team_app, "nl", "Write the name.")
     assert soup(wrong).select_one("#child-2-name")["value"] == "Sara El Idrissi"
 
-    chantal = demo_app.test_client()
+    chantal = team_app.test_client()
     sign_in(chantal, "chantal")  # not in this duo
     assert chantal.get(f"/backoffice/families/{family}/members").status_code == 404
 
 
 # --- closing and reopening ----------------------------------------------------------------------
 
-def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_app, at_work):
-    family = family_id(demo_app, EL_IDRISSI)
-    fatima = demo_app.test_client()
-    sign_in(fatima, "ouder-fatima")
-    lead = demo_app.test_client()
+def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(team_app, at_work):
+    # Fatima and Youssef sign in with their password and app; Bram de Wit is their contact person.
+    made = factories.fatima_and_youssef(team_app, password=True)
+    family = made.family_id
+    factories.published_plan(team_app, family, what=PLAN_AGREEMENT)
+    factories.appointment(team_app, family, audience=only_for(made.parent_ids[:1]), safe_place=True,
+                          place=SAFE_PLACE, purpose="Gesprek met Fatima alleen.")
+    fatima = team_app.test_client()
+    sign_in(fatima, made.usernames[0])
+    assert "Youssef merkt" in text_of(fatima.get("/plan"))  # her plan, while the case is open
+    lead = team_app.test_client()
     sign_in(lead, "teamlead")
     case = f"/backoffice/families/{family}/case"
     # Errors keep what was typed.
@@ -559,56 +574,57 @@ def test_closing_a_case_ends_the_parents_access_and_reopening_restores_it(demo_a
     assert soup(wrong).select_one("#reason").get_text() == "Klaar"
     assert soup(wrong).select_one("#closed_on")["value"] == future
 
-    since = last_event(demo_app)
+    since = last_event(team_app)
     closed = post_form(lead, case, {"reason": "De veiligheid is duurzaam hersteld.",
                                     "closed_on": clock.today().isoformat()})
     assert closed.status_code == 302
-    assert changes_since(demo_app, since) == [("family.close", "ok", f"family:{family}", family)]
-    with database(demo_app) as db:
+    assert changes_since(team_app, since) == [("family.close", "ok", f"family:{family}", family)]
+    with database(team_app) as db:
         assert db.get(Family, family).closed_at is not None
         closure = db.exec(select(CaseClosure).where(CaseClosure.family_id == family)).one()
         assert closure.reason == "De veiligheid is duurzaam hersteld." and closure.reopened_at is None
 
-    closed_text = say(demo_app, "ar", "Your file is closed")
-    call = say(demo_app, "ar", "Questions? Call %(name)s:", name="Bram de Wit")
+    closed_text = say(team_app, "ar", "Your file is closed")
+    call = say(team_app, "ar", "Questions? Call %(name)s:", name="Bram de Wit")
     for url in ("/", "/plan", "/appointments", "/who-looked"):
         page = fatima.get(url)
         assert page.status_code == 200, url
         text = soup(page).get_text()
         assert closed_text in text and call in text and "06-12345602" in text, url
-        assert "Youssef merkt" not in text and "Kastanjehof" not in text and "budgetcoach" not in text, url
-    before = every_row(demo_app)
+        assert "Youssef merkt" not in text and SAFE_PLACE_STREET not in text and "budgetcoach" not in text, url
+    before = every_row(team_app)
     answer = fatima.post("/plan", data={"answer": "question", "comment": "Nog een vraag",
                                         "csrf_token": csrf_token(fatima.get("/").text)})
-    assert closed_text in text_of(answer) and every_row(demo_app) == before
-    youssef = demo_app.test_client()
-    sign_in(youssef, "ouder-youssef")  # signing in works; what follows is the message
-    assert say(demo_app, "ar", "Your file is closed") in text_of(youssef.get("/"))
+    assert closed_text in text_of(answer) and every_row(team_app) == before
+    youssef = team_app.test_client()
+    sign_in(youssef, made.usernames[1])  # signing in works; what follows is the message
+    assert say(team_app, "ar", "Your file is closed") in text_of(youssef.get("/"))
 
-    # No news reaches a closed household.
-    with demo_app.app_context(), database(demo_app) as db:
+    # No news reaches a closed household (the plan and the appointments made above told them while it was open).
+    with team_app.app_context(), database(team_app) as db:
+        parents = db.exec(select(Parent.account_id).where(Parent.family_id == family)).all()
+        told = set(db.exec(select(OutboxMessage.id).where(OutboxMessage.account_id.in_(parents))))
         db.add(Appointment(family_id=family, key="appointment-closed-case",
                            starts_at=clock.now() + dt.timedelta(hours=3), with_whom="Bram de Wit", purpose="Afsluiten"))
         db.commit()
         notifications.queue_reminders(db, clock.now())
         db.commit()
-        parents = db.exec(select(Parent.account_id).where(Parent.family_id == family)).all()
-        assert db.exec(select(OutboxMessage).where(OutboxMessage.account_id.in_(parents))).all() == []
+        assert set(db.exec(select(OutboxMessage.id).where(OutboxMessage.account_id.in_(parents)))) == told
 
     file = text_of(lead.get(f"/backoffice/families/{family}"))
-    assert say(demo_app, "nl", "Case closed") in file
-    assert say(demo_app, "nl", "case closed") in text_of(lead.get("/backoffice/"))
+    assert say(team_app, "nl", "Case closed") in file
+    assert say(team_app, "nl", "case closed") in text_of(lead.get("/backoffice/"))
 
-    since = last_event(demo_app)
+    since = last_event(team_app)
     reopened = post_form(lead, case, {"reason": "Nieuwe melding van de school."})
     assert reopened.status_code == 302
-    assert changes_since(demo_app, since) == [("family.reopen", "ok", f"family:{family}", family)]
-    with database(demo_app) as db:
+    assert changes_since(team_app, since) == [("family.reopen", "ok", f"family:{family}", family)]
+    with database(team_app) as db:
         assert db.get(Family, family).closed_at is None
         closure = db.get(CaseClosure, closure.id)
         assert closure.reopen_reason == "Nieuwe melding van de school." and closure.reopened_at is not None
     home = text_of(fatima.get("/"))
-    assert closed_text not in home and say(demo_app, "ar", "Who do I call now?") in home
+    assert closed_text not in home and say(team_app, "ar", "Who do I call now?") in home
     assert "Youssef merkt dat hij boos wordt" in text_of(fatima.get("/plan"))
 
 
