@@ -41,7 +41,8 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
               password: bool = False) -> Household:
     """A household of the demo team with one parent (with an account and a phone) per language given, named
     `names` in that order (else "Ouder 0 Proef", ...), and a child (a member without account) per name in `children`.
-    With `password`, the parents' accounts have the demo's password, as after activation."""
+    With `password`, the parents' accounts have the demo's password, as after activation; every parent has an
+    authenticator secret of their own, so `support.sign_in.sign_in` can sign them in through the forms."""
     with database(app) as db:
         password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
         workers = {name: db.exec(select(Worker).where(Worker.name == name)).one() for name in (contact, partner)}
@@ -58,7 +59,7 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
         for position, language in enumerate(languages):
             account = Account(username=f"ouder-proef-{number}-{position}", role=Role.parent,
                               display_name=f"Ouder {position}", language=language, totp_enrolled=True,
-                              password_hash=password_hash if password else None)
+                              totp_secret=pyotp.random_base32(), password_hash=password_hash if password else None)
             db.add(account)
             db.flush()
             name = names[position] if position < len(names) else f"Ouder {position} Proef"
@@ -72,6 +73,12 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
                     for child in children])
         db.commit()
         return Household(family.id, parent_ids, usernames, family.name)
+
+
+def parent_who_signs_in(app, language: str = "nl") -> str:
+    """The username of the one parent of a new household, activated (the demo's password, an authenticator): for
+    tests of signing in and of what a signed-in parent's browser keeps."""
+    return household(app, [language], password=True).usernames[0]
 
 
 @dataclass(frozen=True)
@@ -145,9 +152,9 @@ def _plan_editor(app, family_id: int, what: str, action: str, by: str):
     client = signed_in_client(app, by)
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(client.get(url), "plan-form") | {
-        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
-        "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
-        "s1-audience": "household", "s1-a0-audience": "household", "action": action}
+        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-a-count": "1", "s1-a-0-who": "Oma",
+        "s1-a-0-what": what, "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel de buurvrouw.",
+        "s1-audience": "household", "s1-a-0-audience": "household", "action": action}
     return client.post(url, data=form)
 
 

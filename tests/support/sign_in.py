@@ -7,7 +7,7 @@ import time
 
 import pyotp
 
-from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD
 
 STAFF_ROLES = {"worker", "teamlead", "interpreter"}
 # The last time step used per (app, account): each test app has its own fresh database.
@@ -18,12 +18,23 @@ def csrf_token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def secret_of(username: str) -> str:
-    return next(a.totp_secret for a in DEMO_ACCOUNTS if a.username == username)
+def _account(app, username: str):
+    from sqlmodel import select
+
+    from portal.models import Account
+    from support.pages import database
+
+    with database(app) as db:
+        return db.exec(select(Account).where(Account.username == username)).one()
 
 
-def role_of(username: str) -> str:
-    return next(a.role for a in DEMO_ACCOUNTS if a.username == username)
+def secret_of(app, username: str) -> str:
+    """The authenticator secret of an account in this app's database (the demo's, or one a factory made)."""
+    return _account(app, username).totp_secret
+
+
+def role_of(app, username: str) -> str:
+    return _account(app, username).role.value
 
 
 def forget_used_codes(app, username: str) -> None:
@@ -51,12 +62,12 @@ def fresh_code(username: str, app) -> str:
         forget_used_codes(app, username)
         step = earliest
     _steps[key] = step
-    return pyotp.TOTP(secret_of(username)).at(step * 30)
+    return pyotp.TOTP(secret_of(app, username)).at(step * 30)
 
 
 def sign_in(client, username: str, password: str = DEMO_PASSWORD):
     """Sign in through both steps; returns the response of the code step (a redirect home)."""
-    base = "/backoffice" if role_of(username) in STAFF_ROLES else ""
+    base = "/backoffice" if role_of(client.application, username) in STAFF_ROLES else ""
     token = csrf_token(client.get(base + "/sign-in").text)
     first = client.post(base + "/sign-in", data={"username": username, "password": password, "csrf_token": token})
     assert first.status_code == 302, first.text

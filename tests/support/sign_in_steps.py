@@ -92,8 +92,9 @@ def error_text(html: str, field: str) -> str:
     return found.group(1)
 
 
-def totp_at(username: str, moment: float) -> str:
-    return pyotp.TOTP(secret_of(username)).at(moment)
+def totp_at(app, username: str, moment: float) -> str:
+    """The account's authenticator code at `moment` (its secret read from this app's database)."""
+    return pyotp.TOTP(secret_of(app, username)).at(moment)
 
 
 PEOPLE = [pytest.param("ouder-sanne", False, id="parent"), pytest.param("anouk", True, id="staff")]

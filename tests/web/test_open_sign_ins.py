@@ -29,8 +29,8 @@ def test_a_copy_of_the_cookie_from_the_password_step_is_dead_once_the_code_step_
         demo_app, demo_client, username, staff, clock):
     assert password_step(demo_client, username, staff=staff).status_code == 302
     copy = copy_of(demo_client)
-    assert code_step(demo_client, totp_at(username, clock), staff=staff).status_code == 302
-    code_step_is_dead(copy, username, staff, totp_at(username, clock + 30))
+    assert code_step(demo_client, totp_at(demo_app, username, clock), staff=staff).status_code == 302
+    code_step_is_dead(copy, username, staff, totp_at(demo_app, username, clock + 30))
     assert account_of(demo_app, username).totp_last_step == int(clock // 30)  # the copy's code was not even tried
     assert is_signed_in(demo_client, staff)
 
@@ -39,7 +39,7 @@ def signed_in_and_pending(app, username: str, staff: bool, clock: float):
     """The account signed in in one browser, and at the code step in another (someone with the password)."""
     signed_in, elsewhere = app.test_client(), app.test_client()
     assert password_step(signed_in, username, staff=staff).status_code == 302
-    assert code_step(signed_in, totp_at(username, clock), staff=staff).status_code == 302
+    assert code_step(signed_in, totp_at(app, username, clock), staff=staff).status_code == 302
     assert password_step(elsewhere, username, staff=staff).status_code == 302
     return signed_in, elsewhere
 
@@ -52,7 +52,7 @@ def test_a_password_change_ends_the_accounts_open_sign_ins(demo_app, username, s
         "current_password": DEMO_PASSWORD, "password": PASSPHRASE, "password_again": PASSPHRASE,
         "csrf_token": csrf_token(page.text)})
     assert changed.status_code == 302
-    code_step_is_dead(elsewhere, username, staff, totp_at(username, clock + 30))
+    code_step_is_dead(elsewhere, username, staff, totp_at(demo_app, username, clock + 30))
     assert is_signed_in(signed_in, staff)
 
 
@@ -60,7 +60,7 @@ def test_a_password_change_ends_the_accounts_open_sign_ins(demo_app, username, s
 def test_signing_out_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
     signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
     sign_out(signed_in, staff)
-    code_step_is_dead(elsewhere, username, staff, totp_at(username, clock + 30))
+    code_step_is_dead(elsewhere, username, staff, totp_at(demo_app, username, clock + 30))
 
 
 def test_a_recovery_code_sign_in_cannot_be_replayed(demo_app, demo_client, clock):
@@ -68,7 +68,7 @@ def test_a_recovery_code_sign_in_cannot_be_replayed(demo_app, demo_client, clock
     assert password_step(demo_client, "anouk", staff=True).status_code == 302
     copy = copy_of(demo_client)
     assert code_step(demo_client, codes[0], staff=True).status_code == 302
-    for code in (codes[0], codes[1], totp_at("anouk", clock)):
+    for code in (codes[0], codes[1], totp_at(demo_app, "anouk", clock)):
         code_step_is_dead(copy, "anouk", True, code)
     assert len([row for row in stored_recovery_rows(demo_app, "anouk") if row.used_at]) == 1
     assert is_signed_in(demo_client, True)

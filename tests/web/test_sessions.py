@@ -24,24 +24,24 @@ def engine(app):
     return app.extensions["engine"]
 
 
-def is_staff(username: str) -> bool:
-    return role_of(username) != "parent"
+def is_staff(app, username: str) -> bool:
+    return role_of(app, username) != "parent"
 
 
-def home(username: str) -> str:
-    return "/backoffice/" if is_staff(username) else "/"
+def home(app, username: str) -> str:
+    return "/backoffice/" if is_staff(app, username) else "/"
 
 
-def sign_in_page(username: str) -> str:
-    return "/backoffice/sign-in" if is_staff(username) else "/sign-in"
+def sign_in_page(app, username: str) -> str:
+    return "/backoffice/sign-in" if is_staff(app, username) else "/sign-in"
 
 
 def signed_in(client, username: str) -> bool:
-    response = client.get(home(username))
+    response = client.get(home(client.application, username))
     if response.status_code == 200:
         return True
     assert response.status_code == 302, response.status_code
-    assert response.headers["Location"].endswith(sign_in_page(username))
+    assert response.headers["Location"].endswith(sign_in_page(client.application, username))
     return False
 
 
@@ -78,7 +78,7 @@ def set_cookies(response) -> list[str]:
 
 @pytest.mark.parametrize("username", ["ouder-sanne", "anouk"])
 def test_the_session_cookie_changes_at_sign_in(demo_client, username):
-    demo_client.get(sign_in_page(username))
+    demo_client.get(sign_in_page(demo_client.application, username))
     before = cookie_value(demo_client)
     assert before
     sign_in(demo_client, username)

@@ -94,7 +94,8 @@ def test_a_pending_password_step_is_not_valid_at_the_other_door(demo_client, clo
     # The parent's pending step does not open the staff code step.
     assert demo_client.get("/backoffice/sign-in/code").status_code == 302
     response = demo_client.post("/backoffice/sign-in/code", data={
-        "code": totp_at("ouder-sanne", clock), "csrf_token": csrf_token(demo_client.get("/sign-in/code").text)})
+        "code": totp_at(demo_client.application, "ouder-sanne", clock),
+        "csrf_token": csrf_token(demo_client.get("/sign-in/code").text)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/backoffice/sign-in")
     assert not is_signed_in(demo_client, True) and not is_signed_in(demo_client, False)
 
@@ -111,7 +112,7 @@ def test_an_inactive_account_gets_the_same_answer(demo_app, demo_client):
 @pytest.mark.parametrize("username, staff", PEOPLE)
 def test_a_valid_code_signs_in(demo_app, demo_client, username, staff, clock):
     assert password_step(demo_client, username, staff=staff).status_code == 302
-    response = code_step(demo_client, totp_at(username, clock), staff=staff)
+    response = code_step(demo_client, totp_at(demo_app, username, clock), staff=staff)
     assert response.status_code == 302
     assert response.headers["Location"] == home_of(staff)
     assert is_signed_in(demo_client, staff)
@@ -122,7 +123,7 @@ def test_a_valid_code_signs_in(demo_app, demo_client, username, staff, clock):
 @pytest.mark.parametrize("username, staff", PEOPLE)
 def test_a_wrong_code_is_refused(demo_app, demo_client, username, staff, clock):
     assert password_step(demo_client, username, staff=staff).status_code == 302
-    right = totp_at(username, clock)
+    right = totp_at(demo_app, username, clock)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     response = code_step(demo_client, wrong, staff=staff)
     assert response.status_code == 401
@@ -133,7 +134,7 @@ def test_a_wrong_code_is_refused(demo_app, demo_client, username, staff, clock):
 
 @pytest.mark.parametrize("username, staff", PEOPLE)
 def test_a_code_works_only_once(demo_app, demo_client, username, staff, clock):
-    code = totp_at(username, clock)
+    code = totp_at(demo_app, username, clock)
     assert password_step(demo_client, username, staff=staff).status_code == 302
     assert code_step(demo_client, code, staff=staff).status_code == 302
     sign_out(demo_client, staff)
@@ -150,14 +151,14 @@ def test_a_code_works_only_once(demo_app, demo_client, username, staff, clock):
     assert len(refused) == 1
     assert refused[0].object == f"account:{account.id}"
     # The code of the next step still works: only the replay was refused.
-    assert code_step(demo_client, totp_at(username, clock + 30), staff=staff).status_code == 302
+    assert code_step(demo_client, totp_at(demo_app, username, clock + 30), staff=staff).status_code == 302
     assert is_signed_in(demo_client, staff)
 
 
 def test_the_same_code_in_another_browser_is_refused(demo_app, clock):
     """Two browsers racing with one code: only one gets in."""
     first, second = demo_app.test_client(), demo_app.test_client()
-    code = totp_at("anouk", clock)
+    code = totp_at(demo_app, "anouk", clock)
     assert password_step(first, "anouk", staff=True).status_code == 302
     assert password_step(second, "anouk", staff=True).status_code == 302
     assert code_step(first, code, staff=True).status_code == 302
@@ -168,7 +169,8 @@ def test_the_same_code_in_another_browser_is_refused(demo_app, clock):
 @pytest.mark.parametrize("steps", [-2, 2, -10])
 def test_a_code_two_or_more_steps_away_is_refused(demo_client, clock, steps):
     assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
-    response = code_step(demo_client, totp_at("ouder-sanne", clock + steps * 30), staff=False)
+    code = totp_at(demo_client.application, "ouder-sanne", clock + steps * 30)
+    response = code_step(demo_client, code, staff=False)
     assert response.status_code == 401
     assert not is_signed_in(demo_client, False)
 
@@ -176,7 +178,8 @@ def test_a_code_two_or_more_steps_away_is_refused(demo_client, clock, steps):
 @pytest.mark.parametrize("steps", [-1, 1], ids=["previous-step", "next-step"])
 def test_a_code_of_the_neighbouring_step_is_accepted(demo_client, clock, steps):
     assert password_step(demo_client, "anouk", staff=True).status_code == 302
-    assert code_step(demo_client, totp_at("anouk", clock + steps * 30), staff=True).status_code == 302
+    code = totp_at(demo_client.application, "anouk", clock + steps * 30)
+    assert code_step(demo_client, code, staff=True).status_code == 302
     assert is_signed_in(demo_client, True)
 
 
@@ -263,7 +266,7 @@ def test_a_recovery_code_is_not_a_password(demo_app, demo_client):
 def test_regenerating_recovery_codes_makes_the_old_ones_fail(demo_app, demo_client, clock):
     old = recovery_codes_for(demo_app, "anouk")
     assert password_step(demo_client, "anouk", staff=True).status_code == 302
-    assert code_step(demo_client, totp_at("anouk", clock), staff=True).status_code == 302
+    assert code_step(demo_client, totp_at(demo_app, "anouk", clock), staff=True).status_code == 302
     token = csrf_token(demo_client.get("/backoffice/").text)
     page = demo_client.post("/backoffice/recovery-codes", data={"csrf_token": token})
     assert page.status_code == 200
@@ -290,7 +293,8 @@ def test_signed_out_visitors_cannot_make_recovery_codes(demo_app, demo_client):
 
 def test_parents_cannot_make_recovery_codes(demo_client, clock):
     assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
-    assert code_step(demo_client, totp_at("ouder-sanne", clock), staff=False).status_code == 302
+    code = totp_at(demo_client.application, "ouder-sanne", clock)
+    assert code_step(demo_client, code, staff=False).status_code == 302
     token = csrf_token(demo_client.get("/").text)
     assert demo_client.post("/backoffice/recovery-codes", data={"csrf_token": token}).status_code == 404
 

@@ -100,10 +100,11 @@ def test_wrong_codes_for_one_account_are_limited_too(sqlite_demo_app, clock):
     token = csrf_token(client.get("/backoffice/sign-in/code").text)
     answers = [client.post("/backoffice/sign-in/code", data={"code": wrong, "csrf_token": token, "username": f"x{n}"},
                            environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"}).status_code
-               for n, wrong in enumerate(wrong_codes("anouk", clock, 10))]
+               for n, wrong in enumerate(wrong_codes(sqlite_demo_app, "anouk", clock, 10))]
     assert answers == [401] * 9 + [302]
-    final = client.post("/backoffice/sign-in/code", data={"code": totp_at("anouk", clock), "csrf_token": token,
-                                                          "username": "y"}, environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    final = client.post("/backoffice/sign-in/code",
+                        data={"code": totp_at(sqlite_demo_app, "anouk", clock), "csrf_token": token, "username": "y"},
+                        environ_base={"REMOTE_ADDR": "192.0.2.99"})
     assert final.status_code == 302 and final.headers["Location"].endswith("/backoffice/sign-in")
     assert not is_signed_in(client, True), "ten wrong codes did not close the code step of this account"
 
@@ -112,15 +113,15 @@ TOO_MANY = "Too many wrong codes. Sign in again with your password."
 TOO_MANY_TODAY = "Too many wrong codes today. Try again tomorrow."
 
 
-def wrong_codes(username: str, moment: float, count: int) -> list[str]:
+def wrong_codes(app, username: str, moment: float, count: int) -> list[str]:
     """Codes that are none of the three the portal accepts at this moment."""
-    accepted = {totp_at(username, moment + steps * 30) for steps in (-1, 0, 1)}
+    accepted = {totp_at(app, username, moment + steps * 30) for steps in (-1, 0, 1)}
     return [code for code in (f"{n:06d}" for n in range(count + 3)) if code not in accepted][:count]
 
 
 def guess(client, username: str, staff: bool, clock: float, count: int, first_address: int = 1) -> list:
     return [post_code(client, code, staff=staff, address=f"198.51.100.{first_address + n}")
-            for n, code in enumerate(wrong_codes(username, clock, count))]
+            for n, code in enumerate(wrong_codes(client.application, username, clock, count))]
 
 
 def locked_events(app, username: str) -> list[AuditEvent]:
@@ -134,18 +135,18 @@ def test_ten_wrong_codes_close_the_code_step_until_the_password_is_given_again(
     answers = guess(demo_client, username, staff, clock, 9)
     assert [a.status_code for a in answers] == [401] * 9
     copy = copy_of(demo_client)
-    tenth = post_code(demo_client, wrong_codes(username, clock, 10)[-1], staff=staff, address="198.51.100.10")
+    tenth = post_code(demo_client, wrong_codes(demo_app, username, clock, 10)[-1], staff=staff, address="198.51.100.10")
     assert sent_back_to_sign_in(tenth, staff)
     assert nl(demo_app, TOO_MANY) in demo_client.get(base_of(staff) + "/sign-in").text
     assert len(locked_events(demo_app, username)) == 1
     account = account_of(demo_app, username)
     assert len(events(demo_app, action="sign_in.totp", result="refused", actor_id=account.id)) == 10
     # Not even the right code opens the closed step, in this browser or in a copy of its cookie.
-    code_step_is_dead(demo_client, username, staff, totp_at(username, clock))
-    code_step_is_dead(copy, username, staff, totp_at(username, clock))
+    code_step_is_dead(demo_client, username, staff, totp_at(demo_app, username, clock))
+    code_step_is_dead(copy, username, staff, totp_at(demo_app, username, clock))
     # The password again opens a new code step, and the right code signs in.
     assert password_step(demo_client, username, staff=staff).status_code == 302
-    assert code_step(demo_client, totp_at(username, clock), staff=staff).status_code == 302
+    assert code_step(demo_client, totp_at(demo_app, username, clock), staff=staff).status_code == 302
     assert is_signed_in(demo_client, staff)
 
 
@@ -159,7 +160,7 @@ def test_thirty_wrong_codes_close_the_code_step_for_a_day(demo_app, demo_client,
     again = password_step(demo_client, "ouder-sanne", staff=False)
     assert sent_back_to_sign_in(again, False)
     assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/sign-in").text
-    code_step_is_dead(demo_client, "ouder-sanne", False, totp_at("ouder-sanne", clock))
+    code_step_is_dead(demo_client, "ouder-sanne", False, totp_at(demo_app, "ouder-sanne", clock))
     assert len(locked_events(demo_app, "ouder-sanne")) == 4
     # A day after the first of those wrong codes, the count starts afresh.
     with Session(engine(demo_app)) as db:
@@ -167,14 +168,14 @@ def test_thirty_wrong_codes_close_the_code_step_for_a_day(demo_app, demo_client,
                 .values(code_failures_since=portal_clock.now() - dt.timedelta(days=1, seconds=1)))
         db.commit()
     assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
-    assert code_step(demo_client, totp_at("ouder-sanne", clock), staff=False).status_code == 302
+    assert code_step(demo_client, totp_at(demo_app, "ouder-sanne", clock), staff=False).status_code == 302
     assert account_of(demo_app, "ouder-sanne").code_failures == 0
 
 
 def test_a_right_code_does_not_count_toward_the_day(demo_app, demo_client, clock):
     assert password_step(demo_client, "ouder-sanne", staff=False).status_code == 302
     assert [a.status_code for a in guess(demo_client, "ouder-sanne", False, clock, 3)] == [401] * 3
-    assert code_step(demo_client, totp_at("ouder-sanne", clock), staff=False).status_code == 302
+    assert code_step(demo_client, totp_at(demo_app, "ouder-sanne", clock), staff=False).status_code == 302
     assert account_of(demo_app, "ouder-sanne").code_failures == 3
 
 
@@ -185,14 +186,14 @@ def test_attempts_count_before_the_code_is_checked(demo_app, demo_client, clock)
     with Session(engine(demo_app)) as db:
         db.exec(update(SignInFlow).where(SignInFlow.consumed_at.is_(None)).values(code_attempts=10))
         db.commit()
-    assert sent_back_to_sign_in(post_code(demo_client, totp_at("anouk", clock), staff=True), True)
+    assert sent_back_to_sign_in(post_code(demo_client, totp_at(demo_app, "anouk", clock), staff=True), True)
     assert nl(demo_app, TOO_MANY) in demo_client.get("/backoffice/sign-in").text
     assert password_step(demo_client, "anouk", staff=True).status_code == 302
     with Session(engine(demo_app)) as db:
         db.exec(update(Account).where(Account.username == "anouk").values(code_failures=30,
                                                                           code_failures_since=portal_clock.now()))
         db.commit()
-    assert sent_back_to_sign_in(post_code(demo_client, totp_at("anouk", clock), staff=True), True)
+    assert sent_back_to_sign_in(post_code(demo_client, totp_at(demo_app, "anouk", clock), staff=True), True)
     assert nl(demo_app, TOO_MANY_TODAY) in demo_client.get("/backoffice/sign-in").text
     assert not is_signed_in(demo_client, True)
     assert account_of(demo_app, "anouk").totp_last_step == 0  # the right code was never even checked
