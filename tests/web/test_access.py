@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace
 
 import pyotp
+import pytest
 from sqlmodel import func, select
 
 from portal import clock
@@ -18,6 +19,7 @@ from portal.models import (
     AuditEvent,
     BreakGlass,
     DuoAssignment,
+    DuoRole,
     Family,
     Interpreter,
     Parent,
@@ -30,10 +32,14 @@ from portal.models import (
     TranslationSegment,
     Worker,
 )
+from portal.models.plans import new_key
 from portal.policy import can
 from portal.rules.actions import Action
+from portal.rules.audience import only_for
+from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+from portal.services import publishing
 from support import factories
-from support.pages import database, family_id, say, soup, text_of
+from support.pages import database, say, soup, text_of
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EXPECTED_PUBLIC = {
@@ -42,31 +48,104 @@ EXPECTED_PUBLIC = {
     "auth.set_language", "healthz", "family.about_quick_exit",
     "manifest",  # the web app manifest (/manifest.webmanifest): neutral name and icon only
 }
-EL_IDRISSI = "Gezin El Idrissi"
 SAFE_ADDRESS = "Kastanjehof"
+SHARED_AGREEMENT = "Youssef merkt dat hij boos wordt"
 RESTRICTED_AGREEMENT = "Fatima heeft een veilig adres"
-# What would give the El Idrissi household away: its name, its people, its plan and its safe place.
+RESTRICTED_WHEN = "Als Fatima zich thuis niet veilig voelt"
+SAFE_PURPOSE = "Gesprek met Fatima alleen."
+# What would give the El Idrissi household away: its people, its plan and its safe place (and its name and phones,
+# which the factories number: `giveaways`).
 EL_IDRISSI_TEXTS = (
-    "El Idrissi", "Fatima", "Youssef", "Amira", "Youssef haalt Amira",
-    "Youssef merkt dat hij boos wordt", "budgetcoach", SAFE_ADDRESS, "Gesprek met Fatima alleen",
-    "06-23456701",
+    "El Idrissi", "Fatima", "Youssef", "Amira", "Youssef haalt Amira", SHARED_AGREEMENT, "budgetcoach", SAFE_ADDRESS,
+    SAFE_PURPOSE.rstrip("."),
 )
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
+def el_idrissi_plan(fatima: int) -> PlanContent:
+    """Two acute situations and a help item for the household, and in the first an agreement for Fatima alone: her
+    safe address (not in the plan; Bram knows it)."""
+    walk_away = Agreement(new_key(), "Youssef", f"{SHARED_AGREEMENT}. Hij gaat dan naar buiten en loopt een half uur.",
+                          "Elke keer als hij boos wordt.", "Fatima gaat met de kinderen naar een andere kamer.")
+    safe_address = Agreement(new_key(), "Fatima", f"{RESTRICTED_AGREEMENT}. Bram weet het adres.",
+                             f"{RESTRICTED_WHEN}. Dag en nacht.", "Fatima belt Bram. Bij gevaar belt zij 112.",
+                             audience=only_for([fatima]))
+    pick_up = Agreement(new_key(), "Youssef", "Youssef haalt Amira en Adam op van school.",
+                        "Maandag, dinsdag en donderdag om 15.15 uur.", "De school belt Fatima.")
+    return PlanContent(
+        (Situation(new_key(), 1, "acute", "Fatima en Youssef hebben vaak harde ruzie.", ("Zorgen over geld",),
+                   (walk_away, safe_address)),
+         Situation(new_key(), 2, "acute", "Amira en Adam staan soms lang alleen te wachten bij school.",
+                   ("Geen vaste afspraak over ophalen",), (pick_up,))),
+        (Item(new_key(), "help", "Een budgetcoach helpt met de schulden en de brieven.", "Sociaal team"),))
 
 
+def publish(app, family_id: int, content: PlanContent, by: str = "bram") -> None:
+    """The duo worker `by` saves `content` as the household's draft and publishes it: the plan editor's services,
+    without its form (its fields have no words for an item for one parent that a factory could post)."""
+    with app.app_context(), database(app) as db:
+        worker = db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
+                         .where(Account.username == by)).one()
+        draft = publishing.open_draft(db, family_id, worker)
+        revision = publishing.save(db, draft, draft.revision, content, worker)
+        publishing.publish(db, draft, revision, family_id, worker, "")
+        db.commit()
 
 
+@pytest.fixture
+def el_idrissi(team_app) -> factories.Household:
+    """Fatima and Youssef El Idrissi with Amira and Adam, kept apart, who read Arabic and sign in with password and
+    app, Bram and Anouk their duo: the plan of `el_idrissi_plan`, which Youssef asked a question about; an appointment
+    for both with Samira (tolk-ar), one for Fatima alone at a safe place at the Kastanjehof with Samira, which she
+    confirmed, and one at school without an interpreter."""
+    made = factories.fatima_and_youssef(team_app, children=True, password=True)
+    fatima, youssef = made.usernames
+    publish(team_app, made.family_id, el_idrissi_plan(made.parent_ids[0]))
+    factories.question(team_app, youssef, "Wat moet ik doen als de buurvrouw niet thuis is?")
+    factories.appointment(team_app, made.family_id, days=4, purpose="Samen het plan lezen.", interpreter="tolk-ar")
+    _id, key = factories.appointment(team_app, made.family_id, days=7, audience=only_for(made.parent_ids[:1]),
+                                     safe_place=True, place=f"Opvanglocatie, {SAFE_ADDRESS} 7 (geheim adres)",
+                                     purpose=SAFE_PURPOSE, interpreter="tolk-ar")
+    factories.appointment(team_app, made.family_id, days=10, place="Basisschool De Regenboog",
+                          purpose="Gesprek op school over hoe het met Amira gaat.")
+    client = signed_in_client(team_app, fatima)
+    confirmed = client.post(f"/appointments/{key}", data={
+        "response": "confirmed", "csrf_token": csrf_token(client.get(f"/appointments/{key}").text)})
+    assert confirmed.status_code == 302
+    return made
 
 
+def giveaways(app, made: factories.Household) -> tuple[str, ...]:
+    """EL_IDRISSI_TEXTS and the household's own name and the parents' phones."""
+    with database(app) as db:
+        phones = db.exec(select(Parent.phone).where(Parent.family_id == made.family_id)).all()
+    return (*EL_IDRISSI_TEXTS, made.name, *phones)
 
 
-def household(app, name: str) -> dict:
+def nowak(app) -> int:
+    """A household whose contact person was Anouk Visser until three weeks ago and is Dirk Hoekstra since, with
+    Chantal Pinas as duo partner and an appointment planned by Dirk."""
+    family = factories.household(app, ["pl"], contact="Anouk Visser", partner="Chantal Pinas").family_id
+    today = clock.today()
+    with database(app) as db:
+        dirk = db.exec(select(Worker).where(Worker.name == "Dirk Hoekstra")).one()
+        for assignment in db.exec(select(DuoAssignment).where(DuoAssignment.family_id == family)):
+            assignment.start = today - dt.timedelta(days=150)
+            if assignment.role is DuoRole.contact:
+                assignment.end = today - dt.timedelta(days=21)
+            db.add(assignment)
+        db.add(DuoAssignment(family_id=family, worker_id=dirk.id, role=DuoRole.contact,
+                             start=today - dt.timedelta(days=20)))
+        db.commit()
+    factories.appointment(app, family, by="dirk")
+    return family
+
+
+def household(app, family_id: int) -> dict:
     """Every identifier of one household, read from the database."""
     with database(app) as db:
-        family = db.exec(select(Family).where(Family.name == name)).one()
+        family = db.get(Family, family_id)
         parents = db.exec(select(Parent).where(Parent.family_id == family.id)).all()
         appointments = db.exec(select(Appointment).where(Appointment.family_id == family.id)).all()
         questions = db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id.in_([p.id for p in parents]))).all()
@@ -98,14 +177,12 @@ def household(app, name: str) -> dict:
         }
 
 
-def open_translation_job(app, name: str, language: str, interpreter: str) -> int:
+def open_translation_job(app, family_id: int, language: str, interpreter: str) -> int:
     """A translation job of the household's newest version, given to one interpreter."""
     with database(app) as db:
-        version, family_id = db.exec(select(PlanVersion, Family.id)
-                                     .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                                     .join(Family, Family.id == SafetyPlan.family_id)
-                                     .where(Family.name == name, PlanVersion.number.is_not(None))
-                                     .order_by(PlanVersion.number.desc())).first()
+        version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                          .where(SafetyPlan.family_id == family_id, PlanVersion.number.is_not(None))
+                          .order_by(PlanVersion.number.desc())).first()
         interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
                                  .where(Account.username == interpreter)).one()
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
@@ -118,7 +195,7 @@ def open_translation_job(app, name: str, language: str, interpreter: str) -> int
 
 
 def sign_in_staff(client, username: str, secret: str) -> None:
-    """Sign a staff account that is not in the demo in through both steps."""
+    """Sign a staff account that is not of the demo team in through both steps."""
     token = csrf_token(client.get("/backoffice/sign-in").text)
     first = client.post("/backoffice/sign-in", data={"username": username, "password": DEMO_PASSWORD,
                                                       "csrf_token": token})
@@ -128,10 +205,10 @@ def sign_in_staff(client, username: str, secret: str) -> None:
     assert second.status_code == 302, second.text
 
 
-def snapshot(app, name: str) -> dict:
+def snapshot(app, family_id: int) -> dict:
     """Everything of a household that a request from outside could change."""
     with database(app) as db:
-        family = db.exec(select(Family).where(Family.name == name)).one()
+        family = db.get(Family, family_id)
         parents = db.exec(select(Parent).where(Parent.family_id == family.id).order_by(Parent.id)).all()
         accounts = db.exec(select(Account).where(Account.id.in_([p.account_id for p in parents]))
                            .order_by(Account.id)).all()
@@ -183,12 +260,12 @@ def test_the_public_routes_are_exactly_the_expected_few(team_app):
         f"new public routes: {sorted(public - EXPECTED_PUBLIC)}; no longer public: {sorted(EXPECTED_PUBLIC - public)}")
 
 
-def test_signed_out_visitors_are_sent_to_their_sign_in_page_on_every_guarded_route(demo_app):
-    client = demo_app.test_client()
-    ids = household(demo_app, EL_IDRISSI)
-    adapter = demo_app.url_map.bind("localhost")
-    for rule in demo_app.url_map.iter_rules():
-        view = demo_app.view_functions[rule.endpoint]
+def test_signed_out_visitors_are_sent_to_their_sign_in_page_on_every_guarded_route(team_app, el_idrissi):
+    client = team_app.test_client()
+    ids = household(team_app, el_idrissi.family_id)
+    adapter = team_app.url_map.bind("localhost")
+    for rule in team_app.url_map.iter_rules():
+        view = team_app.view_functions[rule.endpoint]
         if rule.endpoint == "static" or view.access_rule == "public":
             continue
         url = adapter.build(rule.endpoint, {name: ids[name][0] if ids[name] else 1 for name in rule.arguments})
@@ -227,7 +304,8 @@ def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> d
     return forms.get(endpoint, {})
 
 
-def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | None, worker_id: int | None):
+def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | None, worker_id: int | None,
+          secrets: tuple[str, ...]):
     """Call every route with the other household's identifiers (or own family + their child ids)."""
     adapter = app.url_map.bind("localhost")
     token = csrf_token(client.get("/" if "/" in home_paths else "/backoffice/").text)
@@ -251,7 +329,7 @@ def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | No
                     data = dict(_payload(rule.endpoint, values, ids, worker_id), csrf_token=token)
                     response = client.post(url, data=data)
                 body = text_of(response)
-                leaked = [t for t in EL_IDRISSI_TEXTS if t in body]
+                leaked = [t for t in secrets if t in body]
                 if leaked:
                     failures.append(f"{who} {method} {url}: {response.status_code} shows {leaked}")
                 if response.status_code >= 500:
@@ -265,25 +343,28 @@ def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | No
     return failures
 
 
-def test_no_role_reaches_another_household(demo_app):
-    app = demo_app
+def test_no_role_reaches_another_household(team_app, el_idrissi):
+    app = team_app
     other = factories.other_team(app)
     other_team_lead, secret, other_family = other.lead, other.secret, other.family_id
-    open_translation_job(app, EL_IDRISSI, "ar", "tolk-ar")
-    ids = household(app, EL_IDRISSI)
+    dirks = factories.household(app, ["pl"], contact="Dirk Hoekstra", partner="Chantal Pinas").family_id
+    other_parent = factories.parent_who_signs_in(app, "tr")  # of a household of the same duo
+    open_translation_job(app, el_idrissi.family_id, "ar", "tolk-ar")
+    ids = household(app, el_idrissi.family_id)
+    secrets = giveaways(app, el_idrissi)
     with database(app) as db:
         workers = {a.username: w.id for w, a in db.exec(
             select(Worker, Account).join(Account, Account.id == Worker.account_id))}
-    before = snapshot(app, EL_IDRISSI)
+    before = snapshot(app, el_idrissi.family_id)
     staff_home = {"/backoffice/", "/backoffice/sign-in"}
     parent_home = {"/", "/sign-in"}
     failures = []
-    # dirk is not in the El Idrissi duo; his own household is Nowak.
+    # dirk is not in the El Idrissi duo; he has a household of his own.
     visitors = [
-        ("dirk", None, staff_home, workers["dirk"], family_id(app, "Gezin Nowak")),
+        ("dirk", None, staff_home, workers["dirk"], dirks),
         (other_team_lead, secret, staff_home, workers[other_team_lead], other_family),
         ("tolk-tr", None, staff_home, None, None),
-        ("ouder-mehmet", None, parent_home, None, None),
+        (other_parent, None, parent_home, None, None),
     ]
     for username, totp, home_paths, worker_id, own_family in visitors:
         client = app.test_client()
@@ -291,11 +372,12 @@ def test_no_role_reaches_another_household(demo_app):
             sign_in_staff(client, username, totp)
         else:
             sign_in(client, username)
-        failures += _walk(app, client, username, home_paths, ids, None, worker_id)
+        failures += _walk(app, client, username, home_paths, ids, None, worker_id, secrets)
         if own_family is not None:  # their own family number with the other household's ids
-            failures += _walk(app, client, username, home_paths, ids, {"family_id": [own_family]}, worker_id)
+            failures += _walk(app, client, username, home_paths, ids, {"family_id": [own_family]}, worker_id,
+                              secrets)
     assert not failures, "\n".join(failures)
-    assert snapshot(app, EL_IDRISSI) == before
+    assert snapshot(app, el_idrissi.family_id) == before
 
 
 # --- restricted items stay with the parent they are for -------------------------------------------
@@ -308,40 +390,40 @@ def _pages_of_parent(client, appointments) -> dict[str, object]:
     return pages
 
 
-def test_youssef_never_receives_what_is_only_for_fatima(demo_app):
-    ids = household(demo_app, EL_IDRISSI)
+def test_youssef_never_receives_what_is_only_for_fatima(team_app, el_idrissi):
+    ids = household(team_app, el_idrissi.family_id)
     safe = next(a for a in ids["appointments"] if a.safe_place)
-    client = demo_app.test_client()
-    sign_in(client, "ouder-youssef")
+    client = team_app.test_client()
+    sign_in(client, el_idrissi.usernames[1])  # Youssef
     pages = _pages_of_parent(client, ids["appointments"])
     assert pages["/plan"].status_code == 200
-    assert "Youssef merkt dat hij boos wordt" in text_of(pages["/plan"])  # the plan itself is there
+    assert SHARED_AGREEMENT in text_of(pages["/plan"])  # the plan itself is there
     for url, response in pages.items():
         body = text_of(response)
         assert RESTRICTED_AGREEMENT not in body, url
-        assert "Als Fatima zich thuis niet veilig voelt" not in body, url
+        assert RESTRICTED_WHEN not in body, url
         assert SAFE_ADDRESS not in body, url
-        assert "Gesprek met Fatima alleen" not in body, url
+        assert SAFE_PURPOSE.rstrip(".") not in body, url
     assert pages[f"/appointments/{safe.key}"].status_code == 404
     assert pages[f"/appointments/{safe.key}.ics"].status_code == 404
     other = next(a for a in ids["appointments"] if not a.safe_place)
     assert pages[f"/appointments/{other.key}.ics"].status_code == 200
 
 
-def test_fatima_sees_her_agreement_but_never_the_safe_address(demo_app):
-    ids = household(demo_app, EL_IDRISSI)
+def test_fatima_sees_her_agreement_but_never_the_safe_address(team_app, el_idrissi):
+    ids = household(team_app, el_idrissi.family_id)
     safe = next(a for a in ids["appointments"] if a.safe_place)
-    client = demo_app.test_client()
-    sign_in(client, "ouder-fatima")
+    client = team_app.test_client()
+    sign_in(client, el_idrissi.usernames[0])  # Fatima
     pages = _pages_of_parent(client, ids["appointments"])
     assert RESTRICTED_AGREEMENT in text_of(pages["/plan"])
     for url, response in pages.items():
         assert SAFE_ADDRESS not in text_of(response), url
-    by_phone = say(demo_app, "ar", "A safe place. We will give you the address by phone.")
+    by_phone = say(team_app, "ar", "A safe place. We will give you the address by phone.")
     assert by_phone != "A safe place. We will give you the address by phone."  # really in Arabic
     appointments = text_of(pages["/appointments"])
     assert by_phone in appointments
-    assert "Gesprek met Fatima alleen" in appointments  # her own appointment is there
+    assert SAFE_PURPOSE.rstrip(".") in appointments  # her own appointment is there
     assert pages[f"/appointments/{safe.key}"].status_code == 200
     assert '<html lang="ar" dir="rtl">' in pages["/appointments"].text
 
@@ -355,34 +437,35 @@ def _worker_user(db, username: str):
     return SimpleNamespace(is_authenticated=True, role=role, worker=worker)
 
 
-def test_can_follows_the_current_duo(demo_app):
-    with database(demo_app) as db:
-        families = {f.name: f for f in db.exec(select(Family))}
+def test_can_follows_the_current_duo(team_app):
+    el_idrissi_id = factories.fatima_and_youssef(team_app).family_id  # Bram the contact person, Anouk the partner
+    nowak_id = nowak(team_app)
+    with database(team_app) as db:
         anouk, bram, dirk = (_worker_user(db, name) for name in ("anouk", "bram", "dirk"))
-        el_idrissi, nowak = families[EL_IDRISSI], families["Gezin Nowak"]
+        el_idrissi, nowak_family = db.get(Family, el_idrissi_id), db.get(Family, nowak_id)
         assert can(bram, Action.family_view, el_idrissi, db)  # contact person
         assert can(anouk, Action.family_view, el_idrissi, db)  # duo partner
         assert can(anouk, Action.family_edit, el_idrissi, db)
         assert not can(dirk, Action.family_view, el_idrissi, db)  # not in this duo
         # Anouk was Nowak's contact person until three weeks ago: that ended her access.
-        assert not can(anouk, Action.family_view, nowak, db)
-        assert can(dirk, Action.family_view, nowak, db)
+        assert not can(anouk, Action.family_view, nowak_family, db)
+        assert can(dirk, Action.family_view, nowak_family, db)
         assert not can(anouk, Action.family_view, None, db)
         signed_out = SimpleNamespace(is_authenticated=False)
         assert not can(signed_out, Action.family_view, el_idrissi, db)
         # Objects of a household follow the household.
-        appointment = db.exec(select(Appointment).where(Appointment.family_id == nowak.id)).first()
+        appointment = db.exec(select(Appointment).where(Appointment.family_id == nowak_family.id)).first()
         assert can(dirk, Action.family_edit, appointment, db)
         assert not can(anouk, Action.family_edit, appointment, db)
-    client = demo_app.test_client()
+    client = team_app.test_client()
     sign_in(client, "anouk")
-    assert client.get(f"/backoffice/families/{nowak.id}").status_code == 404
+    assert client.get(f"/backoffice/families/{nowak_family.id}").status_code == 404
     assert client.get(f"/backoffice/families/{el_idrissi.id}").status_code == 200
 
 
-def test_break_the_glass_needs_a_reason_is_audited_and_shown_to_the_duo(demo_app):
-    el_idrissi = family_id(demo_app, EL_IDRISSI)
-    dirk = demo_app.test_client()
+def test_break_the_glass_needs_a_reason_is_audited_and_shown_to_the_duo(team_app):
+    el_idrissi = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo; Dirk is not
+    dirk = team_app.test_client()
     sign_in(dirk, "dirk")
     assert dirk.get(f"/backoffice/families/{el_idrissi}").status_code == 404
     token = csrf_token(dirk.get("/backoffice/break-glass").text)
@@ -390,7 +473,7 @@ def test_break_the_glass_needs_a_reason_is_audited_and_shown_to_the_duo(demo_app
                                                          "csrf_token": token})
     assert refused.status_code == 200
     body = text_of(refused)
-    assert say(demo_app, "nl", "Write why you need to open this file now (at least 10 characters).") in body
+    assert say(team_app, "nl", "Write why you need to open this file now (at least 10 characters).") in body
     assert re.search(r'<textarea id="reason"[^>]*>nood</textarea>', refused.text)
     assert f'name="family" type="text" value="{el_idrissi}"' in refused.text
     assert dirk.get(f"/backoffice/families/{el_idrissi}").status_code == 404
@@ -400,27 +483,27 @@ def test_break_the_glass_needs_a_reason_is_audited_and_shown_to_the_duo(demo_app
     assert opened.status_code == 302
     assert opened.headers["Location"] == f"/backoffice/families/{el_idrissi}"
     assert dirk.get(f"/backoffice/families/{el_idrissi}").status_code == 200
-    with database(demo_app) as db:
+    with database(team_app) as db:
         events = db.exec(select(AuditEvent).where(AuditEvent.action == "family.break_glass")).all()
     assert [(e.family_id, e.actor_name, e.result) for e in events] == [(el_idrissi, "Dirk Hoekstra", "ok")]
-    bram = demo_app.test_client()
+    bram = team_app.test_client()
     sign_in(bram, "bram")
     file = text_of(bram.get(f"/backoffice/families/{el_idrissi}"))
-    assert say(demo_app, "nl", "Opened in an emergency by someone outside the duo") in file
+    assert say(team_app, "nl", "Opened in an emergency by someone outside the duo") in file
     assert "Dirk Hoekstra: " + reason in file
 
 
-def test_break_the_glass_is_not_for_the_own_duo_or_an_unknown_number(demo_app):
-    el_idrissi = family_id(demo_app, EL_IDRISSI)
-    bram = demo_app.test_client()
+def test_break_the_glass_is_not_for_the_own_duo_or_an_unknown_number(team_app):
+    el_idrissi = factories.fatima_and_youssef(team_app).family_id  # Bram and Anouk their duo
+    bram = team_app.test_client()
     sign_in(bram, "bram")
     token = csrf_token(bram.get("/backoffice/break-glass").text)
-    message = say(demo_app, "nl", "There is no family with this number that you can open this way.")
+    message = say(team_app, "nl", "There is no family with this number that you can open this way.")
     for number in (str(el_idrissi), "99999", "abc"):
         response = bram.post("/backoffice/break-glass", data={"family": number, "csrf_token": token,
                                                               "reason": "Een goede reden van vandaag"})
         assert response.status_code == 200 and message in text_of(response), number
-    with database(demo_app) as db:
+    with database(team_app) as db:
         assert db.exec(select(func.count()).select_from(BreakGlass)).one() == 0
 
 
@@ -440,25 +523,25 @@ def _read_along_events(app) -> int:
                        .where(AuditEvent.action == "plan.read_along", AuditEvent.result == "ok")).one()
 
 
-def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(demo_app):
-    ids = household(demo_app, EL_IDRISSI)
-    with database(demo_app) as db:
+def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(team_app, el_idrissi):
+    ids = household(team_app, el_idrissi.family_id)
+    demir = factories.household(team_app, ["tr"]).family_id  # another household, with Zeynep (tolk-tr)
+    other_id, _key = factories.appointment(team_app, demir, interpreter="tolk-tr")
+    with database(team_app) as db:
         tolk_ar = db.exec(select(Account).where(Account.username == "tolk-ar")).one()
         mine = db.exec(select(Interpreter).where(Interpreter.account_id == tolk_ar.id)).one().id
-        demir = family_id(demo_app, "Gezin Demir")
-        other_interpreters = db.exec(select(Appointment).where(Appointment.family_id == demir,
-                                                               Appointment.interpreter_id.is_not(None))).first()
+        other_interpreters = db.get(Appointment, other_id)
     own = [a for a in ids["appointments"] if a.interpreter_id == mine and not a.safe_place][0]
     safe = next(a for a in ids["appointments"] if a.safe_place)
     no_interpreter = next(a for a in ids["appointments"] if a.interpreter_id is None)
-    client = demo_app.test_client()
+    client = team_app.test_client()
     sign_in(client, "tolk-ar")
     now = clock.now()
-    expected_events = _read_along_events(demo_app)
+    expected_events = _read_along_events(team_app)
     for offset, allowed in ((dt.timedelta(minutes=50), True), (dt.timedelta(minutes=70), False),
                             (dt.timedelta(0), True), (-dt.timedelta(hours=2, minutes=50), True),
                             (-dt.timedelta(hours=3, minutes=10), False), (dt.timedelta(days=3), False)):
-        _move(demo_app, own.id, now + offset)
+        _move(team_app, own.id, now + offset)
         response = client.get(f"/backoffice/read-along/{own.id}")
         assert response.status_code == (200 if allowed else 404), offset
         # The interpreter's own page offers the link only while it opens, and otherwise says from when.
@@ -468,26 +551,26 @@ def test_interpreter_reads_along_only_in_the_window_of_their_own_appointment(dem
             assert listed[0].select_one('span[lang="nl"][dir="ltr"]').get_text() == own.purpose  # typed in Dutch
             link = listed[0].select_one(f'a[href="/backoffice/read-along/{own.id}"]')
             assert (link is not None) == allowed, offset
-            waits = say(demo_app, "nl", "Read along from %(time)s", time="") in listed[0].get_text()
+            waits = say(team_app, "nl", "Read along from %(time)s", time="") in listed[0].get_text()
             assert waits == (not allowed), offset
         expected_events += allowed
-        assert _read_along_events(demo_app) == expected_events, offset
+        assert _read_along_events(team_app) == expected_events, offset
         if allowed:
             page = text_of(response)
-            assert "Youssef merkt dat hij boos wordt" in page  # the plan is there to read along
+            assert SHARED_AGREEMENT in page  # the plan is there to read along
             assert SAFE_ADDRESS not in page and RESTRICTED_AGREEMENT not in page
     # Someone else's appointment, or one without an interpreter, never opens, even at the right time.
     for other in (other_interpreters, no_interpreter):
-        _move(demo_app, other.id, now)
+        _move(team_app, other.id, now)
         assert client.get(f"/backoffice/read-along/{other.id}").status_code == 404
-    assert _read_along_events(demo_app) == expected_events
+    assert _read_along_events(team_app) == expected_events
     # The safe-place appointment is theirs too: the page shows the plan, never the address.
-    _move(demo_app, safe.id, now + dt.timedelta(minutes=10))
+    _move(team_app, safe.id, now + dt.timedelta(minutes=10))
     response = client.get(f"/backoffice/read-along/{safe.id}")
     assert response.status_code == 200
     assert SAFE_ADDRESS not in text_of(response)
     assert SAFE_ADDRESS not in text_of(client.get("/backoffice/"))
-    with database(demo_app) as db:
+    with database(team_app) as db:
         last = db.exec(select(AuditEvent).where(AuditEvent.action == "plan.read_along")
                        .order_by(AuditEvent.id.desc())).first()
     assert (last.object, last.actor_name, last.family_id) == (f"appointment:{safe.id}", "Samira Benali",
