@@ -6,8 +6,10 @@ import pytest
 from flask import url_for
 from sqlmodel import Session, select
 
-from portal.models import Account, BreakGlass, Parent
+from portal.demo import DEMO_PASSWORD
+from portal.models import BreakGlass
 from portal.web.headers import PERMISSIONS_POLICY, content_security_policy
+from support import factories
 from support.apps import PRODUCTION_SERVING
 from support.sign_in import csrf_token, sign_in
 
@@ -23,10 +25,14 @@ def engine(app):
     return app.extensions["engine"]
 
 
-def family_of(app, parent_username: str) -> int:
-    with Session(engine(app)) as db:
-        return db.exec(select(Parent.family_id).join(Account, Account.id == Parent.account_id)
-                       .where(Account.username == parent_username)).one()
+def household_of_anouk(app) -> factories.Household:
+    """A household with Anouk Visser as contact person (Bram de Wit her duo partner) and one parent who signs in."""
+    return factories.household(app, ["nl"], contact="Anouk Visser", partner="Bram de Wit", password=True)
+
+
+def household_without_anouk(app) -> factories.Household:
+    """A household of Bram de Wit and Dirk Hoekstra: not Anouk's."""
+    return factories.household(app, ["uk"], contact="Bram de Wit", partner="Dirk Hoekstra", password=True)
 
 
 def page_nonce(html: str) -> str:
@@ -42,7 +48,7 @@ def page_nonce(html: str) -> str:
 
 
 def family_page(app, client):
-    sign_in(client, "ouder-sanne")
+    sign_in(client, household_of_anouk(app).usernames[0])
     return client.get("/")
 
 
@@ -52,8 +58,9 @@ def back_office_page(app, client):
 
 
 def family_file_page(app, client):
+    family_id = household_of_anouk(app).family_id
     sign_in(client, "anouk")
-    return client.get(f"/backoffice/families/{family_of(app, 'ouder-sanne')}")
+    return client.get(f"/backoffice/families/{family_id}")
 
 
 PAGES = [pytest.param(family_page, id="family-home"), pytest.param(back_office_page, id="back-office-home"),
@@ -63,8 +70,8 @@ PAGES = [pytest.param(family_page, id="family-home"), pytest.param(back_office_p
 # --- headers -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("open_page", PAGES)
-def test_signed_in_pages_carry_the_security_headers(demo_app, demo_client, open_page):
-    page = open_page(demo_app, demo_client)
+def test_signed_in_pages_carry_the_security_headers(team_app, open_page):
+    page = open_page(team_app, team_app.test_client())
     assert page.status_code == 200
     headers = page.headers
     nonce = page_nonce(page.text)
@@ -81,8 +88,8 @@ def test_signed_in_pages_carry_the_security_headers(demo_app, demo_client, open_
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate", "/about-leave-quickly"])
-def test_signed_out_pages_carry_the_security_headers_too(demo_client, path):
-    page = demo_client.get(path)
+def test_signed_out_pages_carry_the_security_headers_too(team_app, path):
+    page = team_app.test_client().get(path)
     assert page.status_code == 200
     assert page.headers["Content-Security-Policy"] == content_security_policy(page_nonce(page.text),
                                                                               NEUTRAL)
@@ -92,24 +99,26 @@ def test_signed_out_pages_carry_the_security_headers_too(demo_client, path):
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_every_response_gets_a_new_nonce(demo_client):
-    first, second = demo_client.get("/sign-in"), demo_client.get("/sign-in")
+def test_every_response_gets_a_new_nonce(team_app):
+    client = team_app.test_client()
+    first, second = client.get("/sign-in"), client.get("/sign-in")
     assert page_nonce(first.text) != page_nonce(second.text)
     assert len(page_nonce(first.text)) >= 16
 
 
-def test_error_pages_and_redirects_carry_the_headers(demo_client):
-    missing = demo_client.get("/does-not-exist")
+def test_error_pages_and_redirects_carry_the_headers(team_app):
+    client = team_app.test_client()
+    missing = client.get("/does-not-exist")
     assert missing.status_code == 404
     assert missing.headers["Content-Security-Policy"] == content_security_policy(page_nonce(missing.text), NEUTRAL)
-    redirect = demo_client.get("/")
+    redirect = client.get("/")
     assert redirect.status_code == 302
     assert "frame-ancestors 'none'" in redirect.headers["Content-Security-Policy"]
     assert redirect.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_production_adds_strict_transport_security(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, ENV="production", SECRET_KEY=STRONG_KEY, AUDIT_KEY=AUDIT_KEY,
                    DATABASE_URL=database_url, **PRODUCTION_SERVING)
     client = app.test_client()
@@ -122,10 +131,11 @@ def test_production_adds_strict_transport_security(database_url, databases, make
                                                                               NEUTRAL)
 
 
-def test_static_files_are_cached_but_pages_are_not(demo_app, demo_client):
-    page = demo_client.get("/sign-in")
+def test_static_files_are_cached_but_pages_are_not(team_app):
+    client = team_app.test_client()
+    page = client.get("/sign-in")
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text).group(1)
-    with demo_client.get(stylesheet) as response:
+    with client.get(stylesheet) as response:
         assert response.status_code == 200
         assert response.headers.get("Cache-Control") != "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -142,8 +152,8 @@ def assert_only_local_links(html: str) -> None:
 
 
 @pytest.mark.parametrize("open_page", PAGES)
-def test_signed_in_pages_reference_no_other_host(demo_app, demo_client, open_page):
-    page = open_page(demo_app, demo_client)
+def test_signed_in_pages_reference_no_other_host(team_app, open_page):
+    page = open_page(team_app, team_app.test_client())
     assert_only_local_links(page.text)
     for tag in SCRIPT.findall(page.text):
         src = re.search(r'\ssrc="([^"]+)"', tag)
@@ -152,22 +162,28 @@ def test_signed_in_pages_reference_no_other_host(demo_app, demo_client, open_pag
 
 @pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate", "/about-leave-quickly",
                                   "/plan", "/appointments"])
-def test_family_pages_reference_no_other_host(demo_client, path):
-    sign_in(demo_client, "ouder-sanne")
-    page = demo_client.get(path)
+def test_family_pages_reference_no_other_host(team_app, path):
+    """Signed in, with a published plan and an appointment on the family's pages."""
+    made = household_of_anouk(team_app)
+    factories.published_plan(team_app, made.family_id, by="anouk")
+    factories.appointment(team_app, made.family_id, by="anouk")
+    client = team_app.test_client()
+    sign_in(client, made.usernames[0])
+    page = client.get(path)
     assert page.status_code == 200
     assert_only_local_links(page.text)
 
 
-def test_the_quick_exit_leaves_through_the_portal_not_a_link(demo_app, demo_client):
-    page = family_page(demo_app, demo_client)
+def test_the_quick_exit_leaves_through_the_portal_not_a_link(team_app):
+    client = team_app.test_client()
+    page = family_page(team_app, client)
     action = re.search(r'<form id="quick-exit-form"[^>]*action="([^"]+)"', page.text).group(1)
     assert action == "/quick-exit"
-    assert demo_app.config["NEUTRAL_SITE"] not in page.text
-    response = demo_client.post(action)  # no CSRF token: leaving must work even with an expired session
+    assert team_app.config["NEUTRAL_SITE"] not in page.text
+    response = client.post(action)  # no CSRF token: leaving must work even with an expired session
     assert response.status_code == 303
-    assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"]
-    assert demo_client.get("/quick-exit").status_code == 405  # a link or a prefetch cannot end a session
+    assert response.headers["Location"] == team_app.config["NEUTRAL_SITE"]
+    assert client.get("/quick-exit").status_code == 405  # a link or a prefetch cannot end a session
 
 
 # --- CSRF --------------------------------------------------------------------------------------
@@ -176,80 +192,88 @@ def still_signed_in(client, home: str = "/") -> bool:
     return client.get(home).status_code == 200
 
 
-def test_sign_out_without_the_token_is_refused(demo_client):
-    sign_in(demo_client, "ouder-sanne")
-    response = demo_client.post("/sign-out", data={})
+def test_sign_out_without_the_token_is_refused(team_app):
+    client = team_app.test_client()
+    sign_in(client, factories.parent_who_signs_in(team_app))
+    response = client.post("/sign-out", data={})
     assert response.status_code == 400
-    assert still_signed_in(demo_client)
-    wrong = demo_client.post("/sign-out", data={"csrf_token": "not-the-token"})
+    assert still_signed_in(client)
+    wrong = client.post("/sign-out", data={"csrf_token": "not-the-token"})
     assert wrong.status_code == 400
-    assert still_signed_in(demo_client)
+    assert still_signed_in(client)
 
 
-def test_sign_in_without_the_token_is_refused(demo_client):
-    demo_client.get("/sign-in")
-    response = demo_client.post("/sign-in", data={"username": "ouder-sanne", "password": "veilig-demo-2026"})
+def test_sign_in_without_the_token_is_refused(team_app):
+    username = factories.parent_who_signs_in(team_app)
+    client = team_app.test_client()
+    client.get("/sign-in")
+    response = client.post("/sign-in", data={"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 400
-    assert demo_client.get("/sign-in/code").status_code == 302  # no second step was opened
+    assert client.get("/sign-in/code").status_code == 302  # no second step was opened
 
 
-def test_a_token_from_another_session_is_refused(demo_app, demo_client):
-    sign_in(demo_client, "ouder-sanne")
-    attacker = demo_app.test_client()
+def test_a_token_from_another_session_is_refused(team_app):
+    client = team_app.test_client()
+    sign_in(client, factories.parent_who_signs_in(team_app))
+    attacker = team_app.test_client()
     foreign = csrf_token(attacker.get("/sign-in").text)
-    assert demo_client.post("/sign-out", data={"csrf_token": foreign}).status_code == 400
-    assert still_signed_in(demo_client)
+    assert client.post("/sign-out", data={"csrf_token": foreign}).status_code == 400
+    assert still_signed_in(client)
 
 
-def test_new_recovery_codes_need_the_token(demo_app, demo_client):
-    sign_in(demo_client, "anouk")
-    response = demo_client.post("/backoffice/recovery-codes", data={})
+def test_new_recovery_codes_need_the_token(team_app):
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    response = client.post("/backoffice/recovery-codes", data={})
     # A stale back-office form goes back to the staff sign-in page; no codes are made.
     assert response.status_code == 302 and response.headers["Location"].endswith("/backoffice/sign-in")
     assert not re.search(r"<code>[0-9A-F]{6}-[0-9A-F]{6}</code>", response.text)
-    assert still_signed_in(demo_client, "/backoffice/")
+    assert still_signed_in(client, "/backoffice/")
 
 
-def test_break_the_glass_without_the_token_changes_nothing(demo_app, demo_client):
-    sign_in(demo_client, "anouk")
-    family_id = family_of(demo_app, "ouder-olena")
-    response = demo_client.post("/backoffice/break-glass", data={
+def test_break_the_glass_without_the_token_changes_nothing(team_app):
+    family_id = household_without_anouk(team_app).family_id
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    response = client.post("/backoffice/break-glass", data={
         "family": str(family_id), "reason": "Politie belde, kinderen in gevaar vannacht"})
     assert response.status_code in (400, 302)
     if response.status_code == 302:  # the back office sends a stale form back to the sign-in page
         assert response.headers["Location"].endswith("/backoffice/sign-in")
-    with Session(engine(demo_app)) as db:
+    with Session(engine(team_app)) as db:
         assert db.exec(select(BreakGlass).where(BreakGlass.family_id == family_id)).all() == []
-    assert demo_client.get(f"/backoffice/families/{family_id}").status_code == 404
+    assert client.get(f"/backoffice/families/{family_id}").status_code == 404
 
 
-def test_htmx_requests_may_send_the_token_in_a_header(demo_app, demo_client):
-    sign_in(demo_client, "ouder-sanne")
-    token = csrf_token(demo_client.get("/").text)
-    response = demo_client.post("/sign-out", headers={"X-CSRFToken": token, "HX-Request": "true"})
+def test_htmx_requests_may_send_the_token_in_a_header(team_app):
+    client = team_app.test_client()
+    sign_in(client, factories.parent_who_signs_in(team_app))
+    token = csrf_token(client.get("/").text)
+    response = client.post("/sign-out", headers={"X-CSRFToken": token, "HX-Request": "true"})
     assert response.status_code == 302
-    assert not still_signed_in(demo_client)
+    assert not still_signed_in(client)
 
 
-def test_htmx_back_office_requests_send_the_token_in_a_header(demo_app, demo_client):
-    sign_in(demo_client, "anouk")
-    family_id = family_of(demo_app, "ouder-sanne")
-    with demo_app.test_request_context():
+def test_htmx_back_office_requests_send_the_token_in_a_header(team_app):
+    family_id = household_of_anouk(team_app).family_id
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    with team_app.test_request_context():
         editor = url_for("backoffice.plan_editor", family_id=family_id)
         helper = url_for("backoffice.plain_language", family_id=family_id)
-    page = demo_client.get(editor)
+    page = client.get(editor)
     assert page.status_code == 200
     header_token = re.search(r"data-hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.text).group(1)
     field = re.search(r'<textarea id="([^"]+)" name="\1"[^>]*data-hx-post="' + re.escape(helper), page.text).group(1)
     htmx = {"HX-Request": "true", "HX-Trigger-Name": field}
-    answered = demo_client.post(helper, data={field: "De jeugdbescherming gaat een verzoekschrift indienen."},
-                                headers={**htmx, "X-CSRFToken": header_token})
+    answered = client.post(helper, data={field: "De jeugdbescherming gaat een verzoekschrift indienen."},
+                           headers={**htmx, "X-CSRFToken": header_token})
     assert answered.status_code == 200
-    refused = demo_client.post(helper, data={field: "Tekst"}, headers=htmx)
+    refused = client.post(helper, data={field: "Tekst"}, headers=htmx)
     assert refused.status_code != 200
 
 
-def test_the_demo_server_names_no_versions(demo_app):
+def test_the_demo_server_names_no_versions(team_app):
     import threading
     import urllib.request
 
@@ -257,7 +281,7 @@ def test_the_demo_server_names_no_versions(demo_app):
 
     from portal.cli import UnnamedServerHandler
 
-    server = make_server("127.0.0.1", 0, demo_app, request_handler=UnnamedServerHandler)
+    server = make_server("127.0.0.1", 0, team_app, request_handler=UnnamedServerHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -268,7 +292,7 @@ def test_the_demo_server_names_no_versions(demo_app):
         thread.join()
 
 
-def test_a_missing_static_file_is_not_cached(demo_client):
-    missing = demo_client.get("/static/no-such-file.css?v=123")
+def test_a_missing_static_file_is_not_cached(team_app):
+    missing = team_app.test_client().get("/static/no-such-file.css?v=123")
     assert missing.status_code == 404
     assert missing.headers["Cache-Control"] == "no-store"
