@@ -27,10 +27,16 @@ def translated(locale: str, msgid: str) -> str:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_every_family_page_in_every_language(demo_app):
-    client = demo_app.test_client()
-    sign_in(client, "ouder-sanne")
-    pages = PAGES + re.findall(r'href="(/appointments/appointment-[0-9a-f]{32})"', client.get("/appointments").text)[:1]
+def test_every_family_page_in_every_language(team_app):
+    """A parent with a published plan and an appointment: the appointment's own page is among the pages."""
+    made = factories.household(team_app, ["nl"], password=True)
+    factories.published_plan(team_app, made.family_id)
+    factories.appointment(team_app, made.family_id)
+    client = team_app.test_client()
+    sign_in(client, made.usernames[0])
+    appointments = re.findall(r'href="(/appointments/appointment-[0-9a-f]{32})"', client.get("/appointments").text)
+    assert len(appointments) == 1
+    pages = PAGES + appointments
     for locale in LANGUAGES:
         token = csrf_token(client.get("/").text)
         client.post("/language", data={"set_language": locale, "csrf_token": token, "next": "/"})
@@ -46,13 +52,14 @@ def test_every_family_page_in_every_language(demo_app):
                     assert f">{msgid}<" not in page.text, (locale, path, msgid)
 
 
-def test_the_language_choice_is_kept_on_the_parents_account(demo_app):
-    client = demo_app.test_client()
-    sign_in(client, "ouder-sanne")
+def test_the_language_choice_is_kept_on_the_parents_account(team_app):
+    username = factories.parent_who_signs_in(team_app)
+    client = team_app.test_client()
+    sign_in(client, username)
     client.post("/language", data={"set_language": "uk", "csrf_token": csrf_token(client.get("/").text),
                                    "next": "/"})
-    again = demo_app.test_client()
-    sign_in(again, "ouder-sanne")
+    again = team_app.test_client()
+    sign_in(again, username)
     assert '<html lang="uk" dir="ltr">' in again.get("/").text
 
 
@@ -106,24 +113,29 @@ def account_language(app, username: str) -> str | None:
         return db.exec(select(Account.language).where(Account.username == username)).one()
 
 
+TYPED_NAME = "ouder-die-typt"  # a username typed into a signed-out form
+
+
 @pytest.mark.parametrize("path", ["/sign-in", "/backoffice/sign-in", "/activate"])
 def test_a_language_chosen_in_a_signed_out_form_speaks_on_that_very_page(team_app, path):
     client = team_app.test_client()
     page = client.get(path)
     # Chromium found: Arabic chosen, the page still in English; Polish chosen, the page in Arabic.
     for code in ("en", "ar", "pl"):
-        page = switch(client, path, page, code, username="ouder-sanne")
+        page = switch(client, path, page, code, username=TYPED_NAME)
         assert page.status_code == 200 and spoken(page) == (code, text_direction(code)), code
         assert soup(page).select_one("nav.languages")["aria-label"] == say(team_app, code, "Language")
-        assert soup(page).select_one("#username")["value"] == "ouder-sanne"  # what was typed stays
+        assert soup(page).select_one("#username")["value"] == TYPED_NAME  # what was typed stays
         assert soup(page).select_one(f'nav.languages button[value="{code}"]')["aria-current"] == "true"
     assert spoken(client.get(path)) == ("pl", "ltr")
 
 
 @pytest.mark.both_databases
-@pytest.mark.parametrize("username, base, home", [("ouder-sanne", "", "/"), ("anouk", "/backoffice", "/backoffice/")])
-def test_a_language_chosen_while_signing_in_stays_through_every_step(demo_app, username, base, home):
-    client = demo_app.test_client()
+@pytest.mark.parametrize("who, base, home", [("parent", "", "/"), ("anouk", "/backoffice", "/backoffice/")])
+def test_a_language_chosen_while_signing_in_stays_through_every_step(team_app, who, base, home):
+    """A parent (a factory household's, who has activated their account) or Anouk, a worker."""
+    username = factories.parent_who_signs_in(team_app) if who == "parent" else who
+    client = team_app.test_client()
     page = client.get(base + "/sign-in")
     page = switch(client, base + "/sign-in", page, "ar", username=username)
     password = client.post(base + "/sign-in", data={"username": username, "password": DEMO_PASSWORD,
@@ -132,11 +144,11 @@ def test_a_language_chosen_while_signing_in_stays_through_every_step(demo_app, u
     assert spoken(code_page) == ("ar", "rtl")
     code_page = switch(client, base + "/sign-in/code", code_page, "tr")
     assert spoken(code_page) == ("tr", "ltr")
-    signed_in = client.post(base + "/sign-in/code", data={"code": fresh_code(username, demo_app),
+    signed_in = client.post(base + "/sign-in/code", data={"code": fresh_code(username, team_app),
                                                           "csrf_token": csrf_token(code_page.text)})
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == home
     assert spoken(client.get(home)) == ("tr", "ltr")
-    assert account_language(demo_app, username) == "tr"  # chosen now: the account keeps it, on every device
+    assert account_language(team_app, username) == "tr"  # chosen now: the account keeps it, on every device
 
 
 def new_parent_with_letter(app, language: str) -> tuple[str, str]:
@@ -185,21 +197,23 @@ def test_a_language_chosen_while_activating_stays_through_every_step(team_app):
 
 
 @pytest.mark.both_databases
-def test_signing_out_keeps_the_language_for_the_sign_in_page_and_nobody_else(demo_app):
-    client = demo_app.test_client()
-    sign_in(client, "ouder-sanne")
+def test_signing_out_keeps_the_language_for_the_sign_in_page_and_nobody_else(team_app):
+    """Two parents of two households share a phone: one reads Dutch, the next one Ukrainian."""
+    first, next_one = factories.parent_who_signs_in(team_app, "nl"), factories.parent_who_signs_in(team_app, "uk")
+    client = team_app.test_client()
+    sign_in(client, first)
     client.post("/language", data={"set_language": "ar", "next": "/", "csrf_token": csrf_token(client.get("/").text)})
     signed_out = client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/").text)})
     assert spoken(client.get(signed_out.headers["Location"])) == ("ar", "rtl")
     # The next person on this phone signs in: their own language, not the one the page was left in.
-    sign_in(client, "ouder-olena")
+    sign_in(client, next_one)
     assert spoken(client.get("/")) == ("uk", "ltr")
-    assert account_language(demo_app, "ouder-olena") == "uk"
+    assert account_language(team_app, next_one) == "uk"
 
 
-def test_leave_quickly_leaves_no_language_behind(demo_app):
-    client = demo_app.test_client()
-    sign_in(client, "ouder-sanne")
+def test_leave_quickly_leaves_no_language_behind(team_app):
+    client = team_app.test_client()
+    sign_in(client, factories.parent_who_signs_in(team_app))
     client.post("/language", data={"set_language": "ar", "next": "/", "csrf_token": csrf_token(client.get("/").text)})
     left = client.post("/quick-exit")
     assert left.status_code == 303 and "cookies" in left.headers["Clear-Site-Data"]
@@ -227,12 +241,15 @@ def test_the_letter_is_in_the_parents_language_and_the_back_office_in_the_staff_
     assert spoken(lead.get("/backoffice/")) == ("en", "ltr")
 
 
-def test_a_language_chosen_on_a_page_with_a_query_keeps_its_query(demo_app):
+def test_a_language_chosen_on_a_page_with_a_query_keeps_its_query(team_app):
     """The plan printed with the family name (?print-name=1): the button sends the answer form back to that address."""
-    client = demo_app.test_client()
-    sign_in(client, "ouder-sanne")
+    made = factories.household(team_app, ["nl"], password=True)
+    factories.published_plan(team_app, made.family_id)
+    client = team_app.test_client()
+    sign_in(client, made.usernames[0])
     page = client.get("/plan?print-name=1")
     name = soup(page).select_one("p.print-only").get_text()
+    assert name == made.name
     button = soup(page).select_one('nav.languages button[value="tr"]')
     switched = client.post(button["formaction"], data={"set_language": "tr", "csrf_token": csrf_token(page.text)})
     assert spoken(switched) == ("tr", "ltr")
