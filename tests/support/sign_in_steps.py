@@ -20,6 +20,7 @@ from portal.models import (
     Role,
 )
 from portal.web.secret import code_key
+from support import factories
 from support.sign_in import csrf_token, secret_of
 
 PASSPHRASE = "paarse fiets op het dak"
@@ -97,7 +98,14 @@ def totp_at(app, username: str, moment: float) -> str:
     return pyotp.TOTP(secret_of(app, username)).at(moment)
 
 
-PEOPLE = [pytest.param("ouder-sanne", False, id="parent"), pytest.param("anouk", True, id="staff")]
+# Parametrises `staff`: a test of both sign-in pages runs for a parent and for a worker (see `person`).
+PEOPLE = [pytest.param(False, id="parent"), pytest.param(True, id="staff")]
+
+
+def person(app, staff: bool) -> str:
+    """Who signs in at that page: Anouk Visser, a worker of the team, for staff; else the one parent of a new
+    household, activated (the demo's password and an authenticator app)."""
+    return "anouk" if staff else factories.parent_who_signs_in(app)
 
 
 def recovery_codes_for(app, username: str) -> list[str]:
@@ -116,10 +124,10 @@ NEW_PARENT = "ouder-nieuw"
 
 
 def new_parent(app, username: str = NEW_PARENT) -> str:
-    """A parent account in Sanne de Boer's household, without password; returns the letter's code."""
+    """A parent account without password, Noor de Boer's, in a new household whose contact person is Anouk Visser
+    (Bram de Wit her duo partner); returns the code of the activation letter."""
+    family_id = factories.household(app, [], contact="Anouk Visser", partner="Bram de Wit").family_id
     with app.app_context(), Session(engine(app)) as db:
-        family_id = db.exec(select(Parent.family_id).join(Account, Account.id == Parent.account_id)
-                            .where(Account.username == "ouder-sanne")).one()
         account = Account(username=username, role=Role.parent, display_name="Noor de Boer", language="nl")
         db.add(account)
         db.flush()

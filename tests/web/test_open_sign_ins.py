@@ -14,6 +14,7 @@ from support.sign_in_steps import (
     copy_of,
     is_signed_in,
     password_step,
+    person,
     recovery_codes_for,
     sign_out,
     stored_recovery_rows,
@@ -24,15 +25,27 @@ from support.sign_in_steps import (
 pytestmark = pytest.mark.both_databases
 
 
-@pytest.mark.parametrize("username, staff", PEOPLE)
+@pytest.fixture
+def browser(team_app):
+    """A browser on the portal of the demo team and its staff, without households."""
+    return team_app.test_client()
+
+
+@pytest.fixture
+def username(team_app, staff) -> str:
+    """Who signs in at the page `staff` names: a worker, or a parent of a household made here (`person`)."""
+    return person(team_app, staff)
+
+
+@pytest.mark.parametrize("staff", PEOPLE)
 def test_a_copy_of_the_cookie_from_the_password_step_is_dead_once_the_code_step_is_done(
-        demo_app, demo_client, username, staff, clock):
-    assert password_step(demo_client, username, staff=staff).status_code == 302
-    copy = copy_of(demo_client)
-    assert code_step(demo_client, totp_at(demo_app, username, clock), staff=staff).status_code == 302
-    code_step_is_dead(copy, username, staff, totp_at(demo_app, username, clock + 30))
-    assert account_of(demo_app, username).totp_last_step == int(clock // 30)  # the copy's code was not even tried
-    assert is_signed_in(demo_client, staff)
+        team_app, browser, username, staff, clock):
+    assert password_step(browser, username, staff=staff).status_code == 302
+    copy = copy_of(browser)
+    assert code_step(browser, totp_at(team_app, username, clock), staff=staff).status_code == 302
+    code_step_is_dead(copy, username, staff, totp_at(team_app, username, clock + 30))
+    assert account_of(team_app, username).totp_last_step == int(clock // 30)  # the copy's code was not even tried
+    assert is_signed_in(browser, staff)
 
 
 def signed_in_and_pending(app, username: str, staff: bool, clock: float):
@@ -44,41 +57,41 @@ def signed_in_and_pending(app, username: str, staff: bool, clock: float):
     return signed_in, elsewhere
 
 
-@pytest.mark.parametrize("username, staff", PEOPLE)
-def test_a_password_change_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
-    signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
+@pytest.mark.parametrize("staff", PEOPLE)
+def test_a_password_change_ends_the_accounts_open_sign_ins(team_app, username, staff, clock):
+    signed_in, elsewhere = signed_in_and_pending(team_app, username, staff, clock)
     page = signed_in.get(base_of(staff) + "/password")
     changed = signed_in.post(base_of(staff) + "/password", data={
         "current_password": DEMO_PASSWORD, "password": PASSPHRASE, "password_again": PASSPHRASE,
         "csrf_token": csrf_token(page.text)})
     assert changed.status_code == 302
-    code_step_is_dead(elsewhere, username, staff, totp_at(demo_app, username, clock + 30))
+    code_step_is_dead(elsewhere, username, staff, totp_at(team_app, username, clock + 30))
     assert is_signed_in(signed_in, staff)
 
 
-@pytest.mark.parametrize("username, staff", PEOPLE)
-def test_signing_out_ends_the_accounts_open_sign_ins(demo_app, username, staff, clock):
-    signed_in, elsewhere = signed_in_and_pending(demo_app, username, staff, clock)
+@pytest.mark.parametrize("staff", PEOPLE)
+def test_signing_out_ends_the_accounts_open_sign_ins(team_app, username, staff, clock):
+    signed_in, elsewhere = signed_in_and_pending(team_app, username, staff, clock)
     sign_out(signed_in, staff)
-    code_step_is_dead(elsewhere, username, staff, totp_at(demo_app, username, clock + 30))
+    code_step_is_dead(elsewhere, username, staff, totp_at(team_app, username, clock + 30))
 
 
-def test_a_recovery_code_sign_in_cannot_be_replayed(demo_app, demo_client, clock):
-    codes = recovery_codes_for(demo_app, "anouk")
-    assert password_step(demo_client, "anouk", staff=True).status_code == 302
-    copy = copy_of(demo_client)
-    assert code_step(demo_client, codes[0], staff=True).status_code == 302
-    for code in (codes[0], codes[1], totp_at(demo_app, "anouk", clock)):
+def test_a_recovery_code_sign_in_cannot_be_replayed(team_app, browser, clock):
+    codes = recovery_codes_for(team_app, "anouk")
+    assert password_step(browser, "anouk", staff=True).status_code == 302
+    copy = copy_of(browser)
+    assert code_step(browser, codes[0], staff=True).status_code == 302
+    for code in (codes[0], codes[1], totp_at(team_app, "anouk", clock)):
         code_step_is_dead(copy, "anouk", True, code)
-    assert len([row for row in stored_recovery_rows(demo_app, "anouk") if row.used_at]) == 1
-    assert is_signed_in(demo_client, True)
+    assert len([row for row in stored_recovery_rows(team_app, "anouk") if row.used_at]) == 1
+    assert is_signed_in(browser, True)
 
 
-def test_new_recovery_codes_end_the_accounts_open_sign_ins(demo_app, clock):
-    signed_in, elsewhere = signed_in_and_pending(demo_app, "anouk", True, clock)
+def test_new_recovery_codes_end_the_accounts_open_sign_ins(team_app, clock):
+    signed_in, elsewhere = signed_in_and_pending(team_app, "anouk", True, clock)
     token = csrf_token(signed_in.get("/backoffice/").text)
     renewed = signed_in.post("/backoffice/recovery-codes", data={"csrf_token": token})
     new = RECOVERY_CODE.findall(renewed.text)
     assert len(new) == 10
     code_step_is_dead(elsewhere, "anouk", True, new[0])
-    assert not any(row.used_at for row in stored_recovery_rows(demo_app, "anouk"))
+    assert not any(row.used_at for row in stored_recovery_rows(team_app, "anouk"))
