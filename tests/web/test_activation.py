@@ -15,6 +15,7 @@ from portal.models import (
     Parent,
 )
 from portal.web.secret import code_key
+from support import factories
 from support.sign_in import csrf_token, sign_in
 from support.sign_in_steps import (
     NEW_PARENT,
@@ -34,6 +35,12 @@ from support.sign_in_steps import (
 
 # Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
+
+
+@pytest.fixture
+def browser(team_app):
+    """A browser on the portal of the demo team and its staff, without households."""
+    return team_app.test_client()
 
 
 def activation_refused(app) -> str:
@@ -59,110 +66,111 @@ def print_letter(app) -> tuple[str, list[str]]:
     return letter.text, made
 
 
-def test_the_letters_link_carries_the_code_in_the_fragment_only(demo_app):
+def test_the_letters_link_carries_the_code_in_the_fragment_only(team_app):
     """Browsers never send the fragment: no server, proxy or log on the way sees the code."""
-    new_parent(demo_app)
-    letter, qr_contents = print_letter(demo_app)
+    new_parent(team_app)
+    letter, qr_contents = print_letter(team_app)
     code = re.findall(r'<strong dir="ltr">([^<]+)</strong>', letter)[1]
     assert qr_contents == [f"http://localhost/activate#username={NEW_PARENT}&code={code}"]
     assert '<code dir="ltr">http://localhost/activate</code>' in letter  # the link to type: no code in it
     assert not re.search(r"[?&]code=", letter)
 
 
-def test_the_activation_page_fills_in_the_form_from_the_fragment(demo_app, demo_client):
-    code = new_parent(demo_app)
-    page = demo_client.get("/activate")
+def test_the_activation_page_fills_in_the_form_from_the_fragment(team_app, browser):
+    code = new_parent(team_app)
+    page = browser.get("/activate")
     nonce = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
     script = re.search(rf'<script src="(/static/activate\.js\?v=[0-9a-f]+)" nonce="{nonce}" defer></script>',
                        page.text)
     assert script, "the page does not load the script that reads the fragment"
-    with demo_client.get(script.group(1)) as response:
+    with browser.get(script.group(1)) as response:
         assert "location.hash" in response.text and "replaceState" in response.text
     # The code has letters: a phone must offer its full keyboard, not the digits only.
     field = re.search(r'<input id="code"[^>]*>', page.text).group(0)
     assert "inputmode" not in field and "pattern" not in field
     # The server reads no code from the address: an old letter's link opens an empty form, and typing works.
-    old_link = demo_client.get(f"/activate?username={NEW_PARENT}&code={code}")
+    old_link = browser.get(f"/activate?username={NEW_PARENT}&code={code}")
     assert re.search(r'<input id="username" name="username" type="text" value=""', old_link.text)
     assert re.search(r'<input id="code" name="code" type="text" value=""', old_link.text)
-    assert activate(demo_client, NEW_PARENT, code).status_code == 302
+    assert activate(browser, NEW_PARENT, code).status_code == 302
 
 
-def test_an_activation_code_works_once(demo_app, demo_client):
-    code = new_parent(demo_app)
-    response = activate(demo_client, NEW_PARENT, code)
+def test_an_activation_code_works_once(team_app, browser):
+    code = new_parent(team_app)
+    response = activate(browser, NEW_PARENT, code)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/activate/password")
 
-    other = demo_app.test_client()
+    other = team_app.test_client()
     again = activate(other, NEW_PARENT, code)
     assert again.status_code == 401
-    assert error_text(again.text, "code") == activation_refused(demo_app)
+    assert error_text(again.text, "code") == activation_refused(team_app)
     assert other.get("/activate/password").headers["Location"].endswith("/activate")
-    results = [e.result for e in events(demo_app, action="account.activate")]
+    results = [e.result for e in events(team_app, action="account.activate")]
     assert results == ["ok", "refused"]
 
 
-def test_an_activation_code_is_accepted_typed_loosely(demo_app, demo_client):
-    code = new_parent(demo_app)
-    assert activate(demo_client, NEW_PARENT.upper(), f"  {code.lower().replace('-', ' ')} ").status_code == 302
+def test_an_activation_code_is_accepted_typed_loosely(team_app, browser):
+    code = new_parent(team_app)
+    assert activate(browser, NEW_PARENT.upper(), f"  {code.lower().replace('-', ' ')} ").status_code == 302
 
 
-def test_an_expired_activation_code_is_refused(demo_app, demo_client):
-    code = new_parent(demo_app)
-    with Session(engine(demo_app)) as db:
+def test_an_expired_activation_code_is_refused(team_app, browser):
+    code = new_parent(team_app)
+    with Session(engine(team_app)) as db:
         row = db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "activation")).one()
         assert dt.timedelta(days=6, hours=23) < row.expires_at - row.created_at <= dt.timedelta(days=7, minutes=1)
         db.exec(update(OneTimeCode).where(OneTimeCode.id == row.id)
                 .values(expires_at=portal_clock.now() - dt.timedelta(minutes=1)))
         db.commit()
-    response = activate(demo_client, NEW_PARENT, code)
+    response = activate(browser, NEW_PARENT, code)
     assert response.status_code == 401
-    assert error_text(response.text, "code") == activation_refused(demo_app)
+    assert error_text(response.text, "code") == activation_refused(team_app)
 
 
-def test_an_activation_code_is_tied_to_its_account(demo_app, demo_client):
-    code = new_parent(demo_app)
-    assert activate(demo_client, "ouder-sanne", code).status_code == 401
-    assert activate(demo_client, "anouk", code).status_code == 401
-    assert activate(demo_client, NEW_PARENT, code).status_code == 302
+def test_an_activation_code_is_tied_to_its_account(team_app, browser):
+    code = new_parent(team_app)
+    parent = factories.parent_who_signs_in(team_app)  # a parent of another household
+    assert activate(browser, parent, code).status_code == 401
+    assert activate(browser, "anouk", code).status_code == 401
+    assert activate(browser, NEW_PARENT, code).status_code == 302
 
 
-def test_a_new_letter_code_replaces_the_old_one(demo_app, demo_client):
-    first = new_parent(demo_app)
-    with demo_app.app_context(), Session(engine(demo_app)) as db:
+def test_a_new_letter_code_replaces_the_old_one(team_app, browser):
+    first = new_parent(team_app)
+    with team_app.app_context(), Session(engine(team_app)) as db:
         account = db.exec(select(Account).where(Account.username == NEW_PARENT)).one()
         second = auth_secrets.issue_code(db, account, "activation", code_key())
-    assert activate(demo_client, NEW_PARENT, first).status_code == 401
-    assert activate(demo_client, NEW_PARENT, second).status_code == 302
+    assert activate(browser, NEW_PARENT, first).status_code == 401
+    assert activate(browser, NEW_PARENT, second).status_code == 302
 
 
-def test_password_rules_at_activation(demo_app, demo_client):
-    code = new_parent(demo_app)
-    assert activate(demo_client, NEW_PARENT, code).status_code == 302
+def test_password_rules_at_activation(team_app, browser):
+    code = new_parent(team_app)
+    assert activate(browser, NEW_PARENT, code).status_code == 302
 
-    short = choose_password(demo_client, "kort-1234")  # 9 characters
+    short = choose_password(browser, "kort-1234")  # 9 characters
     assert short.status_code == 400
     assert error_text(short.text, "password") == nl(
-        demo_app, "Use at least 10 characters. A few words in a row is good, e.g. blue bike on the roof.")
+        team_app, "Use at least 10 characters. A few words in a row is good, e.g. blue bike on the roof.")
 
-    common = choose_password(demo_client, "wachtwoord123")
+    common = choose_password(browser, "wachtwoord123")
     assert common.status_code == 400
     assert error_text(common.text, "password") == nl(
-        demo_app, "This password is too easy to guess. Use a few words that belong together only for you.")
+        team_app, "This password is too easy to guess. Use a few words that belong together only for you.")
 
-    different = choose_password(demo_client, PASSPHRASE, PASSPHRASE + "!")
+    different = choose_password(browser, PASSPHRASE, PASSPHRASE + "!")
     assert different.status_code == 400
-    assert error_text(different.text, "password_again") == nl(demo_app, "The two passwords are not the same.")
-    assert account_of(demo_app, NEW_PARENT).password_hash is None
+    assert error_text(different.text, "password_again") == nl(team_app, "The two passwords are not the same.")
+    assert account_of(team_app, NEW_PARENT).password_hash is None
 
-    good = choose_password(demo_client, PASSPHRASE)
+    good = choose_password(browser, PASSPHRASE)
     assert good.status_code == 302
     assert good.headers["Location"].endswith("/activate/second-factor")
-    assert auth_secrets.password_matches(account_of(demo_app, NEW_PARENT), PASSPHRASE)
-    assert PASSPHRASE not in account_of(demo_app, NEW_PARENT).password_hash
+    assert auth_secrets.password_matches(account_of(team_app, NEW_PARENT), PASSPHRASE)
+    assert PASSPHRASE not in account_of(team_app, NEW_PARENT).password_hash
     # Choosing a password does not sign in yet.
-    assert not is_signed_in(demo_client, False)
+    assert not is_signed_in(browser, False)
 
 
 def test_password_problem_rules():
@@ -188,26 +196,26 @@ def activation_is_dead(client) -> None:
     assert not is_signed_in(client, False)
 
 
-def test_older_copies_of_the_cookie_lead_nowhere_during_and_after_activation(demo_app, demo_client):
-    code = new_parent(demo_app)
-    assert activate(demo_client, NEW_PARENT, code).status_code == 302
-    after_code = copy_of(demo_client)
-    assert choose_password(demo_client, PASSPHRASE).status_code == 302
-    after_password = copy_of(demo_client)
+def test_older_copies_of_the_cookie_lead_nowhere_during_and_after_activation(team_app, browser):
+    code = new_parent(team_app)
+    assert activate(browser, NEW_PARENT, code).status_code == 302
+    after_code = copy_of(browser)
+    assert choose_password(browser, PASSPHRASE).status_code == 302
+    after_password = copy_of(browser)
     activation_is_dead(after_code)  # already while the parent is still at the second factor
-    assert choose_sms(demo_app, demo_client, "06 12345678").status_code == 302
-    assert is_signed_in(demo_client, False)
+    assert choose_sms(team_app, browser, "06 12345678").status_code == 302
+    assert is_signed_in(browser, False)
     for copy in (after_code, after_password):
         activation_is_dead(copy)
-    account = account_of(demo_app, NEW_PARENT)
+    account = account_of(team_app, NEW_PARENT)
     assert auth_secrets.password_matches(account, PASSPHRASE)
     assert (account.second_factor, account.sms_phone) == ("sms", "06 12345678")
 
 
-def test_a_new_letter_ends_an_open_activation_and_its_code(demo_app, demo_client):
-    code = new_parent(demo_app)
-    assert activate(demo_client, NEW_PARENT, code).status_code == 302
-    print_letter(demo_app)
-    activation_is_dead(demo_client)
-    assert account_of(demo_app, NEW_PARENT).password_hash is None
-    assert activate(demo_app.test_client(), NEW_PARENT, code).status_code == 401
+def test_a_new_letter_ends_an_open_activation_and_its_code(team_app, browser):
+    code = new_parent(team_app)
+    assert activate(browser, NEW_PARENT, code).status_code == 302
+    print_letter(team_app)
+    activation_is_dead(browser)
+    assert account_of(team_app, NEW_PARENT).password_hash is None
+    assert activate(team_app.test_client(), NEW_PARENT, code).status_code == 401
