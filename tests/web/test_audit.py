@@ -22,10 +22,11 @@ from portal import db as portal_db
 from portal.config import ConfigError
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import csrf
-from portal.models import Account, AuditCheckpoint, AuditEvent, Parent, Team
+from portal.models import Account, AuditCheckpoint, AuditEvent, Team
 from portal.services import audit as audit_chain
 from portal.web import audit
 from portal.web.guards import public
+from support import factories
 from support.apps import PRODUCTION_SERVING
 from support.servers import Browser, server_env, start_app_servers, stop, tail, totp_code
 from support.sign_in import csrf_token, sign_in
@@ -50,10 +51,14 @@ def account(app, username: str) -> Account:
         return db.exec(select(Account).where(Account.username == username)).one()
 
 
-def family_of(app, parent_username: str) -> int:
-    with Session(engine(app)) as db:
-        return db.exec(select(Parent.family_id).join(Account, Account.id == Parent.account_id)
-                       .where(Account.username == parent_username)).one()
+def household_of_anouk(app) -> factories.Household:
+    """A household with Anouk Visser as contact person (Bram de Wit her duo partner) and one parent who signs in."""
+    return factories.household(app, ["nl"], contact="Anouk Visser", partner="Bram de Wit", password=True)
+
+
+def household_without_anouk(app) -> factories.Household:
+    """A household of Bram de Wit and Dirk Hoekstra: not Anouk's."""
+    return factories.household(app, ["uk"], contact="Bram de Wit", partner="Dirk Hoekstra", password=True)
 
 
 def post_password(client, username: str, password: str, staff: bool = False, address: str = "127.0.0.1"):
@@ -69,14 +74,16 @@ def recent(event: AuditEvent) -> bool:
 
 # --- sign-in events ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("username, role", [("ouder-sanne", "parent"), ("anouk", "worker")])
-def test_a_sign_in_is_recorded_with_who_what_when_where_and_result(demo_app, demo_client, username, role):
-    assert all_events(demo_app) == []
-    sign_in(demo_client, username)
-    person = account(demo_app, username)
-    recorded = [(e.action, e.result) for e in all_events(demo_app)]
+@pytest.mark.parametrize("who, role", [("parent", "parent"), ("anouk", "worker")])
+def test_a_sign_in_is_recorded_with_who_what_when_where_and_result(team_app, who, role):
+    """A parent (a factory household's, who has activated their account) or Anouk, a worker."""
+    username = factories.parent_who_signs_in(team_app) if who == "parent" else who
+    assert all_events(team_app) == []
+    sign_in(team_app.test_client(), username)
+    person = account(team_app, username)
+    recorded = [(e.action, e.result) for e in all_events(team_app)]
     assert recorded == [("sign_in.password", "ok"), ("sign_in.totp", "ok")]
-    for event in all_events(demo_app):
+    for event in all_events(team_app):
         assert event.actor_id == person.id
         assert event.actor_name == person.display_name
         assert event.role == role
@@ -86,20 +93,22 @@ def test_a_sign_in_is_recorded_with_who_what_when_where_and_result(demo_app, dem
         assert event.family_id is None
 
 
-def test_a_failed_sign_in_is_recorded(demo_app, demo_client):
-    assert post_password(demo_client, "ouder-sanne", SECRET_GUESS, address="198.51.100.23").status_code == 401
-    (event,) = all_events(demo_app)
-    sanne = account(demo_app, "ouder-sanne")
+def test_a_failed_sign_in_is_recorded(team_app):
+    username = factories.parent_who_signs_in(team_app)
+    assert post_password(team_app.test_client(), username, SECRET_GUESS, address="198.51.100.23").status_code == 401
+    (event,) = all_events(team_app)
+    parent = account(team_app, username)
     assert (event.action, event.result) == ("sign_in.password", "refused")
-    assert (event.actor_id, event.actor_name, event.role) == (sanne.id, sanne.display_name, "parent")
+    assert (event.actor_id, event.actor_name, event.role) == (parent.id, parent.display_name, "parent")
     assert event.origin == "198.51.100.23"
-    assert event.object == "account:ouder-sanne"
+    assert event.object == f"account:{username}"
     assert recent(event)
 
 
-def test_a_sign_in_with_an_unknown_name_is_recorded_without_an_actor(demo_app, demo_client):
-    assert post_password(demo_client, "niemand", SECRET_GUESS, staff=True, address="198.51.100.24").status_code == 401
-    (event,) = all_events(demo_app)
+def test_a_sign_in_with_an_unknown_name_is_recorded_without_an_actor(team_app):
+    client = team_app.test_client()
+    assert post_password(client, "niemand", SECRET_GUESS, staff=True, address="198.51.100.24").status_code == 401
+    (event,) = all_events(team_app)
     assert (event.action, event.result) == ("sign_in.password", "refused")
     assert (event.actor_id, event.actor_name, event.role) == (None, "", "")
     assert event.object == "account:niemand"
@@ -107,72 +116,80 @@ def test_a_sign_in_with_an_unknown_name_is_recorded_without_an_actor(demo_app, d
     assert recent(event)
 
 
-def test_a_wrong_code_is_recorded(demo_app, demo_client):
-    assert post_password(demo_client, "anouk", DEMO_PASSWORD, staff=True).status_code == 302
-    token = csrf_token(demo_client.get("/backoffice/sign-in/code").text)
-    assert demo_client.post("/backoffice/sign-in/code", data={"code": "12345", "csrf_token": token}).status_code == 401
-    anouk = account(demo_app, "anouk")
-    last = all_events(demo_app)[-1]
+def test_a_wrong_code_is_recorded(team_app):
+    client = team_app.test_client()
+    assert post_password(client, "anouk", DEMO_PASSWORD, staff=True).status_code == 302
+    token = csrf_token(client.get("/backoffice/sign-in/code").text)
+    assert client.post("/backoffice/sign-in/code", data={"code": "12345", "csrf_token": token}).status_code == 401
+    anouk = account(team_app, "anouk")
+    last = all_events(team_app)[-1]
     assert (last.action, last.result, last.actor_id, last.role) == ("sign_in.totp", "refused", anouk.id, "worker")
 
 
-def test_sign_out_is_recorded(demo_app, demo_client):
-    sign_in(demo_client, "ouder-sanne")
-    demo_client.post("/sign-out", data={"csrf_token": csrf_token(demo_client.get("/").text)})
-    last = all_events(demo_app)[-1]
-    assert (last.action, last.result, last.actor_id) == ("sign_out", "ok", account(demo_app, "ouder-sanne").id)
+def test_sign_out_is_recorded(team_app):
+    username = factories.parent_who_signs_in(team_app)
+    client = team_app.test_client()
+    sign_in(client, username)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/").text)})
+    last = all_events(team_app)[-1]
+    assert (last.action, last.result, last.actor_id) == ("sign_out", "ok", account(team_app, username).id)
 
 
 # --- need-to-know: opening a file is recorded ---------------------------------------------------
 
-def test_a_worker_opening_a_family_file_is_recorded(demo_app, demo_client):
-    family_id = family_of(demo_app, "ouder-sanne")  # Anouk is the contact person of De Boer
-    sign_in(demo_client, "anouk")
-    before = len(all_events(demo_app))
-    page = demo_client.get(f"/backoffice/families/{family_id}")
+def test_a_worker_opening_a_family_file_is_recorded(team_app):
+    family_id = household_of_anouk(team_app).family_id
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    before = len(all_events(team_app))
+    page = client.get(f"/backoffice/families/{family_id}")
     assert page.status_code == 200
-    new = all_events(demo_app)[before:]
+    new = all_events(team_app)[before:]
     assert [(e.action, e.result, e.family_id) for e in new] == [("family.view", "ok", family_id)]
-    anouk = account(demo_app, "anouk")
+    anouk = account(team_app, "anouk")
     (event,) = new
     assert (event.actor_id, event.actor_name, event.role) == (anouk.id, anouk.display_name, "worker")
     assert event.object == f"family:{family_id}"
     assert event.origin == "127.0.0.1" and recent(event)
 
 
-def test_a_worker_cannot_open_a_file_outside_their_duos_and_nothing_is_recorded_as_seen(demo_app, demo_client):
-    family_id = family_of(demo_app, "ouder-olena")  # Kovalenko: Bram and Dirk, not Anouk
-    sign_in(demo_client, "anouk")
-    before = len(all_events(demo_app))
-    assert demo_client.get(f"/backoffice/families/{family_id}").status_code == 404
-    assert [e for e in all_events(demo_app)[before:] if e.action == "family.view" and e.result == "ok"] == []
+def test_a_worker_cannot_open_a_file_outside_their_duos_and_nothing_is_recorded_as_seen(team_app):
+    family_id = household_without_anouk(team_app).family_id
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    before = len(all_events(team_app))
+    assert client.get(f"/backoffice/families/{family_id}").status_code == 404
+    assert [e for e in all_events(team_app)[before:] if e.action == "family.view" and e.result == "ok"] == []
 
 
-def test_the_parent_sees_who_opened_the_file(demo_app, demo_client):
-    family_id = family_of(demo_app, "ouder-sanne")
-    worker = demo_app.test_client()
+def test_the_parent_sees_who_opened_the_file(team_app):
+    made = household_of_anouk(team_app)
+    worker = team_app.test_client()
     sign_in(worker, "anouk")
-    assert worker.get(f"/backoffice/families/{family_id}").status_code == 200
-    sign_in(demo_client, "ouder-sanne")
-    with demo_app.test_request_context():
+    assert worker.get(f"/backoffice/families/{made.family_id}").status_code == 200
+    parent = team_app.test_client()
+    sign_in(parent, made.usernames[0])
+    with team_app.test_request_context():
         path = url_for("family.who_viewed")
-    page = demo_client.get(path)
+    page = parent.get(path)
     assert page.status_code == 200
     assert "Anouk Visser" in page.text
 
 
 # --- no secrets in events or logs -------------------------------------------------------------
 
-def test_no_password_or_code_ends_up_in_the_audit_log_or_the_logs(demo_app, demo_client, caplog, capsys):
+def test_no_password_or_code_ends_up_in_the_audit_log_or_the_logs(team_app, caplog, capsys):
+    username = factories.parent_who_signs_in(team_app)
+    client = team_app.test_client()
     caplog.set_level(logging.DEBUG)
-    post_password(demo_client, "ouder-sanne", SECRET_GUESS)
-    post_password(demo_client, "niemand", SECRET_GUESS)
-    post_password(demo_client, "anouk", SECRET_GUESS, staff=True)
-    response = sign_in(demo_client, "ouder-sanne")
+    post_password(client, username, SECRET_GUESS)
+    post_password(client, "niemand", SECRET_GUESS)
+    post_password(client, "anouk", SECRET_GUESS, staff=True)
+    response = sign_in(client, username)
     assert response.status_code == 302
     secrets = (SECRET_GUESS, DEMO_PASSWORD)
 
-    events = all_events(demo_app)
+    events = all_events(team_app)
     assert len(events) >= 5
     for event in events:
         text = " ".join(str(value) for value in event.model_dump().values())
@@ -183,18 +200,19 @@ def test_no_password_or_code_ends_up_in_the_audit_log_or_the_logs(demo_app, demo
     for secret in secrets:
         assert secret not in logged
         assert secret not in captured.out + captured.err
-    for path in Path(demo_app.instance_path).rglob("*"):
+    for path in Path(team_app.instance_path).rglob("*"):
         if path.is_file():
             content = path.read_bytes()
             for secret in secrets:
                 assert secret.encode() not in content, f"{path.name} holds a password"
 
 
-def test_a_refused_password_is_not_sent_back_in_the_page(demo_client):
-    response = post_password(demo_client, "ouder-sanne", SECRET_GUESS)
+def test_a_refused_password_is_not_sent_back_in_the_page(team_app):
+    username = factories.parent_who_signs_in(team_app)
+    response = post_password(team_app.test_client(), username, SECRET_GUESS)
     assert response.status_code == 401
     assert SECRET_GUESS not in response.text
-    assert 'value="ouder-sanne"' in response.text  # the username is kept, so only the password is typed again
+    assert f'value="{username}"' in response.text  # the username is kept, so only the password is typed again
 
 
 # --- the change and its event: one transaction --------------------------------------------------
@@ -252,28 +270,37 @@ def test_a_refusal_on_a_page_that_only_reads_is_written_before_the_page_is_sent(
     assert event.seq == 1 and event.mac
 
 
-def test_a_plan_save_that_loses_a_conflict_leaves_only_the_conflict_event(demo_app, demo_client):
+def test_a_plan_save_that_loses_a_conflict_leaves_only_the_conflict_event(team_app):
     """save() rolls back when someone saved first: the 'ok' event recorded before it goes too; the page that shows
     both texts is a look at the plan, as every page of the editor is."""
-    family_id = family_of(demo_app, "ouder-sanne")
-    sign_in(demo_client, "anouk")
+    family_id = household_of_anouk(team_app).family_id
+    client = team_app.test_client()
+    sign_in(client, "anouk")
     path = f"/backoffice/families/{family_id}/plan"
-    page = demo_client.get(path).text
+    page = client.get(path).text
     revision = re.search(r'name="revision" value="(\d*)"', page).group(1)
     form = {"csrf_token": csrf_token(page), "revision": revision, "s1-description": "Ruzie", "s1-kind": "acute"}
-    assert demo_client.post(path, data=form).status_code == 200  # the first save of the draft
-    before = len(all_events(demo_app))
-    assert demo_client.post(path, data=form).status_code == 409  # the same base revision again
-    assert [(e.action, e.result) for e in all_events(demo_app)[before:]] == [("plan.save", "conflict"),
+    assert client.post(path, data=form).status_code == 200  # the first save of the draft
+    before = len(all_events(team_app))
+    assert client.post(path, data=form).status_code == 409  # the same base revision again
+    assert [(e.action, e.result) for e in all_events(team_app)[before:]] == [("plan.save", "conflict"),
                                                                          ("plan.view", "ok")]
 
 
-def test_a_parent_reading_their_pages_records_nothing(demo_app, demo_client):
-    sign_in(demo_client, "ouder-sanne")
-    before = len(all_events(demo_app))
+def test_a_parent_reading_their_pages_records_nothing(team_app):
+    """A parent whose household has a published plan and an appointment, and whose file Anouk has opened."""
+    made = household_of_anouk(team_app)
+    factories.published_plan(team_app, made.family_id, by="anouk")
+    factories.appointment(team_app, made.family_id, by="anouk")
+    worker = team_app.test_client()
+    sign_in(worker, "anouk")
+    assert worker.get(f"/backoffice/families/{made.family_id}").status_code == 200
+    client = team_app.test_client()
+    sign_in(client, made.usernames[0])
+    before = len(all_events(team_app))
     for path in ("/", "/plan", "/appointments", "/who-looked"):
-        assert demo_client.get(path).status_code == 200, path
-    assert len(all_events(demo_app)) == before
+        assert client.get(path).status_code == 200, path
+    assert len(all_events(team_app)) == before
 
 
 # --- the sealed chain ----------------------------------------------------------------------------
@@ -309,89 +336,91 @@ def named(event: AuditEvent) -> str:
     return f"Audit log broken at event {event.id} (seq {event.seq})"
 
 
-def test_events_are_sealed_in_order_with_a_checkpoint_in_the_table_and_the_anchor_file(demo_app, demo_client):
-    sign_in(demo_client, "anouk")
-    demo_client.get(f"/backoffice/families/{family_of(demo_app, 'ouder-sanne')}").close()
-    events = all_events(demo_app)
+def test_events_are_sealed_in_order_with_a_checkpoint_in_the_table_and_the_anchor_file(team_app):
+    family_id = household_of_anouk(team_app).family_id
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    client.get(f"/backoffice/families/{family_id}").close()
+    events = all_events(team_app)
     assert [e.seq for e in events] == [1, 2, 3]
     assert all(len(e.mac) == 64 for e in events)
-    with Session(engine(demo_app)) as db:
+    with Session(engine(team_app)) as db:
         checkpoint = db.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.seq).desc())).first()
     assert (checkpoint.seq, checkpoint.mac) == (3, events[-1].mac)
-    anchored = [json.loads(line) for line in Path(demo_app.config["AUDIT_ANCHOR"]).read_text().splitlines()]
+    anchored = [json.loads(line) for line in Path(team_app.config["AUDIT_ANCHOR"]).read_text().splitlines()]
     assert anchored[-1] == {"checkpoint": 3, "mac": events[-1].mac, "at": checkpoint.at.isoformat(),
                             "signature": checkpoint.signature}
-    assert Path(demo_app.config["AUDIT_ANCHOR"]).parent == Path(demo_app.instance_path)  # the default place
+    assert Path(team_app.config["AUDIT_ANCHOR"]).parent == Path(team_app.instance_path)  # the default place
 
 
-def test_verify_says_intact_for_an_untouched_log(demo_app, demo_client):
-    empty = verify(demo_app)
+def test_verify_says_intact_for_an_untouched_log(team_app):
+    empty = verify(team_app)
     assert empty.exit_code == 0 and "Audit log intact." in empty.output
-    sign_in(demo_client, "anouk")  # its responses are not closed here: verify seals what waits
-    result = verify(demo_app)
+    sign_in(team_app.test_client(), "anouk")  # its responses are not closed here: verify seals what waits
+    result = verify(team_app)
     assert result.exit_code == 0, result.output
     assert "Sealed 2 events first." in result.output
     assert "Audit log intact." in result.output
-    assert all(e.seq for e in all_events(demo_app))
+    assert all(e.seq for e in all_events(team_app))
 
 
-def test_verify_finds_a_changed_result_and_names_the_event(demo_app):
-    _first, middle, _last = write_events(demo_app, 3)
-    change(demo_app, middle, result="refused")
-    result = verify(demo_app)
+def test_verify_finds_a_changed_result_and_names_the_event(team_app):
+    _first, middle, _last = write_events(team_app, 3)
+    change(team_app, middle, result="refused")
+    result = verify(team_app)
     assert result.exit_code == 1
     assert named(middle) in result.output and "changed" in result.output
     assert "intact" not in result.output.lower()
-    report = audit_chain.verify(demo_app, full=True)
+    report = audit_chain.verify(team_app, full=True)
     assert (report.first.event_id, report.first.seq) == (middle.id, middle.seq)
 
 
 @pytest.mark.parametrize("column, value", [("actor_name", "Iemand Anders"), ("origin", "10.0.0.1"),
                                            ("object", "account:anouk"), ("role", "teamlead"), ("actor_id", 7),
                                            ("family_id", 3), ("action", "sign_out")])
-def test_verify_finds_any_changed_field(demo_app, column, value):
-    _first, middle, _last = write_events(demo_app, 3)
-    change(demo_app, middle, **{column: value})
-    result = verify(demo_app)
+def test_verify_finds_any_changed_field(team_app, column, value):
+    _first, middle, _last = write_events(team_app, 3)
+    change(team_app, middle, **{column: value})
+    result = verify(team_app)
     assert result.exit_code == 1 and named(middle) in result.output
 
 
-def test_verify_finds_a_changed_time(demo_app):
-    _first, middle, _last = write_events(demo_app, 3)
-    change(demo_app, middle, at=middle.at - dt.timedelta(hours=1))
-    result = verify(demo_app)
+def test_verify_finds_a_changed_time(team_app):
+    _first, middle, _last = write_events(team_app, 3)
+    change(team_app, middle, at=middle.at - dt.timedelta(hours=1))
+    result = verify(team_app)
     assert result.exit_code == 1 and named(middle) in result.output
 
 
-def test_verify_finds_a_deleted_event_by_the_gap_it_leaves(demo_app):
-    _first, middle, last = write_events(demo_app, 3)
-    remove(demo_app, middle)
-    result = verify(demo_app)
+def test_verify_finds_a_deleted_event_by_the_gap_it_leaves(team_app):
+    _first, middle, last = write_events(team_app, 3)
+    remove(team_app, middle)
+    result = verify(team_app)
     assert result.exit_code == 1
     assert named(last) in result.output
     assert f"seq {middle.seq} is missing" in result.output
 
 
 @pytest.mark.parametrize("verified_before", [False, True], ids=["never-verified", "verified-before"])
-def test_verify_finds_a_truncated_tail(demo_app, verified_before):
-    events = write_events(demo_app, 25)
+def test_verify_finds_a_truncated_tail(team_app, verified_before):
+    events = write_events(team_app, 25)
     if verified_before:
-        assert verify(demo_app).exit_code == 0
-    remove(demo_app, *events[-20:])
-    result = verify(demo_app)
+        assert verify(team_app).exit_code == 0
+    remove(team_app, *events[-20:])
+    result = verify(team_app)
     assert result.exit_code == 1, result.output
     assert "Audit log broken at seq 6: the log ends at seq 5" in result.output
     assert "the newest events were deleted" in result.output
-    assert verify(demo_app, "--full").exit_code == 1
+    assert verify(team_app, "--full").exit_code == 1
 
 
-def test_verify_finds_a_truncated_tail_even_when_new_events_follow(demo_app):
+def test_verify_finds_a_truncated_tail_even_when_new_events_follow(team_app):
     """New events after the cut are sealed onto the shortened chain: the anchored MAC no longer matches."""
-    events = write_events(demo_app, 25, seal_each=False)
-    audit_chain.seal(demo_app)  # one checkpoint at seq 25
-    remove(demo_app, *events[-20:])
-    write_events(demo_app, 20, seal_each=False)
-    result = verify(demo_app)
+    events = write_events(team_app, 25, seal_each=False)
+    audit_chain.seal(team_app)  # one checkpoint at seq 25
+    remove(team_app, *events[-20:])
+    write_events(team_app, 20, seal_each=False)
+    result = verify(team_app)
     assert result.exit_code == 1, result.output
     assert "seq 25" in result.output
 
@@ -409,18 +438,18 @@ def _plain_chain(app, events: list[AuditEvent], previous: str) -> None:
         db.commit()
 
 
-def test_verify_finds_a_chain_recomputed_with_plain_sha256(demo_app):
-    events = write_events(demo_app, 5)
-    _plain_chain(demo_app, events[2:], events[1].mac)
-    result = verify(demo_app)
+def test_verify_finds_a_chain_recomputed_with_plain_sha256(team_app):
+    events = write_events(team_app, 5)
+    _plain_chain(team_app, events[2:], events[1].mac)
+    result = verify(team_app)
     assert result.exit_code == 1 and named(events[2]) in result.output
 
 
-def test_verify_finds_a_chain_and_checkpoints_recomputed_with_another_key(demo_app):
+def test_verify_finds_a_chain_and_checkpoints_recomputed_with_another_key(team_app):
     """Someone who can write the database but has not got the key re-seals everything with a key of their own."""
-    events = write_events(demo_app, 5)
+    events = write_events(team_app, 5)
     wrong = b"someone-elses-key-" + b"z" * 32
-    with Session(engine(demo_app)) as db:
+    with Session(engine(team_app)) as db:
         previous = audit_chain.GENESIS
         for event in events:
             row = db.get(AuditEvent, event.id)
@@ -433,88 +462,88 @@ def test_verify_finds_a_chain_and_checkpoints_recomputed_with_another_key(demo_a
             checkpoint.signature = audit_chain.checkpoint_mac(wrong, checkpoint.seq, checkpoint.mac, checkpoint.at)
             db.add(checkpoint)
         db.commit()
-    result = verify(demo_app)
+    result = verify(team_app)
     assert result.exit_code == 1 and named(events[0]) in result.output
 
 
-def test_verify_finds_a_deleted_checkpoint_row(demo_app):
-    write_events(demo_app, 4)
-    with Session(engine(demo_app)) as db:
+def test_verify_finds_a_deleted_checkpoint_row(team_app):
+    write_events(team_app, 4)
+    with Session(engine(team_app)) as db:
         db.exec(delete(AuditCheckpoint).where(AuditCheckpoint.seq == 2))
         db.commit()
-    result = verify(demo_app)
+    result = verify(team_app)
     assert result.exit_code == 1
     assert "the checkpoint at seq 2 was deleted from the table" in result.output
 
 
 @pytest.mark.parametrize("values", [{"mac": "0" * 64}, {"at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)},
                                     {"seq": 40}], ids=["mac", "time", "seq"])
-def test_verify_finds_an_altered_checkpoint_row(demo_app, values):
-    write_events(demo_app, 4)
-    with Session(engine(demo_app)) as db:
+def test_verify_finds_an_altered_checkpoint_row(team_app, values):
+    write_events(team_app, 4)
+    with Session(engine(team_app)) as db:
         db.exec(update(AuditCheckpoint).where(AuditCheckpoint.seq == 2).values(**values))
         db.commit()
-    result = verify(demo_app)
+    result = verify(team_app)
     assert result.exit_code == 1, result.output
     assert "checkpoint at seq" in result.output
 
 
-def test_verify_names_the_first_of_several_broken_links(demo_app):
-    events = write_events(demo_app, 6)
-    change(demo_app, events[4], result="refused")
-    change(demo_app, events[1], origin="10.9.9.9")
-    result = verify(demo_app)
+def test_verify_names_the_first_of_several_broken_links(team_app):
+    events = write_events(team_app, 6)
+    change(team_app, events[4], result="refused")
+    change(team_app, events[1], origin="10.9.9.9")
+    result = verify(team_app)
     assert result.exit_code == 1
     assert named(events[1]) in result.output
     assert "2 broken links in all" in result.output
 
 
-def test_verify_continues_from_where_the_last_verify_ended(demo_app):
-    write_events(demo_app, 10, seal_each=False)
-    first = audit_chain.verify(demo_app)
+def test_verify_continues_from_where_the_last_verify_ended(team_app):
+    write_events(team_app, 10, seal_each=False)
+    first = audit_chain.verify(team_app)
     assert (first.sealed, first.examined, first.breaks) == (10, 10, [])
-    events = write_events(demo_app, 5)
-    again = audit_chain.verify(demo_app)
+    events = write_events(team_app, 5)
+    again = audit_chain.verify(team_app)
     # The five new events, and the event the last verify ended at (its MAC is the anchor's).
     assert (again.start, again.end, again.examined, again.breaks) == (10, 15, 6, [])
     assert again.checkpoints == again.anchored == 5
-    nothing_new = audit_chain.verify(demo_app)
+    nothing_new = audit_chain.verify(team_app)
     assert (nothing_new.examined, nothing_new.breaks) == (1, [])
 
     # A change before that point is left to the full check.
-    change(demo_app, events[0], result="refused")
-    assert verify(demo_app).exit_code == 0
-    full = verify(demo_app, "--full")
+    change(team_app, events[0], result="refused")
+    assert verify(team_app).exit_code == 0
+    full = verify(team_app, "--full")
     assert full.exit_code == 1 and named(events[0]) in full.output
     assert "Checked 15 events (seq 1 to 15)" in full.output
 
 
-def test_the_sealer_skips_while_another_sealer_holds_the_lock(demo_app):
-    write_events(demo_app, 2, seal_each=False)
-    anchor = Path(demo_app.config["AUDIT_ANCHOR"])
-    with audit_chain._sealer_lock(engine(demo_app), anchor, wait=True) as held:
+def test_the_sealer_skips_while_another_sealer_holds_the_lock(team_app):
+    write_events(team_app, 2, seal_each=False)
+    anchor = Path(team_app.config["AUDIT_ANCHOR"])
+    with audit_chain._sealer_lock(engine(team_app), anchor, wait=True) as held:
         assert held is not None
-        assert audit_chain.seal(demo_app) is None  # without waiting
-        assert [e.seq for e in all_events(demo_app)] == [None, None]
-    end = audit_chain.seal(demo_app)
+        assert audit_chain.seal(team_app) is None  # without waiting
+        assert [e.seq for e in all_events(team_app)] == [None, None]
+    end = audit_chain.seal(team_app)
     assert (end.sealed, end.seq) == (2, 2)
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_an_event_committed_late_with_a_lower_id_is_sealed_later(demo_app):
+def test_an_event_committed_late_with_a_lower_id_is_sealed_later(team_app):
     """PostgreSQL hands out ids before commit: the chain follows the order of sealing, not of ids."""
-    with Session(engine(demo_app)) as slow, Session(engine(demo_app)) as quick:
+    with Session(engine(team_app)) as slow, Session(engine(team_app)) as quick:
         early = audit_chain.append(slow, action="test.slow", result="ok")
         slow.flush()  # has its id, not committed
         late = audit_chain.append(quick, action="test.quick", result="ok")
         quick.commit()
-        audit_chain.seal(demo_app)
+        audit_chain.seal(team_app)
         slow.commit()
         assert early.id < late.id
-    audit_chain.seal(demo_app)
-    events = {e.action: e for e in all_events(demo_app)}
+    audit_chain.seal(team_app)
+    events = {e.action: e for e in all_events(team_app)}
     assert (events["test.quick"].seq, events["test.slow"].seq) == (1, 2)
-    assert verify(demo_app, "--full").exit_code == 0
+    assert verify(team_app, "--full").exit_code == 0
 
 
 # --- the key and the anchor ----------------------------------------------------------------------
@@ -624,7 +653,7 @@ ROUNDS = 5  # per client thread: a look at a family file and a break-glass, each
 def two_servers(databases, tmp_path_factory):
     """Two gunicorn processes of eight threads each on one PostgreSQL database, sharing the audit key
     and the anchor file as every server of one portal must."""
-    url = databases.create("postgresql", "demo")
+    url = databases.create("postgresql", "team")
     shared = {"DATABASE_URL": url, "PORTAL_AUDIT_KEY": "6b1f9d3a7e2c5f8b0d4a9e1c6f3b8d2a7c5e0f9b4d1a6c8e",
               "PORTAL_AUDIT_ANCHOR": str(tmp_path_factory.mktemp("audit") / "audit-anchor.log"),
               "SECRET_KEY": "e7a1c9f3b5d2e8a4c6f0b9d1e3a7c5f2b8d4e6a0c9f1b3d5"}
@@ -646,9 +675,7 @@ def test_two_servers_writing_at_once_lose_no_event_and_seal_every_one(two_server
     servers, shared = two_servers
     app = make_app(shared["DATABASE_URL"], AUDIT_KEY=shared["PORTAL_AUDIT_KEY"],
                    AUDIT_ANCHOR=shared["PORTAL_AUDIT_ANCHOR"])
-    with Session(engine(app)) as db:
-        own, other = (db.exec(select(Parent.family_id).join(Account, Account.id == Parent.account_id)
-                              .where(Account.username == name)).one() for name in ("ouder-sanne", "ouder-olena"))
+    own, other = household_of_anouk(app).family_id, household_without_anouk(app).family_id
     signed_in = Browser(servers)
     answer = signed_in.post("A", "/backoffice/sign-in", {"username": "anouk", "password": DEMO_PASSWORD,
                                                          "csrf_token": signed_in.token("A", "/backoffice/sign-in")})
