@@ -44,6 +44,12 @@ from support.sign_in_steps import (
 pytestmark = pytest.mark.both_databases
 
 
+@pytest.fixture
+def browser(team_app):
+    """A browser on the portal of the demo team and its staff, without households."""
+    return team_app.test_client()
+
+
 STAFF_PASSWORD = "Zonnebloem-kanaal-2026-fiets"
 
 
@@ -132,12 +138,12 @@ def activated(app, client, password: str = PASSPHRASE) -> None:
     assert response.status_code == 302 and response.headers["Location"].endswith("/activate/second-factor")
 
 
-def test_the_second_factor_page_offers_an_app_or_sms(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    page = demo_client.get("/activate/second-factor")
+def test_the_second_factor_page_offers_an_app_or_sms(team_app, browser):
+    activated(team_app, browser)
+    page = browser.get("/activate/second-factor")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
-    secret = account_of(demo_app, NEW_PARENT).totp_secret
+    secret = account_of(team_app, NEW_PARENT).totp_secret
     assert secret
     assert re.search(r'<div class="qr">\s*<svg[^>]*>.*</svg>', page.text, re.S)
     assert shown_key(page.text) == secret
@@ -146,74 +152,74 @@ def test_the_second_factor_page_offers_an_app_or_sms(demo_app, demo_client):
     assert 'name="method" value="totp"' in page.text and 'name="method" value="sms"' in page.text
 
 
-def test_a_parent_links_an_app(demo_app, demo_client, clock):
-    activated(demo_app, demo_client)
-    page = demo_client.get("/activate/second-factor")
-    secret = account_of(demo_app, NEW_PARENT).totp_secret
+def test_a_parent_links_an_app(team_app, browser, clock):
+    activated(team_app, browser)
+    page = browser.get("/activate/second-factor")
+    secret = account_of(team_app, NEW_PARENT).totp_secret
     right = pyotp.TOTP(secret).at(clock - 30)
-    wrong = demo_client.post("/activate/second-factor", data={
+    wrong = browser.post("/activate/second-factor", data={
         "method": "totp", "code": f"{(int(right) + 7) % 1_000_000:06d}", "csrf_token": csrf_token(page.text)})
     assert wrong.status_code == 400
-    assert not is_signed_in(demo_client, False)
+    assert not is_signed_in(browser, False)
     now = clock
-    done = demo_client.post("/activate/second-factor", data={"method": "totp", "code": right,
+    done = browser.post("/activate/second-factor", data={"method": "totp", "code": right,
                                                              "csrf_token": csrf_token(wrong.text)})
     assert done.status_code == 302 and done.headers["Location"] == "/"
-    assert is_signed_in(demo_client, False)
-    account = account_of(demo_app, NEW_PARENT)
+    assert is_signed_in(browser, False)
+    account = account_of(team_app, NEW_PARENT)
     assert account.second_factor == "totp" and account.totp_enrolled
-    sign_out(demo_client, False)
+    sign_out(browser, False)
     # From now on: password, then a code from the app.
-    assert password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
-    assert code_step(demo_client, pyotp.TOTP(secret).at(now + 30), staff=False).status_code == 302
-    assert is_signed_in(demo_client, False)
+    assert password_step(browser, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
+    assert code_step(browser, pyotp.TOTP(secret).at(now + 30), staff=False).status_code == 302
+    assert is_signed_in(browser, False)
 
 
-def test_a_parent_chooses_sms_and_signs_in_with_a_code_by_sms(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    bad = send_sms_code(demo_client, "12")
+def test_a_parent_chooses_sms_and_signs_in_with_a_code_by_sms(team_app, browser):
+    activated(team_app, browser)
+    bad = send_sms_code(browser, "12")
     assert bad.status_code == 400
-    assert error_text(bad.text, "phone") == nl(demo_app, "Type a mobile number, e.g. 06 12345678.")
-    assert outbox_lines(demo_app) == []  # nothing is sent to a number that is none
-    response = choose_sms(demo_app, demo_client, "06 12345678")
+    assert error_text(bad.text, "phone") == nl(team_app, "Type a mobile number, e.g. 06 12345678.")
+    assert outbox_lines(team_app) == []  # nothing is sent to a number that is none
+    response = choose_sms(team_app, browser, "06 12345678")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert is_signed_in(demo_client, False)
-    account = account_of(demo_app, NEW_PARENT)
+    assert is_signed_in(browser, False)
+    account = account_of(team_app, NEW_PARENT)
     assert (account.second_factor, account.sms_phone) == ("sms", "06 12345678")
-    sign_out(demo_client, False)
+    sign_out(browser, False)
 
     # Sign-in: the password step sends a code by SMS.
-    assert password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
-    code = last_sms_code(demo_app, "06 12345678")
-    page = demo_client.get("/sign-in/code")
-    assert nl(demo_app, "We sent a code by SMS. It works for 5 minutes.") in page.text
+    assert password_step(browser, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
+    code = last_sms_code(team_app, "06 12345678")
+    page = browser.get("/sign-in/code")
+    assert nl(team_app, "We sent a code by SMS. It works for 5 minutes.") in page.text
     assert re.search(r'<input id="code" name="code"[^>]*autocomplete="one-time-code"', page.text)
-    with Session(engine(demo_app)) as db:
+    with Session(engine(team_app)) as db:
         confirming, message = db.exec(select(OutboxMessage).where(OutboxMessage.account_id == account.id)
                                       .order_by(OutboxMessage.id)).all()
         assert message.channel == "sms" and message.to == "06 12345678" and message.sent_at is not None
-    assert code_step(demo_client, code, staff=False).status_code == 302
-    assert is_signed_in(demo_client, False)
-    sign_out(demo_client, False)
+    assert code_step(browser, code, staff=False).status_code == 302
+    assert is_signed_in(browser, False)
+    sign_out(browser, False)
 
     # The same code a second time: refused; the new SMS code works.
-    assert password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
-    second = last_sms_code(demo_app, "06 12345678")
-    assert code_step(demo_client, code, staff=False).status_code == 401
-    assert not is_signed_in(demo_client, False)
-    assert code_step(demo_client, second, staff=False).status_code == 302
-    sign_out(demo_client, False)
-    results = [e.result for e in events(demo_app, action="sign_in.sms", actor_id=account.id)]
+    assert password_step(browser, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
+    second = last_sms_code(team_app, "06 12345678")
+    assert code_step(browser, code, staff=False).status_code == 401
+    assert not is_signed_in(browser, False)
+    assert code_step(browser, second, staff=False).status_code == 302
+    sign_out(browser, False)
+    results = [e.result for e in events(team_app, action="sign_in.sms", actor_id=account.id)]
     assert results == ["ok", "refused", "ok"]
 
 
-def test_an_sms_code_expires_after_five_minutes(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    choose_sms(demo_app, demo_client, "06 12345678")
-    sign_out(demo_client, False)
-    assert password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
-    code = last_sms_code(demo_app, "06 12345678")
-    with Session(engine(demo_app)) as db:
+def test_an_sms_code_expires_after_five_minutes(team_app, browser):
+    activated(team_app, browser)
+    choose_sms(team_app, browser, "06 12345678")
+    sign_out(browser, False)
+    assert password_step(browser, NEW_PARENT, PASSPHRASE, staff=False).status_code == 302
+    code = last_sms_code(team_app, "06 12345678")
+    with Session(engine(team_app)) as db:
         row = db.exec(select(OneTimeCode).where(OneTimeCode.purpose == "sms", OneTimeCode.used_at.is_(None))).one()
         valid_for = row.expires_at - row.created_at
         assert dt.timedelta(minutes=4, seconds=50) < valid_for <= dt.timedelta(minutes=5, seconds=1)
@@ -222,48 +228,48 @@ def test_an_sms_code_expires_after_five_minutes(demo_app, demo_client):
             created_at=row.created_at - dt.timedelta(minutes=5, seconds=1),
             expires_at=row.expires_at - dt.timedelta(minutes=5, seconds=1)))
         db.commit()
-    assert code_step(demo_client, code, staff=False).status_code == 401
-    assert not is_signed_in(demo_client, False)
+    assert code_step(browser, code, staff=False).status_code == 401
+    assert not is_signed_in(browser, False)
 
 
-def test_a_new_sms_code_can_be_asked_for(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    choose_sms(demo_app, demo_client, "06 12345678")
-    sign_out(demo_client, False)
-    password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
-    first = last_sms_code(demo_app, "06 12345678")
-    page = demo_client.get("/sign-in/code")
-    assert demo_client.post("/sign-in/code", data={"resend": "1", "code": "",
+def test_a_new_sms_code_can_be_asked_for(team_app, browser):
+    activated(team_app, browser)
+    choose_sms(team_app, browser, "06 12345678")
+    sign_out(browser, False)
+    password_step(browser, NEW_PARENT, PASSPHRASE, staff=False)
+    first = last_sms_code(team_app, "06 12345678")
+    page = browser.get("/sign-in/code")
+    assert browser.post("/sign-in/code", data={"resend": "1", "code": "",
                                                    "csrf_token": csrf_token(page.text)}).status_code == 200
-    assert len(outbox_lines(demo_app)) == 1 + 2  # the code that confirmed the number, then two sign-in codes
-    second = last_sms_code(demo_app, "06 12345678")
+    assert len(outbox_lines(team_app)) == 1 + 2  # the code that confirmed the number, then two sign-in codes
+    second = last_sms_code(team_app, "06 12345678")
     if first != second:  # a new code replaces the earlier one
-        assert code_step(demo_client, first, staff=False).status_code == 401
-    assert code_step(demo_client, second, staff=False).status_code == 302
+        assert code_step(browser, first, staff=False).status_code == 401
+    assert code_step(browser, second, staff=False).status_code == 302
 
 
-def test_a_stolen_password_cannot_flood_the_parents_phone_with_codes(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    choose_sms(demo_app, demo_client, "06 12345678")
-    sign_out(demo_client, False)
-    password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
-    page = demo_client.get("/sign-in/code")
-    answers = [demo_client.post("/sign-in/code", data={"resend": "1", "code": "", "csrf_token": csrf_token(page.text)})
+def test_a_stolen_password_cannot_flood_the_parents_phone_with_codes(team_app, browser):
+    activated(team_app, browser)
+    choose_sms(team_app, browser, "06 12345678")
+    sign_out(browser, False)
+    password_step(browser, NEW_PARENT, PASSPHRASE, staff=False)
+    page = browser.get("/sign-in/code")
+    answers = [browser.post("/sign-in/code", data={"resend": "1", "code": "", "csrf_token": csrf_token(page.text)})
                for _ in range(6)]
     assert [a.status_code for a in answers[:4]] == [200] * 4
     assert answers[-1].status_code == 429
     # The code that confirmed the number, then the code at the password step and four more, then no more.
-    assert len(outbox_lines(demo_app)) == 1 + 5
-    assert code_step(demo_client, last_sms_code(demo_app, "06 12345678"), staff=False).status_code == 302
+    assert len(outbox_lines(team_app)) == 1 + 5
+    assert code_step(browser, last_sms_code(team_app, "06 12345678"), staff=False).status_code == 302
 
 
-def test_an_sms_parent_cannot_use_a_totp_code(demo_app, demo_client, clock):
-    activated(demo_app, demo_client)
-    choose_sms(demo_app, demo_client, "06 12345678")
-    sign_out(demo_client, False)
-    secret = account_of(demo_app, NEW_PARENT).totp_secret
-    password_step(demo_client, NEW_PARENT, PASSPHRASE, staff=False)
-    assert code_step(demo_client, pyotp.TOTP(secret).at(clock), staff=False).status_code == 401
+def test_an_sms_parent_cannot_use_a_totp_code(team_app, browser, clock):
+    activated(team_app, browser)
+    choose_sms(team_app, browser, "06 12345678")
+    sign_out(browser, False)
+    secret = account_of(team_app, NEW_PARENT).totp_secret
+    password_step(browser, NEW_PARENT, PASSPHRASE, staff=False)
+    assert code_step(browser, pyotp.TOTP(secret).at(clock), staff=False).status_code == 401
 
 
 PHONE_WORDS = "Is the app on this phone? Tap “Open in your authenticator app”."
@@ -286,16 +292,16 @@ def assert_the_app_opens_on_this_phone(app, page, made: list[str], username: str
     assert shown_key(page.text) == secret and " " in re.search(r'class="key">([^<]+)<', page.text).group(1)
 
 
-def test_a_parent_links_the_app_on_the_phone_that_holds_it(demo_app, demo_client, clock):
-    activated(demo_app, demo_client)
-    page, made = qr_contents(demo_client, "/activate/second-factor")
-    assert_the_app_opens_on_this_phone(demo_app, page, made, NEW_PARENT)
+def test_a_parent_links_the_app_on_the_phone_that_holds_it(team_app, browser, clock):
+    activated(team_app, browser)
+    page, made = qr_contents(browser, "/activate/second-factor")
+    assert_the_app_opens_on_this_phone(team_app, page, made, NEW_PARENT)
     # The app shows its digits as "123 456": typed so, they count.
-    right = pyotp.TOTP(account_of(demo_app, NEW_PARENT).totp_secret).at(clock)
-    done = demo_client.post("/activate/second-factor", data={"method": "totp", "code": f"{right[:3]} {right[3:]}",
+    right = pyotp.TOTP(account_of(team_app, NEW_PARENT).totp_secret).at(clock)
+    done = browser.post("/activate/second-factor", data={"method": "totp", "code": f"{right[:3]} {right[3:]}",
                                                              "csrf_token": csrf_token(page.text)})
     assert done.status_code == 302 and done.headers["Location"] == "/"
-    assert is_signed_in(demo_client, False)
+    assert is_signed_in(browser, False)
 
 
 def test_a_worker_links_the_app_on_the_phone_that_holds_it(app, client, clock):
@@ -318,79 +324,79 @@ def phone_field(page: str) -> str:
     return re.search(r'<input id="phone" name="phone" type="tel" value="([^"]*)"', page).group(1)
 
 
-def test_an_sms_number_counts_only_once_a_code_sent_to_it_is_typed_back(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    before = second_factor_of(demo_app)
-    sent = send_sms_code(demo_client, "06 12345678")
+def test_an_sms_number_counts_only_once_a_code_sent_to_it_is_typed_back(team_app, browser):
+    activated(team_app, browser)
+    before = second_factor_of(team_app)
+    sent = send_sms_code(browser, "06 12345678")
     assert sent.status_code == 200
     # The number keeps its own direction inside the sentence (an Arabic one too).
-    assert say(demo_app, "nl", "We sent a code to %(phone)s. Type it here. It works for 5 minutes.",
+    assert say(team_app, "nl", "We sent a code to %(phone)s. Type it here. It works for 5 minutes.",
                phone='<bdi dir="ltr">06 12345678</bdi>') in sent.text
     assert re.search(r'<input id="sms_code" name="sms_code"[^>]*autocomplete="one-time-code"', sent.text)
     assert phone_field(sent.text) == "06 12345678"
     # Sent through the outbox by its SMS sender, to that number; nothing of the account changed yet.
-    code = last_sms_code(demo_app, "06 12345678")
-    assert second_factor_of(demo_app) == before
-    assert not is_signed_in(demo_client, False)
+    code = last_sms_code(team_app, "06 12345678")
+    assert second_factor_of(team_app) == before
+    assert not is_signed_in(browser, False)
 
-    wrong = confirm_sms(demo_client, "06 12345678", f"{(int(code) + 1) % 1_000_000:06d}")
+    wrong = confirm_sms(browser, "06 12345678", f"{(int(code) + 1) % 1_000_000:06d}")
     assert wrong.status_code == 400
     assert error_text(wrong.text, "sms_code") == nl(
-        demo_app, "This code is not right or is older than 5 minutes. Type the last code we sent, or send a new one.")
+        team_app, "This code is not right or is older than 5 minutes. Type the last code we sent, or send a new one.")
     assert phone_field(wrong.text) == "06 12345678"  # the number typed stays
-    assert second_factor_of(demo_app) == before
-    assert not is_signed_in(demo_client, False)
+    assert second_factor_of(team_app) == before
+    assert not is_signed_in(browser, False)
 
-    right = confirm_sms(demo_client, "06 12345678", code)
+    right = confirm_sms(browser, "06 12345678", code)
     assert right.status_code == 302 and right.headers["Location"] == "/"
-    assert second_factor_of(demo_app) == ("sms", "06 12345678", False)
-    assert is_signed_in(demo_client, False)
+    assert second_factor_of(team_app) == ("sms", "06 12345678", False)
+    assert is_signed_in(browser, False)
 
 
-def test_a_code_confirms_only_the_number_it_was_sent_to(demo_app, demo_client):
+def test_a_code_confirms_only_the_number_it_was_sent_to(team_app, browser):
     """A typo found after sending: the code of the wrong number does not make the right one count, nor the
     other way round; a code to the corrected number does."""
-    activated(demo_app, demo_client)
-    send_sms_code(demo_client, "06 12345687")
-    typo_code = last_sms_code(demo_app, "06 12345687")
-    assert confirm_sms(demo_client, "06 12345678", typo_code).status_code == 400
-    assert second_factor_of(demo_app)[1] is None
-    assert choose_sms(demo_app, demo_client, "0612345678").status_code == 302
-    assert second_factor_of(demo_app) == ("sms", "0612345678", False)
+    activated(team_app, browser)
+    send_sms_code(browser, "06 12345687")
+    typo_code = last_sms_code(team_app, "06 12345687")
+    assert confirm_sms(browser, "06 12345678", typo_code).status_code == 400
+    assert second_factor_of(team_app)[1] is None
+    assert choose_sms(team_app, browser, "0612345678").status_code == 302
+    assert second_factor_of(team_app) == ("sms", "0612345678", False)
 
 
-def test_an_expired_confirmation_code_is_refused_and_the_number_stays(demo_app, demo_client):
-    activated(demo_app, demo_client)
-    send_sms_code(demo_client, "06 12345678")
-    code = last_sms_code(demo_app, "06 12345678")
-    with Session(engine(demo_app)) as db:
+def test_an_expired_confirmation_code_is_refused_and_the_number_stays(team_app, browser):
+    activated(team_app, browser)
+    send_sms_code(browser, "06 12345678")
+    code = last_sms_code(team_app, "06 12345678")
+    with Session(engine(team_app)) as db:
         db.exec(update(OneTimeCode).where(OneTimeCode.used_at.is_(None))
                 .values(expires_at=portal_clock.now() - dt.timedelta(seconds=1)))
         db.commit()
-    late = confirm_sms(demo_client, "06 12345678", code)
+    late = confirm_sms(browser, "06 12345678", code)
     assert late.status_code == 400
     assert error_text(late.text, "sms_code") == nl(
-        demo_app, "This code is not right or is older than 5 minutes. Type the last code we sent, or send a new one.")
+        team_app, "This code is not right or is older than 5 minutes. Type the last code we sent, or send a new one.")
     assert phone_field(late.text) == "06 12345678"
-    assert second_factor_of(demo_app)[1] is None
+    assert second_factor_of(team_app)[1] is None
 
 
-def test_confirming_a_number_is_capped(demo_app, demo_client):
+def test_confirming_a_number_is_capped(team_app, browser):
     """At most a few codes an hour go to a number being confirmed, and a few wrong codes end the trying."""
-    activated(demo_app, demo_client)
-    answers = [send_sms_code(demo_client, "06 12345678") for _ in range(6)]
+    activated(team_app, browser)
+    answers = [send_sms_code(browser, "06 12345678") for _ in range(6)]
     assert [a.status_code for a in answers] == [200] * 5 + [429]
     assert error_text(answers[-1].text, "sms_code") == nl(
-        demo_app, "We sent several codes already. Use the last one, or wait an hour for a new one.")
+        team_app, "We sent several codes already. Use the last one, or wait an hour for a new one.")
     assert phone_field(answers[-1].text) == "06 12345678"
-    assert len(outbox_lines(demo_app)) == 5
-    code = last_sms_code(demo_app, "06 12345678")
+    assert len(outbox_lines(team_app)) == 5
+    code = last_sms_code(team_app, "06 12345678")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    tries = [confirm_sms(demo_client, "06 12345678", wrong).status_code for _ in range(10)]
+    tries = [confirm_sms(browser, "06 12345678", wrong).status_code for _ in range(10)]
     assert tries == [400] * 10
-    held = confirm_sms(demo_client, "06 12345678", code)  # even the right code, after ten wrong ones
+    held = confirm_sms(browser, "06 12345678", code)  # even the right code, after ten wrong ones
     assert held.status_code == 429
     assert error_text(held.text, "sms_code") == nl(
-        demo_app, "Too many wrong codes. Use the app, or ask your contact person for a new letter.")
-    assert second_factor_of(demo_app)[1] is None
-    assert not is_signed_in(demo_client, False)
+        team_app, "Too many wrong codes. Use the app, or ask your contact person for a new letter.")
+    assert second_factor_of(team_app)[1] is None
+    assert not is_signed_in(browser, False)
