@@ -1,4 +1,14 @@
-"""Signed-in family home in Chromium on emulated slow 3G: first-visit DOMContentLoaded, budget under 1,500 ms."""
+"""Signed-in family home in Chromium on emulated slow 3G (400 ms round trip, 50,000 bytes/s), first visit (nothing
+cached): first contentful paint after one round trip, and DOMContentLoaded under 1,500 ms.
+
+The first paint's budget is 2 x RTT (800 ms): the time before which no second request can have come back, so a page
+painted before it waited for nothing but its own HTML. Chromium's emulation adds its latency once to each request and
+nothing for opening the connection; a page within 14,600 bytes (TCP's initial window, `benchmarks.page_weight`) then
+arrives within one round trip and 292 ms of transfer, which leaves about 100 ms for the browser's work. The budget
+issue 23 suggests, 2 x RTT + the transfer time of 14,600 bytes (1,092 ms), counts a round trip for opening the
+connection that the emulation does not spend, and does not tell one round trip from two here: the same home with its
+stylesheet linked, render-blocking (before issue 23), painted after a median 1,072 ms (7 December, 3 runs), within
+it. The script prints that figure too, for reference."""
 import argparse
 import statistics
 import sys
@@ -9,7 +19,8 @@ from benchmarks.common import Codes, quiet_request_log
 from benchmarks.demo_server import DemoServer
 from portal.demo import DEMO_PASSWORD
 
-BUDGET_MS = 1_500
+BUDGET_MS = 1_500  # DOMContentLoaded
+WINDOW_BYTES = 14_600  # ten segments of 1,460 bytes: TCP's initial window
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -17,7 +28,9 @@ SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uplo
 NAVIGATION = """() => {
   const n = performance.getEntriesByType('navigation')[0];
   const resources = performance.getEntriesByType('resource');
-  return {html: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  return {html: n.responseEnd, fcp: paint ? paint.startTime : NaN, dcl: n.domContentLoadedEventEnd,
+          load: n.loadEventEnd,
           bytes: n.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0),
           fetched: 1 + resources.filter(r => r.transferSize > 0).length};
 }"""
@@ -37,7 +50,8 @@ def sign_in(page, base: str, username: str, code) -> None:
 
 def visit(page, url: str) -> dict:
     page.goto(url, wait_until="load")
-    page.wait_for_function("performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
+    page.wait_for_function("performance.getEntriesByType('navigation')[0].loadEventEnd > 0"
+                           " && performance.getEntriesByName('first-contentful-paint').length > 0")
     return page.evaluate(NAVIGATION)
 
 
@@ -80,25 +94,34 @@ def main() -> int:
     finally:
         server.stop()
 
-    print(f"Family home of {args.parent}, slow 3G (latency 400 ms, 50,000 B/s down and up), times in ms")
-    print("html = the page's HTML received; fetched = responses that came over the network, not from the cache")
-    print(f"{'run':<8} {'first: html':>12} {'DCL':>7} {'load':>7} {'bytes':>7} {'fetched':>7}"
-          f"   {'repeat: html':>12} {'DCL':>7} {'load':>7} {'bytes':>7} {'fetched':>7}")
+    rtt = SLOW_3G["latency"]
+    window_ms = WINDOW_BYTES / SLOW_3G["downloadThroughput"] * 1000
+    fcp_budget = 2 * rtt
+    print(f"Family home of {args.parent}, slow 3G as Chromium emulates it: round trip (latency) {rtt} ms, "
+          f"{SLOW_3G['downloadThroughput']:,} B/s down and up; times in ms from the start of the navigation")
+    print("html = the page's HTML received; FCP = first contentful paint; fetched = responses that came over the "
+          "network, not from the cache")
+    print(f"{'run':<8} {'first: html':>12} {'FCP':>6} {'DCL':>6} {'load':>6} {'bytes':>6} {'fetched':>7}"
+          f"   {'repeat: html':>12} {'FCP':>6} {'DCL':>6} {'load':>6} {'bytes':>6} {'fetched':>7}")
 
     def row(label, first, repeat):
-        print(f"{label:<8} {first['html']:>12.0f} {first['dcl']:>7.0f} {first['load']:>7.0f} {first['bytes']:>7.0f}"
-              f" {first['fetched']:>7.0f}   {repeat['html']:>12.0f} {repeat['dcl']:>7.0f} {repeat['load']:>7.0f}"
-              f" {repeat['bytes']:>7.0f} {repeat['fetched']:>7.0f}")
+        print(f"{label:<8} " + "   ".join(
+            f"{visit['html']:>12.0f} {visit['fcp']:>6.0f} {visit['dcl']:>6.0f} {visit['load']:>6.0f} "
+            f"{visit['bytes']:>6.0f} {visit['fetched']:>7.0f}" for visit in (first, repeat)))
 
     for number, (first, repeat) in enumerate(runs, start=1):
         row(str(number), first, repeat)
     median = [{key: statistics.median(run[i][key] for run in runs) for key in runs[0][i]} for i in (0, 1)]
     row("median", *median)
-    usable = median[0]["dcl"]
-    verdict = "within" if usable < BUDGET_MS else "OVER"
-    print(f"Usable (DOMContentLoaded, first visit, median): {usable:.0f} ms; budget {BUDGET_MS} ms: {verdict}.")
-    return 0 if usable < BUDGET_MS else 1
-
+    fcp, usable = median[0]["fcp"], median[0]["dcl"]
+    painted = fcp < fcp_budget
+    print(f"First contentful paint, first visit, median: {fcp:.0f} ms = {fcp / rtt:.2f} round trips of {rtt} ms; "
+          f"budget 2 x {rtt} = {fcp_budget:.0f} ms, before a second round trip can end: "
+          f"{'within' if painted else 'OVER'}. For reference, 2 x RTT + the transfer time of {WINDOW_BYTES:,} bytes: "
+          f"{2 * rtt + window_ms:.0f} ms.")
+    print(f"Usable (DOMContentLoaded, first visit, median): {usable:.0f} ms; budget {BUDGET_MS} ms: "
+          f"{'within' if usable < BUDGET_MS else 'OVER'}.")
+    return 0 if painted and usable < BUDGET_MS else 1
 
 if __name__ == "__main__":
     sys.exit(main())

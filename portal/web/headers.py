@@ -1,4 +1,4 @@
-"""Security headers on every response, with a per-request nonce for our own scripts."""
+"""Security headers on every response, with a per-request nonce for our own scripts and inline stylesheet."""
 import secrets
 from urllib.parse import urlsplit
 
@@ -17,14 +17,16 @@ def csp_nonce() -> str:
 
 
 def content_security_policy(nonce: str, neutral_site: str = "") -> str:
-    """Our own scripts (with this response's nonce) and styles only. Forms post to the portal, and the Leave
-    quickly form's answer may lead on to the neutral site: browsers hold a form's redirect to form-action."""
+    """Our own scripts and styles only: files of the portal, and a <script> or <style> element with this response's
+    nonce (the family pages carry their stylesheet inline; no 'unsafe-inline', so no style attribute applies). Forms
+    post to the portal, and the Leave quickly form's answer may lead on to the neutral site: browsers hold a form's
+    redirect to form-action."""
     leave_to = urlsplit(neutral_site)
     exit_origin = f" {leave_to.scheme}://{leave_to.netloc}" if leave_to.scheme and leave_to.netloc else ""
     return (
         "default-src 'none'; "
         f"script-src 'self' 'nonce-{nonce}'; "
-        "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; "
         f"form-action 'self'{exit_origin}; base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'"
     )
 
