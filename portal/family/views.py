@@ -10,8 +10,8 @@ from portal import clock
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.family.forms import AnswerForm, ResponseForm, sent
-from portal.models import Acknowledgement, Appointment, AuditEvent, Family, Role
-from portal.policy import events_for_parent, parent_reads, plan_for
+from portal.models import Acknowledgement, Appointment, AuditEvent, Family, PlanVersion, Role
+from portal.policy import events_for_parent, parent_reads
 from portal.rules.actions import Action
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
@@ -19,7 +19,6 @@ from portal.services import appointments as appointments_service
 from portal.services import family_pages, notifications, parent_versions, plan_versions
 from portal.services.duo import call_now, current_duo
 from portal.services.interpreting import texts_for, translation_for
-from portal.services.plans import load_contents
 from portal.web import audit
 from portal.web.guards import get_or_404, public, roles
 
@@ -75,11 +74,15 @@ def _with_form(template: str, form, form_id: str, **values):
     return render_template(template, form=form, errors=errors, main_form=form_id, **values), 400 if errors else 200
 
 
-def _read(db, parent, version) -> tuple[Acknowledgement, int | None]:
-    """This parent's acknowledgement of `version`, and the id of the newest version they read before it (None:
-    none). A GET records that they read it and saw the duo's replies to them; a HEAD shows nothing, so records
-    nothing, and a POST shows the page again."""
-    own = db.exec(select(Acknowledgement).where(Acknowledgement.parent_id == parent.id)).all()
+def _read(db, parent, version) -> tuple[Acknowledgement, tuple | None]:
+    """This parent's acknowledgement of `version`, and the newest version they read before it (None: none), as
+    `family_pages.published_key`. A GET records that they read it and saw the duo's replies to them; a HEAD shows
+    nothing, so records nothing, and a POST shows the page again."""
+    rows = db.exec(select(Acknowledgement, PlanVersion.published_at)
+                   .join(PlanVersion, col(PlanVersion.id) == Acknowledgement.version_id)
+                   .where(Acknowledgement.parent_id == parent.id)).all()
+    own = [acknowledgement for acknowledgement, _published in rows]
+    published = {acknowledgement.version_id: moment for acknowledgement, moment in rows}
     acknowledgement = next((a for a in own if a.version_id == version.id), None)
     if request.method == "GET":
         if acknowledgement is None:
@@ -87,15 +90,15 @@ def _read(db, parent, version) -> tuple[Acknowledgement, int | None]:
         family_pages.replies_seen(db, parent, clock.now())  # the page shows the duo's replies to this parent
         db.commit()
     last_read = max((a.version_id for a in own if a.version_id != version.id), default=None)
-    return acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id), last_read
+    return (acknowledgement or Acknowledgement(parent_id=parent.id, version_id=version.id),
+            family_pages.published_key(last_read, published[last_read]) if last_read else None)
 
 
-def _plan_texts(db, parent, version, last_read: int | None) -> dict:
+def _plan_texts(db, parent, version, last_read: tuple | None) -> dict:
     """What this parent may read of `version`: the plan, what changed since the version they read before, the
     note, their questions, the difficult words explained, and the translation of all of it."""
-    contents = load_contents(db, [version.id] + ([last_read] if last_read else []))
-    content = plan_for(parent, contents[version.id])
-    changes = diff(plan_for(parent, contents[last_read]), content) if last_read else []
+    content = family_pages.parent_view(db, parent, family_pages.published_key(version.id, version.published_at))
+    changes = diff(family_pages.parent_view(db, parent, last_read), content) if last_read else []
     note_shown = bool(version.note_for_family) and parent_reads(parent, version.note_audience)
     questions, terms = family_pages.questions(db, parent), _difficult_words(content)
     translation = translation_for(db, parent.family_id, content, parent.language,

@@ -129,7 +129,12 @@ def check(text: str, names: frozenset[str] = frozenset()) -> Report:
 
 def explain_terms(text: str) -> list[Term]:
     """Glossary terms in the text, in order of first occurrence, each once."""
-    return list(dict.fromkeys(term for term, _ in _term_matches(text)))
+    return list(_explained(text))
+
+
+@lru_cache(maxsize=4096)  # a published plan's texts are scanned once per process, not on every page (issue 23)
+def _explained(text: str) -> tuple[Term, ...]:
+    return tuple(dict.fromkeys(term for term, _ in _term_matches(text)))
 
 
 def _reading_ease(sentences: list[str], words: list[str]) -> float:

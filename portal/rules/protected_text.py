@@ -85,6 +85,13 @@ class Problem:
 
 def name_words(names: Iterable[str]) -> frozenset[str]:
     """The words of people's names that are protected: capitalised, not a particle (de, van), two letters or more."""
+    if isinstance(names, frozenset):  # a household's names, asked again for every sentence of its page
+        return _name_words(names)
+    return _name_words.__wrapped__(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _name_words(names: frozenset[str] | Iterable[str]) -> frozenset[str]:
     return frozenset(word for name in names for word in _WORD.findall(name)
                      if len(word) > 1 and word[0].isupper() and word.lower() not in PARTICLES)
 
@@ -92,7 +99,14 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
 def only_names(text: str, names: Iterable[str]) -> bool:
     """Is a text nothing but people's names, with particles and punctuation ("Karim", "Bram de Wit.")? It reads the
     same in every language: no work for an interpreter, shown as it is. "Oma Fatima" and "Karim en Fatima" are not."""
-    known = name_words(names)
+    if isinstance(names, frozenset):  # asked for every sentence of a page, with one household's names
+        return _only_names(text, names)
+    return _only_names.__wrapped__(text, names)
+
+
+@functools.lru_cache(maxsize=8192)
+def _only_names(text: str, names: frozenset[str] | Iterable[str]) -> bool:
+    known = name_words(names if isinstance(names, frozenset) else list(names))
     words = [word for word in _WORD.findall(text) if word[0].isalpha()]
     return (any(word in known for word in words) and not any(character.isdigit() for character in text)
             and all(word in known or word.lower() in PARTICLES for word in words))

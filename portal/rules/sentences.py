@@ -2,6 +2,7 @@
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sentencex
 
@@ -23,8 +24,17 @@ class Sentence:
     gap: str = ""
 
 
+# Texts split once per process: a published plan's texts come back on every page that shows them (issue 23).
+SPLITS_KEPT = 8192
+
+
 def split(text: str) -> list[Sentence]:
     """The sentences of a text in order; each line break also ends a sentence (lists typed line by line)."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=SPLITS_KEPT)
+def _split(text: str) -> tuple[Sentence, ...]:
     pieces: list[list[str]] = []  # [text, gap]
     for line in re.split(r"(\n+)", text):
         if not line.strip():
@@ -41,7 +51,7 @@ def split(text: str) -> list[Sentence]:
                 pieces[-1][1] = gap
             else:
                 pieces.append([body, gap])
-    return [Sentence(body.strip(), _normal_gap(gap)) for body, gap in pieces]
+    return tuple(Sentence(body.strip(), _normal_gap(gap)) for body, gap in pieces)
 
 
 def _ends_split(piece: str) -> list[str]:
@@ -55,7 +65,12 @@ def _normal_gap(gap: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [sentence.text for sentence in split(text)]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=SPLITS_KEPT)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(sentence.text for sentence in _split(text))
 
 
 def joined(parts: list[tuple[str, str]]) -> str:

@@ -1,7 +1,11 @@
 """What a parent's pages show besides the plan, always within that parent's audience and never more than a
 page holds: the next appointment, answered questions, their own answers and questions."""
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
+from flask import current_app
 from sqlmodel import Session, col, or_, select
 
 from portal.models import (
@@ -13,11 +17,60 @@ from portal.models import (
     PlanQuestion,
     PlanVersion,
 )
-from portal.policy import shown_to
+from portal.policy import plan_for, shown_to
+from portal.rules.plan_content import PlanContent
+from portal.services.plans import load_contents
 
 UPCOMING_SHOWN = 10
 PAST_SHOWN = 5
 QUESTIONS_SHOWN = 20  # this parent's own questions and the duo's replies, newest first
+VERSIONS_KEPT = 512  # published versions' contents kept per app, and as many parents' views of them
+
+
+class Kept:
+    """At most `size` values, the least recently used one leaves first; safe for a server's threads. A value is
+    made outside the lock: two threads may make the same one at once, and both get a right value."""
+
+    def __init__(self, size: int):
+        self._size, self._items, self._lock = size, OrderedDict[Hashable, object](), threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], object]):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _kept(name: str) -> Kept:
+    """The app's own (an app is one database): the ids of another database's versions mean other versions."""
+    return current_app.extensions.setdefault(f"family_pages.{name}", Kept(VERSIONS_KEPT))
+
+
+def published_key(version_id: int, published_at: dt.datetime | None) -> tuple:
+    """What names a published version's content for good: its id and the moment it was published. A version is
+    changed as a draft and never after publishing; an id that SQLite gives again after a household's data was
+    deleted (retention) comes with another moment."""
+    assert published_at is not None, "only a published version's content is kept"
+    return version_id, published_at
+
+
+def published_content(db: Session, key: tuple) -> PlanContent:
+    """The whole content of a published version (`published_key`), loaded once per app."""
+    return _kept("contents").get(key, lambda: load_contents(db, [key[0]])[key[0]])
+
+
+def parent_view(db: Session, parent, key: tuple) -> PlanContent:
+    """The published version as this parent may read it (the audience rule needs only the parent's id)."""
+    return _kept("views").get((key, parent.id), lambda: plan_for(parent, published_content(db, key)))
 
 
 def next_appointment(db: Session, parent, now: dt.datetime) -> Appointment | None:

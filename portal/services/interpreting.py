@@ -39,7 +39,10 @@ from portal.services.names import protected_names
 from portal.services.plans import current_version, load_contents
 
 
+@functools.lru_cache(maxsize=16384)
 def source_hash(text: str) -> str:
+    """The key of a text in the translation memory (hashed once per process: the same texts come back on every
+    page)."""
     return hashlib.sha256(text.strip().encode()).hexdigest()
 
 

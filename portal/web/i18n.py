@@ -90,6 +90,7 @@ def clear_session(language: str | None) -> None:
         session[CHOSEN_SIGNED_OUT] = chosen
 
 
+@lru_cache(maxsize=256)
 def text_direction(locale: str) -> str:
     return Locale.parse(locale).text_direction
 
@@ -159,11 +160,16 @@ def page_translations() -> NullTranslations:
 
     Templates ask for a translation some thirty times a page; Flask-Babel's own lookup walks its request
     state each time. Keyed by locale, so force_locale (a letter in the parent's language) still works."""
-    locale = str(get_locale())
+    locale = get_locale()
+    last = g.get("page_catalogue")
+    if last is not None and last[0] is locale:  # the same Locale object as the last message's: no parsing, no str()
+        return last[1]
     found = g.setdefault("page_translations", {})
-    if locale not in found:
-        found[locale] = get_translations()
-    return found[locale]
+    name = str(locale)
+    if name not in found:
+        found[name] = get_translations()
+    g.page_catalogue = (locale, found[name])  # holds `locale`: its identity cannot pass to another object
+    return found[name]
 
 
 def duo_role_name(role) -> str:
