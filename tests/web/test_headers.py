@@ -132,13 +132,19 @@ def test_production_adds_strict_transport_security(database_url, databases, make
 
 
 def test_static_files_are_cached_but_pages_are_not(team_app):
+    """Family pages carry their stylesheet inline and link their script; the back office links its stylesheets."""
     client = team_app.test_client()
-    page = client.get("/sign-in")
-    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text).group(1)
-    with client.get(stylesheet) as response:
-        assert response.status_code == 200
-        assert response.headers.get("Cache-Control") != "no-store"
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    linked = []
+    for path in ("/sign-in", "/backoffice/sign-in"):
+        page = client.get(path)
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store", path
+        linked += re.findall(r'<(?:link rel="stylesheet" href|script[^>]*\ssrc)="(/static/[^"]+)"', page.text)
+    assert any(".css" in found for found in linked) and any(".js" in found for found in linked), linked
+    for static in linked:
+        with client.get(static) as response:
+            assert response.status_code == 200, static
+            assert response.headers.get("Cache-Control") != "no-store", static
+            assert response.headers["X-Content-Type-Options"] == "nosniff", static
 
 
 # --- nothing from other hosts ------------------------------------------------------------------
