@@ -1,7 +1,10 @@
 """Who may see and do what, as plain Python without Flask: `can`, each parent's audience, the households listed."""
 import datetime as dt
 
-from sqlalchemy import false, func, literal
+from sqlalchemy import Integer, false, func, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, or_, select
 
 from portal import clock
@@ -73,11 +76,36 @@ def parent_reads(parent, stored_audience: str) -> bool:
     return audience.shows(stored_audience, parent.id)
 
 
-def shown_to(column, parent_id: int):
+def shown_to(column, parent_id: int | BindParameter):
     """The same rule as SQL, for lists that are cut in the database (the next appointment, the last five):
-    the whole household, or the parent's id among the named ones ("parents:3,7" read as ",3,7,")."""
+    the whole household, or the parent's id among the named ones ("parents:3,7" read as ",3,7,"). A statement built
+    once takes a `bindparam` for the parent, bound to `named_among(parent.id)` when it runs."""
     named = literal(",") + func.substr(column, len(audience.NAMED) + 1) + literal(",")
-    return or_(column == audience.HOUSEHOLD, named.like(f"%,{int(parent_id)},%"))
+    needle = parent_id if isinstance(parent_id, BindParameter) else named_among(parent_id)
+    # Where the id stands, not LIKE: SQLite prepares a statement with `LIKE ?` again whenever the pattern changes.
+    return or_(column == audience.HOUSEHOLD, _position(named, needle) > 0)
+
+
+def named_among(parent_id: int) -> str:
+    """What shown_to looks for in ",3,7,": the parent's id between commas."""
+    return f",{int(parent_id)},"
+
+
+class _position(FunctionElement):  # noqa: N801 - used as a function
+    """Where `needle` stands in `text` (from 1; 0: not in it): instr() in SQLite, strpos() in PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_position)
+def _position_sqlite(element, compiler, **kw) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_position, "postgresql")
+def _position_postgresql(element, compiler, **kw) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
 def plan_for(parent, content: PlanContent) -> PlanContent:

@@ -4,12 +4,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from portal import clock
-from portal.models import Account, Interpreter, Parent, Role, UserSession, Worker
+from portal.models import Account, Family, Interpreter, Parent, Role, UserSession, Worker
 
 IDLE_LIMIT = {Role.parent: dt.timedelta(minutes=15)}
 STAFF_IDLE_LIMIT = dt.timedelta(minutes=30)
@@ -36,6 +36,7 @@ class SignedIn:
     parent: Parent | None = None
     worker: Worker | None = None
     interpreter: Interpreter | None = None
+    family: Family | None = None  # a parent's household, as it was when the session was looked up
 
     is_authenticated = True
     is_active = True
@@ -70,25 +71,31 @@ def start(db: Session, account: Account, language: str | None) -> SignedIn:
     return user
 
 
+# sqlmodel's select() is typed for up to four entities; Select is the class it builds for more. The profiles are
+# outer-joined: None for the other roles; a parent's household comes with them, for the closed-case check of every
+# family page (portal/family/closed.py). Built once, with the token's hash bound at each request (issue 23).
+_SIGNED_IN_ROW: Select[UserSession, Account, Parent | None, Worker | None, Interpreter | None, Family | None]
+_SIGNED_IN_ROW = Select(UserSession, Account, Parent, Worker, Interpreter, Family)
+_SIGNED_IN = (
+    _SIGNED_IN_ROW.join(Account, col(Account.id) == UserSession.account_id)
+    .outerjoin(Parent, col(Parent.account_id) == Account.id)
+    .outerjoin(Family, col(Family.id) == Parent.family_id)
+    .outerjoin(Worker, col(Worker.account_id) == Account.id)
+    .outerjoin(Interpreter, col(Interpreter.account_id) == Account.id)
+    .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | None:
     """The live session for a cookie token, or None when it ended, idled out or is too old.
 
-    One query brings the session, the account and the role's profile: every signed-in page starts with it."""
+    One query brings the session, the account, the role's profile and a parent's household: every signed-in page
+    starts with it."""
     now = now or clock.now()
-    # sqlmodel's select() is typed for up to four entities; Select is the class it builds for more. The profiles
-    # are outer-joined: None for the other roles.
-    query: Select[UserSession, Account, Parent | None, Worker | None, Interpreter | None]
-    query = Select(UserSession, Account, Parent, Worker, Interpreter)
-    row = db.exec(query
-                  .join(Account, col(Account.id) == UserSession.account_id)
-                  .outerjoin(Parent, col(Parent.account_id) == Account.id)
-                  .outerjoin(Worker, col(Worker.account_id) == Account.id)
-                  .outerjoin(Interpreter, col(Interpreter.account_id) == Account.id)
-                  .where(UserSession.token_hash == _token_hash(token))).first()
+    row = db.exec(_SIGNED_IN, params={"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
-    record, account, parent, worker, interpreter = row
-    user = SignedIn(account, record, token, parent, worker, interpreter)
+    record, account, parent, worker, interpreter, family = row
+    user = SignedIn(account, record, token, parent, worker, interpreter, family)
     if (record.ended_at or not account.active or record.generation != account.session_generation
             or now >= user.expires_at()):
         return None

@@ -22,7 +22,8 @@ def closed_case():
             or request.endpoint in OPEN_WHEN_CLOSED):
         return None
     db = db_session()
-    family = db.get(Family, current_user.parent.family_id)
+    # The household came with the signed-in user's session, in the same query (accounts/sessions.load).
+    family = current_user.family or db.get(Family, current_user.parent.family_id)
     if can(current_user, Action.family_read, family, db):
         return None
     now = clock.local_now()

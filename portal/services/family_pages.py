@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import current_app
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
 from portal.models import (
@@ -17,7 +18,7 @@ from portal.models import (
     PlanQuestion,
     PlanVersion,
 )
-from portal.policy import plan_for, shown_to
+from portal.policy import named_among, plan_for, shown_to
 from portal.rules.plan_content import PlanContent
 from portal.services.plans import load_contents
 
@@ -74,10 +75,12 @@ def parent_view(db: Session, parent, key: tuple) -> PlanContent:
 
 
 def next_appointment(db: Session, parent, now: dt.datetime) -> Appointment | None:
-    return db.exec(select(Appointment).where(
-        Appointment.family_id == parent.family_id, Appointment.status == AppointmentStatus.planned,
-        Appointment.starts_at >= now, shown_to(Appointment.audience, parent.id))
-        .order_by(col(Appointment.starts_at)).limit(1)).first()
+    return db.exec(_NEXT_APPOINTMENT, params=_mine(parent) | {"now": now}).first()
+
+
+def _mine(parent) -> dict:
+    """The parameters of the statements below for this parent."""
+    return {"family_id": parent.family_id, "parent_id": parent.id, "needle": named_among(parent.id)}
 
 
 def _reply_unseen():
@@ -88,9 +91,7 @@ def _reply_unseen():
 def answered_unseen(db: Session, parent) -> bool:
     """The duo answered one of this parent's questions and the parent has not seen it: said on this parent's home
     only, until the plan page has shown it."""
-    return db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id == parent.id,
-                                                 col(PlanQuestion.replied_at).is_not(None), _reply_unseen())
-                   ).first() is not None
+    return db.exec(_ANSWERED_UNSEEN, params={"parent_id": parent.id}).first() is not None
 
 
 def replies_seen(db: Session, parent, now: dt.datetime) -> None:
@@ -105,29 +106,44 @@ def replies_seen(db: Session, parent, now: dt.datetime) -> None:
 
 
 def has_read(db: Session, parent, version: PlanVersion) -> bool:
-    return db.exec(select(Acknowledgement.id).where(
-        Acknowledgement.parent_id == parent.id, Acknowledgement.version_id == version.id)).first() is not None
+    return db.exec(_HAS_READ, params={"parent_id": parent.id, "version_id": version.id}).first() is not None
 
 
 def appointments(db: Session, parent, now: dt.datetime) -> tuple[list, list, dict[int, AppointmentAnswer]]:
     """Coming and earlier appointments this parent may know of (a page stays small, however long the history),
     and this parent's own answer to each."""
-    mine = select(Appointment).where(Appointment.family_id == parent.family_id,
-                                     shown_to(Appointment.audience, parent.id))
-    upcoming = db.exec(mine.where(col(Appointment.starts_at) >= now).order_by(col(Appointment.starts_at))
-                       .limit(UPCOMING_SHOWN)).all()
-    past = db.exec(mine.where(Appointment.starts_at < now).order_by(col(Appointment.starts_at).desc())
-                   .limit(PAST_SHOWN)).all()
-    answers = {answer.appointment_id: answer for answer in db.exec(select(AppointmentAnswer).where(
-        AppointmentAnswer.parent_id == parent.id,
-        col(AppointmentAnswer.appointment_id).in_([item.id for item in (*upcoming, *past)] or [-1])))}
+    mine = _mine(parent) | {"now": now}
+    upcoming = db.exec(_UPCOMING, params=mine).all()
+    past = db.exec(_PAST, params=mine).all()
+    answers = {answer.appointment_id: answer for answer in db.exec(_ANSWERS, params={
+        "parent_id": parent.id, "ids": [item.id for item in (*upcoming, *past)] or [-1]})}
     return list(upcoming), list(past), answers
 
 
 def questions(db: Session, parent) -> list[tuple[PlanQuestion, int]]:
     """This parent's questions with this parent's number of the version they were about, newest first."""
-    return list(db.exec(select(PlanQuestion, ParentVersion.number)
-                        .join(ParentVersion, (col(ParentVersion.version_id) == PlanQuestion.version_id)
-                              & (ParentVersion.parent_id == PlanQuestion.parent_id))
-                        .where(PlanQuestion.parent_id == parent.id)
-                        .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)).all())
+    return list(db.exec(_QUESTIONS, params={"parent_id": parent.id}).all())
+
+
+# The statements of every family page, built once with their parameters bound when they run (issue 23: building a
+# select and its cache key cost more than running it).
+_MINE = select(Appointment).where(Appointment.family_id == bindparam("family_id"),
+                                  shown_to(Appointment.audience, bindparam("needle")))
+_NEXT_APPOINTMENT = _MINE.where(Appointment.status == AppointmentStatus.planned,
+                                col(Appointment.starts_at) >= bindparam("now")) \
+    .order_by(col(Appointment.starts_at)).limit(1)
+_UPCOMING = _MINE.where(col(Appointment.starts_at) >= bindparam("now")).order_by(col(Appointment.starts_at)) \
+    .limit(UPCOMING_SHOWN)
+_PAST = _MINE.where(col(Appointment.starts_at) < bindparam("now")).order_by(col(Appointment.starts_at).desc()) \
+    .limit(PAST_SHOWN)
+_ANSWERS = select(AppointmentAnswer).where(AppointmentAnswer.parent_id == bindparam("parent_id"),
+                                           col(AppointmentAnswer.appointment_id).in_(bindparam("ids", expanding=True)))
+_ANSWERED_UNSEEN = select(PlanQuestion.id).where(PlanQuestion.parent_id == bindparam("parent_id"),
+                                                 col(PlanQuestion.replied_at).is_not(None), _reply_unseen())
+_HAS_READ = select(Acknowledgement.id).where(Acknowledgement.parent_id == bindparam("parent_id"),
+                                             Acknowledgement.version_id == bindparam("version_id"))
+_QUESTIONS = select(PlanQuestion, ParentVersion.number) \
+    .join(ParentVersion, (col(ParentVersion.version_id) == PlanQuestion.version_id)
+          & (ParentVersion.parent_id == PlanQuestion.parent_id)) \
+    .where(PlanQuestion.parent_id == bindparam("parent_id")) \
+    .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)
