@@ -2,6 +2,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
 from portal.clock import AMSTERDAM
@@ -25,8 +26,14 @@ def _assignments(db: Session, family_ids, today: dt.date) -> list[tuple[DuoAssig
                         .order_by(col(DuoAssignment.start), col(DuoAssignment.id))).all())
 
 
+# One household's assignments (every family page asks): the statement of _assignments, built once (issue 23).
+_ONE_HOUSEHOLD = select(DuoAssignment, Worker).join(Worker, col(Worker.id) == DuoAssignment.worker_id) \
+    .where(DuoAssignment.family_id == bindparam("family_id"), DuoAssignment.start <= bindparam("today")) \
+    .order_by(col(DuoAssignment.start), col(DuoAssignment.id))
+
+
 def current_duo(db: Session, family_id: int, today: dt.date) -> Duo:
-    return _duo(_assignments(db, [family_id], today), today)
+    return _duo(list(db.exec(_ONE_HOUSEHOLD, params={"family_id": family_id, "today": today}).all()), today)
 
 
 def current_duos(db: Session, family_ids, today: dt.date) -> dict[int, Duo]:
@@ -46,12 +53,16 @@ def _duo(rows: list[tuple[DuoAssignment, Worker]], today: dt.date) -> Duo:
                earlier[-1] if earlier and contact and earlier[-1].id != contact[1].id else None)
 
 
+_HOURS = select(WorkingHours).where(col(WorkingHours.worker_id).in_(bindparam("ids", expanding=True)))
+_ABSENCES = select(Absence).where(col(Absence.worker_id).in_(bindparam("ids", expanding=True)),
+                                  or_(Absence.last_day >= bindparam("today")))
+
+
 def availability(db: Session, workers: list[Worker | None], today: dt.date) -> dict[int, Availability]:
     """Working hours and coming absences of these workers, in two queries."""
-    ids = [w.id for w in workers if w is not None]
-    hours = db.exec(select(WorkingHours).where(col(WorkingHours.worker_id).in_(ids or [-1]))).all()
-    absences = db.exec(select(Absence).where(col(Absence.worker_id).in_(ids or [-1]),
-                                             or_(Absence.last_day >= today))).all()
+    ids = [w.id for w in workers if w is not None] or [-1]
+    hours = db.exec(_HOURS, params={"ids": ids}).all()
+    absences = db.exec(_ABSENCES, params={"ids": ids, "today": today}).all()
     return {
         stored_id(w.id): Availability(
             name=w.name, phone=w.phone, organisation=w.organisation,

@@ -3,7 +3,7 @@ read changed, and each parent numbers their versions 1, 2, 3 without gaps. Work 
 other parent no number, notice, history entry or message (the non-interference rule)."""
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, col, select
 
 from portal.models import Parent, ParentVersion, PlanVersion
@@ -22,16 +22,21 @@ class Known:
 
 def latest(db: Session, parent) -> Known | None:
     """The newest version this parent was given (what their plan page shows), with their number for it."""
-    return next(iter(page(db, parent, 0, 1)), None)
+    row = db.exec(_NEWEST, params={"parent_id": parent.id}).first()
+    return Known(*row) if row is not None else None
 
 
 def page(db: Session, parent, offset: int, limit: int) -> list[Known]:
     """This parent's versions, newest first, from `offset` on (a history page)."""
-    rows = db.exec(select(PlanVersion, ParentVersion.number)
-                   .join(ParentVersion, col(ParentVersion.version_id) == PlanVersion.id)
-                   .where(ParentVersion.parent_id == parent.id)
-                   .order_by(col(ParentVersion.number).desc()).offset(offset).limit(limit)).all()
+    rows = db.exec(_GIVEN.offset(offset).limit(limit), params={"parent_id": parent.id}).all()
     return [Known(*row) for row in rows]
+
+
+# Built once (every family page asks for the newest): the parent is bound when it runs (issue 23).
+_GIVEN = select(PlanVersion, ParentVersion.number) \
+    .join(ParentVersion, col(ParentVersion.version_id) == PlanVersion.id) \
+    .where(ParentVersion.parent_id == bindparam("parent_id")).order_by(col(ParentVersion.number).desc())
+_NEWEST = _GIVEN.limit(1)
 
 
 def is_news(parent, before: PlanContent | None, after: PlanContent, note: str, note_audience: str) -> bool:
