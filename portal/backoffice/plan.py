@@ -3,9 +3,9 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.backoffice import blueprint
+from portal.backoffice import blueprint, plan_form
 from portal.backoffice.audience_field import household_of
-from portal.backoffice.plan_form import counts, from_form, limit_of, text_fields, to_form, unfinished_in
+from portal.backoffice.plan_form import PlanEditorForm, editor_form, help_field
 from portal.backoffice.reply_forms import QuestionReply
 from portal.db import session as db_session
 from portal.models import (
@@ -26,7 +26,7 @@ from portal.services.plan_versions import answers_of, reply_to_question
 from portal.services.plans import content_of, current_version, draft_of, load_contents, published_versions
 from portal.services.publishing import Conflict, open_draft, publish, save
 from portal.web import audit
-from portal.web.forms import bounded_int, fits, max_length, strip_controls, switching_language, typed_text
+from portal.web.forms import bounded_int, fits, strip_controls, switching_language
 from portal.web.guards import get_or_404, roles
 
 
@@ -36,16 +36,16 @@ def _names(family: Family) -> frozenset[str]:
     return name_words(household_names(db_session(), family.id, clock.today()))
 
 
-def _help_for(form, names: frozenset[str]) -> tuple[dict, dict]:
+def _help_for(form: PlanEditorForm, names: frozenset[str]) -> tuple[dict, dict]:
     """Plain-language findings and facts-first marks per text field that has text and fits: a longer text is refused
     at its field and never checked, so no check reads more than the field holds."""
-    texts = {name: form[name] for name in text_fields(form)
-             if form.get(name, "").strip() and fits(form[name], limit_of(name))}
+    texts = {field.name: field.data for field in form.text_fields()
+             if field.data and not field.errors and fits(field.data, field.flags.maxlength)}
     return ({name: check(text, names) for name, text in texts.items()},
             {name: facts_first.check(text) for name, text in texts.items()})
 
 
-def _editor(family, draft, form, errors=None, conflict=None, status=200, shown=None, refused=False):
+def _editor(family, draft, form: PlanEditorForm, errors=None, conflict=None, status=200, shown=None, refused=False):
     """The editor, whatever the request: a look at the plan it shows (`shown`, else the draft), on record, also when
     a POST shows it again with errors, a conflict, after a save or in another language. What is not finished for
     publishing is marked at its field (`refused`: publishing was refused for it, the draft was saved)."""
@@ -57,23 +57,21 @@ def _editor(family, draft, form, errors=None, conflict=None, status=200, shown=N
     # A conflict is answered before any check: the help comes with the save that follows it.
     help_, facts = _help_for(form, _names(family)) if conflict is None else ({}, {})
     published = current_version(db, family.id)
-    unfinished = unfinished_in(form, household)
-    return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form,
-                           counts=counts(form), household=household, errors=unfinished if refused else errors or {},
+    unfinished = plan_form.read(form, household).unfinished
+    return render_template("backoffice/plan_editor.html", family=family, draft=draft, form=form.ready_to_show(),
+                           household=household, errors=unfinished if refused else errors or {},
                            unfinished=unfinished, refused=refused, published=published,
-                           conflict=conflict, help=help_, facts=facts, limit_of=limit_of,
-                           note_limit=max_length(PlanVersion.note_for_family), main_form="plan-form"), status
+                           conflict=conflict, help=help_, facts=facts, main_form="plan-form"), status
 
 
-def _form_of(version: PlanVersion | None, content: PlanContent) -> dict[str, str]:
-    """The editor's fields of a version: a draft's note for the family is part of it (a published one's is not:
-    the next version's note is written anew); no audience chosen yet leaves the household's default."""
-    form = to_form(content)
+def _form_of(version: PlanVersion | None, content: PlanContent, revision: int | None = None,
+             posted: bool = True) -> PlanEditorForm:
+    """The editor's form of a version (what was typed, when posted): a draft's note for the family is part of it (a
+    published one's is not: the next version's note is written anew); no audience chosen yet leaves the household's
+    default."""
     if version is not None and version.status is VersionStatus.draft:
-        form["note"] = version.note_for_family
-        if version.note_audience:
-            form["note-audience"] = version.note_audience
-    return form
+        return editor_form(content, version.note_for_family, version.note_audience, revision, posted)
+    return editor_form(content, revision=revision, posted=posted)
 
 
 @blueprint.route("/families/<id:family_id>/plan", methods=["GET", "POST"])
@@ -84,24 +82,16 @@ def plan_editor(family_id):
     # Reading starts no draft: the first save does, from what this page showed (a new draft's revision).
     draft = draft_of(db, family.id)
     shown = draft or current_version(db, family.id)  # the look on record, whatever the request
-    if request.method != "POST":
-        content = content_of(db, shown) if shown else PlanContent((), ())
-        # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
-        return _editor(family, draft or PlanVersion(), _form_of(shown, content) | request.form.to_dict(), shown=shown)
-    form = request.form.to_dict()
-    if switching_language():
+    # A form on a GET is only shown: after signing in again, the text kept when the session ran out.
+    form = _form_of(shown, content_of(db, shown) if shown else PlanContent((), ()))
+    if request.method != "POST" or switching_language():
         return _editor(family, draft or PlanVersion(), form, shown=shown)
     household = household_of(db, family)
-    parsed = from_form(form, household)
-    errors = dict(parsed.errors)
-    note = typed_text(form, "note", max_length(PlanVersion.note_for_family), errors)
-    note_audience, note_error = household.parse(form.get("note-audience", ""))
-    if note_error:  # a note for the family has an audience like any item: chosen by nobody yet, it reaches nobody
-        note_audience = ""
-    publishing = request.form.get("action") == "publish" and not unfinished_in(form, household)
-    base = bounded_int(form.get("revision"), 0, 2**31 - 1, 0)
-    if errors:  # only a text too long for its field is not saved (it would be cut): nothing is, not even a draft
-        return _editor(family, draft or PlanVersion(), form, errors, status=400, shown=shown)
+    parsed = plan_form.read(form, household)
+    publishing = request.form.get("action") == "publish" and not parsed.unfinished
+    base = bounded_int(form.revision.data, 0, 2**31 - 1, 0)
+    if parsed.errors:  # only a text too long for its field is not saved (it would be cut): nothing is, not even a draft
+        return _editor(family, draft or PlanVersion(), form, parsed.errors, status=400, shown=shown)
     try:
         # One transaction: the draft, the save, the version, its translation work, the parents' messages and the
         # events, committed together at the end, or on a conflict rolled back together.
@@ -112,11 +102,11 @@ def plan_editor(family_id):
         for key, stored in parsed.content.audiences().items():
             if key in before and before[key] != stored:  # who may read an item: the duo's decision, on record
                 audit.record("plan.audience", "ok", object=f"item:{key}", family_id=family.id)
-        revision = save(db, draft, base, parsed.content, current_user.worker.id, note, note_audience)
+        revision = save(db, draft, base, parsed.content, current_user.worker.id, parsed.note, parsed.note_audience)
         if publishing:
             audit.record("plan.publish", "ok", object=f"version:{draft.id}", family_id=family.id)
-            published = publish(db, draft, revision, family.id, current_user.worker.id, note,
-                                note_audience if note else HOUSEHOLD, announce=True)  # the parents' messages too
+            published = publish(db, draft, revision, family.id, current_user.worker.id, parsed.note,
+                                parsed.note_audience if parsed.note else HOUSEHOLD, announce=True)  # messages too
             db.commit()
             return redirect(url_for("backoffice.compare", family_id=family.id, b=published.version.number))
     except Conflict as conflict:
@@ -124,23 +114,23 @@ def plan_editor(family_id):
         return _conflict(family, conflict.current, form)
     db.commit()
     db.refresh(draft)  # as saved: its revision, time and note
-    shown = _form_of(draft, parsed.content) | {"revision": str(revision)}
+    saved = _form_of(draft, parsed.content, revision, posted=False)
     if request.form.get("action") == "publish":  # saved as a draft; publishing waits for what is unfinished
-        return _editor(family, draft, shown, refused=True, status=400)
-    return _editor(family, draft, shown)
+        return _editor(family, draft, saved, refused=True, status=400)
+    return _editor(family, draft, saved)
 
 
-def _conflict(family, current, mine):
+def _conflict(family, current, mine: PlanEditorForm):
     """Someone saved first: show both texts and keep everything this worker typed."""
     db = db_session()
     if current.status is VersionStatus.published:
         current = open_draft(db, family.id, current_user.worker.id)
-    theirs = _form_of(current, content_of(db, current))
-    names = dict.fromkeys(text_fields(mine) + text_fields(theirs) + ["note"])
+    theirs = _form_of(current, content_of(db, current), posted=False).texts()
+    typed = mine.texts()
     # Browsers send textarea line breaks as CRLF: compare the texts as they would be saved.
-    differing = {name: theirs.get(name, "") for name in names
-                 if strip_controls(theirs.get(name, "")) != strip_controls(mine.get(name, ""))}
-    mine = dict(mine, revision=str(current.revision))
+    differing = {name: theirs.get(name, "") for name in dict.fromkeys([*typed, *theirs])
+                 if strip_controls(theirs.get(name, "")) != strip_controls(typed.get(name, ""))}
+    mine.revision.data = str(current.revision)
     audit.record("plan.save", "conflict", object=f"version:{current.id}", family_id=family.id)
     db.commit()  # the event, and the new draft when the other worker had published
     return _editor(family, current, mine, conflict=differing, status=409)
@@ -153,15 +143,13 @@ def plain_language(family_id):
     save without JS. A text longer than its field is refused before any check, saying how much shorter it must be
     (a 200: htmx shows it where the help goes)."""
     family = get_or_404(Family, family_id, Action.family_edit)
-    field = request.htmx.trigger_name or ""
-    if field not in text_fields(request.form):
+    field = help_field(request.htmx.trigger_name or "")
+    if field is None:
         return ""
-    too_long: dict[str, str] = {}
-    text = typed_text(request.form, field, limit_of(field), too_long)
-    if too_long:
-        return render_template("backoffice/plain_help.html", too_long=too_long[field])
-    report = check(text, _names(family)) if text else None
-    return render_template("backoffice/plain_help.html", report=report, marks=facts_first.check(text))
+    if field.errors:
+        return render_template("backoffice/plain_help.html", too_long=field.errors[0])
+    report = check(field.data, _names(family)) if field.data else None
+    return render_template("backoffice/plain_help.html", report=report, marks=facts_first.check(field.data))
 
 
 @blueprint.get("/families/<id:family_id>/plan/compare")

@@ -114,13 +114,13 @@ def _write_plan(page, family_id: int, layla: int) -> None:
     page.locator("#s1-description").fill(SITUATION)
     page.locator("#s1-risks").fill("Ruzie over geld\nKarim drinkt")
     page.locator("#s1-audience").select_option(HOUSEHOLD)
-    _fill_agreement(page, "s1-a0", "Karim en Layla", SHARED, "Elke week.", "Zij bellen Veilig Thuis: 0800-2000.",
+    _fill_agreement(page, "s1-a-0", "Karim en Layla", SHARED, "Elke week.", "Zij bellen Veilig Thuis: 0800-2000.",
                     HOUSEHOLD)
     page.locator("button[name=action][value=save]").click()
-    expect(page.locator("#s1-a1-who")).to_be_visible()  # saved: a new empty agreement below the first
-    _fill_agreement(page, "s1-a1", "Layla", SAFE_ADDRESS, "Altijd.", "Layla belt 112.", only_for([layla]))
+    expect(page.locator("#s1-a-1-who")).to_be_visible()  # saved: a new empty agreement below the first
+    _fill_agreement(page, "s1-a-1", "Layla", SAFE_ADDRESS, "Altijd.", "Layla belt 112.", only_for([layla]))
     page.locator("button[name=action][value=save]").click()
-    expect(page.locator("#s1-a1-audience")).to_have_value(only_for([layla]))
+    expect(page.locator("#s1-a-1-audience")).to_have_value(only_for([layla]))
     expect(page.locator("legend .only-for")).to_have_count(1)  # the marker on Layla's agreement
     _shoot(page, "case-plan-editor-nl.png")
     page.locator("button[name=action][value=publish]").click()
@@ -275,7 +275,7 @@ def test_a_case_with_parents_kept_apart_from_intake_to_a_reply(browser, live_ser
     expect(page.locator("#answer blockquote")).to_have_text(QUESTION)
 
     bram.goto(f"/backoffice/families/{family_id}/plan")
-    bram.locator("#s1-a0-when").fill(NEW_WHEN)
+    bram.locator("#s1-a-0-when").fill(NEW_WHEN)
     bram.locator("button[name=action][value=publish]").click()
     bram.wait_for_url(re.compile(r"/plan/compare\?b=2$"))
     bram.goto(f"/backoffice/families/{family_id}/answers")

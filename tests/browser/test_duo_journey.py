@@ -13,7 +13,7 @@ from portal.rules.sentences import sentences
 from portal.services.plans import current_version, draft_of, load_contents
 
 FAMILY = "Gezin El Idrissi"
-FIELD = "s1-a0-what"  # agreement 1 of unsafe situation 1: what Youssef does when he gets angry
+FIELD = "s1-a-0-what"  # agreement 1 of unsafe situation 1: what Youssef does when he gets angry
 ANOUK_TEXT = "Youssef gaat naar buiten als hij boos wordt. Hij belt zijn broer Karim."
 BRAM_TEXT = "Youssef loopt een half uur als hij boos wordt. Daarna belt hij Bram."
 MERGED = "Youssef gaat naar buiten en loopt een half uur als hij boos wordt. Hij belt Karim of Bram."

@@ -36,7 +36,6 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts import secrets as auth_secrets
-from portal.backoffice.plan_form import text_fields, to_form
 from portal.demo import DEMO_PASSWORD
 from portal.models import (
     Account,
@@ -65,6 +64,7 @@ from portal.services.plans import draft_of, load_contents
 from portal.web.forms import bounded_date
 from portal.web.i18n import LANGUAGES
 from portal.web.secret import code_key
+from support.plan_editor import posted, text_fields
 from support.sign_in import fresh_code
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
@@ -362,7 +362,7 @@ def test_break_glass_form(anouk, family, reason):
 def draft_state(app, family: int) -> tuple[int, dict]:
     with database(app) as db:
         draft = draft_of(db, family)
-        return draft.revision, to_form(load_contents(db, [draft.id])[draft.id])
+        return draft.revision, posted(app, load_contents(db, [draft.id])[draft.id])
 
 
 def editor_form(portal: Portal, family: int) -> dict:
@@ -371,22 +371,22 @@ def editor_form(portal: Portal, family: int) -> dict:
     return form_fields(page.get_data(as_text=True), "plan-form")
 
 
-def every_text_field(form: dict) -> list[str]:
+def every_text_field(app, form: dict) -> list[str]:
     """The free-text fields of this editor form, the empty "new" rows included."""
-    names = text_fields(form) + ["note"]
+    names = text_fields(app, form) + ["note"]
     for rank in (1, 2, 3):
-        names += [f"s{rank}-a{i}-who" for i in range(int(form.get(f"s{rank}-count", "0")) + 1)]
+        names += [f"s{rank}-a-{i}-who" for i in range(int(form.get(f"s{rank}-a-count", "0")) + 1)]
     return names + [f"help-{i}-who" for i in range(int(form.get("help-count", "0")) + 1)]
 
 
 # Field names independent of the draft's current shape (hypothesis replays draws, so the choices
 # may not depend on what earlier examples saved); a name beyond the form's rows is sent anyway.
 TEXT_FIELDS = (["note"] + [f"s{r}-{f}" for r in (1, 2, 3) for f in ("description", "risks")]
-               + [f"s{r}-a{i}-{f}" for r in (1, 2, 3) for i in range(4) for f in ("who", "what", "when", "wrong")]
+               + [f"s{r}-a-{i}-{f}" for r in (1, 2, 3) for i in range(4) for f in ("who", "what", "when", "wrong")]
                + [f"help-{i}-{f}" for i in range(4) for f in ("text", "who")] + [f"future-{i}-text" for i in range(5)])
 HIDDEN_FIELDS = (["revision", "help-count", "future-count"]
                  + [f"s{r}-{f}" for r in (1, 2, 3) for f in ("kind", "count", "key")]
-                 + [f"s{r}-a{i}-key" for r in (1, 2, 3) for i in range(4)]
+                 + [f"s{r}-a-{i}-key" for r in (1, 2, 3) for i in range(4)]
                  + [f"help-{i}-key" for i in range(4)] + [f"future-{i}-key" for i in range(5)])
 
 
@@ -404,9 +404,9 @@ def hidden_value(name: str):
 @given(texts=st.dictionaries(st.sampled_from(TEXT_FIELDS), hostile_text, min_size=1, max_size=8),
        hidden=st.dictionaries(st.sampled_from(HIDDEN_FIELDS), st.just(None), max_size=3).flatmap(
            lambda chosen: st.fixed_dictionaries({name: hidden_value(name) for name in chosen})))
-@example(texts={"s1-a0-who": "Oma Fatima " * 60}, hidden={})  # a "who" longer than its column
+@example(texts={"s1-a-0-who": "Oma Fatima " * 60}, hidden={})  # a "who" longer than its column
 @example(texts={"note": "x"}, hidden={"revision": "9" * 30})
-@example(texts={"note": "x"}, hidden={"s1-count": "²"})
+@example(texts={"note": "x"}, hidden={"s1-a-count": "²"})
 def test_plan_editor_form(anouk, texts, hidden):
     app = anouk.app
     family = family_id(app, "El Idrissi")
@@ -427,7 +427,7 @@ def test_plan_editor_form(anouk, texts, hidden):
 
 HOSTILE_LINE = SCRIPT_PAYLOAD + " \u202e" + ATTRIBUTE_PAYLOAD + "\x00\x1b\x7f 😀 خطة"
 LONG_TEXT = ("Lange tekst met veel woorden, خطة الأمان 😀. " * 140)[:5600]
-ONE_FIELD_OF_EACH_KIND = ["s1-description", "s1-risks", "s1-a0-who", "s1-a0-what", "s1-a0-when", "s1-a0-wrong",
+ONE_FIELD_OF_EACH_KIND = ["s1-description", "s1-risks", "s1-a-0-who", "s1-a-0-what", "s1-a-0-when", "s1-a-0-wrong",
                           "help-0-text", "help-0-who", "future-0-text", "note"]
 
 
@@ -442,7 +442,7 @@ def test_every_plan_field_takes_hostile_text_and_publishes(anouk, text, which):
     family = family_id(app, "El Idrissi")
     revision, _content = draft_state(app, family)
     form = editor_form(anouk, family)
-    names = every_text_field(form) if which == "all" else which
+    names = every_text_field(app, form) if which == "all" else which
     # The parents are kept apart: the new rows this text fills need a choice of who may read them.
     form |= {name: "household" for name, value in form.items() if name.endswith("-audience") and not value}
     sent = form | {name: text for name in names} | {"action": "save"}

@@ -27,7 +27,7 @@ CHANGING_BODY = {
     "answer": "question", "comment": "Mag ik iets vragen?", "response": "move_requested", "reason": "Ik werk dan",
     "date": "2027-01-05", "time": "10:00", "place": "Kantoor", "with_whom": "Anouk", "purpose": "Gesprek",
     "duration": "60", "action": "publish", "note": "Nieuw", "reply": "Antwoord", "handled": "1",
-    "s1-count": "99999999999999999999", "s1-description": "Inbraak", "s1-kind": "acute", "revision": "1",
+    "s1-a-count": "99999999999999999999", "s1-description": "Inbraak", "s1-kind": "acute", "revision": "1",
     "help-count": "-5", "family": "1", "worker": "1", "role": "contact", "start": "2027-01-01",
     "item": "x", "parent": "1", "segment-0": "Vertaling", "resend": "1", "first_day": "2027-01-04",
     "last_day": "2027-01-08",
@@ -139,7 +139,7 @@ def test_a_huge_row_count_in_the_plan_editor_costs_no_more_than_the_cap(demo_app
     url = f"/backoffice/families/{family}/plan"
     token = csrf_token(demo_client.get(url).text)
     for count in ("99999999999999999999", "-3", "1e9", "٣", "50", "51"):
-        response = demo_client.post(url, data={"csrf_token": token, "s1-count": count, "help-count": count,
+        response = demo_client.post(url, data={"csrf_token": token, "s1-a-count": count, "help-count": count,
                                                "set_language": "nl"})
         assert response.status_code == 200, count
         rows = len(set(re.findall(r'name="s1-a(\d+)-', response.text)))
@@ -230,7 +230,7 @@ def test_quick_exit_is_recorded(demo_app):
 # --- numbers that size work are capped in one place ---------------------------------------------
 
 # Every posted field that is a number: counts of rows, minutes, revisions and ids.
-NUMBER_FIELDS = ("s1-count", "s2-count", "s3-count", "help-count", "future-count", "duration", "revision",
+NUMBER_FIELDS = ("s1-a-count", "s2-a-count", "s3-a-count", "help-count", "future-count", "duration", "revision",
                  "worker", "assignment", "family", "parent", "interpreter_id", "birth_year", "member-count",
                  "parent-count", "child-count")
 HOSTILE_NUMBERS = ("99999999999999999999", "-1", "1e9", "NaN", "٣٣٣٣٣", "0x7fffffff", " 7 ")

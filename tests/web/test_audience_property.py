@@ -107,13 +107,13 @@ def publish_plan(bram, world: World, situation, agreements, items, note) -> None
     url = f"/backoffice/families/{world.family_id}/plan"
     form = {"csrf_token": csrf_token(bram.get(url).text), "revision": "1", "action": "publish",
             "s1-kind": "acute", "s1-description": marker("SITUATIE"), "s1-audience": world.audience_value(situation),
-            "s1-count": str(len(agreements)), "help-count": str(len(items)), "note": marker("NOTITIE"),
+            "s1-a-count": str(len(agreements)), "help-count": str(len(items)), "note": marker("NOTITIE"),
             "note-audience": world.audience_value(note)}
     world.allowed[form["s1-description"]] = world.readers(situation)
     world.allowed[form["note"]] = world.readers(note)
     for i, chosen in enumerate(agreements):
         text = marker("AFSPRAAKPLAN")
-        form |= {f"s1-a{i}-who": "Ouder", f"s1-a{i}-what": text, f"s1-a{i}-audience": world.audience_value(chosen)}
+        form |= {f"s1-a-{i}-who": "Ouder", f"s1-a-{i}-what": text, f"s1-a-{i}-audience": world.audience_value(chosen)}
         # An agreement is read inside its situation: both audiences must let the parent in.
         inner, outer = world.readers(chosen), world.readers(situation)
         world.allowed[text] = inner if outer is None else (outer if inner is None else inner & outer)

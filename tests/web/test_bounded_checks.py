@@ -12,10 +12,10 @@ import time
 import pytest
 from wordfreq import top_n_list
 
-from portal.backoffice.plan_form import limit_of, text_fields
 from portal.web.forms import TooLong
 from support import factories
 from support.pages import form_values, say, soup, text_of
+from support.plan_editor import limit_of, text_fields
 from support.sign_in import csrf_token, signed_in_client
 
 AGREEMENTS = 12  # 12 agreements of 3 checked fields, a situation's description and risks, a help and a future item
@@ -39,13 +39,13 @@ def typed_up_to(limit: int, long_word: float = 0.5) -> str:
     return text + "".join(letters.choice("abcdefghijklmnoprstuvwz") for _ in range(limit - len(text)))
 
 
-def plan_at_its_limits(form: dict) -> dict:
+def plan_at_its_limits(app, form: dict) -> dict:
     """The editor's form with 40 checked fields each typed up to its limit."""
     names = ["s1-description", "s1-risks", "help-0-text", "future-0-text"]
-    names += [f"s1-a{i}-{field}" for i in range(AGREEMENTS) for field in ("what", "when", "wrong")]
-    typed = {name: typed_up_to(limit_of(name)) for name in names}
-    typed |= {f"s1-a{i}-who": f"Mehmet en Chantal {i}" for i in range(AGREEMENTS)}
-    return form | typed | {"s1-kind": "acute", "s1-count": str(AGREEMENTS - 1), "help-count": "0",
+    names += [f"s1-a-{i}-{field}" for i in range(AGREEMENTS) for field in ("what", "when", "wrong")]
+    typed = {name: typed_up_to(limit_of(app, name)) for name in names}
+    typed |= {f"s1-a-{i}-who": f"Mehmet en Chantal {i}" for i in range(AGREEMENTS)}
+    return form | typed | {"s1-kind": "acute", "s1-a-count": str(AGREEMENTS - 1), "help-count": "0",
                            "future-count": "0", "action": "save"}
 
 
@@ -81,15 +81,16 @@ def timed_post(client, url: str, **kwargs):
 def test_forty_fields_at_their_limit_are_saved_and_answered_within_a_second(team_app, family):
     anouk = signed_in_client(team_app, "anouk")
     url = f"/backoffice/families/{family}/plan"
-    form = plan_at_its_limits(editor_form(anouk, family))
-    assert len([name for name in text_fields(form) if len(form.get(name, "")) == limit_of(name)]) == 40
+    form = plan_at_its_limits(team_app, editor_form(anouk, family))
+    at_limit = [name for name in text_fields(team_app, form) if len(form.get(name, "")) == limit_of(team_app, name)]
+    assert len(at_limit) == 40
 
     saved, took = timed_post(anouk, url, data=form)
 
     assert saved.status_code == 200
     shown = form_values(saved, "plan-form")
-    assert shown["s1-a11-wrong"] == form["s1-a11-wrong"]  # saved whole
-    assert soup(saved).select("#s1-a11-wrong-help li.finding"), "the help was given for every field"
+    assert shown["s1-a-11-wrong"] == form["s1-a-11-wrong"]  # saved whole
+    assert soup(saved).select("#s1-a-11-wrong-help li.finding"), "the help was given for every field"
     assert took < SAVE_WITHIN, f"a save of 40 fields at their limit took {took:.2f} s"
 
 
@@ -98,27 +99,27 @@ def test_a_conflict_over_forty_fields_at_their_limit_is_answered_within_a_second
     chantal, anouk = signed_in_client(team_app, "chantal"), signed_in_client(team_app, "anouk")
     url = f"/backoffice/families/{family}/plan"
     theirs = editor_form(chantal, family)
-    mine = plan_at_its_limits(editor_form(anouk, family))
+    mine = plan_at_its_limits(team_app, editor_form(anouk, family))
     theirs["future-0-text"] = "Chantal: Elif en Emre slapen weer goed."
     assert chantal.post(url, data=dict(theirs, action="save")).status_code == 200
 
     conflict, took = timed_post(anouk, url, data=mine)
 
     assert conflict.status_code == 409
-    assert form_values(conflict, "plan-form")["s1-a11-wrong"] == mine["s1-a11-wrong"]  # nothing typed is lost
+    assert form_values(conflict, "plan-form")["s1-a-11-wrong"] == mine["s1-a-11-wrong"]  # nothing typed is lost
     assert took < SAVE_WITHIN, f"the conflict over 40 fields at their limit took {took:.2f} s"
 
 
 def test_a_field_over_its_limit_is_refused_before_any_check(team_app, family):
     anouk = signed_in_client(team_app, "anouk")
-    form = plan_at_its_limits(editor_form(anouk, family))
+    form = plan_at_its_limits(team_app, editor_form(anouk, family))
     form["s1-description"] = "De ondertoezichtstelling wordt besproken, denk ik. " * 200  # 10,200 of 2,000
 
     refused = anouk.post(f"/backoffice/families/{family}/plan", data=form)
 
     assert refused.status_code == 400
     with team_app.test_request_context():
-        message = TooLong(len(form["s1-description"].strip()), limit_of("s1-description")).message
+        message = TooLong(len(form["s1-description"].strip()), limit_of(team_app, "s1-description")).message
     assert message in text_of(refused)
     assert form_values(refused, "plan-form")["s1-description"] == form["s1-description"]  # kept, to shorten
     # No plain-language or facts-first help for a text that is refused: it was never checked.
@@ -135,8 +136,8 @@ def live_help(client, family: int, token: str, text: str, field: str = "s1-descr
 def test_the_live_help_of_a_field_at_its_limit_comes_within_a_fifth_of_a_second(team_app, family, field):
     anouk = signed_in_client(team_app, "anouk")
     token = csrf_token(anouk.get(f"/backoffice/families/{family}/plan").text)
-    text = typed_up_to(limit_of(field), long_word=0.9)
-    assert len(text) == limit_of(field)
+    text = typed_up_to(limit_of(team_app, field), long_word=0.9)
+    assert len(text) == limit_of(team_app, field)
 
     helped, took = live_help(anouk, family, token, text, field)
 
@@ -155,7 +156,7 @@ def test_the_live_help_refuses_text_over_the_field_limit_within_a_fifth_of_a_sec
 
     assert refused.status_code == 200  # a fragment htmx shows in place of the help
     with team_app.test_request_context():
-        assert TooLong(len(text.strip()), limit_of("s1-description")).message in text_of(refused)
+        assert TooLong(len(text.strip()), limit_of(team_app, "s1-description")).message in text_of(refused)
     assert soup(refused).select("li.finding") == [] and say(team_app, "nl", "Plain enough") not in text_of(refused)
     assert took < LIVE_HELP_WITHIN, f"the live help refused {len(text)} characters in {took:.2f} s"
 

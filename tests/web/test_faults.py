@@ -102,7 +102,7 @@ def test_a_crash_while_telling_the_parents_saves_and_publishes_nothing_of_that_r
         raise RuntimeError("the message queue is gone")
 
     monkeypatch.setattr(publishing.notifications, "tell_parents", crash)
-    again = form_values(bram.get(url), "plan-form") | {"s1-a0-what": "Oma haalt de kinderen op.", "action": "publish"}
+    again = form_values(bram.get(url), "plan-form") | {"s1-a-0-what": "Oma haalt de kinderen op.", "action": "publish"}
     team_app.testing = False  # the error page, as a worker would see it
     failed = bram.post(url, data=again)
     assert failed.status_code == 500

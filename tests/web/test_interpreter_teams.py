@@ -35,8 +35,8 @@ def publish(worker, family_id: int, extra: dict | None = None) -> None:
     """The duo writes a one-agreement plan (and what `extra` adds) in the editor and publishes it."""
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(worker.get(url), "plan-form") | {
-        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
-        "s1-a0-what": "De kinderen slapen bij oma.", "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
+        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-a-count": "1", "s1-a-0-who": "Oma",
+        "s1-a-0-what": "De kinderen slapen bij oma.", "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel de buurvrouw.",
         "action": "publish"} | (extra or {})
     response = worker.post(url, data=form)
     assert response.status_code == 302, text_of(response)[:800]

@@ -30,8 +30,8 @@ def publish(worker, family_id: int, what: str, extra: dict | None = None) -> Non
     """The duo writes (or changes) a one-agreement plan in the editor and publishes it."""
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(worker.get(url), "plan-form") | {
-        "s1-kind": "acute", "s1-description": DESCRIPTION, "s1-count": "1", "s1-a0-who": "Oma", "s1-a0-what": what,
-        "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel dan de buurvrouw.", "note": "", "action": "publish"}
+        "s1-kind": "acute", "s1-description": DESCRIPTION, "s1-a-count": "1", "s1-a-0-who": "Oma", "s1-a-0-what": what,
+        "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel dan de buurvrouw.", "note": "", "action": "publish"}
     response = worker.post(url, data=form | (extra or {}))
     assert response.status_code == 302, text_of(response)[:800]
 
@@ -197,7 +197,7 @@ def test_a_sentence_that_is_only_a_name_is_no_segment_and_is_shown_as_it_is(team
     bram, interpreter = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
     parent = signed_in_client(team_app, household.usernames[0])
     publish(bram, household.family_id, WHAT, {"s1-description": "Zijn broer Karim komt vaak langs.",
-                                              "s1-a0-who": "Karim", "s1-a0-wrong": "Bel Bram de Wit."})
+                                              "s1-a-0-who": "Karim", "s1-a-0-wrong": "Bel Bram de Wit."})
     job = job_of(team_app, household.family_id)
     sources = list(rows_of(interpreter.get(f"/backoffice/translations/{job.id}")))
     assert "Karim" not in sources and "Zijn broer Karim komt vaak langs." in sources

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 from sqlmodel import col, select
 
-from portal.backoffice.plan_form import to_form
 from portal.models import (
     Account,
     Appointment,
@@ -29,6 +28,7 @@ from portal.rules.plan_content import PlanContent
 from portal.services.plans import current_version, draft_of, load_contents
 from support import factories
 from support.pages import database, form_values, text_of
+from support.plan_editor import posted
 from support.sign_in import csrf_token, signed_in_client
 
 pytestmark = pytest.mark.both_databases
@@ -68,7 +68,7 @@ class World:
                 shown = draft_of(db, self.family_id) or current_version(db, self.family_id)
                 content = load_contents(db, [shown.id])[shown.id] if shown else PlanContent()
                 revision = shown.revision if shown and shown.number is None else 1
-            form = to_form(content) | {"csrf_token": self.token, "revision": str(revision)}
+            form = posted(self.app, content) | {"csrf_token": self.token, "revision": str(revision)}
         else:
             form = form_values(self.duo.get(url), "plan-form")
         audience = self.audience(who)
@@ -81,12 +81,12 @@ class World:
         if room and (kind == "situation" or kind == "agreement" and not eligible):
             rank = len(situations) + 1
             form |= {f"s{rank}-kind": "acute", f"s{rank}-description": f"Situatie {marker}.",
-                     f"s{rank}-audience": audience, f"s{rank}-count": "0"}
+                     f"s{rank}-audience": audience, f"s{rank}-a-count": "0"}
         elif kind == "agreement" and eligible:
             rank = eligible[0]
-            i = int(form.get(f"s{rank}-count", "0"))
-            form |= {f"s{rank}-a{i}-who": "Ouder", f"s{rank}-a{i}-what": f"Afspraak {marker}.",
-                     f"s{rank}-a{i}-audience": audience, f"s{rank}-count": str(i + 1)}
+            i = int(form.get(f"s{rank}-a-count", "0"))
+            form |= {f"s{rank}-a-{i}-who": "Ouder", f"s{rank}-a-{i}-what": f"Afspraak {marker}.",
+                     f"s{rank}-a-{i}-audience": audience, f"s{rank}-a-count": str(i + 1)}
         else:
             count = int(form.get("help-count", "0"))
             mine = [i for i in range(count) if form.get(f"help-{i}-audience") == audience]

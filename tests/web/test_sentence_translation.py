@@ -26,8 +26,8 @@ def publish(bram, family_id: int, what: str, description: str = DESCRIPTION, ext
     """The duo writes (or changes) the plan in the editor and publishes it, as in the back office."""
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(bram.get(url), "plan-form")
-    form |= {"s1-kind": "acute", "s1-description": description, "s1-count": "1", "s1-a0-who": "Oma",
-             "s1-a0-what": what, "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel dan de buurvrouw.", "action": "publish"}
+    form |= {"s1-kind": "acute", "s1-description": description, "s1-a-count": "1", "s1-a-0-who": "Oma",
+             "s1-a-0-what": what, "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel dan de buurvrouw.", "action": "publish"}
     form |= extra or {}
     response = bram.post(url, data=form)
     assert response.status_code == 302, text_of(response)[:800]
@@ -180,7 +180,7 @@ def test_a_partly_translated_plan_gives_every_sentence_its_own_language_and_dire
 def test_a_sentence_with_protected_text_gets_no_suggestion_from_another_household(team_app):
     bram, interpreter = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
     first, second = factories.household(team_app, ["ar"]), factories.household(team_app, ["ar"])
-    uncle = {"s1-a0-wrong": "Bel dan oom Hasan."}  # a name (named by relation): protected in both households
+    uncle = {"s1-a-0-wrong": "Bel dan oom Hasan."}  # a name (named by relation): protected in both households
     publish(bram, first.family_id, "De kinderen gaan naar oma. De kinderen spelen buiten in de tuin.", extra=uncle)
     translate(interpreter, job_of(team_app, first.family_id, "ar").id)
     publish(bram, second.family_id, "De kinderen gaan om 15.30 uur naar oma. De kinderen spelen binnen in de tuin.",

@@ -54,7 +54,7 @@ def publish(app, client, family_id: int, text: str, days_ago: int = 0) -> int:
     page = client.get(url)
     revision = soup(page).select_one("input[name=revision]")["value"] or "1"
     response = client.post(url, data={"csrf_token": csrf_token(page.text), "revision": revision, "action": "publish",
-                                      "s1-kind": "acute", "s1-description": text, "s1-count": "0",
+                                      "s1-kind": "acute", "s1-description": text, "s1-a-count": "0",
                                       "help-count": "0", "future-count": "0"})
     assert response.status_code == 302, text_of(response)[:1000]
     with database(app) as db:

@@ -18,8 +18,8 @@ def publish(worker, family_id: int) -> None:
     """The duo writes a one-agreement plan in the editor and publishes it (nobody has translated it yet)."""
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(worker.get(url), "plan-form") | {
-        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-count": "1", "s1-a0-who": "Oma",
-        "s1-a0-what": "De kinderen slapen bij oma.", "s1-a0-when": "Altijd.", "s1-a0-wrong": "Bel de buurvrouw.",
+        "s1-kind": "acute", "s1-description": "Er is ruzie in huis.", "s1-a-count": "1", "s1-a-0-who": "Oma",
+        "s1-a-0-what": "De kinderen slapen bij oma.", "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel de buurvrouw.",
         "action": "publish"}
     response = worker.post(url, data=form)
     assert response.status_code == 302, text_of(response)[:800]

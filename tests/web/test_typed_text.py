@@ -153,7 +153,7 @@ def test_an_unfinished_agreement_is_saved_as_typed_and_marked(demo_app):
     url = plan_url(demo_app)
     bram = signed_in_client(demo_app, "bram")
     form = form_values(bram.get(url), "plan-form")
-    new = f"s1-a{form['s1-count']}"
+    new = f"s1-a-{form['s1-a-count']}"
     form |= {f"{new}-who": "Youssef", f"{new}-audience": "household"}  # who, but not yet what
     assert bram.post(url, data=form, headers=AUTOSAVE).status_code == 200
     again = bram.get(url)
@@ -426,7 +426,7 @@ def test_the_plan_editor_refuses_a_text_too_long_for_its_field(demo_app):
     page = bram.get(url)
     fields = soup(page)
     assert fields.select_one("textarea#s1-description")["maxlength"] == "2000"  # the columns' lengths
-    assert fields.select_one("textarea#s1-a0-when")["maxlength"] == "500"
+    assert fields.select_one("textarea#s1-a-0-when")["maxlength"] == "500"
     assert fields.select_one("input#help-0-who")["maxlength"] == "500"
     form = form_values(page, "plan-form")
     before = form["s1-description"]
