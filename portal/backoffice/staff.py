@@ -122,10 +122,10 @@ def switch_staff(account_id):
     """Switch an account off (its sessions end, it leaves the choices for new duos) or on again."""
     db = db_session()
     member = _staff_or_404(account_id)
-    active = request.form.get("active") == "on"
+    form = staff_form.SwitchForm()
+    active = form.switched_on()
     try:
-        changed = request.form.get("active") in ("on", "off") and staff.switch(db, member.account, active,
-                                                                                 current_user.account)
+        changed = form.validate() and staff.switch(db, member.account, active, current_user.account)
     except staff.StaffError:
         flash(_("You cannot switch off your own account. Ask another team lead."))
         changed = False

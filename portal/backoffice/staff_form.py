@@ -6,7 +6,7 @@ import re
 from flask_babel import gettext as _
 from wtforms import Form as Row
 from wtforms import FormField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms.validators import AnyOf, ValidationError
 
 from portal import clock
 from portal.models import Role, Worker
@@ -119,3 +119,12 @@ class AbsenceForm(Form):
 
     def last(self) -> dt.date | None:
         return bounded_date(self.last_day.data)
+
+
+class SwitchForm(Form):
+    """Switching an account off ("active" = "off") or on again ("on"); anything else switches nothing."""
+
+    active = Parsed(validators=[AnyOf(("on", "off"))])
+
+    def switched_on(self) -> bool:
+        return self.active.data == "on"
