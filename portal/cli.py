@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlmodel import Session, select
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
@@ -162,16 +162,6 @@ def audit_verify(full: bool) -> None:
     if len(report.breaks) > 1:
         click.echo(f"{len(report.breaks)} broken links in all; the first is named above.")
     sys.exit(1)
-
-
-def create_cli_app(*_args, **_kwargs) -> Flask:
-    from portal import create_app
-
-    return create_app()
-
-
-main = FlaskGroup(create_app=create_cli_app, add_default_commands=False,
-                  help="Blijvend Veilig family portal.")
 
 
 @click.group("translations")
