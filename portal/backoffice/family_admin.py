@@ -11,24 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from portal import clock
 from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters
+from portal.backoffice.duo_form import AddToDuoForm, EndRoleForm
 from portal.db import session as db_session
-from portal.models import Account, DuoAssignment, DuoRole, Family, Parent, Worker
+from portal.models import Account, DuoAssignment, Family, Parent, Worker
 from portal.policy import DUO
 from portal.rules.actions import Action
 from portal.services import cases
 from portal.services.duo import call_now, current_duo
 from portal.web import audit
-from portal.web.forms import bounded_date, switching_language
+from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
 from portal.web.i18n import duo_role_name
 from portal.web.links import external_url
 from portal.web.secret import code_key
-
-
-def _id(name: str) -> int:
-    """A posted id, or 0 when it is none ("²", text, or too big for a 32-bit integer column)."""
-    value = request.form.get(name, "")
-    return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
 def _to_duo(family: Family):
@@ -41,11 +36,11 @@ def change_duo(family_id):
     """Assign a worker (as contact person from a date, or as partner); a worker is in the duo once."""
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_edit)
-    start = bounded_date(request.form.get("start")) or clock.today()
-    role = DuoRole(request.form.get("role")) if request.form.get("role") in ("contact", "partner") else DuoRole.partner
+    form = AddToDuoForm()
+    role = form.duo_role()
     try:
         # Only an active worker of the household's team; the one in that role hands over the day before.
-        cases.assign_duo(db, family, _id("worker"), role, start, current_user.account.id)
+        cases.assign_duo(db, family, form.worker_id(), role, form.first_day(), current_user.account.id)
         audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
         db.commit()
     except cases.AlreadyInDuo as already:
@@ -68,20 +63,20 @@ def end_duo_role(family_id, assignment_id):
     assignment = get_or_404(DuoAssignment, assignment_id, Action.family_edit)
     if assignment.family_id != family.id or assignment.end is not None:
         return _to_duo(family)
-    typed, error = request.form.get("end", clock.today().isoformat()), None
+    form = EndRoleForm()
     if request.method == "POST" and not switching_language():
         try:
-            cases.end_assignment(db, family, assignment.id, bounded_date(typed), current_user.account.id)
+            cases.end_assignment(db, family, assignment.id, form.last_day(), current_user.account.id)
             audit.record("family.duo", "ok", object=f"family:{family.id}", family_id=family.id)
             db.commit()
             return _to_duo(family)
         except cases.CaseError:
-            error = _("Give the last day in the duo: a date from %(start)s on, e.g. 2026-12-31.",
-                      start=assignment.start.isoformat())
+            form.refuse(form.end, _("Give the last day in the duo: a date from %(start)s on, e.g. 2026-12-31.",
+                                    start=assignment.start.isoformat()))
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
     return render_template("backoffice/end_role.html", family=family, assignment=assignment,
                            worker=db.get(Worker, assignment.worker_id), role=duo_role_name(assignment.role),
-                           typed=typed, error=error), 400 if error else 200
+                           form=form), 400 if form.end.errors else 200
 
 
 def _parent_of(family_id: int, parent_id: int) -> tuple[Family, Parent]:
