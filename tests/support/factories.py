@@ -22,6 +22,8 @@ from portal.models import (
     Team,
     Worker,
 )
+from portal.rules.plan_content import PlanContent
+from portal.services import publishing
 from support.pages import database, form_values, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
@@ -38,16 +40,18 @@ class Household:
 
 def household(app, languages: list[str], kept_apart: bool = False, contact: str = "Bram de Wit",
               partner: str = "Anouk Visser", names: tuple[str, ...] = (), children: tuple[str, ...] = (),
-              password: bool = False) -> Household:
+              password: bool = False, interpreter_needed: bool = False) -> Household:
     """A household of the demo team with one parent (with an account and a phone) per language given, named
     `names` in that order (else "Ouder 0 Proef", ...), and a child (a member without account) per name in `children`.
     With `password`, the parents' accounts have the demo's password, as after activation; every parent has an
-    authenticator secret of their own, so `support.sign_in.sign_in` can sign them in through the forms."""
+    authenticator secret of their own, so `support.sign_in.sign_in` can sign them in through the forms. With
+    `interpreter_needed`, the intake asked for an interpreter."""
     with database(app) as db:
         password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
         workers = {name: db.exec(select(Worker).where(Worker.name == name)).one() for name in (contact, partner)}
         number = next(_numbers)
-        family = Family(team_id=workers[contact].team_id, name=f"Gezin Proef {number}", parents_kept_apart=kept_apart)
+        family = Family(team_id=workers[contact].team_id, name=f"Gezin Proef {number}", parents_kept_apart=kept_apart,
+                        interpreter_needed=interpreter_needed)
         db.add(family)
         db.flush()
         yesterday = clock.today() - dt.timedelta(days=1)
@@ -73,6 +77,16 @@ def household(app, languages: list[str], kept_apart: bool = False, contact: str 
                     for child in children])
         db.commit()
         return Household(family.id, parent_ids, usernames, family.name)
+
+
+def household_of_anouk(app) -> Household:
+    """A household with Anouk Visser as contact person (Bram de Wit her duo partner) and one parent who signs in."""
+    return household(app, ["nl"], contact="Anouk Visser", partner="Bram de Wit", password=True)
+
+
+def household_without_anouk(app) -> Household:
+    """A household of Bram de Wit and Dirk Hoekstra, whose one parent reads Ukrainian and signs in: not Anouk's."""
+    return household(app, ["uk"], contact="Bram de Wit", partner="Dirk Hoekstra", password=True)
 
 
 def parent_who_signs_in(app, language: str = "nl") -> str:
@@ -158,6 +172,31 @@ def _plan_editor(app, family_id: int, what: str, action: str, by: str):
     return client.post(url, data=form)
 
 
+def published_content(app, family_id: int, content: PlanContent, by: str = "bram", note: str = "",
+                      note_audience: str = "household") -> None:
+    """The duo worker `by` saves `content` as the household's draft and publishes it (with `note` for the family):
+    the plan editor's services, without its form (its fields have no words for several situations, or for an item
+    for one parent, that a factory could post)."""
+    _through_services(app, family_id, content, by, publish=True, note=note, note_audience=note_audience)
+
+
+def drafted_content(app, family_id: int, content: PlanContent, by: str = "bram") -> None:
+    """`content` saved by `by` as the household's draft, not published (see `published_content`)."""
+    _through_services(app, family_id, content, by, publish=False)
+
+
+def _through_services(app, family_id: int, content: PlanContent, by: str, publish: bool, note: str = "",
+                      note_audience: str = "household") -> None:
+    with app.app_context(), database(app) as db:
+        worker = db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
+                         .where(Account.username == by)).one()
+        draft = publishing.open_draft(db, family_id, worker)
+        revision = publishing.save(db, draft, draft.revision, content, worker)
+        if publish:
+            publishing.publish(db, draft, revision, family_id, worker, note, note_audience)
+        db.commit()
+
+
 def appointment(app, family_id: int, days: int = 4, audience: str = "household", safe_place: bool = False,
                 purpose: str = "Gesprek over het plan.", place: str = "Buurthuis De Boog", interpreter: str = "",
                 by: str = "bram") -> tuple[int, str]:
@@ -192,8 +231,11 @@ def question(app, username: str, text: str) -> None:
     assert response.status_code == 302, text_of(response)[:500]
 
 
-def fatima_and_youssef(app, children: bool = False, password: bool = False) -> Household:
+def fatima_and_youssef(app, children: bool = False, password: bool = False,
+                       interpreter_needed: bool = False) -> Household:
     """Fatima and Youssef El Idrissi (in that order), who read Arabic and are kept apart, with Bram de Wit as contact
-    person and Anouk Visser as duo partner; with `children`, Amira and Adam too (see `household` for `password`)."""
+    person and Anouk Visser as duo partner; with `children`, Amira and Adam too (see `household` for `password` and
+    `interpreter_needed`)."""
     return household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
-                     children=("Amira El Idrissi", "Adam El Idrissi") if children else (), password=password)
+                     children=("Amira El Idrissi", "Adam El Idrissi") if children else (), password=password,
+                     interpreter_needed=interpreter_needed)

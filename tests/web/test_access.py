@@ -37,7 +37,6 @@ from portal.policy import can
 from portal.rules.actions import Action
 from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.services import publishing
 from support import factories
 from support.pages import database, say, soup, text_of
 from support.sign_in import csrf_token, sign_in, signed_in_client
@@ -81,18 +80,6 @@ def el_idrissi_plan(fatima: int) -> PlanContent:
         (Item(new_key(), "help", "Een budgetcoach helpt met de schulden en de brieven.", "Sociaal team"),))
 
 
-def publish(app, family_id: int, content: PlanContent, by: str = "bram") -> None:
-    """The duo worker `by` saves `content` as the household's draft and publishes it: the plan editor's services,
-    without its form (its fields have no words for an item for one parent that a factory could post)."""
-    with app.app_context(), database(app) as db:
-        worker = db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
-                         .where(Account.username == by)).one()
-        draft = publishing.open_draft(db, family_id, worker)
-        revision = publishing.save(db, draft, draft.revision, content, worker)
-        publishing.publish(db, draft, revision, family_id, worker, "")
-        db.commit()
-
-
 @pytest.fixture
 def el_idrissi(team_app) -> factories.Household:
     """Fatima and Youssef El Idrissi with Amira and Adam, kept apart, who read Arabic and sign in with password and
@@ -101,7 +88,7 @@ def el_idrissi(team_app) -> factories.Household:
     confirmed, and one at school without an interpreter."""
     made = factories.fatima_and_youssef(team_app, children=True, password=True)
     fatima, youssef = made.usernames
-    publish(team_app, made.family_id, el_idrissi_plan(made.parent_ids[0]))
+    factories.published_content(team_app, made.family_id, el_idrissi_plan(made.parent_ids[0]))
     factories.question(team_app, youssef, "Wat moet ik doen als de buurvrouw niet thuis is?")
     factories.appointment(team_app, made.family_id, days=4, purpose="Samen het plan lezen.", interpreter="tolk-ar")
     _id, key = factories.appointment(team_app, made.family_id, days=7, audience=only_for(made.parent_ids[:1]),

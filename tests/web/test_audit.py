@@ -51,16 +51,6 @@ def account(app, username: str) -> Account:
         return db.exec(select(Account).where(Account.username == username)).one()
 
 
-def household_of_anouk(app) -> factories.Household:
-    """A household with Anouk Visser as contact person (Bram de Wit her duo partner) and one parent who signs in."""
-    return factories.household(app, ["nl"], contact="Anouk Visser", partner="Bram de Wit", password=True)
-
-
-def household_without_anouk(app) -> factories.Household:
-    """A household of Bram de Wit and Dirk Hoekstra: not Anouk's."""
-    return factories.household(app, ["uk"], contact="Bram de Wit", partner="Dirk Hoekstra", password=True)
-
-
 def post_password(client, username: str, password: str, staff: bool = False, address: str = "127.0.0.1"):
     base = "/backoffice" if staff else ""
     token = csrf_token(client.get(base + "/sign-in").text)
@@ -138,7 +128,7 @@ def test_sign_out_is_recorded(team_app):
 # --- need-to-know: opening a file is recorded ---------------------------------------------------
 
 def test_a_worker_opening_a_family_file_is_recorded(team_app):
-    family_id = household_of_anouk(team_app).family_id
+    family_id = factories.household_of_anouk(team_app).family_id
     client = team_app.test_client()
     sign_in(client, "anouk")
     before = len(all_events(team_app))
@@ -154,7 +144,7 @@ def test_a_worker_opening_a_family_file_is_recorded(team_app):
 
 
 def test_a_worker_cannot_open_a_file_outside_their_duos_and_nothing_is_recorded_as_seen(team_app):
-    family_id = household_without_anouk(team_app).family_id
+    family_id = factories.household_without_anouk(team_app).family_id
     client = team_app.test_client()
     sign_in(client, "anouk")
     before = len(all_events(team_app))
@@ -163,7 +153,7 @@ def test_a_worker_cannot_open_a_file_outside_their_duos_and_nothing_is_recorded_
 
 
 def test_the_parent_sees_who_opened_the_file(team_app):
-    made = household_of_anouk(team_app)
+    made = factories.household_of_anouk(team_app)
     worker = team_app.test_client()
     sign_in(worker, "anouk")
     assert worker.get(f"/backoffice/families/{made.family_id}").status_code == 200
@@ -273,7 +263,7 @@ def test_a_refusal_on_a_page_that_only_reads_is_written_before_the_page_is_sent(
 def test_a_plan_save_that_loses_a_conflict_leaves_only_the_conflict_event(team_app):
     """save() rolls back when someone saved first: the 'ok' event recorded before it goes too; the page that shows
     both texts is a look at the plan, as every page of the editor is."""
-    family_id = household_of_anouk(team_app).family_id
+    family_id = factories.household_of_anouk(team_app).family_id
     client = team_app.test_client()
     sign_in(client, "anouk")
     path = f"/backoffice/families/{family_id}/plan"
@@ -289,7 +279,7 @@ def test_a_plan_save_that_loses_a_conflict_leaves_only_the_conflict_event(team_a
 
 def test_a_parent_reading_their_pages_records_nothing(team_app):
     """A parent whose household has a published plan and an appointment, and whose file Anouk has opened."""
-    made = household_of_anouk(team_app)
+    made = factories.household_of_anouk(team_app)
     factories.published_plan(team_app, made.family_id, by="anouk")
     factories.appointment(team_app, made.family_id, by="anouk")
     worker = team_app.test_client()
@@ -337,7 +327,7 @@ def named(event: AuditEvent) -> str:
 
 
 def test_events_are_sealed_in_order_with_a_checkpoint_in_the_table_and_the_anchor_file(team_app):
-    family_id = household_of_anouk(team_app).family_id
+    family_id = factories.household_of_anouk(team_app).family_id
     client = team_app.test_client()
     sign_in(client, "anouk")
     client.get(f"/backoffice/families/{family_id}").close()
@@ -675,7 +665,7 @@ def test_two_servers_writing_at_once_lose_no_event_and_seal_every_one(two_server
     servers, shared = two_servers
     app = make_app(shared["DATABASE_URL"], AUDIT_KEY=shared["PORTAL_AUDIT_KEY"],
                    AUDIT_ANCHOR=shared["PORTAL_AUDIT_ANCHOR"])
-    own, other = household_of_anouk(app).family_id, household_without_anouk(app).family_id
+    own, other = factories.household_of_anouk(app).family_id, factories.household_without_anouk(app).family_id
     signed_in = Browser(servers)
     answer = signed_in.post("A", "/backoffice/sign-in", {"username": "anouk", "password": DEMO_PASSWORD,
                                                          "csrf_token": signed_in.token("A", "/backoffice/sign-in")})

@@ -501,10 +501,7 @@ def test_the_staff_form_keeps_what_was_typed(team_app):
 
 def test_the_duo_adds_and_changes_members(team_app):
     # Fatima and Youssef with Amira and Adam, Bram and Anouk their duo; the intake asked for an interpreter.
-    family = factories.fatima_and_youssef(team_app, children=True).family_id
-    with database(team_app) as db:
-        db.exec(update(Family).where(Family.id == family).values(interpreter_needed=True))
-        db.commit()
+    family = factories.fatima_and_youssef(team_app, children=True, interpreter_needed=True).family_id
     factories.household(team_app, ["nl"], children=("Noor Proef",))  # another household, with a member
     bram = team_app.test_client()
     sign_in(bram, "bram")

@@ -40,7 +40,6 @@ from portal.models.plans import new_key
 from portal.rules.audience import only_for
 from portal.rules.call_now import AMSTERDAM, Availability, WorkingSlot, who_to_call_now
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
-from portal.services import publishing
 from portal.services.duo import availability, current_duo
 from support import factories
 from support.pages import database, form_values, parent_named, say, soup, text_of
@@ -50,19 +49,6 @@ SAFE_PLACE = "Opvanglocatie Blijf Groep, Kastanjehof 7, Amsterdam (geheim adres)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def publish(app, family_id: int, content: PlanContent, by: str = "bram") -> None:
-    """The duo worker `by` saves `content` as the household's draft and publishes it: the plan editor's services,
-    without its form (its fields have no words for several situations, or an item for one parent, that a factory
-    could post)."""
-    with app.app_context(), database(app) as db:
-        worker = db.exec(select(Worker.id).join(Account, Account.id == Worker.account_id)
-                         .where(Account.username == by)).one()
-        draft = publishing.open_draft(db, family_id, worker)
-        revision = publishing.save(db, draft, draft.revision, content, worker)
-        publishing.publish(db, draft, revision, family_id, worker, "")
-        db.commit()
-
 
 def el_idrissi_versions(fatima: int) -> tuple[PlanContent, PlanContent]:
     """Versions 1 and 2 of a plan for Fatima and Youssef. Version 2 changes the pick-up agreement (Fatima instead of
@@ -131,7 +117,7 @@ def sanne(team_app) -> factories.Household:
     agreed to; an appointment a month ago and one in two days."""
     made = factories.household(team_app, ["nl"], contact="Anouk Visser", partner="Dirk Hoekstra",
                                names=("Sanne de Boer",), password=True)
-    publish(team_app, made.family_id, de_boer_plan(), by="anouk")
+    factories.published_content(team_app, made.family_id, de_boer_plan(), by="anouk")
     assert _answer(signed_in_client(team_app, made.usernames[0]), answer="agree", comment="").status_code == 302
     factories.appointment(team_app, made.family_id, days=-30, place="Bij u thuis", purpose="Eerste gesprek.",
                           by="anouk")
@@ -149,9 +135,9 @@ def el_idrissi(team_app) -> factories.Household:
     made = factories.fatima_and_youssef(team_app, children=True, password=True)
     fatima, youssef = (signed_in_client(team_app, username) for username in made.usernames)
     first, second = el_idrissi_versions(made.parent_ids[0])
-    publish(team_app, made.family_id, first)
+    factories.published_content(team_app, made.family_id, first)
     assert fatima.get("/plan").status_code == youssef.get("/plan").status_code == 200
-    publish(team_app, made.family_id, second)
+    factories.published_content(team_app, made.family_id, second)
     assert _answer(youssef, answer="agree", comment="").status_code == 302
     factories.appointment(team_app, made.family_id, days=-14, place="Bij u thuis",
                           purpose="Gesprek over de nieuwe afspraak over ophalen van school.", interpreter="tolk-ar")

@@ -25,16 +25,6 @@ def engine(app):
     return app.extensions["engine"]
 
 
-def household_of_anouk(app) -> factories.Household:
-    """A household with Anouk Visser as contact person (Bram de Wit her duo partner) and one parent who signs in."""
-    return factories.household(app, ["nl"], contact="Anouk Visser", partner="Bram de Wit", password=True)
-
-
-def household_without_anouk(app) -> factories.Household:
-    """A household of Bram de Wit and Dirk Hoekstra: not Anouk's."""
-    return factories.household(app, ["uk"], contact="Bram de Wit", partner="Dirk Hoekstra", password=True)
-
-
 def page_nonce(html: str) -> str:
     tags = SCRIPT.findall(html)
     assert tags, "no script on the page"
@@ -48,7 +38,7 @@ def page_nonce(html: str) -> str:
 
 
 def family_page(app, client):
-    sign_in(client, household_of_anouk(app).usernames[0])
+    sign_in(client, factories.household_of_anouk(app).usernames[0])
     return client.get("/")
 
 
@@ -58,7 +48,7 @@ def back_office_page(app, client):
 
 
 def family_file_page(app, client):
-    family_id = household_of_anouk(app).family_id
+    family_id = factories.household_of_anouk(app).family_id
     sign_in(client, "anouk")
     return client.get(f"/backoffice/families/{family_id}")
 
@@ -170,7 +160,7 @@ def test_signed_in_pages_reference_no_other_host(team_app, open_page):
                                   "/plan", "/appointments"])
 def test_family_pages_reference_no_other_host(team_app, path):
     """Signed in, with a published plan and an appointment on the family's pages."""
-    made = household_of_anouk(team_app)
+    made = factories.household_of_anouk(team_app)
     factories.published_plan(team_app, made.family_id, by="anouk")
     factories.appointment(team_app, made.family_id, by="anouk")
     client = team_app.test_client()
@@ -238,7 +228,7 @@ def test_new_recovery_codes_need_the_token(team_app):
 
 
 def test_break_the_glass_without_the_token_changes_nothing(team_app):
-    family_id = household_without_anouk(team_app).family_id
+    family_id = factories.household_without_anouk(team_app).family_id
     client = team_app.test_client()
     sign_in(client, "anouk")
     response = client.post("/backoffice/break-glass", data={
@@ -261,7 +251,7 @@ def test_htmx_requests_may_send_the_token_in_a_header(team_app):
 
 
 def test_htmx_back_office_requests_send_the_token_in_a_header(team_app):
-    family_id = household_of_anouk(team_app).family_id
+    family_id = factories.household_of_anouk(team_app).family_id
     client = team_app.test_client()
     sign_in(client, "anouk")
     with team_app.test_request_context():
