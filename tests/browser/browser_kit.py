@@ -1,10 +1,12 @@
-"""What the browser tests share: a live demo portal, a stand-in "neutral site", signing in through
-the real forms, and the checks (touch targets, axe results) that several tests run.
+"""What the browser tests share: a live portal, a stand-in "neutral site", households made with
+support/factories.py, signing in through the real forms, and the checks (touch targets, axe results)
+that several tests run.
 
 The fixtures that use these live in tests/browser/conftest.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import logging
 import re
@@ -22,7 +24,11 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal import db as portal_db
-from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD
+from support import factories
+from support.pages import database as support_database
+from support.pages import form_values, soup
+from support.sign_in import STAFF_ROLES, csrf_token, role_of, secret_of, signed_in_client
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_HINT = "apt-get install chromium"
@@ -30,7 +36,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]
 FAMILY_VIEWPORT = {"width": 360, "height": 740}
 OFFICE_VIEWPORT = {"width": 1280, "height": 900}
-STAFF = {a.username for a in DEMO_ACCOUNTS if a.role in {"worker", "teamlead", "interpreter"}}
 TOTP_STEP = 30
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
@@ -95,7 +100,7 @@ class NeutralSite:
 # --- the live portal ---------------------------------------------------------------------------
 
 class LiveServer:
-    """The demo portal (a copy of the demo SQLite database) served by werkzeug in a thread."""
+    """The portal on a copy of an SQLite database ("team" or "demo") served by werkzeug in a thread."""
 
     def __init__(self, database_url: str, instance: Path, neutral_site: str, translations: Path):
         self.database_url = database_url
@@ -131,8 +136,8 @@ class LiveServer:
         if step > current + 1:
             time.sleep((step - 1) * TOTP_STEP - now + 0.2)
         self._steps[username] = step
-        secret = next(a.totp_secret for a in DEMO_ACCOUNTS if a.username == username)
-        return pyotp.TOTP(secret).at(step * TOTP_STEP)
+        # From the server's database: the demo's accounts and those a factory made sign in alike.
+        return pyotp.TOTP(secret_of(self.app, username)).at(step * TOTP_STEP)
 
     @contextmanager
     def session(self):
@@ -160,11 +165,134 @@ class LiveServer:
         self.app.extensions["engine"].dispose()
 
 
+# --- households (helpers that could move to support/factories.py) -------------------------------
+
+def household_with_plan(app, languages: list[str], what: str = "De kinderen slapen bij oma.", by: str = "bram",
+                        **household):
+    """`factories.household` with activated parents (the demo's password, an authenticator each) and the plan of
+    `factories.published_plan` (Oma's agreement `what`), published by `by` (a worker of the household's duo, Bram de
+    Wit unless `household` chooses another duo): what a parent reads on a phone."""
+    made = factories.household(app, languages, password=True, **household)
+    factories.published_plan(app, made.family_id, what=what, by=by)
+    return made
+
+
+def plan_edited(app, family_id: int, agreements: list[tuple[str, str, str, str, str]], action: str = "publish",
+                by: str = "bram", description: str = "Er is ruzie in huis.") -> None:
+    """`factories.published_plan` with agreements of one's own: one acute situation (`description`, for the household)
+    with these agreements, each (who, what, when, if it goes wrong, audience: "household" or
+    `portal.rules.audience.only_for([parent id])`), sent in the plan editor by `by`: published, or saved as a draft
+    (`action` "save")."""
+    client = signed_in_client(app, by)
+    url = f"/backoffice/families/{family_id}/plan"
+    fields = form_values(client.get(url), "plan-form") | {
+        "s1-kind": "acute", "s1-description": description, "s1-audience": "household",
+        "s1-a-count": str(len(agreements)), "action": action}
+    for index, (who, what, when, wrong, audience) in enumerate(agreements):
+        fields |= {f"s1-a-{index}-who": who, f"s1-a-{index}-what": what, f"s1-a-{index}-when": when,
+                   f"s1-a-{index}-wrong": wrong, f"s1-a-{index}-audience": audience}
+    response = client.post(url, data=fields)
+    if action == "publish":
+        assert response.status_code == 302, response.status_code
+    else:
+        assert response.status_code == 200 and not soup(response).select("[aria-invalid=true]"), response.status_code
+
+
+def plan_read(app, username: str) -> None:
+    """The parent opens the plan page (a GET records that they read the current version), as on a phone."""
+    response = signed_in_client(app, username).get("/plan")
+    assert response.status_code == 200, response.status_code
+
+
+def plan_answered(app, username: str, answer: str = "agree", comment: str = "") -> None:
+    """The parent's answer ("agree", "question", "disagree") to the current version, sent on the plan page."""
+    client = signed_in_client(app, username)
+    response = client.post("/plan", data={"csrf_token": csrf_token(client.get("/plan").text), "answer": answer,
+                                          "comment": comment})
+    assert response.status_code == 302, response.status_code
+
+
+def question_replied(app, family_id: int, question: str, reply: str, by: str = "bram") -> None:
+    """The duo's reply to the parent's question `question` (its text), sent on the answers page, marked handled."""
+    from portal.models import PlanQuestion
+
+    with support_database(app) as db:
+        question_id = db.exec(select(PlanQuestion.id).where(PlanQuestion.text == question)).one()
+    client = signed_in_client(app, by)
+    token = csrf_token(client.get(f"/backoffice/families/{family_id}/answers").text)
+    response = client.post(f"/backoffice/families/{family_id}/questions/{question_id}",
+                           data={"csrf_token": token, "reply": reply, "handled": "y"})
+    assert response.status_code == 302, response.status_code
+
+
+def appointment_cancelled(app, family_id: int, appointment_id: int, by: str = "bram") -> None:
+    """The duo cancels the appointment with the appointment form's cancel button."""
+    client = signed_in_client(app, by)
+    url = f"/backoffice/families/{family_id}/appointments/{appointment_id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client.get(url).text), "action": "cancel"})
+    assert response.status_code == 302, response.status_code
+
+
+# The Arabic of what factories.published_plan writes (and of the second versions the browser tests publish).
+ARABIC = {
+    "Er is ruzie in huis.": "هناك شجار في البيت.",
+    "Oma": "الجدة",
+    "De kinderen slapen bij oma.": "ينام الأطفال عند الجدة.",
+    "De kinderen slapen bij oma of bij de buurvrouw.": "ينام الأطفال عند الجدة أو عند الجارة.",
+    "Altijd.": "دائمًا.",
+    "Bel de buurvrouw.": "اتصل بالجارة.",
+}
+
+
+def plan_translated(app, family_id: int, interpreter: str = "tolk-ar", language: str = "ar",
+                    translations: dict[str, str] = ARABIC) -> None:
+    """The interpreter translates every sentence of the household's open job for the current version in their
+    translation form, as an interpreter does (a sentence missing from `translations` fails the set-up)."""
+    from portal.models import TranslationJob
+
+    with support_database(app) as db:
+        job_id = db.exec(select(TranslationJob.id).where(
+            TranslationJob.family_id == family_id, TranslationJob.language == language,
+            TranslationJob.version_id.is_not(None), TranslationJob.completed_at.is_(None),
+            TranslationJob.closed_at.is_(None))).one()
+    client = signed_in_client(app, interpreter)
+    url = f"/backoffice/translations/{job_id}"
+    shown = soup(client.get(url))
+    fields = {"csrf_token": shown.select_one("#translate-form input[name=csrf_token]")["value"]}
+    for row in shown.select("table.side-by-side tbody tr"):
+        source = row.select_one("td[lang=nl]").get_text()
+        fields[row.select_one("textarea")["name"]] = translations[source]
+    response = client.post(url, data=fields)
+    assert response.status_code == 200 and not soup(response).select("[aria-invalid=true]"), response.status_code
+    with support_database(app) as db:
+        assert db.get(TranslationJob, job_id).completed_at is not None, "sentences left to translate"
+
+
+def started_days_ago(app, family_id: int, days: int) -> None:
+    """Move the household's intake `days` back (the team overview counts the days from intake to the first plan)."""
+    from portal.models import Family
+
+    with support_database(app) as db:
+        family = db.get(Family, family_id)
+        family.created_at = family.created_at - dt.timedelta(days=days)
+        db.add(family)
+        db.commit()
+
+
+def phone_of(app, username: str) -> str:
+    """The phone number stored for the parent with this account."""
+    from portal.models import Account, Parent
+
+    with support_database(app) as db:
+        return db.exec(select(Parent.phone).join(Account, Account.id == Parent.account_id)
+                       .where(Account.username == username)).one()
+
+
 # --- signing in --------------------------------------------------------------------------------
 
 def sign_in(page: Page, server: LiveServer, username: str) -> None:
     """Password, then the authenticator code, typed into the real forms; ends on the home page."""
-    staff = username in STAFF
+    staff = role_of(server.app, username) in STAFF_ROLES
     base = "/backoffice" if staff else ""
     page.goto(server.url(base + "/sign-in"))
     page.locator("#username").fill(username)

@@ -1,19 +1,30 @@
 """Typed text in a real browser: the plan editor's autosave says "not saved" and shows the conflict when the
-duo partner saved first (or the connection fails), and text areas count towards their limit without cutting."""
+duo partner saved first (or the connection fails), and text areas count towards their limit without cutting.
+
+Made here (support/factories.py on the live server): a household of Bram de Wit and Anouk Visser's duo with one
+activated Dutch-reading parent and a published plan (version 1) of one situation, whose description the duo edits."""
 import re
 
+import pytest
 from babel.numbers import format_decimal
-from browser_kit import new_family_page, new_office_page
+from browser_kit import household_with_plan, new_family_page, new_office_page
 from playwright.sync_api import expect
 
-FAMILY = "Gezin El Idrissi"
-FIELD = "s2-description"
+LIVE_DATA = "team"
+FIELD = "s1-description"  # the description of the plan's one situation
+PUBLISHED = 1  # the number of the household's published version
 ANOUK_TEXT = "Anouk: Amira en Adam wachten na school soms een half uur alleen bij het hek."
 BRAM_TEXT = "Bram: de kinderen staan na school alleen te wachten, de juf heeft het gezien."
 
 
-def _editor(server) -> str:
-    return f"/backoffice/families/{server.family_id(FAMILY)}/plan"
+@pytest.fixture(scope="module")
+def household(live_server):
+    return household_with_plan(live_server.app, ["nl"])
+
+
+@pytest.fixture
+def editor(household) -> str:
+    return f"/backoffice/families/{household.family_id}/plan"
 
 
 def _autosave(page, editor: str, field: str, text: str):
@@ -25,9 +36,8 @@ def _autosave(page, editor: str, field: str, text: str):
     return answer.value
 
 
-def test_an_autosave_after_the_partner_saved_says_not_saved_and_shows_both_texts(browser, live_server):
+def test_an_autosave_after_the_partner_saved_says_not_saved_and_shows_both_texts(browser, live_server, editor):
     server = live_server
-    editor = _editor(server)
     t = lambda message, **values: server.translate("nl", message, **values)  # noqa: E731
     anouk_context, anouk = new_office_page(browser, server, "anouk")
     bram_context, bram = new_office_page(browser, server, "bram")
@@ -36,7 +46,7 @@ def test_an_autosave_after_the_partner_saved_says_not_saved_and_shows_both_texts
     revision = int(bram.locator("#revision").input_value())
 
     assert _autosave(anouk, editor, FIELD, ANOUK_TEXT).status == 200
-    expect(anouk.locator("#draft-status")).to_contain_text(t("Published: version %(number)s.", number=2))
+    expect(anouk.locator("#draft-status")).to_contain_text(t("Published: version %(number)s.", number=PUBLISHED))
     expect(anouk.locator("#draft-status")).not_to_have_class("not-saved")
 
     assert _autosave(bram, editor, FIELD, BRAM_TEXT).status == 409
@@ -55,15 +65,15 @@ def test_an_autosave_after_the_partner_saved_says_not_saved_and_shows_both_texts
     bram.locator(f"#{FIELD}").fill(BRAM_TEXT + " " + ANOUK_TEXT)
     bram.locator("button[name=action][value=save]").click()
     expect(bram.locator("#conflict")).to_have_count(0)
-    expect(bram.locator("#draft-status")).to_contain_text(t("Published: version %(number)s.", number=2))
+    expect(bram.locator("#draft-status")).to_contain_text(t("Published: version %(number)s.", number=PUBLISHED))
     expect(bram.locator("#revision")).to_have_value(str(revision + 2))
     anouk_context.close()
     bram_context.close()
 
 
-def test_an_autosave_that_cannot_save_or_does_not_arrive_says_not_saved_and_keeps_the_text(browser, live_server):
+def test_an_autosave_that_cannot_save_or_does_not_arrive_says_not_saved_and_keeps_the_text(browser, live_server,
+                                                                                           editor):
     server = live_server
-    editor = _editor(server)
     not_saved = server.translate("nl", "Not saved — your text is still here. Press Save draft to try again.")
     context, page = new_office_page(browser, server, "bram")
     page.goto(editor)
@@ -91,9 +101,9 @@ def test_an_autosave_that_cannot_save_or_does_not_arrive_says_not_saved_and_keep
     context.close()
 
 
-def test_the_counter_shows_the_limit_before_it_is_reached_and_nothing_is_cut(browser, live_server):
+def test_the_counter_shows_the_limit_before_it_is_reached_and_nothing_is_cut(browser, live_server, household):
     server = live_server
-    context, page = new_family_page(browser, server, "ouder-sanne")
+    context, page = new_family_page(browser, server, household.usernames[0])
     page.goto("/plan")
     count = lambda n: format_decimal(n, locale="nl")  # noqa: E731
     counter = page.locator("#comment-count")
@@ -141,14 +151,13 @@ def _leave(page, expect_question: bool) -> None:
     assert questions == (["beforeunload"] if expect_question else [])
 
 
-def test_leaving_the_editor_with_unsaved_text_asks_first(browser, live_server):
+def test_leaving_the_editor_with_unsaved_text_asks_first(browser, live_server, editor):
     server = live_server
-    editor = _editor(server)
     context, page = new_office_page(browser, server, "anouk")
     page.goto(editor)
     _leave(page, expect_question=False)  # nothing typed: nothing to ask
     page.goto(editor)
-    field = page.locator("#s3-description")
+    field = page.locator(f"#{FIELD}")
     field.click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" De buurvrouw ziet het ook.")  # typed, not yet saved
@@ -161,7 +170,7 @@ def test_leaving_the_editor_with_unsaved_text_asks_first(browser, live_server):
     expect(page.locator("#draft-status")).not_to_have_class("not-saved")
     _leave(page, expect_question=False)
     page.goto(editor)
-    page.locator("#s3-description").click()
+    page.locator(f"#{FIELD}").click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" En de juf.")
     with page.expect_navigation():
