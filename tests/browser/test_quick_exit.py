@@ -1,12 +1,42 @@
 """Leave quickly: the button and Shift pressed three times end the session and open a neutral
-site; Back and reload never bring the family's page back."""
-from browser_kit import new_family_page
+site; Back and reload never bring the family's page back.
+
+Made here (support/factories.py on the live server): two households of one Dutch-reading parent each, with a
+published plan (the situation "Er is ruzie in huis." and Oma's agreement): Sanne's duo is Anouk Visser and Dirk
+Hoekstra, Olena's is Bram de Wit and Dirk Hoekstra."""
+from dataclasses import dataclass
+
+import pytest
+from browser_kit import household_with_plan, new_family_page, phone_of
 from playwright.sync_api import expect
 
-# What is on Sanne de Boer's pages: her duo and her plan. None of it may show after leaving.
-SANNE_MARKERS = ("Anouk Visser", "Dirk Hoekstra", "Thomas neemt geld", "06-12345601", "Sanne geeft haar bankpas")
-OLENA_MARKERS = ("Bram de Wit", "De vader van Maksym", "06-12345602", "Olena reageert niet")
+LIVE_DATA = "team"
+SITUATION = "Er is ruzie in huis."  # factories.published_plan's situation
 SETTLE_MS = 400  # how long a navigation that should not happen gets to start
+
+
+@dataclass(frozen=True)
+class Reader:
+    username: str
+    agreement: str  # what her plan's agreement says
+    markers: tuple[str, ...]  # what is on her pages (her duo, her plan, her phone): none of it may show after leaving
+
+
+def _reader(app, what: str, contact: str, partner: str, by: str) -> Reader:
+    username = household_with_plan(app, ["nl"], what=what, contact=contact, partner=partner, by=by).usernames[0]
+    return Reader(username, what, (contact, partner, SITUATION, what, phone_of(app, username)))
+
+
+@pytest.fixture(scope="module")
+def sanne(live_server) -> Reader:
+    return _reader(live_server.app, "Sanne slaapt bij haar zus als Thomas geld neemt.", "Anouk Visser",
+                   "Dirk Hoekstra", by="anouk")
+
+
+@pytest.fixture(scope="module")
+def olena(live_server) -> Reader:
+    return _reader(live_server.app, "De vader van Maksym haalt hem niet van school.", "Bram de Wit",
+                   "Dirk Hoekstra", by="bram")
 
 
 def _shows_nothing_of_the_family(page, markers, neutral_url, sign_in_url) -> None:
@@ -20,11 +50,11 @@ def _shows_nothing_of_the_family(page, markers, neutral_url, sign_in_url) -> Non
         expect(page.locator("#neutral")).to_be_visible()
 
 
-def test_leave_quickly_button_ends_the_session_and_back_shows_nothing(browser, live_server, neutral_site):
+def test_leave_quickly_button_ends_the_session_and_back_shows_nothing(browser, live_server, neutral_site, sanne):
     server = live_server
-    context, page = new_family_page(browser, server, "ouder-sanne")
+    context, page = new_family_page(browser, server, sanne.username)
     page.goto("/plan")
-    expect(page.locator("main")).to_contain_text("Thomas neemt geld")
+    expect(page.locator("main")).to_contain_text(sanne.agreement)
     signed_in_cookies = context.cookies()
     assert any(cookie["name"] == "portal" for cookie in signed_in_cookies)
 
@@ -38,14 +68,14 @@ def test_leave_quickly_button_ends_the_session_and_back_shows_nothing(browser, l
     steps_back = 0
     while page.go_back(wait_until="load") is not None:  # None: nothing left to go back to
         steps_back += 1
-        _shows_nothing_of_the_family(page, SANNE_MARKERS, neutral_site.url, sign_in_url)
+        _shows_nothing_of_the_family(page, sanne.markers, neutral_site.url, sign_in_url)
         assert steps_back < 10
     assert steps_back >= 3, steps_back  # home, the code step and the sign-in page were in the history
     # Opening or reloading a portal address shows the sign-in page.
     page.goto("/plan")
     assert page.url == sign_in_url
     page.reload()
-    _shows_nothing_of_the_family(page, SANNE_MARKERS, neutral_site.url, sign_in_url)
+    _shows_nothing_of_the_family(page, sanne.markers, neutral_site.url, sign_in_url)
     context.close()
 
     # The session ended on the server too: the old cookie is worth nothing.
@@ -54,16 +84,16 @@ def test_leave_quickly_button_ends_the_session_and_back_shows_nothing(browser, l
     page = replay.new_page()
     page.goto("/plan")
     assert page.url == sign_in_url
-    assert not [m for m in SANNE_MARKERS if m in page.content()]
+    assert not [m for m in sanne.markers if m in page.content()]
     replay.close()
 
 
-def test_shift_three_times_leaves_but_not_with_other_keys_or_too_slowly(browser, live_server, neutral_site):
+def test_shift_three_times_leaves_but_not_with_other_keys_or_too_slowly(browser, live_server, neutral_site, olena):
     server = live_server
-    context, page = new_family_page(browser, server, "ouder-olena")
+    context, page = new_family_page(browser, server, olena.username)
     page.clock.install()  # Date.now() under the test's control; it still runs on by itself
     page.goto("/plan")
-    expect(page.locator("main")).to_contain_text("De vader van Maksym")
+    expect(page.locator("main")).to_contain_text(olena.agreement)
     comment = page.locator("#comment")
     comment.click()
 
@@ -98,7 +128,7 @@ def test_shift_three_times_leaves_but_not_with_other_keys_or_too_slowly(browser,
     expect(page.locator("#neutral")).to_be_visible()
 
     page.go_back(wait_until="load")
-    _shows_nothing_of_the_family(page, OLENA_MARKERS, neutral_site.url, server.url("/sign-in"))
+    _shows_nothing_of_the_family(page, olena.markers, neutral_site.url, server.url("/sign-in"))
     page.goto("/plan")
     assert page.url == server.url("/sign-in")
     context.close()
