@@ -2,6 +2,7 @@
 import datetime as dt
 
 from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
@@ -62,9 +63,12 @@ def plan():
         _save_answer(db, parent, known.version, form)
         return redirect(url_for("family.plan") + "#answer")
     acknowledgement, last_read = _read(db, parent, known.version)
+    texts = _plan_texts(db, parent, known.version, last_read)
+    key = (family_pages.published_key(known.version.id, known.version.published_at), parent.id, str(get_locale()),
+           last_read, family_pages.translation_state(texts["translation"]))
+    body = family_pages.plan_body(key, lambda: render_template("family/plan_body.html", version=known.version, **texts))
     return _with_form("family/plan.html", form, "answer-form", version=known.version, number=known.number,
-                      **_plan_texts(db, parent, known.version, last_read), acknowledgement=acknowledgement,
-                      household=_printed_name(db, parent))
+                      **texts, body=body, acknowledgement=acknowledgement, household=_printed_name(db, parent))
 
 
 def _with_form(template: str, form, form_id: str, **values):

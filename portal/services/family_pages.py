@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
@@ -67,6 +68,23 @@ def published_key(version_id: int, published_at: dt.datetime | None) -> tuple:
 def published_content(db: Session, key: tuple) -> PlanContent:
     """The whole content of a published version (`published_key`), loaded once per app."""
     return _kept("contents").get(key, lambda: load_contents(db, [key[0]])[key[0]])
+
+
+def plan_body(key: tuple, render: Callable[[], str]) -> Markup:
+    """The plan's own text as a parent reads it (family/plan_body.html), rendered once per `key`. The key holds all
+    the body is made of, so it is never stale: the version (`published_key`), the parent (the audience rule), the
+    page's language, the version this parent read before (what changed) and the translation as it stands
+    (`translation_state`: the household's translation memory for those texts, what waits, who translated)."""
+    return _kept("bodies").get(key, lambda: Markup(render()))
+
+
+def translation_state(translation) -> Hashable:
+    """Everything of a Translation (services/interpreting) that a page shows: it changes with each sentence an
+    interpreter translates for this household, each name the household gains, each sentence that starts waiting."""
+    if translation is None:
+        return None
+    return (translation.language, tuple(sorted(translation.known.items())), translation.pending,
+            translation.translators, translation.completed_at, translation.names)
 
 
 def parent_view(db: Session, parent, key: tuple) -> PlanContent:
