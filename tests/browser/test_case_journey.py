@@ -1,4 +1,7 @@
-"""A case whose parents are kept apart, in Chromium: intake, letters, activation, plan, appointments, a reply."""
+"""A case whose parents are kept apart, in Chromium: intake, letters, activation, plan, appointments, a reply.
+
+Made here: everything, through the pages, on the team database (the demo team and its staff, no households): the
+team lead's intake of the Haddad household is the test's first step."""
 import datetime as dt
 import re
 from functools import partial
@@ -14,6 +17,7 @@ from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.sentences import sentences
 from portal.services import notifications
 
+LIVE_DATA = "team"
 FAMILY = "Gezin Haddad"
 OFFICE = {"width": 1280, "height": 800}
 PASSWORD = {"Layla Haddad": "blauwe fiets op het dak", "Karim Haddad": "rode deur aan de gracht"}

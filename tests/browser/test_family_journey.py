@@ -1,24 +1,60 @@
 """A parent's journey at phone size: sign in, contact person, the plan, answers on two versions;
-and the other parent of the household never receives what is restricted to the first."""
+and the other parent of the household never receives what is restricted to the first.
+
+Made here (support/factories.py on the live server): Fatima and Youssef (kept apart, Arabic) and their children, with
+Bram de Wit as contact person and Anouk Visser as duo partner. Their plan: version 1 (Youssef's agreement for the
+household), which Fatima agreed to; version 2, which adds Fatima's safe address, for her alone; a draft Anouk saved
+(Youssef also calls Karim). Two appointments: one for the household, one for Fatima alone at a safe place."""
 import re
+from dataclasses import dataclass
 from functools import partial
 
-from browser_kit import new_family_page
+import pytest
+from browser_kit import new_family_page, plan_answered, plan_edited
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from portal.models import Account, Acknowledgement, Answer, Appointment, Parent, PlanQuestion, Worker
+from portal.rules.audience import only_for
 from portal.services.plans import draft_of, load_contents, published_versions
 from portal.services.publishing import publish
+from support import factories
 
-FAMILY = "Gezin El Idrissi"
+LIVE_DATA = "team"
 # Fatima's safe address (a plan agreement) and her appointment at a safe place are hers alone.
 SAFE_ADDRESS = "Fatima heeft een veilig adres"
 SAFE_APPOINTMENT = "Gesprek met Fatima alleen"
 SAFE_PLACE = "Kastanjehof"
+ANGRY = "Youssef merkt dat hij boos wordt en gaat een stuk lopen."  # his agreement, for the household
 # In the draft the duo left (published below as version 3).
 NEW_IN_VERSION_3 = "Hij belt ook zijn broer Karim."
 QUESTION = "Wat doe ik als Karim niet opneemt?"
+
+
+@dataclass(frozen=True)
+class Household:
+    family_id: int
+    fatima: str  # usernames
+    youssef: str
+
+
+@pytest.fixture(scope="module")
+def el_idrissi(live_server) -> Household:
+    app = live_server.app
+    made = factories.fatima_and_youssef(app, children=True, password=True)
+    family_id, (fatima_id, _youssef_id) = made.family_id, made.parent_ids
+    youssef_angry = ("Youssef", ANGRY, "Als hij boos wordt.", "Hij belt Bram de Wit.", "household")
+    safe_address = ("Fatima", f"{SAFE_ADDRESS} bij een vriendin.", "Als het thuis niet veilig is.",
+                    "Het adres staat niet in dit plan: Bram weet het.", only_for([fatima_id]))
+    plan_edited(app, family_id, [youssef_angry])
+    plan_answered(app, made.usernames[0], "agree")
+    plan_edited(app, family_id, [youssef_angry, safe_address])
+    with_karim = (*youssef_angry[:1], f"{ANGRY} {NEW_IN_VERSION_3}", *youssef_angry[2:])
+    plan_edited(app, family_id, [with_karim, safe_address], action="save", by="anouk")
+    factories.appointment(app, family_id, days=4, purpose="Samen het plan lezen.")
+    factories.appointment(app, family_id, days=5, audience=only_for([fatima_id]), safe_place=True,
+                          purpose=f"{SAFE_APPOINTMENT} over haar veilige adres.", place=SAFE_PLACE)
+    return Household(family_id, *made.usernames)
 
 
 def _version_line(t, number: int) -> str:
@@ -42,15 +78,14 @@ def _answers_of(server, username: str) -> dict[int, tuple]:
         return {row.version_id: (row.answer, asked.get(row.version_id, "")) for row in rows}
 
 
-def _version_ids(server) -> dict[int, int]:
+def _version_ids(server, family_id: int) -> dict[int, int]:
     """number -> id of the household's published versions."""
     with server.session() as db:
-        return {v.number: v.id for v in published_versions(db, server.family_id(FAMILY))}
+        return {v.number: v.id for v in published_versions(db, family_id)}
 
 
-def _publish_draft_as_bram(server) -> int:
+def _publish_draft_as_bram(server, family_id: int) -> int:
     """Bram publishes the duo's draft (it adds Karim to an agreement); the new version's number."""
-    family_id = server.family_id(FAMILY)
     with server.session() as db:
         bram = db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
                        .where(Account.username == "bram")).one()
@@ -61,12 +96,12 @@ def _publish_draft_as_bram(server) -> int:
         return published.version.number
 
 
-def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, live_server):
+def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, live_server, el_idrissi):
     server = live_server
     t = partial(server.translate, "ar")  # Fatima and Youssef read Arabic
 
     # --- Fatima signs in with password and code in the real forms --------------------------
-    fatima_context, page = new_family_page(browser, server, "ouder-fatima")
+    fatima_context, page = new_family_page(browser, server, el_idrissi.fatima)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     contact = page.locator("section[aria-labelledby=contact]")
     expect(contact.locator("#contact")).to_have_text(t("Your contact person"))
@@ -93,7 +128,7 @@ def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, l
     expect(page.locator("main .notice a[href='/plan']")).to_have_count(0)
 
     # --- the duo publishes a new version; Fatima asks a question about that one -----------
-    assert _publish_draft_as_bram(server) == 3
+    assert _publish_draft_as_bram(server, el_idrissi.family_id) == 3
     page.goto("/plan")
     expect(page.locator("main")).to_contain_text(_version_line(t, 3))
     expect(page.locator("section[aria-labelledby=changed] ins")).to_contain_text(NEW_IN_VERSION_3)
@@ -107,7 +142,7 @@ def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, l
     expect(page).to_have_url(server.url("/plan#answer"))
     expect(page.locator("#answer p.answer")).to_have_text(t("You asked a question:"))
     expect(page.locator("#answer blockquote")).to_have_text(QUESTION)
-    answers, versions = _answers_of(server, "ouder-fatima"), _version_ids(server)
+    answers, versions = _answers_of(server, el_idrissi.fatima), _version_ids(server, el_idrissi.family_id)
     assert answers[versions[2]][0] is Answer.agree, answers
     assert answers[versions[3]] == (Answer.question, QUESTION), answers
     # Her appointments include the one at a safe place.
@@ -120,7 +155,7 @@ def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, l
     safe_key = _safe_appointment_key(server)
     forbidden = (SAFE_ADDRESS, "Het adres staat niet in dit plan", SAFE_APPOINTMENT, SAFE_PLACE, safe_key,
                  t("A safe place. We will give you the address by phone."))
-    youssef_context, page = new_family_page(browser, server, "ouder-youssef")
+    youssef_context, page = new_family_page(browser, server, el_idrissi.youssef)
     visited = {}
     page.goto("/appointments")
     links = sorted(set(page.locator("main a[href^='/appointments/']").evaluate_all(
@@ -139,7 +174,7 @@ def test_fatima_answers_two_versions_and_youssef_never_sees_her_items(browser, l
     assert not any(leaks.values()), f"Youssef received what is Fatima's alone: {leaks}"
     assert set(statuses.values()) == {200}, statuses
     # ... while he does see the rest of the same plan, including what version 3 changed.
-    assert NEW_IN_VERSION_3 in visited["/plan"] and "Youssef merkt dat hij boos wordt" in visited["/plan"]
+    assert NEW_IN_VERSION_3 in visited["/plan"] and ANGRY in visited["/plan"]
     assert "Bram de Wit" in visited["/"]
     # Asking for her appointment directly is "not found", and shows nothing of it.
     for path in (f"/appointments/{safe_key}", f"/appointments/{safe_key}.ics"):

@@ -1,5 +1,16 @@
-"""The interpreter's side-by-side view: Dutch and the translation get equal room, stacked on a phone."""
-from browser_kit import new_office_page
+"""The interpreter's side-by-side view: Dutch and the translation get equal room, stacked on a phone.
+
+Made here (support/factories.py on the live server): a household whose parent reads Arabic, with a published plan:
+its translation is work for the team's Arabic interpreter, tolk-ar."""
+import pytest
+from browser_kit import household_with_plan, new_office_page
+
+LIVE_DATA = "team"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def arabic_plan(live_server) -> None:
+    household_with_plan(live_server.app, ["ar"])
 
 
 def _boxes(page):
