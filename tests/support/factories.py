@@ -223,10 +223,11 @@ def appointment(app, family_id: int, days: int = 4, audience: str = "household",
                              .order_by(Appointment.id.desc())).first())
 
 
-def question(app, username: str, text: str) -> None:
-    """A parent's question about the published plan, asked on the parent's plan page."""
+def question(app, username: str, text: str, answer: str = "question") -> None:
+    """A parent's question about the published plan, asked on the parent's plan page; with `answer="disagree"`, the
+    parent does not agree with it, in the words `text`."""
     client = signed_in_client(app, username)
-    response = client.post("/plan", data={"csrf_token": csrf_token(client.get("/plan").text), "answer": "question",
+    response = client.post("/plan", data={"csrf_token": csrf_token(client.get("/plan").text), "answer": answer,
                                           "comment": text})
     assert response.status_code == 302, text_of(response)[:500]
 

@@ -2,9 +2,11 @@
 plain-language help, appointments, and parent accounts with activation letters."""
 import datetime as dt
 import threading
+from dataclasses import replace
 
 import pytest
 from flask_babel import force_locale, format_datetime
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import clock
@@ -13,39 +15,32 @@ from portal.models import (
     Account,
     Appointment,
     AppointmentStatus,
+    DuoAssignment,
     Interpreter,
     OneTimeCode,
     Parent,
+    PlanQuestion,
     PlanVersion,
     SafetyPlan,
     TranslationJob,
     VersionStatus,
     Worker,
 )
+from portal.models.plans import new_key
+from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from portal.services import publishing
 from portal.services.plans import draft_of, load_contents
 from support import factories
-from support.pages import database, family_id, form_values, parent_named, say, soup, text_of
+from support.pages import database, form_values, parent_named, say, soup, text_of
 from support.races import all_at_once
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
-EL_IDRISSI = "Gezin El Idrissi"
 LONG_SENTENCE = ("Wij willen graag dat Fatima en Youssef samen met de kinderen elke week op een vaste dag "
                  "naar het buurthuis gaan zodat zij daar andere ouders leren kennen en hulp kunnen vragen.")
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
 
 def worker_id(app, username: str) -> int:
     with database(app) as db:
@@ -60,76 +55,170 @@ def section(response, heading: str) -> str:
     return " ".join(title.find_parent("section").get_text(" ").split())
 
 
-def draft_content(app, name: str) -> tuple[PlanVersion, PlanContent]:
+def draft_content(app, family: int) -> tuple[PlanVersion, PlanContent]:
     with database(app) as db:
-        draft = draft_of(db, family_id(app, name))
+        draft = draft_of(db, family)
         return draft, load_contents(db, [draft.id])[draft.id]
+
+
+KARIM = "Youssef gaat naar buiten en loopt een half uur. Hij belt ook zijn broer Karim."
+SAFE_ADDRESS = "Fatima heeft een veilig adres bij haar zus."
+
+
+def el_idrissi_plan(fatima: int) -> PlanContent:
+    """A plan for Fatima and Youssef: two acute situations (the first with Youssef's agreement to walk away) and a
+    structural one, help from a budget coach for both, and, for Fatima alone, her safe address."""
+    fight = Situation(new_key(), 1, "acute", "Fatima en Youssef hebben vaak harde ruzie.", ("Zorgen over geld",),
+                      (Agreement(new_key(), "Youssef", "Youssef gaat naar buiten en loopt een half uur.",
+                                 "Elke keer als hij boos wordt.",
+                                 "Fatima gaat met de kinderen naar een andere kamer."),))
+    school = Situation(new_key(), 2, "acute", "Amira en Adam staan soms lang alleen te wachten bij school.", (),
+                       (Agreement(new_key(), "Fatima", "Fatima haalt Amira en Adam op van school.",
+                                  "Elke schooldag om 15.15 uur.", "De school belt Youssef."),))
+    money = Situation(new_key(), 3, "structural", "Er zijn schulden.", (), ())
+    return PlanContent((fight, school, money), (
+        Item(new_key(), "help", "Een budgetcoach helpt met de schulden en de brieven.", "Sociaal team"),
+        Item(new_key(), "help", "Fatima heeft een veilig adres.", "Blijf Groep", only_for([fatima]))))
+
+
+def with_a_draft(app) -> factories.Household:
+    """Fatima and Youssef El Idrissi with Amira and Adam, kept apart, who sign in with password and app, Bram and
+    Anouk their duo: version 1 of `el_idrissi_plan` published and read by Youssef; Bram's draft of the next version
+    adds to Youssef's agreement that he calls his brother Karim, and changes Fatima's safe address."""
+    made = factories.fatima_and_youssef(app, children=True, password=True)
+    first = el_idrissi_plan(made.parent_ids[0])
+    factories.published_content(app, made.family_id, first)
+    assert signed_in_client(app, made.usernames[1]).get("/plan").status_code == 200  # Youssef read version 1
+    fight = replace(first.situations[0], agreements=(replace(first.situations[0].agreements[0], what=KARIM),))
+    items = tuple(replace(item, text=SAFE_ADDRESS) if item.who == "Blijf Groep" else item for item in first.items)
+    factories.drafted_content(app, made.family_id, PlanContent((fight, *first.situations[1:]), items))
+    return made
 
 
 # --- the worker's home ---------------------------------------------------------------------------
 
-def draft_status(app, name: str, published: int) -> str:
+def draft_status(app, family: int, published: int) -> str:
     """The editor's status of the household's draft, in Dutch: when it was saved, and the version published."""
-    draft, _content = draft_content(app, name)
+    draft, _content = draft_content(app, family)
     with app.test_request_context(), force_locale("nl"):
         when = format_datetime(draft.updated_at, "EEE d MMM, HH:mm")  # in Amsterdam, as the page shows it
     return " ".join((say(app, "nl", "Draft saved on %(time)s, not published yet.", time=when),
                      say(app, "nl", "Published: version %(number)s.", number=published)))
 
 
-def test_worker_home_lists_families_waiting_answers_drafts_and_appointments(demo_app):
-    client = demo_app.test_client()
+def reply_and_handle(app, family: int, text: str, by: str = "bram") -> None:
+    """The duo worker `by` replies to the household's one question and marks it handled, on the answers page."""
+    with database(app) as db:
+        (question,) = db.exec(select(PlanQuestion.id).join(Parent, Parent.id == PlanQuestion.parent_id)
+                              .where(Parent.family_id == family)).all()
+    client = signed_in_client(app, by)
+    token = csrf_token(client.get(f"/backoffice/families/{family}/answers").text)
+    response = client.post(f"/backoffice/families/{family}/questions/{question}",
+                           data={"reply": text, "handled": "y", "csrf_token": token})
+    assert response.status_code == 302, text_of(response)[:500]
+
+
+def left_the_duo(app, family: int, worker: str) -> None:
+    """`worker` was in the household's duo for a month until yesterday."""
+    with database(app) as db:
+        assignment = db.exec(select(DuoAssignment).join(Worker, Worker.id == DuoAssignment.worker_id)
+                             .where(DuoAssignment.family_id == family, Worker.name == worker)).one()
+        assignment.start, assignment.end = clock.today() - dt.timedelta(days=30), clock.today() - dt.timedelta(days=1)
+        db.add(assignment)
+        db.commit()
+
+
+def cancelled(app, appointment: int) -> None:
+    with database(app) as db:
+        db.exec(update(Appointment).where(Appointment.id == appointment).values(status=AppointmentStatus.cancelled))
+        db.commit()
+
+
+def test_worker_home_lists_families_waiting_answers_drafts_and_appointments(team_app):
+    # Anouk is in the duo of three households: El Idrissi (Bram contact person), with a draft and a question that
+    # Bram answered and marked handled; Demir (Chantal contact person), where Mehmet does not agree with the plan;
+    # De Boer (she is contact person, Dirk her partner). Her time in Nowak's duo ended yesterday; Kovalenko's duo is
+    # Bram and Dirk.
+    el_idrissi = factories.fatima_and_youssef(team_app, children=True, password=True)
+    factories.published_plan(team_app, el_idrissi.family_id)
+    factories.question(team_app, el_idrissi.usernames[1], "Mag ik Amira en Adam zaterdag zien?")
+    reply_and_handle(team_app, el_idrissi.family_id, "Ja, bij oma, van 10.00 tot 12.00 uur.")
+    factories.saved_draft(team_app, el_idrissi.family_id, what="De kinderen slapen bij oma of bij tante.")
+    factories.appointment(team_app, el_idrissi.family_id, days=3, place="Basisschool De Regenboog",
+                          purpose="Gesprek op school over hoe het met Amira gaat.")
+    demir = factories.household(team_app, ["tr"], contact="Chantal Pinas", partner="Anouk Visser",
+                                names=("Mehmet Demir",), password=True)
+    factories.published_plan(team_app, demir.family_id, by="anouk")
+    factories.question(team_app, demir.usernames[0], "Ik wil hierover praten met Chantal.", answer="disagree")
+    visit, _key = factories.appointment(team_app, demir.family_id, days=1, purpose="Chantal komt bij u thuis.",
+                                        by="anouk")
+    cancelled(team_app, visit)
+    de_boer = factories.household(team_app, ["nl"], contact="Anouk Visser", partner="Dirk Hoekstra",
+                                  names=("Sanne de Boer",))
+    factories.appointment(team_app, de_boer.family_id, days=2, purpose="Samen het plan lezen. Thomas is er ook bij.",
+                          by="anouk")
+    nowak = factories.household(team_app, ["pl"], contact="Anouk Visser", partner="Dirk Hoekstra",
+                                names=("Kasia Nowak",))
+    factories.appointment(team_app, nowak.family_id, days=-19, purpose="Kennismaken met Dirk, uw nieuwe "
+                          "contactpersoon.", by="dirk")
+    left_the_duo(team_app, nowak.family_id, "Anouk Visser")
+    kovalenko = factories.household(team_app, ["uk"], contact="Bram de Wit", partner="Dirk Hoekstra",
+                                    names=("Olena Kovalenko",))
+    client = team_app.test_client()
     sign_in(client, "anouk")
     home = client.get("/backoffice/")
     assert home.status_code == 200
-    families = section(home, say(demo_app, "nl", "My families"))
-    for name in ("Gezin El Idrissi", "Gezin Demir", "Huishouden De Boer"):
-        assert name in families
-    assert "Gezin Nowak" not in families  # her time as Nowak's contact person ended
-    assert "Kovalenko" not in families
-    answers = section(home, say(demo_app, "nl", "Questions and disagreements"))
-    assert "Mehmet Demir" in answers and say(demo_app, "nl", "does not agree") in answers
+    families = section(home, say(team_app, "nl", "My families"))
+    for household in (el_idrissi, demir, de_boer):
+        assert household.name in families
+    assert nowak.name not in families  # her time in Nowak's duo ended
+    assert kovalenko.name not in families
+    answers = section(home, say(team_app, "nl", "Questions and disagreements"))
+    assert "Mehmet Demir" in answers and say(team_app, "nl", "does not agree") in answers
     assert "Youssef" not in answers  # his question was answered and handled
-    assert "Gezin El Idrissi" in section(home, say(demo_app, "nl", "Drafts waiting"))
-    coming = section(home, say(demo_app, "nl", "Coming appointments"))
+    drafts = section(home, say(team_app, "nl", "Drafts waiting"))
+    assert el_idrissi.name in drafts and demir.name not in drafts
+    coming = section(home, say(team_app, "nl", "Coming appointments"))
     assert "Gesprek op school over hoe het met Amira gaat." in coming
     assert "Samen het plan lezen. Thomas is er ook bij." in coming
     assert "Chantal komt bij u thuis." not in coming  # cancelled
-    assert "Kennismaken met Dirk" not in coming
-    chantal = demo_app.test_client()
+    assert "Kennismaken met Dirk" not in coming  # past
+    chantal = team_app.test_client()
     sign_in(chantal, "chantal")
-    assert "Mehmet Demir" in section(chantal.get("/backoffice/"), say(demo_app, "nl", "Questions and disagreements"))
+    assert "Mehmet Demir" in section(chantal.get("/backoffice/"), say(team_app, "nl", "Questions and disagreements"))
 
 
 # --- the plan editor -----------------------------------------------------------------------------
 
-def test_editor_shows_the_draft_and_saving_raises_the_revision(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
+def test_editor_shows_the_draft_and_saving_raises_the_revision(team_app):
+    family = with_a_draft(team_app).family_id
+    before, _content = draft_content(team_app, family)
+    client = team_app.test_client()
     sign_in(client, "bram")
     page = client.get(f"/backoffice/families/{family}/plan")
     assert page.status_code == 200
-    # The draft's status names it as what it is: not a version (the plan is at version 2), not yet published.
-    assert soup(page).select_one("#draft-status").get_text(" ", strip=True) == draft_status(demo_app, EL_IDRISSI, 2)
+    # The draft's status names it as what it is: not a version (the plan is at version 1), not yet published.
+    assert soup(page).select_one("#draft-status").get_text(" ", strip=True) == draft_status(team_app, family, 1)
     form = form_values(page, "plan-form")
-    assert form["revision"] == "3"
+    assert form["revision"] == str(before.revision)
     assert "Hij belt ook zijn broer Karim." in form["s1-a-0-what"]
     assert form["s1-kind"] == "acute" and form["s3-kind"] == "structural"
     form["s2-description"] = "Amira en Adam wachten soms een half uur alleen bij school."
     saved = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="save"))
     assert saved.status_code == 200
-    assert form_values(saved, "plan-form")["revision"] == "4"
-    draft, content = draft_content(demo_app, EL_IDRISSI)
-    assert draft.revision == 4 and draft.updated_by == worker_id(demo_app, "bram")
-    assert soup(saved).select_one("#draft-status").get_text(" ", strip=True) == draft_status(demo_app, EL_IDRISSI, 2)
+    assert form_values(saved, "plan-form")["revision"] == str(before.revision + 1)
+    draft, content = draft_content(team_app, family)
+    assert draft.revision == before.revision + 1 and draft.updated_by == worker_id(team_app, "bram")
+    assert soup(saved).select_one("#draft-status").get_text(" ", strip=True) == draft_status(team_app, family, 1)
     assert content.situations[1].description == "Amira en Adam wachten soms een half uur alleen bij school."
     assert "Hij belt ook zijn broer Karim." in content.situations[0].agreements[0].what  # the rest is kept
     assert len(content.items) == len([k for k in form if k.endswith("-text") and form[k]])
 
 
-def test_two_workers_saving_the_same_draft_get_a_conflict_and_lose_nothing(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    bram, anouk = demo_app.test_client(), demo_app.test_client()
+def test_two_workers_saving_the_same_draft_get_a_conflict_and_lose_nothing(team_app):
+    family = with_a_draft(team_app).family_id
+    before, _content = draft_content(team_app, family)
+    bram, anouk = team_app.test_client(), team_app.test_client()
     sign_in(bram, "bram")
     sign_in(anouk, "anouk")
     bram_form = form_values(bram.get(f"/backoffice/families/{family}/plan"), "plan-form")
@@ -142,76 +231,78 @@ def test_two_workers_saving_the_same_draft_get_a_conflict_and_lose_nothing(demo_
     assert bram.post(f"/backoffice/families/{family}/plan", data=dict(bram_form, action="save")).status_code == 200
     conflict = anouk.post(f"/backoffice/families/{family}/plan", data=dict(anouk_form, action="save"))
     assert conflict.status_code == 409
-    assert say(demo_app, "nl", "Your duo partner saved this plan while you were writing") in text_of(conflict)
+    assert say(team_app, "nl", "Your duo partner saved this plan while you were writing") in text_of(conflict)
     box = soup(conflict).select_one("textarea#s1-description").find_parent("div")
     assert bram_text in box.select_one(".conflict blockquote").get_text()  # what Bram saved
     shown = form_values(conflict, "plan-form")
     assert shown["s1-description"] == anouk_text  # what Anouk typed is still hers to save
     assert shown["future-0-text"] == "Anouk: het is rustig in huis."
-    assert shown["revision"] == "4"
-    _draft, content = draft_content(demo_app, EL_IDRISSI)
+    assert shown["revision"] == str(before.revision + 1)
+    _draft, content = draft_content(team_app, family)
     assert content.situations[0].description == bram_text  # nothing of Anouk's was written yet
     again = anouk.post(f"/backoffice/families/{family}/plan", data=dict(shown, action="save"))
     assert again.status_code == 200
-    draft, content = draft_content(demo_app, EL_IDRISSI)
-    assert draft.revision == 5
+    draft, content = draft_content(team_app, family)
+    assert draft.revision == before.revision + 2
     assert content.situations[0].description == anouk_text
     assert content.section("future")[0].text == "Anouk: het is rustig in huis."
 
 
-def test_publishing_makes_the_next_version_that_parents_read(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    client = demo_app.test_client()
+def test_publishing_makes_the_next_version_that_parents_read(team_app):
+    household = with_a_draft(team_app)
+    family = household.family_id
+    client = team_app.test_client()
     sign_in(client, "bram")
     form = form_values(client.get(f"/backoffice/families/{family}/plan"), "plan-form")
     form["note"] = "Youssef belt nu ook zijn broer."
     # The parents are kept apart: a note for the family needs a choice of who may read it.
     refused = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish"))
     assert refused.status_code == 400
-    assert say(demo_app, "nl", "Choose who may read this: in this household the parents are kept apart.") in \
+    assert say(team_app, "nl", "Choose who may read this: in this household the parents are kept apart.") in \
         text_of(refused)
     form = form_values(refused, "plan-form") | {"note-audience": "household"}  # saved as a draft: its revision
     published = client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish"))
     assert published.status_code == 302
-    assert published.headers["Location"] == f"/backoffice/families/{family}/plan/compare?b=3"
-    with database(demo_app) as db:
+    assert published.headers["Location"] == f"/backoffice/families/{family}/plan/compare?b=2"
+    with database(team_app) as db:
         version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                          .where(SafetyPlan.family_id == family, PlanVersion.number == 3)).one()
+                          .where(SafetyPlan.family_id == family, PlanVersion.number == 2)).one()
         assert version.status is VersionStatus.published
-        assert version.published_by == worker_id(demo_app, "bram")
+        assert version.published_by == worker_id(team_app, "bram")
         assert abs(version.published_at - clock.now()) < dt.timedelta(minutes=5)
         assert version.note_for_family == "Youssef belt nu ook zijn broer."
         assert "Hij belt ook zijn broer Karim." in version.change_summary
         assert draft_of(db, family) is None
     compare = client.get(published.headers["Location"])
     assert "Hij belt ook zijn broer Karim." in text_of(compare)
-    # Youssef read version 2: he now sees version 3 and what changed.
-    youssef = demo_app.test_client()
-    sign_in(youssef, "ouder-youssef")
+    # Youssef read version 1: he now sees version 2 and what changed.
+    youssef = team_app.test_client()
+    sign_in(youssef, household.usernames[1])
     plan = youssef.get("/plan")
-    assert say(demo_app, "ar", "What changed since the version you read before") in text_of(plan)
+    assert say(team_app, "ar", "What changed since the version you read before") in text_of(plan)
     changes = soup(plan).select_one("ul.changes").get_text(" ")
     assert "Hij belt ook zijn broer Karim." in changes
-    assert "Fatima heeft een veilig adres" not in changes  # still only for Fatima
+    assert "Fatima heeft een veilig adres" not in changes  # changed, and still only for Fatima
     assert "Youssef belt nu ook zijn broer." in text_of(plan)
-    # The next edit starts a fresh draft from version 3.
+    # The next edit starts a fresh draft from version 2.
     again = client.get(f"/backoffice/families/{family}/plan")
     assert "Hij belt ook zijn broer Karim." in form_values(again, "plan-form")["s1-a-0-what"]
 
 
-def test_publishing_opens_translation_work_for_every_language_of_the_parents(demo_app):
-    family = family_id(demo_app, EL_IDRISSI)
-    with database(demo_app) as db:  # a third carer who reads Turkish, and one who reads Dutch
+def test_publishing_opens_translation_work_for_every_language_of_the_parents(team_app):
+    family = factories.fatima_and_youssef(team_app, children=True).family_id  # they read Arabic
+    factories.saved_draft(team_app, family)  # the first version, not published yet
+    with database(team_app) as db:  # a third carer who reads Turkish, and one who reads Dutch
         db.add(Parent(family_id=family, name="Hatice El Idrissi", language="tr"))
         db.add(Parent(family_id=family, name="Karim El Idrissi", language="nl"))
         db.commit()
-    client = demo_app.test_client()
+    client = team_app.test_client()
     sign_in(client, "bram")
     form = form_values(client.get(f"/backoffice/families/{family}/plan"), "plan-form")
     assert client.post(f"/backoffice/families/{family}/plan", data=dict(form, action="publish")).status_code == 302
-    with database(demo_app) as db:
+    with database(team_app) as db:
         version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                          .where(SafetyPlan.family_id == family, PlanVersion.number == 3)).one()
+                          .where(SafetyPlan.family_id == family, PlanVersion.number == 1)).one()
         jobs = db.exec(select(TranslationJob, Interpreter).join(
             Interpreter, Interpreter.id == TranslationJob.interpreter_id, isouter=True)
             .where(TranslationJob.version_id == version.id)).all()
@@ -219,10 +310,10 @@ def test_publishing_opens_translation_work_for_every_language_of_the_parents(dem
         ("ar", "Samira Benali"), ("tr", "Zeynep Kaya")]
 
 
-def _racing_save(app, rounds: int = 4) -> None:
+def _racing_save(app, family: int, rounds: int = 4) -> None:
     bram, anouk = worker_id(app, "bram"), worker_id(app, "anouk")
     for round_number in range(rounds):
-        draft, _before = draft_content(app, EL_IDRISSI)
+        draft, _before = draft_content(app, family)
 
         def content(who: str) -> PlanContent:
             situation = Situation("race-s", 1, "acute", f"{who} schreef dit in ronde {round_number}.",
@@ -255,13 +346,15 @@ def _racing_save(app, rounds: int = 4) -> None:
         winners = [who for who, result in results.items() if result == draft.revision + 1]
         losers = [who for who, result in results.items() if isinstance(result, publishing.Conflict)]
         assert len(winners) == 1 and len(losers) == 1, results
-        saved, stored = draft_content(app, EL_IDRISSI)
+        saved, stored = draft_content(app, family)
         assert saved.revision == draft.revision + 1
         assert stored == content(winners[0])  # all of the winner's text, nothing of the other's
 
 
-def test_racing_saves_of_the_same_revision_one_wins_the_other_conflicts(demo_app):
-    _racing_save(demo_app)
+def test_racing_saves_of_the_same_revision_one_wins_the_other_conflicts(team_app):
+    family = factories.fatima_and_youssef(team_app).family_id
+    factories.saved_draft(team_app, family)  # Bram's draft, which he and Anouk then both save
+    _racing_save(team_app, family)
 
 
 FIRST_SAVES = 20
@@ -464,8 +557,9 @@ def test_a_parents_request_to_move_reaches_the_duo_and_their_answer_reaches_the_
 # --- parent accounts -----------------------------------------------------------------------------
 
 def _new_parent(app, name: str, language: str) -> tuple[int, Parent]:
-    """A parent without an account yet, added to the El Idrissi household."""
-    family = family_id(app, EL_IDRISSI)
+    """A parent without an account yet, added to the household of Fatima and Youssef El Idrissi (Bram and Anouk
+    their duo)."""
+    family = factories.fatima_and_youssef(app).family_id
     with database(app) as db:
         parent = Parent(family_id=family, name=name, language=language)
         db.add(parent)
@@ -473,14 +567,14 @@ def _new_parent(app, name: str, language: str) -> tuple[int, Parent]:
     return family, parent
 
 
-def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
-    family, parent = _new_parent(demo_app, "Karim El Idrissi", "nl")
-    client = demo_app.test_client()
+def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(team_app):
+    family, parent = _new_parent(team_app, "Karim El Idrissi", "nl")
+    client = team_app.test_client()
     sign_in(client, "bram")
     action = f"/backoffice/families/{family}/parents/{parent.id}/letter"
     confirm = client.get(f"{action}/new")  # the family file links here: the page says what the letter does
     form = soup(confirm).select_one(f'form[action="{action}"]')
-    assert form is not None and say(demo_app, "nl", "Create account and print letter") in form.get_text()
+    assert form is not None and say(team_app, "nl", "Create account and print letter") in form.get_text()
     letter = client.post(action, data={"csrf_token": csrf_token(confirm.text)}, follow_redirects=True)
     assert letter.status_code == 200
     page = soup(letter)
@@ -490,37 +584,37 @@ def test_a_new_parent_account_gets_a_letter_whose_code_activates_once(demo_app):
     assert len(code) == 14 and code.count("-") == 2
     assert page.select_one("article.letter .qr svg") is not None  # the QR code, inline
     assert "Karim El Idrissi" in letter.get_data(as_text=True)
-    with database(demo_app) as db:
+    with database(team_app) as db:
         account = db.exec(select(Account).where(Account.username == "ouder-karim")).one()
         assert db.get(Parent, parent.id).account_id == account.id and account.password_hash is None
         assert len(db.exec(select(OneTimeCode).where(OneTimeCode.account_id == account.id)).all()) == 1
     # The file now says the letter was sent.
     family_page = text_of(client.get(f"/backoffice/families/{family}"))
-    assert say(demo_app, "nl", "letter sent, not activated yet") in family_page
+    assert say(team_app, "nl", "letter sent, not activated yet") in family_page
     # The code works once.
-    visitor = demo_app.test_client()
+    visitor = team_app.test_client()
     token = csrf_token(visitor.get(f"/activate?username={username}&code={code}").text)
     first = visitor.post("/activate", data={"username": username, "code": code, "csrf_token": token})
     assert first.status_code == 302 and first.headers["Location"] == "/activate/password"
     assert visitor.get("/activate/password").status_code == 200
-    again = demo_app.test_client()
+    again = team_app.test_client()
     token = csrf_token(again.get("/activate").text)
     second = again.post("/activate", data={"username": username, "code": code, "csrf_token": token})
     assert second.status_code == 401
-    assert say(demo_app, "nl", "This code is not right, was already used or is older than 7 days. "
+    assert say(team_app, "nl", "This code is not right, was already used or is older than 7 days. "
                                "Ask your contact person for a new letter.") in text_of(second)
 
 
-def test_the_letter_speaks_the_parents_language_while_the_worker_reads_dutch(demo_app):
-    family, parent = _new_parent(demo_app, "Nadia El Idrissi", "ar")
-    client = demo_app.test_client()
+def test_the_letter_speaks_the_parents_language_while_the_worker_reads_dutch(team_app):
+    family, parent = _new_parent(team_app, "Nadia El Idrissi", "ar")
+    client = team_app.test_client()
     sign_in(client, "bram")
     file = client.get(f"/backoffice/families/{family}")
     letter = client.post(f"/backoffice/families/{family}/parents/{parent.id}/letter",
                          data={"csrf_token": csrf_token(file.text)}, follow_redirects=True)
     text = text_of(letter)
-    assert say(demo_app, "ar", "Dear %(name)s,", name="Nadia El Idrissi") in text
-    assert say(demo_app, "nl", "Dear %(name)s,", name="Nadia El Idrissi") not in text
+    assert say(team_app, "ar", "Dear %(name)s,", name="Nadia El Idrissi") in text
+    assert say(team_app, "nl", "Dear %(name)s,", name="Nadia El Idrissi") not in text
     # The letter alone is the parent's: the page around it stays in the worker's language.
     page = soup(letter)
     assert (page.html["lang"], page.html["dir"]) == ("nl", "ltr")
