@@ -2,23 +2,36 @@
 at: Dutch, Arabic, Ukrainian and Tigrinya, in /work/main/screenshots/ (git-ignored).
 
 Not a visual comparison: the test only checks that each page rendered in the right language.
+
+Made here (support/factories.py on the live server): two households of Bram's duo with a published plan, each with
+one activated parent: Sanne reads Dutch; Fatima reads Arabic, and tolk-ar translated her plan.
 """
 import pytest
-from browser_kit import SCREENSHOTS, choose_language, new_family_page, text_of
+from browser_kit import SCREENSHOTS, choose_language, household_with_plan, new_family_page, plan_translated, text_of
 
+LIVE_DATA = "team"
 # language -> the parent whose pages are shown; Sanne (Dutch) switches language on the page.
-READER = {"nl": "ouder-sanne", "uk": "ouder-sanne", "ti": "ouder-sanne", "ar": "ouder-fatima"}
+READER = {"nl": "sanne", "uk": "sanne", "ti": "sanne", "ar": "fatima"}
 DIRECTION = {"nl": "ltr", "uk": "ltr", "ti": "ltr", "ar": "rtl"}
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser, live_server):
+def readers(live_server) -> dict[str, str]:
+    app = live_server.app
+    sanne = household_with_plan(app, ["nl"], names=("Sanne de Boer",))
+    fatima = household_with_plan(app, ["ar"], names=("Fatima El Idrissi",))
+    plan_translated(app, fatima.family_id)
+    return {"sanne": sanne.usernames[0], "fatima": fatima.usernames[0]}
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server, readers):
     pages = {}
 
-    def page_of(username: str):
-        if username not in pages:
-            pages[username] = new_family_page(browser, live_server, username)
-        return pages[username][1]
+    def page_of(reader: str):
+        if reader not in pages:
+            pages[reader] = new_family_page(browser, live_server, readers[reader])
+        return pages[reader][1]
 
     yield page_of
     for context, _page in pages.values():

@@ -1,6 +1,11 @@
 """The team overview at 1280x800 and a parent's plan history at 360x740, in Dutch and Arabic (issue 16, points 3
 and 4): no page-wide sideways scrolling, no axe-core violations, touch targets on the phone page, the chart drawn
-without JavaScript; full-page screenshots in /work/main/screenshots/ (git-ignored) for people to look at."""
+without JavaScript; full-page screenshots in /work/main/screenshots/ (git-ignored) for people to look at.
+
+Made here (support/factories.py on the live server), all of the demo team: Fatima and Youssef, kept apart, with two
+published versions of their plan (the second changes Oma's agreement) and Youssef's question and answer; and four
+more households with a published plan, taken in between 10 and 60 days ago, so the team overview has five rows and
+its chart bars of some height."""
 import pytest
 from browser_kit import (
     SCREENSHOTS,
@@ -8,19 +13,39 @@ from browser_kit import (
     choose_language,
     describe_targets,
     describe_violations,
+    household_with_plan,
     new_family_page,
+    plan_answered,
     sign_in,
     small_targets,
+    started_days_ago,
 )
 
+from support import factories
+
+LIVE_DATA = "team"
 STAFF_VIEWPORT = {"width": 1280, "height": 800}
 DIRECTION = {"nl": "ltr", "ar": "rtl"}
-# Youssef (the Arabic-reading father of El Idrissi) has two versions, his question and his answers.
-PARENT = "ouder-youssef"
 
 
 @pytest.fixture(scope="module")
-def pages(browser, live_server):
+def youssef(live_server) -> str:
+    """Youssef (who reads Arabic): two versions, his question on the first and his answer to the second."""
+    app = live_server.app
+    el_idrissi = factories.fatima_and_youssef(app, children=True, password=True)
+    factories.published_plan(app, el_idrissi.family_id)
+    started_days_ago(app, el_idrissi.family_id, 70)
+    youssef = el_idrissi.usernames[1]
+    plan_answered(app, youssef, "question", "Wat moet ik doen als de buurvrouw niet thuis is?")
+    factories.published_plan(app, el_idrissi.family_id, what="De kinderen slapen bij oma of bij de buurvrouw.")
+    plan_answered(app, youssef, "agree")
+    for days in (10, 20, 45, 60):
+        started_days_ago(app, household_with_plan(app, ["nl"]).family_id, days)
+    return youssef
+
+
+@pytest.fixture(scope="module")
+def pages(browser, live_server, youssef):
     """pages(kind): the team lead's page at 1280x800, or the parent's at 360x740, signed in once per module."""
     opened = {}
 
@@ -33,7 +58,7 @@ def pages(browser, live_server):
                 sign_in(page, live_server, "teamlead")
                 opened[kind] = context, page
             else:
-                opened[kind] = new_family_page(browser, live_server, PARENT)
+                opened[kind] = new_family_page(browser, live_server, youssef)
         return opened[kind][1]
 
     yield page_of

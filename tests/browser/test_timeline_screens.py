@@ -1,11 +1,49 @@
 """The case timeline and the factual file in Chromium at 1280x800 and at phone size (360x740): the entries are
 shown, nothing is wider than the screen, and the printed factual file has no menu. Full-page screenshots go to
-/work/main/screenshots/ (git-ignored) for people to look at."""
-import pytest
-from browser_kit import SCREENSHOTS, sign_in
+/work/main/screenshots/ (git-ignored) for people to look at.
 
+Made here (support/factories.py on the live server): a household of Bram's duo (Fatima and Youssef, kept apart, and
+their children) with what its timeline holds: two published versions of the plan, both parents' answers, Youssef's
+question and Bram's reply, and two appointments, one of them cancelled."""
+from dataclasses import dataclass
+
+import pytest
+from browser_kit import (
+    SCREENSHOTS,
+    appointment_cancelled,
+    plan_answered,
+    question_replied,
+    sign_in,
+)
+
+from support import factories
+
+LIVE_DATA = "team"
 VIEWPORTS = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
-EL_IDRISSI = "Gezin El Idrissi"  # the demo household of Bram's duo, with versions, questions and appointments
+QUESTION = "Wat moet ik doen als de buurvrouw niet thuis is?"
+
+
+@dataclass(frozen=True)
+class Household:
+    family_id: int
+    name: str
+
+
+@pytest.fixture(scope="module")
+def el_idrissi(live_server) -> Household:
+    app = live_server.app
+    made = factories.fatima_and_youssef(app, children=True, password=True)
+    fatima, youssef = made.usernames
+    factories.published_plan(app, made.family_id)
+    plan_answered(app, fatima, "agree")
+    plan_answered(app, youssef, "question", QUESTION)
+    question_replied(app, made.family_id, QUESTION, "Dan belt u mij. We maken samen een nieuwe afspraak.")
+    factories.published_plan(app, made.family_id, what="De kinderen slapen bij oma of bij de buurvrouw.")
+    plan_answered(app, youssef, "agree")
+    factories.appointment(app, made.family_id, days=3, purpose="Samen het plan lezen.")
+    cancelled, _key = factories.appointment(app, made.family_id, days=6, purpose="Kennismaken met de school.")
+    appointment_cancelled(app, made.family_id, cancelled)
+    return Household(made.family_id, made.name)
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +79,11 @@ def _shoot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)
-def test_the_timeline_fits_the_screen(pages, live_server, size):
+def test_the_timeline_fits_the_screen(pages, live_server, el_idrissi, size):
     page = pages[size]
-    family = live_server.family_id(EL_IDRISSI)
-    page.goto(f"/backoffice/families/{family}/timeline?order=newest")
-    assert page.locator("h1").inner_text() == live_server.translate("nl", "Timeline of %(family)s", family=EL_IDRISSI)
+    page.goto(f"/backoffice/families/{el_idrissi.family_id}/timeline?order=newest")
+    assert page.locator("h1").inner_text() == live_server.translate("nl", "Timeline of %(family)s",
+                                                                    family=el_idrissi.name)
     assert page.locator("ol.timeline li.entry").count() >= 10
     assert _wider_than_the_screen(page) == []
     _shoot(page, f"office-timeline-{size}.png")
@@ -57,10 +95,9 @@ def test_the_timeline_fits_the_screen(pages, live_server, size):
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)
-def test_the_factual_file_fits_and_prints_without_the_menu(pages, live_server, size):
+def test_the_factual_file_fits_and_prints_without_the_menu(pages, el_idrissi, size):
     page = pages[size]
-    family = live_server.family_id(EL_IDRISSI)
-    page.goto(f"/backoffice/families/{family}/factual-file")
+    page.goto(f"/backoffice/families/{el_idrissi.family_id}/factual-file")
     assert page.locator("#agreements .agreement").count() >= 1
     assert _wider_than_the_screen(page) == []
     _shoot(page, f"office-factual-file-{size}.png")
