@@ -37,12 +37,6 @@ from support.sign_in_steps import (
 pytestmark = pytest.mark.both_databases
 
 
-@pytest.fixture
-def browser(team_app):
-    """A browser on the portal of the demo team and its staff, without households."""
-    return team_app.test_client()
-
-
 def activation_refused(app) -> str:
     return nl(app, "This code is not right, was already used or is older than 7 days. "
                    "Ask your contact person for a new letter.")

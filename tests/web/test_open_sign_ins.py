@@ -14,7 +14,6 @@ from support.sign_in_steps import (
     copy_of,
     is_signed_in,
     password_step,
-    person,
     recovery_codes_for,
     sign_out,
     stored_recovery_rows,
@@ -23,18 +22,6 @@ from support.sign_in_steps import (
 
 # Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
-
-
-@pytest.fixture
-def browser(team_app):
-    """A browser on the portal of the demo team and its staff, without households."""
-    return team_app.test_client()
-
-
-@pytest.fixture
-def username(team_app, staff) -> str:
-    """Who signs in at the page `staff` names: a worker, or a parent of a household made here (`person`)."""
-    return person(team_app, staff)
 
 
 @pytest.mark.parametrize("staff", PEOPLE)

@@ -44,12 +44,6 @@ from support.sign_in_steps import (
 pytestmark = pytest.mark.both_databases
 
 
-@pytest.fixture
-def browser(team_app):
-    """A browser on the portal of the demo team and its staff, without households."""
-    return team_app.test_client()
-
-
 STAFF_PASSWORD = "Zonnebloem-kanaal-2026-fiets"
 
 

@@ -26,18 +26,6 @@ A_PARENT = "parent"  # in a parametrisation: the one parent of a household the t
 
 
 @pytest.fixture
-def browser(team_app):
-    """A browser on the portal of the demo team and its staff, without households."""
-    return team_app.test_client()
-
-
-@pytest.fixture
-def parent(team_app) -> str:
-    """A parent whose account is in use: the one parent of a new household, with a password and an app."""
-    return factories.parent_who_signs_in(team_app)
-
-
-@pytest.fixture
 def username(team_app, who) -> str:
     """The account `who` names: a username of the team's staff, or for A_PARENT a parent made as `parent` is."""
     return factories.parent_who_signs_in(team_app) if who == A_PARENT else who

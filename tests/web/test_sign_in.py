@@ -14,7 +14,6 @@ from portal.models import (
     Account,
     Role,
 )
-from support import factories
 from support.sign_in import csrf_token, sign_in
 from support.sign_in_steps import (
     PEOPLE,
@@ -29,7 +28,6 @@ from support.sign_in_steps import (
     is_signed_in,
     nl,
     password_step,
-    person,
     recovery_codes_for,
     sign_out,
     stored_recovery_rows,
@@ -38,24 +36,6 @@ from support.sign_in_steps import (
 
 # Sign-in, sessions and stored state: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
-
-
-@pytest.fixture
-def browser(team_app):
-    """A browser on the portal of the demo team and its staff, without households."""
-    return team_app.test_client()
-
-
-@pytest.fixture
-def username(team_app, staff) -> str:
-    """Who signs in at the page `staff` names: a worker, or a parent of a household made here (`person`)."""
-    return person(team_app, staff)
-
-
-@pytest.fixture
-def parent(team_app) -> str:
-    """A parent whose account is in use: the one parent of a new household, with a password and an app."""
-    return factories.parent_who_signs_in(team_app)
 
 
 @pytest.mark.parametrize("staff", PEOPLE)

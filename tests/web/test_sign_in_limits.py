@@ -27,7 +27,6 @@ from support.sign_in_steps import (
     is_signed_in,
     nl,
     password_step,
-    person,
     post_code,
     sent_back_to_sign_in,
     totp_at,
@@ -42,24 +41,6 @@ def sqlite_team_app(databases, make_app, tmp_path):
     """The portal with the demo team and its staff (no households), on SQLite only: the limits live in the
     limiter's memory, not in the database, and a hundred argon2 checks per backend would only make the run slower."""
     return make_app(databases.create("sqlite", "team", tmp_path))
-
-
-@pytest.fixture
-def username(team_app, staff) -> str:
-    """Who signs in at the page `staff` names: a worker, or a parent of a household made here (`person`)."""
-    return person(team_app, staff)
-
-
-@pytest.fixture
-def parent(team_app) -> str:
-    """A parent whose account is in use: the one parent of a new household, with a password and an app."""
-    return factories.parent_who_signs_in(team_app)
-
-
-@pytest.fixture
-def browser(team_app):
-    """A browser on the portal of the demo team and its staff, without households."""
-    return team_app.test_client()
 
 
 def post_password(client, username: str, password: str, address: str, token: str):
