@@ -5,8 +5,6 @@ shown, nothing is wider than the screen, and the printed factual file has no men
 Made here (support/factories.py on the live server): a household of Bram's duo (Fatima and Youssef, kept apart, and
 their children) with what its timeline holds: two published versions of the plan, both parents' answers, Youssef's
 question and Bram's reply, and two appointments, one of them cancelled."""
-from dataclasses import dataclass
-
 import pytest
 from browser_kit import (
     SCREENSHOTS,
@@ -23,14 +21,8 @@ VIEWPORTS = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 360, "he
 QUESTION = "Wat moet ik doen als de buurvrouw niet thuis is?"
 
 
-@dataclass(frozen=True)
-class Household:
-    family_id: int
-    name: str
-
-
 @pytest.fixture(scope="module")
-def el_idrissi(live_server) -> Household:
+def el_idrissi(live_server) -> factories.Household:
     app = live_server.app
     made = factories.fatima_and_youssef(app, children=True, password=True)
     fatima, youssef = made.usernames
@@ -43,7 +35,7 @@ def el_idrissi(live_server) -> Household:
     factories.appointment(app, made.family_id, days=3, purpose="Samen het plan lezen.")
     cancelled, _key = factories.appointment(app, made.family_id, days=6, purpose="Kennismaken met de school.")
     appointment_cancelled(app, made.family_id, cancelled)
-    return Household(made.family_id, made.name)
+    return made
 
 
 @pytest.fixture(scope="module")
