@@ -8,6 +8,8 @@ from flask_login import current_user
 from portal import clock
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
+from portal.backoffice.translation_form import TRANSLATION_LENGTH as TRANSLATION_LENGTH  # renderings use it too
+from portal.backoffice.translation_form import translation_form
 from portal.db import session as db_session
 from portal.models import Appointment, Family, Role, TranslationJob
 from portal.policy import plan_for_all, readers
@@ -26,11 +28,8 @@ from portal.services.interpreting import (
 )
 from portal.services.plans import content_of, current_version
 from portal.web import audit
-from portal.web.forms import switching_language, typed_text
+from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
-
-# A translation may run longer than its Dutch text (2,000 characters at most): twice that, then it is refused.
-TRANSLATION_LENGTH = 4000
 
 # Where a segment stands, beside it on the interpreter's page (services/interpreting.Origin.section).
 SECTION_NAMES = {
@@ -70,42 +69,42 @@ def translate(job_id):
     job = get_or_404(TranslationJob, job_id, Action.translation_work)
     work = job_work(db, job, clock.today())
     version, family_id, texts, names = work.version, work.family_id, work.texts, work.names
-    errors: dict[str, str] = {}
-    typed = {}
-    if request.method == "POST" and switching_language():  # the page again in another language, as typed
-        typed = {index: typed_text(request.form, f"segment-{index}", TRANSLATION_LENGTH, {})
-                 for index in range(len(texts)) if f"segment-{index}" in request.form}
-    elif request.method == "POST":
+    known = memory(db, texts, job.language, family_id)
+    form = translation_form([found.text if found else "" for found in (known.get(source_hash(s)) for s in texts)])
+    if request.method == "POST" and not switching_language():  # a language switch shows the page again, as typed
         me = current_user.interpreter.id
-        known = memory(db, texts, job.language, family_id)
+        form.validate()  # each translation's length: one too long is refused whole, the others are saved
+        too_long = form.messages()
         for index, source in enumerate(texts):
-            text = typed_text(request.form, f"segment-{index}", TRANSLATION_LENGTH, errors)
-            typed[index] = text
-            if not text or f"segment-{index}" in errors:
+            field = form.segment(index)
+            text = field.data
+            if not text or field.name in too_long:
                 continue
             wrong = wrong_tokens(source, text, names)
             if wrong:
-                errors[f"segment-{index}"] = refusal(wrong)
+                form.refuse(field, refusal(wrong))
                 continue
             remember(db, source, job.language, text, me, family_id, not work.shared(source))
             found = known.get(source_hash(source))
-            if request.form.get(f"verify-{index}") and found and found.text == text and found.translator_id != me:
+            if form.verified(index) and found and found.text == text and found.translator_id != me:
                 found.verified_by, found.verified_at = me, clock.now()
                 db.add(found)
         complete_if_done(db, job, texts, family_id)
-        audit.record("translation.save", "refused" if errors else "ok", object=f"job:{job.id}", family_id=family_id)
+        audit.record("translation.save", "refused" if form.messages() else "ok", object=f"job:{job.id}",
+                     family_id=family_id)
         db.commit()
+        known = memory(db, texts, job.language, family_id)  # as saved now
     # The page shown, whatever the request (a GET, a save with or without errors, another language): a look.
     audit.record("translation.view", "ok", object=f"job:{job.id}", family_id=family_id)
-    known = memory(db, texts, job.language, family_id)
     rows = [(index, source, known.get(source_hash(source))) for index, source in enumerate(texts)]
     translators = translator_names(db)
     household = household_of(db, db.get(Family, family_id))
     where = {source: list(dict.fromkeys((str(SECTION_NAMES.get(origin.section, origin.section)),
                                          household.label(origin.audience))
                                         for origin in work.origins.get(source, ()))) for source in texts}
+    errors = form.messages()
     return render_template("backoffice/translate.html", job=job, version=version, rows=rows, errors=errors,
-                           typed=typed, translators=translators, limit=TRANSLATION_LENGTH, main_form="translate-form",
+                           form=form, translators=translators, main_form="translate-form",
                            where=where,
                            help=segment_help(db, job, work, known),
                            open_count=sum(1 for _i, _s, found in rows if found is None)), 400 if errors else 200
