@@ -1,6 +1,4 @@
 """Back-office appointments: plan, move and cancel, each for the parents it is for; answer each parent."""
-import datetime as dt
-from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,9 +7,9 @@ from sqlmodel import col, select
 
 from portal import clock
 from portal.backoffice import blueprint
-from portal.backoffice.audience_field import Household, household_of
+from portal.backoffice.appointment_form import AppointmentForm, appointment_form, new_appointment
+from portal.backoffice.audience_field import household_of
 from portal.backoffice.reply_forms import answer_replies
-from portal.clock import AMSTERDAM
 from portal.db import session as db_session
 from portal.models import Appointment, AppointmentAnswer, AppointmentStatus, Family, Interpreter, Parent, Worker
 from portal.policy import DUO
@@ -19,55 +17,8 @@ from portal.rules.actions import Action
 from portal.services import appointments, interpreting, notifications, renderings
 from portal.services.duo import current_duo
 from portal.web import audit
-from portal.web.forms import bounded_int, clean, max_length, switching_language
+from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
-from portal.web.i18n import LANGUAGES
-
-SOMEONE_ELSE = "other"  # "with whom" is not a worker of the duo: the name is typed
-
-
-def _parse(form, household: Household, offered: list[Interpreter],
-           workers: list[tuple[Worker, str]]) -> tuple[dict, dict]:
-    """Validated appointment fields from the form, and errors in the worker's language; the interpreter one of those
-    `offered` (the household's team's, switched on) who speaks the chosen language; "with whom" one of the duo's
-    `workers` (the family reads their name) or someone else, typed."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    try:
-        local = dt.datetime.strptime(f"{form.get('date', '')} {form.get('time', '')}", "%Y-%m-%d %H:%M")
-        values["starts_at"] = local.replace(tzinfo=AMSTERDAM).astimezone(dt.UTC)
-    except (ValueError, OverflowError):  # OverflowError: a date such as 0001-01-01 has no UTC time
-        errors["date"] = _("Give a date and a time, e.g. 2026-12-01 and 10:00.")
-    values["duration_minutes"] = bounded_int(form.get("duration"), 5, 480, 60)
-    values["safe_place"] = form.get("safe_place") == "1"
-    for name in ("place", "with_whom", "purpose"):
-        values[name] = clean(name, max_length(getattr(Appointment, name)), errors)
-    if not values["place"]:
-        errors["place"] = _("Give the place (for a safe place: the address, which the family never sees).")
-    chosen = form.get("with_worker", SOMEONE_ELSE)  # a form without the choice names someone else, typed
-    worker = next((worker for worker, _role in workers if str(worker.id) == chosen), None)
-    values["with_worker_id"] = worker.id if worker else None
-    if worker is not None:
-        values["with_whom"] = worker.name
-        errors.pop("with_whom", None)  # text typed for someone else does not count
-    elif chosen != SOMEONE_ELSE or not values["with_whom"]:
-        errors["with_whom"] = _("Choose a worker of the duo, or someone else and write their name.")
-    if not values["purpose"]:
-        errors["purpose"] = _("Write what the appointment is for, in plain words.")
-    values["audience"], error = household.parse(form.get("audience", ""), safe_place=values["safe_place"])
-    if error:
-        errors["audience"] = error
-    language = form.get("interpreter_language", "")
-    values["interpreter_language"] = language if language in LANGUAGES and language != "nl" else None
-    # Only an interpreter of the list: of the household's team, switched on (a made-up number, another team's or a
-    # switched-off one is refused, with the rest of the form kept), and speaking the language chosen.
-    number = bounded_int(form.get("interpreter_id"), 1, 2**31 - 1, 0)
-    chosen = next((interpreter for interpreter in offered if interpreter.id == number), None)
-    wanted = values["interpreter_language"]
-    if number and (chosen is None or (wanted and not chosen.speaks(wanted))):
-        errors["interpreter_id"] = _("Choose an interpreter from the list who speaks the chosen language.")
-    values["interpreter_id"] = chosen.id if chosen else None
-    return values, errors
 
 
 def _duo_workers(db, family, item: Appointment | None = None) -> list[tuple[Worker, str]]:
@@ -114,12 +65,13 @@ def _answers(db, items) -> dict[int, list[tuple[AppointmentAnswer, Parent]]]:
     return found
 
 
-def _page(family, items, form, errors, editing=None, replies=None, status=200):
+def _page(family, items, form: AppointmentForm, editing=None, replies=None, status=200):
     """The appointments page (or one appointment's), whatever the request: a look at them, on record, also when a
     POST shows it again with errors or in another language. Appointments on a day away of their worker are marked."""
     db = db_session()
     audit.record("appointment.view", "ok", object=f"appointment:{editing.id}" if editing else f"family:{family.id}",
                  family_id=family.id)
+    errors = form.messages() | (replies.messages() if replies else {})
     return render_template("backoffice/appointments.html", family=family, items=items, form=form, errors=errors,
                            workers=_duo_workers(db, family, editing), away=appointments.on_days_away(db, items),
                            interpreters=_offered(db, family), editing=editing, answers=_answers(db, items),
@@ -139,11 +91,13 @@ def family_appointments(family_id):
     family = get_or_404(Family, family_id, Action.family_edit if saving else Action.family_view)
     items = db.exec(select(Appointment).where(Appointment.family_id == family.id)
                     .order_by(Appointment.starts_at)).all()
+    household, workers = household_of(db, family), _duo_workers(db, family)
+    form = new_appointment(household, workers)
     if request.method != "POST" or switching_language():
-        return _page(family, items, request.form, {})
-    values, errors = _parse(request.form, household_of(db, family), _offered(db, family), _duo_workers(db, family))
-    if errors:
-        return _page(family, items, request.form, errors, status=400)
+        return _page(family, items, form)
+    values = form.read(household, _offered(db, family), workers)
+    if form.messages():
+        return _page(family, items, form, status=400)
     item = appointments.plan(db, family.id, current_user.account.id, **values)
     _saved(db, family, item)
     return _after_saving(db, family, item)
@@ -159,27 +113,18 @@ def edit_appointment(family_id, appointment_id):
     if item.family_id != family.id:
         return redirect(url_for("backoffice.family_appointments", family_id=family.id))
     answers = [answer for answer, _parent in _answers(db, [item]).get(item.id, [])]
-    local = item.starts_at.astimezone(AMSTERDAM)
-    current = {"date": local.strftime("%Y-%m-%d"), "time": local.strftime("%H:%M"), "place": item.place,
-               "with_worker": str(item.with_worker_id or SOMEONE_ELSE),
-               "with_whom": "" if item.with_worker_id else item.with_whom, "purpose": item.purpose,
-               "duration": str(item.duration_minutes),
-               "safe_place": "1" if item.safe_place else "", "interpreter_language": item.interpreter_language or "",
-               "interpreter_id": str(item.interpreter_id or ""), "audience": item.audience}
-    replies = answer_replies(answers)
+    form, replies = appointment_form(item), answer_replies(answers)
     if request.method != "POST" or switching_language():
-        return _page(family, [item], request.form or current, {}, editing=item, replies=replies)
+        return _page(family, [item], form, editing=item, replies=replies)
     audience_before = item.audience
-    if request.form.get("action") == "cancel":
+    if form.cancelling():
         item.status = AppointmentStatus.cancelled
         replied = []
     else:
-        values, errors = _parse(request.form, household_of(db, family), _offered(db, family),
-                                _duo_workers(db, family, item))
+        values = form.read(household_of(db, family), _offered(db, family), _duo_workers(db, family, item))
         replies.validate()
-        if errors or replies.messages():
-            return _page(family, [item], request.form, errors | replies.messages(), editing=item, replies=replies,
-                         status=400)
+        if form.messages() or replies.messages():
+            return _page(family, [item], form, editing=item, replies=replies, status=400)
         for name, value in values.items():
             setattr(item, name, value)
         replied = _reply(db, family, item, answers, replies)

@@ -193,18 +193,6 @@ def typed_text(form, name: str, max_length: int, errors: dict[str, str]) -> str:
         return strip_controls(form.get(name, ""), too_long.length)
 
 
-def clean(name: str, max_length: int = 2000, errors: dict[str, str] | None = None) -> str:
-    """A form field of this request, cleaned. Too long: an error in `errors` when given, else TooLong (the
-    error page then shows what was typed, to shorten and send again)."""
-    if errors is not None:
-        return typed_text(request.form, name, max_length, errors)
-    try:
-        return strip_controls(request.form.get(name, ""), max_length)
-    except TooLong as too_long:
-        too_long.name = name
-        raise
-
-
 def typed_fields(form) -> list[tuple[str, str]]:
     """What a user typed in a posted form, in order, without passwords, codes or the form's token (nor the
     language and page choices of the page around it)."""
