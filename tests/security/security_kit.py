@@ -11,6 +11,7 @@
   hostile_text, numberish, FUZZ    hypothesis strategies and settings shared by the fuzz tests
   stays_on_portal(location)        where a browser goes for a Location header stays on the portal
   form_fields(html, form_id)       the fields a browser would send for a form
+  de_boer(app), el_idrissi(app)    the two households the security tests use, made on the team (factories)
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from sqlalchemy import String, Text, select
 from sqlmodel import Session, SQLModel
 
 import portal.models  # noqa: F401  (every table on the metadata)
+from support import factories
+from support.routes import question_of
 from support.sign_in import csrf_token, sign_in
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -228,3 +231,28 @@ def form_fields(html: str, form_id: str) -> dict[str, str]:
         elif field.get("type") not in ("submit", "button"):
             values[name] = field.get("value", "")
     return values
+
+
+# --- the households of the security tests --------------------------------------------------------
+
+def de_boer(app) -> factories.Household:
+    """Sanne de Boer (Dutch, able to sign in) and her son Thomas, with Anouk as contact person and Bram as duo partner:
+    a plan Anouk published, and an appointment Anouk made for four days from now."""
+    household = factories.household(app, ["nl"], contact="Anouk Visser", partner="Bram de Wit",
+                                    names=("Sanne de Boer",), children=("Thomas de Boer",), password=True)
+    factories.published_plan(app, household.family_id, by="anouk")
+    factories.appointment(app, household.family_id, by="anouk")
+    return household
+
+
+EL_IDRISSI_QUESTION = "Mag oma de kinderen ook ophalen?"
+
+
+def el_idrissi(app) -> factories.Household:
+    """Fatima and Youssef El Idrissi (Arabic, kept apart, able to sign in; Bram's and Anouk's): a published plan,
+    Youssef's question about it, and a new draft of the plan saved by Bram."""
+    household = factories.fatima_and_youssef(app, password=True)
+    factories.published_plan(app, household.family_id)
+    question_of(app, household.usernames[1], EL_IDRISSI_QUESTION)
+    factories.saved_draft(app, household.family_id, what="De kinderen slapen bij oma en opa.")
+    return household

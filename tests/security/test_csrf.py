@@ -17,18 +17,18 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 from security_kit import Portal, database, form_fields, table_rows
+from security_kit import de_boer as make_de_boer
+from security_kit import el_idrissi as make_el_idrissi
 from sqlalchemy import update
 from sqlmodel import select
 
 from portal import clock
 from portal.accounts import secrets as auth_secrets
 from portal.models import (
-    Absence,
     Account,
     Appointment,
     AppointmentAnswer,
     DuoAssignment,
-    Family,
     Interpreter,
     Parent,
     ParentTextRendering,
@@ -40,7 +40,9 @@ from portal.services import publishing
 from portal.services.interpreting import segments
 from portal.services.plans import draft_of, load_contents
 from portal.web.secret import code_key
-from support.sign_in import fresh_code
+from support import factories
+from support.routes import absence_of
+from support.sign_in import csrf_token, fresh_code, signed_in_client
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}
 PASSWORD = "veilig-demo-2026"
@@ -56,67 +58,83 @@ def refused(response) -> bool:
 # --- the data of each case -----------------------------------------------------------------------
 
 def ids(app) -> dict:
-    """Numbers of demo objects that the cases' addresses and forms need."""
+    """What the cases' addresses and forms need, made on the team alone (factories) and named here:
+      the De Boer household (security_kit.de_boer): Sanne, whose username is "sanne_username", and her appointment;
+      Fatima and Youssef El Idrissi (security_kit.el_idrissi): Youssef's question, and a draft to publish;
+      the Kovalenko household of Chantal and Dirk (not Anouk's: a household she may open only by breaking the glass);
+      the Demir household of Chantal and Anouk: Mehmet's request, in Turkish, to move an appointment;
+      an absence of Dirk, and the staff of the team (Anouk's account, Chantal, Dirk)."""
+    de_boer, el_idrissi = make_de_boer(app), make_el_idrissi(app)
+    kovalenko = factories.household(app, ["uk"], contact="Chantal Pinas", partner="Dirk Hoekstra")
+    demir = factories.household(app, ["tr"], contact="Chantal Pinas", partner="Anouk Visser",
+                                names=("Mehmet Demir",), password=True)
+    factories.published_plan(app, demir.family_id, by="chantal")
+    _, demir_key = factories.appointment(app, demir.family_id, by="chantal")
+    move = _move_requested(app, demir.usernames[0], demir_key, "O gün çalışıyorum.")
+    absence = absence_of(app, "dirk")
     with database(app) as db:
-        def family(name):
-            return db.exec(select(Family.id).where(Family.name.contains(name))).one()
-
-        de_boer, el_idrissi = family("De Boer"), family("El Idrissi")
-        sanne = db.exec(select(Parent).where(Parent.name == "Sanne de Boer")).one()
-        job = db.exec(select(TranslationJob.id)).first()
-        absence = db.exec(select(Absence)).first()
         return {
-            "de_boer": de_boer, "el_idrissi": el_idrissi, "kovalenko": family("Kovalenko"),
-            "sanne": sanne.id,
-            "sanne_appointment": db.exec(select(Appointment.id).where(Appointment.family_id == de_boer)
+            "de_boer": de_boer.family_id, "el_idrissi": el_idrissi.family_id, "kovalenko": kovalenko.family_id,
+            "sanne": de_boer.parent_ids[0], "sanne_username": de_boer.usernames[0],
+            "sanne_appointment": db.exec(select(Appointment.id).where(Appointment.family_id == de_boer.family_id)
                                          .order_by(Appointment.starts_at.desc())).first(),
             # the same appointment as its parent's address names it: by its key, never its number
-            "sanne_appointment_key": db.exec(select(Appointment.key).where(Appointment.family_id == de_boer)
+            "sanne_appointment_key": db.exec(select(Appointment.key)
+                                             .where(Appointment.family_id == de_boer.family_id)
                                              .order_by(Appointment.starts_at.desc())).first(),
-            "question": db.exec(select(PlanQuestion.id).join(Parent, Parent.id == PlanQuestion.parent_id)
-                                .where(Parent.family_id == el_idrissi)).first(),
+            "question": db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id == el_idrissi.parent_ids[1])
+                                ).one(),
             "dirk": db.exec(select(Worker.id).where(Worker.name == "Dirk Hoekstra")).one(),
-            "assignment": db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == de_boer,
+            "assignment": db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == de_boer.family_id,
                                                                  DuoAssignment.end.is_(None))).first(),
-            "job": job,
             "anouk_account": db.exec(select(Account.id).where(Account.username == "anouk")).one(),
             "chantal": db.exec(select(Worker.id).where(Worker.name == "Chantal Pinas")).one(),
-            "demir": family("Demir"),
-            # Mehmet's request to move an appointment, with his reason in Turkish
-            "move": db.exec(select(AppointmentAnswer.id).where(AppointmentAnswer.reason != "")).first(),
-            "rendering": db.exec(select(ParentTextRendering.id)).first(),
-            # The demo's absence (a worker of the demo team away), and that worker's account
-            "absence": absence.id,
-            "away_account": db.exec(select(Worker.account_id).where(Worker.id == absence.worker_id)).one(),
+            "demir": demir.family_id,
+            "move": move,
+            "absence": absence,
+            "away_account": db.exec(select(Account.id).where(Account.username == "dirk")).one(),
         }
 
 
-def _rendering_for_tolk_ar(app) -> None:
+def _move_requested(app, username: str, key: str, reason: str) -> int:
+    """The parent asks, on the appointment's page, to move it for `reason`: the answer's id."""
+    client = signed_in_client(app, username)
+    page = client.get(f"/appointments/{key}")
+    response = client.post(f"/appointments/{key}", data={"csrf_token": csrf_token(page.text),
+                                                         "response": "move_requested", "reason": reason})
+    assert response.status_code == 302, response.status_code
+    with database(app) as db:
+        return db.exec(select(AppointmentAnswer.id).where(AppointmentAnswer.reason == reason)).one()
+
+
+def _rendering_for_tolk_ar(app, i: dict) -> None:
     """Youssef's question in El Idrissi, given to tolk-ar to put into Dutch."""
     with database(app) as db:
-        question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
-                           .join(Family, Family.id == Parent.family_id)
-                           .where(Family.name.contains("El Idrissi"))).first()
+        question = db.get(PlanQuestion, i["question"])
         parent = db.get(Parent, question.parent_id)
         interpreter = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
                               .where(Account.username == "tolk-ar")).one()
-        db.add(ParentTextRendering(kind="question", text_id=question.id, family_id=parent.family_id,
-                                   parent_id=parent.id, language="ar", source_text=question.text,
-                                   asked_by=db.exec(select(Worker.id)).first(), interpreter_id=interpreter))
+        bram = db.exec(select(Worker.id).where(Worker.name == "Bram de Wit")).one()
+        rendering = ParentTextRendering(kind="question", text_id=question.id, family_id=parent.family_id,
+                                        parent_id=parent.id, language="ar", source_text=question.text,
+                                        asked_by=bram, interpreter_id=interpreter)
+        db.add(rendering)
         db.commit()
+        i["rendering"] = rendering.id
 
 
-def publish_el_idrissi(app) -> None:
+def publish_el_idrissi(app, i: dict) -> None:
     """Publish the El Idrissi draft (services.publishing.publish): an Arabic translation job for tolk-ar."""
     with app.app_context(), database(app) as db:
-        family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
         bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
-        draft = draft_of(db, family.id)
-        publishing.publish(db, draft, draft.revision, family.id, bram.id, "")
+        draft = draft_of(db, i["el_idrissi"])
+        published = publishing.publish(db, draft, draft.revision, i["el_idrissi"], bram.id, "")
         db.commit()
+        i["job"] = db.exec(select(TranslationJob.id).where(TranslationJob.version_id == published.version.id,
+                                                           TranslationJob.language == "ar")).one()
 
 
-def activation_code(app, username: str = "ouder-sanne") -> str:
+def activation_code(app, username: str) -> str:
     with app.app_context(), database(app) as db:
         account = db.exec(select(Account).where(Account.username == username)).one()
         return auth_secrets.issue_code(db, account, "activation", code_key())
@@ -130,23 +148,28 @@ def totp_now(app, username: str) -> str:
 
 @dataclass
 class Case:
-    user: str | None  # who may use the route; None: a visitor (brought into `state` first)
+    user: str | None  # who may use the route (SANNE: Sanne de Boer); None: a visitor (brought into `state` first)
     path: str  # formatted with ids(app)
     data: dict | Callable = field(default_factory=dict)  # or data(portal, ids) -> dict
     state: Callable | None = None  # state(portal, ids): bring the visitor to where the route works
-    prepare: Callable | None = None  # prepare(app): before anyone signs in
+    prepare: Callable | None = None  # prepare(app, ids): before anyone signs in; may add to ids
     changes: bool = True  # the accepted request (with the token) changes rows
 
 
+def username_of(user: str | None, ids: dict) -> str | None:
+    """The account of a case's user: Sanne's is the one ids() made for her."""
+    return ids["sanne_username"] if user == SANNE else user
+
+
 def _pending(username: str, staff: bool = False):
-    def state(portal, _ids):
+    def state(portal, ids):
         base = "/backoffice" if staff else ""
-        first = portal.post(f"{base}/sign-in", {"username": username, "password": PASSWORD})
+        first = portal.post(f"{base}/sign-in", {"username": username_of(username, ids), "password": PASSWORD})
         assert first.status_code == 302, first.get_data(as_text=True)[:500]
     return state
 
 
-def _not_enrolled(app) -> None:
+def _not_enrolled(app, _ids) -> None:
     with database(app) as db:
         db.exec(update(Account).where(Account.username == "anouk").values(totp_enrolled=False, totp_secret=None))
         db.commit()
@@ -159,9 +182,9 @@ def _enrolling(portal, _ids):
 
 
 def _activating(set_password: bool):
-    def state(portal, _ids):
-        code = activation_code(portal.app)
-        assert portal.post("/activate", {"username": "ouder-sanne", "code": code}).status_code == 302
+    def state(portal, ids):
+        code = activation_code(portal.app, ids["sanne_username"])
+        assert portal.post("/activate", {"username": ids["sanne_username"], "code": code}).status_code == 302
         portal.token = None  # the session was renewed
         if set_password:
             chosen = portal.post("/activate/password", {"password": "blauwe fiets op het dak 7",
@@ -186,31 +209,34 @@ def _appointment(**extra):
             "with_whom": "Anouk Visser", "purpose": "Samen het plan lezen.", **extra}
 
 
+# The parent of the cases: Sanne de Boer, whose username ids() knows.
+SANNE = "sanne"
+
 CASES: dict[str, Case] = {
-    "auth.sign_in": Case(None, "/sign-in", {"username": "ouder-sanne", "password": PASSWORD}),
+    "auth.sign_in": Case(None, "/sign-in", lambda _p, i: {"username": i["sanne_username"], "password": PASSWORD}),
     "auth.staff_sign_in": Case(None, "/backoffice/sign-in", {"username": "anouk", "password": PASSWORD}),
-    "auth.code": Case(None, "/sign-in/code", lambda p, _i: {"code": fresh_code("ouder-sanne", p.app)},
-                      state=_pending("ouder-sanne")),
+    "auth.code": Case(None, "/sign-in/code", lambda p, i: {"code": fresh_code(i["sanne_username"], p.app)},
+                      state=_pending(SANNE)),
     "auth.staff_code": Case(None, "/backoffice/sign-in/code", lambda p, _i: {"code": fresh_code("anouk", p.app)},
                             state=_pending("anouk", staff=True)),
     "auth.enrol": Case(None, "/backoffice/enrol", lambda p, _i: {"code": totp_now(p.app, "anouk")},
                        state=_enrolling, prepare=_not_enrolled),
     "auth.new_recovery_codes": Case("bram", "/backoffice/recovery-codes"),
-    "auth.activate": Case(None, "/activate", lambda p, _i: {"username": "ouder-sanne",
-                                                            "code": activation_code(p.app)}),
+    "auth.activate": Case(None, "/activate", lambda p, i: {"username": i["sanne_username"],
+                                                           "code": activation_code(p.app, i["sanne_username"])}),
     "auth.choose_password": Case(None, "/activate/password", {"password": "groene boot in de gracht 4",
                                                                "password_again": "groene boot in de gracht 4"},
                                  state=_activating(set_password=False)),
     "auth.second_factor": Case(None, "/activate/second-factor", {"method": "sms", "phone": "06 12345678"},
                                state=_activating(set_password=True)),
-    "auth.change_password": Case("ouder-sanne", "/password", {"current_password": PASSWORD, **NEW_PASSWORD}),
+    "auth.change_password": Case(SANNE, "/password", {"current_password": PASSWORD, **NEW_PASSWORD}),
     "auth.staff_change_password": Case("anouk", "/backoffice/password", {"current_password": PASSWORD,
                                                                          **NEW_PASSWORD}),
-    "auth.sign_out": Case("ouder-sanne", "/sign-out"),
-    "auth.set_language": Case("ouder-sanne", "/language", {"set_language": "ar", "next": "/plan"}),
-    "auth.extend_session": Case("ouder-sanne", "/session/extend", {"next": "/plan"}, changes=False),
-    "family.plan": Case("ouder-sanne", "/plan", {"answer": "question", "comment": "Wie haalt Thomas op?"}),
-    "family.appointment": Case("ouder-sanne", "/appointments/{sanne_appointment_key}",
+    "auth.sign_out": Case(SANNE, "/sign-out"),
+    "auth.set_language": Case(SANNE, "/language", {"set_language": "ar", "next": "/plan"}),
+    "auth.extend_session": Case(SANNE, "/session/extend", {"next": "/plan"}, changes=False),
+    "family.plan": Case(SANNE, "/plan", {"answer": "question", "comment": "Wie haalt Thomas op?"}),
+    "family.appointment": Case(SANNE, "/appointments/{sanne_appointment_key}",
                                {"response": "move_requested", "reason": "Ik moet dan werken."}),
     "backoffice.break_glass": Case("anouk", "/backoffice/break-glass", lambda _p, i: {
         "family": str(i["kovalenko"]), "reason": "Melding politie, nu nodig."}),
@@ -271,10 +297,10 @@ def post_routes(app) -> set[str]:
 CSRF_EXEMPT = {"auth.quick_exit"}
 
 
-def test_every_post_route_has_a_case(demo_app):
-    missing = post_routes(demo_app) - set(CASES) - CSRF_EXEMPT
+def test_every_post_route_has_a_case(team_app):
+    missing = post_routes(team_app) - set(CASES) - CSRF_EXEMPT
     assert not missing, f"POST routes without a CSRF case: {sorted(missing)}"
-    assert not set(CASES) - post_routes(demo_app), "cases of routes that no longer exist"
+    assert not set(CASES) - post_routes(team_app), "cases of routes that no longer exist"
 
 
 def _form(portal: Portal, case: Case, number: dict) -> dict:
@@ -283,44 +309,45 @@ def _form(portal: Portal, case: Case, number: dict) -> dict:
 
 
 @pytest.mark.parametrize("endpoint", sorted(CASES))
-def test_post_without_token_is_refused_and_changes_nothing(demo_app, endpoint):
+def test_post_without_token_is_refused_and_changes_nothing(team_app, endpoint):
     case = CASES[endpoint]
+    number = ids(team_app)
     if case.prepare:
-        case.prepare(demo_app)
-    number = ids(demo_app)
-    portal = Portal(demo_app, case.user)
+        case.prepare(team_app, number)
+    portal = Portal(team_app, username_of(case.user, number))
     if case.state:
         case.state(portal, number)
-    stranger = Portal(demo_app)  # signed out, in no particular state
+    stranger = Portal(team_app)  # signed out, in no particular state
 
     path = case.path.format(**number)
     data = _form(portal, case, number)  # the very same form each time; only the token differs
     for who in (portal, stranger):
-        before = table_rows(demo_app)
+        before = table_rows(team_app)
         response = who.client.post(path, data=data)
         assert refused(response), (who is portal and "user" or "visitor", response.status_code,
                                    response.headers.get("Location"))
-        assert table_rows(demo_app) == before, "a request without the CSRF token changed the database"
+        assert table_rows(team_app) == before, "a request without the CSRF token changed the database"
     if case.user:
-        home = "/backoffice/" if case.user != "ouder-sanne" else "/"
+        home = "/backoffice/" if case.user != SANNE else "/"
         assert portal.get(home).status_code == 200, "the refused request signed the user out"
 
-    before = table_rows(demo_app)
+    before = table_rows(team_app)
     accepted = portal.client.post(path, data=data | {"csrf_token": portal.csrf()})
     assert not refused(accepted) or endpoint == "auth.sign_out", (accepted.status_code, accepted.headers)
     assert accepted.status_code < 500
     if case.changes:
-        assert table_rows(demo_app) != before, "the request with the token did nothing: the case proves nothing"
+        assert table_rows(team_app) != before, "the request with the token did nothing: the case proves nothing"
     if endpoint == "auth.sign_out":
         assert portal.get("/").status_code == 302  # with the token, signing out works
 
 
-def test_htmx_request_with_the_token_in_a_header_is_accepted(demo_app):
+def test_htmx_request_with_the_token_in_a_header_is_accepted(team_app):
     """The plan editor's live help posts with htmx: the token travels in X-CSRFToken."""
-    anouk = Portal(demo_app, "anouk")
+    household = factories.fatima_and_youssef(team_app)
+    anouk = Portal(team_app, "anouk")
     text = {"s1-description": "Er wordt door de vader geschreeuwd als hij heeft gedronken."}
     htmx = {"HX-Request": "true", "HX-Trigger-Name": "s1-description"}
-    helper = f"/backoffice/families/{ids(demo_app)['el_idrissi']}/plain-language"
+    helper = f"/backoffice/families/{household.family_id}/plain-language"
     helped = anouk.client.post(helper, data=text, headers=htmx | {"X-CSRFToken": anouk.csrf()})
     assert helped.status_code == 200
     fragment = helped.get_data(as_text=True)

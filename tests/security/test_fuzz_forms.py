@@ -7,7 +7,8 @@ For every form and every example:
   - the page never runs what was typed (scripts only with the response's nonce, no on* attributes);
   - a refused submission saves nothing (the rows it would touch are unchanged);
   - nothing stored holds a control character (other than line break and tab) or a bidi control.
-One client signs in once per test and is reused across the examples of that test.
+One client signs in once per test and is reused across the examples of that test. The portal is the team alone
+(`team_app`) with the households each test asks for (fixtures in conftest.py, made by security_kit).
 """
 
 import pytest
@@ -64,13 +65,15 @@ from portal.services.plans import draft_of, load_contents
 from portal.web.forms import bounded_date
 from portal.web.i18n import LANGUAGES
 from portal.web.secret import code_key
+from support import factories
 from support.plan_editor import posted, text_fields
 from support.sign_in import fresh_code
 
 # Dialect-specific: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
 
-USERNAMES = ("ouder-sanne", "ouder-fatima", "anouk", "tolk-ar", "teamlead")
+# Who signs in: the parents of the `parents` fixture by what they are, the staff by their usernames.
+USERNAMES = ("a Dutch parent", "an Arabic parent", "anouk", "tolk-ar", "teamlead")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -99,10 +102,6 @@ def _all(app, model):
         return db.exec(select(model).order_by(model.id)).all()
 
 
-def family_id(app, name: str) -> int:
-    return one(app, Family, Family.name.contains(name)).id
-
-
 def fields(row, *names) -> tuple:
     return tuple(getattr(row, name) for name in names)
 
@@ -111,13 +110,26 @@ def test_the_demo_data_itself_is_clean(demo_app):
     assert_database_clean(demo_app)
 
 
+def test_the_households_the_tests_start_from_are_clean(team_app, de_boer, el_idrissi):
+    """What the fuzz tests find stored afterwards was stored by them: the team and the households are clean."""
+    assert_database_clean(team_app)
+
+
+@pytest.fixture
+def parents(team_app) -> dict[str, str]:
+    """Two parents of households of their own who can sign in: their usernames by what they are."""
+    return {"a Dutch parent": factories.parent_who_signs_in(team_app, "nl"),
+            "an Arabic parent": factories.parent_who_signs_in(team_app, "ar")}
+
+
 # --- sign-in, code, activation, choose password ------------------------------------------------
 
 @FUZZ
 @given(username=st.one_of(st.sampled_from(USERNAMES), hostile_text), password=hostile_text,
        staff=st.booleans())
-def test_sign_in_form(visitor, username, password, staff):
+def test_sign_in_form(visitor, parents, username, password, staff):
     app = visitor.app
+    username = parents.get(username, username)
     sessions_before = len(_all(app, UserSession))
     response = visitor.post("/backoffice/sign-in" if staff else "/sign-in",
                             {"username": username, "password": password}, address=new_address())
@@ -127,10 +139,16 @@ def test_sign_in_form(visitor, username, password, staff):
 
 
 @pytest.fixture
-def pending_parent(demo_app) -> Portal:
-    """Ouder-fatima (Arabic) after the password step, at the code step."""
-    portal = Portal(demo_app)
-    first = portal.post("/sign-in", {"username": "ouder-fatima", "password": DEMO_PASSWORD})
+def arabic_parent(team_app) -> str:
+    """A parent who reads Arabic and can sign in: her username."""
+    return factories.parent_who_signs_in(team_app, "ar")
+
+
+@pytest.fixture
+def pending_parent(team_app, arabic_parent) -> Portal:
+    """The Arabic-reading parent after the password step, at the code step."""
+    portal = Portal(team_app)
+    first = portal.post("/sign-in", {"username": arabic_parent, "password": DEMO_PASSWORD})
     assert first.status_code == 302 and first.headers["Location"].endswith("/sign-in/code")
     return portal
 
@@ -157,30 +175,34 @@ def test_code_form(pending_parent, code):
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
-def test_a_code_typed_in_arabic_indic_digits_signs_in(pending_parent):
+def test_a_code_typed_in_arabic_indic_digits_signs_in(pending_parent, arabic_parent):
     """What an Arabic phone keyboard types for the six digits of the authenticator app."""
-    code = fresh_code("ouder-fatima", pending_parent.app).translate(ARABIC_INDIC)
+    code = fresh_code(arabic_parent, pending_parent.app).translate(ARABIC_INDIC)
     response = pending_parent.post("/sign-in/code", {"code": code})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert pending_parent.get("/").status_code == 200
 
 
-def _letter_code(app) -> str:
+def _letter_code(app, username: str) -> str:
     with app.app_context(), database(app) as db:
-        account = db.exec(select(Account).where(Account.username == "ouder-sanne")).one()
+        account = db.exec(select(Account).where(Account.username == username)).one()
         return auth_secrets.issue_code(db, account, "activation", code_key())
 
 
 @pytest.fixture
-def activation_letter(demo_app):
-    """A fresh activation code for ouder-sanne, as printed on a letter."""
-    return _letter_code(demo_app)
+def activation_letter(team_app, de_boer):
+    """A fresh activation code for Sanne de Boer, as printed on a letter."""
+    return _letter_code(team_app, de_boer.usernames[0])
+
+
+LETTER_USERNAME = "the username on the letter"
 
 
 @FUZZ
-@given(username=st.one_of(st.just("ouder-sanne"), hostile_text), code=hostile_text)
-def test_activation_form(visitor, activation_letter, username, code):
+@given(username=st.one_of(st.just(LETTER_USERNAME), hostile_text), code=hostile_text)
+def test_activation_form(visitor, activation_letter, de_boer, username, code):
     app = visitor.app
+    username = de_boer.usernames[0] if username == LETTER_USERNAME else username
     response = visitor.post("/activate", {"username": username, "code": code}, address=new_address())
     assert not survived(response, 200, 401, 429, success=())
     letter = one(app, OneTimeCode, OneTimeCode.purpose == "activation")
@@ -189,31 +211,33 @@ def test_activation_form(visitor, activation_letter, username, code):
     assert_database_clean(app)
 
 
-def _activate(visitor: Portal, code: str) -> None:
-    response = visitor.post("/activate", {"username": "ouder-sanne", "code": code})
+def _activate(visitor: Portal, username: str, code: str) -> None:
+    response = visitor.post("/activate", {"username": username, "code": code})
     assert response.status_code == 302 and response.headers["Location"].endswith("/activate/password")
     visitor.token = None  # the session was renewed
 
 
 @pytest.fixture
-def activating(visitor, activation_letter) -> Portal:
-    _activate(visitor, activation_letter)
+def activating(visitor, activation_letter, de_boer) -> Portal:
+    """Sanne de Boer activating her account with the letter, at the step that chooses a password."""
+    _activate(visitor, de_boer.usernames[0], activation_letter)
     return visitor
 
 
 @FUZZ
 @given(data=st.data())
-def test_choose_password_form(activating, data):
+def test_choose_password_form(activating, de_boer, data):
     app = activating.app
+    username = de_boer.usernames[0]
     password = data.draw(st.one_of(hostile_text, st.sampled_from(
         ["blauwe fiets op het dak 7", "😀 fiets op het dak 😀", "خطة الأمان للعائلة كلها", SCRIPT_PAYLOAD * 2])),
         label="password")
     again = data.draw(st.one_of(st.just(password), hostile_text), label="password_again")
     if activating.get("/activate/password").status_code != 200:  # an earlier example chose a password
-        _activate(activating, _letter_code(app))
-    hash_before = one(app, Account, Account.username == "ouder-sanne").password_hash
+        _activate(activating, username, _letter_code(app, username))
+    hash_before = one(app, Account, Account.username == username).password_hash
     response = activating.post("/activate/password", {"password": password, "password_again": again})
-    stored = one(app, Account, Account.username == "ouder-sanne").password_hash
+    stored = one(app, Account, Account.username == username).password_hash
     if survived(response, 200, 400):
         assert response.headers["Location"].endswith("/activate/second-factor")
         assert password == again and PasswordHasher().verify(stored, password)
@@ -224,7 +248,7 @@ def test_choose_password_form(activating, data):
 
 @pytest.fixture
 def at_second_factor(activating) -> Portal:
-    """Ouder-sanne activating again, at the second-factor step (her app is still linked from before)."""
+    """Sanne de Boer activating again, at the second-factor step (her app is still linked from before)."""
     chosen = activating.post("/activate/password", {"password": "groene boot in de gracht 4",
                                                     "password_again": "groene boot in de gracht 4"})
     assert chosen.headers["Location"].endswith("/activate/second-factor")
@@ -235,15 +259,16 @@ def at_second_factor(activating) -> Portal:
 @given(method=st.one_of(st.sampled_from(["totp", "sms", "sms_confirm"]), hostile_text),
        phone=st.one_of(st.sampled_from(["06 12345678", "+31 6 1234 5678", "٠٦١٢٣٤٥٦٧٨"]), numberish),
        code=numberish, sms_code=numberish, sent=st.one_of(st.just("1"), hostile_text))
-def test_second_factor_form(at_second_factor, method, phone, code, sms_code, sent):
+def test_second_factor_form(at_second_factor, de_boer, method, phone, code, sms_code, sent):
     """No guess links a factor: the account keeps the one it had, whatever number, code or method is sent."""
     app = at_second_factor.app
-    before = fields(one(app, Account, Account.username == "ouder-sanne"), "second_factor", "sms_phone",
+    username = de_boer.usernames[0]
+    before = fields(one(app, Account, Account.username == username), "second_factor", "sms_phone",
                     "totp_enrolled")
     response = at_second_factor.post("/activate/second-factor", {
         "method": method, "phone": phone, "code": code, "sms_code": sms_code, "sent": sent}, address=new_address())
     assert not survived(response, 200, 400, 429)
-    after = fields(one(app, Account, Account.username == "ouder-sanne"), "second_factor", "sms_phone",
+    after = fields(one(app, Account, Account.username == username), "second_factor", "sms_phone",
                    "totp_enrolled")
     assert after == before
     assert_database_clean(app)
@@ -258,11 +283,11 @@ def test_change_password_form(sanne, current, password, same):
     """A signed-in parent changes her password (the form of /password)."""
     app = sanne.app
     known = getattr(sanne, "password", DEMO_PASSWORD)  # what the password is now
-    hash_before = one(app, Account, Account.username == "ouder-sanne").password_hash
+    hash_before = one(app, Account, Account.username == sanne.username).password_hash
     response = sanne.post("/password", {"current_password": known if current == "CURRENT" else current,
                                         "password": password, "password_again": password if same else password + "x"},
                           address=new_address())
-    stored = one(app, Account, Account.username == "ouder-sanne").password_hash
+    stored = one(app, Account, Account.username == sanne.username).password_hash
     if survived(response, 200, 400, 429):
         assert PasswordHasher().verify(stored, password)
         sanne.password = password
@@ -285,6 +310,7 @@ ANSWER_FIELDS = ("answer", "answered_at")
 def test_plan_answer_form(sanne, answer, comment, switch):
     app = sanne.app
     parent = one(app, Parent, Parent.name == "Sanne de Boer")
+    assert sanne.get("/plan").status_code == 200  # she has opened the plan: her read receipt is the row an answer fills
     before = one(app, Acknowledgement, Acknowledgement.parent_id == parent.id)
     asked_before = _all(app, PlanQuestion)
     data = {"answer": answer, "comment": comment}
@@ -312,11 +338,10 @@ RESPONSE_FIELDS = ("response", "reason", "parent_id", "reply")
 
 @FUZZ
 @given(choice=st.one_of(st.sampled_from(["confirmed", "move_requested"]), hostile_text), reason=hostile_text)
-def test_appointment_response_form(sanne, choice, reason):
+def test_appointment_response_form(sanne, de_boer, choice, reason):
     app = sanne.app
-    de_boer = family_id(app, "De Boer")
     with database(app) as db:
-        item = db.exec(select(Appointment).where(Appointment.family_id == de_boer,
+        item = db.exec(select(Appointment).where(Appointment.family_id == de_boer.family_id,
                                                  Appointment.starts_at > clock.now())).first()
     before = one(app, AppointmentAnswer, AppointmentAnswer.appointment_id == item.id)
     response = sanne.post(f"/appointments/{item.key}", {"response": choice, "reason": reason})
@@ -333,16 +358,23 @@ def test_appointment_response_form(sanne, choice, reason):
 
 # --- back-office forms -------------------------------------------------------------------------
 
+@pytest.fixture
+def break_glass_families(team_app) -> dict[str, int]:
+    """Two households of the team: Kovalenko (Chantal's and Dirk's, not Anouk's: she may break the glass for it) and
+    El Idrissi (Anouk is in its duo: nothing to break)."""
+    kovalenko = factories.household(team_app, ["uk"], contact="Chantal Pinas", partner="Dirk Hoekstra")
+    return {"KOVALENKO": kovalenko.family_id, "EL IDRISSI": factories.fatima_and_youssef(team_app).family_id}
+
+
 @FUZZ
 @given(family=st.one_of(st.sampled_from(["KOVALENKO", "EL IDRISSI"]), numberish),
        reason=st.one_of(hostile_text, short_text.map(lambda t: "Melding politie, nu nodig. " + t)))
 @example(family="²", reason="Acute melding van de politie, nu nodig.")
 @example(family="٤", reason="Acute melding van de politie, nu nodig.")  # Arabic-Indic 4
 @example(family="123456123456", reason="Acute melding van de politie, nu nodig.")  # beyond a 32-bit id
-def test_break_glass_form(anouk, family, reason):
+def test_break_glass_form(anouk, break_glass_families, family, reason):
     app = anouk.app
-    named = {"KOVALENKO": "Kovalenko", "EL IDRISSI": "El Idrissi"}
-    family = str(family_id(app, named[family])) if family in named else family
+    family = str(break_glass_families[family]) if family in break_glass_families else family
     before = len(_all(app, BreakGlass))
     response = anouk.post("/backoffice/break-glass", {"family": family, "reason": reason})
     glass = _all(app, BreakGlass)
@@ -407,9 +439,9 @@ def hidden_value(name: str):
 @example(texts={"s1-a-0-who": "Oma Fatima " * 60}, hidden={})  # a "who" longer than its column
 @example(texts={"note": "x"}, hidden={"revision": "9" * 30})
 @example(texts={"note": "x"}, hidden={"s1-a-count": "²"})
-def test_plan_editor_form(anouk, texts, hidden):
+def test_plan_editor_form(anouk, el_idrissi, texts, hidden):
     app = anouk.app
-    family = family_id(app, "El Idrissi")
+    family = el_idrissi.family_id
     revision, content = draft_state(app, family)
     form = editor_form(anouk, family)
     hidden = hidden | {"revision": {"CURRENT": str(revision), "STALE": str(revision - 1)}.get(
@@ -435,11 +467,11 @@ ONE_FIELD_OF_EACH_KIND = ["s1-description", "s1-risks", "s1-a-0-who", "s1-a-0-wh
     pytest.param(HOSTILE_LINE, "all", id="hostile-in-every-field"),
     pytest.param(LONG_TEXT, ONE_FIELD_OF_EACH_KIND, id="5600-characters-in-each-kind-of-field"),
 ])
-def test_every_plan_field_takes_hostile_text_and_publishes(anouk, text, which):
+def test_every_plan_field_takes_hostile_text_and_publishes(anouk, el_idrissi, text, which):
     """Hostile or very long text in the editor's fields: saved without controls, shown escaped, publishable.
     Text longer than its field is refused whole and shown again (never cut); shortened, it is saved."""
     app = anouk.app
-    family = family_id(app, "El Idrissi")
+    family = el_idrissi.family_id
     revision, _content = draft_state(app, family)
     form = editor_form(anouk, family)
     names = every_text_field(app, form) if which == "all" else which
@@ -502,9 +534,9 @@ APPOINTMENT_FIELDS = ("starts_at", "duration_minutes", "safe_place", "place", "w
 @example(form={"date": "0001-01-01", "time": "00:00", "duration": "²", "place": "Bij u thuis",
                "with_whom": "Anouk Visser", "purpose": "Het plan lezen.", "safe_place": "",
                "interpreter_language": "", "interpreter_id": ""}, edit=True, reply="", action="save")
-def test_appointment_create_and_edit_forms(anouk, form, edit, reply, action):
+def test_appointment_create_and_edit_forms(anouk, de_boer, form, edit, reply, action):
     app = anouk.app
-    family = family_id(app, "De Boer")
+    family = de_boer.family_id
     with database(app) as db:
         items = db.exec(select(Appointment).where(Appointment.family_id == family)
                         .order_by(Appointment.id)).all()
@@ -542,9 +574,9 @@ REPLY_FIELDS = ("reply", "replied_by", "replied_at", "handled_at")
 
 @FUZZ
 @given(reply=hostile_text, handled=st.one_of(st.sampled_from(["", "1"]), hostile_text))
-def test_answer_reply_form(anouk, reply, handled):
+def test_answer_reply_form(anouk, el_idrissi, reply, handled):
     app = anouk.app
-    family = family_id(app, "El Idrissi")
+    family = el_idrissi.family_id
     with database(app) as db:
         question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
                            .where(Parent.family_id == family)).first()
@@ -574,11 +606,11 @@ DATES = st.one_of(st.sampled_from(["2031-12-01", "0001-01-01", "9999-12-31", "20
     "worker": st.one_of(st.sampled_from(["1", "2", "3", "4"]), numberish),
     "role": st.one_of(st.sampled_from(["contact", "partner"]), hostile_text), "start": DATES}))
 @example(form={"worker": "4", "role": "contact", "start": "0001-01-01"})
-def test_duo_form(teamlead, form):
+def test_duo_form(teamlead, de_boer, form):
     """As the team lead (a worker could take herself out of the duo and lose the family): whatever is sent, each
     worker has one open row in the household's duo at most."""
     app = teamlead.app
-    family = family_id(app, "De Boer")
+    family = de_boer.family_id
     response = teamlead.post(f"/backoffice/families/{family}/duo", form)
     assert survived(response)
     assert response.headers["Location"].endswith(f"/backoffice/families/{family}#duo")
@@ -592,11 +624,11 @@ def test_duo_form(teamlead, form):
 @FUZZ
 @given(end=DATES)
 @example(end="2031-12-01")
-def test_end_role_form(teamlead, end):
+def test_end_role_form(teamlead, de_boer, end):
     """The last day in the duo, as typed: a day on or after the start ends the role; anything else is refused at its
     field (400) with what was typed shown again, and nothing changes."""
     app = teamlead.app
-    family = family_id(app, "De Boer")
+    family = de_boer.family_id
     with database(app) as db:
         assignment = db.exec(select(DuoAssignment).where(DuoAssignment.family_id == family,
                                                          DuoAssignment.role == DuoRole.partner)).first()
@@ -619,11 +651,11 @@ def test_end_role_form(teamlead, end):
     "/backoffice/families/{family}/appointments/{big}", "/backoffice/families/{family}/plan/compare?b=²",
     "/backoffice/families/{family}/plan/compare?a={huge}",
 ])
-def test_form_pages_with_impossible_numbers_answer_not_found(demo_app, path):
+def test_form_pages_with_impossible_numbers_answer_not_found(team_app, de_boer, path):
     """Ids typed into a form's address beyond what the database holds: 'not found', never an error."""
-    family = family_id(demo_app, "De Boer")
-    who = "ouder-sanne" if not path.startswith("/backoffice") else "anouk"
-    portal = Portal(demo_app, who)
+    family = de_boer.family_id
+    who = de_boer.usernames[0] if not path.startswith("/backoffice") else "anouk"
+    portal = Portal(team_app, who)
     url = path.format(big="99999999999", family=family, huge="9" * 5000, unknown_key="appointment-" + "f" * 32)
     for method in ("get", "post"):
         if method == "post" and "compare" in url:
@@ -634,8 +666,8 @@ def test_form_pages_with_impossible_numbers_answer_not_found(demo_app, path):
 
 
 @pytest.mark.parametrize("ident", ["99999999999", "²"])
-def test_answer_reply_with_impossible_number_answers_not_found(anouk, ident):
-    family = family_id(anouk.app, "El Idrissi")
+def test_answer_reply_with_impossible_number_answers_not_found(anouk, el_idrissi, ident):
+    family = el_idrissi.family_id
     response = anouk.post(f"/backoffice/families/{family}/answers/{ident}", {"reply": "Goed dat u het vraagt."})
     assert response.status_code == 404
 
@@ -643,10 +675,10 @@ def test_answer_reply_with_impossible_number_answers_not_found(anouk, ident):
 # --- translation -------------------------------------------------------------------------------
 
 @pytest.fixture
-def interpreter_job(demo_app):
+def interpreter_job(team_app, el_idrissi):
     """The El Idrissi draft published (services.publishing.publish): an Arabic job for tolk-ar."""
-    with demo_app.app_context(), database(demo_app) as db:
-        family = db.exec(select(Family).where(Family.name.contains("El Idrissi"))).one()
+    with team_app.app_context(), database(team_app) as db:
+        family = db.get(Family, el_idrissi.family_id)
         bram = db.exec(select(Worker).where(Worker.name == "Bram de Wit")).one()
         draft = draft_of(db, family.id)
         published = publishing.publish(db, draft, draft.revision, family.id, bram.id, "")
@@ -655,7 +687,7 @@ def interpreter_job(demo_app):
                                                    TranslationJob.language == "ar")).one()
         # The sentences as the interpreter's form numbers them (names that are sentences of their own are none).
         texts = job_work(db, job, clock.today()).texts
-    portal = Portal(demo_app, "tolk-ar")
+    portal = Portal(team_app, "tolk-ar")
     return portal, job.id, texts
 
 
@@ -701,10 +733,10 @@ NEXT_TARGETS = ["/plan", "/appointments?x=1", "https://evil.example", "//evil.ex
 def test_language_switch(sanne, visitor, language, next_page, signed_in):
     portal = sanne if signed_in else visitor
     app = portal.app
-    before = one(app, Account, Account.username == "ouder-sanne").language
+    before = one(app, Account, Account.username == sanne.username).language
     response = portal.post("/language", {"set_language": language, "next": next_page})
     assert survived(response)
     assert stays_on_portal(response.headers["Location"]), response.headers["Location"]
-    after = one(app, Account, Account.username == "ouder-sanne").language
+    after = one(app, Account, Account.username == sanne.username).language
     assert after == (language if signed_in and language in LANGUAGES else before)
     assert_database_clean(app)

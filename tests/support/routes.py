@@ -1,5 +1,10 @@
-"""One identifier of each kind from the El Idrissi household (the duo of Bram and Anouk), for the tests that walk
-every route of the portal."""
+"""One identifier of each kind, for the tests that walk every route of the portal: built on the team alone
+(`team_app`) with support/factories.py, and stated here.
+
+`household_ids(app)` makes Fatima and Youssef El Idrissi (Arabic, kept apart, with Amira and Adam, able to sign in;
+the duo of Bram and Anouk) with a published plan, an appointment with Samira (tolk-ar) interpreting, Youssef's
+question about the plan, a translation job and a rendering of his question given to tolk-ar, his request to move
+the appointment, and an absence of Anouk; it returns their identifiers, and the two parents' usernames."""
 import datetime as dt
 
 from sqlmodel import select
@@ -13,7 +18,6 @@ from portal.models import (
     AppointmentResponse,
     DuoAssignment,
     DuoRole,
-    Family,
     Interpreter,
     Parent,
     ParentTextRendering,
@@ -23,82 +27,115 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
+from support import factories
 from support.pages import database
 
-EL_IDRISSI = "Gezin El Idrissi"
+QUESTION = "Mag oma de kinderen ook in het weekend ophalen?"
 
 
-def open_job(app, family: Family, interpreter: str) -> int:
-    """An Arabic translation job of the household's newest version, given to this interpreter."""
+def interpreter_id(app, username: str) -> int:
+    with database(app) as db:
+        return db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
+                       .where(Account.username == username)).one()
+
+
+def open_job(app, family_id: int, interpreter: str) -> int:
+    """An Arabic translation job of the household's newest published version, given to this interpreter."""
+    chosen = interpreter_id(app, interpreter)
     with database(app) as db:
         version = db.exec(select(PlanVersion).join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
-                          .where(SafetyPlan.family_id == family.id, PlanVersion.number.is_not(None))
+                          .where(SafetyPlan.family_id == family_id, PlanVersion.number.is_not(None))
                           .order_by(PlanVersion.number.desc())).first()
-        interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
-                                 .where(Account.username == interpreter)).one()
         job = db.exec(select(TranslationJob).where(TranslationJob.version_id == version.id,
                                                    TranslationJob.language == "ar")).first()
-        job = job or TranslationJob(family_id=family.id, version_id=version.id, language="ar")
-        job.interpreter_id = interpreter_id
+        job = job or TranslationJob(family_id=family_id, version_id=version.id, language="ar")
+        job.interpreter_id = chosen
         db.add(job)
         db.commit()
         return job.id
 
 
-def household_ids(app) -> dict[str, int | str]:
-    """One identifier of each kind from the El Idrissi household (the duo of Bram and Anouk)."""
+def absence_of(app, username: str, starts_in: int = 10, days: int = 3) -> int:
+    """An absence of this worker, `starts_in` days from today for `days` days (as the team lead enters it on the staff
+    page): its id."""
+    first_day = clock.today() + dt.timedelta(days=starts_in)
     with database(app) as db:
-        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
-        parent = db.exec(select(Parent).where(Parent.family_id == family.id)).first()
-        appointment = db.exec(select(Appointment).where(Appointment.family_id == family.id)).first()
-        question = db.exec(select(PlanQuestion).join(Parent, Parent.id == PlanQuestion.parent_id)
-                           .where(Parent.family_id == family.id)).first()
-        anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
-        partner = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family.id,
-                                                         DuoAssignment.role == DuoRole.partner)).first()
-    return {"family_id": family.id, "parent_id": parent.id, "appointment_id": appointment.id,
-            "appointment_key": appointment.key, "question_id": question.id, "account_id": anouk,
-            "job_id": open_job(app, family, "tolk-ar"), **open_rendering(app, question, appointment, "tolk-ar"),
-            "absence_id": absence_of(app), "assignment_id": partner}
+        worker = db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
+                         .where(Account.username == username)).one()
+        absence = Absence(worker_id=worker.id, first_day=first_day, last_day=first_day + dt.timedelta(days=days - 1))
+        db.add(absence)
+        db.commit()
+        return absence.id
 
 
-def absence_of(app) -> int:
-    """The demo's absence (a worker of the demo team away)."""
+def question_of(app, username: str, text: str) -> int:
+    """The parent's question `text` (factories.question), asked on their plan page: its id."""
+    factories.question(app, username, text)
+    parent = parent_account(app, username)
     with database(app) as db:
-        return db.exec(select(Absence.id)).first()
+        return db.exec(select(PlanQuestion.id).where(PlanQuestion.parent_id == parent.id)
+                       .order_by(PlanQuestion.id.desc())).first()
 
 
-def open_rendering(app, question: PlanQuestion, appointment: Appointment, interpreter: str) -> dict[str, int]:
-    """A parent's answer to the appointment (asking to move it), and their question to render in Dutch, given to
-    this interpreter."""
+def open_rendering(app, question_id: int, appointment_id: int, interpreter: str) -> dict[str, int]:
+    """A parent's answer to the appointment (the asker's: asking to move it), and the question to render in Dutch,
+    given to this interpreter."""
+    chosen = interpreter_id(app, interpreter)
     with database(app) as db:
-        answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment.id)).first()
-        answer = answer or AppointmentAnswer(appointment_id=appointment.id, parent_id=question.parent_id,
+        question = db.get(PlanQuestion, question_id)
+        answer = db.exec(select(AppointmentAnswer).where(AppointmentAnswer.appointment_id == appointment_id)).first()
+        answer = answer or AppointmentAnswer(appointment_id=appointment_id, parent_id=question.parent_id,
                                              response=AppointmentResponse.move_requested, reason="بعد الظهر")
-        interpreter_id = db.exec(select(Interpreter.id).join(Account, Account.id == Interpreter.account_id)
-                                 .where(Account.username == interpreter)).one()
         rendering = db.exec(select(ParentTextRendering).where(ParentTextRendering.kind == "question",
                                                               ParentTextRendering.text_id == question.id)).first()
         parent = db.get(Parent, question.parent_id)
+        bram = db.exec(select(Worker.id).where(Worker.name == "Bram de Wit")).one()
         rendering = rendering or ParentTextRendering(
             kind="question", text_id=question.id, family_id=parent.family_id, parent_id=parent.id, language="ar",
-            source_text=question.text, asked_by=db.exec(select(Worker.id)).first())
-        rendering.interpreter_id = interpreter_id
+            source_text=question.text, asked_by=bram)
+        rendering.interpreter_id = chosen
         db.add_all([answer, rendering])
         db.commit()
         return {"answer_id": answer.id, "rendering_id": rendering.id}
 
 
-def in_read_along_window(app) -> int:
-    """A new appointment of the El Idrissi household in half an hour, with Samira (tolk-ar) interpreting: the
-    read-along page opens only around an appointment."""
+def household_ids(app) -> dict[str, int | str]:
+    """Builds the household of this module's docstring: one identifier of each kind (the route arguments), and the
+    usernames of Fatima ("fatima") and Youssef ("youssef")."""
+    household = factories.fatima_and_youssef(app, children=True, password=True)
+    family_id = household.family_id
+    fatima, youssef = household.usernames
+    factories.published_plan(app, family_id)
+    appointment_id, appointment_key = factories.appointment(app, family_id, interpreter="tolk-ar")
+    question_id = question_of(app, youssef, QUESTION)
     with database(app) as db:
-        family = db.exec(select(Family).where(Family.name == EL_IDRISSI)).one()
-        samira = db.exec(select(Interpreter).join(Account, Account.id == Interpreter.account_id)
-                         .where(Account.username == "tolk-ar")).one()
-        soon = Appointment(family_id=family.id, key=f"read-along-{family.id}",
+        parent = db.exec(select(Parent.id).where(Parent.family_id == family_id).order_by(Parent.id)).first()
+        anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
+        partner = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family_id,
+                                                         DuoAssignment.role == DuoRole.partner)).one()
+    return {"family_id": family_id, "parent_id": parent, "appointment_id": appointment_id,
+            "appointment_key": appointment_key, "question_id": question_id, "account_id": anouk,
+            "job_id": open_job(app, family_id, "tolk-ar"),
+            **open_rendering(app, question_id, appointment_id, "tolk-ar"),
+            "absence_id": absence_of(app, "anouk"), "assignment_id": partner, "fatima": fatima, "youssef": youssef}
+
+
+def dutch_reader(app) -> str:
+    """The username of a Dutch-reading parent (able to sign in) of another household of Bram and Anouk, with a
+    published plan."""
+    household = factories.household(app, ["nl"], password=True)
+    factories.published_plan(app, household.family_id)
+    return household.usernames[0]
+
+
+def in_read_along_window(app, family_id: int) -> int:
+    """A new appointment of the household in half an hour, with Samira (tolk-ar) interpreting: the read-along page
+    opens only around an appointment."""
+    samira = interpreter_id(app, "tolk-ar")
+    with database(app) as db:
+        soon = Appointment(family_id=family_id, key=f"read-along-{family_id}",
                            starts_at=clock.now() + dt.timedelta(minutes=30), with_whom="Bram de Wit",
-                           purpose="Het plan samen lezen", interpreter_language="ar", interpreter_id=samira.id)
+                           purpose="Het plan samen lezen", interpreter_language="ar", interpreter_id=samira)
         db.add(soon)
         db.commit()
         return soon.id

@@ -4,7 +4,9 @@ vnu-jar, which `make test` installs) finds no error in any page, for every role,
 The pages are collected with the Flask test client: every GET route for each kind of reader (signed out, a parent,
 a worker of the duo, the team lead, an interpreter), each form sent empty, the error pages, and the pages that only
 a step of a flow shows (the sign-in code, the letter, activation). All of them are checked in one run of the
-checker: its JVM takes seconds to start."""
+checker: its JVM takes seconds to start. The portal is the team alone (`team_app`) with the households that
+support/routes.py builds: Fatima and Youssef El Idrissi (kept apart) with one thing of each kind, and a Dutch-reading
+parent with a plan."""
 import json
 import subprocess
 from pathlib import Path
@@ -15,7 +17,7 @@ from portal.config import PROJECT_ROOT
 from portal.demo import DEMO_PASSWORD
 from support.binaries import missing, require_binary
 from support.pages import soup
-from support.routes import household_ids, in_read_along_window, parent_account
+from support.routes import dutch_reader, household_ids, in_read_along_window, parent_account
 from support.sign_in import csrf_token, signed_in_client
 
 # Where the Makefile's test install puts the checker.
@@ -24,11 +26,12 @@ VNU_HINT = "make test (it installs the npm package vnu-jar into .venv/vnu)"
 JAVA_HINT = "apt-get install default-jre-headless"
 LANGUAGES = ("nl", "ar")
 # Each kind of reader, and the page they start from.
-# Both parents of the El Idrissi household (kept apart) and a Dutch-reading one; two duo workers.
-READERS = {None: "/sign-in", "ouder-fatima": "/", "ouder-youssef": "/", "ouder-sanne": "/", "bram": "/backoffice/",
+# Both parents of the El Idrissi household (kept apart) and a Dutch-reading one (ids["fatima"], ids["youssef"],
+# ids["dutch"]: their usernames); two duo workers.
+READERS = {None: "/sign-in", "fatima": "/", "youssef": "/", "dutch": "/", "bram": "/backoffice/",
            "anouk": "/backoffice/", "teamlead": "/backoffice/", "tolk-ar": "/backoffice/"}
 # Who gets a new letter in which language (after the sign-in code pages: a letter resets the account).
-LETTERS = {"nl": "ouder-sanne", "ar": "ouder-youssef"}
+LETTERS = {"nl": "dutch", "ar": "youssef"}
 # Pages that only a step of a flow shows: walk_flows collects them.
 FLOW_PAGES = {"auth.code", "auth.staff_code", "auth.choose_password", "auth.second_factor"}
 # A GET that shows no page of its own: a file, or a redirect unless something was kept or a staff account has no
@@ -70,7 +73,7 @@ def walk_get_routes(app, pages: Pages, ids: dict) -> None:
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint not in NOT_PAGES | FLOW_PAGES]
     for reader, home in READERS.items():
         who = reader or "signed out"
-        client = signed_in_client(app, reader) if reader else app.test_client()
+        client = signed_in_client(app, ids.get(reader, reader)) if reader else app.test_client()
         for language in LANGUAGES:
             choose_language(client, home, language)
             # A GET of a POST-only route is the "page not found" page (405), as is a refused one (404).
@@ -89,10 +92,10 @@ def walk_get_routes(app, pages: Pages, ids: dict) -> None:
             pages.add(who, language, f"POST {home} with a stale token", stale)
 
 
-def walk_flows(app, pages: Pages) -> None:
+def walk_flows(app, pages: Pages, ids: dict) -> None:
     """The sign-in code pages; then a new letter (the team lead's) that a parent activates, in each language."""
     for language in LANGUAGES:
-        for username, base, endpoint in (("ouder-sanne", "", "auth.code"), ("anouk", "/backoffice", "auth.staff_code")):
+        for username, base, endpoint in ((ids["dutch"], "", "auth.code"), ("anouk", "/backoffice", "auth.staff_code")):
             client = app.test_client()
             choose_language(client, base + "/sign-in", language)
             token = csrf_token(client.get(base + "/sign-in").text)
@@ -102,7 +105,7 @@ def walk_flows(app, pages: Pages) -> None:
             pages.add("signing in", language, f"GET {base}/sign-in/code", client.get(base + "/sign-in/code"), endpoint)
     teamlead = signed_in_client(app, "teamlead")
     for language, username in LETTERS.items():
-        parent = parent_account(app, username)
+        parent = parent_account(app, ids[username])
         household = f"/backoffice/families/{parent.family_id}"
         letter_url = f"{household}/parents/{parent.id}/letter"
         letter = teamlead.post(letter_url, data={"csrf_token": csrf_token(teamlead.get(household).text)},
@@ -135,17 +138,18 @@ def vnu_errors(directory: Path) -> list[dict]:
 
 
 @pytest.fixture
-def pages(demo_app, tmp_path) -> Pages:
+def pages(team_app, tmp_path) -> Pages:
     (tmp_path / "pages").mkdir()
     collected = Pages(tmp_path / "pages")
-    ids = household_ids(demo_app) | {"appointment_id": in_read_along_window(demo_app)}
-    walk_get_routes(demo_app, collected, ids)
-    walk_flows(demo_app, collected)
+    ids = household_ids(team_app)
+    ids |= {"appointment_id": in_read_along_window(team_app, ids["family_id"]), "dutch": dutch_reader(team_app)}
+    walk_get_routes(team_app, collected, ids)
+    walk_flows(team_app, collected, ids)
     return collected
 
 
-def test_the_nu_html_checker_finds_no_error_on_any_page(demo_app, pages):
-    every_page = {rule.endpoint for rule in demo_app.url_map.iter_rules() if "GET" in rule.methods} - NOT_PAGES
+def test_the_nu_html_checker_finds_no_error_on_any_page(team_app, pages):
+    every_page = {rule.endpoint for rule in team_app.url_map.iter_rules() if "GET" in rule.methods} - NOT_PAGES
     assert every_page - pages.shown == set(), "pages the walk did not reach"
     (pages.directory / "control.html").write_text(CONTROL, encoding="utf-8")
     errors = vnu_errors(pages.directory)
