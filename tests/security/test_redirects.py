@@ -1,5 +1,6 @@
 """Redirects only ever go back into the portal (the quick exit only to the neutral site), and what
-workers paste into a plan is shown as text, never run; every page carries a strict CSP."""
+workers paste into a plan is shown as text, never run; every page carries a strict CSP. The portal is the team alone
+(`team_app`); the parent is one a factory makes, in the households security_kit builds."""
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,13 +12,11 @@ from security_kit import (
     assert_not_executable,
     browser_target,
     csp_nonce,
-    database,
     form_fields,
     stays_on_portal,
 )
-from sqlmodel import select
 
-from portal.models import Family
+from support import factories
 
 FOREIGN = [
     "https://evil.example",
@@ -44,47 +43,56 @@ def assert_local(response, target: str, fallback: str) -> None:
     assert urlsplit(location).path == fallback, (target, location)
 
 
-@pytest.mark.parametrize("who, home", [(None, "/"), ("ouder-sanne", "/"), ("anouk", "/backoffice/")],
-                         ids=["visitor", "ouder-sanne", "anouk"])
-def test_language_switch_never_leaves_the_portal(demo_app, who, home):
-    portal = Portal(demo_app, who)
+# Stands for a parent of a household of her own (factories.parent_who_signs_in), made in the test.
+PARENT = "a parent"
+
+
+def signed_in(app, who: str | None) -> Portal:
+    """A browser of `who`: nobody, PARENT (a new parent who signs in), or a member of the staff by username."""
+    return Portal(app, factories.parent_who_signs_in(app) if who == PARENT else who)
+
+
+@pytest.mark.parametrize("who, home", [(None, "/"), (PARENT, "/"), ("anouk", "/backoffice/")],
+                         ids=["visitor", "parent", "anouk"])
+def test_language_switch_never_leaves_the_portal(team_app, who, home):
+    portal = signed_in(team_app, who)
     for target in FOREIGN:
         response = portal.post("/language", {"set_language": "en", "next": target})
         assert_local(response, target, fallback=home)
         assert portal.get(response.headers["Location"]).status_code < 500
 
 
-@pytest.mark.parametrize("who, home", [("ouder-sanne", "/"), ("anouk", "/backoffice/")])
-def test_stay_signed_in_never_leaves_the_portal(demo_app, who, home):
-    portal = Portal(demo_app, who)
+@pytest.mark.parametrize("who, home", [(PARENT, "/"), ("anouk", "/backoffice/")], ids=["parent", "anouk"])
+def test_stay_signed_in_never_leaves_the_portal(team_app, who, home):
+    portal = signed_in(team_app, who)
     for target in FOREIGN:
         response = portal.post("/session/extend", {"next": target})
         assert_local(response, target, fallback=home)
     assert portal.get(home).status_code == 200  # and the session holds
 
 
-def test_a_local_next_page_is_kept(demo_app):
+def test_a_local_next_page_is_kept(team_app):
     """The language buttons and 'stay signed in' bring the user back to the page they were on."""
-    portal = Portal(demo_app, "ouder-sanne")
+    portal = signed_in(team_app, PARENT)
     assert portal.post("/language", {"set_language": "en", "next": "/appointments?x=1"}).headers["Location"] \
         == "/appointments?x=1"
     assert portal.post("/session/extend", {"next": "/plan"}).headers["Location"] == "/plan"
 
 
 @pytest.mark.parametrize("query", ["", "?next=https://evil.example", "?next=//evil.example", "?url=/\\evil.example"])
-def test_quick_exit_goes_only_to_the_neutral_site(demo_app, query):
-    portal = Portal(demo_app, "ouder-sanne")
+def test_quick_exit_goes_only_to_the_neutral_site(team_app, query):
+    portal = signed_in(team_app, PARENT)
     cookie = portal.client.get_cookie("portal").value
     response = portal.client.post("/quick-exit" + query)
     assert response.status_code == 303
-    assert response.headers["Location"] == demo_app.config["NEUTRAL_SITE"] == "https://www.buienradar.nl"
+    assert response.headers["Location"] == team_app.config["NEUTRAL_SITE"] == "https://www.buienradar.nl"
     assert "cookies" in response.headers["Clear-Site-Data"]
     portal.client.set_cookie("portal", cookie)  # the old cookie, as if the browser had kept it
     assert portal.get("/").status_code == 302  # the session ended on the server
 
 
 def test_quick_exit_follows_the_configured_neutral_site(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, NEUTRAL_SITE="https://www.nu.nl/weer")
     response = app.test_client().post("/quick-exit?next=https://evil.example")
     assert response.headers["Location"] == "https://www.nu.nl/weer"
@@ -93,11 +101,10 @@ def test_quick_exit_follows_the_configured_neutral_site(database_url, databases,
 # --- pasted plan text is shown, never run ------------------------------------------------------
 
 @pytest.fixture
-def hostile_plan(demo_app):
+def hostile_plan(team_app, de_boer):
     """Anouk pastes script and an <img onerror> into the De Boer plan and publishes it."""
-    anouk = Portal(demo_app, "anouk")
-    with database(demo_app) as db:
-        family = db.exec(select(Family.id).where(Family.name.contains("De Boer"))).one()
+    anouk = Portal(team_app, "anouk")
+    family = de_boer.family_id
     page = anouk.get(f"/backoffice/families/{family}/plan")
     form = form_fields(page.get_data(as_text=True), "plan-form")
     published = anouk.post(f"/backoffice/families/{family}/plan", form | {
@@ -118,8 +125,8 @@ def assert_shown_as_text(response) -> None:
     assert f"Hulp {ATTRIBUTE_PAYLOAD} van de huisarts." in text
 
 
-def test_pasted_script_shows_as_text_on_the_parents_plan_page(demo_app, hostile_plan):
-    sanne = Portal(demo_app, "ouder-sanne")
+def test_pasted_script_shows_as_text_on_the_parents_plan_page(team_app, de_boer, hostile_plan):
+    sanne = Portal(team_app, de_boer.usernames[0])
     assert_shown_as_text(sanne.get("/plan"))
 
 
@@ -135,14 +142,15 @@ def test_pasted_script_shows_as_text_in_the_compare_view(hostile_plan):
 PAGES = {
     None: ["/sign-in", "/backoffice/sign-in", "/activate", "/about-leave-quickly", "/no-such-page", "/quick-exit",
            "/healthz"],
-    "ouder-sanne": ["/", "/plan", "/appointments", "/who-looked"],
+    PARENT: ["/", "/plan", "/appointments", "/who-looked"],
     "anouk": ["/backoffice/", "/backoffice/break-glass"],
 }
 
 
 @pytest.mark.parametrize("who", list(PAGES), ids=lambda who: who or "visitor")
-def test_every_response_has_a_strict_csp(demo_app, who):
-    portal = Portal(demo_app, who)
+def test_every_response_has_a_strict_csp(team_app, de_boer, who):
+    """The parent is Sanne de Boer, whose pages show a plan and an appointment."""
+    portal = Portal(team_app, de_boer.usernames[0] if who == PARENT else who)
     nonces = set()
     for path in PAGES[who]:
         response = portal.get(path)
