@@ -89,6 +89,43 @@ def test_signed_out_pages_carry_the_security_headers_too(team_app, path):
     assert page.headers["Cache-Control"] == "no-store"
 
 
+STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style>", re.I | re.S)
+STYLESHEET_LINK = re.compile(r"<link\b[^>]*rel=[\"']?stylesheet", re.I)
+
+
+def inline_style(page) -> str:
+    """The page's one <style> element, checked to carry the nonce its scripts and its CSP carry: its rules."""
+    styles = STYLE.findall(page.text)
+    assert len(styles) == 1, f"{len(styles)} <style> elements"
+    attributes, rules = styles[0]
+    assert NONCE.search(attributes).group(1) == page_nonce(page.text)
+    assert f"style-src 'self' 'nonce-{page_nonce(page.text)}'" in page.headers["Content-Security-Policy"]
+    return rules
+
+
+@pytest.mark.parametrize("path", ["/", "/plan", "/appointments", "/sign-in", "/activate", "/about-leave-quickly",
+                                  "/no-such-page"])
+def test_family_pages_carry_their_stylesheet_inline_for_a_first_paint_in_one_round_trip(team_app, path):
+    """A parent's phone on a weak connection paints the page from its first response: no stylesheet to fetch."""
+    client = team_app.test_client()
+    if path in ("/", "/plan", "/appointments"):
+        household = factories.household_of_anouk(team_app)
+        factories.published_plan(team_app, household.family_id, by="anouk")
+        sign_in(client, household.usernames[0])
+    page = client.get(path)
+    assert page.status_code == (404 if path == "/no-such-page" else 200)
+    assert not STYLESHEET_LINK.search(page.text)
+    assert "body" in inline_style(page) and "/*" not in inline_style(page)  # the rules, without their comments
+
+
+def test_the_back_office_links_its_stylesheets_instead(team_app):
+    client = team_app.test_client()
+    sign_in(client, "anouk")
+    page = client.get("/backoffice/")
+    assert len(STYLESHEET_LINK.findall(page.text)) == 2  # the shared rules and the office's own
+    assert not STYLE.search(page.text)
+
+
 def test_every_response_gets_a_new_nonce(team_app):
     client = team_app.test_client()
     first, second = client.get("/sign-in"), client.get("/sign-in")
