@@ -2,18 +2,21 @@
 2.0/2.1/2.2 A and AA on the pages of each staff role - the duo's home, household, plan editor, appointments,
 answers, timeline and factual file; the team lead's team overview, staff admin, case, the pages that ask before a
 new letter or the end of a duo role, and the letter; the interpreter's work list, translation, rendering and
-read-along view - nor on the staff sign-in pages."""
+read-along view - nor on the staff sign-in pages. The live portal is the team alone (LIVE_DATA) with the households
+support/routes.py builds: Fatima and Youssef El Idrissi with one thing of each kind, and a Dutch-reading parent."""
 import pytest
 from browser_kit import axe_violations, choose_language, describe_violations, sign_in
 
 from portal.demo import DEMO_PASSWORD
-from support.routes import household_ids, in_read_along_window, parent_account
+from support.routes import dutch_reader, household_ids, in_read_along_window, parent_account
+
+LIVE_DATA = "team"
 
 STAFF_VIEWPORT = {"width": 1280, "height": 800}
 LANGUAGES = ("nl", "ar")
 DIRECTION = {"nl": "ltr", "ar": "rtl"}
-# The parent whose letter the team lead prints, per language (a letter is in the parent's language).
-LETTER_FOR = {"nl": "ouder-sanne", "ar": "ouder-youssef"}
+# The parent whose letter the team lead prints, per language (a letter is in the parent's language): ids' usernames.
+LETTER_FOR = {"nl": "dutch", "ar": "youssef"}
 SIGNED_OUT = "signed out"
 LETTER = "the letter"
 
@@ -37,13 +40,15 @@ def pages_of(reader: str, ids: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def ids(live_server) -> dict:
-    return household_ids(live_server.app) | {"read_along": in_read_along_window(live_server.app)}
+    found = household_ids(live_server.app)
+    return found | {"read_along": in_read_along_window(live_server.app, found["family_id"]),
+                    "dutch": dutch_reader(live_server.app)}
 
 
-def open_letter(page, live_server, language: str) -> None:
+def open_letter(page, live_server, ids: dict, language: str) -> None:
     """The team lead's new letter for a parent who reads `language`: the letter form sent from the household page,
     as its button sends it."""
-    parent = parent_account(live_server.app, LETTER_FOR[language])
+    parent = parent_account(live_server.app, ids[LETTER_FOR[language]])
     page.goto(f"/backoffice/families/{parent.family_id}")
     action = f"/backoffice/families/{parent.family_id}/parents/{parent.id}/letter"
     with page.expect_navigation():
@@ -78,7 +83,7 @@ def open_pages(browser, live_server, ids: dict, reader: str, language: str):
         choose_language(page, language)
         for path in pages_of(reader, ids):
             if path == LETTER:
-                open_letter(page, live_server, language)
+                open_letter(page, live_server, ids, language)
             else:
                 response = page.goto(path)
                 assert response.status == 200, (path, response.status)

@@ -1,6 +1,9 @@
 """HEAD, GET and OPTIONS change nothing, anywhere: every route is sent each of them with a form body
 that would change something if any POST code ran, by every kind of user; and a staff look at a
-household is always written to the audit log (NEN 7513), as is every refused attempt."""
+household is always written to the audit log (NEN 7513), as is every refused attempt.
+
+The portal is the team alone (`team_app`) with the household that support/routes.py builds: Fatima and Youssef
+El Idrissi of Bram and Anouk's duo, with a plan, an appointment, a question, a translation job and a rendering."""
 import re
 import time
 import tracemalloc
@@ -13,6 +16,7 @@ from sqlmodel import SQLModel, select
 
 from portal.demo import DEMO_PASSWORD
 from portal.models import AuditEvent
+from support import factories
 from support.pages import database
 from support.routes import household_ids
 from support.sign_in import csrf_token, sign_in
@@ -20,9 +24,10 @@ from support.sign_in import csrf_token, sign_in
 pytestmark = pytest.mark.both_databases  # issue 11: nothing changes outside POST, on both databases
 
 SAFE_METHODS = ("HEAD", "GET", "OPTIONS")
-# Every field any form of the portal reads, filled so that the POST code would act on it.
+# Every field any form of the portal reads, filled so that the POST code would act on it (the username is Fatima's:
+# changing_body fills it in).
 CHANGING_BODY = {
-    "username": "ouder-fatima", "password": DEMO_PASSWORD, "password_again": DEMO_PASSWORD,
+    "username": "FATIMA", "password": DEMO_PASSWORD, "password_again": DEMO_PASSWORD,
     "current_password": DEMO_PASSWORD, "code": "123456", "method": "sms", "phone": "0612345678",
     "answer": "question", "comment": "Mag ik iets vragen?", "response": "move_requested", "reason": "Ik werk dan",
     "date": "2027-01-05", "time": "10:00", "place": "Kantoor", "with_whom": "Anouk", "purpose": "Gesprek",
@@ -32,7 +37,17 @@ CHANGING_BODY = {
     "item": "x", "parent": "1", "segment-0": "Vertaling", "resend": "1", "first_day": "2027-01-04",
     "last_day": "2027-01-08",
 }
-USERS = (None, "ouder-fatima", "bram", "teamlead", "tolk-ar")
+# The username field names Fatima (her username is known once routes.household_ids made her).
+USERS = (None, "fatima", "bram", "teamlead", "tolk-ar")
+
+
+def username_of(who: str | None, ids: dict) -> str | None:
+    """The account of `who`: a parent of the household ("fatima", "youssef") by the username a factory gave her."""
+    return ids.get(who, who) if who else None
+
+
+def changing_body(ids: dict) -> dict:
+    return dict(CHANGING_BODY, username=ids["fatima"])
 
 
 def snapshot(app) -> dict[str, set]:
@@ -88,36 +103,37 @@ def last_event_id(app) -> int:
         return db.exec(select(AuditEvent.id).order_by(AuditEvent.id.desc())).first() or 0
 
 
-def test_safe_methods_change_nothing_on_any_route(demo_app):
-    ids = household_ids(demo_app)
-    adapter = demo_app.url_map.bind("localhost")
+def test_safe_methods_change_nothing_on_any_route(team_app):
+    ids = household_ids(team_app)
+    body_that_would_change = changing_body(ids)
+    adapter = team_app.url_map.bind("localhost")
     failures = []
     for username in USERS:
-        client = demo_app.test_client()
+        client = team_app.test_client()
         if username:
-            sign_in(client, username)
-        signed_in_as = session_state(demo_app, client)
+            sign_in(client, username_of(username, ids))
+        signed_in_as = session_state(team_app, client)
         # Each request that wrote anything is compared with the state after the one before it; the last snapshot
         # of each user's walk is compared whatever the write listener saw, so a change it missed still fails.
-        before, since = snapshot(demo_app), last_event_id(demo_app)
-        for rule in demo_app.url_map.iter_rules():
+        before, since = snapshot(team_app), last_event_id(team_app)
+        for rule in team_app.url_map.iter_rules():
             if rule.endpoint == "static":
                 continue
             url = adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
             for method in SAFE_METHODS:
-                for body in (CHANGING_BODY, dict(CHANGING_BODY, set_language="en")):
-                    with writes_seen(demo_app) as writes:
+                for body in (body_that_would_change, dict(body_that_would_change, set_language="en")):
+                    with writes_seen(team_app) as writes:
                         response = client.open(url, method=method, data=body)
                     who = f"{username or 'signed out'} {method} {url}"
                     if response.status_code >= 500:
                         failures.append(f"{who}: {response.status_code}")
                     if writes:
-                        after = snapshot(demo_app)
+                        after = snapshot(team_app)
                         changed = [name for name, rows in after.items() if rows != before[name]]
                         if changed:
                             failures.append(f"{who} changed {changed}")
                         before = after
-                    events = new_events(demo_app, since)
+                    events = new_events(team_app, since)
                     since = max([since, *(e.id for e in events)])
                     if method != "GET" and events:
                         failures.append(f"{who} wrote audit events {[e.action for e in events]}")
@@ -125,22 +141,23 @@ def test_safe_methods_change_nothing_on_any_route(demo_app):
                                and e.result != "refused"]
                     if written:
                         failures.append(f"{who} wrote {[(e.action, e.result) for e in written]}")
-                    if session_state(demo_app, client) != signed_in_as:
-                        failures.append(f"{who} changed the session: {session_state(demo_app, client)}")
-        changed = [name for name, rows in snapshot(demo_app).items() if rows != before[name]]
+                    if session_state(team_app, client) != signed_in_as:
+                        failures.append(f"{who} changed the session: {session_state(team_app, client)}")
+        changed = [name for name, rows in snapshot(team_app).items() if rows != before[name]]
         if changed:
             failures.append(f"{username or 'signed out'}: the walk changed {changed}, unseen by the write listener")
     assert not failures, "\n".join(failures)
 
 
-def test_a_huge_row_count_in_the_plan_editor_costs_no_more_than_the_cap(demo_app, demo_client):
-    family = household_ids(demo_app)["family_id"]
-    sign_in(demo_client, "bram")
+def test_a_huge_row_count_in_the_plan_editor_costs_no_more_than_the_cap(team_app):
+    client = team_app.test_client()
+    family = household_ids(team_app)["family_id"]
+    sign_in(client, "bram")
     url = f"/backoffice/families/{family}/plan"
-    token = csrf_token(demo_client.get(url).text)
+    token = csrf_token(client.get(url).text)
     for count in ("99999999999999999999", "-3", "1e9", "٣", "50", "51"):
-        response = demo_client.post(url, data={"csrf_token": token, "s1-a-count": count, "help-count": count,
-                                               "set_language": "nl"})
+        response = client.post(url, data={"csrf_token": token, "s1-a-count": count, "help-count": count,
+                                          "set_language": "nl"})
         assert response.status_code == 200, count
         rows = len(set(re.findall(r'name="s1-a(\d+)-', response.text)))
         assert rows <= 51, (count, rows)  # at most 50 agreements and a new one
@@ -172,59 +189,59 @@ STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead
                  "backoffice.render_in_dutch": "tolk-ar"}
 
 
-def test_every_staff_route_that_shows_a_household_records_who_looked(demo_app):
-    ids = household_ids(demo_app)
-    adapter = demo_app.url_map.bind("localhost")
-    staff_reads = {rule.endpoint for rule in demo_app.url_map.iter_rules()
+def test_every_staff_route_that_shows_a_household_records_who_looked(team_app):
+    ids = household_ids(team_app)
+    adapter = team_app.url_map.bind("localhost")
+    staff_reads = {rule.endpoint for rule in team_app.url_map.iter_rules()
                    if rule.endpoint.startswith("backoffice.") and "GET" in rule.methods
                    and ("family_id" in rule.arguments or rule.arguments & {"job_id", "appointment_id", "rendering_id"})}
     staff_reads.discard("backoffice.read_along")  # only in the appointment's window: tests/web/test_access.py
     assert staff_reads <= set(STAFF_READS), f"a new staff page that shows a household: {staff_reads - set(STAFF_READS)}"
     clients = {}  # one sign-in per user: every sign-in needs a TOTP code of a new time step
     for username in {"bram", *STAFF_READERS.values()}:
-        clients[username] = demo_app.test_client()
+        clients[username] = team_app.test_client()
         sign_in(clients[username], username)
     for endpoint, action in STAFF_READS.items():
         client = clients[STAFF_READERS.get(endpoint, "bram")]
-        rule = next(r for r in demo_app.url_map.iter_rules() if r.endpoint == endpoint)
+        rule = next(r for r in team_app.url_map.iter_rules() if r.endpoint == endpoint)
         url = adapter.build(endpoint, {name: ids[name] for name in rule.arguments})
-        since = last_event_id(demo_app)
+        since = last_event_id(team_app)
         assert client.get(url).status_code == 200, url
-        events = [(e.action, e.result, e.family_id, e.origin) for e in new_events(demo_app, since)]
+        events = [(e.action, e.result, e.family_id, e.origin) for e in new_events(team_app, since)]
         assert (action, "ok", ids["family_id"], "127.0.0.1") in events, (url, events)
-        since = last_event_id(demo_app)
+        since = last_event_id(team_app)
         assert client.head(url).status_code == 200, url
-        assert new_events(demo_app, since) == [], f"HEAD {url} showed nothing and records nothing"
+        assert new_events(team_app, since) == [], f"HEAD {url} showed nothing and records nothing"
 
 
-def test_refused_attempts_are_recorded_with_who_and_which_household(demo_app):
-    ids = household_ids(demo_app)
-    chantal = demo_app.test_client()  # a worker of the team, outside the El Idrissi duo
+def test_refused_attempts_are_recorded_with_who_and_which_household(team_app):
+    ids = household_ids(team_app)
+    chantal = team_app.test_client()  # a worker of the team, outside the El Idrissi duo
     sign_in(chantal, "chantal")
-    since = last_event_id(demo_app)
+    since = last_event_id(team_app)
     assert chantal.get(f"/backoffice/families/{ids['family_id']}").status_code == 404
     assert chantal.get(f"/backoffice/families/{ids['family_id']}/answers").status_code == 404
     assert chantal.get("/backoffice/families/99999/plan").status_code == 404
-    events = [(e.action, e.result, e.family_id, e.actor_name) for e in new_events(demo_app, since)]
+    events = [(e.action, e.result, e.family_id, e.actor_name) for e in new_events(team_app, since)]
     assert [(action, result, family) for action, result, family, _name in events] == [
         ("family.view", "refused", ids["family_id"]), ("family.view", "refused", ids["family_id"]),
         ("family.edit", "refused", None)]
     assert {name for *_rest, name in events} == {"Chantal Pinas"}
 
-    parent = demo_app.test_client()
-    sign_in(parent, "ouder-fatima")
-    since = last_event_id(demo_app)
+    parent = team_app.test_client()
+    sign_in(parent, ids["fatima"])
+    since = last_event_id(team_app)
     assert parent.get("/backoffice/").status_code in (302, 404)
-    refused = [(e.action, e.result, e.role) for e in new_events(demo_app, since)]
+    refused = [(e.action, e.result, e.role) for e in new_events(team_app, since)]
     assert refused == [("access.role", "refused", "parent")]
 
 
-def test_quick_exit_is_recorded(demo_app):
-    client = demo_app.test_client()
-    sign_in(client, "ouder-fatima")
-    since = last_event_id(demo_app)
+def test_quick_exit_is_recorded(team_app):
+    client = team_app.test_client()
+    sign_in(client, factories.parent_who_signs_in(team_app))
+    since = last_event_id(team_app)
     client.post("/quick-exit")
-    assert [(e.action, e.result, e.role) for e in new_events(demo_app, since)] == [("quick_exit", "ok", "parent")]
+    assert [(e.action, e.result, e.role) for e in new_events(team_app, since)] == [("quick_exit", "ok", "parent")]
 
 
 # --- numbers that size work are capped in one place ---------------------------------------------
@@ -238,24 +255,24 @@ PER_REQUEST_SECONDS = 3.0  # a guard against runaway work (the finding took 7 s 
 PER_REQUEST_BYTES = 40 * 2**20
 
 
-@pytest.mark.parametrize("username", ["bram", "teamlead", "ouder-fatima", "tolk-ar"])
-def test_hostile_numbers_on_every_form_stay_within_small_bounds(demo_app, backend, username):
+@pytest.mark.parametrize("username", ["bram", "teamlead", "fatima", "tolk-ar"])
+def test_hostile_numbers_on_every_form_stay_within_small_bounds(team_app, backend, username):
     # Memory is traced on SQLite only: what the app allocates for a number is the same Python on both databases,
     # and tracing makes each request 3.5 times slower. PostgreSQL is here for what only it refuses (an integer
     # out of range is a 500 there, silently stored by SQLite).
     trace_memory = backend == "sqlite"
-    ids = household_ids(demo_app)
-    adapter = demo_app.url_map.bind("localhost")
-    client = demo_app.test_client()
-    sign_in(client, username)
+    ids = household_ids(team_app)
+    adapter = team_app.url_map.bind("localhost")
+    client = team_app.test_client()
+    sign_in(client, username_of(username, ids))
     token = csrf_token(client.get("/backoffice/" if username in ("bram", "teamlead", "tolk-ar") else "/").text)
     failures = []
-    for rule in demo_app.url_map.iter_rules():
+    for rule in team_app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.sign_out", "auth.quick_exit"):
             continue
         url = adapter.build(rule.endpoint, {name: ids[name] for name in rule.arguments})
         for number in HOSTILE_NUMBERS:
-            body = dict(CHANGING_BODY, csrf_token=token, **dict.fromkeys(NUMBER_FIELDS, number))
+            body = dict(changing_body(ids), csrf_token=token, **dict.fromkeys(NUMBER_FIELDS, number))
             body.pop("password")  # so sign-in and password forms refuse rather than change the account
             if trace_memory:
                 tracemalloc.start()
