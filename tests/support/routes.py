@@ -56,8 +56,8 @@ def open_job(app, family_id: int, interpreter: str) -> int:
 
 
 def absence_of(app, username: str, starts_in: int = 10, days: int = 3) -> int:
-    """An absence of this worker, `starts_in` days from today for `days` days (as the team lead enters it on the staff
-    page): its id."""
+    """An absence of this worker, `starts_in` days from today for `days` days, made directly in the database (the team
+    lead's staff page makes them; its own tests are elsewhere): its id."""
     first_day = clock.today() + dt.timedelta(days=starts_in)
     with database(app) as db:
         worker = db.exec(select(Worker).join(Account, Account.id == Worker.account_id)
