@@ -1,19 +1,19 @@
 """A parent's question or move reason in Dutch: the duo asks, an interpreter of that language renders it."""
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import clock
 from portal.backoffice import blueprint
-from portal.backoffice.interpreting import TRANSLATION_LENGTH, refusal
+from portal.backoffice.interpreting import refusal
+from portal.backoffice.translation_form import RenderingForm
 from portal.db import session as db_session
 from portal.models import AppointmentAnswer, Family, ParentTextRendering, Role
 from portal.policy import DUO
 from portal.rules.actions import Action
 from portal.services import renderings
 from portal.web import audit
-from portal.web.forms import switching_language, typed_text
+from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
 
 
@@ -54,22 +54,18 @@ def render_in_dutch(rendering_id):
     rendering = get_or_404(ParentTextRendering, rendering_id, Action.rendering_work)
     names = renderings.names_of(db, rendering, clock.today())
     event = f"{renderings.OBJECTS[rendering.kind]}:{rendering.text_id}"  # the asking parent sees who looked
-    errors: dict[str, str] = {}
-    typed = rendering.text
-    if request.method == "POST" and switching_language():  # the page again in another language, as typed
-        typed = typed_text(request.form, "rendering", TRANSLATION_LENGTH, {}) if "rendering" in request.form else typed
-    elif request.method == "POST":
-        typed = typed_text(request.form, "rendering", TRANSLATION_LENGTH, errors)
-        if not typed and "rendering" not in errors:
-            errors["rendering"] = _("Write the Dutch rendering.")
-        wrong = [] if errors else renderings.render(db, rendering, typed, current_user.interpreter.id, names)
-        if wrong:
-            errors["rendering"] = refusal(wrong)
-        audit.record("rendering.save", "refused" if errors else "ok", object=event, family_id=rendering.family_id)
+    form = RenderingForm(data={"rendering": rendering.text})  # as typed (posted, or kept while signed out)
+    if request.method == "POST" and not switching_language():  # else the page again in another language, as typed
+        if form.validate():
+            wrong = renderings.render(db, rendering, form.rendering.data, current_user.interpreter.id, names)
+            if wrong:
+                form.refuse(form.rendering, refusal(wrong))
+        refused = bool(form.rendering.errors)
+        audit.record("rendering.save", "refused" if refused else "ok", object=event, family_id=rendering.family_id)
         db.commit()
-        if not errors:
+        if not refused:
             return redirect(url_for("backoffice.home"))
     # The page shown, whatever the request (a GET, a refused rendering, another language): a look, on record.
     audit.record("rendering.view", "ok", object=event, family_id=rendering.family_id)
-    return render_template("backoffice/render.html", rendering=rendering, names=names, typed=typed, errors=errors,
-                           limit=TRANSLATION_LENGTH, main_form="render-form"), 400 if errors else 200
+    return render_template("backoffice/render.html", rendering=rendering, names=names, form=form,
+                           main_form="render-form"), 400 if form.rendering.errors else 200

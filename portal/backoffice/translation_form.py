@@ -1,6 +1,8 @@
 """The interpreter's translation form: a translation per Dutch segment ("segment-<i>"), and a tick ("verify-<i>")
 for a translation from the memory, by someone else, that the interpreter checked."""
+from flask_babel import gettext as _
 from wtforms import BooleanField
+from wtforms.validators import ValidationError
 
 from portal.web.forms import Form, LongText
 
@@ -29,3 +31,13 @@ def translation_form(known: list[str]) -> TranslationForm:
         setattr(Segments, f"segment-{index}", LongText(TRANSLATION_LENGTH))
         setattr(Segments, f"verify-{index}", BooleanField())
     return Segments(data={f"segment-{index}": text for index, text in enumerate(known)})
+
+
+class RenderingForm(Form):
+    """A parent's own words in Dutch, written by the interpreter of their language."""
+
+    rendering = LongText(TRANSLATION_LENGTH)
+
+    def validate_rendering(self, field):
+        if not field.data:
+            raise ValidationError(_("Write the Dutch rendering."))

@@ -183,16 +183,6 @@ def _named_errors(fields):
             yield field.name, field.errors
 
 
-def typed_text(form, name: str, max_length: int, errors: dict[str, str]) -> str:
-    """A typed text of `form`, cleaned. Too long, it is an error on its field instead; the whole text comes
-    back, so the checks after this one see what was typed (the caller saves nothing while there are errors)."""
-    try:
-        return strip_controls(form.get(name, ""), max_length)
-    except TooLong as too_long:
-        errors[name] = too_long.message
-        return strip_controls(form.get(name, ""), too_long.length)
-
-
 def typed_fields(form) -> list[tuple[str, str]]:
     """What a user typed in a posted form, in order, without passwords, codes or the form's token (nor the
     language and page choices of the page around it)."""

@@ -138,7 +138,8 @@ def test_each_blueprint_is_made_in_its_package(package):
 
 def test_the_top_of_portal_holds_only_the_wiring_and_access():
     top = {path.name for path in PORTAL.glob("*.py")}
-    assert top == {"__init__.py", "clock.py", "cli.py", "config.py", "console.py", "db.py", "extensions.py", "policy.py"}
+    assert top == {"__init__.py", "clock.py", "cli.py", "config.py", "console.py", "db.py", "extensions.py",
+                   "policy.py"}
 
 
 # The system clock, read directly: the server's date is not a Dutch family's today.

@@ -12,8 +12,9 @@ from portal.models import (
     PlanQuestion,
     TranslationJob,
 )
+from portal.web.forms import TooLong
 from support import factories
-from support.pages import database, form_values, soup, text_of
+from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
 QUESTION = "هل يمكن أن تأتي الجدة يوم الأحد الساعة 15:00؟"
@@ -168,3 +169,32 @@ def test_the_duos_reply_to_an_appointment_answer_reaches_the_parent_sentence_by_
     assert tolk.post(work, data=form_values(page, "translate-form") | typed).status_code == 200
     assert reply_shown() == [("ترجمة: Dat kan.", "ar", "rtl", False),
                              ("ترجمة: Wij bellen u morgen.", "ar", "rtl", False)]
+
+
+def test_an_empty_or_too_long_rendering_is_refused_at_its_field_and_nothing_is_saved(team_app):
+    household = factories.household(team_app, ["ar"])
+    factories.published_plan(team_app, household.family_id)
+    factories.question(team_app, household.usernames[0], QUESTION)
+    bram, tolk = signed_in_client(team_app, "bram"), signed_in_client(team_app, "tolk-ar")
+    with database(team_app) as db:
+        question = db.exec(select(PlanQuestion).where(PlanQuestion.parent_id == household.parent_ids[0])).one()
+    ask(bram, f"/backoffice/families/{household.family_id}/answers",
+        f"/backoffice/families/{household.family_id}/questions/{question.id}/rendering")
+    with database(team_app) as db:
+        rendering = db.exec(select(ParentTextRendering).where(ParentTextRendering.text_id == question.id)).one()
+    url = f"/backoffice/renderings/{rendering.id}"
+    page = soup(tolk.get(url))
+    limit = int(page.select_one("textarea#rendering")["maxlength"])
+
+    empty = tolk.post(url, data={"csrf_token": csrf_token(tolk.get(url).text), "rendering": "  "})
+    too_long = "Mag oma op zondag om 15:00 komen? " + "x" * limit
+    long = tolk.post(url, data={"csrf_token": csrf_token(tolk.get(url).text), "rendering": too_long})
+
+    assert empty.status_code == 400 and long.status_code == 400
+    assert soup(empty).select_one("#rendering-error").get_text() == say(team_app, "nl", "Write the Dutch rendering.")
+    with team_app.test_request_context():
+        assert soup(long).select_one("#rendering-error").get_text() == TooLong(len(too_long), limit).message
+    assert soup(long).select_one("textarea#rendering")["aria-invalid"] == "true"
+    assert soup(long).select_one("textarea#rendering").get_text() == too_long.strip()  # kept whole, to shorten
+    with database(team_app) as db:
+        assert db.get(ParentTextRendering, rendering.id).text in ("", None)  # nothing saved

@@ -27,7 +27,8 @@ def publish(bram, family_id: int, what: str, description: str = DESCRIPTION, ext
     url = f"/backoffice/families/{family_id}/plan"
     form = form_values(bram.get(url), "plan-form")
     form |= {"s1-kind": "acute", "s1-description": description, "s1-a-count": "1", "s1-a-0-who": "Oma",
-             "s1-a-0-what": what, "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel dan de buurvrouw.", "action": "publish"}
+             "s1-a-0-what": what, "s1-a-0-when": "Altijd.", "s1-a-0-wrong": "Bel dan de buurvrouw.",
+             "action": "publish"}
     form |= extra or {}
     response = bram.post(url, data=form)
     assert response.status_code == 302, text_of(response)[:800]

@@ -108,7 +108,8 @@ def history(team_app):
 
     published = post_form(bram, f"{base}/plan", {
         "revision": "1", "action": "publish", "s1-kind": "acute", "s1-description": "Ruzie als papa gedronken heeft.",
-        "s1-audience": "household", "s1-a-count": "1", "s1-a-0-who": "Ingrid", "s1-a-0-what": "Ingrid belt de buurvrouw.",
+        "s1-audience": "household", "s1-a-count": "1", "s1-a-0-who": "Ingrid",
+        "s1-a-0-what": "Ingrid belt de buurvrouw.",
         "s1-a-0-when": "Als de ruzie begint.", "s1-a-0-wrong": "Ingrid belt 112.", "s1-a-0-audience": "household",
         "help-count": "0", "note": "", "note-audience": "household"})
     assert published.status_code == 302, text_of(published)[:1000]
