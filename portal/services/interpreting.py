@@ -4,10 +4,11 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from sqlalchemy import bindparam
 from sqlmodel import Session, and_, col, func, or_, select
 
 from portal import clock
@@ -155,7 +156,7 @@ def to_translate(pieces: Iterable[str], names: Iterable[str]) -> list[str]:
     return [piece for piece in dict.fromkeys(pieces) if not protected_text.only_names(piece, names)]
 
 
-def _units(content: PlanContent, known: dict[str, TranslationSegment], names: Iterable[str]) -> list[str]:
+def _units(content: PlanContent, known: Container[str], names: Iterable[str]) -> list[str]:
     covered = frozenset(source_hash(text) for _key, _name, text in fields(content)
                         if source_hash(text) in known and len(sentences(text)) > 1)
     return segments(content, covered, names)
@@ -178,6 +179,29 @@ def memory(db: Session, texts: list[str], language: str, family_id: int | None) 
         TranslationSegment.language == language, col(TranslationSegment.source_hash).in_(hashes or [""]),
         or_(TranslationSegment.family_id == family_id, shared))
         .order_by(col(TranslationSegment.family_id).is_(None).desc())).all()
+    return {row.source_hash: row for row in rows}  # the household's own, where it has one
+
+
+# What a parent's page reads of the translation memory: `memory`'s rows, the columns a page shows, in one statement
+# built once (issue 23: a family page asks at every request, and building the select cost more than running it).
+_KNOWN = select(TranslationSegment.source_hash, TranslationSegment.text, TranslationSegment.translator_id,
+                TranslationSegment.translated_at).where(
+    TranslationSegment.language == bindparam("language"),
+    col(TranslationSegment.source_hash).in_(bindparam("hashes", expanding=True)),
+    or_(TranslationSegment.family_id == bindparam("family_id"),
+        and_(col(TranslationSegment.family_id).is_(None),
+             col(TranslationSegment.source_hash).in_(bindparam("standing", expanding=True))))) \
+    .order_by(col(TranslationSegment.family_id).is_(None).desc())
+_TRANSLATORS = select(Interpreter.name).where(col(Interpreter.id).in_(bindparam("ids", expanding=True)))
+
+
+def _known(db: Session, texts: list[str], language: str, family_id: int) -> dict:
+    """As `memory`, for reading: by source hash, rows of (source_hash, text, translator_id, translated_at)."""
+    hashes = [source_hash(text) for text in texts]
+    standing = [source_hash(text) for text in texts if text in STANDING]
+    db.flush()  # what this request changed and did not flush yet counts, as in the ORM's queries (autoflush)
+    rows = db.connection().execute(_KNOWN, {"language": language, "hashes": hashes or [""], "family_id": family_id,
+                                            "standing": standing or [""]}).all()
     return {row.source_hash: row for row in rows}  # the household's own, where it has one
 
 
@@ -278,11 +302,11 @@ def translation_of(db: Session, family_id: int, content: PlanContent, language: 
     wholes = [text for _key, _name, text in fields(content)] + list(extra) + list(aside)
     pieces = [sentence for text in (*extra, *aside) for sentence in sentences(text)]
     names = protected_names(db, family_id, clock.today(), wholes)
-    rows = memory(db, wholes + segments(content) + pieces, language, family_id)
+    rows = _known(db, wholes + segments(content) + pieces, language, family_id)
     waiting = _units(content, rows, names) + to_translate(
         (sentence for text in extra if source_hash(text) not in rows for sentence in sentences(text)), names)
     ids = {row.translator_id for row in rows.values()}
-    translators = db.exec(select(Interpreter.name).where(col(Interpreter.id).in_(ids or [-1]))).all() if named else []
+    translators = db.connection().execute(_TRANSLATORS, {"ids": list(ids) or [-1]}).scalars().all() if named else []
     pending = len(open_segments(list(dict.fromkeys(waiting)), rows))
     # Finished when the last sentence this reader sees was translated: not when the whole job was, which holds
     # what other parents read too and would tell this one that there is more.
@@ -309,7 +333,7 @@ def texts_for(db: Session, parent, texts: list[str]) -> Translation | None:
     return translation_of(db, parent.family_id, PlanContent(), parent.language, aside=tuple(texts))
 
 
-def open_segments(texts: list[str], known: dict[str, TranslationSegment]) -> list[str]:
+def open_segments(texts: list[str], known: Container[str]) -> list[str]:
     return [text for text in texts if source_hash(text) not in known]
 
 

@@ -2,20 +2,46 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, literal, null, or_, union_all
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col
 
-from portal.models import FamilyMember, Parent
+from portal.models import DuoAssignment, DuoRole, FamilyMember, Parent, Worker
 from portal.rules.protected_text import name_words, persons_named
-from portal.services.duo import current_duo
+
+# Every name of one household in one query, built once (issue 23: a family page asks for them at every request):
+# its parents and other members, and the workers of its assignments current today with their role and order, from
+# which `_duo_names` keeps the duo as services/duo.current_duo finds it (the last contact and the last partner).
+_DUO, _PERSON = "duo", "person"
+_EVERY_NAME = union_all(
+    core_select(literal(_DUO).label("kind"), col(Worker.name).label("name"), col(DuoAssignment.role).label("role"),
+                col(DuoAssignment.start).label("start"), col(DuoAssignment.id).label("id"))
+    .join(Worker, col(Worker.id) == DuoAssignment.worker_id)
+    .where(col(DuoAssignment.family_id) == bindparam("family_id"), col(DuoAssignment.start) <= bindparam("today"),
+           or_(col(DuoAssignment.end).is_(None), col(DuoAssignment.end) >= bindparam("today"))),
+    core_select(literal(_PERSON), col(Parent.name), null(), null(), null())
+    .where(col(Parent.family_id) == bindparam("family_id")),
+    core_select(literal(_PERSON), col(FamilyMember.name), null(), null(), null())
+    .where(col(FamilyMember.family_id) == bindparam("family_id"))).subquery("names")
+_NAMES = core_select(_EVERY_NAME.c.kind, _EVERY_NAME.c.name, _EVERY_NAME.c.role, _EVERY_NAME.c.start,
+                     _EVERY_NAME.c.id)
 
 
 def household_names(db: Session, family_id: int, today: dt.date) -> frozenset[str]:
     """The name words of every parent and other member of the household and of its duo today."""
-    duo = current_duo(db, family_id, today)
-    names = [*db.exec(select(Parent.name).where(Parent.family_id == family_id)),
-             *db.exec(select(FamilyMember.name).where(FamilyMember.family_id == family_id)),
-             *(worker.name for worker in (duo.contact, duo.partner) if worker is not None)]
-    return name_words(names)
+    db.flush()  # what this request changed and did not flush yet counts, as in the ORM's queries (autoflush)
+    rows = db.connection().execute(_NAMES, {"family_id": family_id, "today": today}).all()
+    return name_words([name for kind, name, *_rest in rows if kind == _PERSON] + _duo_names(
+        [(role, start, number, name) for kind, name, role, start, number in rows if kind == _DUO]))
+
+
+def _duo_names(current: list[tuple]) -> list[str]:
+    """Of the assignments current today (role, start, id, worker's name), the names of the duo's contact person and
+    partner: the last of each role by start and id, as services/duo._duo takes them."""
+    found: dict[DuoRole, str] = {}
+    for role, _start, _id, name in sorted(current, key=lambda row: (row[1], row[2])):
+        found[DuoRole(role)] = name
+    return [found[role] for role in (DuoRole.contact, DuoRole.partner) if role in found]
 
 
 def protected_names(db: Session, family_id: int, today: dt.date, plan_texts: Iterable[str]) -> list[str]:
