@@ -100,7 +100,7 @@ class NeutralSite:
 # --- the live portal ---------------------------------------------------------------------------
 
 class LiveServer:
-    """The portal on a copy of an SQLite database ("team" or "demo") served by werkzeug in a thread."""
+    """The portal on a copy of an SQLite database served by werkzeug in a thread."""
 
     def __init__(self, database_url: str, instance: Path, neutral_site: str, translations: Path):
         self.database_url = database_url

@@ -4,14 +4,12 @@
   browser        (session) one headless Chromium for the whole run
   translations   (session) the interface catalogues compiled into a scratch directory
   neutral_site   (session) a tiny "weather" page on another loopback port: the quick exit's target
-  start_server   (session) factory: start_server(kind) a new live portal on a fresh copy of the SQLite
+  start_server   (session) factory: start_server() a new live portal on a fresh copy of the SQLite
                            "team" database (the demo team and its staff, no households; the module
                            makes the households it needs with support/factories.py on server.app)
-                           or, with kind="demo", of the whole demo
   live_server    (module)  one live portal per test module: each module has its own data, so
                            what one module changes (answers, versions, languages, TOTP steps)
-                           never reaches another. On the team database when the module says
-                           LIVE_DATA = "team", else on the demo (modules not moved to factories yet)
+                           never reaches another
 
 Browser tests run on SQLite only. Helpers (sign_in, new_family_page, ...) are in browser_kit.py.
 """
@@ -53,9 +51,9 @@ def neutral_site():
 def start_server(databases, tmp_path_factory, neutral_site, translations):
     servers = []
 
-    def start(kind: str = "demo") -> LiveServer:
+    def start() -> LiveServer:
         directory = tmp_path_factory.mktemp("live")
-        url = databases.create("sqlite", kind, directory)
+        url = databases.create("sqlite", "team", directory)
         server = LiveServer(url, directory / "instance", neutral_site.url, translations)
         servers.append(server)  # kept until the end of the run
         return server
@@ -66,6 +64,6 @@ def start_server(databases, tmp_path_factory, neutral_site, translations):
 
 
 @pytest.fixture(scope="module")
-def live_server(request, start_server, browser) -> LiveServer:
+def live_server(start_server, browser) -> LiveServer:
     # `browser` first: without Chromium the module is skipped before any server starts.
-    return start_server(getattr(request.module, "LIVE_DATA", "demo"))
+    return start_server()

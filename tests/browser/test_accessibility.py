@@ -16,7 +16,6 @@ from browser_kit import (
 from portal.demo import DEMO_PASSWORD
 from support import factories
 
-LIVE_DATA = "team"
 # language -> browser locale for the signed-out pages
 LOCALES = {"nl": "nl-NL", "ar": "ar"}
 DIRECTION = {"nl": "ltr", "ar": "rtl"}

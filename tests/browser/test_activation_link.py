@@ -10,8 +10,6 @@ from portal.models import Account
 from portal.web.secret import code_key
 from support import factories
 
-LIVE_DATA = "team"
-
 
 def test_the_letters_link_fills_in_the_form_and_leaves_no_code_behind(browser, live_server):
     username = factories.household(live_server.app, ["nl"]).usernames[0]

@@ -17,7 +17,6 @@ from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.sentences import sentences
 from portal.services import notifications
 
-LIVE_DATA = "team"
 FAMILY = "Gezin Haddad"
 OFFICE = {"width": 1280, "height": 800}
 PASSWORD = {"Layla Haddad": "blauwe fiets op het dak", "Karim Haddad": "rode deur aan de gracht"}

@@ -19,7 +19,6 @@ from portal.rules.sentences import sentences
 from portal.services.plans import current_version, draft_of, load_contents
 from support import factories
 
-LIVE_DATA = "team"
 FIELD = "s1-a-0-what"  # agreement 1 of unsafe situation 1: what Youssef does when he gets angry
 DESCRIPTION = "s1-description"  # the description of unsafe situation 1
 ORIGINAL = "Youssef merkt dat hij boos wordt en gaat een stuk lopen."  # that agreement in version 2

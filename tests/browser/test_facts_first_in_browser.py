@@ -7,7 +7,6 @@ import pytest
 from browser_kit import household_with_plan, sign_in
 from playwright.sync_api import expect
 
-LIVE_DATA = "team"
 FIELD = "s1-description"  # the description of the plan's situation
 TYPED = 'Vader was agressief en moeder lijkt moe. Oma zegt: "Ik denk dat het beter gaat."'
 

@@ -20,7 +20,6 @@ from portal.services.plans import draft_of, load_contents, published_versions
 from portal.services.publishing import publish
 from support import factories
 
-LIVE_DATA = "team"
 # Fatima's safe address (a plan agreement) and her appointment at a safe place are hers alone.
 SAFE_ADDRESS = "Fatima heeft een veilig adres"
 SAFE_APPOINTMENT = "Gesprek met Fatima alleen"

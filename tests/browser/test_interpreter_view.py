@@ -5,8 +5,6 @@ its translation is work for the team's Arabic interpreter, tolk-ar."""
 import pytest
 from browser_kit import household_with_plan, new_office_page
 
-LIVE_DATA = "team"
-
 
 @pytest.fixture(scope="module", autouse=True)
 def arabic_plan(live_server) -> None:

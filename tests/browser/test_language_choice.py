@@ -18,7 +18,6 @@ from portal.web.secret import code_key
 from support import factories
 from support.sign_in import csrf_token, sign_in
 
-LIVE_DATA = "team"
 PASSPHRASE = "paarse fiets op het dak"
 WORKER_PASSWORD = "Zonnebloem-kanaal-2026-fiets"
 

@@ -2,15 +2,13 @@
 2.0/2.1/2.2 A and AA on the pages of each staff role - the duo's home, household, plan editor, appointments,
 answers, timeline and factual file; the team lead's team overview, staff admin, case, the pages that ask before a
 new letter or the end of a duo role, and the letter; the interpreter's work list, translation, rendering and
-read-along view - nor on the staff sign-in pages. The live portal is the team alone (LIVE_DATA) with the households
+read-along view - nor on the staff sign-in pages. The live portal is the team alone with the households
 support/routes.py builds: Fatima and Youssef El Idrissi with one thing of each kind, and a Dutch-reading parent."""
 import pytest
 from browser_kit import axe_violations, choose_language, describe_violations, sign_in
 
 from portal.demo import DEMO_PASSWORD
 from support.routes import dutch_reader, household_ids, in_read_along_window, parent_account
-
-LIVE_DATA = "team"
 
 STAFF_VIEWPORT = {"width": 1280, "height": 800}
 LANGUAGES = ("nl", "ar")

@@ -17,7 +17,6 @@ from browser_kit import (
 from portal.web.i18n import LANGUAGES
 from support import factories
 
-LIVE_DATA = "team"
 MIN_COLUMN = 150  # CSS px: below this a column holds one or two words per line
 # Fatima's plan has a "what changed" list and an Arabic translation; Sanne's plan is Dutch only, so in
 # Arabic her lists are Dutch (left to right) inside a right-to-left page.

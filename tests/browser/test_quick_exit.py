@@ -10,7 +10,6 @@ import pytest
 from browser_kit import household_with_plan, new_family_page, phone_of
 from playwright.sync_api import expect
 
-LIVE_DATA = "team"
 SITUATION = "Er is ruzie in huis."  # factories.published_plan's situation
 SETTLE_MS = 400  # how long a navigation that should not happen gets to start
 

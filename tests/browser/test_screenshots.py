@@ -9,7 +9,6 @@ one activated parent: Sanne reads Dutch; Fatima reads Arabic, and tolk-ar transl
 import pytest
 from browser_kit import SCREENSHOTS, choose_language, household_with_plan, new_family_page, plan_translated, text_of
 
-LIVE_DATA = "team"
 # language -> the parent whose pages are shown; Sanne (Dutch) switches language on the page.
 READER = {"nl": "sanne", "uk": "sanne", "ti": "sanne", "ar": "fatima"}
 DIRECTION = {"nl": "ltr", "uk": "ltr", "ti": "ltr", "ar": "rtl"}

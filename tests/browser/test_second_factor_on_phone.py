@@ -17,7 +17,6 @@ from portal.models import Account
 from portal.web.secret import code_key
 from support import factories
 
-LIVE_DATA = "team"
 PASSPHRASE = "paarse fiets op het dak"
 
 

@@ -23,7 +23,6 @@ from browser_kit import (
 
 from support import factories
 
-LIVE_DATA = "team"
 STAFF_VIEWPORT = {"width": 1280, "height": 800}
 DIRECTION = {"nl": "ltr", "ar": "rtl"}
 

@@ -16,7 +16,6 @@ from browser_kit import (
 
 from support import factories
 
-LIVE_DATA = "team"
 VIEWPORTS = {"wide": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 QUESTION = "Wat moet ik doen als de buurvrouw niet thuis is?"
 

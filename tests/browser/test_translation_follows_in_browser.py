@@ -10,7 +10,6 @@ from browser_kit import appointment_cancelled, choose_language, describe_violati
 
 from support import factories
 
-LIVE_DATA = "team"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
 

@@ -10,7 +10,6 @@ from babel.numbers import format_decimal
 from browser_kit import household_with_plan, new_family_page, new_office_page
 from playwright.sync_api import expect
 
-LIVE_DATA = "team"
 FIELD = "s1-description"  # the description of the plan's one situation
 PUBLISHED = 1  # the number of the household's published version
 ANOUK_TEXT = "Anouk: Amira en Adam wachten na school soms een half uur alleen bij het hek."
