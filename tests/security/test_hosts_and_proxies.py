@@ -11,11 +11,11 @@ from sqlmodel import select
 
 from portal import create_app
 from portal.config import ConfigError
-from portal.models import Account, AuditEvent, OneTimeCode, Parent
-from support.pages import database, family_id, soup
+from portal.models import Account, AuditEvent, OneTimeCode
+from support import factories
+from support.pages import database, soup
 from support.sign_in import csrf_token, signed_in_client
 
-DE_BOER = "Huishouden De Boer"  # anouk is its contact person; ouder-sanne its parent
 BASE_URL = "https://portaal.example"
 PROXY = "10.0.0.2"
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
@@ -33,37 +33,37 @@ def clean_env(monkeypatch):
     return monkeypatch
 
 
-def letter_for_sanne(client, app, **request):
-    """Anouk prints a new letter for Sanne from the family file: the page, and what its QR code holds."""
-    family = family_id(app, DE_BOER)
-    with database(app) as db:
-        parent = db.exec(select(Parent).join(Account, Account.id == Parent.account_id)
-                         .where(Account.username == "ouder-sanne")).one()
+def letter_for(client, app, household: factories.Household, **request):
+    """Anouk prints a new letter for the household's parent from the family file: the page, and what its QR code
+    holds."""
+    family, parent = household.family_id, household.parent_ids[0]
     token = csrf_token(client.get(f"/backoffice/families/{family}").text)
     made, make = [], segno.make
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segno, "make", lambda content, **options: made.append(content) or make(content, **options))
-        letter = client.post(f"/backoffice/families/{family}/parents/{parent.id}/letter",
+        letter = client.post(f"/backoffice/families/{family}/parents/{parent}/letter",
                              data={"csrf_token": token}, follow_redirects=True, **request)
     return letter, made
 
 
 def test_the_letter_links_to_the_base_url_whatever_host_the_request_names(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, BASE_URL=BASE_URL)  # served here as localhost too (the test client's name)
+    household = factories.household_of_anouk(app)
+    username = household.usernames[0]
     anouk = signed_in_client(app, "anouk")
 
-    letter, qr = letter_for_sanne(anouk, app)
+    letter, qr = letter_for(anouk, app, household)
 
     assert letter.status_code == 200
-    code = re.search(r"#username=ouder-sanne&code=([\w-]+)$", qr[0]).group(1)
-    assert qr == [f"{BASE_URL}/activate#username=ouder-sanne&code={code}"]
+    code = re.search(rf"#username={re.escape(username)}&code=([\w-]+)$", qr[0]).group(1)
+    assert qr == [f"{BASE_URL}/activate#username={username}&code={code}"]
     assert soup(letter).find("code", string=f"{BASE_URL}/activate"), "the address to type is the base URL's"
     assert "localhost" not in letter.text
 
 
 def test_the_staff_letter_links_to_the_base_url(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, BASE_URL=BASE_URL)
     lead = signed_in_client(app, "teamlead")
     with database(app) as db:
@@ -77,15 +77,16 @@ def test_the_staff_letter_links_to_the_base_url(database_url, databases, make_ap
 
 
 def test_a_host_that_is_not_configured_gets_a_calm_400_and_changes_nothing(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, BASE_URL=BASE_URL)
+    household = factories.household_of_anouk(app)
     anouk = signed_in_client(app, "anouk")
     with database(app) as db:
         codes_before = len(db.exec(select(OneTimeCode)).all())
     # Anouk's own cookie, sent to this portal under a name it does not have (a proxy or cache that passes any Host).
     evil = {"Host": "evil.example", "Cookie": f"portal={anouk.get_cookie('portal').value}"}
 
-    letter, qr = letter_for_sanne(anouk, app, headers=evil)
+    letter, qr = letter_for(anouk, app, household, headers=evil)
 
     assert letter.status_code == 400 and qr == []
     assert "evil.example" not in letter.text and "Traceback" not in letter.text
@@ -110,7 +111,7 @@ def origins(app) -> list[str]:
 
 
 def test_forwarded_addresses_count_only_from_the_configured_proxy(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, PROXIES=[PROXY])
     client = app.test_client()
     token = csrf_token(client.get("/sign-in").text)
@@ -129,7 +130,7 @@ def test_forwarded_addresses_count_only_from_the_configured_proxy(database_url, 
 
 
 def test_a_proxy_can_be_named_by_its_network(database_url, databases, make_app):
-    databases.fill(database_url, "demo")
+    databases.fill(database_url, "team")
     app = make_app(database_url, PROXIES=["10.0.0.0/24"])
     client = app.test_client()
     token = csrf_token(client.get("/sign-in").text)

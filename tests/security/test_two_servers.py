@@ -21,7 +21,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from portal import create_app
 from portal.demo import DEMO_PASSWORD
+from support import factories
+from support.apps import app_settings
 from support.binaries import require_binary
 from support.servers import (
     START_TIMEOUT,
@@ -88,9 +91,24 @@ def redis_port(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shared_database(databases):
-    url = databases.create("postgresql", "demo")  # migrated + portal.demo.load, from the template
+    url = databases.create("postgresql", "team")  # migrated + the demo team and its staff, from the template
     yield url
     databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def shared_app(shared_database, tmp_path_factory):
+    """A portal app of the tests' own on the servers' database: the factories make what a test needs through it."""
+    app = create_app(app_settings(shared_database, tmp_path_factory.mktemp("factories") / "instance"))
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def parent(shared_app) -> str:
+    """The username of a parent of a new household who has activated the account (the demo's password and an
+    authenticator of their own), in the servers' database."""
+    return factories.parent_who_signs_in(shared_app)
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +140,13 @@ def fresh_limits(redis_port):
     assert _redis_command(redis_port, "FLUSHALL").startswith(b"+OK")
 
 
-def test_a_session_holds_on_both_servers_and_ends_on_both(servers, fresh_limits):
+def test_a_session_holds_on_both_servers_and_ends_on_both(servers, fresh_limits, shared_app, parent):
     browser = Browser(servers)
-    first = browser.post("A", "/sign-in", {"username": "ouder-sanne", "password": DEMO_PASSWORD,
+    first = browser.post("A", "/sign-in", {"username": parent, "password": DEMO_PASSWORD,
                                            "csrf_token": browser.token("A", "/sign-in")})
     assert first.status == 302 and first.location.endswith("/sign-in/code"), (first.status, tail(servers["A"].log))
     # The code step lands on the other server: the pending sign-in travels in the signed cookie.
-    second = browser.post("B", "/sign-in/code", {"code": totp_code("ouder-sanne"),
+    second = browser.post("B", "/sign-in/code", {"code": totp_code(parent, shared_app),
                                                  "csrf_token": browser.token("B", "/sign-in/code")})
     assert second.status == 302 and urlsplit(second.location).path == "/", (second.status, second.location)
 
@@ -148,18 +166,18 @@ def test_a_session_holds_on_both_servers_and_ends_on_both(servers, fresh_limits)
     assert browser.get("A", "/plan").status == 302
 
 
-def test_the_sign_in_limit_counts_attempts_on_both_servers(servers, fresh_limits):
+def test_the_sign_in_limit_counts_attempts_on_both_servers(servers, fresh_limits, parent):
     browser = Browser(servers)
     token = browser.token("A", "/sign-in")  # one session; its token is good on both servers
     began = time.monotonic()
     for attempt in range(1, PER_ADDRESS_LIMIT + 1):
         server = "AB"[attempt % 2]
-        answer = browser.post(server, "/sign-in", {"username": "ouder-sanne", "password": f"fout-{attempt}",
+        answer = browser.post(server, "/sign-in", {"username": parent, "password": f"fout-{attempt}",
                                                    "csrf_token": token})
         assert answer.status == 401, f"attempt {attempt} on {server}: {answer.status}\n{tail(servers[server].log)}"
     assert time.monotonic() - began < 50, "too slow to stay within one rate-limit minute"
     for attempt, server in ((PER_ADDRESS_LIMIT + 1, "B"), (PER_ADDRESS_LIMIT + 2, "A")):
-        answer = browser.post(server, "/sign-in", {"username": "ouder-sanne", "password": DEMO_PASSWORD,
+        answer = browser.post(server, "/sign-in", {"username": parent, "password": DEMO_PASSWORD,
                                                    "csrf_token": token})
         # Even the right password is refused now: the limit holds on both servers for this address.
         assert answer.status == 429, f"attempt {attempt} overall, on server {server}: {answer.status}"
