@@ -26,7 +26,6 @@ from urllib.parse import urlencode
 import pyotp
 
 import portal
-from portal.demo import DEMO_ACCOUNTS
 from support.sign_in import secret_of
 
 START_TIMEOUT = 60  # seconds for a server to answer /healthz
@@ -196,13 +195,8 @@ class Browser:
         return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-def totp_code(username: str, app=None) -> str:
+def totp_code(username: str, app) -> str:
     """The authenticator code of this moment for the account `username` in the database of `app` (a portal app on
     the servers' DATABASE_URL), read as `support.sign_in.secret_of` reads it: a parent a factory made signs in
-    through the servers' forms too. Without `app`, a staff account of the demo team (the "team" database holds
-    the demo's staff with their secrets)."""
-    if app is not None:
-        return pyotp.TOTP(secret_of(app, username)).now()
-    secret = next(account.totp_secret for account in DEMO_ACCOUNTS
-                  if account.username == username and account.role != "parent")
-    return pyotp.TOTP(secret).now()
+    through the servers' forms too."""
+    return pyotp.TOTP(secret_of(app, username)).now()

@@ -671,7 +671,7 @@ def test_two_servers_writing_at_once_lose_no_event_and_seal_every_one(two_server
                                                          "csrf_token": signed_in.token("A", "/backoffice/sign-in")})
     assert answer.status == 302, (answer.status, tail(servers["A"].log))
     answer = signed_in.post("B", "/backoffice/sign-in/code", {
-        "code": totp_code("anouk"), "csrf_token": signed_in.token("B", "/backoffice/sign-in/code")})
+        "code": totp_code("anouk", app), "csrf_token": signed_in.token("B", "/backoffice/sign-in/code")})
     assert answer.status == 302, (answer.status, tail(servers["B"].log))
     token = signed_in.token("A", "/backoffice/break-glass")
     failures: list[str] = []
