@@ -1,5 +1,6 @@
 """The people's names a translation of a household's plan keeps exactly: the household's, its duo's, the plan's."""
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, literal, null, or_, union_all
@@ -47,4 +48,11 @@ def _duo_names(current: list[tuple]) -> list[str]:
 def protected_names(db: Session, family_id: int, today: dt.date, plan_texts: Iterable[str]) -> list[str]:
     """The household's and duo's name words, and those of the people the plan's texts (who fields included)
     name by title or relation (oom Hasan, mevrouw Haddou)."""
-    return sorted(household_names(db, family_id, today) | persons_named(plan_texts))
+    return sorted(household_names(db, family_id, today).union(*(_persons_named_in(text) for text in plan_texts)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _persons_named_in(text: str) -> frozenset[str]:
+    """`persons_named` of one text, found once per process (a pure function of the text, which reads each text on
+    its own: of several texts it finds the union); a plan page asks it for the same texts at every request."""
+    return persons_named((text,))
