@@ -47,7 +47,7 @@ def home():
     return render_template("family/home.html", duo=duo, advice=advice, contact_hours=contact_hours,
                            appointment=family_pages.next_appointment(db, parent, clock.now()),
                            unread=known is not None and not family_pages.has_read(db, parent, known.version),
-                           contact_changed=contact_changed,
+                           contact_changed=contact_changed, moment=family_pages.moment,
                            answered=family_pages.answered_unseen(db, parent))
 
 
@@ -147,7 +147,7 @@ def appointments():
     translation = texts_for(db, parent, [text for item in (*upcoming, *past) for text in (item.purpose, item.place)]
                             + replies)
     return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={},
-                           translation=translation)
+                           translation=translation, moment=family_pages.moment)
 
 
 def _appointment_or_404(key: str) -> Appointment:
