@@ -11,7 +11,7 @@ from portal import clock
 from portal.db import session as db_session
 from portal.family import blueprint
 from portal.family.forms import AnswerForm, ResponseForm, sent
-from portal.models import Acknowledgement, Appointment, AuditEvent, Family, PlanVersion, Role
+from portal.models import Acknowledgement, Appointment, AuditEvent, Family, Role
 from portal.policy import events_for_parent, parent_reads
 from portal.rules.actions import Action
 from portal.rules.plain_language import explain_terms
@@ -82,9 +82,7 @@ def _read(db, parent, version) -> tuple[Acknowledgement, tuple | None]:
     """This parent's acknowledgement of `version`, and the newest version they read before it (None: none), as
     `family_pages.published_key`. A GET records that they read it and saw the duo's replies to them; a HEAD shows
     nothing, so records nothing, and a POST shows the page again."""
-    rows = db.exec(select(Acknowledgement, PlanVersion.published_at)
-                   .join(PlanVersion, col(PlanVersion.id) == Acknowledgement.version_id)
-                   .where(Acknowledgement.parent_id == parent.id)).all()
+    rows = family_pages.acknowledgements(db, parent)
     own = [acknowledgement for acknowledgement, _published in rows]
     published = {acknowledgement.version_id: moment for acknowledgement, moment in rows}
     acknowledgement = next((a for a in own if a.version_id == version.id), None)

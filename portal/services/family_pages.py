@@ -124,12 +124,14 @@ def answered_unseen(db: Session, parent) -> bool:
 def replies_seen(db: Session, parent, now: dt.datetime) -> None:
     """The plan page showed this parent the duo's replies to their questions (the caller commits, in a GET: the
     record of reading). Only the questions the page shows; an older one keeps its notice."""
-    shown = select(PlanQuestion.id).where(PlanQuestion.parent_id == parent.id) \
-        .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)
-    for question in db.exec(select(PlanQuestion).where(col(PlanQuestion.id).in_(shown.scalar_subquery()),
-                                                       col(PlanQuestion.replied_at).is_not(None), _reply_unseen())):
+    for question in db.exec(_REPLIES_SHOWN_UNSEEN, params={"parent_id": parent.id}):
         question.reply_seen_at = now
         db.add(question)
+
+
+def acknowledgements(db: Session, parent) -> list[tuple[Acknowledgement, dt.datetime | None]]:
+    """Every acknowledgement of this parent, with the moment its version was published."""
+    return list(db.exec(_ACKNOWLEDGEMENTS, params={"parent_id": parent.id}).all())
 
 
 def has_read(db: Session, parent, version: PlanVersion) -> bool:
@@ -165,10 +167,17 @@ _PAST = _MINE.where(col(Appointment.starts_at) < bindparam("now")).order_by(col(
     .limit(PAST_SHOWN)
 _ANSWERS = select(AppointmentAnswer).where(AppointmentAnswer.parent_id == bindparam("parent_id"),
                                            col(AppointmentAnswer.appointment_id).in_(bindparam("ids", expanding=True)))
+_SHOWN_QUESTIONS = select(PlanQuestion.id).where(PlanQuestion.parent_id == bindparam("parent_id")) \
+    .order_by(col(PlanQuestion.asked_at).desc()).limit(QUESTIONS_SHOWN)
+_REPLIES_SHOWN_UNSEEN = select(PlanQuestion).where(col(PlanQuestion.id).in_(_SHOWN_QUESTIONS.scalar_subquery()),
+                                                   col(PlanQuestion.replied_at).is_not(None), _reply_unseen())
 _ANSWERED_UNSEEN = select(PlanQuestion.id).where(PlanQuestion.parent_id == bindparam("parent_id"),
                                                  col(PlanQuestion.replied_at).is_not(None), _reply_unseen())
 _HAS_READ = select(Acknowledgement.id).where(Acknowledgement.parent_id == bindparam("parent_id"),
                                              Acknowledgement.version_id == bindparam("version_id"))
+_ACKNOWLEDGEMENTS = select(Acknowledgement, PlanVersion.published_at) \
+    .join(PlanVersion, col(PlanVersion.id) == Acknowledgement.version_id) \
+    .where(Acknowledgement.parent_id == bindparam("parent_id"))
 _QUESTIONS = select(PlanQuestion, ParentVersion.number) \
     .join(ParentVersion, (col(ParentVersion.version_id) == PlanQuestion.version_id)
           & (ParentVersion.parent_id == PlanQuestion.parent_id)) \
