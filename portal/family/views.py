@@ -20,7 +20,7 @@ from portal.services import appointments as appointments_service
 from portal.services import family_pages, notifications, parent_versions, plan_versions
 from portal.services.duo import call_now, current_duo
 from portal.services.interpreting import texts_for, translation_for
-from portal.web import audit
+from portal.web import audit, i18n
 from portal.web.guards import get_or_404, public, roles
 
 parent_only = roles(Role.parent)
@@ -47,7 +47,7 @@ def home():
     return render_template("family/home.html", duo=duo, advice=advice, contact_hours=contact_hours,
                            appointment=family_pages.next_appointment(db, parent, clock.now()),
                            unread=known is not None and not family_pages.has_read(db, parent, known.version),
-                           contact_changed=contact_changed, moment=family_pages.moment,
+                           contact_changed=contact_changed, moment=i18n.moment,
                            answered=family_pages.answered_unseen(db, parent))
 
 
@@ -145,7 +145,7 @@ def appointments():
     translation = texts_for(db, parent, [text for item in (*upcoming, *past) for text in (item.purpose, item.place)]
                             + replies)
     return render_template("family/appointments.html", upcoming=upcoming, past=past, answers=answers, errors={},
-                           translation=translation, moment=family_pages.moment)
+                           translation=translation, moment=i18n.moment)
 
 
 def _appointment_or_404(key: str) -> Appointment:

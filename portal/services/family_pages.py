@@ -6,7 +6,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import current_app
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
@@ -23,7 +22,6 @@ from portal.models import (
 from portal.policy import named_among, plan_for, shown_to
 from portal.rules.plan_content import PlanContent
 from portal.services.plans import load_contents
-from portal.web.i18n import format_moment
 
 UPCOMING_SHOWN = 10
 PAST_SHOWN = 5
@@ -87,13 +85,6 @@ def translation_state(translation) -> Hashable:
         return None
     return (translation.language, tuple(sorted(translation.known.items())), translation.pending,
             translation.translators, translation.completed_at, translation.names)
-
-
-def moment(starts_at: dt.datetime) -> str:
-    """`format_moment` of an appointment's start ("maandag 30 november 2026 om 11:00"), written once per app for
-    each moment, language and time zone of the page: all it depends on (Babel's full date cost some 0.1 ms a card)."""
-    return _kept("moments").get((starts_at, str(get_locale()), str(get_timezone())),
-                                lambda: format_moment(starts_at))
 
 
 def parent_view(db: Session, parent, key: tuple) -> PlanContent:

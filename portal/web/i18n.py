@@ -12,6 +12,7 @@ from flask_babel import (
     format_datetime,
     format_time,
     get_locale,
+    get_timezone,
     get_translations,
     refresh,
     to_user_timezone,
@@ -138,6 +139,17 @@ def format_moment(moment: dt.datetime) -> str:
     day = format_date(to_user_timezone(moment), "full")
     # i18n: an appointment's day ("maandag 30 november 2026") and clock time ("11:00")
     return _("%(day)s at %(time)s", day=day, time=format_time(moment, "HH:mm"))
+
+
+def moment(starts_at: dt.datetime) -> str:
+    """`format_moment`, written once per moment, language and time zone of the page: all it depends on (Babel's
+    full date costs some 0.1 ms, and a parent's pages show the same appointments again and again)."""
+    return _moment(starts_at, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _moment(starts_at: dt.datetime, _locale: str, _timezone: str) -> str:
+    return format_moment(starts_at)
 
 
 def in_language(code: str, caller) -> Markup:
