@@ -25,7 +25,7 @@ from portal.models import Account, Role
 from portal.policy import STAFF
 from portal.services import notifications
 from portal.web import audit, kept
-from portal.web.forms import save_language, switching_language, typed_fields
+from portal.web.forms import LanguageChoice, save_language, switching_language, typed_fields
 from portal.web.guards import public, roles
 from portal.web.i18n import audience_of, clear_session, session_language
 from portal.web.redirects import local_target, shows_a_page
@@ -437,8 +437,9 @@ def quick_exit():
 @public
 def set_language():
     fallback = _home(current_user.account) if current_user.is_authenticated else url_for("family.home")
-    target = local_target(request.form.get("next"), fallback)
-    save_language(request.form.get("set_language", ""), target)
+    choice = LanguageChoice()
+    target = local_target(choice.next_page.data, fallback)
+    save_language(choice.set_language.data or "", target)
     # A page that answered a form (recovery codes) cannot be asked for again: then home, in the language chosen.
     return redirect(target if shows_a_page(target) else fallback)
 

@@ -31,7 +31,9 @@ def save_language(code: str, page: str | None = None) -> None:
 
 def switching_language() -> bool:
     """True when a form was POSTed only to change the language: re-render it with what was typed."""
-    code = request.form.get("set_language") if request.method == "POST" else None
+    if request.method != "POST":
+        return False
+    code = LanguageChoice().set_language.data
     if code is None:
         return False
     save_language(code)
@@ -171,6 +173,14 @@ class Form(FlaskForm):
     def refuse(field, message: str) -> None:
         """An error found after validation (by a service, or across fields), shown at its field."""
         field.errors = [*field.errors, message]
+
+
+class LanguageChoice(Form):
+    """The language buttons, on their own form or inside another: the language chosen (None: no button pressed,
+    the form was sent for what it holds) and the page to show next (checked by `web.redirects.local_target`)."""
+
+    set_language = StringField()
+    next_page = StringField(name="next")  # as sent: local_target refuses it whole for any control character
 
 
 def _named_errors(fields):
