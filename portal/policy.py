@@ -13,10 +13,12 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     BreakGlass,
+    CircleAnswer,
     DuoAssignment,
     Family,
     Interpreter,
     InterpreterTeam,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     ParentVersion,
@@ -167,6 +169,15 @@ def events_for_parent(db: Session, parent, events: list) -> list:
     return [event for event in events if shown(event)]
 
 
+def events_for_member(db: Session, member, events: list) -> list:
+    """The audit events a member of the family's circle may see on "who looked": work on their own record and
+    their answers only; never a look at the household, its plan or its parents, and no refusals."""
+    theirs = {f"account:{member.account_id}", f"member:{member.id}"}
+    theirs |= {f"circle-answer:{number}" for number in db.exec(select(CircleAnswer.id).where(
+        CircleAnswer.member_id == member.id))}
+    return [event for event in events if event.result != "refused" and event.object in theirs]
+
+
 def family_of(obj) -> int | None:
     """The id of the household an object belongs to, or None: what an audit event of a look at it names."""
     return obj.id if isinstance(obj, Family) else getattr(obj, "family_id", None)
@@ -201,6 +212,8 @@ def can(user, action: Action, obj, db: Session) -> bool:
         return False
     if user.role is Role.parent:
         return _parent_may(db, user.parent, action, obj)
+    if user.role is Role.network:
+        return _member_may(db, user.member, action, obj)
     if user.role is Role.interpreter:
         return _interpreter_may(db, user.interpreter, action, obj)
     if user.role in DUO:
@@ -218,6 +231,15 @@ def _parent_may(db: Session, parent, action: Action, obj) -> bool:
     if action is Action.appointment_read:
         return isinstance(obj, Appointment) and parent_reads(parent, obj.audience)
     return isinstance(obj, Family)
+
+
+def _member_may(db: Session, member, action: Action, obj) -> bool:
+    """A member of the family's circle: only their own record (the agreements they carry), while the case is open.
+    Never the household, its plan, appointments or parents: those are the family's."""
+    if member is None or not isinstance(obj, NetworkMember) or obj.id != member.id:
+        return False
+    family = _household(db, obj)
+    return family is not None and allows(action, {Relation.network}, family.closed_at is not None)
 
 
 def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:

@@ -7,10 +7,9 @@ Create Date: 2026-11-30 16:00:00
 import hashlib
 import json
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'

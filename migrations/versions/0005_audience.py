@@ -9,11 +9,10 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30 16:00:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 from sqlalchemy.dialects import postgresql
-
 
 revision = '0005'
 down_revision = '0004'

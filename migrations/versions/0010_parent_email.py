@@ -4,10 +4,9 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-01 18:00:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0010'
 down_revision = '0009'

@@ -12,7 +12,6 @@ Create Date: 2026-12-07 15:00:00
 """
 from alembic import op
 
-
 revision = '0014'
 down_revision = '0013'
 branch_labels = None

@@ -13,10 +13,9 @@ Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-07 16:00:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0016'
 down_revision = '0015'

@@ -8,10 +8,9 @@ Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-07 13:20:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0017'
 down_revision = '0016'

@@ -4,7 +4,7 @@ from flask import current_app, flash, g, make_response, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import select
+from sqlmodel import col, select
 
 from portal.accounts import flows, sessions
 from portal.accounts import secrets as auth_secrets
@@ -22,6 +22,7 @@ from portal.auth.forms import (
 from portal.db import session as db_session
 from portal.extensions import csrf, limiter
 from portal.models import Account, Role
+from portal.models.accounts import FAMILY_ROLES
 from portal.policy import STAFF
 from portal.services import notifications
 from portal.web import audit, kept
@@ -70,6 +71,8 @@ def _audience() -> str:
 
 
 def _home(account: Account) -> str:
+    if account.role is Role.network:
+        return url_for("family.circle_home")
     return url_for("family.home") if account.role is Role.parent else url_for("backoffice.home")
 
 
@@ -258,7 +261,8 @@ def activate():
         return render_template("auth/activate.html", form=form, main_form="activate-form")
     db = db_session()
     username = fitting(form.username).lower()
-    account = db.exec(select(Account).where(Account.username == username, Account.role == Role.parent)).first()
+    account = db.exec(select(Account).where(Account.username == username,
+                                         col(Account.role).in_(FAMILY_ROLES))).first()
     if account is None or auth_secrets.burn_code(db, "activation", fitting(form.code), code_key(), account) is None:
         audit.record("account.activate", "refused", object=f"account:{username}"[:120])
         form.refuse(form.code, _("This code is not right, was already used or is older than 7 days. "

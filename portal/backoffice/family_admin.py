@@ -1,4 +1,4 @@
-"""The family file's management: the duo over time, parent accounts and letters, who sees which item."""
+"""The family file's management: the duo over time, the letters and accounts of parents and circle members."""
 from urllib.parse import urlencode
 
 import segno
@@ -13,10 +13,10 @@ from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters
 from portal.backoffice.duo_form import AddToDuoForm, EndRoleForm
 from portal.db import session as db_session
-from portal.models import Account, DuoAssignment, Family, Parent, Worker
+from portal.models import Account, DuoAssignment, Family, NetworkMember, Parent, Worker
 from portal.policy import DUO
 from portal.rules.actions import Action
-from portal.services import cases
+from portal.services import cases, stored_id
 from portal.services.duo import call_now, current_duo
 from portal.web import audit
 from portal.web.forms import switching_language
@@ -100,48 +100,64 @@ def _looked_at_letter(family_id: int, parent_id: int) -> tuple[Family, Parent, A
 def confirm_letter(family_id, parent_id):
     """A new letter resets the parent's password and second factor: the page says so and asks first."""
     family, parent, account = _looked_at_letter(family_id, parent_id)
-    return render_template("backoffice/letter_confirm.html", family=family, parent=parent, account=account)
+    return confirm_page(family, parent, account, url_for("backoffice.activation_letter", family_id=family.id,
+                                                         parent_id=parent.id))
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/letter")
 @roles(*DUO)
 def activation_letter(family_id, parent_id):
-    """Create the parent's account when needed and a letter with a one-time activation code, then show it (a GET,
-    so that a reload prints it again). A new letter also resets the second factor: the parent chooses password and
-    code method again."""
-    db = db_session()
     family, parent = _parent_of(family_id, parent_id)
-    if current_duo(db, family.id, clock.today()).contact is None:
-        flash(_("Choose a contact person first: the letter tells the parent whom to call."))
-        return _to_duo(family)
-    account = cases.new_letter(db, parent)  # also ends an activation or sign-in begun with the old letter
-    audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
-    code = auth_secrets.issue_code(db, account, "activation", code_key())  # commits the letter with its event
-    letters.keep(account, code)
-    return redirect(url_for("backoffice.letter", family_id=family.id, parent_id=parent.id), 303)
+    return issue_letter(family, parent, url_for("backoffice.letter", family_id=family.id, parent_id=parent.id))
 
 
 @blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter")
 @roles(*DUO)
 def letter(family_id, parent_id):
-    """The letter just made, to print (again); later, a page that says a new letter makes a new code."""
-    db = db_session()
     family, parent, account = _looked_at_letter(family_id, parent_id)
-    kept = letters.kept(account, lambda code: auth_secrets.code_is_open(db, account, "activation", code, code_key()))
+    return letter_page(family, parent, account, url_for("backoffice.confirm_letter", family_id=family.id,
+                                                        parent_id=parent.id))
+
+
+def confirm_page(family: Family, person: Parent | NetworkMember, account: Account | None, post: str) -> str:
+    return render_template("backoffice/letter_confirm.html", family=family, person=person, account=account, post=post)
+
+
+def issue_letter(family: Family, person: Parent | NetworkMember, shown: str):
+    """Create the account of a parent or circle member when needed and a letter with a one-time activation code,
+    then show it at `shown` (a GET, so that a reload prints it again). A new letter also resets the second factor:
+    they choose password and code method again."""
+    db = db_session()
+    if current_duo(db, stored_id(family.id), clock.today()).contact is None:
+        flash(_("Choose a contact person first: the letter tells the parent whom to call."))
+        return _to_duo(family)
+    account = cases.new_letter(db, person)  # also ends an activation or sign-in begun with the old letter
+    audit.record("account.letter", "ok", object=f"account:{account.id}", family_id=family.id)
+    code = auth_secrets.issue_code(db, account, "activation", code_key())  # commits the letter with its event
+    letters.keep(account, code)
+    return redirect(shown, 303)
+
+
+def letter_page(family: Family, person: Parent | NetworkMember, account: Account | None, new: str) -> str:
+    """The letter just made, to print (again); later, a page that says a new letter (at `new`) makes a new code."""
+    db = db_session()
+    kept = letters.kept(account, lambda code: account is not None and auth_secrets.code_is_open(
+        db, account, "activation", code, code_key()))
     if kept is None:
-        return render_template("backoffice/letter_gone.html", family=family, parent=parent, account=account)
+        return render_template("backoffice/letter_gone.html", family=family, person=person, account=account, new=new)
     code, until = kept
     # The letter names whom to call as the family's home does now, whoever prints it (a contact person away: the
     # partner).
     now = clock.local_now()
-    call, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
-                            current_app.config["OUT_OF_HOURS_PHONE"])
+    call, _hours = call_now(db, current_duo(db, stored_id(family.id), now.date()), now,
+                            current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
     link = external_url("auth.activate")
+    assert account is not None  # kept() found this account's letter
     # Username and code ride in the fragment, which browsers never send: no server or proxy log keeps them.
     qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
                            error="m").svg_inline(scale=4))
-    return render_template("backoffice/letter.html", parent=parent, account=account, code=code, link=link,
-                           qr=qr, call=call, until=until)
+    return render_template("backoffice/letter.html", person=person, account=account, code=code, link=link,
+                           qr=qr, call=call, until=until, circle=isinstance(person, NetworkMember))
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")

@@ -1,4 +1,4 @@
-"""A closed case: its parents see a kind message with whom to call instead of their pages."""
+"""A closed case: its parents and circle see a kind message with whom to call instead of their pages."""
 
 from flask import current_app, render_template, request
 from flask_login import current_user
@@ -17,16 +17,30 @@ OPEN_WHEN_CLOSED = {"family.about_quick_exit"}
 
 @blueprint.before_request
 def closed_case():
-    """Every family page of a parent whose household's case is closed: the message, no plan data."""
-    if (not current_user.is_authenticated or current_user.role is not Role.parent or current_user.parent is None
-            or request.endpoint in OPEN_WHEN_CLOSED):
+    """Every family page of a parent or circle member whose household's case is closed: the message, no plan
+    data."""
+    own = _own_record()
+    if own is None or request.endpoint in OPEN_WHEN_CLOSED:
         return None
+    action, record = own
     db = db_session()
-    # The household came with the signed-in user's session, in the same query (accounts/sessions.load).
-    family = current_user.family or db.get(Family, current_user.parent.family_id)
-    if can(current_user, Action.family_read, family, db):
+    if can(current_user, action, record, db):
         return None
+    # The household came with the signed-in user's session, in the same query (accounts/sessions.load).
+    family = current_user.family or db.get(Family, record.family_id)
     now = clock.local_now()
     advice, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
                               current_app.config["OUT_OF_HOURS_PHONE"])
     return render_template("family/closed.html", name=advice.name, phone=advice.phone)
+
+
+def _own_record():
+    """What a signed-in parent or circle member reads all their pages by: (the action, their household or own
+    record); None for everyone else."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.role is Role.parent and current_user.parent is not None:
+        return Action.family_read, current_user.family or db_session().get(Family, current_user.parent.family_id)
+    if current_user.role is Role.network and current_user.member is not None:
+        return Action.circle_read, current_user.member
+    return None

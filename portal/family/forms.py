@@ -1,10 +1,10 @@
-"""The parents' forms: their answer to the plan they read, and their response to an appointment."""
+"""The family pages' forms: a parent's answer to the plan and response to an appointment, a circle member's answer."""
 from flask import request
 from flask_babel import gettext as _
-from wtforms import RadioField
+from wtforms import RadioField, StringField
 from wtforms.validators import ValidationError
 
-from portal.models import Answer, AppointmentAnswer, AppointmentResponse, PlanQuestion
+from portal.models import Answer, AppointmentAnswer, AppointmentResponse, CircleAnswer, Commitment, PlanQuestion
 from portal.web.forms import Form, LongText, max_length, switching_language
 
 
@@ -64,3 +64,23 @@ class ResponseForm(Form):
     def chosen(self) -> AppointmentResponse:
         """The response of a validated form."""
         return AppointmentResponse(self.response.data)
+
+
+class CircleAnswerForm(Form):
+    """A circle member's answer to one agreement they carry: they will do it, or cannot, saying why."""
+
+    agreement = StringField()
+    commitment = _choice(Commitment)
+    reason = AsTyped(max_length(CircleAnswer.reason))
+
+    def validate_commitment(self, field):
+        if field.data not in {member.value for member in Commitment}:
+            raise ValidationError(_("Choose: I will do this, or I cannot do this."))
+
+    def validate_reason(self, field):
+        if self.commitment.data == Commitment.cannot.value and not field.data:
+            raise ValidationError(_("Write why you cannot do this, so the duo can find another way."))
+
+    def chosen(self) -> Commitment:
+        """The answer of a validated form."""
+        return Commitment(self.commitment.data)

@@ -12,6 +12,7 @@ from portal.db import session as db_session
 from portal.family import blueprint
 from portal.family.forms import AnswerForm, ResponseForm, sent
 from portal.models import Acknowledgement, Appointment, AuditEvent, Family, Role
+from portal.models.accounts import FAMILY_ROLES
 from portal.policy import events_for_parent, parent_reads
 from portal.rules.actions import Action
 from portal.rules.plain_language import explain_terms
@@ -34,8 +35,10 @@ def _parent():
 
 
 @blueprint.get("/")
-@parent_only
+@roles(*FAMILY_ROLES)
 def home():
+    if current_user.role is Role.network:  # a member of the circle has one page: the agreements they carry
+        return redirect(url_for("family.circle_home"))
     db, parent = db_session(), _parent()
     now = clock.local_now()
     duo = current_duo(db, parent.family_id, now.date())

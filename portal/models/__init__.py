@@ -2,6 +2,7 @@
 from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, SignInFlow, UserSession
 from portal.models.appointments import Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
 from portal.models.audit import AuditCheckpoint, AuditEvent
+from portal.models.circle import CircleAnswer, Commitment, NamedInAgreement, NetworkMember
 from portal.models.interpreting import ParentTextRendering, TranslationJob, TranslationSegment
 from portal.models.notifications import OutboxMessage
 from portal.models.people import (
@@ -36,8 +37,9 @@ from portal.models.plans import (
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
-    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "DuoAssignment", "DuoRole",
-    "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "OneTimeCode", "OutboxMessage", "Parent",
+    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "CircleAnswer", "Commitment",
+    "DuoAssignment", "DuoRole", "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "NamedInAgreement",
+    "NetworkMember", "OneTimeCode", "OutboxMessage", "Parent",
     "ParentTextRendering", "ParentVersion", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode",
     "Role", "SafetyAgreement", "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind",
     "UnsafeSituation", "UserSession", "VersionStatus", "Worker", "WorkingHours",

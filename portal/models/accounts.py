@@ -12,10 +12,15 @@ class Role(str, enum.Enum):
     teamlead = "teamlead"
     interpreter = "interpreter"
     parent = "parent"
+    network = "network"  # a member of a family's circle (services/circle.py)
 
     @property
     def is_staff(self) -> bool:
-        return self is not Role.parent
+        return self not in FAMILY_ROLES
+
+
+# Who signs in on the family pages: what they read is theirs alone, never the back office.
+FAMILY_ROLES = frozenset({Role.parent, Role.network})
 
 
 class Account(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Who may read an item: the whole household, or only named parents. Pure data, no database."""
+"""Who may read an item: the whole household, or only named parents; and a member of the family's circle, by side.
+Pure data, no database."""
 from collections.abc import Iterable
 
 HOUSEHOLD = "household"  # stored value: every parent of the household, also one added later
@@ -29,3 +30,13 @@ def shows(stored: str, parent_id: int) -> bool:
 def shows_all(stored: str, parent_ids: Iterable[int]) -> bool:
     """May every one of these parents read it (e.g. everyone at an appointment where it is read along)?"""
     return all(shows(stored, parent_id) for parent_id in parent_ids)
+
+
+def side_reads(side: str, stored: str) -> bool:
+    """May a member of the family's circle on this side read an item with this audience? On the household's side:
+    only what is for the whole household; on one parent's side: what that parent may read. Anything else (a side
+    naming two parents, or none that can be read): nothing, so a member never reads what is kept from a parent."""
+    if side == HOUSEHOLD:
+        return stored == HOUSEHOLD
+    sides = parents_of(side)
+    return len(sides) == 1 and shows(stored, next(iter(sides)))

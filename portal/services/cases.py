@@ -19,6 +19,7 @@ from portal.models import (
     DuoRole,
     Family,
     FamilyMember,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     Role,
@@ -27,7 +28,7 @@ from portal.models import (
 )
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
-from portal.services import parent_versions, stored_id
+from portal.services import circle, parent_versions, stored_id
 from portal.services.duo import current_duo
 from portal.services.plans import content_of, current_version, draft_of, published_versions
 from portal.services.staff import unique_username
@@ -200,17 +201,23 @@ def _values(member: Member) -> dict:
     return {"name": member.name, "relation": member.relation}
 
 
-def new_letter(db: Session, parent: Parent) -> Account:
-    """The parent's account (created when needed) made ready for a new activation letter: no password, no
-    second factor, every session and every sign-in begun with an older letter ended."""
-    account = db.get(Account, parent.account_id) if parent.account_id else None
+# Who gets a letter: the role of the account it makes and how its username starts.
+LETTER_ACCOUNTS = {Parent: (Role.parent, "ouder-"), NetworkMember: (Role.network, "netwerk-")}
+
+
+def new_letter(db: Session, person: Parent | NetworkMember) -> Account:
+    """The account of a parent or a member of the family's circle (created when needed) made ready for a new
+    activation letter: no password, no second factor, every session and every sign-in begun with an older letter
+    ended."""
+    account = db.get(Account, person.account_id) if person.account_id else None
     if account is None:
-        account = Account(username=unique_username(db, "ouder-", parent.name, "gezin"), role=Role.parent,
-                          display_name=parent.name, language=parent.language)
+        role, prefix = LETTER_ACCOUNTS[type(person)]
+        account = Account(username=unique_username(db, prefix, person.name, "gezin"), role=role,
+                          display_name=person.name, language=person.language)
         db.add(account)
         db.flush()
-        parent.account_id = account.id
-        db.add(parent)
+        person.account_id = account.id
+        db.add(person)
     account.password_hash, account.totp_secret, account.totp_enrolled = None, None, False
     account.second_factor, account.sms_phone, account.active = "totp", None, True
     account.session_generation += 1
@@ -294,6 +301,9 @@ class FamilyFile:
     workers: list[Worker]
     restricted: list[tuple[tuple[str, str], str]]  # ((kind, text), audience) of items not for everyone
     appointments: list[Appointment]  # coming appointments not for everyone
+    circle: list[NetworkMember]  # the family's circle
+    carried: dict[int, set[str]]  # the agreement keys each member of the circle carries
+    circle_tasks: list  # (CircleAnswer, NetworkMember): "I cannot do this" answers not yet handled
 
 
 def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
@@ -315,8 +325,13 @@ def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
     restricted = [(entries[key], stored) for key, stored in content.audiences().items() if stored != HOUSEHOLD]
     coming = db.exec(select(Appointment).where(Appointment.family_id == family.id, Appointment.starts_at >= now,
                                                Appointment.audience != HOUSEHOLD)).all()
+    network = circle.members(db, family.id)
+    accounts.update({stored_id(a.id): a for a in db.exec(select(Account).where(
+        col(Account.id).in_([m.account_id for m in network if m.account_id] or [-1])))})
     return FamilyFile(current_duo(db, family.id, clock.day_of(now)), list(history), list(members), list(parents),
-                      accounts, versions, list(glass), duo_candidates(db, family.team_id), restricted, list(coming))
+                      accounts, versions, list(glass), duo_candidates(db, family.team_id), restricted, list(coming),
+                      network, circle.named_keys(db, [stored_id(m.id) for m in network]),
+                      circle.tasks(db, [family.id]))
 
 
 def members_of(db: Session, family: Family) -> tuple[list[Parent], list[FamilyMember]]:

@@ -24,7 +24,7 @@ from portal.models import (
 from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent, diff, summary
-from portal.services import notifications, parent_versions, stored_id
+from portal.services import circle, notifications, parent_versions, stored_id
 from portal.services.interpreting import open_jobs
 from portal.services.plans import content_of, current_version, draft_of, load_contents, plan_of
 
@@ -152,6 +152,8 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
                                             known, contents)
     if announce and told:
         notifications.tell_parents(db, family_id, f"version:{draft.id}", only=set(told))
+    if announce:  # a member of the family's circle hears of it only when an agreement they carry changed
+        circle.tell_members(db, family_id, draft.id, before, contents[draft.id])
     db.flush()
     return Published(_reread(db, draft), languages, tuple(told))
 

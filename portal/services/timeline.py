@@ -20,10 +20,12 @@ from portal.models import (
     AuditEvent,
     BreakGlass,
     CaseClosure,
+    CircleAnswer,
     DuoAssignment,
     Family,
     FamilyMember,
     Interpreter,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     PlanQuestion,
@@ -402,11 +404,33 @@ def _closures(reopened: bool):
     return Source("case", at, CaseClosure.id, query, entry, day_only=not reopened)
 
 
+def _circle_answers(handled: bool):
+    """A member of the family's circle answered an agreement they carry; and the duo handled a "cannot"."""
+    def query(family_id):
+        found = (select(CircleAnswer, NetworkMember.name, *_staff(Replier, ReplierAccount))
+                 .join(NetworkMember, NetworkMember.id == CircleAnswer.member_id)
+                 .outerjoin(ReplierAccount, ReplierAccount.id == CircleAnswer.handled_by)
+                 .outerjoin(Replier, Replier.account_id == ReplierAccount.id)
+                 .where(NetworkMember.family_id == family_id))
+        return found.where(col(CircleAnswer.handled_at).is_not(None)) if handled else found
+
+    def entry(row, people, rank):
+        answer, member, name, role = row
+        if handled:
+            return Entry(answer.handled_at, "answers", "answers.circle_handled", "circle_answer", answer.id, rank,
+                         who=name or "", role=role.value if role else "", values={"name": member})
+        return Entry(answer.answered_at, "answers", f"answers.circle_{answer.answer.value}", "circle_answer",
+                     answer.id, rank, who=member, role="network", values={"name": member}, text=answer.reason,
+                     by_parent=True)
+    at = CircleAnswer.handled_at if handled else CircleAnswer.answered_at
+    return Source("answers", at, CircleAnswer.id, query, entry)
+
+
 # The order of the list is the order of events at the same moment (a case closes after that day's events).
 SOURCES = (_intake(), _duo(False), _audited("members"), _published(), _audited("plan"), _translations(False),
            _translations(True), _acknowledged(False), _acknowledged(True), _questions(False), _questions(True),
            _appointments(), _audited("appointments"), _appointment_answers(False), _appointment_answers(True),
-           _break_glass(), _duo(True), _closures(False), _closures(True))
+           _circle_answers(False), _circle_answers(True), _break_glass(), _duo(True), _closures(False), _closures(True))
 
 
 # --- a page ------------------------------------------------------------------------------------------

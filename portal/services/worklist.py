@@ -11,8 +11,10 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentStatus,
+    CircleAnswer,
     DuoAssignment,
     Family,
+    NetworkMember,
     Parent,
     PlanQuestion,
     PlanVersion,
@@ -23,7 +25,7 @@ from portal.models import (
 )
 from portal.policy import on_duty, visible_families
 from portal.rules.audience import HOUSEHOLD, parents_of
-from portal.services import appointments, stored_id
+from portal.services import appointments, circle, stored_id
 
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
 MOVE_REQUESTS_SHOWN = 50  # oldest first, as the questions
@@ -40,6 +42,7 @@ class WorkList:
     drafts: list[tuple[PlanVersion, SafetyPlan]]
     upcoming: list[Appointment]
     waiting: list[TranslationJob]
+    circle_tasks: list[tuple[CircleAnswer, NetworkMember]]  # "I cannot do this" of the family's circle
 
     @property
     def names(self) -> dict[int, str]:
@@ -51,7 +54,8 @@ class WorkList:
         parent's question is that parent's, an appointment is whoever may know of it."""
         return ({(parent.family_id, f"parent:{parent.id}") for _q, parent in self.open_questions}
                 | {(parent.family_id, f"parent:{parent.id}") for _a, _item, parent in self.move_requests}
-                | appointments_seen(self.upcoming))
+                | appointments_seen(self.upcoming)
+                | {(member.family_id, f"member:{member.id}") for _answer, member in self.circle_tasks})
 
 
 def appointments_seen(appointments) -> set[tuple[int, str]]:
@@ -88,7 +92,8 @@ def for_worker(db: Session, user, now: dt.datetime) -> WorkList:
                                                    col(TranslationJob.completed_at).is_(None),
                                                    col(TranslationJob.closed_at).is_(None))).all()
     move_requests = appointments.waiting_moves(db, family_ids, now, MOVE_REQUESTS_SHOWN)
-    return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting))
+    return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting),
+                    circle.tasks(db, family_ids))
 
 
 @dataclass(frozen=True)

@@ -20,5 +20,11 @@ def signed_in_parent() -> bool:
     return current_user.is_authenticated and current_user.role is Role.parent
 
 
+def signed_in_member() -> bool:
+    """A member of a family's circle: one page, no menu, the same footer as a parent."""
+    return current_user.is_authenticated and current_user.role is Role.network
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(can=can, Action=Action, signed_in_parent=signed_in_parent)
+    app.jinja_env.globals.update(can=can, Action=Action, signed_in_parent=signed_in_parent,
+                                 signed_in_member=signed_in_member)

@@ -17,6 +17,8 @@ from portal.models import (
     FamilyMember,
     Interpreter,
     InterpreterTeam,
+    NamedInAgreement,
+    NetworkMember,
     Parent,
     Role,
     Team,
@@ -240,3 +242,29 @@ def fatima_and_youssef(app, children: bool = False, password: bool = False,
     return household(app, ["ar", "ar"], kept_apart=True, names=("Fatima El Idrissi", "Youssef El Idrissi"),
                      children=("Amira El Idrissi", "Adam El Idrissi") if children else (), password=password,
                      interpreter_needed=interpreter_needed)
+
+
+@dataclass(frozen=True)
+class CircleMember:
+    member_id: int
+    username: str
+
+
+def circle_member(app, family_id: int, name: str = "Samira Haddou", side: str = "household",
+                  carries: tuple[str, ...] = (), language: str = "en", phone: str = "06-55501234") -> CircleMember:
+    """A member of the household's circle on `side` (the household, or `parents:<id>`), with an account that signs
+    in (the demo's password, an authenticator) and named in the agreements with the keys `carries`."""
+    with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
+        account = Account(username=f"netwerk-proef-{next(_numbers)}", role=Role.network, display_name=name,
+                          language=language, totp_enrolled=True, totp_secret=pyotp.random_base32(),
+                          password_hash=password_hash)
+        db.add(account)
+        db.flush()
+        member = NetworkMember(family_id=family_id, account_id=account.id, name=name, relation="buurvrouw",
+                               language=language, phone=phone, side=side)
+        db.add(member)
+        db.flush()
+        db.add_all([NamedInAgreement(member_id=member.id, agreement_key=key) for key in carries])
+        db.commit()
+        return CircleMember(member.id, account.username)

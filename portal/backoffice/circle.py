@@ -1,0 +1,118 @@
+"""The family's circle in the back office: add a member, confirm the agreements they carry, invite them by letter,
+and handle their answers."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.backoffice import blueprint
+from portal.backoffice.audience_field import household_of
+from portal.backoffice.circle_form import MemberForm, NamedForm
+from portal.backoffice.family_admin import confirm_page, issue_letter, letter_page
+from portal.db import session as db_session
+from portal.models import Account, Family, NetworkMember
+from portal.policy import DUO
+from portal.rules.actions import Action
+from portal.services import circle
+from portal.web import audit
+from portal.web.forms import switching_language
+from portal.web.guards import get_or_404, roles
+
+
+def _member_of(family_id: int, member_id: int, action: Action = Action.family_edit) -> tuple[Family, NetworkMember]:
+    """The household and a member of its circle, the worker's to act on; another household's member is not found."""
+    family = get_or_404(Family, family_id, action)
+    member = get_or_404(NetworkMember, member_id, action)
+    if member.family_id != family.id:
+        audit.record(action.value, "refused", object=f"member:{member_id}", family_id=family.id)
+        abort(404)
+    return family, member
+
+
+@blueprint.route("/families/<id:family_id>/circle/new", methods=["GET", "POST"])
+@roles(*DUO)
+def circle_new(family_id):
+    """Add a person of the family's circle: who they are and on whose side."""
+    db = db_session()
+    family = get_or_404(Family, family_id, Action.family_edit)
+    form = MemberForm()
+    if request.method == "POST" and not switching_language() and form.validate():
+        try:
+            side = circle.side_of(db, family, form.side_parent())
+        except circle.CircleError:
+            form.refuse(form.side, _("Choose the household or one of its parents."))
+        else:
+            member = circle.add(db, family, form.name.data, form.relation.data, form.language.data,
+                                form.phone.data, side, current_user.account.id)
+            audit.record("circle.add", "ok", object=f"member:{member.id}", family_id=family.id)
+            db.commit()
+            return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
+    errors = form.messages()
+    return render_template("backoffice/circle_new.html", family=family, form=form, errors=errors,
+                           household=household_of(db, family), main_form="member-form"), 400 if errors else 200
+
+
+@blueprint.route("/families/<id:family_id>/circle/<id:member_id>", methods=["GET", "POST"])
+@roles(*DUO)
+def circle_member(family_id, member_id):
+    """A member of the circle: the agreements of the published plan they may read, those the duo confirms they
+    carry (a name in the text is offered, never assumed), their account and their answers."""
+    db = db_session()
+    family, member = _member_of(family_id, member_id, Action.family_view)
+    if request.method == "POST" and not switching_language():
+        _member_of(family_id, member_id)  # confirming is editing the case
+        try:
+            circle.name_in(db, member, NamedForm().keys(), current_user.account.id)
+        except circle.CircleError:
+            flash(_("The plan changed meanwhile. Nothing was saved: check the agreements and save again."))
+            return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
+        audit.record("circle.name", "ok", object=f"member:{member.id}", family_id=family.id)
+        db.commit()
+        flash(_("Saved. %(name)s sees these agreements.", name=member.name))
+        return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
+    audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
+    answers = [(answer, who) for answer, who in circle.answers_of(db, family.id) if who.id == member.id]
+    return render_template("backoffice/circle_member.html", family=family, member=member,
+                           offers=circle.offers(db, member), answers=answers,
+                           account=db.get(Account, member.account_id) if member.account_id else None,
+                           household=household_of(db, family))
+
+
+@blueprint.post("/families/<id:family_id>/circle/<id:member_id>/answers/<id:answer_id>/handled")
+@roles(*DUO)
+def circle_answer_handled(family_id, member_id, answer_id):
+    """The duo talked a "cannot" through with the member (or changed the plan): it leaves the work list."""
+    db = db_session()
+    family, member = _member_of(family_id, member_id)
+    handled = circle.handle(db, family.id, answer_id, current_user.account.id)
+    if handled is not None:
+        audit.record("circle.handled", "ok", object=f"circle-answer:{handled.id}", family_id=family.id)
+        db.commit()
+    return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id) + "#answers")
+
+
+@blueprint.get("/families/<id:family_id>/circle/<id:member_id>/letter/new")
+@roles(*DUO)
+def circle_confirm_letter(family_id, member_id):
+    family, member = _member_of(family_id, member_id)
+    audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
+    account = db_session().get(Account, member.account_id) if member.account_id else None
+    return confirm_page(family, member, account, url_for("backoffice.circle_letter_post", family_id=family.id,
+                                                         member_id=member.id))
+
+
+@blueprint.post("/families/<id:family_id>/circle/<id:member_id>/letter")
+@roles(*DUO)
+def circle_letter_post(family_id, member_id):
+    family, member = _member_of(family_id, member_id)
+    return issue_letter(family, member, url_for("backoffice.circle_letter", family_id=family.id,
+                                                member_id=member.id))
+
+
+@blueprint.get("/families/<id:family_id>/circle/<id:member_id>/letter")
+@roles(*DUO)
+def circle_letter(family_id, member_id):
+    family, member = _member_of(family_id, member_id)
+    audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
+    account = db_session().get(Account, member.account_id) if member.account_id else None
+    return letter_page(family, member, account, url_for("backoffice.circle_confirm_letter", family_id=family.id,
+                                                        member_id=member.id))

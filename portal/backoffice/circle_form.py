@@ -1,0 +1,50 @@
+"""The duo's forms for the family's circle: a member to add, the agreements they carry."""
+from flask_babel import gettext as _
+from wtforms import FieldList, StringField
+from wtforms.validators import ValidationError
+
+from portal.models import NetworkMember
+from portal.web.forms import Form, Parsed, Text, bounded_int, is_phone_number, max_length
+from portal.web.i18n import LANGUAGES
+
+AGREEMENTS_SENT = 100  # agreement keys read from one post: far more than a plan of three situations holds
+
+
+class MemberForm(Form):
+    """A person of the family's circle: name, relation, language, phone and side (the household's, or a parent's
+    id, which the service checks belongs to this household)."""
+
+    name = Text(max_length(NetworkMember.name))
+    relation = Text(max_length(NetworkMember.relation))
+    language = StringField(default="nl")
+    phone = Text(max_length(NetworkMember.phone))
+    side = Parsed(default="household")
+
+    def validate_name(self, field):
+        if not field.data:
+            raise ValidationError(_("Write the name."))
+
+    def validate_relation(self, field):
+        if not field.data:
+            raise ValidationError(_("Write who this is to the family, e.g. neighbour or uncle."))
+
+    def validate_language(self, field):
+        if field.data not in LANGUAGES:
+            raise ValidationError(_("Choose a language from the list."))
+
+    def validate_phone(self, field):
+        if field.data and not is_phone_number(field.data):
+            raise ValidationError(_("Type a phone number, e.g. 06 12345678."))
+
+    def side_parent(self) -> int | None:
+        """The parent whose side the member is on; None: the household's side."""
+        return bounded_int(self.side.data, 1, 2**31 - 1, 0) or None
+
+
+class NamedForm(Form):
+    """The agreements the duo confirms a member carries: the keys of the boxes ticked."""
+
+    agreement = FieldList(StringField(), max_entries=AGREEMENTS_SENT)
+
+    def keys(self) -> set[str]:
+        return {key for key in self.agreement.data if key}
