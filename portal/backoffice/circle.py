@@ -12,7 +12,7 @@ from portal.db import session as db_session
 from portal.models import Account, Family, NetworkMember
 from portal.policy import DUO
 from portal.rules.actions import Action
-from portal.services import circle
+from portal.services import circle, stored_id
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
@@ -46,44 +46,58 @@ def circle_new(family_id):
             audit.record("circle.add", "ok", object=f"member:{member.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
+    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)  # its parents' names
     errors = form.messages()
     return render_template("backoffice/circle_new.html", family=family, form=form, errors=errors,
                            household=household_of(db, family), main_form="member-form"), 400 if errors else 200
 
 
-@blueprint.route("/families/<id:family_id>/circle/<id:member_id>", methods=["GET", "POST"])
+@blueprint.get("/families/<id:family_id>/circle/<id:member_id>")
 @roles(*DUO)
 def circle_member(family_id, member_id):
     """A member of the circle: the agreements of the published plan they may read, those the duo confirms they
     carry (a name in the text is offered, never assumed), their account and their answers."""
-    db = db_session()
     family, member = _member_of(family_id, member_id, Action.family_view)
-    if request.method == "POST" and not switching_language():
-        _member_of(family_id, member_id)  # confirming is editing the case
-        try:
-            circle.name_in(db, member, NamedForm().keys(), current_user.account.id)
-        except circle.CircleError:
-            flash(_("The plan changed meanwhile. Nothing was saved: check the agreements and save again."))
-            return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
-        audit.record("circle.name", "ok", object=f"member:{member.id}", family_id=family.id)
-        db.commit()
-        flash(_("Saved. %(name)s sees these agreements.", name=member.name))
-        return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
+    return _member_page(family, member)
+
+
+@blueprint.post("/families/<id:family_id>/circle/<id:member_id>/agreements")
+@roles(*DUO)
+def circle_agreements(family_id, member_id):
+    """The duo confirms which agreements the member carries. An agreement they may no longer read (the plan or
+    its audience changed meanwhile) saves nothing: the page comes back with the boxes as ticked."""
+    db = db_session()
+    family, member = _member_of(family_id, member_id)
+    chosen = NamedForm().keys()
+    try:
+        circle.name_in(db, member, chosen, current_user.account.id)
+    except circle.CircleError:  # refused before anything changed
+        return _member_page(family, member, chosen), 400
+    audit.record("circle.name", "ok", object=f"member:{member.id}", family_id=family.id)
+    db.commit()
+    flash(_("Saved. %(name)s sees these agreements.", name=member.name))
+    return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
+
+
+def _member_page(family: Family, member: NetworkMember, chosen: set[str] | None = None) -> str:
+    """The member's page, a recorded look at what is theirs; `chosen`: the boxes as the duo ticked them when the
+    page comes back refused."""
+    db = db_session()
     audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
-    answers = [(answer, who) for answer, who in circle.answers_of(db, family.id) if who.id == member.id]
+    answers = [(answer, who) for answer, who in circle.answers_of(db, stored_id(family.id)) if who.id == member.id]
     return render_template("backoffice/circle_member.html", family=family, member=member,
-                           offers=circle.offers(db, member), answers=answers,
+                           offers=circle.offers(db, member), answers=answers, chosen=chosen,
                            account=db.get(Account, member.account_id) if member.account_id else None,
                            household=household_of(db, family))
 
 
-@blueprint.post("/families/<id:family_id>/circle/<id:member_id>/answers/<id:answer_id>/handled")
+@blueprint.post("/families/<id:family_id>/circle/<id:member_id>/answers/<id:circle_answer_id>/handled")
 @roles(*DUO)
-def circle_answer_handled(family_id, member_id, answer_id):
+def circle_answer_handled(family_id, member_id, circle_answer_id):
     """The duo talked a "cannot" through with the member (or changed the plan): it leaves the work list."""
     db = db_session()
     family, member = _member_of(family_id, member_id)
-    handled = circle.handle(db, family.id, answer_id, current_user.account.id)
+    handled = circle.handle(db, family.id, circle_answer_id, current_user.account.id)
     if handled is not None:
         audit.record("circle.handled", "ok", object=f"circle-answer:{handled.id}", family_id=family.id)
         db.commit()

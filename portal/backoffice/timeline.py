@@ -46,9 +46,9 @@ EVENT_NAMES = {
     "answers.question": _l("%(name)s asked a question about version %(number)s"),
     "answers.disagree": _l("%(name)s does not agree with version %(number)s"),
     "answers.reply": _l("Reply to %(parent)s about version %(number)s"),
-    "answers.circle_will": _l("%(name)s (the family's circle) will do an agreement"),
-    "answers.circle_cannot": _l("%(name)s (the family's circle) cannot do an agreement"),
-    "answers.circle_handled": _l("Handled: %(name)s cannot do an agreement"),
+    "answers.circle_will": _l("%(name)s (the family's circle) will carry out an agreement"),
+    "answers.circle_cannot": _l("%(name)s (the family's circle) cannot carry out an agreement"),
+    "answers.circle_handled": _l("Handled: %(name)s cannot carry out an agreement"),
     "appointments.planned": _l("Appointment"),
     "appointments.cancelled": _l("Appointment (cancelled)"),
     "appointments.confirmed": _l("%(name)s will come to the appointment"),
@@ -65,7 +65,7 @@ SOURCE_NAMES = {
     "version": _l("Plan version %(number)s"), "acknowledgement": _l("Answer %(id)s"), "question": _l("Question %(id)s"),
     "appointment": _l("Appointment %(id)s"), "appointment_answer": _l("Appointment answer %(id)s"),
     "translation": _l("Translation job %(id)s"), "break_glass": _l("Emergency access %(id)s"),
-    "closure": _l("Case closure %(id)s"), "circle_answer": _l("Answer of the circle %(id)s"),
+    "closure": _l("Case closure %(id)s"), "circle_answer": _l("Answer of the family's circle %(id)s"),
 }
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 

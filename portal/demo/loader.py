@@ -11,6 +11,7 @@ from portal import clock
 from portal.accounts.secrets import hash_password
 from portal.clock import AMSTERDAM
 from portal.demo.people import (
+    CIRCLE_PHONES,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     INTERPRETERS,
@@ -36,6 +37,7 @@ from portal.models import (
     Appointment,
     AppointmentResponse,
     AppointmentStatus,
+    Commitment,
     DuoRole,
     Family,
     Parent,
@@ -46,9 +48,9 @@ from portal.models import (
     TranslationJob,
     Worker,
 )
-from portal.rules.audience import only_for
+from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.plan_content import PlanContent
-from portal.services import appointments, cases, interpreting, plan_versions, publishing, staff, stored_id
+from portal.services import appointments, cases, circle, interpreting, plan_versions, publishing, staff, stored_id
 from portal.services.duo import current_duo
 
 # --- helpers --------------------------------------------------------------------------------
@@ -223,7 +225,8 @@ def _load(db: Session, today: dt.date, hashed: str, households: bool) -> None:
 
     # Plans, in the order they happened: El Idrissi has two published versions and a draft; the others one
     # version each. What the parents did with them; Fatima has not opened version 2 yet.
-    v1_content, v2_content, draft_contents = el_idrissi_plan(_keys(), stored_id(fatima.id))
+    el_idrissi_keys = _keys()  # the circle is named in two of its agreements, below
+    v1_content, v2_content, draft_contents = el_idrissi_plan(el_idrissi_keys, stored_id(fatima.id))
     v1 = published(el_idrissi, v1_content, bram, _at(days(-70), 14))
     answered(fatima, v1, Answer.agree, _at(days(-69), 20), 5)
     question = answered(
@@ -309,6 +312,24 @@ def _load(db: Session, today: dt.date, hashed: str, households: bool) -> None:
     appointment(tesfay, on(-8, 14), home, "Chantal Pinas en Dirk Hoekstra", "Kennismaken.", **interpreter("ti"))
     appointment(tesfay, on(8, 10), "Kantoor Blijvend Veilig, Amsterdam-Noord", "Dirk Hoekstra",
                 "Samen het plan lezen.", **interpreter("ti"))
+    # The family's circle: Youssef's brother on his side, the neighbour for the whole household, each named by the duo
+    # in the agreement they carry out, with a letter; Karim will do his, Nadia Haddou cannot on Tuesdays.
+    def in_circle(username: str, relation: str, side: str, carries: str, commitment: Commitment,
+                  reason: str = "") -> None:
+        member = circle.add(db, el_idrissi, NAMES[username], relation, demos[username].language,
+                            CIRCLE_PHONES[username], side, lead)
+        circle.name_in(db, member, {carries}, lead)
+        account = cases.new_letter(db, member)
+        account.username = username  # the letter's username comes from the first name; the demo's are fixed
+        _can_sign_in(account, demos[username], hashed, created)
+        carried = circle.carried_by(db, member)[0]
+        given = circle.answer(db, member, carries, carried.digest, commitment, reason)
+        given.answered_at = _at(days(-2), 18)  # the service stamps now
+
+    in_circle("netwerk-karim", "broer van Youssef", only_for([stored_id(youssef.id)]), el_idrissi_keys["walk-away"],
+              Commitment.will)
+    in_circle("netwerk-haddou", "buurvrouw", HOUSEHOLD, el_idrissi_keys["pick-up"], Commitment.cannot,
+              "Op dinsdag werk ik tot 17.00 uur. Dan kan ik de kinderen niet ophalen.")
     appointments.respond(db, safe, stored_id(fatima.id), AppointmentResponse.confirmed)
     appointments.respond(db, questions_talk, stored_id(mehmet.id), AppointmentResponse.move_requested,
                          "Ik moet dan werken. Kan het een uur later?")

@@ -65,6 +65,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Selam Tesfay (Tigrinya), Amsterdam-Noord. Haar plan wacht op de vertaling."),
     DemoAccount("ouder-yonas", "parent", "en", "6F56BCD3DMTHITKCHUN7IJNIM6C24WZH",
                 "Yonas Tesfay (Engels), zelfde gezin als Selam. Las het plan; de Engelse vertaling komt nog."),
+    DemoAccount("netwerk-karim", "network", "ar", "FQQ4HKTHVVBDA4CR7FNBFFWAXBG7HSJL",
+                "Karim El Idrissi (Arabisch), broer van Youssef, in het netwerk aan Youssefs kant. "
+                "Ziet alleen de afspraak over naar buiten gaan als Youssef boos wordt; zegt: dat doe ik."),
+    DemoAccount("netwerk-haddou", "network", "nl", "I32IVLGTGWATOXWUMROSWDOJR2F7DG6X",
+                "Nadia Haddou, buurvrouw van gezin El Idrissi, in het netwerk van het hele huishouden. "
+                "Ziet alleen de afspraak over ophalen van school; kan op dinsdag niet (een taak voor het duo)."),
 )
 
 NAMES = {
@@ -89,6 +95,8 @@ NAMES = {
     "ouder-faadumo": "Faadumo Abdi",
     "ouder-selam": "Selam Tesfay",
     "ouder-yonas": "Yonas Tesfay",
+    "netwerk-karim": "Karim El Idrissi",
+    "netwerk-haddou": "Nadia Haddou",
 }
 
 # username: organisation, phone, working hours (weekdays, start, end)
@@ -114,3 +122,4 @@ PARENT_PHONES = {
     "ouder-selam": "06-23456708",
     "ouder-yonas": "06-23456709",
 }
+CIRCLE_PHONES = {"netwerk-karim": "06-34567801", "netwerk-haddou": "06-34567802"}

@@ -86,7 +86,8 @@ def el_idrissi_plan(k: dict[str, str], fatima: int) -> tuple[Version, Version, t
     # are new: talks at school (for everyone) and the safe address (for Fatima only).
     pick_up_v2 = replace(
         pick_up_v1, who="Fatima",
-        what="Fatima haalt Amira en Adam op van school. Op woensdag haalt oma hen op.",
+        what="Fatima haalt Amira en Adam op van school. Op woensdag haalt oma hen op. "
+             "Lukt het niet? Dan haalt buurvrouw mevrouw Haddou hen op.",
         when="Elke schooldag om 15.15 uur. Op woensdag om 12.15 uur.")
     safe_address = Agreement(
         k["safe-address"], "Fatima",

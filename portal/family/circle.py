@@ -1,5 +1,6 @@
 """The pages of a member of the family's circle: the agreements they carry, their answers, who looked at theirs."""
 from flask import current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
@@ -28,23 +29,26 @@ def circle_home():
     form = CircleAnswerForm()
     if sent(form):
         try:
-            given = circle.answer(db, member, form.agreement.data, form.chosen(), form.reason.data)
-        except circle.CircleError:  # an agreement changed or taken away while the page was open: show it anew
-            return redirect(url_for("family.circle_home"))
-        audit.record("circle.answer", given.answer.value, object=f"circle-answer:{given.id}",
-                     family_id=member.family_id)
-        db.commit()
-        return redirect(url_for("family.circle_home") + f"#agreement-{given.agreement_key}")
+            given = circle.answer(db, member, form.agreement.data, form.seen.data, form.chosen(), form.reason.data)
+        except circle.CircleError:  # the agreement changed or went while the page was open: nothing is sent
+            form.refuse(form.agreement, _("This agreement changed while you were reading it. Nothing was sent: "
+                                          "read it again and answer."))
+        else:
+            audit.record("circle.answer", given.answer.value, object=f"circle-answer:{given.id}",
+                         family_id=member.family_id)
+            db.commit()
+            return redirect(url_for("family.circle_home") + f"#agreement-{given.agreement_key}")
     now = clock.local_now()
     advice, _hours = call_now(db, current_duo(db, member.family_id, now.date()), now,
                               current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
     carried = circle.carried_by(db, member)
-    texts = [text for item in carried for text in (item.agreement.who, item.agreement.what, item.agreement.when,
-                                                   item.agreement.if_it_goes_wrong)]
+    translated = circle.translated_for(db, member)
+    texts = [text for item in carried for text in item.agreement_texts]
     errors = form.messages()
     return render_template("family/circle.html", carried=carried, advice=advice, form=form, errors=errors,
                            main_form=f"answer-{form.agreement.data}" if errors else None,
-                           translation=texts_for(db, member, texts)), 400 if errors else 200
+                           translation=texts_for(db, member, texts) if translated else None,
+                           dutch_only=member.language != "nl" and not translated), 400 if errors else 200
 
 
 @blueprint.get("/circle/who-looked")

@@ -70,6 +70,7 @@ class CircleAnswerForm(Form):
     """A circle member's answer to one agreement they carry: they will do it, or cannot, saying why."""
 
     agreement = StringField()
+    seen = StringField()  # the agreement as the member read it (rules.circle.digest): a changed text is refused
     commitment = _choice(Commitment)
     reason = AsTyped(max_length(CircleAnswer.reason))
 
@@ -79,7 +80,7 @@ class CircleAnswerForm(Form):
 
     def validate_reason(self, field):
         if self.commitment.data == Commitment.cannot.value and not field.data:
-            raise ValidationError(_("Write why you cannot do this, so the duo can find another way."))
+            raise ValidationError(_("Write why you cannot do this, so the social workers can find another way."))
 
     def chosen(self) -> Commitment:
         """The answer of a validated form."""

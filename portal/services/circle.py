@@ -39,6 +39,15 @@ class Carried:
     answer: CircleAnswer | None  # the answer to the agreement as it reads now
     earlier: CircleAnswer | None  # an answer to an older text of it: the member is asked again
 
+    @property
+    def digest(self) -> str:
+        return circle.digest(self.agreement)
+
+    @property
+    def agreement_texts(self) -> tuple[str, ...]:
+        """Its texts as the member reads them, each a unit of translation."""
+        return (self.agreement.who, self.agreement.what, self.agreement.when, self.agreement.if_it_goes_wrong)
+
 
 def side_of(db: Session, family: Family, parent_id: int | None) -> str:
     """The stored side: the household's, or one parent's of this household (anything else is refused)."""
@@ -117,12 +126,21 @@ def carried_by(db: Session, member: NetworkMember) -> list[Carried]:
     return shown
 
 
-def answer(db: Session, member: NetworkMember, key: str, commitment: Commitment, reason: str) -> CircleAnswer:
-    """The member's answer to an agreement they carry, as it reads now; an earlier "cannot" is handled by it."""
+def translated_for(db: Session, member: NetworkMember) -> bool:
+    """Is the plan translated into the member's language? Only into the languages its parents read: a member who
+    reads another language reads the agreements in Dutch, said so, not marked as waiting for a translation."""
+    return member.language != "nl" and member.language in set(db.exec(
+        select(Parent.language).where(Parent.family_id == member.family_id)))
+
+
+def answer(db: Session, member: NetworkMember, key: str, seen: str, commitment: Commitment,
+           reason: str) -> CircleAnswer:
+    """The member's answer to an agreement they carry, as they read it (`seen`, its digest): refused when it is no
+    longer theirs or its text changed since, so nobody answers a text they did not read."""
     version = current_version(db, member.family_id)
     found = next((c.agreement for c in carried_by(db, member) if c.agreement.key == key), None)
-    if version is None or found is None:
-        raise CircleError("an agreement this member does not carry")
+    if version is None or found is None or circle.digest(found) != seen:
+        raise CircleError("an agreement this member does not carry, or not as they read it")
     given = CircleAnswer(member_id=stored_id(member.id), agreement_key=key, version_id=stored_id(version.id),
                          digest=circle.digest(found), answer=commitment,
                          reason=reason if commitment is Commitment.cannot else "")

@@ -30,18 +30,19 @@ from portal.models import (
     AppointmentAnswer,
     DuoAssignment,
     Interpreter,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     PlanQuestion,
     TranslationJob,
     Worker,
 )
-from portal.services import publishing
+from portal.services import circle, publishing
 from portal.services.interpreting import segments
 from portal.services.plans import draft_of, load_contents
 from portal.web.secret import code_key
 from support import factories
-from support.routes import absence_of
+from support.routes import absence_of, circle_member_who_cannot, karim_answer
 from support.sign_in import csrf_token, fresh_code, signed_in_client
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}
@@ -63,7 +64,8 @@ def ids(app) -> dict:
       Fatima and Youssef El Idrissi (security_kit.el_idrissi): Youssef's question, and a draft to publish;
       the Kovalenko household of Chantal and Dirk (not Anouk's: a household she may open only by breaking the glass);
       the Demir household of Chantal and Anouk: Mehmet's request, in Turkish, to move an appointment;
-      an absence of Dirk, and the staff of the team (Anouk's account, Chantal, Dirk)."""
+      an absence of Dirk, and the staff of the team (Anouk's account, Chantal, Dirk);
+      Karim El Idrissi of the family's circle (support.routes), who cannot do the agreement he carries out."""
     de_boer, el_idrissi = make_de_boer(app), make_el_idrissi(app)
     kovalenko = factories.household(app, ["uk"], contact="Chantal Pinas", partner="Dirk Hoekstra")
     demir = factories.household(app, ["tr"], contact="Chantal Pinas", partner="Anouk Visser",
@@ -72,8 +74,13 @@ def ids(app) -> dict:
     _, demir_key = factories.appointment(app, demir.family_id, by="chantal")
     move = _move_requested(app, demir.usernames[0], demir_key, "O gün çalışıyorum.")
     absence = absence_of(app, "dirk")
+    karim = circle_member_who_cannot(app, el_idrissi.family_id, el_idrissi.parent_ids[1])
+    with app.app_context(), database(app) as db:
+        carried = circle.carried_by(db, db.get(NetworkMember, karim.member_id))[0]
     with database(app) as db:
         return {
+            "karim": karim.member_id, "karim_username": karim.username, "karim_key": carried.agreement.key,
+            "karim_seen": carried.digest, "karim_answer": karim_answer(app, karim.member_id),
             "de_boer": de_boer.family_id, "el_idrissi": el_idrissi.family_id, "kovalenko": kovalenko.family_id,
             "sanne": de_boer.parent_ids[0], "sanne_username": de_boer.usernames[0],
             "sanne_appointment": db.exec(select(Appointment.id).where(Appointment.family_id == de_boer.family_id)
@@ -157,8 +164,8 @@ class Case:
 
 
 def username_of(user: str | None, ids: dict) -> str | None:
-    """The account of a case's user: Sanne's is the one ids() made for her."""
-    return ids["sanne_username"] if user == SANNE else user
+    """The account of a case's user: Sanne's and Karim's are the ones ids() made for them."""
+    return {SANNE: ids["sanne_username"], KARIM: ids["karim_username"]}.get(user, user)
 
 
 def _pending(username: str, staff: bool = False):
@@ -209,8 +216,9 @@ def _appointment(**extra):
             "with_whom": "Anouk Visser", "purpose": "Samen het plan lezen.", **extra}
 
 
-# The parent of the cases: Sanne de Boer, whose username ids() knows.
+# The parent of the cases: Sanne de Boer, whose username ids() knows; and Karim El Idrissi of the family's circle.
 SANNE = "sanne"
+KARIM = "karim"
 
 CASES: dict[str, Case] = {
     "auth.sign_in": Case(None, "/sign-in", lambda _p, i: {"username": i["sanne_username"], "password": PASSWORD}),
@@ -279,6 +287,14 @@ CASES: dict[str, Case] = {
     "backoffice.render_in_dutch": Case(
         "tolk-ar", "/backoffice/renderings/{rendering}", {"rendering": "Mag oma ophalen?"},
         prepare=_rendering_for_tolk_ar),
+    "backoffice.circle_new": Case("anouk", "/backoffice/families/{el_idrissi}/circle/new", {
+        "name": "Nadia Haddou", "relation": "buurvrouw", "language": "nl", "phone": "", "side": "household"}),
+    "backoffice.circle_agreements": Case("anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/agreements"),
+    "backoffice.circle_answer_handled": Case(
+        "anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/answers/{karim_answer}/handled"),
+    "backoffice.circle_letter_post": Case("anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/letter"),
+    "family.circle_home": Case(KARIM, "/circle", lambda _p, i: {"agreement": i["karim_key"], "seen": i["karim_seen"],
+                                                                 "commitment": "will"}),
 }
 
 
@@ -328,7 +344,7 @@ def test_post_without_token_is_refused_and_changes_nothing(team_app, endpoint):
                                    response.headers.get("Location"))
         assert table_rows(team_app) == before, "a request without the CSRF token changed the database"
     if case.user:
-        home = "/backoffice/" if case.user != SANNE else "/"
+        home = {SANNE: "/", KARIM: "/circle"}.get(case.user, "/backoffice/")
         assert portal.get(home).status_code == 200, "the refused request signed the user out"
 
     before = table_rows(team_app)

@@ -183,6 +183,10 @@ STAFF_READS = {
     "backoffice.family_timeline": "timeline.view",
     "backoffice.factual_file": "factual_file.view",
     "backoffice.render_in_dutch": "rendering.view",
+    "backoffice.circle_new": "family.view",
+    "backoffice.circle_member": "family.view",
+    "backoffice.circle_confirm_letter": "family.view",
+    "backoffice.circle_letter": "family.view",
 }
 # Who opens each page; anyone else: Bram, of the El Idrissi duo.
 STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead",

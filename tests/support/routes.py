@@ -4,7 +4,9 @@
 `household_ids(app)` makes Fatima and Youssef El Idrissi (Arabic, kept apart, with Amira and Adam, able to sign in;
 the duo of Bram and Anouk) with a published plan, an appointment with Samira (tolk-ar) interpreting, Youssef's
 question about the plan, a translation job and a rendering of his question given to tolk-ar, his request to move
-the appointment, and an absence of Anouk; it returns their identifiers, and the two parents' usernames."""
+the appointment, an absence of Anouk, and Karim El Idrissi of the family's circle (Youssef's side) who carries the
+plan's agreement and answered that he cannot do it; it returns their identifiers, and the usernames of the two
+parents and Karim."""
 import datetime as dt
 
 from sqlmodel import select
@@ -16,17 +18,23 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentResponse,
+    Commitment,
     DuoAssignment,
     DuoRole,
     Interpreter,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     PlanQuestion,
     PlanVersion,
+    SafetyAgreement,
     SafetyPlan,
     TranslationJob,
+    UnsafeSituation,
     Worker,
 )
+from portal.rules.audience import only_for
+from portal.services import circle
 from support import factories
 from support.pages import database
 
@@ -113,11 +121,35 @@ def household_ids(app) -> dict[str, int | str]:
         anouk = db.exec(select(Account.id).where(Account.username == "anouk")).one()
         partner = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family_id,
                                                          DuoAssignment.role == DuoRole.partner)).one()
+    karim = circle_member_who_cannot(app, family_id, household.parent_ids[1])
     return {"family_id": family_id, "parent_id": parent, "appointment_id": appointment_id,
+            "member_id": karim.member_id, "karim": karim.username,
+            "circle_answer_id": karim_answer(app, karim.member_id),
             "appointment_key": appointment_key, "question_id": question_id, "account_id": anouk,
             "job_id": open_job(app, family_id, "tolk-ar"),
             **open_rendering(app, question_id, appointment_id, "tolk-ar"),
             "absence_id": absence_of(app, "anouk"), "assignment_id": partner, "fatima": fatima, "youssef": youssef}
+
+
+def circle_member_who_cannot(app, family_id: int, youssef: int) -> factories.CircleMember:
+    """Karim El Idrissi, on Youssef's side, carrying the plan's agreement."""
+    with database(app) as db:
+        key = db.exec(select(SafetyAgreement.key)
+                      .join(UnsafeSituation, UnsafeSituation.id == SafetyAgreement.situation_id)
+                      .join(PlanVersion, PlanVersion.id == UnsafeSituation.version_id)
+                      .join(SafetyPlan, SafetyPlan.id == PlanVersion.plan_id)
+                      .where(SafetyPlan.family_id == family_id)).first()
+    return factories.circle_member(app, family_id, "Karim El Idrissi", side=only_for([youssef]), carries=(key,))
+
+
+def karim_answer(app, member_id: int) -> int:
+    """Karim's answer "I cannot do this" to the agreement he carries, as his page saves it: its id."""
+    with app.app_context(), database(app) as db:
+        member = db.get(NetworkMember, member_id)
+        carried = circle.carried_by(db, member)[0]
+        given = circle.answer(db, member, carried.agreement.key, carried.digest, Commitment.cannot, "Ik werk dan.")
+        db.commit()
+        return given.id
 
 
 def dutch_reader(app) -> str:

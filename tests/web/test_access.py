@@ -18,10 +18,12 @@ from portal.models import (
     AppointmentAnswer,
     AuditEvent,
     BreakGlass,
+    CircleAnswer,
     DuoAssignment,
     DuoRole,
     Family,
     Interpreter,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     PlanQuestion,
@@ -39,6 +41,7 @@ from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from support import factories
 from support.pages import database, say, soup, text_of
+from support.routes import circle_member_who_cannot, karim_answer
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EXPECTED_PUBLIC = {
@@ -100,6 +103,8 @@ def el_idrissi(team_app) -> factories.Household:
     confirmed = client.post(f"/appointments/{key}", data={
         "response": "confirmed", "csrf_token": csrf_token(client.get(f"/appointments/{key}").text)})
     assert confirmed.status_code == 302
+    karim = circle_member_who_cannot(team_app, made.family_id, made.parent_ids[1])
+    karim_answer(team_app, karim.member_id)
     return made
 
 
@@ -142,6 +147,8 @@ def household(app, family_id: int) -> dict:
         answers = db.exec(select(AppointmentAnswer.id).where(
             AppointmentAnswer.appointment_id.in_([a.id for a in appointments] or [-1]))).all()
         renderings = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.family_id == family.id)).all()
+        members = db.exec(select(NetworkMember.id).where(NetworkMember.family_id == family.id)).all()
+        circle_answers = db.exec(select(CircleAnswer.id).where(CircleAnswer.member_id.in_(members or [-1]))).all()
         duo = db.exec(select(Worker.account_id).join(DuoAssignment, DuoAssignment.worker_id == Worker.id)
                       .where(DuoAssignment.family_id == family.id)).all()
         assignments = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family.id)).all()
@@ -157,6 +164,8 @@ def household(app, family_id: int) -> dict:
             "job_id": list(jobs),
             "answer_id": list(answers),
             "rendering_id": list(renderings),
+            "member_id": list(members),
+            "circle_answer_id": list(circle_answers),
             "absence_id": sorted(set(away)),  # days away of the household's duo workers
             "assignment_id": list(assignments),
             "parents": {p.name: p for p in parents},
@@ -287,6 +296,8 @@ def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> d
                                    "action": "publish"},
         "backoffice.reply": {"reply": "Inbraak", "handled": "1"},
         "backoffice.translate": {f"segment-{i}": "Inbraak" for i in range(40)},
+        "backoffice.circle_new": {"name": "Inbraak", "relation": "inbreker", "language": "nl", "side": "household"},
+        "backoffice.circle_agreements": {},
     }
     return forms.get(endpoint, {})
 
@@ -295,7 +306,7 @@ def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | No
           secrets: tuple[str, ...]):
     """Call every route with the other household's identifiers (or own family + their child ids)."""
     adapter = app.url_map.bind("localhost")
-    token = csrf_token(client.get("/" if "/" in home_paths else "/backoffice/").text)
+    token = csrf_token(client.get("/" if "/" in home_paths else "/backoffice/", follow_redirects=True).text)
     failures = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in ("static", "auth.sign_out", "auth.quick_exit"):
@@ -336,6 +347,7 @@ def test_no_role_reaches_another_household(team_app, el_idrissi):
     other_team_lead, secret, other_family = other.lead, other.secret, other.family_id
     dirks = factories.household(app, ["pl"], contact="Dirk Hoekstra", partner="Chantal Pinas").family_id
     other_parent = factories.parent_who_signs_in(app, "tr")  # of a household of the same duo
+    other_member = factories.circle_member(app, dirks, "Buur Proef").username  # of Dirk's household's circle
     open_translation_job(app, el_idrissi.family_id, "ar", "tolk-ar")
     ids = household(app, el_idrissi.family_id)
     secrets = giveaways(app, el_idrissi)
@@ -352,6 +364,7 @@ def test_no_role_reaches_another_household(team_app, el_idrissi):
         (other_team_lead, secret, staff_home, workers[other_team_lead], other_family),
         ("tolk-tr", None, staff_home, None, None),
         (other_parent, None, parent_home, None, None),
+        (other_member, None, parent_home | {"/circle"}, None, None),
     ]
     for username, totp, home_paths, worker_id, own_family in visitors:
         client = app.test_client()

@@ -13,6 +13,7 @@ from portal.models import (
     DuoAssignment,
     Family,
     Interpreter,
+    NetworkMember,
     Parent,
     ParentTextRendering,
     PlanQuestion,
@@ -33,33 +34,36 @@ from support.sign_in import csrf_token, sign_in
 
 # Who stands how to the household (factories.household: Bram is its contact person, Anouk its duo partner).
 ROLES = ("parent", "contact", "partner", "team_lead", "outside_duo", "broken_glass", "other_lead", "interpreter",
-         "other_interpreter")
+         "other_interpreter", "member", "other_member")
 # One cell per role, in the order of ROLES: the answer while the case is open, then once it is closed
 # (Y allowed, - refused). Written out by hand: a change of the rule must change this table too.
 TABLE = {
-    #                           parent contact partner lead outside glass other_lead interp other_interp
-    Action.family_read:        "Y-     --      --      --   --      --    --         --     --",
-    Action.appointment_read:   "Y-     --      --      --   --      --    --         --     --",
-    Action.translation_work:   "--     --      --      --   --      --    --         Y-     --",
-    Action.rendering_work:     "--     --      --      --   --      --    --         Y-     --",
-    Action.plan_read_along:    "--     --      --      --   --      --    --         Y-     --",
-    Action.family_view:        "--     YY      YY      YY   --      Y-    --         --     --",
-    Action.family_edit:        "--     Y-      Y-      Y-   --      --    --         --     --",
-    Action.family_members:     "--     Y-      Y-      Y-   --      --    --         --     --",
-    Action.rendering_ask:      "--     Y-      Y-      Y-   --      --    --         --     --",
+    #                           parent contact partner lead outside glass other_lead interp other_interp member other_m
+    Action.family_read:        "Y-     --      --      --   --      --    --         --     --     --     --",
+    Action.appointment_read:   "Y-     --      --      --   --      --    --         --     --     --     --",
+    Action.translation_work:   "--     --      --      --   --      --    --         Y-     --     --     --",
+    Action.rendering_work:     "--     --      --      --   --      --    --         Y-     --     --     --",
+    Action.plan_read_along:    "--     --      --      --   --      --    --         Y-     --     --     --",
+    # A member of the family's circle, on their own record only: never another member's, never the household's.
+    Action.circle_read:        "--     --      --      --   --      --    --         --     --     Y-     --",
+    Action.family_view:        "--     YY      YY      YY   --      Y-    --         --     --     --     --",
+    Action.family_edit:        "--     Y-      Y-      Y-   --      --    --         --     --     --     --",
+    Action.family_members:     "--     Y-      Y-      Y-   --      --    --         --     --     --     --",
+    Action.rendering_ask:      "--     Y-      Y-      Y-   --      --    --         --     --     --     --",
     # Dirk broke the glass already, and is of the team outside the duo: he may break it again (a new window).
-    Action.family_break_glass: "--     --      --      --   Y-      Y-    --         --     --",
-    Action.family_close:       "--     --      --      Y-   --      --    --         --     --",
-    Action.family_reopen:      "--     --      --      -Y   --      --    --         --     --",
+    Action.family_break_glass: "--     --      --      --   Y-      Y-    --         --     --     --     --",
+    Action.family_close:       "--     --      --      Y-   --      --    --         --     --     --     --",
+    Action.family_reopen:      "--     --      --      -Y   --      --    --         --     --     --     --",
     # On the household's team, whatever the state of one of its cases.
-    Action.family_create:      "--     --      --      YY   --      --    --         --     --",
-    Action.staff_manage:       "--     --      --      YY   --      --    --         --     --",
-    Action.team_overview:      "--     --      --      YY   --      --    --         --     --",
+    Action.family_create:      "--     --      --      YY   --      --    --         --     --     --     --",
+    Action.staff_manage:       "--     --      --      YY   --      --    --         --     --     --     --",
+    Action.team_overview:      "--     --      --      YY   --      --    --         --     --     --     --",
 }
 # What each action is asked about.
-OBJECT_OF = {Action.appointment_read: "appointment", Action.plan_read_along: "appointment",
-             Action.translation_work: "job", Action.rendering_work: "rendering", Action.family_create: "team",
-             Action.staff_manage: "team", Action.team_overview: "team"}
+OBJECT_OF = {Action.circle_read: "member", Action.appointment_read: "appointment",
+             Action.plan_read_along: "appointment", Action.translation_work: "job",
+             Action.rendering_work: "rendering", Action.family_create: "team", Action.staff_manage: "team",
+             Action.team_overview: "team"}
 NOT_ACTIONS = ("family.edti", "family.view", "family.edit", "FAMILY.VIEW", "family.view ", "", "*", None, 42,
                "plan.save", "account.letter", "family.duo")
 
@@ -79,6 +83,11 @@ def _worker(db, username: str) -> SimpleNamespace:
 def _interpreter(interpreter: Interpreter) -> SimpleNamespace:
     return SimpleNamespace(is_authenticated=True, role=Role.interpreter, interpreter=interpreter, worker=None,
                            parent=None)
+
+
+def _member(member: NetworkMember) -> SimpleNamespace:
+    return SimpleNamespace(is_authenticated=True, role=Role.network, member=member, parent=None, worker=None,
+                           interpreter=None)
 
 
 @pytest.fixture
@@ -112,7 +121,10 @@ def world(team_app):
                                              text_id=900_000 + family.id, language="ar", source_text="سؤال",
                                              asked_by=bram.id, interpreter_id=samira.id),
         }
-        db.add_all([objects["appointment"], objects["job"], objects["rendering"],
+        members = [NetworkMember(family_id=family.id, name=name, relation="buurvrouw", side="household")
+                   for name in ("Samira Haddou", "Karim El Idrissi")]
+        objects["member"] = members[0]
+        db.add_all([*members, objects["appointment"], objects["job"], objects["rendering"],
                     BreakGlass(worker_id=dirk.id, family_id=family.id, reason="Fatima belt in paniek, Bram is ziek",
                                until=clock.now() + dt.timedelta(hours=4))])
         db.commit()
@@ -124,6 +136,7 @@ def world(team_app):
             "outside_duo": _worker(db, "chantal"), "broken_glass": _worker(db, "dirk"),
             "other_lead": _worker(db, other.lead),
             "interpreter": _interpreter(samira), "other_interpreter": _interpreter(unassigned),
+            "member": _member(members[0]), "other_member": _member(members[1]),
         }
     return SimpleNamespace(family_id=made.family_id, users=users, objects=objects)
 

@@ -43,6 +43,7 @@ PAGES = {
                                {"s1-description": TYPED, "s1-kind": "geen"}),
     "backoffice.translate": ("tolk-ar", "translation.view", "translate-form", "segment-0", {"segment-0": TOO_LONG}),
     "backoffice.render_in_dutch": ("tolk-ar", "rendering.view", "render-form", "rendering", {"rendering": TOO_LONG}),
+    "backoffice.circle_new": ("bram", "family.view", "member-form", "name", {"name": TYPED, "relation": ""}),
 }
 
 

@@ -8,7 +8,7 @@ from portal.models import Account, CircleAnswer, NamedInAgreement, NetworkMember
 from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from support import factories
-from support.pages import database, form_values, soup, text_of
+from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
 pytestmark = pytest.mark.both_databases
@@ -57,7 +57,7 @@ def test_the_duo_adds_a_member_and_sees_the_name_offered_not_confirmed(team_app,
     page = soup(refused)
     assert page.select_one("#name")["value"] == "Samira Haddou"  # nothing typed is lost
     assert page.select_one("#phone")["value"] == "geen nummer"
-    assert "Write who this is to the family" in text_of(refused)
+    assert say(team_app, "nl", "Write who this is to the family, e.g. neighbour or uncle.") in text_of(refused)
     made = duo.post(url, data={"csrf_token": csrf_token(duo.get(url).text), "name": "Samira Haddou",
                                "relation": "buurvrouw", "language": "ar", "phone": "06-12345678",
                                "side": "household"})
@@ -67,7 +67,7 @@ def test_the_duo_adds_a_member_and_sees_the_name_offered_not_confirmed(team_app,
     # The household's side reads only what is for the whole household: not Youssef's brother, not Fatima's place.
     assert set(boxes) == {"a-pickup", "a-oma"}
     assert not any(box.has_attr("checked") for box in boxes.values())  # offered, never assumed
-    assert "The name appears in this agreement" in text_of(member_page)
+    assert say(team_app, "nl", "The name appears in this agreement") in text_of(member_page)
     file = duo.get(f"/backoffice/families/{household.family_id}")
     assert "Samira Haddou" in soup(file).select_one("#circle").text
 
@@ -79,13 +79,18 @@ def test_a_side_of_another_household_or_an_unreadable_agreement_is_refused(team_
     response = duo.post(url, data={"csrf_token": csrf_token(duo.get(url).text), "name": "Karim",
                                    "relation": "broer", "language": "nl", "phone": "",
                                    "side": str(other.parent_ids[0])})
-    assert response.status_code == 400 and "Choose the household or one of its parents" in text_of(response)
+    assert response.status_code == 400
+    assert say(team_app, "nl", "Choose the household or one of its parents.") in text_of(response)
     karim = factories.circle_member(team_app, household.family_id, "Karim El Idrissi",
                                     side=only_for([household.parent_ids[1]]))
     member_url = f"/backoffice/families/{household.family_id}/circle/{karim.member_id}"
     offered = {box["value"] for box in soup(duo.get(member_url)).select("#named-form input[type=checkbox]")}
     assert offered == {"a-pickup", "a-oma", "a-brother"}  # Youssef's side: never Fatima's safe place
-    duo.post(member_url, data={"csrf_token": csrf_token(duo.get(member_url).text), "agreement-0": "a-safe"})
+    refused = duo.post(f"{member_url}/agreements", data={"csrf_token": csrf_token(duo.get(member_url).text),
+                                                         "agreement-0": "a-safe", "agreement-1": "a-oma"})
+    assert refused.status_code == 400  # shown again as ticked, nothing saved
+    ticked = {box["value"] for box in soup(refused).select("#named-form input[checked]")}
+    assert ticked == {"a-oma"}
     with database(team_app) as db:
         assert db.exec(select(NamedInAgreement).where(NamedInAgreement.member_id == karim.member_id)).all() == []
 
@@ -120,8 +125,9 @@ def test_an_agreement_given_to_the_other_parent_alone_leaves_the_members_page(te
 
 
 def answer(client, key: str, commitment: str, reason: str = ""):
-    return client.post("/circle", data={"csrf_token": csrf_token(client.get("/circle").text), "agreement": key,
-                                        "commitment": commitment, "reason": reason})
+    """The member's answer to one agreement, on the form of its card as the page shows it."""
+    form = form_values(client.get("/circle"), f"answer-{key}")
+    return client.post("/circle", data=form | {"commitment": commitment, "reason": reason})
 
 
 def test_i_cannot_do_this_is_a_task_for_the_duo_until_handled(team_app, household):
@@ -138,7 +144,8 @@ def test_i_cannot_do_this_is_a_task_for_the_duo_until_handled(team_app, househol
     file = duo.get(f"/backoffice/families/{household.family_id}")
     assert "Op dinsdag werk ik tot 17:00." in soup(file).select_one("#circle").text
     timeline = duo.get(f"/backoffice/families/{household.family_id}/timeline")
-    assert "Samira Haddou (the family's circle) cannot do an agreement" in text_of(timeline)
+    assert say(team_app, "nl", "%(name)s (the family's circle) cannot carry out an agreement",
+               name="Samira Haddou") in text_of(timeline)
     with database(team_app) as db:
         given = db.exec(select(CircleAnswer)).one()
     member_url = f"/backoffice/families/{household.family_id}/circle/{haddou.member_id}"
@@ -192,13 +199,17 @@ def _publish_with_news(app, family_id: int, content: PlanContent) -> None:
 def test_closing_the_case_ends_the_members_access_that_day(team_app, household):
     haddou = factories.circle_member(team_app, household.family_id, carries=("a-pickup",))
     client = signed_in_client(team_app, haddou.username)
+    typed = form_values(client.get("/circle"), "answer-a-pickup") | {"commitment": "will"}  # the page left open
     lead = signed_in_client(team_app, "teamlead")
     url = f"/backoffice/families/{household.family_id}/case"
     closed = lead.post(url, data=form_values(lead.get(url), "case-form") | {"reason": "Het gaat goed, we sluiten af.",
                                                                             "closed_on": clock.today().isoformat()})
     assert closed.status_code == 302, text_of(closed)[:400]
     page = client.get("/circle")
-    assert PICK_UP not in text_of(page) and answer(client, "a-pickup", "will").status_code != 302
+    assert PICK_UP not in text_of(page) and not soup(page).select("form[id^=answer-]")
+    assert client.post("/circle", data=typed).status_code == 200  # the closed case's message, nothing saved
+    with database(team_app) as db:
+        assert db.exec(select(CircleAnswer)).all() == []
 
 
 def test_who_looked_shows_a_member_only_looks_at_what_is_theirs(team_app, household):
@@ -224,7 +235,8 @@ def test_the_letter_makes_a_network_account_that_activates_and_signs_in(team_app
     letter = duo.post(member_url + "/letter", data=form_values(confirm, "letter-form"))
     assert letter.status_code == 303
     printed = duo.get(letter.headers["Location"])
-    assert "what was agreed with you" in text_of(printed)
+    assert say(team_app, "nl", "With this letter you can open your own page. There you see what was agreed with you "
+               "in the family's safety plan, and whom to call.") in text_of(printed)
     with database(team_app) as db:
         member = db.exec(select(NetworkMember).where(NetworkMember.name == "Samira Haddou")).one()
         account = db.get(Account, member.account_id)
