@@ -172,7 +172,7 @@ def events_for_parent(db: Session, parent, events: list) -> list:
 def events_for_member(db: Session, member, events: list) -> list:
     """The audit events a member of the family's circle may see on "who looked": work on their own record and
     their answers only; never a look at the household, its plan or its parents, and no refusals."""
-    theirs = {f"account:{member.account_id}", f"member:{member.id}"}
+    theirs = {f"account:{member.account_id}", f"circle-member:{member.id}"}
     theirs |= {f"circle-answer:{number}" for number in db.exec(select(CircleAnswer.id).where(
         CircleAnswer.member_id == member.id))}
     return [event for event in events if event.result != "refused" and event.object in theirs]

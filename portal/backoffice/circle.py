@@ -23,7 +23,7 @@ def _member_of(family_id: int, member_id: int, action: Action = Action.family_ed
     family = get_or_404(Family, family_id, action)
     member = get_or_404(NetworkMember, member_id, action)
     if member.family_id != family.id:
-        audit.record(action.value, "refused", object=f"member:{member_id}", family_id=family.id)
+        audit.record(action.value, "refused", object=f"circle-member:{member.id}", family_id=family.id)
         abort(404)
     return family, member
 
@@ -43,7 +43,7 @@ def circle_new(family_id):
         else:
             member = circle.add(db, family, form.name.data, form.relation.data, form.language.data,
                                 form.phone.data, side, current_user.account.id)
-            audit.record("circle.add", "ok", object=f"member:{member.id}", family_id=family.id)
+            audit.record("circle.add", "ok", object=f"circle-member:{member.id}", family_id=family.id)
             db.commit()
             return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
     audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)  # its parents' names
@@ -73,7 +73,7 @@ def circle_agreements(family_id, member_id):
         circle.name_in(db, member, chosen, current_user.account.id)
     except circle.CircleError:  # refused before anything changed
         return _member_page(family, member, chosen), 400
-    audit.record("circle.name", "ok", object=f"member:{member.id}", family_id=family.id)
+    audit.record("circle.name", "ok", object=f"circle-member:{member.id}", family_id=family.id)
     db.commit()
     flash(_("Saved. %(name)s sees these agreements.", name=member.name))
     return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id))
@@ -83,7 +83,7 @@ def _member_page(family: Family, member: NetworkMember, chosen: set[str] | None 
     """The member's page, a recorded look at what is theirs; `chosen`: the boxes as the duo ticked them when the
     page comes back refused."""
     db = db_session()
-    audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
+    audit.record("family.view", "ok", object=f"circle-member:{member.id}", family_id=family.id)
     answers = [(answer, who) for answer, who in circle.answers_of(db, stored_id(family.id)) if who.id == member.id]
     return render_template("backoffice/circle_member.html", family=family, member=member,
                            offers=circle.offers(db, member), answers=answers, chosen=chosen,
@@ -108,7 +108,7 @@ def circle_answer_handled(family_id, member_id, circle_answer_id):
 @roles(*DUO)
 def circle_confirm_letter(family_id, member_id):
     family, member = _member_of(family_id, member_id)
-    audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
+    audit.record("family.view", "ok", object=f"circle-member:{member.id}", family_id=family.id)
     account = db_session().get(Account, member.account_id) if member.account_id else None
     return confirm_page(family, member, account, url_for("backoffice.circle_letter_post", family_id=family.id,
                                                          member_id=member.id))
@@ -126,7 +126,7 @@ def circle_letter_post(family_id, member_id):
 @roles(*DUO)
 def circle_letter(family_id, member_id):
     family, member = _member_of(family_id, member_id)
-    audit.record("family.view", "ok", object=f"member:{member.id}", family_id=family.id)
+    audit.record("family.view", "ok", object=f"circle-member:{member.id}", family_id=family.id)
     account = db_session().get(Account, member.account_id) if member.account_id else None
     return letter_page(family, member, account, url_for("backoffice.circle_confirm_letter", family_id=family.id,
                                                         member_id=member.id))

@@ -95,7 +95,7 @@ def offers(db: Session, member: NetworkMember) -> list[Offer]:
             for agreement in circle.readable(_current(db, member.family_id), member.side)]
 
 
-def name_in(db: Session, member: NetworkMember, keys: set[str], by: int) -> None:
+def name_in(db: Session, member: NetworkMember, keys: set[str], by: int | None) -> None:
     """The duo confirms which agreements the member carries: exactly `keys`, each one readable from their side."""
     readable = {agreement.key for agreement in circle.readable(_current(db, member.family_id), member.side)}
     if not keys <= readable:
@@ -192,7 +192,7 @@ def tell_members(db: Session, family_id: int, version_id: int, before: PlanConte
     for member, account in rows:
         if member.phone and circle.is_news(before, after, member.side, named[stored_id(member.id)]):
             notifications.queue(db, account, "sms", member.phone, notifications.news_text(account),
-                                dedupe_key=f"version:{version_id}:member:{member.id}")
+                                dedupe_key=f"version:{version_id}:circle-member:{member.id}")
             told.append(stored_id(member.id))
     return told
 

@@ -55,7 +55,7 @@ class WorkList:
         return ({(parent.family_id, f"parent:{parent.id}") for _q, parent in self.open_questions}
                 | {(parent.family_id, f"parent:{parent.id}") for _a, _item, parent in self.move_requests}
                 | appointments_seen(self.upcoming)
-                | {(member.family_id, f"member:{member.id}") for _answer, member in self.circle_tasks})
+                | {(member.family_id, f"circle-member:{member.id}") for _answer, member in self.circle_tasks})
 
 
 def appointments_seen(appointments) -> set[tuple[int, str]]:

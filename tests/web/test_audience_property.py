@@ -1,7 +1,9 @@
 """The audience rule, generated: households of one to three parents, items, appointments, questions and
 replies with random audiences, made by the duo through the back office's forms. For every parent, nothing
 outside their audience appears in any page, print view, appointment, calendar file, translation or
-notification; what a parent says reaches the duo and comes back to that parent only."""
+notification; what a parent says reaches the duo and comes back to that parent only. Members of the family's
+circle, one on the whole household's side and one on each parent's, named in every agreement the duo may name them
+in, read those agreements of the current plan and nothing else of it."""
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -15,13 +17,15 @@ from portal import clock
 from portal.models import (
     Account,
     Appointment,
+    NetworkMember,
     OutboxMessage,
     Parent,
     PlanQuestion,
     TranslationJob,
 )
 from portal.policy import plan_for_language
-from portal.services import parent_versions
+from portal.rules.audience import only_for
+from portal.services import circle, parent_versions
 from portal.services.interpreting import remember, segments
 from portal.services.plans import current_version, load_contents
 from support import factories
@@ -42,6 +46,7 @@ class World:
     parent_ids: list[int]
     languages: list[str]
     allowed: dict[str, set[int] | None] = field(default_factory=dict)  # marker -> parent ids (None: all)
+    agreements: set[str] = field(default_factory=set)  # the markers of the current plan's agreements
 
     def audience_value(self, chosen) -> str:
         return "household" if chosen is EVERYONE else "parents:" + ",".join(
@@ -105,6 +110,7 @@ def make_appointment(bram, world: World, safe: bool, chosen) -> None:
 
 def publish_plan(bram, world: World, situation, agreements, items, note) -> None:
     url = f"/backoffice/families/{world.family_id}/plan"
+    world.agreements = set()
     form = {"csrf_token": csrf_token(bram.get(url).text), "revision": "1", "action": "publish",
             "s1-kind": "acute", "s1-description": marker("SITUATIE"), "s1-audience": world.audience_value(situation),
             "s1-a-count": str(len(agreements)), "help-count": str(len(items)), "note": marker("NOTITIE"),
@@ -117,6 +123,7 @@ def publish_plan(bram, world: World, situation, agreements, items, note) -> None
         # An agreement is read inside its situation: both audiences must let the parent in.
         inner, outer = world.readers(chosen), world.readers(situation)
         world.allowed[text] = inner if outer is None else (outer if inner is None else inner & outer)
+        world.agreements.add(text)
     for i, chosen in enumerate(items):
         text = marker("HULP")
         form |= {f"help-{i}-text": text, f"help-{i}-audience": world.audience_value(chosen)}
@@ -180,6 +187,28 @@ def pages_of(app, world: World, parent_id: int) -> dict[str, str]:
     return {url: response.get_data(as_text=True) for url, response in pages.items()}
 
 
+def circle_of(app, world: World) -> dict[str, int | None]:
+    """A member of the circle on the whole household's side and one on each parent's side, each named by the duo in
+    every agreement of the current plan it may name them in: their usernames, with the parent of their side."""
+    members: dict[str, int | None] = {}
+    for parent_id in (None, *world.parent_ids):
+        made = factories.circle_member(app, world.family_id, name=marker("NETWERK"),
+                                       side="household" if parent_id is None else only_for([parent_id]))
+        with app.app_context(), database(app) as db:
+            member = db.get(NetworkMember, made.member_id)
+            bram = db.exec(select(Account.id).where(Account.username == "bram")).one()
+            circle.name_in(db, member, {offer.agreement.key for offer in circle.offers(db, member)}, bram)
+            db.commit()
+        members[made.username] = parent_id
+    return members
+
+
+def member_may_read(world: World, text: str, side_parent: int | None) -> bool:
+    """An agreement of the current plan its side may read: the whole household's side only what is for everyone."""
+    readers = world.allowed[text]
+    return text in world.agreements and (readers is None or (side_parent is not None and side_parent in readers))
+
+
 def notifications_of(app, world: World, parent_id: int) -> list[OutboxMessage]:
     with database(app) as db:
         account_id = db.get(Parent, parent_id).account_id
@@ -215,6 +244,15 @@ def test_no_parent_ever_receives_anything_outside_their_audience(team_app, scena
                     text = row.purpose if kind == "appointment" else row.text
                     readers = world.allowed[text]
                     assert readers is None or parent_id in readers, f"{parent_id} was told about {about}"
+    for username, side_parent in circle_of(team_app, world).items():
+        client = signed_in_client(team_app, username)
+        for url in ("/circle", "/circle/who-looked"):
+            body = client.get(url).get_data(as_text=True)
+            leaked = [text for text in world.allowed if text in body and not member_may_read(world, text, side_parent)]
+            assert not leaked, f"a member on the side of {side_parent} reads {leaked} on {url}"
+        page = client.get("/circle").get_data(as_text=True)
+        theirs = [text for text in world.agreements if member_may_read(world, text, side_parent)]
+        assert all(text in page for text in theirs), (side_parent, theirs)  # hidden from others, not lost
     # Every parent still reads what is theirs: the rule hides, it does not lose.
     for parent_id in world.parent_ids:
         plan_page = pages_of(team_app, world, parent_id)["/plan"]

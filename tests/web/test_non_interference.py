@@ -3,7 +3,8 @@ concerns the household as a whole or parent B, and world one also has steps that
 notes and appointments for A, A's questions (rendered in Dutch or not) and requests to move A's appointments with
 the duo's replies, A reading the plan, the duo opening what is A's, the interpreter translating what only A reads).
 Whatever the steps, B's pages, print view, history, calendar files, "who looked" and messages are the same in both
-worlds, after normalising what differs between any two runs."""
+worlds, after normalising what differs between any two runs; and so are the pages and messages of the members of the
+family's circle on B's side and on the whole household's side, named in what they may carry out and answering."""
 import itertools
 import re
 
@@ -19,12 +20,14 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     Interpreter,
+    NetworkMember,
     OutboxMessage,
     Parent,
     ParentTextRendering,
     PlanQuestion,
 )
 from portal.rules.plan_content import PlanContent
+from portal.services import circle
 from portal.services.plans import current_version, draft_of, load_contents
 from support import factories
 from support.pages import database, form_values, text_of
@@ -52,6 +55,10 @@ class World:
         with database(app) as db:
             self.phones = [db.get(Parent, number).phone for number in (self.a, self.b)]
             self.household_name = f"Gezin Proef {made.usernames[0].split('-')[2]}"
+        # The family's circle: a member on B's side and one on the whole household's side (B's world too).
+        self.circle = {side: factories.circle_member(app, self.family_id, name=f"Netwerk {side}",
+                                                     side=self.audience(side)) for side in ("B", "all")}
+        self.members = {side: signed_in_client(app, made.username) for side, made in self.circle.items()}
 
     def audience(self, who: str) -> str:
         return "household" if who == "all" else f"parents:{self.a if who == 'A' else self.b}"
@@ -197,6 +204,22 @@ class World:
                     form[field["name"]] = f"ترجمة {source.get_text()}"
             assert interpreter.post(link["href"], data=form).status_code == 200
 
+    def name_the_circle(self) -> None:
+        """The duo names each member in every agreement of the published plan it may name them in."""
+        with self.app.app_context(), database(self.app) as db:
+            for made in self.circle.values():
+                member = db.get(NetworkMember, made.member_id)
+                circle.name_in(db, member, {offer.agreement.key for offer in circle.offers(db, member)}, None)
+            db.commit()
+
+    def circle_answers(self) -> None:
+        """Each member says "I will do this" to every agreement on their page, on its form."""
+        for client in self.members.values():
+            page = client.get("/circle")
+            for form in BeautifulSoup(page.text, "html.parser").select("form[id^=answer-]"):
+                answered = client.post("/circle", data=form_values(page, form["id"]) | {"commitment": "will"})
+                assert answered.status_code == 302
+
     # --- what B can reach ------------------------------------------------------------------------
 
     def seen_by(self, parent_id: int) -> dict[str, str]:
@@ -216,13 +239,26 @@ class World:
         seen["messages"] = "\n".join(f"{message.channel}: {message.body}" for message in messages)
         return seen
 
+    def seen_by_circle(self) -> dict[str, str]:
+        """Every page and message of the members on B's and the whole household's side, normalised."""
+        seen = {}
+        for side, client in self.members.items():
+            for url in ("/circle", "/circle/who-looked"):
+                seen[f"{side} {url}"] = self.normalised(text_of(client.get(url)))
+            with database(self.app) as db:
+                account_id = db.get(NetworkMember, self.circle[side].member_id).account_id
+                bodies = db.exec(select(OutboxMessage.body).where(OutboxMessage.account_id == account_id)
+                                 .order_by(OutboxMessage.id)).all()
+            seen[f"{side} messages"] = "\n".join(bodies)
+        return seen
+
     def normalised(self, text: str) -> str:
         """Only what differs between any two runs: tokens, nonces, the household's own names, the clock."""
         for original, neutral in (*self.names.items(), (self.household_name, "HOUSEHOLD"),
                                   *((phone, "PHONE") for phone in self.phones)):
             text = text.replace(original, neutral)
         text = re.sub(r'(name="csrf_token"[^>]*value=|nonce=|data-expires-in=)"[^"]*"', r'\1"X"', text)
-        text = re.sub(r"appointment-[0-9a-f]{32}", "appointment-KEY", text)  # random keys
+        text = re.sub(r"[0-9a-f]{32}", "KEY", text)  # random keys (appointments, agreements)
         text = re.sub(r"\b\d{1,2}:\d{2}\b", "HH:MM", text)  # times of day (who looked, sent at)
         text = re.sub(r"\b\d{1,2} \w+ \d{4}\b", "DATE", text)
         return re.sub(r"\b\d{4}-\d{2}-\d{2}(T[\d:.+]+)?\b|\b\d{8}T\d{6}Z?\b", "DATE", text)
@@ -293,6 +329,14 @@ class TwoWorlds(RuleBasedStateMachine):
         self.one.read_plan(self.one.a)
 
     @rule()
+    def duo_names_the_circle(self):
+        self.shared("name_the_circle")
+
+    @rule()
+    def circle_answers(self):
+        self.shared("circle_answers")
+
+    @rule()
     def duo_looks_at_the_household(self):
         self.shared("look_at_household")
 
@@ -312,7 +356,7 @@ class TwoWorlds(RuleBasedStateMachine):
         """B's pages are compared once, at the end: comparing after every step would take minutes."""
         if not hasattr(self, "both"):
             return
-        one, two = (world.seen_by(world.b) for world in self.both)
+        one, two = ({**world.seen_by(world.b), **world.seen_by_circle()} for world in self.both)
         assert one.keys() == two.keys(), (sorted(one), sorted(two))
         for url in one:
             assert one[url] == two[url], _first_difference(url, one[url], two[url])
