@@ -13,9 +13,11 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     BreakGlass,
+    ChildWords,
     CircleAnswer,
     DuoAssignment,
     Family,
+    FamilyMember,
     Interpreter,
     InterpreterTeam,
     NetworkMember,
@@ -178,6 +180,15 @@ def events_for_member(db: Session, member, events: list) -> list:
     return [event for event in events if event.result != "refused" and event.object in theirs]
 
 
+def events_for_child(db: Session, child, events: list) -> list:
+    """The audit events a child may see on "who looked": work on their own record (their plan) and their words;
+    never a look at the household, its plan or its parents, and no refusals."""
+    theirs = {f"account:{child.account_id}", f"child:{child.id}"}
+    theirs |= {f"child-words:{number}" for number in db.exec(select(ChildWords.id).where(
+        ChildWords.member_id == child.id))}
+    return [event for event in events if event.result != "refused" and event.object in theirs]
+
+
 def family_of(obj) -> int | None:
     """The id of the household an object belongs to, or None: what an audit event of a look at it names."""
     return obj.id if isinstance(obj, Family) else getattr(obj, "family_id", None)
@@ -214,6 +225,8 @@ def can(user, action: Action, obj, db: Session) -> bool:
         return _parent_may(db, user.parent, action, obj)
     if user.role is Role.network:
         return _member_may(db, user.member, action, obj)
+    if user.role is Role.child:
+        return _child_may(db, user.child, action, obj)
     if user.role is Role.interpreter:
         return _interpreter_may(db, user.interpreter, action, obj)
     if user.role in DUO:
@@ -240,6 +253,15 @@ def _member_may(db: Session, member, action: Action, obj) -> bool:
         return False
     family = _household(db, obj)
     return family is not None and allows(action, {Relation.network}, family.closed_at is not None)
+
+
+def _child_may(db: Session, child, action: Action, obj) -> bool:
+    """A child of 12 or over: only their own record (their plan, their words), while the case is open. Never the
+    household's plan, appointments, parents or circle."""
+    if child is None or not isinstance(obj, FamilyMember) or obj.id != child.id:
+        return False
+    family = _household(db, obj)
+    return family is not None and allows(action, {Relation.child}, family.closed_at is not None)
 
 
 def _interpreter_may(db: Session, interpreter, action: Action, obj) -> bool:

@@ -9,9 +9,11 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from portal import clock
-from portal.models import Account, Family, Interpreter, NetworkMember, Parent, Role, UserSession, Worker
+from portal.models import Account, Family, FamilyMember, Interpreter, NetworkMember, Parent, Role, UserSession, Worker
+from portal.models.accounts import FAMILY_ROLES
 
-IDLE_LIMIT = {Role.parent: dt.timedelta(minutes=15), Role.network: dt.timedelta(minutes=15)}
+# The family pages' idle limit: a phone left on a table ends its session soon.
+IDLE_LIMIT = {role: dt.timedelta(minutes=15) for role in FAMILY_ROLES}
 STAFF_IDLE_LIMIT = dt.timedelta(minutes=30)
 ABSOLUTE_LIMIT = dt.timedelta(hours=12)
 # last_seen_at is written at most this often, so reading pages stays cheap.
@@ -38,6 +40,7 @@ class SignedIn:
     interpreter: Interpreter | None = None
     family: Family | None = None  # a parent's or member's household, as it was when the session was looked up
     member: NetworkMember | None = None  # a member of a family's circle
+    child: FamilyMember | None = None  # a child of 12 or over with an account
 
     is_authenticated = True
     is_active = True
@@ -73,17 +76,19 @@ def start(db: Session, account: Account, language: str | None) -> SignedIn:
 
 
 # sqlmodel's select() is typed for up to four entities; Select is the class it builds for more. The profiles are
-# outer-joined: None for the other roles; a parent's or circle member's household comes with them, for the
+# outer-joined: None for the other roles; a parent's, circle member's or child's household comes with them, for the
 # closed-case check of every family page (portal/family/closed.py). Built once, with the token's hash bound at each
 # request (issue 23).
 _SIGNED_IN_ROW: Select[UserSession, Account, Parent | None, Worker | None, Interpreter | None, Family | None,
-                       NetworkMember | None]
-_SIGNED_IN_ROW = Select(UserSession, Account, Parent, Worker, Interpreter, Family, NetworkMember)
+                       NetworkMember | None, FamilyMember | None]
+_SIGNED_IN_ROW = Select(UserSession, Account, Parent, Worker, Interpreter, Family, NetworkMember, FamilyMember)
 _SIGNED_IN = (
     _SIGNED_IN_ROW.join(Account, col(Account.id) == UserSession.account_id)
     .outerjoin(Parent, col(Parent.account_id) == Account.id)
     .outerjoin(NetworkMember, col(NetworkMember.account_id) == Account.id)
-    .outerjoin(Family, col(Family.id) == func.coalesce(Parent.family_id, NetworkMember.family_id))
+    .outerjoin(FamilyMember, col(FamilyMember.account_id) == Account.id)
+    .outerjoin(Family, col(Family.id) == func.coalesce(Parent.family_id, NetworkMember.family_id,
+                                                       FamilyMember.family_id))
     .outerjoin(Worker, col(Worker.account_id) == Account.id)
     .outerjoin(Interpreter, col(Interpreter.account_id) == Account.id)
     .where(UserSession.token_hash == bindparam("token_hash")))
@@ -98,8 +103,8 @@ def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | 
     row = db.exec(_SIGNED_IN, params={"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
-    record, account, parent, worker, interpreter, family, member = row
-    user = SignedIn(account, record, token, parent, worker, interpreter, family, member)
+    record, account, parent, worker, interpreter, family, member, child = row
+    user = SignedIn(account, record, token, parent, worker, interpreter, family, member, child)
     if (record.ended_at or not account.active or record.generation != account.session_generation
             or now >= user.expires_at()):
         return None

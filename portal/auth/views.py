@@ -73,6 +73,8 @@ def _audience() -> str:
 def _home(account: Account) -> str:
     if account.role is Role.network:
         return url_for("family.circle_home")
+    if account.role is Role.child:
+        return url_for("family.child_home")
     return url_for("family.home") if account.role is Role.parent else url_for("backoffice.home")
 
 

@@ -7,6 +7,7 @@ blueprint = Blueprint("backoffice", __name__, template_folder="templates")
 from portal.backoffice import (  # noqa: E402,F401
     appointments,
     cases,
+    children,
     circle,
     family_admin,
     interpreting,

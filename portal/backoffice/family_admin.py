@@ -13,7 +13,7 @@ from portal.accounts import secrets as auth_secrets
 from portal.backoffice import blueprint, letters
 from portal.backoffice.duo_form import AddToDuoForm, EndRoleForm
 from portal.db import session as db_session
-from portal.models import Account, DuoAssignment, Family, NetworkMember, Parent, Worker
+from portal.models import Account, DuoAssignment, Family, FamilyMember, NetworkMember, Parent, Worker
 from portal.policy import DUO
 from portal.rules.actions import Action
 from portal.services import cases, stored_id
@@ -119,11 +119,19 @@ def letter(family_id, parent_id):
                                                         parent_id=parent.id))
 
 
-def confirm_page(family: Family, person: Parent | NetworkMember, account: Account | None, post: str) -> str:
+# Who reads a letter, for what it says the page shows them.
+LETTER_READERS = {Parent: "parent", NetworkMember: "circle", FamilyMember: "child"}
+
+
+# Who may get a letter: a parent, a member of the family's circle, a child of 12 or over.
+Reader = Parent | NetworkMember | FamilyMember
+
+
+def confirm_page(family: Family, person: Reader, account: Account | None, post: str) -> str:
     return render_template("backoffice/letter_confirm.html", family=family, person=person, account=account, post=post)
 
 
-def issue_letter(family: Family, person: Parent | NetworkMember, shown: str):
+def issue_letter(family: Family, person: Reader, shown: str):
     """Create the account of a parent or circle member when needed and a letter with a one-time activation code,
     then show it at `shown` (a GET, so that a reload prints it again). A new letter also resets the second factor:
     they choose password and code method again."""
@@ -138,7 +146,7 @@ def issue_letter(family: Family, person: Parent | NetworkMember, shown: str):
     return redirect(shown, 303)
 
 
-def letter_page(family: Family, person: Parent | NetworkMember, account: Account | None, new: str) -> str:
+def letter_page(family: Family, person: Reader, account: Account | None, new: str) -> str:
     """The letter just made, to print (again); later, a page that says a new letter (at `new`) makes a new code."""
     db = db_session()
     kept = letters.kept(account, lambda code: account is not None and auth_secrets.code_is_open(
@@ -157,7 +165,7 @@ def letter_page(family: Family, person: Parent | NetworkMember, account: Account
     qr = Markup(segno.make(f"{link}#{urlencode({'username': account.username, 'code': code})}",
                            error="m").svg_inline(scale=4))
     return render_template("backoffice/letter.html", person=person, account=account, code=code, link=link,
-                           qr=qr, call=call, until=until, circle=isinstance(person, NetworkMember))
+                           qr=qr, call=call, until=until, reader=LETTER_READERS[type(person)])
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")

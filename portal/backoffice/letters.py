@@ -12,7 +12,8 @@ from portal.models import Account
 # while its secret is unused and only until another page is opened: the secret rides in that browser's signed session
 # cookie, never in the database.
 LETTER_SHOWN = dt.timedelta(minutes=30)
-LETTER_PAGES = {"backoffice.letter", "backoffice.circle_letter", "backoffice.staff_letter_page"}
+LETTER_PAGES = {"backoffice.letter", "backoffice.circle_letter", "backoffice.child_letter",
+                "backoffice.staff_letter_page"}
 
 
 def keep(account: Account, secret: str) -> None:

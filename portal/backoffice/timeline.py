@@ -49,6 +49,7 @@ EVENT_NAMES = {
     "answers.circle_will": _l("%(name)s (the family's circle) will carry out an agreement"),
     "answers.circle_cannot": _l("%(name)s (the family's circle) cannot carry out an agreement"),
     "answers.circle_handled": _l("Handled: %(name)s cannot carry out an agreement"),
+    "answers.child_words": _l("%(name)s wrote to the duo"),
     "appointments.planned": _l("Appointment"),
     "appointments.cancelled": _l("Appointment (cancelled)"),
     "appointments.confirmed": _l("%(name)s will come to the appointment"),
@@ -66,6 +67,7 @@ SOURCE_NAMES = {
     "appointment": _l("Appointment %(id)s"), "appointment_answer": _l("Appointment answer %(id)s"),
     "translation": _l("Translation job %(id)s"), "break_glass": _l("Emergency access %(id)s"),
     "closure": _l("Case closure %(id)s"), "circle_answer": _l("Answer of the family's circle %(id)s"),
+    "child_words": _l("A child's words %(id)s"),
 }
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 

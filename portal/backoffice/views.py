@@ -35,6 +35,7 @@ def home():
     audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
                            move_requests=work.move_requests, circle_tasks=work.circle_tasks,
+                           child_words=work.child_words,
                            drafts=work.drafts, upcoming=work.upcoming, names=work.names, waiting=work.waiting,
                            away=appointments.on_days_away(db, work.upcoming))
 
@@ -61,6 +62,7 @@ def family_file(family_id):
                            workers=file.workers, accounts=file.accounts, restricted=file.restricted,
                            appointments=file.appointments, household=household_of(db, family), today=clock.today(),
                            circle=file.circle, carried=file.carried, circle_tasks=file.circle_tasks,
+                           older_children=file.older_children,
                            retention_ends=cases.retention_ends(family, current_app.config["RETENTION_YEARS"]),
                            may_change_case=can(current_user,
                                                Action.family_reopen if family.closed_at else Action.family_close,

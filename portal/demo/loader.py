@@ -50,7 +50,17 @@ from portal.models import (
 )
 from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.plan_content import PlanContent
-from portal.services import appointments, cases, circle, interpreting, plan_versions, publishing, staff, stored_id
+from portal.services import (
+    appointments,
+    cases,
+    children,
+    circle,
+    interpreting,
+    plan_versions,
+    publishing,
+    staff,
+    stored_id,
+)
 from portal.services.duo import current_duo
 
 # --- helpers --------------------------------------------------------------------------------
@@ -330,6 +340,20 @@ def _load(db: Session, today: dt.date, hashed: str, households: bool) -> None:
               Commitment.will)
     in_circle("netwerk-haddou", "buurvrouw", HOUSEHOLD, el_idrissi_keys["pick-up"], Commitment.cannot,
               "Op dinsdag werk ik tot 17.00 uur. Dan kan ik de kinderen niet ophalen.")
+    # Elif Demir (14) has her own page: Chantal and Anouk decided it with her, her father knows. Her plan, written
+    # with her, and what she wrote to the duo, which her father does not see.
+    elif_demir = next(member for member in cases.members_of(db, demir)[1] if member.name == NAMES["kind-elif"])
+    elif_demir.language = demos["kind-elif"].language
+    children.decide(db, elif_demir, stored_id(chantal.account_id), parents_know=True, why_not_told="")
+    account = cases.new_letter(db, elif_demir)
+    account.username = "kind-elif"
+    _can_sign_in(account, demos["kind-elif"], hashed, created)
+    children.save_plan(db, elif_demir, "Ik bel oma. Haar nummer staat in mijn telefoon. Of ik bel Chantal.",
+                       "Ik ga naar de buren. Dat is de familie Jansen, op nummer 12.", "pannenkoek",
+                       stored_id(chantal.account_id))
+    words = children.write(db, elif_demir, "Als papa boos is, ga ik naar mijn kamer. Dan doe ik mijn muziek heel "
+                                           "hard. Ik wil dat jullie dat weten.")
+    words.written_at = _at(days(-1), 20)  # the service stamps now
     appointments.respond(db, safe, stored_id(fatima.id), AppointmentResponse.confirmed)
     appointments.respond(db, questions_talk, stored_id(mehmet.id), AppointmentResponse.move_requested,
                          "Ik moet dan werken. Kan het een uur later?")

@@ -71,6 +71,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("netwerk-haddou", "network", "nl", "I32IVLGTGWATOXWUMROSWDOJR2F7DG6X",
                 "Nadia Haddou, buurvrouw van gezin El Idrissi, in het netwerk van het hele huishouden. "
                 "Ziet alleen de afspraak over ophalen van school; kan op dinsdag niet (een taak voor het duo)."),
+    DemoAccount("kind-elif", "child", "tr", "GBLY4DSF2NEGTPOA7GVAQOIBYQXXXCOG",
+                "Elif Demir (14, Turks), dochter van Mehmet. Heeft een eigen plan en schreef het duo iets "
+                "dat haar vader niet ziet."),
 )
 
 NAMES = {
@@ -97,6 +100,7 @@ NAMES = {
     "ouder-yonas": "Yonas Tesfay",
     "netwerk-karim": "Karim El Idrissi",
     "netwerk-haddou": "Nadia Haddou",
+    "kind-elif": "Elif Demir",
 }
 
 # username: organisation, phone, working hours (weekdays, start, end)

@@ -1,4 +1,4 @@
-"""A closed case: its parents and circle see a kind message with whom to call instead of their pages."""
+"""A closed case: its parents, circle and children see a kind message with whom to call instead of their pages."""
 
 from flask import current_app, render_template, request
 from flask_login import current_user
@@ -17,8 +17,8 @@ OPEN_WHEN_CLOSED = {"family.about_quick_exit"}
 
 @blueprint.before_request
 def closed_case():
-    """Every family page of a parent or circle member whose household's case is closed: the message, no plan
-    data."""
+    """Every family page of a parent, circle member or child whose household's case is closed: the message, no
+    plan data."""
     own = _own_record()
     if own is None or request.endpoint in OPEN_WHEN_CLOSED:
         return None
@@ -35,7 +35,7 @@ def closed_case():
 
 
 def _own_record():
-    """What a signed-in parent or circle member reads all their pages by: (the action, their household or own
+    """What a signed-in parent, circle member or child reads all their pages by: (the action, their household or own
     record); None for everyone else."""
     if not current_user.is_authenticated:
         return None
@@ -43,4 +43,6 @@ def _own_record():
         return Action.family_read, current_user.family or db_session().get(Family, current_user.parent.family_id)
     if current_user.role is Role.network and current_user.member is not None:
         return Action.circle_read, current_user.member
+    if current_user.role is Role.child and current_user.child is not None:
+        return Action.child_read, current_user.child
     return None

@@ -1,11 +1,20 @@
-"""The family pages' forms: a parent's answer to the plan and response to an appointment, a circle member's answer."""
+"""The family pages' forms: a parent's answer to the plan and response to an appointment, a circle member's answer,
+a child's words and whom they share them with."""
 from flask import request
 from flask_babel import gettext as _
-from wtforms import RadioField, StringField
+from wtforms import FieldList, RadioField, StringField
 from wtforms.validators import ValidationError
 
-from portal.models import Answer, AppointmentAnswer, AppointmentResponse, CircleAnswer, Commitment, PlanQuestion
-from portal.web.forms import Form, LongText, max_length, switching_language
+from portal.models import (
+    Answer,
+    AppointmentAnswer,
+    AppointmentResponse,
+    ChildWords,
+    CircleAnswer,
+    Commitment,
+    PlanQuestion,
+)
+from portal.web.forms import Form, LongText, bounded_int, max_length, switching_language
 
 
 def sent(form: Form) -> bool:
@@ -85,3 +94,22 @@ class CircleAnswerForm(Form):
     def chosen(self) -> Commitment:
         """The answer of a validated form."""
         return Commitment(self.commitment.data)
+
+
+class ChildWordsForm(Form):
+    """What a child wants the duo to know, in their own words."""
+
+    text = AsTyped(max_length(ChildWords.text))
+
+    def validate_text(self, field):
+        if not field.data:
+            raise ValidationError(_("Write what you want us to know."))
+
+
+class ShareForm(Form):
+    """The parents a child shares one of their words with: the ids of the boxes ticked."""
+
+    parent = FieldList(StringField(), max_entries=3)
+
+    def parent_ids(self) -> set[int]:
+        return {number for value in self.parent.data if (number := bounded_int(value, 1, 2**31 - 1, 0))}

@@ -18,7 +18,7 @@ from portal.rules.actions import Action
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import diff
 from portal.services import appointments as appointments_service
-from portal.services import family_pages, notifications, parent_versions, plan_versions
+from portal.services import children, family_pages, notifications, parent_versions, plan_versions
 from portal.services.duo import call_now, current_duo
 from portal.services.interpreting import texts_for, translation_for
 from portal.web import audit, i18n
@@ -39,6 +39,8 @@ def _parent():
 def home():
     if current_user.role is Role.network:  # a member of the circle has one page: the agreements they carry
         return redirect(url_for("family.circle_home"))
+    if current_user.role is Role.child:  # a child has one page of their own
+        return redirect(url_for("family.child_home"))
     db, parent = db_session(), _parent()
     now = clock.local_now()
     duo = current_duo(db, parent.family_id, now.date())
@@ -51,7 +53,8 @@ def home():
                            appointment=family_pages.next_appointment(db, parent, clock.now()),
                            unread=known is not None and not family_pages.has_read(db, parent, known.version),
                            contact_changed=contact_changed, moment=i18n.moment,
-                           answered=family_pages.answered_unseen(db, parent))
+                           answered=family_pages.answered_unseen(db, parent),
+                           shared=children.shared_with_parent(db, parent))
 
 
 @blueprint.route("/plan", methods=["GET", "POST"])

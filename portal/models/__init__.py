@@ -2,6 +2,7 @@
 from portal.models.accounts import Account, OneTimeCode, RecoveryCode, Role, SignInFlow, UserSession
 from portal.models.appointments import Appointment, AppointmentAnswer, AppointmentResponse, AppointmentStatus
 from portal.models.audit import AuditCheckpoint, AuditEvent
+from portal.models.children import ChildAccountDecision, ChildPlan, ChildWords
 from portal.models.circle import CircleAnswer, Commitment, NamedInAgreement, NetworkMember
 from portal.models.interpreting import ParentTextRendering, TranslationJob, TranslationSegment
 from portal.models.notifications import OutboxMessage
@@ -37,7 +38,8 @@ from portal.models.plans import (
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
-    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "CircleAnswer", "Commitment",
+    "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "ChildAccountDecision",
+    "ChildPlan", "ChildWords", "CircleAnswer", "Commitment",
     "DuoAssignment", "DuoRole", "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "NamedInAgreement",
     "NetworkMember", "OneTimeCode", "OutboxMessage", "Parent",
     "ParentTextRendering", "ParentVersion", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode",

@@ -13,6 +13,7 @@ class Role(str, enum.Enum):
     interpreter = "interpreter"
     parent = "parent"
     network = "network"  # a member of a family's circle (services/circle.py)
+    child = "child"  # a child of 12 or over (services/children.py)
 
     @property
     def is_staff(self) -> bool:
@@ -20,7 +21,7 @@ class Role(str, enum.Enum):
 
 
 # Who signs in on the family pages: what they read is theirs alone, never the back office.
-FAMILY_ROLES = frozenset({Role.parent, Role.network})
+FAMILY_ROLES = frozenset({Role.parent, Role.network, Role.child})
 
 
 class Account(SQLModel, table=True):

@@ -85,7 +85,7 @@ class CaseClosure(SQLModel, table=True):
 
 
 class FamilyMember(SQLModel, table=True):
-    """A child or another member of the household; a member needs no account."""
+    """A child or another member of the household; a member needs no account, a child of 12 or over may have one."""
 
     id: int | None = Field(default=None, primary_key=True)
     family_id: int = Field(foreign_key="family.id", index=True)
@@ -93,6 +93,9 @@ class FamilyMember(SQLModel, table=True):
     relation: str = Field(max_length=40)  # kind, partner, grootouder, ...
     birth_year: int | None = None
     is_child: bool = False
+    # A child of 12 or over may get an account of their own (models/children.py: the duo's decision).
+    account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
+    language: str = Field(default="nl", max_length=8, sa_column_kwargs={"server_default": "nl"})
 
 
 class Parent(SQLModel, table=True):

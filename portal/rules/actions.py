@@ -16,6 +16,8 @@ class Action(str, enum.Enum):
     plan_read_along = "plan.read_along"  # the plan, around their appointment
     # A member of the family's circle, on themselves.
     circle_read = "circle.read"  # the agreements they carry, their answers, who looked at what is theirs
+    # A child of 12 or over with an account, on themselves.
+    child_read = "child.read"  # their own plan, their words (written, shared), who looked at what is theirs
     # Staff, on a household or anything of it.
     family_view = "family.view"  # read: the file, plan versions, answers, appointments, timeline, factual file
     family_edit = "family.edit"  # write: the plan, appointments, replies, the duo, the parents' letters and accounts
@@ -36,6 +38,7 @@ class Relation(enum.Enum):
     parent = "parent"  # a parent of the household
     interpreter = "interpreter"  # the interpreter a job, rendering or appointment of it was given to
     network = "network"  # a member of its circle, on their own record
+    child = "child"  # a child of 12 or over of it, on their own record
     duo = "duo"  # in its current duo
     team_lead = "team_lead"  # the team lead of its team
     team = "team"  # a worker of its team outside its duo
@@ -58,6 +61,8 @@ ALLOWED: dict[tuple[Relation, bool], frozenset[Action]] = {
     (Relation.interpreter, True): frozenset(),  # nothing of a closed household is worked on any more
     (Relation.network, False): frozenset({Action.circle_read}),
     (Relation.network, True): frozenset(),  # closing the case ends the circle's access that day
+    (Relation.child, False): frozenset({Action.child_read}),
+    (Relation.child, True): frozenset(),  # and a child's
     (Relation.duo, False): _DUO_WORK,
     (Relation.duo, True): frozenset({Action.family_view}),  # the file stays readable while kept; nobody edits
     (Relation.team_lead, False): _DUO_WORK | {Action.family_close},

@@ -10,8 +10,17 @@ from wordfreq import zipf_frequency
 
 from portal.rules.glossary import TERMS, Term
 
-MAX_SENTENCE_WORDS = 20
-MIN_READING_EASE = 60
+
+@dataclass(frozen=True)
+class Level:
+    """How plain a text must be for its reader: the longest sentence in words, and the least reading ease."""
+
+    max_sentence_words: int
+    min_reading_ease: float
+
+
+B1 = Level(20, 60)  # adults: the parents and their circle
+CHILD = Level(12, 70)  # a child of 12 or over reading their own plan: shorter sentences, easier words
 # Flesch-Douma is an average over sentences and words: on a label such as "Altijd." (51.9) or "Elke
 # maandagochtend." (-26.0) one long word decides the score, so fields this short get no score.
 MIN_SCORED_WORDS = 8
@@ -104,10 +113,11 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
     return frozenset(word.lower() for name in names for word in _WORD.findall(name))
 
 
-def check(text: str, names: frozenset[str] = frozenset()) -> Report:
+def check(text: str, names: frozenset[str] = frozenset(), level: Level = B1) -> Report:
     """Reading ease plus findings; rare words and passives are advice, not blockers.
 
-    `names` are the lower-cased names of the people in the household and its duo: never a rare word."""
+    `names` are the lower-cased names of the people in the household and its duo: never a rare word. `level`: how
+    plain the reader needs it (B1 for adults, CHILD for a child's own plan)."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if _WORD.search(s)]
     words = [word for sentence in sentences for word in _WORD.findall(sentence)]
     if not words:
@@ -116,12 +126,12 @@ def check(text: str, names: frozenset[str] = frozenset()) -> Report:
     score = _reading_ease(sentences, words) if len(words) >= MIN_SCORED_WORDS else None
     term_matches = _term_matches(text)
     findings = (
-        *_long_sentences(sentences),
+        *_long_sentences(sentences, level.max_sentence_words),
         *_jargon(term_matches),
         *_rare_words(sentences, term_matches, names),
         *_passives(sentences),
     )
-    plain_enough = (score is None or score >= MIN_READING_EASE) and not any(
+    plain_enough = (score is None or score >= level.min_reading_ease) and not any(
         finding.kind in ("long_sentence", "jargon") for finding in findings
     )
     return Report(score=score, findings=findings, plain_enough=plain_enough)
@@ -166,11 +176,11 @@ def _term_matches(text: str) -> list[tuple[Term, re.Match[str]]]:
     return matches
 
 
-def _long_sentences(sentences: list[str]) -> list[Finding]:
+def _long_sentences(sentences: list[str], longest: int) -> list[Finding]:
     return [
-        Finding("long_sentence", sentence, _HINT_LONG.format(count, MAX_SENTENCE_WORDS))
+        Finding("long_sentence", sentence, _HINT_LONG.format(count, longest))
         for sentence in sentences
-        if (count := len(_WORD.findall(sentence))) > MAX_SENTENCE_WORDS
+        if (count := len(_WORD.findall(sentence))) > longest
     ]
 
 

@@ -28,7 +28,7 @@ from portal.models import (
 )
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
-from portal.services import circle, parent_versions, stored_id
+from portal.services import children, circle, parent_versions, stored_id
 from portal.services.duo import current_duo
 from portal.services.plans import content_of, current_version, draft_of, published_versions
 from portal.services.staff import unique_username
@@ -202,13 +202,14 @@ def _values(member: Member) -> dict:
 
 
 # Who gets a letter: the role of the account it makes and how its username starts.
-LETTER_ACCOUNTS = {Parent: (Role.parent, "ouder-"), NetworkMember: (Role.network, "netwerk-")}
+LETTER_ACCOUNTS = {Parent: (Role.parent, "ouder-"), NetworkMember: (Role.network, "netwerk-"),
+                   FamilyMember: (Role.child, "kind-")}
 
 
-def new_letter(db: Session, person: Parent | NetworkMember) -> Account:
-    """The account of a parent or a member of the family's circle (created when needed) made ready for a new
-    activation letter: no password, no second factor, every session and every sign-in begun with an older letter
-    ended."""
+def new_letter(db: Session, person: Parent | NetworkMember | FamilyMember) -> Account:
+    """The account of a parent, a member of the family's circle or a child of 12 or over (created when needed)
+    made ready for a new activation letter: no password, no second factor, every session and every sign-in begun
+    with an older letter ended."""
     account = db.get(Account, person.account_id) if person.account_id else None
     if account is None:
         role, prefix = LETTER_ACCOUNTS[type(person)]
@@ -304,6 +305,7 @@ class FamilyFile:
     circle: list[NetworkMember]  # the family's circle
     carried: dict[int, set[str]]  # the agreement keys each member of the circle carries
     circle_tasks: list  # (CircleAnswer, NetworkMember): "I cannot do this" answers not yet handled
+    older_children: set[int]  # the members who are children of 12 or over: they may have their own page
 
 
 def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
@@ -331,7 +333,8 @@ def family_file(db: Session, family: Family, now: dt.datetime) -> FamilyFile:
     return FamilyFile(current_duo(db, family.id, clock.day_of(now)), list(history), list(members), list(parents),
                       accounts, versions, list(glass), duo_candidates(db, family.team_id), restricted, list(coming),
                       network, circle.named_keys(db, [stored_id(m.id) for m in network]),
-                      circle.tasks(db, [family.id]))
+                      circle.tasks(db, [family.id]),
+                      {stored_id(m.id) for m in members if children.may_have_account(m, clock.day_of(now))})
 
 
 def members_of(db: Session, family: Family) -> tuple[list[Parent], list[FamilyMember]]:

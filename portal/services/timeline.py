@@ -20,6 +20,7 @@ from portal.models import (
     AuditEvent,
     BreakGlass,
     CaseClosure,
+    ChildWords,
     CircleAnswer,
     DuoAssignment,
     Family,
@@ -426,11 +427,30 @@ def _circle_answers(handled: bool):
     return Source("answers", at, CircleAnswer.id, query, entry)
 
 
+def _child_words():
+    """A child of 12 or over wrote to the duo (their words are on the timeline for the duo, never for a parent)."""
+    def query(family_id):
+        return (select(ChildWords, FamilyMember.name).join(FamilyMember, FamilyMember.id == ChildWords.member_id)
+                .where(FamilyMember.family_id == family_id))
+
+    def entry(row, people, rank):
+        words, name = row
+        return Entry(words.written_at, "answers", "answers.child_words", "child_words", words.id, rank, who=name,
+                     role="child", values={"name": name}, text=words.text, by_parent=True, members=(name,))
+    return Source("answers", ChildWords.written_at, ChildWords.id, query, entry, _child_member)
+
+
+def _child_member(_people: People, key: str):
+    kind, _sep, number = key.partition("-")
+    return FamilyMember.id == int(number) if kind == "member" else false()
+
+
 # The order of the list is the order of events at the same moment (a case closes after that day's events).
 SOURCES = (_intake(), _duo(False), _audited("members"), _published(), _audited("plan"), _translations(False),
            _translations(True), _acknowledged(False), _acknowledged(True), _questions(False), _questions(True),
            _appointments(), _audited("appointments"), _appointment_answers(False), _appointment_answers(True),
-           _circle_answers(False), _circle_answers(True), _break_glass(), _duo(True), _closures(False), _closures(True))
+           _circle_answers(False), _circle_answers(True), _child_words(), _break_glass(), _duo(True),
+           _closures(False), _closures(True))
 
 
 # --- a page ------------------------------------------------------------------------------------------

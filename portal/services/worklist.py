@@ -11,9 +11,11 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentStatus,
+    ChildWords,
     CircleAnswer,
     DuoAssignment,
     Family,
+    FamilyMember,
     NetworkMember,
     Parent,
     PlanQuestion,
@@ -25,7 +27,7 @@ from portal.models import (
 )
 from portal.policy import on_duty, visible_families
 from portal.rules.audience import HOUSEHOLD, parents_of
-from portal.services import appointments, circle, stored_id
+from portal.services import appointments, children, circle, stored_id
 
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
 MOVE_REQUESTS_SHOWN = 50  # oldest first, as the questions
@@ -43,6 +45,7 @@ class WorkList:
     upcoming: list[Appointment]
     waiting: list[TranslationJob]
     circle_tasks: list[tuple[CircleAnswer, NetworkMember]]  # "I cannot do this" of the family's circle
+    child_words: list[tuple[ChildWords, FamilyMember]]  # what children of 12 or over wrote, not read yet
 
     @property
     def names(self) -> dict[int, str]:
@@ -55,7 +58,8 @@ class WorkList:
         return ({(parent.family_id, f"parent:{parent.id}") for _q, parent in self.open_questions}
                 | {(parent.family_id, f"parent:{parent.id}") for _a, _item, parent in self.move_requests}
                 | appointments_seen(self.upcoming)
-                | {(member.family_id, f"circle-member:{member.id}") for _answer, member in self.circle_tasks})
+                | {(member.family_id, f"circle-member:{member.id}") for _answer, member in self.circle_tasks}
+                | {(child.family_id, f"child:{child.id}") for _words, child in self.child_words})
 
 
 def appointments_seen(appointments) -> set[tuple[int, str]]:
@@ -93,7 +97,7 @@ def for_worker(db: Session, user, now: dt.datetime) -> WorkList:
                                                    col(TranslationJob.closed_at).is_(None))).all()
     move_requests = appointments.waiting_moves(db, family_ids, now, MOVE_REQUESTS_SHOWN)
     return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting),
-                    circle.tasks(db, family_ids))
+                    circle.tasks(db, family_ids), children.unread(db, family_ids))
 
 
 @dataclass(frozen=True)

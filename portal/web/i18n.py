@@ -99,12 +99,15 @@ def text_direction(locale: str) -> str:
 # A worker's part in a household's duo, by DuoRole value: one place for how the back office names it.
 DUO_ROLE_NAMES = {"contact": _l("contact person"), "partner": _l("duo partner")}
 ROLE_NAMES = {"worker": _l("worker"), "teamlead": _l("team lead"), "interpreter": _l("interpreter"),
-              "parent": _l("parent"), "network": _l("member of the family's circle")}
+              "parent": _l("parent"), "network": _l("member of the family's circle"), "child": _l("child")}
 ACTION_NAMES = {
     "family.view": _l("opened your file"),
     "circle.add": _l("added you to the family's circle"),
     "circle.name": _l("confirmed which agreements you carry out"),
     "circle.handled": _l("handled your answer"),
+    "child.decision": _l("gave you your own page"),
+    "child.plan": _l("wrote down your plan"),
+    "child.read": _l("read what you wrote"),
     "family.break_glass": _l("opened your file in an emergency"),
     "plan.save": _l("changed the draft of your plan"),
     "plan.publish": _l("published a new version of your plan"),

@@ -21,10 +21,16 @@ def signed_in_parent() -> bool:
 
 
 def signed_in_member() -> bool:
-    """A member of a family's circle: one page, no menu, the same footer as a parent."""
-    return current_user.is_authenticated and current_user.role is Role.network
+    """A member of a family's circle or a child: one page, no menu, the same footer as a parent."""
+    return current_user.is_authenticated and current_user.role in (Role.network, Role.child)
+
+
+def own_who_looked() -> str:
+    """The endpoint of the "who looked" page of the signed-in family user."""
+    return {Role.network: "family.circle_who_viewed", Role.child: "family.child_who_viewed"}.get(
+        current_user.role, "family.who_viewed")
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, Action=Action, signed_in_parent=signed_in_parent,
-                                 signed_in_member=signed_in_member)
+                                 signed_in_member=signed_in_member, own_who_looked=own_who_looked)

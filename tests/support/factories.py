@@ -11,6 +11,7 @@ from portal import clock
 from portal.models import (
     Account,
     Appointment,
+    ChildAccountDecision,
     DuoAssignment,
     DuoRole,
     Family,
@@ -246,6 +247,8 @@ def fatima_and_youssef(app, children: bool = False, password: bool = False,
 
 @dataclass(frozen=True)
 class CircleMember:
+    """A member of the family's circle, or a child of the household, who signs in."""
+
     member_id: int
     username: str
 
@@ -268,3 +271,25 @@ def circle_member(app, family_id: int, name: str = "Samira Haddou", side: str = 
         db.add_all([NamedInAgreement(member_id=member.id, agreement_key=key) for key in carries])
         db.commit()
         return CircleMember(member.id, account.username)
+
+
+def child_with_account(app, family_id: int, name: str = "Elif Proef", age: int = 14, language: str = "en",
+                       parents_know: bool = True) -> CircleMember:
+    """A child of the household of `age`, given an account by the duo's decision (the parents know, or not), which
+    signs in (the demo's password, an authenticator): its member id and username."""
+    with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
+        bram = db.exec(select(Account.id).where(Account.username == "bram")).one()
+        account = Account(username=f"kind-proef-{next(_numbers)}", role=Role.child, display_name=name,
+                          language=language, totp_enrolled=True, totp_secret=pyotp.random_base32(),
+                          password_hash=password_hash)
+        db.add(account)
+        db.flush()
+        child = FamilyMember(family_id=family_id, name=name, relation="kind", is_child=True,
+                             birth_year=clock.today().year - age, account_id=account.id, language=language)
+        db.add(child)
+        db.flush()
+        db.add(ChildAccountDecision(member_id=child.id, decided_by=bram, parents_know=parents_know,
+                                    why_not_told="" if parents_know else "Vader is gewelddadig."))
+        db.commit()
+        return CircleMember(child.id, account.username)

@@ -47,7 +47,7 @@ ROLES = {
     "ouder-fatima": "parent", "ouder-youssef": "parent", "ouder-mehmet": "parent",
     "ouder-kasia": "parent", "ouder-olena": "parent", "ouder-sanne": "parent",
     "ouder-faadumo": "parent", "ouder-selam": "parent", "ouder-yonas": "parent",
-    "netwerk-karim": "network", "netwerk-haddou": "network",
+    "netwerk-karim": "network", "netwerk-haddou": "network", "kind-elif": "child",
 }
 # Translation jobs are open for the current versions; nothing is translated or logged yet.
 SHOULD_BE_EMPTY = {"translationsegment", "auditevent", "outboxmessage",
@@ -156,7 +156,7 @@ def test_the_team_alone_is_its_staff_and_no_household(engine):
         assert demo.load(session, TODAY, password_hash=fast_hash, households=False) is True
     with Session(engine) as session:
         staff = {a.username: a.role.value for a in rows(session, Account)}
-        assert staff == {name: role for name, role in ROLES.items() if role not in ("parent", "network")}
+        assert staff == {name: role for name, role in ROLES.items() if role not in ("parent", "network", "child")}
         assert rows(session, Family) == [] and rows(session, Parent) == []
 
 
