@@ -1,7 +1,11 @@
 """The family's circle in a real browser (issue 24): Bram adds the neighbour at 1280x800, confirms the agreement that
-names her and prints her letter; she activates on a 360x740 phone, sees only that agreement (with whom to call and
-Leave quickly, no sideways scroll, no axe-core violation), answers "I cannot do this" (first without a reason), and
-Bram finds her reason on his work list and in the family file.
+names her and prints her letter; she activates on a 360x740 phone, sees only that agreement (in Dutch, with a notice
+that no parent reads her language, with whom to call and Leave quickly, no sideways scroll, no axe-core violation),
+answers "I cannot do this" (first without a reason, then to a text that changed while she read it: refused, what she
+wrote shown back), then with her reason, which her page shows after "cannot" with the anchor below the sticky header;
+and Bram finds her reason on his work list and in the family file.
+
+The texts are asked of the catalogue (`server.translate`): they are being translated while this test is kept.
 
 Made here (support/factories.py on the live server): Fatima and Youssef (kept apart, Arabic) in Bram de Wit's duo,
 with a published plan of one situation with two agreements for the household (the neighbour's pick-up, oma's
@@ -115,13 +119,19 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
     pick_up = bram.locator("#named-form li", has=bram.locator("input[value=a-pickup]"))
     oma = bram.locator("#named-form li", has=bram.locator("input[value=a-oma]"))
     expect(pick_up).to_contain_text(PICK_UP)
-    expect(pick_up.locator(".marker")).to_have_text(nl("The name appears in this agreement"))
-    expect(oma.locator(".marker")).to_have_count(0)  # her name is not in oma's agreement
+    expect(pick_up.locator("small.meta")).to_have_text(nl("The name appears in this agreement"))
+    expect(oma.locator("small.meta")).to_have_count(0)  # her name is not in oma's agreement
     expect(offered["a-pickup"]).not_to_be_checked()  # offered, never assumed
     expect(offered["a-oma"]).not_to_be_checked()
     shot(bram, "member-offered-1280")
+    expect(bram.locator("#agreements h2")).to_have_text(nl("Agreements %(name)s carries out", name=NAME))
+    # The ticks go to the member's own agreements route (the form's action), and come back to the member's page.
+    assert bram.locator("#named-form").get_attribute("action") == f"{member_path}/agreements"
     offered["a-pickup"].check()
-    bram.locator("#named-form button").click()
+    with bram.expect_response(lambda r: r.request.method == "POST") as ticked:
+        bram.locator("#named-form button").click()
+    assert ticked.value.url == server.url(f"{member_path}/agreements") and ticked.value.status == 302
+    bram.wait_for_url(member_url)
     expect(bram.locator("main .notice[role=status]")).to_have_text(nl("Saved. %(name)s sees these agreements.",
                                                                       name=NAME))
     expect(bram.locator("#named-form input[value=a-pickup]")).to_be_checked()
@@ -158,8 +168,13 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
     phone.wait_for_url(server.url("/circle"))
 
     expect(phone.locator("html")).to_have_attribute("lang", "en")  # her account's language
+    en = partial(server.translate, "en")
     main = phone.locator("main")
-    expect(main.locator("#call-now")).to_have_text("Who do I call now?")
+    expect(main.locator("#call-now")).to_have_text(en("Who do I call now?"))
+    expect(main.locator("h2").first).to_have_text(en("What was agreed with you"))
+    # No parent reads English (both read Arabic): the agreement is in Dutch, and the page says so.
+    expect(main.locator("p.notice", has_text=en("These agreements are written in Dutch."))).to_have_count(1)
+    expect(main).not_to_contain_text("translation follows")
     expect(main.locator(".call-now")).to_contain_text("112")
     card = phone.locator("#agreement-a-pickup")
     for text in (PICK_UP, PICK_UP_WHEN, PICK_UP_WRONG):
@@ -175,14 +190,14 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
 
     # 3. "I cannot do this" without a reason: asked for the reason, the choice kept; then with the reason.
     form = phone.locator("#answer-a-pickup")
-    form.get_by_label("I cannot do this").check()
+    form.get_by_label(en("I cannot do this")).check()
     with phone.expect_response(lambda r: r.request.method == "POST" and r.url.startswith(server.url("/circle"))) \
             as refused:
         form.locator("button").click()
     assert refused.value.status == 400
     form = phone.locator("#answer-a-pickup")
     expect(form.locator("#reason-error")).to_have_text(
-        "Write why you cannot do this, so the duo can find another way.")
+        en("Write why you cannot do this, so the social workers can find another way."))
     expect(form.locator("textarea[name=reason]")).to_have_attribute("aria-invalid", "true")
     expect(form.locator("input[name=commitment][value=cannot]")).to_be_checked()
     expect(form.locator("input[name=commitment][value=will]")).not_to_be_checked()
@@ -190,12 +205,39 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
     no_violations(phone, "/circle, the reason missing")
     shot(phone, "phone-360-reason-missing-en")
 
+    # The text changed while she read it (the hidden `seen`, the digest of the text as read, no longer matches):
+    # nothing is sent, a notice at the top says so and shows what she wrote.
+    form.locator("textarea[name=reason]").fill(REASON)
+    form.locator("input[name=seen]").evaluate("input => { input.value = 'an-older-text'; }")
+    with phone.expect_response(lambda r: r.request.method == "POST" and r.url.startswith(server.url("/circle"))) \
+            as changed:
+        form.locator("button").click()
+    assert changed.value.status == 400
+    changed_notice = phone.locator("main > .notice[role=alert]")
+    expect(changed_notice).to_contain_text(en("This agreement changed while you were reading it. Nothing was sent: "
+                                              "read it again and answer."))
+    expect(changed_notice).to_contain_text(en("What you wrote:"))
+    expect(changed_notice.locator("p.typed")).to_have_text(REASON)
+    expect(phone.locator("#agreement-a-pickup .notice[role=status]")).to_have_count(0)  # no answer was recorded
+    no_violations(phone, "/circle, the text changed while read")
+    shot(phone, "phone-360-changed-en")
+
+    form = phone.locator("#answer-a-pickup")
+    form.get_by_label(en("I cannot do this")).check()
     form.locator("textarea[name=reason]").fill(REASON)
     form.locator("button").click()
     phone.wait_for_url(server.url("/circle#agreement-a-pickup"))
     card = phone.locator("#agreement-a-pickup")
-    expect(card.locator(".notice[role=status]")).to_have_text("You said: I cannot do this. The duo will contact you.")
+    said = card.locator(".notice[role=status]")
+    expect(said).to_have_text(en("You said: I cannot do this. The family's social workers will contact you."))
+    expect(said.locator("xpath=following-sibling::p[1]")).to_have_class("typed")  # her reason, right after it
+    expect(card.locator("p.typed")).to_have_text(REASON)
     expect(card.locator("input[name=commitment][value=cannot]")).to_be_checked()
+    # The anchor lands below the sticky header (scroll-padding), not under it.
+    phone.wait_for_function("() => window.scrollY > 0")
+    header_bottom = phone.locator("header.top").evaluate("header => header.getBoundingClientRect().bottom")
+    card_top = card.evaluate("card => card.getBoundingClientRect().top")
+    assert card_top >= header_bottom, (card_top, header_bottom)
     no_violations(phone, "/circle, answered")
     shot(phone, "phone-360-answered-en")
 
