@@ -42,7 +42,7 @@ from portal.services.interpreting import segments
 from portal.services.plans import draft_of, load_contents
 from portal.web.secret import code_key
 from support import factories
-from support.routes import absence_of, circle_member_who_cannot, karim_answer
+from support.routes import absence_of, child_who_wrote, circle_member_who_cannot, karim_answer, words_of
 from support.sign_in import csrf_token, fresh_code, signed_in_client
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}
@@ -75,12 +75,15 @@ def ids(app) -> dict:
     move = _move_requested(app, demir.usernames[0], demir_key, "O gün çalışıyorum.")
     absence = absence_of(app, "dirk")
     karim = circle_member_who_cannot(app, el_idrissi.family_id, el_idrissi.parent_ids[1])
+    sara = child_who_wrote(app, el_idrissi.family_id)
     with app.app_context(), database(app) as db:
         carried = circle.carried_by(db, db.get(NetworkMember, karim.member_id))[0]
     with database(app) as db:
         return {
             "karim": karim.member_id, "karim_username": karim.username, "karim_key": carried.agreement.key,
             "karim_seen": carried.digest, "karim_answer": karim_answer(app, karim.member_id),
+            "sara": sara.member_id, "sara_username": sara.username, "sara_words": words_of(app, sara.member_id),
+            "fatima": el_idrissi.parent_ids[0],
             "de_boer": de_boer.family_id, "el_idrissi": el_idrissi.family_id, "kovalenko": kovalenko.family_id,
             "sanne": de_boer.parent_ids[0], "sanne_username": de_boer.usernames[0],
             "sanne_appointment": db.exec(select(Appointment.id).where(Appointment.family_id == de_boer.family_id)
@@ -165,7 +168,7 @@ class Case:
 
 def username_of(user: str | None, ids: dict) -> str | None:
     """The account of a case's user: Sanne's and Karim's are the ones ids() made for them."""
-    return {SANNE: ids["sanne_username"], KARIM: ids["karim_username"]}.get(user, user)
+    return {SANNE: ids["sanne_username"], KARIM: ids["karim_username"], SARA: ids["sara_username"]}.get(user, user)
 
 
 def _pending(username: str, staff: bool = False):
@@ -219,6 +222,7 @@ def _appointment(**extra):
 # The parent of the cases: Sanne de Boer, whose username ids() knows; and Karim El Idrissi of the family's circle.
 SANNE = "sanne"
 KARIM = "karim"
+SARA = "sara"  # Sara El Idrissi, 14, with an account of her own
 
 CASES: dict[str, Case] = {
     "auth.sign_in": Case(None, "/sign-in", lambda _p, i: {"username": i["sanne_username"], "password": PASSWORD}),
@@ -293,6 +297,15 @@ CASES: dict[str, Case] = {
     "backoffice.circle_answer_handled": Case(
         "anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/answers/{karim_answer}/handled"),
     "backoffice.circle_letter_post": Case("anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/letter"),
+    "backoffice.child_decision": Case("anouk", "/backoffice/families/{el_idrissi}/children/{sara}/decision",
+                                      {"together": "y", "parents": "know"}),
+    "backoffice.child_plan": Case("anouk", "/backoffice/families/{el_idrissi}/children/{sara}/plan",
+                                  {"call": "Ik bel oma.", "go": "Naar de buren.", "code_word": "pannenkoek"}),
+    "backoffice.child_words_read": Case(
+        "anouk", "/backoffice/families/{el_idrissi}/children/{sara}/words/{sara_words}/read"),
+    "backoffice.child_letter_post": Case("anouk", "/backoffice/families/{el_idrissi}/children/{sara}/letter"),
+    "family.child_home": Case(SARA, "/me", {"text": "Ik wil met jullie praten."}),
+    "family.child_share": Case(SARA, "/me/words/{sara_words}/share", lambda _p, i: {"parent-0": str(i["fatima"])}),
     "family.circle_home": Case(KARIM, "/circle", lambda _p, i: {"agreement": i["karim_key"], "seen": i["karim_seen"],
                                                                  "commitment": "will"}),
 }
@@ -344,7 +357,7 @@ def test_post_without_token_is_refused_and_changes_nothing(team_app, endpoint):
                                    response.headers.get("Location"))
         assert table_rows(team_app) == before, "a request without the CSRF token changed the database"
     if case.user:
-        home = {SANNE: "/", KARIM: "/circle"}.get(case.user, "/backoffice/")
+        home = {SANNE: "/", KARIM: "/circle", SARA: "/me"}.get(case.user, "/backoffice/")
         assert portal.get(home).status_code == 200, "the refused request signed the user out"
 
     before = table_rows(team_app)

@@ -187,6 +187,9 @@ STAFF_READS = {
     "backoffice.circle_member": "family.view",
     "backoffice.circle_confirm_letter": "family.view",
     "backoffice.circle_letter": "family.view",
+    "backoffice.child_page": "family.view",
+    "backoffice.child_confirm_letter": "family.view",
+    "backoffice.child_letter": "family.view",
 }
 # Who opens each page; anyone else: Bram, of the El Idrissi duo.
 STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead",

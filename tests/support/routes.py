@@ -5,8 +5,8 @@
 the duo of Bram and Anouk) with a published plan, an appointment with Samira (tolk-ar) interpreting, Youssef's
 question about the plan, a translation job and a rendering of his question given to tolk-ar, his request to move
 the appointment, an absence of Anouk, and Karim El Idrissi of the family's circle (Youssef's side) who carries the
-plan's agreement and answered that he cannot do it; it returns their identifiers, and the usernames of the two
-parents and Karim."""
+plan's agreement and answered that he cannot do it, and Sara (14) with her own account, who wrote to the duo; it
+returns their identifiers, and the usernames of the two parents, Karim and Sara."""
 import datetime as dt
 
 from sqlmodel import select
@@ -18,9 +18,11 @@ from portal.models import (
     Appointment,
     AppointmentAnswer,
     AppointmentResponse,
+    ChildWords,
     Commitment,
     DuoAssignment,
     DuoRole,
+    FamilyMember,
     Interpreter,
     NetworkMember,
     Parent,
@@ -34,7 +36,7 @@ from portal.models import (
     Worker,
 )
 from portal.rules.audience import only_for
-from portal.services import circle
+from portal.services import children, circle
 from support import factories
 from support.pages import database
 
@@ -122,7 +124,9 @@ def household_ids(app) -> dict[str, int | str]:
         partner = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family_id,
                                                          DuoAssignment.role == DuoRole.partner)).one()
     karim = circle_member_who_cannot(app, family_id, household.parent_ids[1])
-    return {"family_id": family_id, "parent_id": parent, "appointment_id": appointment_id,
+    sara = child_who_wrote(app, family_id)
+    return {"family_id": family_id, "child_id": sara.member_id, "sara": sara.username,
+            "words_id": words_of(app, sara.member_id), "parent_id": parent, "appointment_id": appointment_id,
             "member_id": karim.member_id, "karim": karim.username,
             "circle_answer_id": karim_answer(app, karim.member_id),
             "appointment_key": appointment_key, "question_id": question_id, "account_id": anouk,
@@ -150,6 +154,20 @@ def karim_answer(app, member_id: int) -> int:
         given = circle.answer(db, member, carried.agreement.key, carried.digest, Commitment.cannot, "Ik werk dan.")
         db.commit()
         return given.id
+
+
+def child_who_wrote(app, family_id: int) -> factories.CircleMember:
+    """Sara (14), with her own account, who wrote to the duo once."""
+    sara = factories.child_with_account(app, family_id, "Sara El Idrissi")
+    with app.app_context(), database(app) as db:
+        children.write(db, db.get(FamilyMember, sara.member_id), "Ik wil met jullie praten.")
+        db.commit()
+    return sara
+
+
+def words_of(app, member_id: int) -> int:
+    with database(app) as db:
+        return db.exec(select(ChildWords.id).where(ChildWords.member_id == member_id)).first()
 
 
 def dutch_reader(app) -> str:

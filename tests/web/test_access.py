@@ -18,10 +18,12 @@ from portal.models import (
     AppointmentAnswer,
     AuditEvent,
     BreakGlass,
+    ChildWords,
     CircleAnswer,
     DuoAssignment,
     DuoRole,
     Family,
+    FamilyMember,
     Interpreter,
     NetworkMember,
     Parent,
@@ -41,7 +43,7 @@ from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from support import factories
 from support.pages import database, say, soup, text_of
-from support.routes import circle_member_who_cannot, karim_answer
+from support.routes import child_who_wrote, circle_member_who_cannot, karim_answer
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EXPECTED_PUBLIC = {
@@ -105,6 +107,7 @@ def el_idrissi(team_app) -> factories.Household:
     assert confirmed.status_code == 302
     karim = circle_member_who_cannot(team_app, made.family_id, made.parent_ids[1])
     karim_answer(team_app, karim.member_id)
+    child_who_wrote(team_app, made.family_id)
     return made
 
 
@@ -148,6 +151,8 @@ def household(app, family_id: int) -> dict:
             AppointmentAnswer.appointment_id.in_([a.id for a in appointments] or [-1]))).all()
         renderings = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.family_id == family.id)).all()
         members = db.exec(select(NetworkMember.id).where(NetworkMember.family_id == family.id)).all()
+        kids = db.exec(select(FamilyMember.id).where(FamilyMember.family_id == family.id)).all()
+        words = db.exec(select(ChildWords.id).where(ChildWords.member_id.in_(kids or [-1]))).all()
         circle_answers = db.exec(select(CircleAnswer.id).where(CircleAnswer.member_id.in_(members or [-1]))).all()
         duo = db.exec(select(Worker.account_id).join(DuoAssignment, DuoAssignment.worker_id == Worker.id)
                       .where(DuoAssignment.family_id == family.id)).all()
@@ -166,6 +171,8 @@ def household(app, family_id: int) -> dict:
             "rendering_id": list(renderings),
             "member_id": list(members),
             "circle_answer_id": list(circle_answers),
+            "child_id": list(kids),
+            "words_id": list(words),
             "absence_id": sorted(set(away)),  # days away of the household's duo workers
             "assignment_id": list(assignments),
             "parents": {p.name: p for p in parents},
@@ -298,6 +305,9 @@ def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> d
         "backoffice.translate": {f"segment-{i}": "Inbraak" for i in range(40)},
         "backoffice.circle_new": {"name": "Inbraak", "relation": "inbreker", "language": "nl", "side": "household"},
         "backoffice.circle_agreements": {},
+        "backoffice.child_decision": {"together": "y", "parents": "know"},
+        "backoffice.child_plan": {"call": "Inbraak", "go": "Inbraak", "code_word": "Inbraak"},
+        "family.child_home": {"text": "Inbraak"},
     }
     return forms.get(endpoint, {})
 
@@ -348,6 +358,7 @@ def test_no_role_reaches_another_household(team_app, el_idrissi):
     dirks = factories.household(app, ["pl"], contact="Dirk Hoekstra", partner="Chantal Pinas").family_id
     other_parent = factories.parent_who_signs_in(app, "tr")  # of a household of the same duo
     other_member = factories.circle_member(app, dirks, "Buur Proef").username  # of Dirk's household's circle
+    other_child = factories.child_with_account(app, dirks, "Kind Proef").username  # a child of Dirk's household
     open_translation_job(app, el_idrissi.family_id, "ar", "tolk-ar")
     ids = household(app, el_idrissi.family_id)
     secrets = giveaways(app, el_idrissi)
@@ -365,6 +376,7 @@ def test_no_role_reaches_another_household(team_app, el_idrissi):
         ("tolk-tr", None, staff_home, None, None),
         (other_parent, None, parent_home, None, None),
         (other_member, None, parent_home | {"/circle"}, None, None),
+        (other_child, None, parent_home | {"/me"}, None, None),
     ]
     for username, totp, home_paths, worker_id, own_family in visitors:
         client = app.test_client()

@@ -12,6 +12,7 @@ from portal.models import (
     BreakGlass,
     DuoAssignment,
     Family,
+    FamilyMember,
     Interpreter,
     NetworkMember,
     Parent,
@@ -34,33 +35,35 @@ from support.sign_in import csrf_token, sign_in
 
 # Who stands how to the household (factories.household: Bram is its contact person, Anouk its duo partner).
 ROLES = ("parent", "contact", "partner", "team_lead", "outside_duo", "broken_glass", "other_lead", "interpreter",
-         "other_interpreter", "member", "other_member")
-# One cell per role, in the order of ROLES: the answer while the case is open, then once it is closed
-# (Y allowed, - refused). Written out by hand: a change of the rule must change this table too.
+         "other_interpreter", "member", "other_member", "child", "other_child")
+# One cell per role, in the order of ROLES (abbreviated above the columns): the answer while the case is open, then
+# once it is closed (Y allowed, - refused). Written out by hand: a change of the rule must change this table too.
 TABLE = {
-    #                           parent contact partner lead outside glass other_lead interp other_interp member other_m
-    Action.family_read:        "Y-     --      --      --   --      --    --         --     --     --     --",
-    Action.appointment_read:   "Y-     --      --      --   --      --    --         --     --     --     --",
-    Action.translation_work:   "--     --      --      --   --      --    --         Y-     --     --     --",
-    Action.rendering_work:     "--     --      --      --   --      --    --         Y-     --     --     --",
-    Action.plan_read_along:    "--     --      --      --   --      --    --         Y-     --     --     --",
+    #                          par con prt ld  out gls oth int oin mem omm chd och
+    Action.family_read:        "Y-  --  --  --  --  --  --  --  --  --  --  --  --",
+    Action.appointment_read:   "Y-  --  --  --  --  --  --  --  --  --  --  --  --",
+    Action.translation_work:   "--  --  --  --  --  --  --  Y-  --  --  --  --  --",
+    Action.rendering_work:     "--  --  --  --  --  --  --  Y-  --  --  --  --  --",
+    Action.plan_read_along:    "--  --  --  --  --  --  --  Y-  --  --  --  --  --",
     # A member of the family's circle, on their own record only: never another member's, never the household's.
-    Action.circle_read:        "--     --      --      --   --      --    --         --     --     Y-     --",
-    Action.family_view:        "--     YY      YY      YY   --      Y-    --         --     --     --     --",
-    Action.family_edit:        "--     Y-      Y-      Y-   --      --    --         --     --     --     --",
-    Action.family_members:     "--     Y-      Y-      Y-   --      --    --         --     --     --     --",
-    Action.rendering_ask:      "--     Y-      Y-      Y-   --      --    --         --     --     --     --",
+    Action.circle_read:        "--  --  --  --  --  --  --  --  --  Y-  --  --  --",
+    # A child of 12 or over, on their own record only: never another child's, never the household's.
+    Action.child_read:         "--  --  --  --  --  --  --  --  --  --  --  Y-  --",
+    Action.family_view:        "--  YY  YY  YY  --  Y-  --  --  --  --  --  --  --",
+    Action.family_edit:        "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --",
+    Action.family_members:     "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --",
+    Action.rendering_ask:      "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --",
     # Dirk broke the glass already, and is of the team outside the duo: he may break it again (a new window).
-    Action.family_break_glass: "--     --      --      --   Y-      Y-    --         --     --     --     --",
-    Action.family_close:       "--     --      --      Y-   --      --    --         --     --     --     --",
-    Action.family_reopen:      "--     --      --      -Y   --      --    --         --     --     --     --",
+    Action.family_break_glass: "--  --  --  --  Y-  Y-  --  --  --  --  --  --  --",
+    Action.family_close:       "--  --  --  Y-  --  --  --  --  --  --  --  --  --",
+    Action.family_reopen:      "--  --  --  -Y  --  --  --  --  --  --  --  --  --",
     # On the household's team, whatever the state of one of its cases.
-    Action.family_create:      "--     --      --      YY   --      --    --         --     --     --     --",
-    Action.staff_manage:       "--     --      --      YY   --      --    --         --     --     --     --",
-    Action.team_overview:      "--     --      --      YY   --      --    --         --     --     --     --",
+    Action.family_create:      "--  --  --  YY  --  --  --  --  --  --  --  --  --",
+    Action.staff_manage:       "--  --  --  YY  --  --  --  --  --  --  --  --  --",
+    Action.team_overview:      "--  --  --  YY  --  --  --  --  --  --  --  --  --",
 }
 # What each action is asked about.
-OBJECT_OF = {Action.circle_read: "member", Action.appointment_read: "appointment",
+OBJECT_OF = {Action.circle_read: "member", Action.child_read: "child", Action.appointment_read: "appointment",
              Action.plan_read_along: "appointment", Action.translation_work: "job",
              Action.rendering_work: "rendering", Action.family_create: "team", Action.staff_manage: "team",
              Action.team_overview: "team"}
@@ -87,6 +90,11 @@ def _interpreter(interpreter: Interpreter) -> SimpleNamespace:
 
 def _member(member: NetworkMember) -> SimpleNamespace:
     return SimpleNamespace(is_authenticated=True, role=Role.network, member=member, parent=None, worker=None,
+                           interpreter=None)
+
+
+def _child(child: FamilyMember) -> SimpleNamespace:
+    return SimpleNamespace(is_authenticated=True, role=Role.child, child=child, member=None, parent=None, worker=None,
                            interpreter=None)
 
 
@@ -124,7 +132,10 @@ def world(team_app):
         members = [NetworkMember(family_id=family.id, name=name, relation="buurvrouw", side="household")
                    for name in ("Samira Haddou", "Karim El Idrissi")]
         objects["member"] = members[0]
-        db.add_all([*members, objects["appointment"], objects["job"], objects["rendering"],
+        kids = [FamilyMember(family_id=family.id, name=name, relation="kind", is_child=True,
+                             birth_year=clock.today().year - 14) for name in ("Elif Proef", "Emre Proef")]
+        objects["child"] = kids[0]
+        db.add_all([*members, *kids, objects["appointment"], objects["job"], objects["rendering"],
                     BreakGlass(worker_id=dirk.id, family_id=family.id, reason="Fatima belt in paniek, Bram is ziek",
                                until=clock.now() + dt.timedelta(hours=4))])
         db.commit()
@@ -137,6 +148,7 @@ def world(team_app):
             "other_lead": _worker(db, other.lead),
             "interpreter": _interpreter(samira), "other_interpreter": _interpreter(unassigned),
             "member": _member(members[0]), "other_member": _member(members[1]),
+            "child": _child(kids[0]), "other_child": _child(kids[1]),
         }
     return SimpleNamespace(family_id=made.family_id, users=users, objects=objects)
 

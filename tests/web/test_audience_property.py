@@ -3,7 +3,7 @@ replies with random audiences, made by the duo through the back office's forms. 
 outside their audience appears in any page, print view, appointment, calendar file, translation or
 notification; what a parent says reaches the duo and comes back to that parent only. Members of the family's
 circle, one on the whole household's side and one on each parent's, named in every agreement the duo may name them
-in, read those agreements of the current plan and nothing else of it."""
+in, read those agreements of the current plan and nothing else of it; a child of 12 or over reads none of it."""
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -253,6 +253,10 @@ def test_no_parent_ever_receives_anything_outside_their_audience(team_app, scena
         page = client.get("/circle").get_data(as_text=True)
         theirs = [text for text in world.agreements if member_may_read(world, text, side_parent)]
         assert all(text in page for text in theirs), (side_parent, theirs)  # hidden from others, not lost
+    child = signed_in_client(team_app, factories.child_with_account(team_app, world.family_id).username)
+    for url in ("/me", "/me/who-looked"):  # a child reads their own plan and words: nothing of the household's
+        body = child.get(url).get_data(as_text=True)
+        assert not [text for text in world.allowed if text in body], url
     # Every parent still reads what is theirs: the rule hides, it does not lose.
     for parent_id in world.parent_ids:
         plan_page = pages_of(team_app, world, parent_id)["/plan"]

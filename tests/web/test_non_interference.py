@@ -4,7 +4,8 @@ notes and appointments for A, A's questions (rendered in Dutch or not) and reque
 the duo's replies, A reading the plan, the duo opening what is A's, the interpreter translating what only A reads).
 Whatever the steps, B's pages, print view, history, calendar files, "who looked" and messages are the same in both
 worlds, after normalising what differs between any two runs; and so are the pages and messages of the members of the
-family's circle on B's side and on the whole household's side, named in what they may carry out and answering."""
+family's circle on B's side and on the whole household's side, named in what they may carry out and answering, and
+of a child of 14 of the household."""
 import itertools
 import re
 
@@ -59,6 +60,7 @@ class World:
         self.circle = {side: factories.circle_member(app, self.family_id, name=f"Netwerk {side}",
                                                      side=self.audience(side)) for side in ("B", "all")}
         self.members = {side: signed_in_client(app, made.username) for side, made in self.circle.items()}
+        self.child = signed_in_client(app, factories.child_with_account(app, self.family_id).username)
 
     def audience(self, who: str) -> str:
         return "household" if who == "all" else f"parents:{self.a if who == 'A' else self.b}"
@@ -240,7 +242,8 @@ class World:
         return seen
 
     def seen_by_circle(self) -> dict[str, str]:
-        """Every page and message of the members on B's and the whole household's side, normalised."""
+        """Every page and message of the members on B's and the whole household's side, and of the household's child
+        of 14, normalised."""
         seen = {}
         for side, client in self.members.items():
             for url in ("/circle", "/circle/who-looked"):
@@ -250,6 +253,8 @@ class World:
                 bodies = db.exec(select(OutboxMessage.body).where(OutboxMessage.account_id == account_id)
                                  .order_by(OutboxMessage.id)).all()
             seen[f"{side} messages"] = "\n".join(bodies)
+        for url in ("/me", "/me/who-looked"):  # a child of the household: their own page and who looked
+            seen[f"child {url}"] = self.normalised(text_of(self.child.get(url)))
         return seen
 
     def normalised(self, text: str) -> str:
