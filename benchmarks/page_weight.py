@@ -1,4 +1,5 @@
-"""Bytes on the wire per page, first and repeat visit: family pages 14,600 each, back-office pages 100 KB.
+"""Bytes on the wire per page, first and repeat visit: family pages 14,600 each (parents, the family's circle and
+children of 12 and over), back-office pages 100 KB.
 
 14,600 bytes is what a server may send before the first acknowledgement (ten segments of 1,460 bytes, TCP's
 initial window): a family page and everything it needs arrive in the first round trip. A family page (and a
@@ -13,6 +14,8 @@ from portal.demo import DEMO_ACCOUNTS
 BUDGET = 14_600
 BACK_OFFICE_BUDGET = 100_000
 PAGES = ["/", "/plan", "/appointments", "/who-looked", "/about-leave-quickly"]
+# The pages of the family's circle and of a child of 12 or over, by role.
+OWN_PAGES = {"parent": PAGES, "network": ["/circle", "/circle/who-looked"], "child": ["/me", "/me/who-looked"]}
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*>')
 STYLE = re.compile(r'<style nonce="([^"]+)">')
@@ -49,11 +52,12 @@ def main() -> int:
     over = []
     print(f"{'parent':<15} {'page':<24} {'first visit':>12} {'repeat':>8}  budget {BUDGET}")
     try:
-        for account in (a for a in DEMO_ACCOUNTS if a.role == "parent"):
+        for account in (a for a in DEMO_ACCOUNTS if a.role in OWN_PAGES):
             browser = Browser(server.port)
             browser.sign_in(account.username)
-            appointment = re.search(r'href="(/appointments/appointment-[0-9a-f]{32})"', browser.text("/appointments"))
-            for path in PAGES + ([appointment.group(1)] if appointment else []):
+            appointment = re.search(r'href="(/appointments/appointment-[0-9a-f]{32})"',
+                                    browser.text("/appointments")) if account.role == "parent" else None
+            for path in OWN_PAGES[account.role] + ([appointment.group(1)] if appointment else []):
                 first, repeat = measure(browser, path)
                 blocked = paints_in_one_round_trip(browser, path)
                 flag = ("" if first <= BUDGET else "  OVER") + (f"  {blocked.upper()}" if blocked else "")
