@@ -64,6 +64,7 @@ def child_who_viewed():
     return render_template("family/who_viewed.html", events=events_for_child(db, child, events)[:WHO_LOOKED_SHOWN])
 
 
-def _parents(db, family_id: int) -> list[Parent]:
-    """The parents a child may share with, by first name only."""
-    return list(db.exec(select(Parent).where(Parent.family_id == family_id).order_by(col(Parent.id))))
+def _parents(db, family_id: int) -> list[dict]:
+    """The parents a child may share with, by id and first name: what the child calls them on their page."""
+    rows = db.exec(select(Parent.id, Parent.name).where(Parent.family_id == family_id).order_by(col(Parent.id)))
+    return [{"id": number, "name": name.split()[0] if name.split() else name} for number, name in rows]

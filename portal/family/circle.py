@@ -1,6 +1,6 @@
 """The pages of a member of the family's circle: the agreements they carry, their answers, who looked at theirs."""
 from flask import current_app, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import col, select
 
@@ -19,6 +19,8 @@ from portal.web.guards import roles
 member_only = roles(Role.network)
 WHO_LOOKED_SHOWN = 100
 WHO_LOOKED_READ = 300
+# An answer to an agreement that changed or went while its page was open (read in the request's language).
+CHANGED = _l("This agreement changed while you were reading it. Nothing was sent: read it again and answer.")
 
 
 @blueprint.route("/circle", methods=["GET", "POST"])
@@ -31,8 +33,7 @@ def circle_home():
         try:
             given = circle.answer(db, member, form.agreement.data, form.seen.data, form.chosen(), form.reason.data)
         except circle.CircleError:  # the agreement changed or went while the page was open: nothing is sent
-            form.refuse(form.agreement, _("This agreement changed while you were reading it. Nothing was sent: "
-                                          "read it again and answer."))
+            form.refuse(form.agreement, str(CHANGED))
         else:
             audit.record("circle.answer", given.answer.value, object=f"circle-answer:{given.id}",
                          family_id=member.family_id)
@@ -42,11 +43,14 @@ def circle_home():
     advice, _hours = call_now(db, current_duo(db, member.family_id, now.date()), now,
                               current_app.config["OUT_OF_HOURS_NAME"], current_app.config["OUT_OF_HOURS_PHONE"])
     carried = circle.carried_by(db, member)
+    keys = {item.agreement.key for item in carried}
+    if form.errors and form.agreement.data not in keys and not form.agreement.errors:  # no card to show them at
+        form.refuse(form.agreement, str(CHANGED))
     translated = circle.translated_for(db, member)
     texts = [text for item in carried for text in item.agreement_texts]
     errors = form.messages()
     return render_template("family/circle.html", carried=carried, advice=advice, form=form, errors=errors,
-                           main_form=f"answer-{form.agreement.data}" if errors else None,
+                           main_form=f"answer-{form.agreement.data}" if form.agreement.data in keys else None,
                            translation=texts_for(db, member, texts) if translated else None,
                            dutch_only=member.language != "nl" and not translated), 400 if errors else 200
 

@@ -258,7 +258,7 @@ def test_sara_gets_her_own_page_writes_to_the_duo_and_shares_with_fatima_alone(b
     written.locator("button").click()
     phone.wait_for_url(re.compile(re.escape(server.url("/me#words-")) + r"\d+$"))
     written = phone.locator("#my-words article")
-    expect(written.locator("p.notice")).to_have_text(tr("You shared this with your parents."))
+    expect(written.locator("p.notice")).to_have_text(tr("You shared this with: %(names)s", names="Fatima"))  # whom
     expect(written.locator("label.choice")).to_have_text(["Youssef"])  # still hers to share with him, or not
     assert scroll_width(phone) <= FAMILY_VIEWPORT["width"]
     no_violations(phone, "/me, words shared")

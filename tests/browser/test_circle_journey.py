@@ -206,7 +206,7 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
     shot(phone, "phone-360-reason-missing-en")
 
     # The text changed while she read it (the hidden `seen`, the digest of the text as read, no longer matches):
-    # nothing is sent, a notice at the top says so and shows what she wrote.
+    # nothing is sent, a notice at the top says so, and the card keeps what she chose and wrote.
     form.locator("textarea[name=reason]").fill(REASON)
     form.locator("input[name=seen]").evaluate("input => { input.value = 'an-older-text'; }")
     with phone.expect_response(lambda r: r.request.method == "POST" and r.url.startswith(server.url("/circle"))) \
@@ -216,8 +216,10 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
     changed_notice = phone.locator("main > .notice[role=alert]")
     expect(changed_notice).to_contain_text(en("This agreement changed while you were reading it. Nothing was sent: "
                                               "read it again and answer."))
-    expect(changed_notice).to_contain_text(en("What you wrote:"))
-    expect(changed_notice.locator("p.typed")).to_have_text(REASON)
+    expect(changed_notice.locator("p.typed")).to_have_count(0)  # the card is still there: what she wrote is in it
+    kept = phone.locator("#answer-a-pickup")
+    expect(kept.locator("textarea[name=reason]")).to_have_value(REASON)
+    expect(kept.locator("input[name=commitment][value=cannot]")).to_be_checked()
     expect(phone.locator("#agreement-a-pickup .notice[role=status]")).to_have_count(0)  # no answer was recorded
     no_violations(phone, "/circle, the text changed while read")
     shot(phone, "phone-360-changed-en")
@@ -230,7 +232,8 @@ def test_the_neighbour_is_added_activates_on_her_phone_and_her_cannot_reaches_th
     card = phone.locator("#agreement-a-pickup")
     said = card.locator(".notice[role=status]")
     expect(said).to_have_text(en("You said: I cannot do this. The family's social workers will contact you."))
-    expect(said.locator("xpath=following-sibling::p[1]")).to_have_class("typed")  # her reason, right after it
+    expect(said.locator("xpath=following-sibling::p[1]")).to_have_text(en("Your reason:"))
+    expect(said.locator("xpath=following-sibling::p[2]")).to_have_class("typed")  # her reason, right after it
     expect(card.locator("p.typed")).to_have_text(REASON)
     expect(card.locator("input[name=commitment][value=cannot]")).to_be_checked()
     # The anchor lands below the sticky header (scroll-padding), not under it.
