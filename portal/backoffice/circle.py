@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import clock
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.circle_form import MemberForm, NamedForm
@@ -12,7 +13,7 @@ from portal.db import session as db_session
 from portal.models import Account, Family, NetworkMember
 from portal.policy import DUO
 from portal.rules.actions import Action
-from portal.services import circle, stored_id
+from portal.services import circle, interpreting, stored_id
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
@@ -73,6 +74,7 @@ def circle_agreements(family_id, member_id):
         circle.name_in(db, member, chosen, current_user.account.id)
     except circle.CircleError:  # refused before anything changed
         return _member_page(family, member, chosen), 400
+    interpreting.circle_changed(db, family.id, clock.today())  # what they carry out, into their language
     audit.record("circle.name", "ok", object=f"circle-member:{member.id}", family_id=family.id)
     db.commit()
     flash(_("Saved. %(name)s sees these agreements.", name=member.name))

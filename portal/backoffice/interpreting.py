@@ -42,6 +42,7 @@ SECTION_NAMES = {
     interpreting.REPLY: _l("Reply to a question about the plan"),
     interpreting.ANSWER_REPLY: _l("Reply about an appointment"),
     interpreting.APPOINTMENT: _l("Appointment"),
+    interpreting.CIRCLE: _l("Agreement carried out by the family's circle"),
     interpreting.CHANGED: _l("What changed: the earlier text"),
     interpreting.EXPLANATION: _l("Explanation of a difficult word"),
 }

@@ -46,13 +46,11 @@ def circle_home():
     keys = {item.agreement.key for item in carried}
     if form.errors and form.agreement.data not in keys and not form.agreement.errors:  # no card to show them at
         form.refuse(form.agreement, str(CHANGED))
-    translated = circle.translated_for(db, member)
     texts = [text for item in carried for text in item.agreement_texts]
     errors = form.messages()
     return render_template("family/circle.html", carried=carried, advice=advice, form=form, errors=errors,
                            main_form=f"answer-{form.agreement.data}" if form.agreement.data in keys else None,
-                           translation=texts_for(db, member, texts) if translated else None,
-                           dutch_only=member.language != "nl" and not translated), 400 if errors else 200
+                           translation=texts_for(db, member, texts)), 400 if errors else 200
 
 
 @blueprint.get("/circle/who-looked")

@@ -126,13 +126,6 @@ def carried_by(db: Session, member: NetworkMember) -> list[Carried]:
     return shown
 
 
-def translated_for(db: Session, member: NetworkMember) -> bool:
-    """Is the plan translated into the member's language? Only into the languages its parents read: a member who
-    reads another language reads the agreements in Dutch, said so, not marked as waiting for a translation."""
-    return member.language != "nl" and member.language in set(db.exec(
-        select(Parent.language).where(Parent.family_id == member.family_id)))
-
-
 def answer(db: Session, member: NetworkMember, key: str, seen: str, commitment: Commitment,
            reason: str) -> CircleAnswer:
     """The member's answer to an agreement they carry, as they read it (`seen`, its digest): refused when it is no

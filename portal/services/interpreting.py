@@ -35,7 +35,7 @@ from portal.rules.glossary import TERMS
 from portal.rules.plain_language import explain_terms
 from portal.rules.plan_content import Change, Item, PlanContent, diff
 from portal.rules.sentences import WordChange, sentences, split, word_diff
-from portal.services import stored_id
+from portal.services import circle, stored_id
 from portal.services.names import protected_names
 from portal.services.plans import current_version, load_contents
 
@@ -363,6 +363,7 @@ def changed_texts(changes) -> list[str]:
 # Where a sentence of a job stands (Origin.section): the plan's parts, and the texts read beside the plan.
 SITUATION, RISK, AGREEMENT = "situation", "risk", "agreement"  # a help or future plan item: its own section
 REPLY, ANSWER_REPLY, APPOINTMENT = "reply", "answer_reply", "appointment"
+CIRCLE = "circle"  # an agreement a member of the family's circle carries out, for a member who reads the language
 CHANGED, EXPLANATION = "changed", "explanation"  # an earlier text "what changed" shows; a difficult word explained
 
 
@@ -457,9 +458,10 @@ def job_work(db: Session, job: TranslationJob, today) -> JobWork:
 
 def _appointments_work(db: Session, job: TranslationJob, today) -> JobWork:
     """The household's appointments job: what for and where of its appointments, and the duo's replies to answers
-    about them, as the parents who read the job's language may read them."""
+    about them, as the parents who read the job's language may read them; and the agreements that members of the
+    family's circle who read it carry out (they read no other part of the plan, so no version's job holds them)."""
     now = clock.now()
-    beside = _appointment_texts(db, job.family_id, job.language, now)
+    beside = _appointment_texts(db, job.family_id, job.language, now) + _circle_texts(db, job.family_id, job.language)
     beside += [(reply, Origin(ANSWER_REPLY, only_for([parent_id])), True)
                for reply, parent_id in _answer_replies(db, job.family_id, job.language, now)]
     return _work(db, None, job.family_id, job.language, today, PlanContent(), None, beside)
@@ -528,6 +530,18 @@ def _appointment_texts(db: Session, family_id: int, language: str, now: dt.datet
             for text in (item.purpose, "" if item.safe_place else item.place) if text.strip()]
 
 
+def _circle_texts(db: Session, family_id: int, language: str) -> list[tuple[str, Origin, bool]]:
+    """The texts of the agreements that the household's circle members who read this language carry out, each with
+    the member's side; a side other than the whole household's keeps its sentences in the household."""
+    found = []
+    for member in circle.members(db, family_id):
+        if member.language == language:
+            for item in circle.carried_by(db, member):
+                found += [(text, Origin(CIRCLE, member.side), member.side != HOUSEHOLD)
+                          for text in item.agreement_texts if text.strip()]
+    return found
+
+
 def _answer_replies(db: Session, family_id: int, language: str, now: dt.datetime) -> list[tuple[str, int]]:
     """The duo's replies to the answers of parents who read this language, about the household's planned
     appointments from a week ago on, each with its parent: each reaches its parent through the appointments job."""
@@ -543,8 +557,19 @@ def appointment_saved(db: Session, family_id: int, today: dt.date) -> None:
     """An appointment was planned or changed, or the duo replied to an answer: the household's appointments job of
     each language its parents read takes up its texts again (opened now if it has none yet), published plan or not.
     Every such language, whoever the appointment is for: which jobs move tells nothing of whom it is for."""
-    languages = db.exec(select(Parent.language).where(Parent.family_id == family_id, Parent.language != "nl")
-                        .distinct().order_by(Parent.language)).all()
+    _reopen_beside(db, family_id, db.exec(select(Parent.language).where(
+        Parent.family_id == family_id, Parent.language != "nl").distinct().order_by(Parent.language)).all(), today)
+
+
+def circle_changed(db: Session, family_id: int, today: dt.date) -> None:
+    """The duo named a member of the family's circle, or a version was published: the appointments job of each
+    language the household's circle members read takes up the agreements they carry out (opened if needed)."""
+    languages = sorted({member.language for member in circle.members(db, family_id) if member.language != "nl"})
+    _reopen_beside(db, family_id, languages, today)
+
+
+def _reopen_beside(db: Session, family_id: int, languages, today: dt.date) -> None:
+    """Open again (or open) the household's job of texts read beside the plan, in each of these languages."""
     for language in languages:
         job = db.exec(select(TranslationJob).where(TranslationJob.family_id == family_id,
                                                    col(TranslationJob.version_id).is_(None),

@@ -25,7 +25,7 @@ from portal.rules import facts_first
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent, diff, summary
 from portal.services import circle, notifications, parent_versions, stored_id
-from portal.services.interpreting import open_jobs
+from portal.services.interpreting import circle_changed, open_jobs
 from portal.services.plans import content_of, current_version, draft_of, load_contents, plan_of
 
 MAX_SITUATIONS = 3
@@ -147,6 +147,7 @@ def publish(db: Session, draft: PlanVersion, base_revision: int, family_id: int,
     languages = tuple(sorted({language for language in db.exec(
         select(Parent.language).where(Parent.family_id == family_id)) if language != "nl"}))
     open_jobs(db, _reread(db, draft), family_id, languages, clock.today())
+    circle_changed(db, family_id, clock.today())  # the agreements the family's circle carries out, in their languages
     # Only the parents whose plan this version changes get it, with their own next number, and only they are told.
     told = parent_versions.give_new_version(db, family_id, draft.id, contents[draft.id], note, note_audience,
                                             known, contents)

@@ -201,9 +201,9 @@ def portal_imports(path: Path, known: set[str]) -> set[str]:
 # modules so that their routes register, and each page module takes `blueprint` from the package.
 BLUEPRINT_PAGES = {
     "portal.auth": ["views"],
-    "portal.backoffice": ["appointments", "cases", "circle", "family_admin", "interpreting", "outbox", "plan",
-                          "renderings", "staff", "team", "timeline", "views"],
-    "portal.family": ["circle", "closed", "history", "views"],
+    "portal.backoffice": ["appointments", "cases", "children", "circle", "family_admin", "interpreting", "outbox",
+                          "plan", "renderings", "staff", "team", "timeline", "views"],
+    "portal.family": ["child", "circle", "closed", "history", "views"],
 }
 KNOWN_TWO_WAY = {
     frozenset((package, f"{package}.{page}")) for package, pages in BLUEPRINT_PAGES.items() for page in pages}

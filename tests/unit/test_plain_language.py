@@ -10,9 +10,10 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from portal.rules import plain_language
 from portal.rules.glossary import BY_WORD, TERMS
 from portal.rules.plain_language import (
+    B1,
+    CHILD,
     COMMON_PART_ZIPF,
     MAX_PART_LETTERS,
-    MAX_SENTENCE_WORDS,
     MIN_SCORED_WORDS,
     check,
     explain_terms,
@@ -77,9 +78,17 @@ def test_thirty_word_sentence_is_flagged_as_long():
 
 
 def test_sentence_of_exactly_the_maximum_is_not_long():
-    sentence = " ".join(["kind"] * MAX_SENTENCE_WORDS) + "."
+    sentence = " ".join(["kind"] * B1.max_sentence_words) + "."
 
     assert check(sentence).long_sentences == ()
+
+
+def test_a_childs_level_asks_for_shorter_sentences_than_an_adults():
+    sentence = " ".join(["kind"] * (CHILD.max_sentence_words + 1)) + "."
+
+    assert check(sentence).long_sentences == ()  # plain enough for an adult
+    assert len(check(sentence, level=CHILD).long_sentences) == 1
+    assert f"hooguit {CHILD.max_sentence_words} woorden" in check(sentence, level=CHILD).long_sentences[0].hint
 
 
 def test_jargon_and_passive_are_flagged():

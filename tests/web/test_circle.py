@@ -4,9 +4,18 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.models import Account, CircleAnswer, NamedInAgreement, NetworkMember, OutboxMessage, Role
+from portal.models import (
+    Account,
+    CircleAnswer,
+    NamedInAgreement,
+    NetworkMember,
+    OutboxMessage,
+    Role,
+    TranslationJob,
+)
 from portal.rules.audience import HOUSEHOLD, only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
+from portal.services.interpreting import remember
 from support import factories
 from support.pages import database, form_values, say, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
@@ -241,3 +250,26 @@ def test_the_letter_makes_a_network_account_that_activates_and_signs_in(team_app
         member = db.exec(select(NetworkMember).where(NetworkMember.name == "Samira Haddou")).one()
         account = db.get(Account, member.account_id)
         assert account.role is Role.network and account.username.startswith("netwerk-")
+
+
+def test_a_member_who_reads_another_language_gets_the_agreements_translated(team_app, household):
+    """Samira reads English, which neither parent reads: naming her opens an English job for the household with
+    the agreement she carries out (and nothing else of the plan), and its translation reaches her page."""
+    haddou = factories.circle_member(team_app, household.family_id, language="en")
+    duo = signed_in_client(team_app, "bram")
+    member_url = f"/backoffice/families/{household.family_id}/circle/{haddou.member_id}"
+    page = duo.get(member_url)
+    ticked = duo.post(f"{member_url}/agreements", data={"csrf_token": csrf_token(page.text), "agreement-0": "a-pickup"})
+    assert ticked.status_code == 302
+    with database(team_app) as db:
+        job = db.exec(select(TranslationJob).where(TranslationJob.family_id == household.family_id,
+                                                   TranslationJob.language == "en")).one()
+    interpreter = signed_in_client(team_app, "tolk-en")
+    work = text_of(interpreter.get(f"/backoffice/translations/{job.id}"))
+    assert PICK_UP in work and SLEEP not in work and BROTHER not in work and FATIMA_ONLY not in work
+    with team_app.app_context(), database(team_app) as db:
+        remember(db, PICK_UP, "en", "Then neighbour Mrs Haddou picks the children up.", job.interpreter_id,
+                 household.family_id, True)
+        db.commit()
+    member_page = text_of(signed_in_client(team_app, haddou.username).get("/circle"))
+    assert "Then neighbour Mrs Haddou picks the children up." in member_page
