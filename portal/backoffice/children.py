@@ -101,12 +101,10 @@ def child_words_read(family_id, child_id, words_id):
 def child_confirm_letter(family_id, child_id):
     """A new letter for a child who has an account already (lost, forgotten): it resets their sign-in."""
     family, member = _child_of(family_id, child_id)
-    audit.record("family.view", "ok", object=f"child:{member.id}", family_id=family.id)
-    account = db_session().get(Account, member.account_id) if member.account_id else None
-    if account is None:
+    if member.account_id is None:  # the first letter comes with the duo's decision, on the child's page
         return redirect(url_for("backoffice.child_page", family_id=family.id, child_id=member.id) + "#account")
-    return confirm_page(family, member, account, url_for("backoffice.child_letter_post", family_id=family.id,
-                                                         child_id=member.id))
+    return confirm_page(family, member, f"child:{member.id}",
+                        url_for("backoffice.child_letter_post", family_id=family.id, child_id=member.id))
 
 
 @blueprint.post("/families/<id:family_id>/children/<id:child_id>/letter")
@@ -124,7 +122,5 @@ def child_letter_post(family_id, child_id):
 @roles(*DUO)
 def child_letter(family_id, child_id):
     family, member = _child_of(family_id, child_id)
-    audit.record("family.view", "ok", object=f"child:{member.id}", family_id=family.id)
-    account = db_session().get(Account, member.account_id) if member.account_id else None
-    return letter_page(family, member, account, url_for("backoffice.child_confirm_letter", family_id=family.id,
-                                                        child_id=member.id))
+    return letter_page(family, member, f"child:{member.id}",
+                       url_for("backoffice.child_confirm_letter", family_id=family.id, child_id=member.id))

@@ -110,10 +110,8 @@ def circle_answer_handled(family_id, member_id, circle_answer_id):
 @roles(*DUO)
 def circle_confirm_letter(family_id, member_id):
     family, member = _member_of(family_id, member_id)
-    audit.record("family.view", "ok", object=f"circle-member:{member.id}", family_id=family.id)
-    account = db_session().get(Account, member.account_id) if member.account_id else None
-    return confirm_page(family, member, account, url_for("backoffice.circle_letter_post", family_id=family.id,
-                                                         member_id=member.id))
+    return confirm_page(family, member, f"circle-member:{member.id}",
+                        url_for("backoffice.circle_letter_post", family_id=family.id, member_id=member.id))
 
 
 @blueprint.post("/families/<id:family_id>/circle/<id:member_id>/letter")
@@ -128,7 +126,5 @@ def circle_letter_post(family_id, member_id):
 @roles(*DUO)
 def circle_letter(family_id, member_id):
     family, member = _member_of(family_id, member_id)
-    audit.record("family.view", "ok", object=f"circle-member:{member.id}", family_id=family.id)
-    account = db_session().get(Account, member.account_id) if member.account_id else None
-    return letter_page(family, member, account, url_for("backoffice.circle_confirm_letter", family_id=family.id,
-                                                        member_id=member.id))
+    return letter_page(family, member, f"circle-member:{member.id}",
+                       url_for("backoffice.circle_confirm_letter", family_id=family.id, member_id=member.id))

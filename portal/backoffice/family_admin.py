@@ -88,20 +88,13 @@ def _parent_of(family_id: int, parent_id: int) -> tuple[Family, Parent]:
     return family, parent
 
 
-def _looked_at_letter(family_id: int, parent_id: int) -> tuple[Family, Parent, Account | None]:
-    """The household, its parent and the parent's account (None before a first letter), the look on record."""
-    family, parent = _parent_of(family_id, parent_id)
-    audit.record("family.view", "ok", object=f"family:{family.id}", family_id=family.id)
-    return family, parent, db_session().get(Account, parent.account_id) if parent.account_id else None
-
-
 @blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter/new")
 @roles(*DUO)
 def confirm_letter(family_id, parent_id):
     """A new letter resets the parent's password and second factor: the page says so and asks first."""
-    family, parent, account = _looked_at_letter(family_id, parent_id)
-    return confirm_page(family, parent, account, url_for("backoffice.activation_letter", family_id=family.id,
-                                                         parent_id=parent.id))
+    family, parent = _parent_of(family_id, parent_id)
+    return confirm_page(family, parent, f"family:{family.id}",
+                        url_for("backoffice.activation_letter", family_id=family.id, parent_id=parent.id))
 
 
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/letter")
@@ -114,9 +107,9 @@ def activation_letter(family_id, parent_id):
 @blueprint.get("/families/<id:family_id>/parents/<id:parent_id>/letter")
 @roles(*DUO)
 def letter(family_id, parent_id):
-    family, parent, account = _looked_at_letter(family_id, parent_id)
-    return letter_page(family, parent, account, url_for("backoffice.confirm_letter", family_id=family.id,
-                                                        parent_id=parent.id))
+    family, parent = _parent_of(family_id, parent_id)
+    return letter_page(family, parent, f"family:{family.id}",
+                       url_for("backoffice.confirm_letter", family_id=family.id, parent_id=parent.id))
 
 
 # Who reads a letter, for what it says the page shows them.
@@ -127,8 +120,17 @@ LETTER_READERS = {Parent: "parent", NetworkMember: "circle", FamilyMember: "chil
 Reader = Parent | NetworkMember | FamilyMember
 
 
-def confirm_page(family: Family, person: Reader, account: Account | None, post: str) -> str:
-    return render_template("backoffice/letter_confirm.html", family=family, person=person, account=account, post=post)
+def _account_of(person: Reader) -> Account | None:
+    """The account of whoever gets a letter; None before their first letter."""
+    return db_session().get(Account, person.account_id) if person.account_id else None
+
+
+def confirm_page(family: Family, person: Reader, looked_at: str, post: str) -> str:
+    """The page that says what a new letter does and asks first (the form posts to `post`); a recorded look at
+    `looked_at` (the household, or what is the person's own)."""
+    audit.record("family.view", "ok", object=looked_at, family_id=family.id)
+    return render_template("backoffice/letter_confirm.html", family=family, person=person,
+                           account=_account_of(person), post=post)
 
 
 def issue_letter(family: Family, person: Reader, shown: str):
@@ -146,9 +148,11 @@ def issue_letter(family: Family, person: Reader, shown: str):
     return redirect(shown, 303)
 
 
-def letter_page(family: Family, person: Reader, account: Account | None, new: str) -> str:
-    """The letter just made, to print (again); later, a page that says a new letter (at `new`) makes a new code."""
-    db = db_session()
+def letter_page(family: Family, person: Reader, looked_at: str, new: str) -> str:
+    """The letter just made, to print (again); later, a page that says a new letter (at `new`) makes a new code. A
+    recorded look at `looked_at`."""
+    db, account = db_session(), _account_of(person)
+    audit.record("family.view", "ok", object=looked_at, family_id=family.id)
     kept = letters.kept(account, lambda code: account is not None and auth_secrets.code_is_open(
         db, account, "activation", code, code_key()))
     if kept is None:
