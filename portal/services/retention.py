@@ -16,9 +16,15 @@ from portal.models import (
     AppointmentAnswer,
     BreakGlass,
     CaseClosure,
+    ChildAccountDecision,
+    ChildPlan,
+    ChildWords,
+    CircleAnswer,
     DuoAssignment,
     Family,
     FamilyMember,
+    NamedInAgreement,
+    NetworkMember,
     OneTimeCode,
     OutboxMessage,
     Parent,
@@ -77,7 +83,16 @@ def remove_family(db: Session, family: Family) -> None:
     versions = select(PlanVersion.id).join(SafetyPlan).where(SafetyPlan.family_id == family.id)
     situations = select(UnsafeSituation.id).where(col(UnsafeSituation.version_id).in_(versions))
     parents = select(Parent.id).where(Parent.family_id == family.id)
-    accounts = [a for a in db.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a]
+    circle = select(NetworkMember.id).where(NetworkMember.family_id == family.id)
+    children = select(FamilyMember.id).where(FamilyMember.family_id == family.id)
+    # The accounts of its parents, of its circle and of its children of 12 and over.
+    accounts = [a for holder in (Parent, NetworkMember, FamilyMember)
+                for a in db.exec(select(holder.account_id).where(holder.family_id == family.id)) if a]
+    for of_circle in (CircleAnswer, NamedInAgreement):
+        db.exec(delete(of_circle).where(col(of_circle.member_id).in_(circle)))
+    db.exec(delete(NetworkMember).where(col(NetworkMember.family_id) == family.id))
+    for of_child in (ChildWords, ChildPlan, ChildAccountDecision):
+        db.exec(delete(of_child).where(col(of_child.member_id).in_(children)))
     db.exec(delete(Acknowledgement).where(col(Acknowledgement.parent_id).in_(parents)))
     db.exec(delete(PlanQuestion).where(col(PlanQuestion.parent_id).in_(parents)))
     db.exec(delete(ParentVersion).where(col(ParentVersion.parent_id).in_(parents)))

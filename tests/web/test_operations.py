@@ -14,17 +14,21 @@ from portal.models import (
     Account,
     Answer,
     AuditEvent,
+    Commitment,
     Family,
+    FamilyMember,
+    NetworkMember,
     OneTimeCode,
     Parent,
     ParentTextRendering,
     PlanQuestion,
     PlanVersion,
+    SafetyAgreement,
     SignInFlow,
     UserSession,
     Worker,
 )
-from portal.services import retention
+from portal.services import children, circle, retention
 from support import factories
 from support.pages import database
 from support.sign_in import sign_in, signed_in_client
@@ -100,13 +104,15 @@ def test_retention_removes_only_households_closed_long_enough_ago_and_audits_it(
     assert "intact" in runner.invoke(args=["audit", "verify"]).output
 
 
-def rows_naming(app, family_id: int, parent_ids: set[int], account_ids: set[int]) -> dict[str, int]:
-    """Per table and column, the rows outside the audit log that name the household, one of its parents or one of
-    their accounts."""
+def rows_naming(app, family_id: int, parent_ids: set[int], account_ids: set[int],
+                member_ids: set[int] = frozenset()) -> dict[str, int]:
+    """Per table and column, the rows outside the audit log that name the household, one of its parents, one of
+    their accounts, or one of its members (of its circle, or its children: `member_id`)."""
     found = {}
     with app.extensions["engine"].connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
-            for column, ids in (("family_id", {family_id}), ("parent_id", parent_ids), ("account_id", account_ids)):
+            for column, ids in (("family_id", {family_id}), ("parent_id", parent_ids), ("account_id", account_ids),
+                                ("member_id", member_ids)):
                 if column in table.columns and table.name != "auditevent":
                     count = connection.execute(sql_select(func.count()).select_from(table)
                                                .where(table.columns[column].in_(ids))).scalar()
@@ -126,6 +132,18 @@ def test_retention_leaves_no_row_of_the_household_in_any_table_but_the_audit_log
     factories.appointment(team_app, made.family_id, interpreter="tolk-uk")
     assert signed_in_client(team_app, username).get("/plan").status_code == 200
     factories.question(team_app, username, "Kan oma op zondag komen?")
+    # Its circle: a neighbour with an account who carries the agreement and answered; a child of 14 who wrote.
+    with team_app.app_context(), Session(db.engine()) as session:
+        key = session.exec(select(SafetyAgreement.key)).first()
+    neighbour = factories.circle_member(team_app, made.family_id, carries=(key,))
+    child = factories.child_with_account(team_app, made.family_id)
+    with team_app.app_context(), Session(db.engine()) as session:
+        member = session.get(NetworkMember, neighbour.member_id)
+        carried = circle.carried_by(session, member)[0]
+        circle.answer(session, member, key, carried.digest, Commitment.cannot, "Dinsdag werk ik.")
+        children.write(session, session.get(FamilyMember, child.member_id), "Ik wil praten.")
+        children.save_plan(session, session.get(FamilyMember, child.member_id), "Oma.", "De buren.", "appel", None)
+        session.commit()
     with team_app.app_context(), Session(db.engine()) as session:
         family = session.get(Family, made.family_id)
         question = PlanQuestion(parent_id=parent_id, kind=Answer.question, text="Чи може бабуся прийти?",
@@ -137,13 +155,17 @@ def test_retention_leaves_no_row_of_the_household_in_any_table_but_the_audit_log
                                         text="Mag oma komen?", asked_by=session.exec(select(Worker.id)).first()))
         session.commit()
         family_id, parent_ids = family.id, set(session.exec(select(Parent.id).where(Parent.family_id == family.id)))
-        account_ids = {a for a in session.exec(select(Parent.account_id).where(Parent.family_id == family.id)) if a}
-        before = rows_naming(team_app, family_id, parent_ids, account_ids)
+        account_ids = {a for holder in (Parent, NetworkMember, FamilyMember)
+                       for a in session.exec(select(holder.account_id).where(holder.family_id == family.id)) if a}
+        member_ids = {neighbour.member_id, child.member_id}
+        before = rows_naming(team_app, family_id, parent_ids, account_ids, member_ids)
         assert {"familymember.family_id", "parent.family_id", "appointment.family_id", "planquestion.parent_id",
-                "parenttextrendering.family_id", "usersession.account_id"} <= set(before), before
+                "parenttextrendering.family_id", "usersession.account_id", "networkmember.family_id",
+                "circleanswer.member_id", "namedinagreement.member_id", "childwords.member_id",
+                "childplan.member_id", "childaccountdecision.member_id"} <= set(before), before
         retention.remove_family(session, family)
         session.commit()
-    assert rows_naming(team_app, family_id, parent_ids, account_ids) == {}
+    assert rows_naming(team_app, family_id, parent_ids, account_ids, member_ids) == {}
 
 
 def test_retention_removes_sign_ins_that_ended_and_keeps_the_ones_in_use(team_app):
