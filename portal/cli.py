@@ -1,5 +1,6 @@
 """Command line: `portal demo`, `portal db upgrade`, `portal create-user`, `portal audit verify`, ..."""
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -211,22 +212,29 @@ def send_reminders() -> None:
     click.echo(f"Queued {queued} reminders.")
 
 
+SCHEDULE_LOOK = 30.0  # seconds between the worker's looks at its schedule (a job's interval is minutes or more)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Send everything that is due now, then stop (tests, cron).")
 @click.option("--interval", default=1.0, show_default=True, type=float,
               help="Seconds to wait when nothing is due.")
 @click.option("--batch", default=20, show_default=True, type=click.IntRange(1, 500),
               help="Messages claimed at a time.")
+@click.option("--schedule/--no-schedule", default=True, show_default=True,
+              help="Also run the scheduled jobs (reminders, retention, sealing and verifying the audit log).")
 @with_appcontext
-def worker_command(once: bool, interval: float, batch: int) -> None:
-    """Send the outbox: claim due messages, send each with its channel's sender, mark it sent or retry later.
-    Several workers may run at once (on PostgreSQL); SIGTERM or Ctrl-C stops it after the message at hand."""
+def worker_command(once: bool, interval: float, batch: int, schedule: bool) -> None:
+    """Send the outbox: claim due messages, send each with its channel's sender, mark it sent or retry later; and
+    run the scheduled jobs when they are due (no cron needed). Several workers may run at once (on PostgreSQL): a
+    message or a job is taken by one of them. SIGTERM or Ctrl-C stops it after the message or job at hand."""
     import signal
     import threading
 
     from sqlalchemy.exc import OperationalError
 
     from portal.services import notifications
+    from portal.services import schedule as scheduled
 
     try:
         names = notifications.sender_names(current_app.config["NOTIFY_SENDER"])
@@ -246,9 +254,15 @@ def worker_command(once: bool, interval: float, batch: int) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stop)
     channels = ", ".join(f"{channel} by {sender}" for channel, sender in sorted(names.items()))
-    click.echo(f"Outbox worker started ({channels}); stop with SIGTERM or Ctrl-C.")
+    click.echo(f"Outbox worker started ({channels}){', with the schedule' if schedule else ''}; "
+               f"stop with SIGTERM or Ctrl-C.")
+    next_schedule = 0.0  # time.monotonic() of the next look at the schedule
     while not stop.is_set():
         try:
+            if schedule and time.monotonic() >= next_schedule:
+                for job in scheduled.run_due(current_app, db.engine(), name):
+                    click.echo(f"Ran the scheduled job {job}.")
+                next_schedule = time.monotonic() + SCHEDULE_LOOK
             with Session(db.engine()) as session:
                 done = notifications.run_pass(session, name, batch=batch)
         except OperationalError:  # the database is away for a moment: try again shortly
@@ -294,16 +308,11 @@ def retention_command(dry_run: bool) -> None:
     with Session(db.engine()) as session:
         ended = ", ".join(f"{count} {name}" for name, count in retention.ended_sign_ins(session).items())
         click.echo(f"{'Would remove' if dry_run else 'Removing'} ended sign-ins: {ended}.")
-        if not dry_run:
-            retention.remove_ended_sign_ins(session)
-            session.commit()
-        for family in retention.expired_families(session, years):
-            click.echo(f"{'Would remove' if dry_run else 'Removing'} household {family.id} "
-                       f"(closed {family.closed_at:%Y-%m-%d}).")
-            if not dry_run:
-                audit.append(session, action="family.retention", result="removed", object=f"family:{family.id}",
-                             family_id=family.id, actor_name="retention", role="system", origin="cli")
-                retention.remove_family(session, family)
-                session.commit()  # the removal and its event together
+        if dry_run:
+            for family in retention.expired_families(session, years):
+                click.echo(f"Would remove household {family.id} (closed {family.closed_at:%Y-%m-%d}).")
+        else:
+            for family_id in retention.run(session, years, origin="cli"):
+                click.echo(f"Removed household {family_id}.")
     if not dry_run:
         audit.seal(current_app, wait=True)

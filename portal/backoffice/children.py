@@ -91,7 +91,7 @@ def child_words_read(family_id, child_id, words_id):
     family, member = _child_of(family_id, child_id)
     read = children.mark_read(db, family.id, words_id, current_user.account.id)
     if read is not None:
-        audit.record("child.read", "ok", object=f"child-words:{read.id}", family_id=family.id)
+        audit.record("child.read", "ok", object=f"child:{member.id}", family_id=family.id)
         db.commit()
     return redirect(url_for("backoffice.child_page", family_id=family.id, child_id=member.id) + "#words")
 

@@ -99,7 +99,7 @@ def circle_answer_handled(family_id, member_id, circle_answer_id):
     """The duo talked a "cannot" through with the member (or changed the plan): it leaves the work list."""
     db = db_session()
     family, member = _member_of(family_id, member_id)
-    handled = circle.handle(db, family.id, circle_answer_id, current_user.account.id)
+    handled = circle.handle(db, member, circle_answer_id, current_user.account.id)
     if handled is not None:
         audit.record("circle.handled", "ok", object=f"circle-answer:{handled.id}", family_id=family.id)
         db.commit()

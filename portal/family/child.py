@@ -48,7 +48,7 @@ def child_share(words_id):
         shared = children.share(db, child, words_id, ShareForm().parent_ids())
     except children.ChildError:  # no parent ticked, or words that are not theirs: the page again, nothing shared
         return redirect(url_for("family.child_home") + "#my-words")
-    audit.record("child.share", "ok", object=f"child-words:{shared.id}", family_id=child.family_id)
+    audit.record("child.share", "ok", object=f"child:{child.id}", family_id=child.family_id)
     db.commit()
     return redirect(url_for("family.child_home") + f"#words-{shared.id}")
 

@@ -35,14 +35,14 @@ from portal.models.plans import (
     UnsafeSituation,
     VersionStatus,
 )
+from portal.models.schedule import ScheduledJob
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
     "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "ChildAccountDecision",
-    "ChildPlan", "ChildWords", "CircleAnswer", "Commitment",
-    "DuoAssignment", "DuoRole", "Family", "FamilyMember", "Interpreter", "InterpreterTeam", "NamedInAgreement",
-    "NetworkMember", "OneTimeCode", "OutboxMessage", "Parent",
+    "ChildPlan", "ChildWords", "CircleAnswer", "Commitment", "DuoAssignment", "DuoRole", "Family", "FamilyMember",
+    "Interpreter", "InterpreterTeam", "NamedInAgreement", "NetworkMember", "OneTimeCode", "OutboxMessage", "Parent",
     "ParentTextRendering", "ParentVersion", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode",
-    "Role", "SafetyAgreement", "SafetyPlan", "SignInFlow", "Team", "TranslationJob", "TranslationSegment", "UnsafeKind",
-    "UnsafeSituation", "UserSession", "VersionStatus", "Worker", "WorkingHours",
+    "Role", "SafetyAgreement", "SafetyPlan", "ScheduledJob", "SignInFlow", "Team", "TranslationJob",
+    "TranslationSegment", "UnsafeKind", "UnsafeSituation", "UserSession", "VersionStatus", "Worker", "WorkingHours",
 ]

@@ -142,10 +142,11 @@ def answer(db: Session, member: NetworkMember, key: str, seen: str, commitment: 
     return given
 
 
-def handle(db: Session, family_id: int, answer_id: int, by: int) -> CircleAnswer | None:
-    """The duo marks a "cannot" as handled (talked it through, the plan changed): off the work list."""
-    found = db.exec(select(CircleAnswer).join(NetworkMember, col(NetworkMember.id) == CircleAnswer.member_id)
-                    .where(CircleAnswer.id == answer_id, NetworkMember.family_id == family_id)).first()
+def handle(db: Session, member: NetworkMember, answer_id: int, by: int) -> CircleAnswer | None:
+    """The duo marks this member's "cannot" as handled (talked it through, the plan changed): off the work list.
+    Another member's answer, or an "I will do this", is no task and is left alone."""
+    found = db.exec(select(CircleAnswer).where(CircleAnswer.id == answer_id, CircleAnswer.member_id == member.id,
+                                               CircleAnswer.answer == Commitment.cannot)).first()
     if found is None or found.handled_at is not None:
         return None
     found.handled_at, found.handled_by = clock.now(), by

@@ -42,6 +42,7 @@ from portal.models import (
     UnsafeSituation,
     UserSession,
 )
+from portal.services import audit
 from portal.services.cases import retention_period
 
 # A session row outlives its 12-hour limit by a day: a phone woken the next morning is still told that its session
@@ -114,6 +115,23 @@ def remove_family(db: Session, family: Family) -> None:
         db.exec(delete(account_table).where(col(account_table.account_id).in_(accounts or [-1])))
     db.exec(delete(Account).where(col(Account.id).in_(accounts or [-1])))
     db.delete(family)
+
+
+def run(db: Session, years: int, origin: str, now: dt.datetime | None = None) -> list[int]:
+    """What `portal retention` and the worker's daily job do: remove the sign-ins that ended, then each household
+    closed longer ago than the retention period, each with its audit event in its own transaction; the ids of the
+    households removed."""
+    remove_ended_sign_ins(db, now)
+    db.commit()
+    removed = []
+    for family in expired_families(db, years, now):
+        assert family.id is not None  # a stored household
+        audit.append(db, action="family.retention", result="removed", object=f"family:{family.id}",
+                     family_id=family.id, actor_name="retention", role="system", origin=origin)
+        remove_family(db, family)
+        db.commit()  # the removal and its event together
+        removed.append(family.id)
+    return removed
 
 
 def ended_sign_ins(db: Session, now: dt.datetime | None = None) -> dict[str, int]:

@@ -51,7 +51,8 @@ FACTUAL_FILE_ENTRIES = 1000  # a longer period is refused in part, and the file 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TICK = dt.timedelta(microseconds=1)
 # Audit events that record a change no table of its own keeps with a date, by the kind they belong to.
-AUDITED = {"members": ("family.members", "family.household", "account.letter", "account.deactivate"),
+AUDITED = {"members": ("family.members", "family.household", "account.letter", "account.deactivate", "circle.add",
+                       "circle.name", "child.decision", "child.plan", "child.share", "child.read"),
            "plan": ("plan.audience",), "appointments": ("appointment.audience",)}
 
 
@@ -122,6 +123,7 @@ class People:
     family: Family
     parents: dict[int, Parent]
     others: dict[int, FamilyMember]
+    circle: dict[int, NetworkMember] = field(default_factory=dict)
 
     def members(self) -> list[tuple[str, str]]:
         """(key, name) of every parent and other member, for the member filter."""
@@ -142,8 +144,8 @@ class People:
     def objects(self, key: str) -> set[str]:
         """The audit objects that are about one member: their record, and a parent's account."""
         kind, _sep, number = key.partition("-")
-        if kind == "member":
-            return {f"member:{number}"}
+        if kind == "member":  # a child of 12 or over: their own page's events too
+            return {f"member:{number}", f"child:{number}"}
         parent = self.parents.get(int(number))
         return {f"parent:{number}"} | ({f"account:{parent.account_id}"} if parent and parent.account_id else set())
 
@@ -153,17 +155,24 @@ class People:
             return ""
         if kind == "parent":
             return self.parent_name(int(number))
-        if kind == "member":
+        if kind in ("member", "child"):
             member = self.others.get(int(number))
             return member.name if member else ""
-        if kind == "account":
-            return next((p.name for p in self.parents.values() if p.account_id == int(number)), "")
+        if kind == "circle-member":
+            person = self.circle.get(int(number))
+            return person.name if person else ""
+        if kind == "account":  # a parent's, a child's or a circle member's
+            holders: list[Parent | FamilyMember | NetworkMember] = [*self.parents.values(), *self.others.values(),
+                                                                    *self.circle.values()]
+            return next((holder.name for holder in holders if holder.account_id == int(number)), "")
         return ""
 
 
 def people_of(db: Session, family: Family) -> People:
     parents, others = members_of(db, family)
-    return People(family, {stored_id(p.id): p for p in parents}, {stored_id(m.id): m for m in others})
+    circle = db.exec(select(NetworkMember).where(NetworkMember.family_id == family.id)).all()
+    return People(family, {stored_id(p.id): p for p in parents}, {stored_id(m.id): m for m in others},
+                  {stored_id(m.id): m for m in circle})
 
 
 # --- the sources: one query each, whatever the history's length ------------------------------------

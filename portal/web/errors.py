@@ -15,9 +15,13 @@ def _page(status: int, title: str, message: str):
 
 
 def _from_this_site() -> bool:
-    """A form of this portal: browsers name the page's origin on every POST (some older ones send none).
-    What another site posted is never shown, so that it cannot put its words on a page of the portal."""
+    """A form of this portal: browsers name the page's origin on every POST (some older ones send none). Our pages
+    send no referrer, so Chromium names the origin "null": then the browser's Sec-Fetch-Site says whether the form
+    was this site's. What another site posted is never shown, so that it cannot put its words on a page of the
+    portal."""
     origin = request.headers.get("Origin")
+    if origin == "null":
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
     return origin is None or origin == request.host_url.rstrip("/")
 
 

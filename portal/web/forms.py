@@ -197,7 +197,12 @@ def typed_fields(form) -> list[tuple[str, str]]:
     """What a user typed in a posted form, in order, without passwords, codes or the form's token (nor the
     language and page choices of the page around it)."""
     return [(name, value) for name, value in form.items(multi=True)
-            if name not in ("set_language", "next") and not any(secret in name.lower() for secret in SECRET_FIELDS)]
+            if name not in NOT_TYPED and not any(secret in name.lower() for secret in SECRET_FIELDS)]
+
+
+# Fields a page sends that nobody typed: the language and page choices around a form, and which agreement (and as
+# read) a circle member's answer is about.
+NOT_TYPED = frozenset({"set_language", "next", "agreement", "seen"})
 
 
 def bounded_int(value: str | None, low: int, high: int, default: int) -> int:

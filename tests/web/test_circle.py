@@ -273,3 +273,41 @@ def test_a_member_who_reads_another_language_gets_the_agreements_translated(team
         db.commit()
     member_page = text_of(signed_in_client(team_app, haddou.username).get("/circle"))
     assert "Then neighbour Mrs Haddou picks the children up." in member_page
+
+
+def test_handled_applies_only_to_the_members_own_cannot(team_app, household):
+    """The handled button's address names a member and an answer: another member's answer, or an "I will do this",
+    is no task of that member's and stays as it was (the timeline never says someone cannot who said they will)."""
+    haddou = factories.circle_member(team_app, household.family_id, carries=("a-pickup",))
+    karim = factories.circle_member(team_app, household.family_id, "Karim El Idrissi",
+                                    side=only_for([household.parent_ids[1]]), carries=("a-brother",))
+    answer(signed_in_client(team_app, karim.username), "a-brother", "will")
+    answer(signed_in_client(team_app, haddou.username), "a-pickup", "cannot", "Dinsdag werk ik.")
+    with database(team_app) as db:
+        wills = db.exec(select(CircleAnswer).where(CircleAnswer.member_id == karim.member_id)).one()
+        cannot = db.exec(select(CircleAnswer).where(CircleAnswer.member_id == haddou.member_id)).one()
+    duo = signed_in_client(team_app, "bram")
+    token = csrf_token(duo.get("/backoffice/").text)
+    base = f"/backoffice/families/{household.family_id}/circle"
+    for member_id, answer_id in ((haddou.member_id, wills.id), (karim.member_id, wills.id),
+                                 (karim.member_id, cannot.id)):
+        duo.post(f"{base}/{member_id}/answers/{answer_id}/handled", data={"csrf_token": token})
+    with database(team_app) as db:
+        assert db.get(CircleAnswer, wills.id).handled_at is None
+        assert db.get(CircleAnswer, cannot.id).handled_at is None
+
+
+def test_the_timeline_names_who_joined_the_circle_and_what_the_duo_did(team_app, household):
+    duo = signed_in_client(team_app, "bram")
+    url = f"/backoffice/families/{household.family_id}/circle/new"
+    made = duo.post(url, data={"csrf_token": csrf_token(duo.get(url).text), "name": "Nadia Haddou",
+                               "relation": "buurvrouw", "language": "nl", "phone": "", "side": "household"})
+    member_url = made.headers["Location"]
+    duo.post(f"{member_url}/agreements", data={"csrf_token": csrf_token(duo.get(member_url).text),
+                                               "agreement-0": "a-pickup"})
+    duo.post(f"{member_url}/letter", data=form_values(duo.get(f"{member_url}/letter/new"), "letter-form"))
+    entries = [item.text for item in soup(duo.get(f"/backoffice/families/{household.family_id}/timeline?kind=members"))
+               .select("li.entry strong")]
+    for expected in ("%(name)s added to the family's circle", "Confirmed which agreements %(name)s carries out",
+                     "Account letter printed for %(name)s"):
+        assert say(team_app, "nl", expected, name="Nadia Haddou") in entries, entries

@@ -398,6 +398,27 @@ def test_a_form_whose_cookie_is_gone_shows_what_was_typed_to_copy(team_app, fati
     assert kept_rows(team_app) == []
     forged = client.post("/plan", data=data, headers={"Origin": "https://elders.example"})
     assert forged.status_code == 400 and QUESTION not in text_of(forged)
+    # Our pages send no referrer, so Chromium names the origin "null"; its Sec-Fetch-Site still tells this site's
+    # form (what was typed comes back) from another site's, or a sandboxed frame's (nothing is shown).
+    ours = client.post("/plan", data=data, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert soup(ours).select_one("textarea").get_text() == QUESTION
+    for elsewhere in ({"Origin": "null", "Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}):
+        refused = client.post("/plan", data=data, headers=elsewhere)
+        assert refused.status_code == 400 and QUESTION not in text_of(refused)
+
+
+def test_a_circle_members_answer_lost_to_a_new_session_shows_the_reason_not_the_page_s_own_fields(team_app):
+    made = factories.fatima_and_youssef(team_app)
+    factories.published_plan(team_app, made.family_id)
+    member = factories.circle_member(team_app, made.family_id)
+    client = team_app.test_client()
+    sign_in(client, member.username)
+    data = {"csrf_token": "stale", "agreement": "a" * 32, "seen": "b" * 64, "commitment": "cannot",
+            "reason": "Op dinsdag werk ik tot 17:00."}
+    page = client.post("/circle", data=data, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    assert page.status_code == 400
+    assert "Op dinsdag werk ik tot 17:00." in text_of(page)
+    assert "a" * 32 not in text_of(page) and "b" * 64 not in text_of(page)
 
 
 # --- limits that refuse instead of cutting -------------------------------------------------------
