@@ -31,7 +31,11 @@ def modules(folder: str) -> list[Path]:
 # A request or a command owns its transaction and commits once; a service adds to it. Two keep their own: the audit
 # sealer (it chains what others committed, under a lock of its own) and the outbox worker (a claim must hold before
 # a provider is called, and a message counts as sent only once the provider took it).
-OWN_TRANSACTIONS = {"audit.py": {"_sealer_lock", "_seal_locked"}, "notifications.py": {"claim", "deliver"}}
+# Services that run outside a request and commit as they go: the sealer, the outbox worker's claims, retention (each
+# household's removal with its event, one by one) and the schedule (a claim must be seen by the other workers before
+# the job runs; a job's own work is its own transaction).
+OWN_TRANSACTIONS = {"audit.py": {"_sealer_lock", "_seal_locked"}, "notifications.py": {"claim", "deliver"},
+                    "retention.py": {"run"}, "schedule.py": {"claim", "_ensure_rows", "_finish", "_reminders"}}
 
 
 def committers(path: Path) -> set[str]:
