@@ -11,6 +11,8 @@ from portal.policy import can
 from portal.rules.actions import Action
 from portal.services.duo import call_now, current_duo
 
+# Whose closed page it is: what it says is gone differs for a parent, a circle member and a child.
+READERS = {Role.network: "circle", Role.child: "child"}
 # Help about the quick-exit button stays open to everyone: it tells nothing about a household.
 OPEN_WHEN_CLOSED = {"family.about_quick_exit"}
 
@@ -31,7 +33,8 @@ def closed_case():
     now = clock.local_now()
     advice, _hours = call_now(db, current_duo(db, family.id, now.date()), now, current_app.config["OUT_OF_HOURS_NAME"],
                               current_app.config["OUT_OF_HOURS_PHONE"])
-    return render_template("family/closed.html", name=advice.name, phone=advice.phone)
+    return render_template("family/closed.html", name=advice.name, phone=advice.phone,
+                           reader=READERS.get(current_user.role, "parent"))
 
 
 def _own_record():

@@ -155,7 +155,9 @@ def test_no_message_goes_to_a_childs_phone_and_closing_ends_access(team_app, hou
     closed = lead.post(url, data=form_values(lead.get(url), "case-form") | {
         "reason": "Het gaat goed, we sluiten af.", "closed_on": clock.today().isoformat()})
     assert closed.status_code == 302
-    assert not soup(child.get("/me")).select("#words-form")
+    closed_page = child.get("/me")
+    assert not soup(closed_page).select("#words-form")
+    assert "0800-0432" in text_of(closed_page)  # the children's helpline stays, also after the help ended
 
 
 def test_who_looked_shows_a_child_only_looks_at_what_is_theirs(team_app, household):
