@@ -8,7 +8,7 @@ from sqlmodel import select
 from portal import clock
 from portal.backoffice import blueprint
 from portal.backoffice.child_form import ChildPlanForm, DecisionForm
-from portal.backoffice.family_admin import confirm_page, issue_letter, letter_page
+from portal.backoffice.family_admin import confirm_page, issue_letter, letter_page, switch_off
 from portal.db import session as db_session
 from portal.models import Account, Family, FamilyMember, Parent
 from portal.policy import DUO
@@ -124,3 +124,12 @@ def child_letter(family_id, child_id):
     family, member = _child_of(family_id, child_id)
     return letter_page(family, member, f"child:{member.id}",
                        url_for("backoffice.child_confirm_letter", family_id=family.id, child_id=member.id))
+
+
+@blueprint.post("/families/<id:family_id>/children/<id:child_id>/deactivate")
+@roles(*DUO)
+def child_deactivate(family_id, child_id):
+    """The child's page is no longer safe or wanted: their account ends at once."""
+    family, member = _child_of(family_id, child_id)
+    switch_off(family, member)
+    return redirect(url_for("backoffice.child_page", family_id=family.id, child_id=member.id) + "#account")

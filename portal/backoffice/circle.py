@@ -8,7 +8,7 @@ from portal import clock
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.circle_form import MemberForm, NamedForm
-from portal.backoffice.family_admin import confirm_page, issue_letter, letter_page
+from portal.backoffice.family_admin import confirm_page, issue_letter, letter_page, switch_off
 from portal.db import session as db_session
 from portal.models import Account, Family, NetworkMember
 from portal.policy import DUO
@@ -128,3 +128,12 @@ def circle_letter(family_id, member_id):
     family, member = _member_of(family_id, member_id)
     return letter_page(family, member, f"circle-member:{member.id}",
                        url_for("backoffice.circle_confirm_letter", family_id=family.id, member_id=member.id))
+
+
+@blueprint.post("/families/<id:family_id>/circle/<id:member_id>/deactivate")
+@roles(*DUO)
+def circle_deactivate(family_id, member_id):
+    """The member no longer carries anything, or must not: their account ends at once."""
+    family, member = _member_of(family_id, member_id)
+    switch_off(family, member)
+    return redirect(url_for("backoffice.circle_member", family_id=family.id, member_id=member.id) + "#account")

@@ -175,14 +175,19 @@ def letter_page(family: Family, person: Reader, looked_at: str, new: str) -> str
 @blueprint.post("/families/<id:family_id>/parents/<id:parent_id>/deactivate")
 @roles(*DUO)
 def deactivate_parent(family_id, parent_id):
+    family, parent = _parent_of(family_id, parent_id)
+    switch_off(family, parent)
+    return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")
+
+
+def switch_off(family: Family, person: Reader) -> None:
+    """End the account of a parent, circle member or child of this household: every session of it ends at once
+    (committed, audited); a new letter switches it on again."""
     db = db_session()
-    family = get_or_404(Family, family_id, Action.family_edit)
-    parent = get_or_404(Parent, parent_id, Action.family_edit)
-    account = db.get(Account, parent.account_id) if parent.account_id and parent.family_id == family.id else None
-    if account is not None:
+    account = _account_of(person)
+    if account is not None and account.active:
         account.active = False
         account.session_generation += 1
         db.add(account)
         audit.record("account.deactivate", "ok", object=f"account:{account.id}", family_id=family.id)
         db.commit()
-    return redirect(url_for("backoffice.family_file", family_id=family.id) + "#parents")

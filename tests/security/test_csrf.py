@@ -297,6 +297,8 @@ CASES: dict[str, Case] = {
     "backoffice.circle_answer_handled": Case(
         "anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/answers/{karim_answer}/handled"),
     "backoffice.circle_letter_post": Case("anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/letter"),
+    "backoffice.circle_deactivate": Case("anouk", "/backoffice/families/{el_idrissi}/circle/{karim}/deactivate"),
+    "backoffice.child_deactivate": Case("anouk", "/backoffice/families/{el_idrissi}/children/{sara}/deactivate"),
     "backoffice.child_decision": Case("anouk", "/backoffice/families/{el_idrissi}/children/{sara}/decision",
                                       {"together": "y", "parents": "know"}),
     "backoffice.child_plan": Case("anouk", "/backoffice/families/{el_idrissi}/children/{sara}/plan",

@@ -311,3 +311,17 @@ def test_the_timeline_names_who_joined_the_circle_and_what_the_duo_did(team_app,
     for expected in ("%(name)s added to the family's circle", "Confirmed which agreements %(name)s carries out",
                      "Account letter printed for %(name)s"):
         assert say(team_app, "nl", expected, name="Nadia Haddou") in entries, entries
+
+
+def test_switching_a_members_account_off_ends_their_session_at_once(team_app, household):
+    haddou = factories.circle_member(team_app, household.family_id, carries=("a-pickup",))
+    member = signed_in_client(team_app, haddou.username)
+    assert member.get("/circle").status_code == 200
+    duo = signed_in_client(team_app, "bram")
+    member_url = f"/backoffice/families/{household.family_id}/circle/{haddou.member_id}"
+    assert duo.get(f"{member_url}/deactivate").status_code == 405  # only its button, a POST, does it
+    switched = duo.post(f"{member_url}/deactivate", data={"csrf_token": csrf_token(duo.get(member_url).text)})
+    assert switched.status_code == 302
+    assert member.get("/circle").headers["Location"].endswith("/sign-in")
+    with database(team_app) as db:
+        assert not db.exec(select(Account).where(Account.username == haddou.username)).one().active
