@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from benchmarks.common import Codes, scratch_app, sign_in_client
 from portal import clock, demo
+from portal.demo.people import NAMES
 from portal.models import (
     Appointment,
     AppointmentStatus,
@@ -58,7 +59,7 @@ class QueryCounter:
 
 def grow(session: Session, username: str, versions: int, appointments: int) -> None:
     """Add published plan versions (3 situations x 2 agreements, 4 items each) and appointments."""
-    parent = session.exec(select(Parent).where(Parent.name == demo._NAMES[username])).one()
+    parent = session.exec(select(Parent).where(Parent.name == NAMES[username])).one()
     plan = session.exec(select(SafetyPlan).where(SafetyPlan.family_id == parent.family_id)).one()
     worker = session.exec(select(Worker)).first()
     last = max(v.number or 0 for v in session.exec(select(PlanVersion).where(PlanVersion.plan_id == plan.id)))
