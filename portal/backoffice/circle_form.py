@@ -4,8 +4,7 @@ from wtforms import FieldList, StringField
 from wtforms.validators import ValidationError
 
 from portal.models import NetworkMember
-from portal.web.forms import Form, Parsed, Text, bounded_int, is_phone_number, max_length
-from portal.web.i18n import LANGUAGES
+from portal.web.forms import Form, Parsed, Text, bounded_int, known_language, max_length, phone_number
 
 AGREEMENTS_SENT = 100  # agreement keys read from one post: far more than a plan of three situations holds
 
@@ -16,8 +15,8 @@ class MemberForm(Form):
 
     name = Text(max_length(NetworkMember.name))
     relation = Text(max_length(NetworkMember.relation))
-    language = StringField(default="nl")
-    phone = Text(max_length(NetworkMember.phone))
+    language = StringField(default="nl", validators=[known_language])
+    phone = Text(max_length(NetworkMember.phone), validators=[phone_number])
     side = Parsed(default="household")
 
     def validate_name(self, field):
@@ -27,14 +26,6 @@ class MemberForm(Form):
     def validate_relation(self, field):
         if not field.data:
             raise ValidationError(_("Write who this is to the family, e.g. neighbour or uncle."))
-
-    def validate_language(self, field):
-        if field.data not in LANGUAGES:
-            raise ValidationError(_("Choose a language from the list."))
-
-    def validate_phone(self, field):
-        if field.data and not is_phone_number(field.data):
-            raise ValidationError(_("Type a phone number, e.g. 06 12345678."))
 
     def side_parent(self) -> int | None:
         """The parent whose side the member is on; None: the household's side."""

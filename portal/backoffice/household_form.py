@@ -16,10 +16,10 @@ from portal.web.forms import (
     Text,
     bounded_int,
     is_email_address,
-    is_phone_number,
+    known_language,
     max_length,
+    phone_number,
 )
-from portal.web.i18n import LANGUAGES
 
 KINDS = ("parent", "child", "other")
 MAX_ROWS = 20  # rows per kind: the form never builds more, whatever count a browser sends
@@ -49,21 +49,13 @@ class MemberRow(Row):
 
 class ParentRow(MemberRow):
     name = Text(max_length(Parent.name))
-    language = StringField(default="nl")
-    phone = Text(max_length(Parent.phone))
+    language = StringField(default="nl", validators=[known_language])
+    phone = Text(max_length(Parent.phone), validators=[phone_number])
     email = Text(max_length(Parent.email))
     notify_by = StringField(default="sms")  # the channel of their messages: sms | email
 
     def typed(self) -> str:
         return self.phone.data + self.email.data
-
-    def validate_language(self, field):
-        if field.data not in LANGUAGES:
-            raise ValidationError(_("Choose a language from the list."))
-
-    def validate_phone(self, field):
-        if field.data and not is_phone_number(field.data):
-            raise ValidationError(_("Type a phone number, e.g. 06 12345678."))
 
     def validate_email(self, field):
         if field.data and not is_email_address(field.data):

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter, ValidationError
 from wtforms import FieldList, StringField
 from wtforms.validators import Length, StopValidation
+from wtforms.validators import ValidationError as Invalid
 from wtforms.widgets import TextArea
 
 from portal.db import session as db_session
@@ -222,6 +223,18 @@ def bounded_date(value: str | None, first_year: int = 1900, last_year: int = 299
     except ValueError:
         return None
     return day if first_year <= day.year <= last_year else None
+
+
+def known_language(_form, field) -> None:
+    """WTForms validator: one of the portal's languages (a select's value a browser could change)."""
+    if field.data not in LANGUAGES:
+        raise Invalid(_("Choose a language from the list."))
+
+
+def phone_number(_form, field) -> None:
+    """WTForms validator: empty, or a phone number as people type it."""
+    if field.data and not is_phone_number(field.data):
+        raise Invalid(_("Type a phone number, e.g. 06 12345678."))
 
 
 def is_phone_number(value: str) -> bool:
