@@ -4,7 +4,7 @@ from flask import Flask, jsonify
 from portal import config as settings
 from portal import db
 from portal.extensions import babel, compress, csrf, htmx, limiter, login_manager
-from portal.web import audit, headers, i18n, links, logs, permissions
+from portal.web import audit, headers, i18n, links, logs, metrics, permissions
 from portal.web.forms import AppointmentKeyConverter, IdConverter
 from portal.web.guards import public
 from portal.web.i18n import select_locale
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     headers.init_app(app)
     logs.init_app(app)
+    metrics.init_app(app)
 
     from portal import auth
     from portal.auth import blueprint as auth_blueprint

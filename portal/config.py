@@ -48,6 +48,8 @@ def load(overrides: dict | None = None) -> dict:
         "OUT_OF_HOURS_PHONE": env.get("PORTAL_OUT_OF_HOURS_PHONE", "0800-2000"),
         # A child's page names the national children's helpline besides the duo and 112.
         "CHILD_HELPLINE_PHONE": env.get("PORTAL_CHILD_HELPLINE_PHONE", "0800-0432"),
+        # A monitoring system's bearer token for /metrics; unset, there are no metrics to read.
+        "METRICS_TOKEN": env.get("PORTAL_METRICS_TOKEN", ""),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Gunicorn's number of worker processes, which it reads from WEB_CONCURRENCY too: `-w` is not visible here.
         "WORKERS": _whole_number(env.get("WEB_CONCURRENCY"), "WEB_CONCURRENCY"),

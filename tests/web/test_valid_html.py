@@ -37,7 +37,7 @@ LETTERS = {"nl": "dutch", "ar": "youssef"}
 FLOW_PAGES = {"auth.code", "auth.staff_code", "auth.choose_password", "auth.second_factor"}
 # A GET that shows no page of its own: a file, or a redirect unless something was kept or a staff account has no
 # second factor yet (the staff's enrolment is tested in tests/web/test_second_factor.py).
-NOT_PAGES = {"static", "healthz", "manifest", "family.appointment_calendar", "auth.kept", "auth.staff_kept",
+NOT_PAGES = {"static", "healthz", "manifest", "metrics", "family.appointment_calendar", "auth.kept", "auth.staff_kept",
              "auth.enrol"}
 # A page with one known error, checked in the same run: the checker really read the pages.
 CONTROL = ('<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Controle</title></head>'
