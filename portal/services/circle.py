@@ -3,6 +3,7 @@
 Each function changes the session and flushes at most; the caller records the audit event and commits."""
 from dataclasses import dataclass
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
 from portal import clock
@@ -165,11 +166,18 @@ def answers_of(db: Session, family_id: int) -> list[tuple[CircleAnswer, NetworkM
 
 
 def tasks(db: Session, family_ids: list[int]) -> list[tuple[CircleAnswer, NetworkMember]]:
-    """The "I cannot do this" answers not yet handled, of these households, the oldest first: the duo's tasks."""
+    """The "I cannot do this" answers not yet handled, of these households, the oldest first: the duo's tasks. Only
+    a member's last answer to an agreement counts: a "cannot" they answered again (asked anew after a change, "I
+    will" or "cannot" once more) is no task of its own."""
+    newer = aliased(CircleAnswer)
+    answered_again = (select(newer.id).where(newer.member_id == CircleAnswer.member_id,
+                                             newer.agreement_key == CircleAnswer.agreement_key,
+                                             col(newer.id) > CircleAnswer.id).exists())
     return list(db.exec(select(CircleAnswer, NetworkMember)
                         .join(NetworkMember, col(NetworkMember.id) == CircleAnswer.member_id)
                         .where(col(NetworkMember.family_id).in_(family_ids or [-1]),
-                               CircleAnswer.answer == Commitment.cannot, col(CircleAnswer.handled_at).is_(None))
+                               CircleAnswer.answer == Commitment.cannot, col(CircleAnswer.handled_at).is_(None),
+                               ~answered_again)
                         .order_by(col(CircleAnswer.answered_at)).limit(TASKS_SHOWN)))
 
 

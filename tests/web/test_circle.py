@@ -325,3 +325,23 @@ def test_switching_a_members_account_off_ends_their_session_at_once(team_app, ho
     assert member.get("/circle").headers["Location"].endswith("/sign-in")
     with database(team_app) as db:
         assert not db.exec(select(Account).where(Account.username == haddou.username)).one().active
+
+
+def test_a_cannot_answered_again_is_no_task_of_its_own(team_app, household):
+    """Asked again after the pick-up changed, the neighbour now says she will: her old "cannot" leaves the work list;
+    had she said "cannot" again, only the new one would be on it."""
+    fatima, youssef = household.parent_ids
+    haddou = factories.circle_member(team_app, household.family_id, carries=("a-pickup",))
+    client = signed_in_client(team_app, haddou.username)
+    answer(client, "a-pickup", "cannot", "Dinsdag werk ik.")
+    duo = signed_in_client(team_app, "bram")
+    assert "Dinsdag werk ik." in soup(duo.get("/backoffice/")).select_one("#circle-tasks").text
+    factories.published_content(team_app, household.family_id,
+                                plan(fatima, youssef, pick_up=PICK_UP + " Niet op dinsdag."))
+    answer(client, "a-pickup", "cannot", "Woensdag ook niet.")
+    tasks = soup(duo.get("/backoffice/")).select_one("#circle-tasks").text
+    assert "Woensdag ook niet." in tasks and "Dinsdag werk ik." not in tasks
+    factories.published_content(team_app, household.family_id,
+                                plan(fatima, youssef, pick_up=PICK_UP + " Alleen maandag."))
+    answer(client, "a-pickup", "will")
+    assert "Haddou" not in soup(duo.get("/backoffice/")).select_one("#circle-tasks").text
