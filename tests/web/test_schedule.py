@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from portal import clock
 from portal import db as portal_db
-from portal.models import AuditEvent, OutboxMessage, ScheduledJob
+from portal.models import Appointment, AuditEvent, OutboxMessage, ScheduledJob
 from portal.services import audit, schedule
 from support import factories
 from support.pages import database, soup
@@ -31,8 +31,11 @@ def run(app, worker: str, now: dt.datetime, engine=None) -> list[str]:
 
 def test_each_job_runs_when_due_and_not_again_before_its_interval(team_app):
     made = factories.household(team_app, ["nl"])
-    factories.appointment(team_app, made.family_id, days=1)  # tomorrow: its reminder is due now
     now = clock.now()
+    with database(team_app) as db:  # in two hours, whatever the time of day: its reminder is due now
+        db.add(Appointment(family_id=made.family_id, key=f"schedule-{made.family_id}", starts_at=now + dt.timedelta(
+            hours=2), with_whom="Bram de Wit", purpose="Gesprek over het plan."))
+        db.commit()
     assert sorted(run(team_app, "one", now)) == sorted(schedule.JOBS)
     with database(team_app) as db:
         assert len(db.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("reminder:"))).all()) == 1
@@ -42,6 +45,7 @@ def test_each_job_runs_when_due_and_not_again_before_its_interval(team_app):
                                                                                   "reminders"]
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # on SQLite one worker runs (operations.md)
 def test_two_workers_at_once_run_each_job_once(team_app, database_url):
     start, ran, errors = threading.Barrier(2), [], []
     now = clock.now()
