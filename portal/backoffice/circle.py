@@ -13,7 +13,7 @@ from portal.db import session as db_session
 from portal.models import Account, Family, NetworkMember
 from portal.policy import DUO
 from portal.rules.actions import Action
-from portal.services import circle, interpreting, stored_id
+from portal.services import circle, interpreting
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
@@ -86,9 +86,8 @@ def _member_page(family: Family, member: NetworkMember, chosen: set[str] | None 
     page comes back refused."""
     db = db_session()
     audit.record("family.view", "ok", object=f"circle-member:{member.id}", family_id=family.id)
-    answers = [(answer, who) for answer, who in circle.answers_of(db, stored_id(family.id)) if who.id == member.id]
     return render_template("backoffice/circle_member.html", family=family, member=member,
-                           offers=circle.offers(db, member), answers=answers, chosen=chosen,
+                           offers=circle.offers(db, member), answers=circle.answers_of(db, member), chosen=chosen,
                            account=db.get(Account, member.account_id) if member.account_id else None,
                            household=household_of(db, family))
 

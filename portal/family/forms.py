@@ -109,7 +109,7 @@ class ChildWordsForm(Form):
 class ShareForm(Form):
     """The parents a child shares one of their words with: the ids of the boxes ticked."""
 
-    parent = FieldList(StringField(), max_entries=3)
+    parent = FieldList(StringField(), max_entries=20)  # as many as a household may have (household_form.MAX_ROWS)
 
     def parent_ids(self) -> set[int]:
         return {number for value in self.parent.data if (number := bounded_int(value, 1, 2**31 - 1, 0))}

@@ -156,11 +156,9 @@ def handle(db: Session, member: NetworkMember, answer_id: int, by: int) -> Circl
     return found
 
 
-def answers_of(db: Session, family_id: int) -> list[tuple[CircleAnswer, NetworkMember]]:
-    """Every answer of the household's circle, newest first: for the family file and its timeline."""
-    return list(db.exec(select(CircleAnswer, NetworkMember)
-                        .join(NetworkMember, col(NetworkMember.id) == CircleAnswer.member_id)
-                        .where(NetworkMember.family_id == family_id)
+def answers_of(db: Session, member: NetworkMember) -> list[CircleAnswer]:
+    """Every answer of this member of the circle, newest first: for their page in the back office."""
+    return list(db.exec(select(CircleAnswer).where(CircleAnswer.member_id == member.id)
                         .order_by(col(CircleAnswer.answered_at).desc(), col(CircleAnswer.id).desc())
                         .limit(MEMBERS_SHOWN * 10)))
 
