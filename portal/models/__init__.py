@@ -36,13 +36,28 @@ from portal.models.plans import (
     VersionStatus,
 )
 from portal.models.schedule import ScheduledJob
+from portal.models.signals import (
+    MatchKey,
+    Partner,
+    PartnerKind,
+    PartnerOrganisation,
+    PartnerToken,
+    ProfessionalNetwork,
+    Signal,
+    SignalAddition,
+    SignalCandidate,
+    SignalState,
+    Urgency,
+)
 
 __all__ = [
     "Absence", "Account", "Acknowledgement", "Answer", "Appointment", "AppointmentAnswer", "AppointmentResponse",
     "AppointmentStatus", "AuditCheckpoint", "AuditEvent", "BreakGlass", "CaseClosure", "ChildAccountDecision",
     "ChildPlan", "ChildWords", "CircleAnswer", "Commitment", "DuoAssignment", "DuoRole", "Family", "FamilyMember",
-    "Interpreter", "InterpreterTeam", "NamedInAgreement", "NetworkMember", "OneTimeCode", "OutboxMessage", "Parent",
-    "ParentTextRendering", "ParentVersion", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion", "RecoveryCode",
-    "Role", "SafetyAgreement", "SafetyPlan", "ScheduledJob", "SignInFlow", "Team", "TranslationJob",
-    "TranslationSegment", "UnsafeKind", "UnsafeSituation", "UserSession", "VersionStatus", "Worker", "WorkingHours",
+    "Interpreter", "InterpreterTeam", "MatchKey", "NamedInAgreement", "NetworkMember", "OneTimeCode",
+    "OutboxMessage", "Parent", "ParentTextRendering", "ParentVersion", "Partner", "PartnerKind",
+    "PartnerOrganisation", "PartnerToken", "PlanItem", "PlanQuestion", "PlanSection", "PlanVersion",
+    "ProfessionalNetwork", "RecoveryCode", "Role", "SafetyAgreement", "SafetyPlan", "ScheduledJob", "SignInFlow",
+    "Signal", "SignalAddition", "SignalCandidate", "SignalState", "Team", "TranslationJob", "TranslationSegment",
+    "UnsafeKind", "UnsafeSituation", "Urgency", "UserSession", "VersionStatus", "Worker", "WorkingHours",
 ]

@@ -14,6 +14,7 @@ class Role(str, enum.Enum):
     parent = "parent"
     network = "network"  # a member of a family's circle (services/circle.py)
     child = "child"  # a child of 12 or over (services/children.py)
+    partner = "partner"  # a person of a partner organisation who sends signals (services/signals.py)
 
     @property
     def is_staff(self) -> bool:

@@ -110,6 +110,10 @@ class Parent(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     # How the parent hears there is news: "sms" (to the phone) or "email" (services/notifications.address_of).
     notify_by: str = Field(default="sms", max_length=8, sa_column_kwargs={"server_default": "sms"})
+    # Where partners' signals find them (portal/rules/matching.py): staff-only, like the rest of this row.
+    birth_year: int | None = None
+    postcode: str = Field(default="", max_length=7, sa_column_kwargs={"server_default": ""})
+    house_number: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
 
 
 class DuoRole(str, enum.Enum):
