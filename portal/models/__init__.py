@@ -4,6 +4,7 @@ from portal.models.appointments import Appointment, AppointmentAnswer, Appointme
 from portal.models.audit import AuditCheckpoint, AuditEvent
 from portal.models.children import ChildAccountDecision, ChildPlan, ChildWords
 from portal.models.circle import CircleAnswer, Commitment, NamedInAgreement, NetworkMember
+from portal.models.identity import IdentityProvider, ProviderSignIn, StaffIdentity  # noqa: F401
 from portal.models.interpreting import ParentTextRendering, TranslationJob, TranslationSegment
 from portal.models.notifications import OutboxMessage
 from portal.models.people import (
