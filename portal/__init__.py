@@ -58,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.auth import blueprint as auth_blueprint
     from portal.backoffice import blueprint as backoffice_blueprint
     from portal.family import blueprint as family_blueprint
+    from portal.partner import api as partner_api
+    from portal.partner import blueprint as partner_blueprint
     from portal.web import assets, errors
 
     assets.init_app(app)
@@ -66,6 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(family_blueprint)
     app.register_blueprint(backoffice_blueprint, url_prefix="/backoffice")
+    app.register_blueprint(partner_blueprint, url_prefix="/partner")
+    app.register_blueprint(partner_api, url_prefix="/api/v1")
     i18n.init_app(app)
     permissions.init_app(app)
     app.jinja_env.globals.update(app_name=app.config["APP_NAME"], external_url=links.external_url)

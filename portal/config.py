@@ -56,6 +56,8 @@ def load(overrides: dict | None = None) -> dict:
         # Always set: the limiter would otherwise carry the last app's choice over to the next.
         "RATELIMIT_ENABLED": True,
         "RETENTION_YEARS": int(env.get("PORTAL_RETENTION_YEARS", "15")),
+        # Calls of one partner system's token to the signals interface (flask-limiter's notation).
+        "PARTNER_API_LIMIT": env.get("PORTAL_PARTNER_API_LIMIT", "60/minute;2000/day"),
         "NOTIFY_SENDER": env.get("PORTAL_NOTIFY_SENDER", "file"),
         "SMTP_HOST": env.get("PORTAL_SMTP_HOST", "localhost"),
         "SMTP_FROM": env.get("PORTAL_SMTP_FROM", "portaal@localhost"),

@@ -24,14 +24,16 @@ from portal.models import (
     Parent,
     ParentTextRendering,
     ParentVersion,
+    PartnerOrganisation,
     PlanQuestion,
     Role,
+    Signal,
     Team,
     TranslationJob,
     Worker,
 )
 from portal.rules import audience
-from portal.rules.actions import TEAM_ACTIONS, Action, Relation, allows
+from portal.rules.actions import TEAM_ACTIONS, TEAM_WORK, Action, Relation, allows
 from portal.rules.plan_content import PlanContent
 
 READ_ALONG_BEFORE = dt.timedelta(hours=1)
@@ -229,8 +231,22 @@ def can(user, action: Action, obj, db: Session) -> bool:
         return _child_may(db, user.child, action, obj)
     if user.role is Role.interpreter:
         return _interpreter_may(db, user.interpreter, action, obj)
+    if user.role is Role.partner:
+        return _partner_may(user.partner, action, obj)
     if user.role in DUO:
         return _staff_may(db, user.worker, user.role is Role.teamlead, action, obj)
+    return False
+
+
+def _partner_may(partner, action: Action, obj) -> bool:
+    """A partner sends signals for their own active organisation and reads back only the signals they sent:
+    never a household, a file or another's signal."""
+    if partner is None:
+        return False
+    if action is Action.signal_send:
+        return isinstance(obj, PartnerOrganisation) and obj.id == partner.organisation_id and obj.active
+    if action is Action.signal_read:
+        return isinstance(obj, Signal) and obj.sent_by == partner.account_id
     return False
 
 
@@ -291,6 +307,8 @@ def _staff_may(db: Session, worker, team_lead: bool, action: Action, obj) -> boo
         return False
     if action in TEAM_ACTIONS:
         return team_lead and worker.team_id in _teams_of(db, obj)
+    if action in TEAM_WORK:
+        return worker.team_id in _teams_of(db, obj)
     family = _household(db, obj)
     if family is None:
         return False

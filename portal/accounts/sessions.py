@@ -9,7 +9,18 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from portal import clock
-from portal.models import Account, Family, FamilyMember, Interpreter, NetworkMember, Parent, Role, UserSession, Worker
+from portal.models import (
+    Account,
+    Family,
+    FamilyMember,
+    Interpreter,
+    NetworkMember,
+    Parent,
+    Partner,
+    Role,
+    UserSession,
+    Worker,
+)
 from portal.models.accounts import FAMILY_ROLES
 
 # The family pages' idle limit: a phone left on a table ends its session soon.
@@ -41,6 +52,7 @@ class SignedIn:
     family: Family | None = None  # a parent's or member's household, as it was when the session was looked up
     member: NetworkMember | None = None  # a member of a family's circle
     child: FamilyMember | None = None  # a child of 12 or over with an account
+    partner: Partner | None = None  # a person of a partner organisation
 
     is_authenticated = True
     is_active = True
@@ -80,8 +92,9 @@ def start(db: Session, account: Account, language: str | None) -> SignedIn:
 # closed-case check of every family page (portal/family/closed.py). Built once, with the token's hash bound at each
 # request (issue 23).
 _SIGNED_IN_ROW: Select[UserSession, Account, Parent | None, Worker | None, Interpreter | None, Family | None,
-                       NetworkMember | None, FamilyMember | None]
-_SIGNED_IN_ROW = Select(UserSession, Account, Parent, Worker, Interpreter, Family, NetworkMember, FamilyMember)
+                       NetworkMember | None, FamilyMember | None, Partner | None]
+_SIGNED_IN_ROW = Select(UserSession, Account, Parent, Worker, Interpreter, Family, NetworkMember, FamilyMember,
+                        Partner)
 _SIGNED_IN = (
     _SIGNED_IN_ROW.join(Account, col(Account.id) == UserSession.account_id)
     .outerjoin(Parent, col(Parent.account_id) == Account.id)
@@ -91,6 +104,7 @@ _SIGNED_IN = (
                                                        FamilyMember.family_id))
     .outerjoin(Worker, col(Worker.account_id) == Account.id)
     .outerjoin(Interpreter, col(Interpreter.account_id) == Account.id)
+    .outerjoin(Partner, col(Partner.account_id) == Account.id)
     .where(UserSession.token_hash == bindparam("token_hash")))
 
 
@@ -103,8 +117,8 @@ def load(db: Session, token: str, now: dt.datetime | None = None) -> SignedIn | 
     row = db.exec(_SIGNED_IN, params={"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
-    record, account, parent, worker, interpreter, family, member, child = row
-    user = SignedIn(account, record, token, parent, worker, interpreter, family, member, child)
+    record, account, parent, worker, interpreter, family, member, child, partner = row
+    user = SignedIn(account, record, token, parent, worker, interpreter, family, member, child, partner)
     if (record.ended_at or not account.active or record.generation != account.session_generation
             or now >= user.expires_at()):
         return None

@@ -32,4 +32,4 @@ def init_login(app: Flask) -> None:
 
 
 # The sign-in, activation and session pages register on the blueprint.
-from portal.auth import views  # noqa: E402,F401
+from portal.auth import oidc, views  # noqa: E402,F401

@@ -75,6 +75,8 @@ def _home(account: Account) -> str:
         return url_for("family.circle_home")
     if account.role is Role.child:
         return url_for("family.child_home")
+    if account.role is Role.partner:
+        return url_for("partner.home")
     return url_for("family.home") if account.role is Role.parent else url_for("backoffice.home")
 
 

@@ -8,11 +8,12 @@ from sqlmodel import col, select
 from portal import clock
 from portal.backoffice import blueprint, household_form
 from portal.backoffice.case_form import CaseForm
+from portal.backoffice.signals import intake_signal
 from portal.db import session as db_session
 from portal.models import Account, Family, Role
 from portal.policy import DUO, can
 from portal.rules.actions import Action
-from portal.services import cases
+from portal.services import cases, signals
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, own_team_or_404, roles
@@ -32,16 +33,23 @@ def new_household():
     db = db_session()
     team = own_team_or_404(Action.family_create)
     candidates = cases.duo_candidates(db, team.id)
-    form = household_form.IntakeForm({worker.id for worker in candidates})
+    # Started from a signal on the intake list: the form is filled in from it, and the signal lands on the new
+    # household when it is saved.
+    signal = intake_signal(db, team.id, request.values.get("signal"))
+    form = household_form.IntakeForm({worker.id for worker in candidates}, data=household_form.from_signal(
+        signals.people_of(signal), signal.postcode, signal.house_number, clock.today().year) if signal else None)
     if _saving(form):
         family = cases.start_household(db, team.id, form.household(), form.members(), form.chosen(form.contact),
                                        form.chosen(form.partner), clock.today(), current_user.account.id)
         audit.record("family.create", "ok", object=f"family:{family.id}", family_id=family.id)
+        if signal is not None:
+            signals.link(db, signal, family, current_user.account.id, clock.now(), repeat=False)
+            audit.record("signal.link", "new", object=f"signal:{signal.id}", family_id=family.id)
         db.commit()
         return redirect(url_for("backoffice.family_file", family_id=family.id))
     errors = form.messages()
     return render_template("backoffice/household_new.html", form=form, errors=errors, candidates=candidates,
-                           main_form="household-form"), 400 if errors else 200
+                           signal=signal, main_form="household-form"), 400 if errors else 200
 
 
 @blueprint.route("/families/<id:family_id>/members", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from wtforms.validators import ValidationError
 
 from portal import clock
 from portal.models import Family, FamilyMember, Parent
+from portal.rules import matching
 from portal.services.cases import Household, Member
 from portal.services.notifications import CHANNELS
 from portal.web.forms import (
@@ -47,15 +48,35 @@ class MemberRow(Row):
             raise ValidationError(_("Write the name."))
 
 
-class ParentRow(MemberRow):
+class BornRow(MemberRow):
+    """A row with a year of birth: anything but a year, however long, is "no year"."""
+
+    birth_year = Parsed()
+
+    def year(self) -> int | None:
+        return bounded_int(self.birth_year.data, OLDEST_BIRTH_YEAR, clock.today().year, 0) or None
+
+    def validate_birth_year(self, field):
+        if field.data and self.year() is None:
+            raise ValidationError(_("Type the year of birth, e.g. 2016."))
+
+
+class ParentRow(BornRow):
     name = Text(max_length(Parent.name))
     language = StringField(default="nl", validators=[known_language])
     phone = Text(max_length(Parent.phone), validators=[phone_number])
     email = Text(max_length(Parent.email))
     notify_by = StringField(default="sms")  # the channel of their messages: sms | email
+    # Where the parent lives: partners' signals are matched on it (portal/rules/matching.py).
+    postcode = Text(max_length(Parent.postcode) + 1)  # "1074 AB" as typed
+    house_number = Text(max_length(Parent.house_number))
 
     def typed(self) -> str:
-        return self.phone.data + self.email.data
+        return self.phone.data + self.email.data + self.birth_year.data + self.postcode.data + self.house_number.data
+
+    def validate_postcode(self, field):
+        if field.data and not matching.postcode(field.data):
+            raise ValidationError(_("Type a Dutch postcode, e.g. 1074 AB."))
 
     def validate_email(self, field):
         if field.data and not is_email_address(field.data):
@@ -71,22 +92,16 @@ class ParentRow(MemberRow):
 
     def member(self) -> Member:
         return Member("parent", self.name.data, self.number(), language=self.language.data, phone=self.phone.data,
-                      email=self.email.data, notify_by=self.notify_by.data)
+                      email=self.email.data, notify_by=self.notify_by.data, birth_year=self.year(),
+                      postcode=matching.postcode(self.postcode.data),
+                      house_number=matching.house_number(self.house_number.data))
 
 
-class ChildRow(MemberRow):
+class ChildRow(BornRow):
     name = Text(max_length(FamilyMember.name))
-    birth_year = Parsed()  # anything but a year, however long, is "no year"
 
     def typed(self) -> str:
         return self.birth_year.data
-
-    def year(self) -> int | None:
-        return bounded_int(self.birth_year.data, OLDEST_BIRTH_YEAR, clock.today().year, 0) or None
-
-    def validate_birth_year(self, field):
-        if field.data and self.year() is None:
-            raise ValidationError(_("Type the year of birth, e.g. 2016."))
 
     def member(self) -> Member:
         return Member("child", self.name.data, self.number(), birth_year=self.year())
@@ -148,9 +163,9 @@ class IntakeForm(HouseholdForm):
     contact = StringField()
     partner = StringField()
 
-    def __init__(self, candidates: set[int]):
+    def __init__(self, candidates: set[int], data: dict | None = None):
         self.candidates = candidates
-        super().__init__()
+        super().__init__(data=data)
 
     def chosen(self, field) -> int:
         return bounded_int(field.data, 1, LARGEST_ID, 0)
@@ -167,10 +182,27 @@ class IntakeForm(HouseholdForm):
 def members_form(family: Family, parents, members) -> HouseholdForm:
     """The members page: as posted, else filled in with the household as it is and an empty row of each kind."""
     rows = {"parent": [{"name": p.name, "language": p.language, "phone": p.phone or "", "email": p.email or "",
-                        "notify_by": p.notify_by, "id": str(p.id)} for p in parents],
+                        "notify_by": p.notify_by, "birth_year": str(p.birth_year or ""), "postcode": p.postcode,
+                        "house_number": p.house_number, "id": str(p.id)} for p in parents],
             "child": [{"name": m.name, "birth_year": str(m.birth_year or ""), "id": str(m.id)}
                       for m in members if m.is_child],
             "other": [{"name": m.name, "relation": m.relation, "id": str(m.id)} for m in members if not m.is_child]}
     return HouseholdForm(data={"name": family.name, "interpreter_needed": family.interpreter_needed,
                                "parents_kept_apart": family.parents_kept_apart,
                                **{kind: (filled + [{}])[:MAX_ROWS] for kind, filled in rows.items()}})
+
+
+ADULT_AGE = 18
+
+
+def from_signal(people, postcode: str, house_number: str, this_year: int) -> dict:
+    """The intake form filled in from a partner's signal: adults (or of unknown age) as parents, at the address
+    given, younger people as children; the household named after the first person's surname."""
+    adults = [person for person in people if not person.birth_year or this_year - person.birth_year >= ADULT_AGE]
+    young = [person for person in people if person not in adults]
+    surname = people[0].name.split()[-1] if people and people[0].name.split() else ""
+    return {"name": f"Gezin {surname}".strip(),
+            "parent": [{"name": person.name, "birth_year": str(person.birth_year or ""), "postcode": postcode,
+                        "house_number": house_number} for person in adults][:MAX_ROWS] or [{}],
+            "child": [{"name": person.name, "birth_year": str(person.birth_year)} for person in young][:MAX_ROWS]
+            or [{}], "other": [{}]}

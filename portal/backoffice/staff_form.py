@@ -1,7 +1,8 @@
 """The staff forms: a worker's or team lead's name, organisation, phone and hours, or an interpreter's languages; a
-worker's days away."""
+worker's days away; an organisation's identity provider and a colleague's link to it."""
 import datetime as dt
 import re
+import urllib.parse
 
 from flask_babel import gettext as _
 from wtforms import Form as Row
@@ -9,7 +10,10 @@ from wtforms import FormField, SelectMultipleField
 from wtforms.validators import AnyOf, ValidationError
 
 from portal import clock
+from portal.auth import oidc
 from portal.models import Role, Worker
+from portal.models.identity import IdentityProvider, StaffIdentity
+from portal.services import identity
 from portal.services.staff import StaffDetails, StaffMember
 from portal.web.forms import Form, Parsed, Rows, Text, bounded_date, is_phone_number, max_length
 from portal.web.i18n import LANGUAGES
@@ -128,3 +132,51 @@ class SwitchForm(Form):
 
     def switched_on(self) -> bool:
         return self.active.data == "on"
+
+
+class ProviderForm(Form):
+    """An organisation's OpenID Connect provider: the issuer and client the organisation registered for the portal,
+    and the name of the environment variable (PORTAL_OIDC_SECRET_<name>) that holds the client secret."""
+
+    name = Text(max_length(IdentityProvider.name))
+    issuer = Text(max_length(IdentityProvider.issuer))
+    client_id = Text(max_length(IdentityProvider.client_id))
+    secret_name = Text(max_length(IdentityProvider.secret_name))
+    mfa_acr = Text(max_length(IdentityProvider.mfa_acr))
+
+    def validate_name(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_("Write the organisation's name as colleagues know it."))
+
+    def validate_issuer(self, field):
+        issuer = (field.data or "").strip()
+        parts = urllib.parse.urlsplit(issuer)
+        if parts.query or parts.fragment or not oidc.acceptable_url(issuer, issuer):
+            raise ValidationError(_("Type the issuer's https address, as the organisation gave it."))
+
+    def validate_client_id(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_("Type the client id the organisation registered for the portal."))
+
+    def validate_secret_name(self, field):
+        if not identity.SECRET_NAME.fullmatch(field.data or ""):
+            raise ValidationError(_("Use capital letters, digits and _ only, e.g. VEILIG_THUIS."))
+
+    def details(self) -> identity.ProviderDetails:
+        return identity.ProviderDetails(self.name.data.strip(), self.issuer.data.strip(), self.client_id.data.strip(),
+                                        self.secret_name.data, (self.mfa_acr.data or "").strip())
+
+
+class LinkForm(Form):
+    """Link a staff account to the subject (`sub`) the organisation's provider gives the colleague."""
+
+    provider = Parsed()
+    subject = Text(max_length(StaffIdentity.subject))
+
+    def validate_subject(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_("Type the code the organisation's sign-in gives this colleague."))
+
+    def provider_id(self) -> int | None:
+        value = self.provider.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else None

@@ -7,7 +7,7 @@ from portal.backoffice import blueprint
 from portal.db import session as db_session
 from portal.models import Role
 from portal.rules.actions import Action
-from portal.services import team_overview
+from portal.services import signals, stored_id, team_overview
 from portal.web import audit
 from portal.web.guards import own_team_or_404, roles
 
@@ -22,4 +22,5 @@ def team():
     audit.record("team.overview.view", "ok", object=f"team:{own.id}")
     audit.record_seen("team.overview.view", team_overview.seen(found))
     return render_template("backoffice/team.html", team=own, overview=found, nine_months=team_overview.NINE_MONTHS,
-                           shown=team_overview.HOUSEHOLDS_SHOWN, list_shown=team_overview.LIST_SHOWN)
+                           shown=team_overview.HOUSEHOLDS_SHOWN, list_shown=team_overview.LIST_SHOWN,
+                           signal_months=signals.months(db, stored_id(own.id), clock.now()))

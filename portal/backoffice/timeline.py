@@ -25,6 +25,7 @@ KIND_NAMES = {
     "case": _l("Intake and closing"), "members": _l("Members"), "duo": _l("Duo"), "plan": _l("Plan versions"),
     "answers": _l("Parents' answers and replies"), "appointments": _l("Appointments"),
     "translations": _l("Translations"), "emergency": _l("Emergency access"),
+    "signals": _l("Partners' signals"),
 }
 EVENT_NAMES = {
     "case.intake": _l("Intake: the household's file was opened"),
@@ -66,6 +67,10 @@ EVENT_NAMES = {
     "translations.appointments_opened": _l("Translation of the appointments into %(language)s opened"),
     "translations.appointments_completed": _l("Appointments translated into %(language)s"),
     "emergency.opened": _l("%(name)s opened the file in an emergency"),
+    "signals.urgent": _l("Urgent signal from %(name)s"),
+    "signals.soon": _l("Signal from %(name)s"),
+    "signals.normal": _l("Signal from %(name)s"),
+    "signals.done": _l("Done with a signal from %(name)s"),
 }
 SOURCE_NAMES = {
     "household": _l("Household file %(id)s"), "audit": _l("Audit event %(id)s"), "duo": _l("Duo assignment %(id)s"),
@@ -73,7 +78,7 @@ SOURCE_NAMES = {
     "appointment": _l("Appointment %(id)s"), "appointment_answer": _l("Appointment answer %(id)s"),
     "translation": _l("Translation job %(id)s"), "break_glass": _l("Emergency access %(id)s"),
     "closure": _l("Case closure %(id)s"), "circle_answer": _l("Answer of the family's circle %(id)s"),
-    "child_words": _l("A child's words %(id)s"),
+    "child_words": _l("A child's words %(id)s"), "signal": _l("Signal %(id)s"),
 }
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 

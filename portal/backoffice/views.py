@@ -9,6 +9,7 @@ from portal import clock
 from portal.backoffice import blueprint
 from portal.backoffice.audience_field import household_of
 from portal.backoffice.case_form import MIN_REASON_LENGTH, BreakGlassForm
+from portal.backoffice.signals import family_signals
 from portal.db import session as db_session
 from portal.models import (
     BreakGlass,
@@ -17,7 +18,7 @@ from portal.models import (
 )
 from portal.policy import DUO, READ_ALONG_BEFORE, can
 from portal.rules.actions import Action
-from portal.services import appointments, cases, renderings, worklist
+from portal.services import appointments, cases, renderings, stored_id, worklist
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
@@ -35,7 +36,7 @@ def home():
     audit.record_seen("overview.view", work.seen)  # it shows parents' questions and appointments
     return render_template("backoffice/home.html", assignments=work.assignments, open_answers=work.open_questions,
                            move_requests=work.move_requests, circle_tasks=work.circle_tasks,
-                           child_words=work.child_words,
+                           child_words=work.child_words, signals=work.signals,
                            drafts=work.drafts, upcoming=work.upcoming, names=work.names, waiting=work.waiting,
                            away=appointments.on_days_away(db, work.upcoming))
 
@@ -62,7 +63,7 @@ def family_file(family_id):
                            workers=file.workers, accounts=file.accounts, restricted=file.restricted,
                            appointments=file.appointments, household=household_of(db, family), today=clock.today(),
                            circle=file.circle, carried=file.carried, circle_tasks=file.circle_tasks,
-                           older_children=file.older_children,
+                           older_children=file.older_children, **family_signals(db, stored_id(family.id)),
                            retention_ends=cases.retention_ends(family, current_app.config["RETENTION_YEARS"]),
                            may_change_case=can(current_user,
                                                Action.family_reopen if family.closed_at else Action.family_close,

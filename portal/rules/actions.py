@@ -18,6 +18,9 @@ class Action(str, enum.Enum):
     circle_read = "circle.read"  # the agreements they carry, their answers, who looked at what is theirs
     # A child of 12 or over with an account, on themselves.
     child_read = "child.read"  # their own plan, their words (written, shared), who looked at what is theirs
+    # A person of a partner organisation: sends signals for it, reads back what they sent (services/signals.py).
+    signal_send = "signal.send"  # on their own, active organisation
+    signal_read = "signal.read"  # the receipt of a signal they sent, and adding to it
     # Staff, on a household or anything of it.
     family_view = "family.view"  # read: the file, plan versions, answers, appointments, timeline, factual file
     family_edit = "family.edit"  # write: the plan, appointments, replies, the duo, the parents' letters and accounts
@@ -30,6 +33,10 @@ class Action(str, enum.Enum):
     family_create = "family.create"
     staff_manage = "staff.manage"
     team_overview = "team.overview"
+    partner_manage = "partner.manage"  # partner organisations, their people and their systems' tokens
+    signal_intake = "signal.intake"  # the intake list: signals that matched no household clearly
+    # Any worker or team lead of a team, on their own team.
+    signal_out_of_hours = "signal.out_of_hours"  # urgent signals that came outside office hours
 
 
 class Relation(enum.Enum):
@@ -46,7 +53,10 @@ class Relation(enum.Enum):
 
 
 # On a team: only for the team leads of that team.
-TEAM_ACTIONS = frozenset({Action.family_create, Action.staff_manage, Action.team_overview})
+TEAM_ACTIONS = frozenset({Action.family_create, Action.staff_manage, Action.team_overview, Action.partner_manage,
+                          Action.signal_intake})
+# On a team: for every worker and team lead of it.
+TEAM_WORK = frozenset({Action.signal_out_of_hours})
 
 _DUO_WORK = frozenset({Action.family_view, Action.family_edit, Action.family_members, Action.rendering_ask})
 

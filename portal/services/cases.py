@@ -28,7 +28,7 @@ from portal.models import (
 )
 from portal.rules.audience import HOUSEHOLD
 from portal.rules.plan_content import PlanContent
-from portal.services import children, circle, parent_versions, stored_id
+from portal.services import children, circle, match_keys, parent_versions, stored_id
 from portal.services.duo import current_duo
 from portal.services.plans import content_of, current_version, draft_of, published_versions
 from portal.services.staff import unique_username
@@ -68,6 +68,8 @@ class Member:
     notify_by: str = "sms"  # sms | email: how a parent hears there is news
     birth_year: int | None = None
     relation: str = ""
+    postcode: str = ""  # a parent's address, for matching partners' signals (staff-only)
+    house_number: str = ""
 
 
 def retention_period(years: int) -> dt.timedelta:
@@ -170,6 +172,8 @@ def save_members(db: Session, family: Family, members: list[Member]) -> list[str
         if new and isinstance(row, Parent):
             _give_current_plan(db, row)
         touched.append(f"{'parent' if isinstance(row, Parent) else 'member'}:{row.id}")
+    if touched:
+        match_keys.refresh(db, family.id)
     return touched
 
 
@@ -195,7 +199,8 @@ def _values(member: Member) -> dict:
     """The fields the forms show of each kind; a child's relation stays as the duo wrote it."""
     if member.kind == "parent":
         return {"name": member.name, "language": member.language, "phone": member.phone or None,
-                "email": member.email or None, "notify_by": member.notify_by}
+                "email": member.email or None, "notify_by": member.notify_by, "birth_year": member.birth_year,
+                "postcode": member.postcode, "house_number": member.house_number}
     if member.kind == "child":
         return {"name": member.name, "birth_year": member.birth_year}
     return {"name": member.name, "relation": member.relation}

@@ -29,9 +29,11 @@ from portal.models import (
     NetworkMember,
     Parent,
     ParentTextRendering,
+    PartnerOrganisation,
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
+    Signal,
     TranslationJob,
     VersionStatus,
     Worker,
@@ -44,7 +46,7 @@ from portal.services.cases import members_of
 from portal.services.plans import content_of
 
 # The kinds a page can be narrowed to, in the order the filter offers them.
-KINDS = ("case", "members", "duo", "plan", "answers", "appointments", "translations", "emergency")
+KINDS = ("case", "members", "duo", "plan", "answers", "appointments", "translations", "emergency", "signals")
 PAGE_SIZE = 100
 LONGEST_PAGE = 200
 FACTUAL_FILE_ENTRIES = 1000  # a longer period is refused in part, and the file says so
@@ -449,6 +451,26 @@ def _child_words():
     return Source("answers", ChildWords.written_at, ChildWords.id, query, entry, _child_member)
 
 
+def _signals(done: bool):
+    """A partner's signal landed on the household (at once, or linked by the team lead); and what was done."""
+    def query(family_id):
+        found = (select(Signal, PartnerOrganisation.name, *_staff(Replier, ReplierAccount))
+                 .join(PartnerOrganisation, PartnerOrganisation.id == Signal.organisation_id)
+                 .outerjoin(ReplierAccount, ReplierAccount.id == Signal.done_by)
+                 .outerjoin(Replier, Replier.account_id == ReplierAccount.id)
+                 .where(Signal.family_id == family_id))
+        return found.where(col(Signal.done_at).is_not(None)) if done else found
+
+    def entry(row, people, rank):
+        signal, source, name, role = row
+        if done:
+            return Entry(signal.done_at, "signals", "signals.done", "signal", signal.id, rank, who=name or "",
+                         role=role.value if role else "", values={"name": source}, text=signal.done_note)
+        return Entry(signal.sent_at, "signals", f"signals.{signal.urgency.value}", "signal", signal.id, rank,
+                     who=source, values={"name": source}, text=signal.what)
+    return Source("signals", Signal.done_at if done else Signal.sent_at, Signal.id, query, entry)
+
+
 def _child_member(_people: People, key: str):
     kind, _sep, number = key.partition("-")
     return FamilyMember.id == int(number) if kind == "member" else false()
@@ -458,8 +480,8 @@ def _child_member(_people: People, key: str):
 SOURCES = (_intake(), _duo(False), _audited("members"), _published(), _audited("plan"), _translations(False),
            _translations(True), _acknowledged(False), _acknowledged(True), _questions(False), _questions(True),
            _appointments(), _audited("appointments"), _appointment_answers(False), _appointment_answers(True),
-           _circle_answers(False), _circle_answers(True), _child_words(), _break_glass(), _duo(True),
-           _closures(False), _closures(True))
+           _circle_answers(False), _circle_answers(True), _child_words(), _signals(False), _signals(True),
+           _break_glass(), _duo(True), _closures(False), _closures(True))
 
 
 # --- a page ------------------------------------------------------------------------------------------

@@ -18,16 +18,18 @@ from portal.models import (
     FamilyMember,
     NetworkMember,
     Parent,
+    PartnerOrganisation,
     PlanQuestion,
     PlanVersion,
     Role,
     SafetyPlan,
+    Signal,
     TranslationJob,
     VersionStatus,
 )
 from portal.policy import on_duty, visible_families
 from portal.rules.audience import HOUSEHOLD, parents_of
-from portal.services import appointments, children, circle, stored_id
+from portal.services import appointments, children, circle, signals, stored_id
 
 OPEN_QUESTIONS_SHOWN = 50  # oldest first: the one waiting longest is on top
 MOVE_REQUESTS_SHOWN = 50  # oldest first, as the questions
@@ -46,6 +48,7 @@ class WorkList:
     waiting: list[TranslationJob]
     circle_tasks: list[tuple[CircleAnswer, NetworkMember]]  # "I cannot do this" of the family's circle
     child_words: list[tuple[ChildWords, FamilyMember]]  # what children of 12 or over wrote, not read yet
+    signals: list[tuple[Signal, PartnerOrganisation, Family]]  # partners' signals nobody marked done yet
 
     @property
     def names(self) -> dict[int, str]:
@@ -97,7 +100,7 @@ def for_worker(db: Session, user, now: dt.datetime) -> WorkList:
                                                    col(TranslationJob.closed_at).is_(None))).all()
     move_requests = appointments.waiting_moves(db, family_ids, now, MOVE_REQUESTS_SHOWN)
     return WorkList(assignments, list(open_questions), move_requests, list(drafts), list(upcoming), list(waiting),
-                    circle.tasks(db, family_ids), children.unread(db, family_ids))
+                    circle.tasks(db, family_ids), children.unread(db, family_ids), signals.open_for(db, family_ids))
 
 
 @dataclass(frozen=True)

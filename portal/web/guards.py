@@ -52,7 +52,9 @@ def roles(*allowed: Role):
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
-                staff_page = request.blueprint == "backoffice" or request.path.startswith("/backoffice/")
+                # Staff and partners sign in with two factors, on the back office's sign-in page.
+                staff_page = request.blueprint in ("backoffice", "partner") or request.path.startswith(
+                    ("/backoffice/", "/partner/"))
                 if request.method == "POST" and request.htmx:
                     return "", 401  # an update within a page (autosave): the page says so and keeps the text
                 if request.method == "POST":

@@ -99,7 +99,10 @@ def text_direction(locale: str) -> str:
 # A worker's part in a household's duo, by DuoRole value: one place for how the back office names it.
 DUO_ROLE_NAMES = {"contact": _l("contact person"), "partner": _l("duo partner")}
 ROLE_NAMES = {"worker": _l("worker"), "teamlead": _l("team lead"), "interpreter": _l("interpreter"),
-              "parent": _l("parent"), "network": _l("member of the family's circle"), "child": _l("child")}
+              "parent": _l("parent"), "network": _l("member of the family's circle"), "child": _l("child"),
+              "partner": _l("partner"), "partner-system": _l("partner's system")}
+PARTNER_KIND_NAMES = {"police": _l("Police"), "school": _l("School"), "gp": _l("GP"),
+                      "veilig_thuis": _l("Veilig Thuis"), "social_team": _l("Social team of a municipality")}
 ACTION_NAMES = {
     "family.view": _l("opened your file"),
     "circle.add": _l("added you to the family's circle"),
@@ -210,5 +213,6 @@ def init_app(app: Flask) -> None:
         weekday_name=weekday_name, format_moment=format_moment, time_value=time_value, in_language=in_language,
         language_name=lambda code: LANGUAGES.get(code, code),
         role_name=lambda role: ROLE_NAMES.get(role, role), duo_role_name=duo_role_name,
+        partner_kind_name=lambda kind: PARTNER_KIND_NAMES[kind.value],
         action_name=lambda action: ACTION_NAMES.get(action, _l("changed your file")),
         LANGUAGES=LANGUAGES, text_direction=text_direction)
