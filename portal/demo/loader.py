@@ -17,6 +17,7 @@ from portal.demo.people import (
     INTERPRETERS,
     NAMES,
     PARENT_PHONES,
+    PARTNERS,
     TEAM_NAME,
     WORKERS,
     DemoAccount,
@@ -31,6 +32,7 @@ from portal.demo.plans import (
     nowak_plan,
     tesfay_plan,
 )
+from portal.demo.signals import RETENTION_YEARS, demo_signals
 from portal.models import (
     Account,
     Answer,
@@ -41,8 +43,12 @@ from portal.models import (
     DuoRole,
     Family,
     Parent,
+    Partner,
+    PartnerKind,
+    PartnerOrganisation,
     PlanQuestion,
     PlanVersion,
+    ProfessionalNetwork,
     Role,
     Team,
     TranslationJob,
@@ -56,8 +62,10 @@ from portal.services import (
     children,
     circle,
     interpreting,
+    match_keys,
     plan_versions,
     publishing,
+    signals,
     staff,
     stored_id,
 )
@@ -354,6 +362,29 @@ def _load(db: Session, today: dt.date, hashed: str, households: bool) -> None:
     words = children.write(db, elif_demir, "Als papa boos is, ga ik naar mijn kamer. Dan doe ik mijn muziek heel "
                                            "hard. Ik wil dat jullie dat weten.")
     words.written_at = _at(days(-1), 20)  # the service stamps now
+    # Partners' signals: the wijkagent's about "Yusuf Elidrissi" lands on El Idrissi at once (the police are in the
+    # household's professional network, so he reads Bram's name and number); the school's about "Amira Idrisi"
+    # is not clear enough and waits on the team lead's intake list, with El Idrissi as a candidate.
+    youssef.birth_year, youssef.postcode, youssef.house_number = today.year - 40, "1064AB", "12"
+    fatima.birth_year = today.year - 36
+    db.add_all([youssef, fatima])
+    match_keys.refresh(db, stored_id(el_idrissi.id))
+    for username, (organisation_name, kind, function) in PARTNERS.items():
+        organisation = PartnerOrganisation(team_id=team_id, kind=PartnerKind(kind), name=organisation_name,
+                                           created_by=lead)
+        db.add(organisation)
+        db.flush()
+        account = Account(username=username, role=Role.partner, display_name=NAMES[username])
+        _can_sign_in(account, demos[username], hashed, created)
+        db.add(account)
+        db.flush()
+        db.add(Partner(account_id=stored_id(account.id), organisation_id=stored_id(organisation.id),
+                       name=NAMES[username], function=function))
+        signals.send(db, organisation, demo_signals(today)[username], _at(days(-1), 23, 5), RETENTION_YEARS,
+                     sent_by=account.id)
+        if kind == "police":
+            db.add(ProfessionalNetwork(family_id=stored_id(el_idrissi.id), organisation_id=stored_id(organisation.id),
+                                       added_by=stored_id(bram.account_id)))
     appointments.respond(db, safe, stored_id(fatima.id), AppointmentResponse.confirmed)
     appointments.respond(db, questions_talk, stored_id(mehmet.id), AppointmentResponse.move_requested,
                          "Ik moet dan werken. Kan het een uur later?")

@@ -74,6 +74,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("kind-elif", "child", "tr", "GBLY4DSF2NEGTPOA7GVAQOIBYQXXXCOG",
                 "Elif Demir (14, Turks), dochter van Mehmet. Heeft een eigen plan en schreef het duo iets "
                 "dat haar vader niet ziet."),
+    DemoAccount("partner-wijkagent", "partner", "nl", "GFJBFVPMPRKVDMW4GDZZMERKVWFJ35AL",
+                "Sander Bakker, wijkagent, Politie Amsterdam-Zuid. Stuurde gisteravond een signaal over "
+                "'Yusuf Elidrissi': het kwam meteen bij gezin El Idrissi en Bram."),
+    DemoAccount("partner-school", "partner", "nl", "3D5GZQR4OQSOCVQBDLIIQV4XGWF3JR3M",
+                "Ilse Verbeek, intern begeleider van de school van Amira. Haar signaal over 'Amira Idrisi' "
+                "wacht op de intakelijst van de teamleider."),
 )
 
 NAMES = {
@@ -101,7 +107,12 @@ NAMES = {
     "netwerk-karim": "Karim El Idrissi",
     "netwerk-haddou": "Nadia Haddou",
     "kind-elif": "Elif Demir",
+    "partner-wijkagent": "Sander Bakker",
+    "partner-school": "Ilse Verbeek",
 }
+# username: organisation, its kind, function
+PARTNERS = {"partner-wijkagent": ("Politie Amsterdam-Zuid", "police", "wijkagent"),
+            "partner-school": ("Basisschool De Regenboog", "school", "intern begeleider")}
 
 # username: organisation, phone, working hours (weekdays, start, end)
 _MON_THU, _MON_FRI = (0, 1, 2, 3), (0, 1, 2, 3, 4)

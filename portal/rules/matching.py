@@ -44,6 +44,13 @@ def split(name: str) -> tuple[str, str]:
     return words[0], "".join(words[1:])
 
 
+def tail(name: str) -> str:
+    """The name with only the last word of its surname ("Youssef El Idrissi" -> "Youssef Idrissi"), or "" when the
+    surname is one word: a partner may drop "El", "van der" or a first surname."""
+    words = name.split()
+    return f"{words[0]} {words[-1]}" if len(words) > 2 else ""
+
+
 def key(word: str) -> str:
     """The phonetic key of a folded word (metaphone), at most KEY_LENGTH letters; "" for none."""
     return jellyfish.metaphone(word)[:KEY_LENGTH] if word else ""
@@ -73,12 +80,13 @@ class Person:
     birth_year: int | None = None
     postcode: str = ""
     house_number: str = ""
+    tail_key: str = ""  # the key of the surname's last word, when it has more: what a signal also looks for
 
     @classmethod
     def of(cls, name: str, birth_year: int | None = None, code: str = "", number: str = "") -> "Person":
         given, surname = split(name)
         return cls(f"{given} {surname}".strip(), key(given), key(surname), birth_year, postcode(code),
-                   house_number(number))
+                   house_number(number), key(split(tail(name))[1]) if tail(name) else "")
 
 
 def _similar(left: str, right: str, left_key: str, right_key: str) -> float:

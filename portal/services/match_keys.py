@@ -4,7 +4,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from portal.models import FamilyMember, MatchKey, Parent
-from portal.rules.matching import Person
+from portal.rules.matching import Person, tail
 
 
 def key_row(family_id: int, person: str, name: str, birth_year: int | None = None, postcode: str = "",
@@ -16,12 +16,20 @@ def key_row(family_id: int, person: str, name: str, birth_year: int | None = Non
                     house_number=read.house_number)
 
 
+def key_rows(family_id: int, person: str, name: str, birth_year: int | None = None, postcode: str = "",
+             house_number: str = "") -> list[MatchKey]:
+    """A person's rows: as named, and with only the last word of the surname when it has more ("Idrissi" for
+    "El Idrissi"), so that a signal that drops a particle still finds the household by index."""
+    names = [name] + ([tail(name)] if tail(name) else [])
+    return [key_row(family_id, person, one, birth_year, postcode, house_number) for one in names]
+
+
 def refresh(db: Session, family_id: int) -> None:
     """Write the household's keys anew from its parents and other members (flushed, not committed)."""
     db.exec(delete(MatchKey).where(col(MatchKey.family_id) == family_id))
     for parent in db.exec(select(Parent).where(Parent.family_id == family_id)):
-        db.add(key_row(family_id, f"parent:{parent.id}", parent.name, parent.birth_year, parent.postcode,
-                       parent.house_number))
+        db.add_all(key_rows(family_id, f"parent:{parent.id}", parent.name, parent.birth_year, parent.postcode,
+                            parent.house_number))
     for member in db.exec(select(FamilyMember).where(FamilyMember.family_id == family_id)):
-        db.add(key_row(family_id, f"member:{member.id}", member.name, member.birth_year))
+        db.add_all(key_rows(family_id, f"member:{member.id}", member.name, member.birth_year))
     db.flush()

@@ -94,6 +94,7 @@ def candidates(db: Session, seen: list[matching.Person], now: dt.datetime, years
     their retention period. One indexed query reads the key rows of people with the same surname sound, or at the
     same address; matching.household_score weighs them."""
     surnames = {person.surname_key for person in seen if person.surname_key}
+    surnames |= {person.tail_key for person in seen if person.tail_key}
     addresses = {(person.postcode, person.house_number) for person in seen if person.postcode and person.house_number}
     found = []
     if surnames:
