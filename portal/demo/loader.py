@@ -370,20 +370,20 @@ def _load(db: Session, today: dt.date, hashed: str, households: bool) -> None:
     db.add_all([youssef, fatima])
     match_keys.refresh(db, stored_id(el_idrissi.id))
     for username, (organisation_name, kind, function) in PARTNERS.items():
-        organisation = PartnerOrganisation(team_id=team_id, kind=PartnerKind(kind), name=organisation_name,
+        sender = PartnerOrganisation(team_id=team_id, kind=PartnerKind(kind), name=organisation_name,
                                            created_by=lead)
-        db.add(organisation)
+        db.add(sender)
         db.flush()
         account = Account(username=username, role=Role.partner, display_name=NAMES[username])
         _can_sign_in(account, demos[username], hashed, created)
         db.add(account)
         db.flush()
-        db.add(Partner(account_id=stored_id(account.id), organisation_id=stored_id(organisation.id),
+        db.add(Partner(account_id=stored_id(account.id), organisation_id=stored_id(sender.id),
                        name=NAMES[username], function=function))
-        signals.send(db, organisation, demo_signals(today)[username], _at(days(-1), 23, 5), RETENTION_YEARS,
+        signals.send(db, sender, demo_signals(today)[username], _at(days(-1), 23, 5), RETENTION_YEARS,
                      sent_by=account.id)
         if kind == "police":
-            db.add(ProfessionalNetwork(family_id=stored_id(el_idrissi.id), organisation_id=stored_id(organisation.id),
+            db.add(ProfessionalNetwork(family_id=stored_id(el_idrissi.id), organisation_id=stored_id(sender.id),
                                        added_by=stored_id(bram.account_id)))
     appointments.respond(db, safe, stored_id(fatima.id), AppointmentResponse.confirmed)
     appointments.respond(db, questions_talk, stored_id(mehmet.id), AppointmentResponse.move_requested,

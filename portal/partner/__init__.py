@@ -5,4 +5,4 @@ blueprint = Blueprint("partner", __name__, template_folder="templates")
 api = Blueprint("partner_api", __name__)
 
 # The pages and the machine interface register on their blueprints.
-from portal.partner import interface, views  # noqa: E402,F401
+from portal.partner import machine, views  # noqa: E402,F401
