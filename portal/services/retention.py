@@ -23,6 +23,7 @@ from portal.models import (
     DuoAssignment,
     Family,
     FamilyMember,
+    MatchKey,
     NamedInAgreement,
     NetworkMember,
     OneTimeCode,
@@ -33,9 +34,13 @@ from portal.models import (
     PlanItem,
     PlanQuestion,
     PlanVersion,
+    ProfessionalNetwork,
     RecoveryCode,
     SafetyAgreement,
     SafetyPlan,
+    Signal,
+    SignalAddition,
+    SignalCandidate,
     SignInFlow,
     TranslationJob,
     TranslationSegment,
@@ -106,9 +111,14 @@ def remove_family(db: Session, family: Family) -> None:
     plan_ids = select(SafetyPlan.id).where(SafetyPlan.family_id == family.id)
     db.exec(delete(PlanVersion).where(col(PlanVersion.plan_id).in_(plan_ids)))
     db.exec(delete(SafetyPlan).where(col(SafetyPlan.family_id) == family.id))
+    # Partners' signals about it go with it (they name its people); a signal about someone else that only listed it
+    # as a candidate keeps waiting, without it.
+    signals = select(Signal.id).where(Signal.family_id == family.id)
+    db.exec(delete(SignalAddition).where(col(SignalAddition.signal_id).in_(signals)))
+    db.exec(delete(SignalCandidate).where(col(SignalCandidate.signal_id).in_(signals)))
     # The household's translations go too: they hold its names and numbers.
-    for table in (Appointment, DuoAssignment, BreakGlass, FamilyMember, CaseClosure, TranslationSegment,
-                  ParentTextRendering):
+    for table in (SignalCandidate, Signal, MatchKey, ProfessionalNetwork, Appointment, DuoAssignment, BreakGlass,
+                  FamilyMember, CaseClosure, TranslationSegment, ParentTextRendering):
         db.exec(delete(table).where(col(table.family_id) == family.id))
     db.exec(delete(Parent).where(col(Parent.family_id) == family.id))
     for account_table in (UserSession, RecoveryCode, OneTimeCode, OutboxMessage, SignInFlow):
