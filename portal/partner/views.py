@@ -6,6 +6,7 @@ from sqlmodel import col, select
 
 from portal import clock
 from portal.db import session as db_session
+from portal.extensions import limiter
 from portal.models import PartnerOrganisation, Role, Signal
 from portal.partner import blueprint
 from portal.partner.forms import AdditionForm, SignalForm
@@ -19,18 +20,25 @@ from portal.web.guards import get_or_404, roles
 
 partner_only = roles(Role.partner)
 OWN_SIGNALS_SHOWN = 20
+SIGNALS_PER_HOUR = "60/hour"  # posts of the form by one partner: checks and rows added count too
 WHAT_LIMIT = max_length(Signal.what)
+
+
+def _account_key() -> str:
+    return f"partner:{current_user.account.id}" if current_user.is_authenticated else "anonymous"
 
 
 @blueprint.route("/", methods=["GET", "POST"])
 @partner_only
+@limiter.limit(SIGNALS_PER_HOUR, key_func=_account_key, methods=["POST"])
 def home():
     """The signal form, and the signals this partner sent (only that they were received)."""
     db, partner = db_session(), current_user.partner
     organisation = get_or_404(PartnerOrganisation, partner.organisation_id, Action.signal_send)
     form = SignalForm(data={"day": clock.local_now().date().isoformat(), "urgency": "normal"})
-    checking = request.method == "POST" and "check" in request.form
-    if request.method == "POST" and not switching_language() and not checking and form.validate():
+    # "Check my text" and "Add a person" show the form again, as typed; only the send button sends.
+    showing_again = "check" in request.form or request.form.get("add") == "person"
+    if request.method == "POST" and not switching_language() and not showing_again and form.validate():
         signal = signals.send(db, organisation, form.draft(), clock.now(), current_app.config["RETENTION_YEARS"],
                               sent_by=partner.account_id)
         audit.record("signal.send", signal.state.value, object=f"signal:{signal.id}", family_id=signal.family_id)
