@@ -309,17 +309,21 @@ def token_holder(db: Session, token: str, now: dt.datetime) -> tuple[PartnerToke
 
 @dataclass(frozen=True)
 class Month:
-    """One month of a team's signals: how many, how many about a household already known, and the hours from
-    a signal to the duo's first action (median), for those that have one."""
+    """One month of a team's signals: how many, how many about a household already known (repeat) and how many
+    started a new one (the rest still wait on the intake list), and the median hours from a signal to the duo's
+    first action, for those that have one."""
 
     month: str  # "2026-12"
     total: int
     repeat: int
+    new: int
     median_hours: float | None
 
     @property
     def repeat_share(self) -> int:
-        return round(100 * self.repeat / self.total) if self.total else 0
+        """Repeat signals as a share of those that reached a household (the steering group's "80%")."""
+        decided = self.repeat + self.new
+        return round(100 * self.repeat / decided) if decided else 0
 
 
 MONTHS_SHOWN = 12
@@ -334,12 +338,13 @@ def months(db: Session, team_id: int, now: dt.datetime) -> list[Month]:
                    .where(or_(col(Signal.team_id) == team_id, col(Family.team_id) == team_id),
                           col(Signal.sent_at) >= since)).all()
     grouped: dict[str, list] = defaultdict(list)
-    for sent_at, repeat, _state, done_at in rows:
-        grouped[sent_at.astimezone(clock.AMSTERDAM).strftime("%Y-%m")].append((repeat, done_at, sent_at))
+    for sent_at, repeat, state, done_at in rows:
+        grouped[sent_at.astimezone(clock.AMSTERDAM).strftime("%Y-%m")].append((repeat, state, done_at, sent_at))
     result = []
     for month in sorted(grouped, reverse=True)[:MONTHS_SHOWN]:
         items = grouped[month]
-        hours = [(done - sent).total_seconds() / 3600 for _r, done, sent in items if done is not None]
-        result.append(Month(month, len(items), sum(1 for repeat, _d, _s in items if repeat),
-                            statistics.median(hours) if hours else None))
+        hours = [(done - sent).total_seconds() / 3600 for _r, _s, done, sent in items if done is not None]
+        repeat = sum(1 for known, _s, _d, _t in items if known)
+        new = sum(1 for known, state, _d, _t in items if not known and state is SignalState.matched)
+        result.append(Month(month, len(items), repeat, new, statistics.median(hours) if hours else None))
     return result
