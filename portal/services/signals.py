@@ -338,8 +338,8 @@ def months(db: Session, team_id: int, now: dt.datetime) -> list[Month]:
                    .where(or_(col(Signal.team_id) == team_id, col(Family.team_id) == team_id),
                           col(Signal.sent_at) >= since)).all()
     grouped: dict[str, list] = defaultdict(list)
-    for sent_at, repeat, state, done_at in rows:
-        grouped[sent_at.astimezone(clock.AMSTERDAM).strftime("%Y-%m")].append((repeat, state, done_at, sent_at))
+    for sent_at, known, state, done_at in rows:
+        grouped[sent_at.astimezone(clock.AMSTERDAM).strftime("%Y-%m")].append((known, state, done_at, sent_at))
     result = []
     for month in sorted(grouped, reverse=True)[:MONTHS_SHOWN]:
         items = grouped[month]
