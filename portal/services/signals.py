@@ -125,6 +125,8 @@ def send(db: Session, organisation: PartnerOrganisation, draft: Draft, now: dt.d
     assert organisation.id is not None  # a stored organisation
     scored = candidates(db, draft.readings(), now, years)
     family_id = matching.clear_match(scored)
+    if family_id is not None and stored_family(db, family_id).closed_at is not None:
+        family_id = None  # a closed case has no duo to tell: the team lead decides (reopen it, or another)
     signal = Signal(organisation_id=organisation.id, sent_by=sent_by, token_id=token_id, team_id=organisation.team_id,
                     people=draft.people_text(), postcode=draft.postcode, house_number=draft.house_number,
                     what=draft.what, happened_at=draft.happened_at, observed_by=draft.observed_by,
