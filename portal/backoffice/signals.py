@@ -1,7 +1,7 @@
 """Partners' signals in the back office: one signal's page, marking what was done, the team lead's intake list
 (link a signal to a household, or start one from it), the out-of-hours list and a household's professional
 network."""
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import Session, col, select
@@ -18,7 +18,6 @@ from portal.models import (
     ProfessionalNetwork,
     Role,
     Signal,
-    SignalCandidate,
     SignalState,
     Team,
 )
@@ -127,17 +126,17 @@ def intake_list():
 @blueprint.post("/signals/<id:signal_id>/link")
 @roles(Role.teamlead)
 def link_signal(signal_id):
-    """The team lead decides which household a signal is about: one of their team's."""
+    """The team lead decides which household a signal is about: one of their team's whose case is open."""
     db = db_session()
     signal = _signal_or_404(signal_id)
+    # A candidate, or another household of the team lead's own team that they know it is about (by its number).
     family = db.get(Family, bounded_int(request.form.get("family"), 1, LARGEST_ID, 0) or -1)
-    is_candidate = db.exec(select(SignalCandidate.id).where(SignalCandidate.signal_id == signal.id,
-                                                            SignalCandidate.family_id == (family.id if family
-                                                                                          else -1))).first()
-    if (family is None or signal.state is not SignalState.intake or is_candidate is None
-            or not can(current_user, Action.family_edit, family, db)):
-        audit.record("signal.link", "refused", object=f"signal:{signal.id}")
+    if signal.state is not SignalState.intake:
         abort(404)
+    if family is None or not can(current_user, Action.family_edit, family, db):
+        audit.record("signal.link", "refused", object=f"signal:{signal.id}")
+        flash(_("No open household of your team has that number. Nothing was linked."))
+        return redirect(url_for("backoffice.intake_list") + f"#signal-{signal.id}", 303)
     signals.link(db, signal, family, current_user.account.id, clock.now())
     audit.record("signal.link", "ok", object=f"signal:{signal.id}", family_id=family.id)
     db.commit()
