@@ -2,6 +2,7 @@
 revocable, rate-limited), the same checks and matching as the page; described in openapi.json beside this file."""
 import datetime as dt
 import json
+from functools import wraps
 from pathlib import Path
 
 from flask import abort, current_app, g, jsonify, request, url_for
@@ -29,21 +30,25 @@ def _limit_key() -> str:
     return "token:" + signals.token_hash(_token())[:16]
 
 
-@api.before_request
-def _authorise():
-    """Every call but the description needs a live token of an active organisation with the scope."""
-    if request.endpoint == "partner_api.description":
-        return None
-    db = db_session()
-    holder = signals.token_holder(db, _token(), clock.now()) if _token() else None
-    if holder is None or holder[0].scope != SCOPE:
-        audit.append(db, action="signal.api", result="refused", origin=request.remote_addr or "")
-        db.commit()
-        response = jsonify(error="unauthorised", message="A valid token of a partner organisation is needed.")
-        response.status_code, response.headers["WWW-Authenticate"] = 401, 'Bearer realm="signals"'
-        return response
-    g.partner_token, g.partner_organisation = holder
-    return None
+def by_token(view):
+    """Declare a route of the machine interface: it needs a live token of an active organisation with the scope
+    (a bearer token, no session); anything else is 401 and recorded."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        db = db_session()
+        holder = signals.token_holder(db, _token(), clock.now()) if _token() else None
+        if holder is None or holder[0].scope != SCOPE:
+            audit.append(db, action="signal.api", result="refused", origin=request.remote_addr or "")
+            db.commit()
+            response = jsonify(error="unauthorised", message="A valid token of a partner organisation is needed.")
+            response.status_code, response.headers["WWW-Authenticate"] = 401, 'Bearer realm="signals"'
+            return response
+        g.partner_token, g.partner_organisation = holder
+        return view(*args, **kwargs)
+
+    guarded.access_rule = "token"  # type: ignore[attr-defined]
+    return guarded
 
 
 def _record(db, action: str, result: str, signal: Signal) -> None:
@@ -120,6 +125,7 @@ def description():
 
 
 @api.post("/signals")
+@by_token
 @limiter.limit(lambda: current_app.config["PARTNER_API_LIMIT"], key_func=_limit_key)
 def send():
     body = _json()
@@ -128,8 +134,6 @@ def send():
     if not form.validate():
         return jsonify(error="invalid", errors=_errors(form)), 400
     db = db_session()
-    if not g.partner_organisation.active:
-        abort(404)
     signal = signals.send(db, g.partner_organisation, form.draft(), clock.now(),
                           current_app.config["RETENTION_YEARS"], token_id=g.partner_token.id)
     _record(db, "signal.send", signal.state.value, signal)
@@ -141,12 +145,14 @@ def send():
 
 
 @api.get("/signals/<id:signal_id>")
+@by_token
 @limiter.limit(lambda: current_app.config["PARTNER_API_LIMIT"], key_func=_limit_key)
 def read(signal_id):
     return jsonify(_receipt(_own(signal_id)))
 
 
 @api.post("/signals/<id:signal_id>/additions")
+@by_token
 @limiter.limit(lambda: current_app.config["PARTNER_API_LIMIT"], key_func=_limit_key)
 def add(signal_id):
     signal = _own(signal_id)
