@@ -310,6 +310,9 @@ def test_the_partners_pages_in_dutch_arabic_and_english(browser, live_server, wi
             expect(phone.locator("main h1")).to_have_text(server.translate(
                 language, "Send a signal" if name == "partner" else "Received"))
             assert scroll_width(phone) <= FAMILY_VIEWPORT["width"], f"{path} scrolls sideways in {language}"
+            if name == "receipt":  # what he wrote reads left to right on a right-to-left page too: its full stop last
+                written = phone.locator("main dl.facts dd", has_text="Noah kwam drie dagen")
+                assert written.evaluate("dd => getComputedStyle(dd).direction") == "ltr", language
             no_violations(phone, f"{path} in {language}")
             shot(phone, f"{name}-360-{language}")
     context.close()
