@@ -3,7 +3,7 @@ received, with the contact person to call back; it reaches Bram's work list and 
 within a minute, with a message to Bram queued in the outbox; a signal about a family nobody knows waits on the team
 lead's intake list, and the team lead starts a household from it, whose file then lists the signal. An empty "what"
 is refused and keeps the names typed; axe-core finds nothing on the partner's pages, in Dutch, Arabic (right to
-left) and English, and they never scroll sideways on the phone.
+left) and English, and they never scroll sideways on the phone and keep their touch targets at 44x44 px.
 
 The texts are asked of the catalogue (`server.translate`): they are being translated while this test is kept.
 
@@ -22,7 +22,15 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from browser_kit import FAMILY_VIEWPORT, axe_violations, choose_language, describe_violations, new_family_page
+from browser_kit import (
+    FAMILY_VIEWPORT,
+    axe_violations,
+    choose_language,
+    describe_targets,
+    describe_violations,
+    new_family_page,
+    small_targets,
+)
 from browser_kit import sign_in as staff_sign_in
 from playwright.sync_api import expect
 from sqlmodel import select
@@ -296,7 +304,8 @@ def test_the_wijkagents_signal_reaches_bram_and_an_unknown_family_starts_a_house
 
 def test_the_partners_pages_in_dutch_arabic_and_english(browser, live_server, wijkagent, at_work):
     """The signal form and a receipt at 360x740 in each language, and the team lead's intake list and the signal's
-    page at 1280x800: no sideways scroll, no axe-core violation, the right direction; screenshots to look at."""
+    page at 1280x800: no sideways scroll, no axe-core violation, touch targets of 44x44 px on the phone, the right
+    direction; screenshots to look at."""
     server = live_server
     context, phone = new_partner_phone(browser, server, wijkagent)
     fill_signal(phone, "Noah de Jong", "12-03-2012", "Noah kwam drie dagen niet naar school. Niemand belde af.",
@@ -314,6 +323,8 @@ def test_the_partners_pages_in_dutch_arabic_and_english(browser, live_server, wi
                 written = phone.locator("main dl.facts dd", has_text="Noah kwam drie dagen")
                 assert written.evaluate("dd => getComputedStyle(dd).direction") == "ltr", language
             no_violations(phone, f"{path} in {language}")
+            small, _targets = small_targets(phone)
+            assert not small, f"touch targets under 44x44 px on {path} in {language}:\n{describe_targets(small)}"
             shot(phone, f"{name}-360-{language}")
     context.close()
 
