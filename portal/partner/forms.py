@@ -11,7 +11,7 @@ from portal import clock
 from portal.models import Signal, SignalAddition, Urgency
 from portal.rules import matching
 from portal.services.signals import PEOPLE_MAX, Draft, SeenPerson
-from portal.web.forms import AddableRows, Form, LongText, Parsed, Text, max_length, phone_number
+from portal.web.forms import AddableRows, Form, LongText, Parsed, Text, is_phone_number, max_length
 
 OLDEST_BIRTH_YEAR = 1900
 NAME_LENGTH = 120
@@ -19,7 +19,9 @@ NAME_LENGTH = 120
 _DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _YEAR_FIRST = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
-HOW_LONG_AGO = dt.timedelta(days=366)  # a signal is about the past year, not older history
+HOW_LONG_AGO = dt.timedelta(days=366)
+# The police's and other services' short numbers (0900-8844, 0800-2000) call back too, though they are no mobile's.
+SERVICE_NUMBER = re.compile(r"^0[89]0[0-9][ -]?[0-9]{4,7}$")  # a signal is about the past year, not older history
 
 
 def birth_year(text: str) -> int | None:
@@ -69,7 +71,7 @@ class SignalForm(Form):
     time = Parsed()
     observed_by = Text(max_length(Signal.observed_by))
     urgency = Parsed()
-    call_back = Text(max_length(Signal.call_back), validators=[phone_number])
+    call_back = Text(max_length(Signal.call_back))
 
     def people(self) -> list[PersonRow]:
         return [entry.form for entry in self.person if not entry.form.empty()]
@@ -77,7 +79,7 @@ class SignalForm(Form):
     def happened_at(self) -> dt.datetime | None:
         try:
             day = dt.date.fromisoformat(self.day.data or "")
-            time = dt.time.fromisoformat(self.time.data or "12:00")
+            time = dt.time.fromisoformat(self.time.data or "")
         except ValueError:
             return None
         return dt.datetime.combine(day, time, tzinfo=clock.AMSTERDAM)
@@ -93,7 +95,8 @@ class SignalForm(Form):
     def validate_day(self, field):
         moment, now = self.happened_at(), clock.now()
         if moment is None or not now - HOW_LONG_AGO <= moment <= now + dt.timedelta(minutes=5):
-            raise ValidationError(_("Give the day and time it happened: not in the future, within the past year."))
+            raise ValidationError(_("Give the day and time it happened (about, if you do not know exactly): not in the "
+                                    "future, within the past year."))
 
     def validate_observed_by(self, field):
         if not field.data:
@@ -106,6 +109,8 @@ class SignalForm(Form):
     def validate_call_back(self, field):
         if not field.data:
             raise ValidationError(_("Give a number the contact person can call you back on."))
+        if not (is_phone_number(field.data) or SERVICE_NUMBER.match(field.data)):
+            raise ValidationError(_("Type a phone number, e.g. 06 12345678 or 0900-8844."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

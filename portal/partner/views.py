@@ -35,7 +35,8 @@ def home():
     """The signal form, and the signals this partner sent (only that they were received)."""
     db, partner = db_session(), current_user.partner
     organisation = get_or_404(PartnerOrganisation, partner.organisation_id, Action.signal_send)
-    form = SignalForm(data={"day": clock.local_now().date().isoformat(), "urgency": "normal"})
+    now = clock.local_now()
+    form = SignalForm(data={"day": now.date().isoformat(), "time": now.strftime("%H:%M"), "urgency": "normal"})
     # "Check my text" and "Add a person" show the form again, as typed; only the send button sends.
     showing_again = "check" in request.form or request.form.get("add") == "person"
     if request.method == "POST" and not switching_language() and not showing_again and form.validate():
