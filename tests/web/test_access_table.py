@@ -17,12 +17,18 @@ from portal.models import (
     NetworkMember,
     Parent,
     ParentTextRendering,
+    Partner,
+    PartnerKind,
+    PartnerOrganisation,
     PlanQuestion,
     PlanVersion,
     Role,
     SafetyPlan,
+    Signal,
+    SignalState,
     Team,
     TranslationJob,
+    Urgency,
     VersionStatus,
     Worker,
 )
@@ -34,41 +40,52 @@ from support.rows import every_row
 from support.sign_in import csrf_token, sign_in
 
 # Who stands how to the household (factories.household: Bram is its contact person, Anouk its duo partner).
+# A person of a partner organisation (police) who sent a signal about the household, and a person of another partner
+# organisation (a school) of the same team: "partner_org" and "other_partner_org" ("partner" is the duo partner).
 ROLES = ("parent", "contact", "partner", "team_lead", "outside_duo", "broken_glass", "other_lead", "interpreter",
-         "other_interpreter", "member", "other_member", "child", "other_child")
+         "other_interpreter", "member", "other_member", "child", "other_child", "partner_org", "other_partner_org")
 # One cell per role, in the order of ROLES (abbreviated above the columns): the answer while the case is open, then
 # once it is closed (Y allowed, - refused). Written out by hand: a change of the rule must change this table too.
 TABLE = {
-    #                          par con prt ld  out gls oth int oin mem omm chd och
-    Action.family_read:        "Y-  --  --  --  --  --  --  --  --  --  --  --  --",
-    Action.appointment_read:   "Y-  --  --  --  --  --  --  --  --  --  --  --  --",
-    Action.translation_work:   "--  --  --  --  --  --  --  Y-  --  --  --  --  --",
-    Action.rendering_work:     "--  --  --  --  --  --  --  Y-  --  --  --  --  --",
-    Action.plan_read_along:    "--  --  --  --  --  --  --  Y-  --  --  --  --  --",
+    #                          par con prt ld  out gls oth int oin mem omm chd och pto opo
+    Action.family_read:        "Y-  --  --  --  --  --  --  --  --  --  --  --  --  --  --",
+    Action.appointment_read:   "Y-  --  --  --  --  --  --  --  --  --  --  --  --  --  --",
+    Action.translation_work:   "--  --  --  --  --  --  --  Y-  --  --  --  --  --  --  --",
+    Action.rendering_work:     "--  --  --  --  --  --  --  Y-  --  --  --  --  --  --  --",
+    Action.plan_read_along:    "--  --  --  --  --  --  --  Y-  --  --  --  --  --  --  --",
     # A member of the family's circle, on their own record only: never another member's, never the household's.
-    Action.circle_read:        "--  --  --  --  --  --  --  --  --  Y-  --  --  --",
+    Action.circle_read:        "--  --  --  --  --  --  --  --  --  Y-  --  --  --  --  --",
     # A child of 12 or over, on their own record only: never another child's, never the household's.
-    Action.child_read:         "--  --  --  --  --  --  --  --  --  --  --  Y-  --",
-    Action.family_view:        "--  YY  YY  YY  --  Y-  --  --  --  --  --  --  --",
-    Action.family_edit:        "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --",
-    Action.family_members:     "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --",
-    Action.rendering_ask:      "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --",
+    Action.child_read:         "--  --  --  --  --  --  --  --  --  --  --  Y-  --  --  --",
+    Action.family_view:        "--  YY  YY  YY  --  Y-  --  --  --  --  --  --  --  --  --",
+    Action.family_edit:        "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --  --  --",
+    Action.family_members:     "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --  --  --",
+    Action.rendering_ask:      "--  Y-  Y-  Y-  --  --  --  --  --  --  --  --  --  --  --",
     # Dirk broke the glass already, and is of the team outside the duo: he may break it again (a new window).
-    Action.family_break_glass: "--  --  --  --  Y-  Y-  --  --  --  --  --  --  --",
-    Action.family_close:       "--  --  --  Y-  --  --  --  --  --  --  --  --  --",
-    Action.family_reopen:      "--  --  --  -Y  --  --  --  --  --  --  --  --  --",
+    Action.family_break_glass: "--  --  --  --  Y-  Y-  --  --  --  --  --  --  --  --  --",
+    Action.family_close:       "--  --  --  Y-  --  --  --  --  --  --  --  --  --  --  --",
+    Action.family_reopen:      "--  --  --  -Y  --  --  --  --  --  --  --  --  --  --  --",
     # On the household's team, whatever the state of one of its cases.
-    Action.family_create:      "--  --  --  YY  --  --  --  --  --  --  --  --  --",
-    Action.staff_manage:       "--  --  --  YY  --  --  --  --  --  --  --  --  --",
-    Action.team_overview:      "--  --  --  YY  --  --  --  --  --  --  --  --  --",
+    Action.family_create:      "--  --  --  YY  --  --  --  --  --  --  --  --  --  --  --",
+    Action.staff_manage:       "--  --  --  YY  --  --  --  --  --  --  --  --  --  --  --",
+    Action.team_overview:      "--  --  --  YY  --  --  --  --  --  --  --  --  --  --  --",
+    Action.partner_manage:     "--  --  --  YY  --  --  --  --  --  --  --  --  --  --  --",
+    Action.signal_intake:      "--  --  --  YY  --  --  --  --  --  --  --  --  --  --  --",
+    # Every worker and team lead of the team (Dirk and Chantal too): urgent signals outside office hours.
+    Action.signal_out_of_hours: "--  YY  YY  YY  YY  YY  --  --  --  --  --  --  --  --  --",
+    # A partner sends for their own active organisation, whatever the state of a case, and reads back what they sent
+    # about the household (a receipt: never the file); nobody else does either.
+    Action.signal_send:        "--  --  --  --  --  --  --  --  --  --  --  --  --  YY  --",
+    Action.signal_read:        "--  --  --  --  --  --  --  --  --  --  --  --  --  YY  --",
 }
 # What each action is asked about.
 OBJECT_OF = {Action.circle_read: "member", Action.child_read: "child", Action.appointment_read: "appointment",
              Action.plan_read_along: "appointment", Action.translation_work: "job",
              Action.rendering_work: "rendering", Action.family_create: "team", Action.staff_manage: "team",
-             Action.team_overview: "team"}
+             Action.team_overview: "team", Action.partner_manage: "team", Action.signal_intake: "team",
+             Action.signal_out_of_hours: "team", Action.signal_send: "organisation", Action.signal_read: "signal"}
 NOT_ACTIONS = ("family.edti", "family.view", "family.edit", "FAMILY.VIEW", "family.view ", "", "*", None, 42,
-               "plan.save", "account.letter", "family.duo")
+               "plan.save", "account.letter", "family.duo", "signal.edit", "signal.sent", "SIGNAL.SEND")
 
 
 def expected(action: Action, role: str, closed: bool) -> bool:
@@ -98,10 +115,27 @@ def _child(child: FamilyMember) -> SimpleNamespace:
                            interpreter=None)
 
 
+def _partner(db, organisation: PartnerOrganisation, name: str) -> Partner:
+    """A person of a partner organisation, with an account of role partner."""
+    account = Account(username=f"partner-{name.lower().replace(' ', '-')}", role=Role.partner, display_name=name)
+    db.add(account)
+    db.flush()
+    partner = Partner(account_id=account.id, organisation_id=organisation.id, name=name)
+    db.add(partner)
+    db.flush()
+    return partner
+
+
+def _partner_user(partner: Partner) -> SimpleNamespace:
+    return SimpleNamespace(is_authenticated=True, role=Role.partner, partner=partner, parent=None, worker=None,
+                           interpreter=None, member=None, child=None)
+
+
 @pytest.fixture
 def world(team_app):
     """A household of the demo team with an Arabic-reading parent, an appointment in the read-along window, a
-    translation job and a parent's text given to Samira (tolk-ar), Dirk's broken glass, and another team."""
+    translation job and a parent's text given to Samira (tolk-ar), Dirk's broken glass, and another team; the team's
+    police and a school as partner organisations, a person of each, and the police's signal about the household."""
     made = factories.household(team_app, ["ar"])
     other = factories.other_team(team_app)
     with database(team_app) as db:
@@ -132,10 +166,22 @@ def world(team_app):
         members = [NetworkMember(family_id=family.id, name=name, relation="buurvrouw", side="household")
                    for name in ("Samira Haddou", "Karim El Idrissi")]
         objects["member"] = members[0]
+        police, school = (PartnerOrganisation(team_id=family.team_id, kind=kind, name=name)
+                          for kind, name in ((PartnerKind.police, "Politie Amsterdam-Zuid"),
+                                             (PartnerKind.school, "Basisschool De Regenboog")))
+        db.add_all([police, school])
+        db.flush()
+        agents = [_partner(db, organisation, name) for organisation, name in ((police, "Wijkagent Proef"),
+                                                                               (school, "Intern begeleider Proef"))]
+        objects["organisation"] = police
+        objects["signal"] = Signal(organisation_id=police.id, sent_by=agents[0].account_id, team_id=family.team_id,
+                                   people="Youssef El Idrissi; 1986", what="Ruzie gehoord.", happened_at=clock.now(),
+                                   observed_by="wijkagent", urgency=Urgency.normal, call_back="0900-8844",
+                                   state=SignalState.matched, family_id=family.id, score=90)
         kids = [FamilyMember(family_id=family.id, name=name, relation="kind", is_child=True,
                              birth_year=clock.today().year - 14) for name in ("Elif Proef", "Emre Proef")]
         objects["child"] = kids[0]
-        db.add_all([*members, *kids, objects["appointment"], objects["job"], objects["rendering"],
+        db.add_all([*members, *kids, objects["appointment"], objects["signal"], objects["job"], objects["rendering"],
                     BreakGlass(worker_id=dirk.id, family_id=family.id, reason="Fatima belt in paniek, Bram is ziek",
                                until=clock.now() + dt.timedelta(hours=4))])
         db.commit()
@@ -149,6 +195,7 @@ def world(team_app):
             "interpreter": _interpreter(samira), "other_interpreter": _interpreter(unassigned),
             "member": _member(members[0]), "other_member": _member(members[1]),
             "child": _child(kids[0]), "other_child": _child(kids[1]),
+            "partner_org": _partner_user(agents[0]), "other_partner_org": _partner_user(agents[1]),
         }
     return SimpleNamespace(family_id=made.family_id, users=users, objects=objects)
 
@@ -303,3 +350,19 @@ def test_nobody_changes_a_closed_household_and_its_interpreter_has_nothing_left(
                     "with_whom": "X", "purpose": "X", "revision": "1", "action": "publish", "csrf_token": token}
             assert client.post(url, data=data).status_code == 404, (username, url)
         assert every_row(team_app) == before, username
+
+
+def test_a_partner_sends_nothing_once_the_organisation_is_switched_off_and_reads_no_colleague_s_signal(team_app,
+                                                                                                     world):
+    with team_app.test_request_context(), database(team_app) as db:
+        police = db.get(PartnerOrganisation, world.objects["organisation"].id)
+        signal = db.get(Signal, world.objects["signal"].id)
+        agent = world.users["partner_org"]
+        colleague = _partner_user(_partner(db, police, "Collega Proef"))  # of the same police district
+        assert can(agent, Action.signal_send, police, db) and can(colleague, Action.signal_send, police, db)
+        assert not can(colleague, Action.signal_read, signal, db)  # what a colleague sent stays theirs
+        police.active = False
+        db.add(police)
+        db.flush()
+        assert not can(agent, Action.signal_send, police, db)
+        assert not can(world.users["other_partner_org"], Action.signal_send, police, db)
