@@ -21,12 +21,15 @@ from portal.models import (
     NamedInAgreement,
     NetworkMember,
     Parent,
+    Partner,
+    PartnerKind,
+    PartnerOrganisation,
     Role,
     Team,
     Worker,
 )
 from portal.rules.plan_content import PlanContent
-from portal.services import publishing
+from portal.services import publishing, signals
 from support.pages import database, form_values, soup, text_of
 from support.sign_in import csrf_token, signed_in_client
 
@@ -293,3 +296,47 @@ def child_with_account(app, family_id: int, name: str = "Elif Proef", age: int =
                                     why_not_told="" if parents_know else "Vader is gewelddadig."))
         db.commit()
         return CircleMember(child.id, account.username)
+
+
+@dataclass(frozen=True)
+class PartnerPerson:
+    """A person of a partner organisation of the demo team, with an account that signs in."""
+
+    organisation_id: int
+    account_id: int
+    username: str
+
+
+def partner(app, organisation: str = "Politie Amsterdam-Zuid", kind: str = "police", name: str = "Sander Bakker",
+            function: str = "wijkagent") -> PartnerPerson:
+    """A person (role partner: the demo's password, an authenticator secret of their own) of the demo team's partner
+    organisation named `organisation` (made of `kind` if the team has none of that name), made directly as the demo
+    makes its partners; the team lead's pages that make them have their own tests."""
+    with database(app) as db:
+        password_hash = db.exec(select(Account.password_hash).where(Account.username == "anouk")).one()
+        lead = db.exec(select(Account).where(Account.username == "teamlead")).one()
+        team_id = db.exec(select(Worker.team_id).where(Worker.account_id == lead.id)).one()
+        found = db.exec(select(PartnerOrganisation).where(PartnerOrganisation.team_id == team_id,
+                                                          PartnerOrganisation.name == organisation)).first()
+        if found is None:
+            found = PartnerOrganisation(team_id=team_id, kind=PartnerKind(kind), name=organisation, created_by=lead.id)
+            db.add(found)
+            db.flush()
+        account = Account(username=f"partner-proef-{next(_numbers)}", role=Role.partner, display_name=name,
+                          language="nl", password_hash=password_hash, totp_secret=pyotp.random_base32(),
+                          totp_enrolled=True)
+        db.add(account)
+        db.flush()
+        db.add(Partner(account_id=account.id, organisation_id=found.id, name=name, function=function))
+        db.commit()
+        return PartnerPerson(found.id, account.id, account.username)
+
+
+def partner_token(app, organisation_id: int, name: str = "BVH koppeling") -> tuple[int, str]:
+    """A token of the organisation's own system, as the team lead's page makes one (services.signals.new_token): its
+    id and the token itself (shown once)."""
+    with app.app_context(), database(app) as db:
+        lead = db.exec(select(Account.id).where(Account.username == "teamlead")).one()
+        row, token = signals.new_token(db, db.get(PartnerOrganisation, organisation_id), name, lead)
+        db.commit()
+        return row.id, token

@@ -5,8 +5,10 @@
 the duo of Bram and Anouk) with a published plan, an appointment with Samira (tolk-ar) interpreting, Youssef's
 question about the plan, a translation job and a rendering of his question given to tolk-ar, his request to move
 the appointment, an absence of Anouk, and Karim El Idrissi of the family's circle (Youssef's side) who carries the
-plan's agreement and answered that he cannot do it, and Sara (14) with her own account, who wrote to the duo; it
-returns their identifiers, and the usernames of the two parents, Karim and Sara."""
+plan's agreement and answered that he cannot do it, and Sara (14) with her own account, who wrote to the duo, and a
+signal about Youssef that Sander Bakker, wijkagent of the team's police district (with an account), sent and the team
+lead linked to the household, and a token of the police's system; it returns their identifiers, and the usernames of
+the two parents, Karim, Sara and the wijkagent."""
 import datetime as dt
 
 from sqlmodel import select
@@ -22,21 +24,24 @@ from portal.models import (
     Commitment,
     DuoAssignment,
     DuoRole,
+    Family,
     FamilyMember,
     Interpreter,
     NetworkMember,
     Parent,
     ParentTextRendering,
+    PartnerOrganisation,
     PlanQuestion,
     PlanVersion,
     SafetyAgreement,
     SafetyPlan,
     TranslationJob,
     UnsafeSituation,
+    Urgency,
     Worker,
 )
 from portal.rules.audience import only_for
-from portal.services import children, circle
+from portal.services import children, circle, signals
 from support import factories
 from support.pages import database
 
@@ -125,7 +130,10 @@ def household_ids(app) -> dict[str, int | str]:
                                                          DuoAssignment.role == DuoRole.partner)).one()
     karim = circle_member_who_cannot(app, family_id, household.parent_ids[1])
     sara = child_who_wrote(app, family_id)
-    return {"family_id": family_id, "child_id": sara.member_id, "sara": sara.username,
+    wijkagent = factories.partner(app)
+    return {"signal_id": signal_about(app, family_id, wijkagent), "organisation_id": wijkagent.organisation_id,
+            "token_id": factories.partner_token(app, wijkagent.organisation_id)[0], "wijkagent": wijkagent.username,
+            "family_id": family_id, "child_id": sara.member_id, "sara": sara.username,
             "words_id": words_of(app, sara.member_id), "parent_id": parent, "appointment_id": appointment_id,
             "member_id": karim.member_id, "karim": karim.username,
             "circle_answer_id": karim_answer(app, karim.member_id),
@@ -133,6 +141,23 @@ def household_ids(app) -> dict[str, int | str]:
             "job_id": open_job(app, family_id, "tolk-ar"),
             **open_rendering(app, question_id, appointment_id, "tolk-ar"),
             "absence_id": absence_of(app, "anouk"), "assignment_id": partner, "fatima": fatima, "youssef": youssef}
+
+
+def signal_about(app, family_id: int, sender: factories.PartnerPerson,
+                 who: tuple[signals.SeenPerson, ...] = (signals.SeenPerson("Youssef El Idrissi", 1986),)) -> int:
+    """A signal the partner sent (services.signals.send), which the team lead linked to the household (not matched at
+    once: the factories' households have no matching keys): its id."""
+    with app.app_context(), database(app) as db:
+        organisation = db.get(PartnerOrganisation, sender.organisation_id)
+        lead = db.exec(select(Account.id).where(Account.username == "teamlead")).one()
+        draft = signals.Draft(people=who, postcode="1074AB", house_number="12",
+                              what="Buren hoorden geschreeuw in de woning.", happened_at=clock.now(),
+                              observed_by="wijkagent, ter plaatse", urgency=Urgency.soon, call_back="06-24681357")
+        signal = signals.send(db, organisation, draft, clock.now(), app.config["RETENTION_YEARS"],
+                              sent_by=sender.account_id)
+        signals.link(db, signal, db.get(Family, family_id), lead, clock.now())
+        db.commit()
+        return signal.id
 
 
 def circle_member_who_cannot(app, family_id: int, youssef: int) -> factories.CircleMember:

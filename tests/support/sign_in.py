@@ -9,7 +9,7 @@ import pyotp
 
 from portal.demo import DEMO_PASSWORD
 
-STAFF_ROLES = {"worker", "teamlead", "interpreter"}
+STAFF_ROLES = {"worker", "teamlead", "interpreter", "partner"}  # who signs in on the back office's pages
 # The last time step used per (app, account): each test app has its own fresh database.
 _steps: dict[tuple[int, str], int] = {}
 

@@ -28,10 +28,15 @@ from portal.models import (
     NetworkMember,
     Parent,
     ParentTextRendering,
+    PartnerOrganisation,
+    PartnerToken,
     PlanQuestion,
     PlanVersion,
+    ProfessionalNetwork,
     Role,
     SafetyPlan,
+    Signal,
+    SignalAddition,
     TranslationJob,
     TranslationSegment,
     Worker,
@@ -43,7 +48,7 @@ from portal.rules.audience import only_for
 from portal.rules.plan_content import Agreement, Item, PlanContent, Situation
 from support import factories
 from support.pages import database, say, soup, text_of
-from support.routes import child_who_wrote, circle_member_who_cannot, karim_answer
+from support.routes import child_who_wrote, circle_member_who_cannot, karim_answer, signal_about
 from support.sign_in import csrf_token, sign_in, signed_in_client
 
 EXPECTED_PUBLIC = {
@@ -52,7 +57,11 @@ EXPECTED_PUBLIC = {
     "auth.set_language", "healthz", "family.about_quick_exit",
     "manifest",  # the web app manifest (/manifest.webmanifest): neutral name and icon only
     "metrics",  # a monitoring system's: its bearer token decides (tests/web/test_metrics.py), no session
+    "partner_api.description",  # the OpenAPI description of the partners' signals interface: no data
 }
+# The partners' signals interface: a token of a partner organisation's system decides (tests/web/test_signal_api.py),
+# never a session; without one, every call is 401.
+TOKEN_RULE = "token"
 SAFE_ADDRESS = "Kastanjehof"
 SHARED_AGREEMENT = "Youssef merkt dat hij boos wordt"
 RESTRICTED_AGREEMENT = "Fatima heeft een veilig adres"
@@ -109,6 +118,10 @@ def el_idrissi(team_app) -> factories.Household:
     karim = circle_member_who_cannot(team_app, made.family_id, made.parent_ids[1])
     karim_answer(team_app, karim.member_id)
     child_who_wrote(team_app, made.family_id)
+    # The wijkagent's signal about Youssef, linked to the household, and a token of the police's system.
+    wijkagent = factories.partner(team_app)
+    signal_about(team_app, made.family_id, wijkagent)
+    factories.partner_token(team_app, wijkagent.organisation_id)
     return made
 
 
@@ -160,6 +173,9 @@ def household(app, family_id: int) -> dict:
         assignments = db.exec(select(DuoAssignment.id).where(DuoAssignment.family_id == family.id)).all()
         away = db.exec(select(Absence.id).join(DuoAssignment, DuoAssignment.worker_id == Absence.worker_id)
                        .where(DuoAssignment.family_id == family.id)).all()
+        signals = db.exec(select(Signal.id).where(Signal.family_id == family.id)).all()
+        tokens = db.exec(select(PartnerToken.id).join(Signal, Signal.organisation_id == PartnerToken.organisation_id)
+                         .where(Signal.family_id == family.id)).all()
         return {
             "family_id": [family.id],
             "parent_id": [p.id for p in parents],
@@ -176,6 +192,10 @@ def household(app, family_id: int) -> dict:
             "words_id": list(words),
             "absence_id": sorted(set(away)),  # days away of the household's duo workers
             "assignment_id": list(assignments),
+            "signal_id": list(signals),
+            "organisation_id": sorted({s.organisation_id for s in db.exec(select(Signal).where(
+                Signal.id.in_(signals or [-1])))}),
+            "token_id": list(tokens),
             "parents": {p.name: p for p in parents},
             "appointments": appointments,
         }
@@ -240,6 +260,14 @@ def snapshot(app, family_id: int) -> dict:
             "break_glass": db.exec(select(func.count()).select_from(BreakGlass)
                                    .where(BreakGlass.family_id == family.id)).one(),
             "segments": db.exec(select(func.count()).select_from(TranslationSegment)).one(),
+            "signals": [(s.id, s.state, s.family_id, s.done_at, s.done_note) for s in db.exec(
+                select(Signal).order_by(Signal.id))],
+            "additions": db.exec(select(func.count()).select_from(SignalAddition)).one(),
+            "network": db.exec(select(func.count()).select_from(ProfessionalNetwork)
+                               .where(ProfessionalNetwork.family_id == family.id)).one(),
+            "partners": [(o.id, o.active) for o in db.exec(select(PartnerOrganisation)
+                                                            .order_by(PartnerOrganisation.id))],
+            "tokens": [(t.id, t.revoked_at) for t in db.exec(select(PartnerToken).order_by(PartnerToken.id))],
         }
 
 
@@ -254,6 +282,9 @@ def test_every_route_declares_an_access_rule(team_app):
         if rule.endpoint == "static":
             continue
         declared = team_app.view_functions[rule.endpoint].access_rule
+        if declared == TOKEN_RULE:
+            assert rule.rule.startswith("/api/"), rule.rule  # the machine interface only, never a page
+            continue
         assert declared == "public" or (declared and set(declared) <= {r.value for r in Role}), rule.rule
 
 
@@ -273,13 +304,17 @@ def test_signed_out_visitors_are_sent_to_their_sign_in_page_on_every_guarded_rou
         if rule.endpoint == "static" or view.access_rule == "public":
             continue
         url = adapter.build(rule.endpoint, {name: ids[name][0] if ids[name] else 1 for name in rule.arguments})
-        sign_in_page = "/backoffice/sign-in" if url.startswith("/backoffice") else "/sign-in"
+        sign_in_page = "/backoffice/sign-in" if url.startswith(("/backoffice", "/partner")) else "/sign-in"
         for method in sorted(rule.methods & {"GET", "POST"}):
             if method == "POST":  # CSRF is not the guard here: send a valid token of this browser
                 token = csrf_token(client.get("/sign-in").text)
                 response = client.post(url, data={"csrf_token": token})
             else:
                 response = client.get(url)
+            if view.access_rule == TOKEN_RULE:  # a partner's system, not a person: no sign-in page to send it to
+                assert response.status_code == 401 and response.is_json, (method, url, response.status_code)
+                assert "El Idrissi" not in text_of(response)
+                continue
             assert response.status_code == 302, (method, url, response.status_code)
             assert response.headers["Location"] == sign_in_page, (method, url, response.headers["Location"])
             assert "El Idrissi" not in text_of(response)
@@ -309,6 +344,12 @@ def _payload(endpoint: str, values: dict, ids: dict, worker_id: int | None) -> d
         "backoffice.child_decision": {"together": "y", "parents": "know"},
         "backoffice.child_plan": {"call": "Inbraak", "go": "Inbraak", "code_word": "Inbraak"},
         "family.child_home": {"text": "Inbraak"},
+        "partner.receipt": {"text": "Inbraak"},
+        "backoffice.signal_page": {"note": "Inbraak"},
+        "backoffice.link_signal": {"family": str(ids["family_id"][0])},
+        "backoffice.professional_network": {"organisation": str(ids["organisation_id"][0])},
+        "backoffice.new_partner": {"name": "Inbraak", "function": "inbreker"},
+        "backoffice.new_partner_token": {"token_name": "Inbraak"},
     }
     return forms.get(endpoint, {})
 
@@ -346,7 +387,8 @@ def _walk(app, client, who: str, home_paths: set[str], ids: dict, own: dict | No
                 if values and own is None:  # all identifiers belong to the other household
                     location = response.headers.get("Location", "")
                     refused = response.status_code in (403, 404) or (
-                        response.status_code == 302 and location.split("#")[0] in home_paths)
+                        response.status_code == 302 and location.split("#")[0] in home_paths) or (
+                        response.status_code == 401 and app.view_functions[rule.endpoint].access_rule == "token")
                     if not refused:
                         failures.append(f"{who} {method} {url}: {response.status_code} {location}")
     return failures
@@ -360,6 +402,8 @@ def test_no_role_reaches_another_household(team_app, el_idrissi):
     other_parent = factories.parent_who_signs_in(app, "tr")  # of a household of the same duo
     other_member = factories.circle_member(app, dirks, "Buur Proef").username  # of Dirk's household's circle
     other_child = factories.child_with_account(app, dirks, "Kind Proef").username  # a child of Dirk's household
+    # The school's intern begeleider: a partner of the same team who sent nothing about the El Idrissi household.
+    school = factories.partner(app, "Basisschool De Regenboog", "school", "Ilse Verbeek", "intern begeleider").username
     open_translation_job(app, el_idrissi.family_id, "ar", "tolk-ar")
     ids = household(app, el_idrissi.family_id)
     secrets = giveaways(app, el_idrissi)
@@ -378,6 +422,7 @@ def test_no_role_reaches_another_household(team_app, el_idrissi):
         (other_parent, None, parent_home, None, None),
         (other_member, None, parent_home | {"/circle"}, None, None),
         (other_child, None, parent_home | {"/me"}, None, None),
+        (school, None, staff_home | {"/partner/"}, None, None),
     ]
     for username, totp, home_paths, worker_id, own_family in visitors:
         client = app.test_client()
