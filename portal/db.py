@@ -60,13 +60,16 @@ class ChangeOnSafeMethod(RuntimeError):
 
 
 def _kept_by_reading(method: str, obj, is_new: bool) -> bool:
-    """What a request that only reads may still write: the idle time of its own session, and on GET
-    (which shows a page, unlike HEAD and OPTIONS) the record that it was read: audit events, a
-    parent's read receipt of a plan version, and when a parent saw the duo's reply to a question."""
-    from portal.models import Acknowledgement, AuditEvent, PlanQuestion, UserSession
+    """What a request that only reads may still write: the idle time of its own session (and when a partner's
+    system last used its token), and on GET (which shows a page, unlike HEAD and OPTIONS) the record that it was
+    read: audit events, a parent's read receipt of a plan version, and when a parent saw the duo's reply to a
+    question."""
+    from portal.models import Acknowledgement, AuditEvent, PartnerToken, PlanQuestion, UserSession
 
     if isinstance(obj, UserSession):
         return not is_new
+    if isinstance(obj, PartnerToken):
+        return not is_new and _changed(obj) == {"last_used_at"}
     if method != "GET":
         return False
     if isinstance(obj, PlanQuestion) and not is_new:

@@ -39,8 +39,9 @@ def by_token(view):
         db = db_session()
         holder = signals.token_holder(db, _token(), clock.now()) if _token() else None
         if holder is None or holder[0].scope != SCOPE:
-            audit.append(db, action="signal.api", result="refused", origin=request.remote_addr or "")
-            db.commit()
+            if request.method != "HEAD":  # a HEAD request shows nothing and records nothing (portal/web/audit.py)
+                audit.append(db, action="signal.api", result="refused", origin=request.remote_addr or "")
+                db.commit()
             response = jsonify(error="unauthorised", message="A valid token of a partner organisation is needed.")
             response.status_code, response.headers["WWW-Authenticate"] = 401, 'Bearer realm="signals"'
             return response
