@@ -16,6 +16,7 @@ from portal.services import identity, staff, stored_id
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import own_team_or_404, roles
+from portal.web.links import external_url
 
 
 def _staff_or_404(account_id: int) -> staff.StaffMember:
@@ -185,7 +186,7 @@ def _providers_page(team, form: staff_form.ProviderForm, status: int = 200):
     db = db_session()
     return render_template("backoffice/staff_providers.html", team=team, form=form, errors=form.messages(),
                            providers=identity.team_providers(db, stored_id(team.id)), prefix=identity.SECRET_PREFIX,
-                           answer_url=url_for("auth.provider_answer", _external=True), main_form="provider-form",
+                           answer_url=external_url("auth.provider_answer"), main_form="provider-form",
                            ), status
 
 
@@ -248,6 +249,9 @@ def link_identity(account_id):
         return _identity_refused(member, form)
     try:
         identity.link(db, member.account, provider, form.subject.data.strip(), current_user.account)
+    except identity.OwnAccount:
+        form.refuse(form.subject, _("You cannot link your own account. Ask another team lead."))
+        return _identity_refused(member, form)
     except identity.IdentityError:
         form.refuse(form.subject, _("This code is linked to another colleague's account already."))
         return _identity_refused(member, form)
