@@ -13,7 +13,7 @@ from portal.models import Account
 # cookie, never in the database.
 LETTER_SHOWN = dt.timedelta(minutes=30)
 LETTER_PAGES = {"backoffice.letter", "backoffice.circle_letter", "backoffice.child_letter",
-                "backoffice.staff_letter_page"}
+                "backoffice.staff_letter_page", "backoffice.partner_letter"}
 
 
 def keep(account: Account, secret: str) -> None:
