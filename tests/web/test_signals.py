@@ -22,6 +22,7 @@ from portal.models import (
     AuditEvent,
     Family,
     OutboxMessage,
+    PartnerToken,
     ProfessionalNetwork,
     Signal,
     SignalAddition,
@@ -595,3 +596,63 @@ def test_switching_the_organisation_off_ends_its_people_s_sessions_and_its_token
     assert [(result, obj) for result, obj, _f, _w in events(team_app, "partner.switch")] == [
         ("off", f"partner-organisation:{wijkagent.organisation_id}")]
     assert ("refused", "") in [(result, obj or "") for result, obj, _f, _w in events(team_app, "signal.api")]
+
+
+# --- the team lead's partner organisations ------------------------------------------------------------------
+
+def test_the_team_lead_adds_an_organisation_and_a_person_who_signs_in_from_the_letter(team_app):
+    lead = signed_in_client(team_app, "teamlead")
+    token = csrf_token(lead.get("/backoffice/partners").text)
+    refused = lead.post("/backoffice/partners", data={"name": "", "kind": "bakery", "csrf_token": token})
+    assert refused.status_code == 400
+    assert say(team_app, "nl", "Write the organisation's name, e.g. Politie Amsterdam-Zuid.") in text_of(refused)
+    assert say(team_app, "nl", "Choose what kind of organisation it is.") in text_of(refused)
+    made = lead.post("/backoffice/partners", data={"name": "Huisartsen De Pijp", "kind": "gp", "csrf_token": token})
+    assert made.status_code == 303
+    organisation = made.headers["Location"]
+    person = lead.post(f"{organisation}/people", data={"name": "Eva Smit", "function": "huisarts",
+                                                       "csrf_token": csrf_token(lead.get(organisation).text)})
+    assert person.status_code == 303
+    letter = lead.get(person.headers["Location"])
+    assert letter.status_code == 200, letter.headers.get("Location")  # the letter to print, with its password
+    username, password = (strong.get_text() for strong in soup(letter).select("article.letter strong"))
+    assert username.startswith("partner-") and password
+    assert lead.get(person.headers["Location"]).status_code == 200  # again on a reload, on this computer
+    # The letter's username and start password: the next step is linking an authenticator (two factors).
+    newcomer = team_app.test_client()
+    first = newcomer.post("/backoffice/sign-in", data={"username": username, "password": password, "csrf_token":
+                                                       csrf_token(newcomer.get("/backoffice/sign-in").text)})
+    assert first.headers["Location"] == "/backoffice/enrol"
+    assert newcomer.get("/partner/").status_code == 302  # not signed in before the second factor
+    assert [result for result, *_rest in events(team_app, "partner.create")] == ["ok"]
+    assert [result for result, *_rest in events(team_app, "partner.person")] == ["ok"]
+
+
+def test_a_token_is_shown_once_and_works_until_it_is_revoked(team_app, at_work):
+    wijkagent = factories.partner(team_app)
+    lead = signed_in_client(team_app, "teamlead")
+    organisation = f"/backoffice/partners/{wijkagent.organisation_id}"
+    page = lead.post(f"{organisation}/tokens", data={"token_name": "BVH koppeling",
+                                                     "csrf_token": csrf_token(lead.get(organisation).text)})
+    assert page.status_code == 200
+    token = re.search(r"bv_[A-Za-z0-9_-]{20,}", page.get_data(as_text=True)).group(0)
+    assert token not in lead.get(organisation).get_data(as_text=True)  # shown on that answer only
+    with database(team_app) as db:
+        assert token not in str(db.exec(select(PartnerToken.token_hash)).all())  # only its hash is kept
+        token_id = db.exec(select(PartnerToken.id)).one()
+    bearer = {"Authorization": f"Bearer {token}"}
+    api = team_app.test_client()
+    assert api.get("/api/v1/signals/999999", headers=bearer).status_code == 404  # known token, no such signal
+    revoked = lead.post(f"{organisation}/tokens/{token_id}/revoke",
+                        data={"csrf_token": csrf_token(lead.get(organisation).text)})
+    assert revoked.status_code == 303
+    assert api.get("/api/v1/signals/999999", headers=bearer).status_code == 401
+    assert [result for result, *_rest in events(team_app, "partner.token")] == ["ok"]
+    assert [result for result, *_rest in events(team_app, "partner.token_revoke")] == ["ok"]
+    # Another team's lead reaches none of it.
+    other = factories.other_team(team_app)
+    other_lead = team_app.test_client()
+    _sign_in_other_team(other_lead, other)
+    assert other_lead.get(organisation).status_code == 404
+    token_page = csrf_token(other_lead.get("/backoffice/").text)
+    assert other_lead.post(f"{organisation}/switch", data={"csrf_token": token_page}).status_code == 404
