@@ -22,6 +22,10 @@ PYTEST_WORKERS ?= 3
 # install script: that script downloads a Java of its own, and the system's (default-jre-headless) is used instead.
 VNU_VERSION := 26.9.27
 VNU := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+# The OpenID Connect provider the sign-in tests start on loopback (tests/web/test_oidc.py): the npm package
+# `oidc-provider` at the version its package-lock.json pins, installed with `npm ci` when the lock is newer than the
+# stamp of the last install (node_modules is git-ignored).
+OIDC_PROVIDER := tests/support/oidc_provider/node_modules/.installed
 # Keep Python's cache of compiled modules (__pycache__, git-ignored) even where the environment turns it off:
 # without it every process compiles every module it imports from source, 7 s more for each pytest worker's
 # collection and 2.5 s more for each server or command the tests start.
@@ -36,7 +40,7 @@ run: $(VENV)/.installed translations
 	$(VENV)/bin/portal worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/portal demo --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test $(VNU) translations
+test: $(VENV)/.installed-test $(VNU) $(OIDC_PROVIDER) translations
 	$(VENV)/bin/ruff check portal tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -67,4 +71,8 @@ $(VENV)/.installed-test: pyproject.toml uv.lock | $(PY)
 # Made again when this file changes (a new VNU_VERSION).
 $(VNU): Makefile | $(PY)
 	npm install --prefix $(VENV)/vnu --no-save --no-package-lock --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
+	touch $@
+
+$(OIDC_PROVIDER): tests/support/oidc_provider/package-lock.json
+	npm ci --prefix tests/support/oidc_provider --no-audit --no-fund
 	touch $@
