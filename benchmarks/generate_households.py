@@ -1,6 +1,14 @@
-"""Insert N generated households (parents, duo, plan, appointments) into a database quickly, in bulk.
+"""Insert N generated households (parents, duo, plan, appointments, matching keys) into a database quickly, in bulk.
 
     .venv/bin/python -m benchmarks.generate_households --url sqlite:///tmp/big.db --households 100000 --migrate
+    .venv/bin/python -m benchmarks.generate_households --url URL --households 1000000 --only-matching
+
+Parents and children get names as varied as a Dutch city's (benchmarks/names.py: Dutch, Moroccan, Turkish,
+Surinamese, Polish... common names common), birth years and addresses (postcode and house number), and each
+person a matching key row (table matchkey) with exactly the keys the portal writes (services/match_keys.key_row).
+With --only-matching only what matching a partner's signal reads is written: teams, households (a tenth of them
+closed, most within the retention period), parents without accounts, children and their key rows; about five times
+faster than the full households (benchmarks/matching.py uses it).
 
 Every generated parent signs in with the demo password and the TOTP secret GENERATED_TOTP_SECRET;
 `username(i)` names the first parent of household i (0-based). Ids continue after the rows already
@@ -13,12 +21,14 @@ import argparse
 import datetime as dt
 import hashlib
 import operator
+import random
 import sys
 import time
 
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection
 
+from benchmarks import names
 from portal import clock, db
 from portal.accounts.secrets import hash_password
 from portal.demo import DEMO_PASSWORD
@@ -32,6 +42,7 @@ from portal.models import (
     DuoRole,
     Family,
     FamilyMember,
+    MatchKey,
     Parent,
     PlanItem,
     PlanSection,
@@ -47,6 +58,8 @@ from portal.models import (
     Worker,
     WorkingHours,
 )
+from portal.rules import matching
+from portal.services.match_keys import key_rows
 
 GENERATED_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 HOUSEHOLDS_PER_TEAM = 1_000
@@ -54,7 +67,10 @@ HOUSEHOLDS_PER_WORKER = 25
 CHUNK = 5_000  # households per transaction
 LANGUAGES = ("nl", "nl", "ar", "tr", "pl", "uk", "so", "ti")
 TABLES = [Team, Worker, WorkingHours, Family, FamilyMember, Account, Parent, DuoAssignment, SafetyPlan,
-          PlanVersion, UnsafeSituation, SafetyAgreement, PlanItem, Appointment, Acknowledgement, UserSession]
+          PlanVersion, UnsafeSituation, SafetyAgreement, PlanItem, Appointment, Acknowledgement, UserSession, MatchKey]
+MATCHING_TABLES = [Team, Worker, WorkingHours, Family, FamilyMember, Parent, MatchKey]  # --only-matching
+CLOSED_EVERY = 10  # --only-matching: one household in ten is closed ...
+CLOSED_LONG_AGO = 5  # ... and one in five of those longer ago than the retention period (not purged yet)
 
 
 def username(household: int, second: bool = False) -> str:
@@ -92,37 +108,91 @@ def _teams_and_workers(connection: Connection, ids: Ids, households: int) -> lis
     return [row["id"] for row in worker_rows]
 
 
+class Keys:
+    """Matching key rows as services/match_keys.key_rows writes them (a row per person, and one more for a surname
+    of several words), with the folding and phonetic keys of each name worked out once by key_rows itself (names
+    repeat: that is what makes the generator fast); the first people of every chunk are checked against key_rows
+    in full."""
+
+    def __init__(self):
+        self.folded: dict[str, list[tuple[str, str, str]]] = {}
+        self.checked = 0
+
+    def rows(self, ids: Ids, family_id: int, person: str, name: str, birth_year: int | None, postcode: str = "",
+             house_number: str = "") -> list[dict]:
+        folded = self.folded.get(name)
+        if folded is None:
+            folded = self.folded[name] = [(row.name, row.surname_key, row.given_key) for row in key_rows(0, "", name)]
+        code, number = matching.postcode(postcode), matching.house_number(house_number)
+        rows = [{"id": ids.take(MatchKey), "family_id": family_id, "person": person, "name": folded_name,
+                 "surname_key": surname_key, "given_key": given_key, "birth_year": birth_year, "postcode": code,
+                 "house_number": number} for folded_name, surname_key, given_key in folded]
+        if self.checked < 50:
+            self.checked += 1
+            portal = [row.model_dump() for row in key_rows(family_id, person, name, birth_year, postcode,
+                                                           house_number)]
+            if portal != [{**row, "id": None} for row in rows]:
+                raise AssertionError(f"matching keys differ from the portal's: {rows} against {portal}")
+        return rows
+
+
+def _children(h: int) -> int:
+    """1, 2 or 3 children: 1.5 on average."""
+    return 1 + (h % 3 == 0) + (h % 5 == 0)
+
+
 def _households(first: int, count: int, ids: Ids, workers: list[int], password: str, now: dt.datetime,
-                team_of_worker: dict[int, int]) -> dict:
+                team_of_worker: dict[int, int], keys: "Keys", only_matching: bool = False, years: int = 15) -> dict:
     """Rows for households first .. first+count-1, per table, in insertion order."""
     rows = {model: [] for model in TABLES}
+    rng = random.Random(first)  # the same households every run (per chunk)
+    keys.checked = 0
     for h in range(first, first + count):
-        family_id, plan_id, version_id = ids.take(Family), ids.take(SafetyPlan), ids.take(PlanVersion)
+        family_id = ids.take(Family)
         contact = workers[(h // HOUSEHOLDS_PER_WORKER) % len(workers)]
         partner = workers[(h // HOUSEHOLDS_PER_WORKER + 1) % len(workers)]
         language = LANGUAGES[h % len(LANGUAGES)]
         opened = now - dt.timedelta(days=30 + h % 300)
+        people = names.household(rng, 2 if h % 2 == 0 else 1, _children(h), now.year)
+        closed = None
+        if only_matching and h % CLOSED_EVERY == CLOSED_EVERY - 1:
+            long_ago = (h // CLOSED_EVERY) % CLOSED_LONG_AGO == 0
+            closed = now - dt.timedelta(days=rng.randint(365 * years + 10, 365 * (years + 3)) if long_ago
+                                        else rng.randint(1, 365 * years - 10))
+            opened = closed - dt.timedelta(days=30 + h % 300)
         rows[Family].append({"id": family_id, "team_id": team_of_worker[contact], "name": f"Huishouden {h}",
-                             "interpreter_needed": language != "nl", "created_at": opened, "closed_at": None})
-        rows[FamilyMember].append({"id": ids.take(FamilyMember), "family_id": family_id, "name": f"Kind {h}",
-                                   "relation": "kind", "birth_year": 2012 + h % 12, "is_child": True})
+                             "interpreter_needed": language != "nl", "created_at": opened, "closed_at": closed})
+        for child in people.children:
+            member_id = ids.take(FamilyMember)
+            rows[FamilyMember].append({"id": member_id, "family_id": family_id, "name": child.name,
+                                       "relation": "kind", "birth_year": child.birth_year, "is_child": True})
+            rows[MatchKey] += keys.rows(ids, family_id, f"member:{member_id}", child.name, child.birth_year)
         parent_ids = []
-        for second in (False, True) if h % 2 == 0 else (False,):
-            account_id, parent_id = ids.take(Account), ids.take(Parent)
+        for position, (parent, (postcode, number)) in enumerate(zip(people.parents, people.addresses, strict=True)):
+            second = position == 1
+            account_id, parent_id = (None if only_matching else ids.take(Account)), ids.take(Parent)
             parent_ids.append(parent_id)
+            rows[Parent].append({"id": parent_id, "family_id": family_id, "account_id": account_id,
+                                 "name": parent.name, "language": language,
+                                 "phone": f"06-{parent_id % 100_000_000:08d}", "birth_year": parent.birth_year,
+                                 "postcode": postcode, "house_number": number})
+            rows[MatchKey] += keys.rows(ids, family_id, f"parent:{parent_id}", parent.name, parent.birth_year,
+                                        postcode, number)
+            if only_matching:
+                continue
             rows[Account].append({
                 "id": account_id, "username": username(h, second), "role": Role.parent,
-                "display_name": f"Ouder {h}{' B' if second else ''}", "password_hash": password,
+                "display_name": parent.name, "password_hash": password,
                 "totp_secret": GENERATED_TOTP_SECRET, "totp_last_step": 0, "totp_enrolled": True,
                 "second_factor": "totp", "sms_phone": None, "language": language, "active": True,
                 "session_generation": 0, "created_at": opened})
-            rows[Parent].append({"id": parent_id, "family_id": family_id, "account_id": account_id,
-                                 "name": f"Ouder {h}{' B' if second else ''}", "language": language,
-                                 "phone": f"06-{parent_id % 100_000_000:08d}"})
             rows[UserSession].append({
                 "id": ids.take(UserSession), "token_hash": hashlib.sha256(f"gen-{account_id}".encode()).hexdigest(),
                 "account_id": account_id, "generation": 0, "created_at": opened, "last_seen_at": opened,
                 "ended_at": opened + dt.timedelta(minutes=10)})
+        if only_matching:
+            continue
+        plan_id, version_id = ids.take(SafetyPlan), ids.take(PlanVersion)
         for worker_id, role in ((contact, DuoRole.contact), (partner, DuoRole.partner)):
             rows[DuoAssignment].append({"id": ids.take(DuoAssignment), "family_id": family_id, "worker_id": worker_id,
                                         "role": role, "start": opened.date(), "end": None})
@@ -217,8 +287,11 @@ def _insert(connection: Connection, model, rows: list[dict]) -> None:
     connection.exec_driver_sql(compiled.string, params)
 
 
-def generate(url: str, households: int, log=None) -> dict[str, int]:
-    """Insert `households` generated households into the migrated database at `url`; rows per table."""
+def generate(url: str, households: int, log=None, only_matching: bool = False, years: int = 15) -> dict[str, int]:
+    """Insert `households` generated households into the migrated database at `url`; rows per table. With
+    `only_matching`, only what matching a signal reads (MATCHING_TABLES), and some households closed (`years`: the
+    retention period)."""
+    tables = MATCHING_TABLES if only_matching else TABLES
     engine = db.make_engine(url)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -230,7 +303,8 @@ def generate(url: str, households: int, log=None) -> dict[str, int]:
             cursor.close()
     password = hash_password(DEMO_PASSWORD)  # one argon2 hash shared by every generated account
     now = clock.now().replace(microsecond=0)
-    counts = {model.__tablename__: 0 for model in TABLES}
+    counts = {model.__tablename__: 0 for model in tables}
+    keys = Keys()
     try:
         with engine.begin() as connection:
             ids = Ids(connection)
@@ -242,12 +316,13 @@ def generate(url: str, households: int, log=None) -> dict[str, int]:
             counts["worker"] += len(workers)
             counts["workinghours"] += 4 * len(workers)
         for first in range(0, households, CHUNK):
-            rows = _households(first, min(CHUNK, households - first), ids, workers, password, now, team_of_worker)
+            rows = _households(first, min(CHUNK, households - first), ids, workers, password, now, team_of_worker,
+                               keys, only_matching, years)
             with engine.begin() as connection:
                 if engine.dialect.name == "postgresql":
                     # Skip the per-row foreign key triggers (needs a superuser): consistent by construction.
                     connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-                for model in TABLES:
+                for model in tables:
                     if rows[model]:
                         _insert(connection, model, rows[model])
                         counts[model.__tablename__] += len(rows[model])
@@ -255,7 +330,7 @@ def generate(url: str, households: int, log=None) -> dict[str, int]:
                 log(f"  {min(first + CHUNK, households):>7} households")
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
-                for model in TABLES:
+                for model in tables:
                     table = model.__tablename__
                     connection.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -275,11 +350,13 @@ def main() -> int:
     parser.add_argument("--url", required=True, help="SQLAlchemy URL, e.g. sqlite:////tmp/big.db")
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--migrate", action="store_true", help="apply the migrations first")
+    parser.add_argument("--only-matching", action="store_true",
+                        help="only households, parents (no accounts), children and their matching keys")
     args = parser.parse_args()
     if args.migrate:
         db.upgrade(args.url)
     began = time.perf_counter()
-    counts = generate(args.url, args.households, log=print)
+    counts = generate(args.url, args.households, log=print, only_matching=args.only_matching)
     seconds = time.perf_counter() - began
     print(f"{args.households} households, {sum(counts.values())} rows in {seconds:.1f} s")
     for table, count in counts.items():
