@@ -54,6 +54,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_matchkey_address', ['postcode', 'house_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_matchkey_family_id'), ['family_id'], unique=False)
         batch_op.create_index('ix_matchkey_surname', ['surname_key', 'given_key'], unique=False)
+        batch_op.create_index('ix_matchkey_surname_year', ['surname_key', 'birth_year'], unique=False)
 
     op.create_table('partner',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -215,6 +216,7 @@ def downgrade() -> None:
 
     op.drop_table('partner')
     with op.batch_alter_table('matchkey', schema=None) as batch_op:
+        batch_op.drop_index('ix_matchkey_surname_year')
         batch_op.drop_index('ix_matchkey_surname')
         batch_op.drop_index(batch_op.f('ix_matchkey_family_id'))
         batch_op.drop_index('ix_matchkey_address')

@@ -125,6 +125,7 @@ class MatchKey(SQLModel, table=True):
     that a signal finds its candidates by index among a million households."""
 
     __table_args__ = (Index("ix_matchkey_surname", "surname_key", "given_key"),
+                      Index("ix_matchkey_surname_year", "surname_key", "birth_year"),
                       Index("ix_matchkey_address", "postcode", "house_number"))
 
     id: int | None = Field(default=None, primary_key=True)

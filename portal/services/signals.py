@@ -10,7 +10,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, tuple_, union_all
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from portal import clock
@@ -37,6 +38,9 @@ from portal.services.duo import availability, call_now, current_duo
 
 PEOPLE_MAX = 6  # people one signal is about: a family, not a street
 CANDIDATE_ROWS = 500  # key rows read for one signal: a common name in a million households still costs little
+# How those rows are shared out, the surest first: the signal's address, its people's surname and given name, their
+# surname and year of birth (one year either way), then anyone of the surname (the rest).
+ADDRESS_ROWS, NAME_ROWS, YEAR_ROWS = 50, 200, 150
 CANDIDATES_KEPT = 5  # households offered to the team lead
 ADDITIONS_MAX = 20  # a signal is added to, not rewritten
 LIST_SHOWN = 50  # signals on a list, the oldest first
@@ -91,26 +95,47 @@ def people_of(signal: Signal) -> list[SeenPerson]:
 
 def candidates(db: Session, seen: list[matching.Person], now: dt.datetime, years: int) -> list[tuple[int, int]]:
     """(household, score) of every household worth a look, best first: open ones, and closed ones still within
-    their retention period. One indexed query reads the key rows of people with the same surname sound, or at the
-    same address; matching.household_score weighs them."""
+    their retention period. One query reads at most CANDIDATE_ROWS key rows, by index, the surest first: people at
+    the signal's address, with the same surname and given name sound, with the same surname sound and year of
+    birth, then with the same surname sound. A common surname has thousands of rows in a million households: read
+    in no order, the right one was mostly not among them (benchmarks/matching.py). matching.household_score weighs
+    them."""
     surnames = {person.surname_key for person in seen if person.surname_key}
     surnames |= {person.tail_key for person in seen if person.tail_key}
+    named = {(surname, person.given_key) for person in seen if person.given_key
+             for surname in (person.surname_key, person.tail_key) if surname}
+    born = {person.birth_year + year for person in seen if person.birth_year for year in (-1, 0, 1)}
     addresses = {(person.postcode, person.house_number) for person in seen if person.postcode and person.house_number}
-    found = []
-    if surnames:
-        found.append(col(MatchKey.surname_key).in_(sorted(surnames)))
+    tiers: list[tuple[ColumnElement[bool], int]] = []
     if addresses:
-        found.append(tuple_(MatchKey.postcode, MatchKey.house_number).in_(sorted(addresses)))
-    if not found:
+        tiers.append((tuple_(MatchKey.postcode, MatchKey.house_number).in_(sorted(addresses)), ADDRESS_ROWS))
+    if named:
+        tiers.append((tuple_(MatchKey.surname_key, MatchKey.given_key).in_(sorted(named)), NAME_ROWS))
+    if surnames and born:
+        tiers.append((and_(col(MatchKey.surname_key).in_(sorted(surnames)), col(MatchKey.birth_year).in_(sorted(born))),
+                      YEAR_ROWS))
+    if surnames:
+        tiers.append((col(MatchKey.surname_key).in_(sorted(surnames)),
+                      CANDIDATE_ROWS - sum(rows for _found, rows in tiers)))
+    if not tiers:
         return []
     still_kept = now - retention_period(years)
-    rows = db.exec(select(MatchKey).join(Family, col(Family.id) == MatchKey.family_id)
-                   .where(or_(*found), or_(col(Family.closed_at).is_(None), col(Family.closed_at) >= still_kept))
-                   .limit(CANDIDATE_ROWS)).all()
+    kept = or_(col(Family.closed_at).is_(None), col(Family.closed_at) >= still_kept)
+    # Columns, not MatchKey objects: building 500 ORM objects cost more than the query.
+    columns = [col(column) for column in (MatchKey.id, MatchKey.family_id, MatchKey.name, MatchKey.given_key,
+                                          MatchKey.surname_key, MatchKey.birth_year, MatchKey.postcode,
+                                          MatchKey.house_number)]
+    parts = [core_select(*columns).join(Family, col(Family.id) == MatchKey.family_id).where(found, kept)
+             .limit(rows).subquery().select() for found, rows in tiers]
+    db.flush()  # as a query through the session would: the rows are read as columns, on its connection
     people: dict[int, list[matching.Person]] = defaultdict(list)
-    for row in rows:
-        people[row.family_id].append(matching.Person(row.name, row.given_key, row.surname_key, row.birth_year,
-                                                     row.postcode, row.house_number))
+    read = set()
+    for row_id, family_id, name, given_key, surname_key, birth_year, postcode, house_number in db.connection().execute(
+            union_all(*parts)):
+        if row_id not in read:  # a row found by more than one tier
+            read.add(row_id)
+            people[family_id].append(matching.Person(name, given_key, surname_key, birth_year, postcode,
+                                                     house_number))
     scored = [(family_id, matching.household_score(seen, known)) for family_id, known in people.items()]
     worth = [pair for pair in scored if pair[1] >= matching.CANDIDATE_SCORE]
     return sorted(worth, key=lambda pair: (-pair[1], pair[0]))
