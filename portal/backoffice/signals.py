@@ -118,7 +118,7 @@ def intake_list():
     db = db_session()
     team = own_team_or_404(Action.signal_intake)
     waiting = signals.intake_list(db, stored_id(team.id))
-    audit.record("signal.intake", "ok", object="team")
+    audit.record("intake.view", "ok", object="team")  # a look, as every read is named
     return render_template("backoffice/signals_intake.html", waiting=waiting,
                            months=signals.months(db, stored_id(team.id), clock.now()))
 
@@ -151,7 +151,7 @@ def out_of_hours():
     team = db.get(Team, current_user.worker.team_id) if current_user.worker else None
     if team is None or not can(current_user, Action.signal_out_of_hours, team, db):
         abort(404)
-    audit.record("signal.out_of_hours", "ok", object="team")
+    audit.record("out_of_hours.view", "ok", object="team")
     return render_template("backoffice/signals_out_of_hours.html",
                            waiting=signals.out_of_hours_list(db, stored_id(team.id)))
 
