@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy import select as sql_select
 from sqlmodel import SQLModel, select
 
+from portal import clock
 from portal.demo import DEMO_PASSWORD
 from portal.models import AuditEvent
 from support import factories
@@ -36,9 +37,15 @@ CHANGING_BODY = {
     "help-count": "-5", "family": "1", "worker": "1", "role": "contact", "start": "2027-01-01",
     "item": "x", "parent": "1", "segment-0": "Vertaling", "resend": "1", "first_day": "2027-01-04",
     "last_day": "2027-01-08",
+    # a partner's signal and what the team lead does with partners
+    "person-count": "1", "person-0-name": "Youssef El Idrissi", "person-0-born": "1986", "what": "Geschreeuw",
+    "day": clock.today().isoformat(), "observed_by": "wijkagent", "urgency": "urgent", "call_back": "0612345678",
+    "text": "Nog iets", "organisation": "1", "name": "Politie", "kind": "police", "function": "wijkagent",
+    "token_name": "BVH",
 }
-# The username field names Fatima (her username is known once routes.household_ids made her).
-USERS = (None, "fatima", "bram", "teamlead", "tolk-ar")
+# The username field names Fatima (her username is known once routes.household_ids made her); the wijkagent is
+# Sander Bakker of the team's police district, who sent a signal about the household.
+USERS = (None, "fatima", "bram", "teamlead", "tolk-ar", "wijkagent")
 
 
 def username_of(who: str | None, ids: dict) -> str | None:
@@ -190,6 +197,7 @@ STAFF_READS = {
     "backoffice.child_page": "family.view",
     "backoffice.child_confirm_letter": "family.view",
     "backoffice.child_letter": "family.view",
+    "backoffice.signal_page": "signal.view",
 }
 # Who opens each page; anyone else: Bram, of the El Idrissi duo.
 STAFF_READERS = {"backoffice.translate": "tolk-ar", "backoffice.case": "teamlead",
@@ -201,7 +209,8 @@ def test_every_staff_route_that_shows_a_household_records_who_looked(team_app):
     adapter = team_app.url_map.bind("localhost")
     staff_reads = {rule.endpoint for rule in team_app.url_map.iter_rules()
                    if rule.endpoint.startswith("backoffice.") and "GET" in rule.methods
-                   and ("family_id" in rule.arguments or rule.arguments & {"job_id", "appointment_id", "rendering_id"})}
+                   and ("family_id" in rule.arguments
+                        or rule.arguments & {"job_id", "appointment_id", "rendering_id", "signal_id"})}
     staff_reads.discard("backoffice.read_along")  # only in the appointment's window: tests/web/test_access.py
     assert staff_reads <= set(STAFF_READS), f"a new staff page that shows a household: {staff_reads - set(STAFF_READS)}"
     clients = {}  # one sign-in per user: every sign-in needs a TOTP code of a new time step
@@ -256,13 +265,13 @@ def test_quick_exit_is_recorded(team_app):
 # Every posted field that is a number: counts of rows, minutes, revisions and ids.
 NUMBER_FIELDS = ("s1-a-count", "s2-a-count", "s3-a-count", "help-count", "future-count", "duration", "revision",
                  "worker", "assignment", "family", "parent", "interpreter_id", "birth_year", "member-count",
-                 "parent-count", "child-count")
+                 "parent-count", "child-count", "person-count", "organisation")
 HOSTILE_NUMBERS = ("99999999999999999999", "-1", "1e9", "NaN", "٣٣٣٣٣", "0x7fffffff", " 7 ")
 PER_REQUEST_SECONDS = 3.0  # a guard against runaway work (the finding took 7 s for 20,000 rows), not a benchmark
 PER_REQUEST_BYTES = 40 * 2**20
 
 
-@pytest.mark.parametrize("username", ["bram", "teamlead", "fatima", "tolk-ar"])
+@pytest.mark.parametrize("username", ["bram", "teamlead", "fatima", "tolk-ar", "wijkagent"])
 def test_hostile_numbers_on_every_form_stay_within_small_bounds(team_app, backend, username):
     # Memory is traced on SQLite only: what the app allocates for a number is the same Python on both databases,
     # and tracing makes each request 3.5 times slower. PostgreSQL is here for what only it refuses (an integer
@@ -272,7 +281,8 @@ def test_hostile_numbers_on_every_form_stay_within_small_bounds(team_app, backen
     adapter = team_app.url_map.bind("localhost")
     client = team_app.test_client()
     sign_in(client, username_of(username, ids))
-    token = csrf_token(client.get("/backoffice/" if username in ("bram", "teamlead", "tolk-ar") else "/").text)
+    home = {"bram": "/backoffice/", "teamlead": "/backoffice/", "tolk-ar": "/backoffice/", "wijkagent": "/partner/"}
+    token = csrf_token(client.get(home.get(username, "/")).text)
     failures = []
     for rule in team_app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.endpoint in ("auth.sign_out", "auth.quick_exit"):

@@ -2,11 +2,11 @@
 vnu-jar, which `make test` installs) finds no error in any page, for every role, in Dutch and in Arabic.
 
 The pages are collected with the Flask test client: every GET route for each kind of reader (signed out, a parent,
-a member of the family's circle, a child of 14, a worker of the duo, the team lead, an interpreter), each form sent
-empty, the error pages, and the pages that only a step of a flow shows (the sign-in code, the letter, activation).
-All of them are checked in one run of the checker: its JVM takes seconds to start. The portal is the team alone
-(`team_app`) with the households that support/routes.py builds: Fatima and Youssef El Idrissi (kept apart) with one
-thing of each kind, and a Dutch-reading parent with a plan."""
+a member of the family's circle, a child of 14, a worker of the duo, the team lead, an interpreter, a partner), each
+form sent empty, the error pages, and the pages that only a step of a flow shows (the sign-in code, the letter,
+activation). All of them are checked in one run of the checker: its JVM takes seconds to start. The portal is the
+team alone (`team_app`) with the households that support/routes.py builds: Fatima and Youssef El Idrissi (kept apart)
+with one thing of each kind, and a Dutch-reading parent with a plan."""
 import json
 import subprocess
 from pathlib import Path
@@ -28,17 +28,22 @@ JAVA_HINT = "apt-get install default-jre-headless"
 LANGUAGES = ("nl", "ar")
 # Each kind of reader, and the page they start from.
 # Both parents of the El Idrissi household (kept apart) and a Dutch-reading one (ids["fatima"], ids["youssef"],
-# ids["dutch"]: their usernames), Karim of its circle and Sara (14) with her own page; two duo workers.
+# ids["dutch"]: their usernames), Karim of its circle and Sara (14) with her own page; two duo workers; the wijkagent
+# of the team's police district (ids["wijkagent"]), a partner who sent a signal about the household.
 READERS = {None: "/sign-in", "fatima": "/", "youssef": "/", "dutch": "/", "karim": "/circle", "sara": "/me",
-           "bram": "/backoffice/", "anouk": "/backoffice/", "teamlead": "/backoffice/", "tolk-ar": "/backoffice/"}
+           "bram": "/backoffice/", "anouk": "/backoffice/", "teamlead": "/backoffice/", "tolk-ar": "/backoffice/",
+           "wijkagent": "/partner/"}
 # Who gets a new letter in which language (after the sign-in code pages: a letter resets the account).
 LETTERS = {"nl": "dutch", "ar": "youssef"}
 # Pages that only a step of a flow shows: walk_flows collects them.
-FLOW_PAGES = {"auth.code", "auth.staff_code", "auth.choose_password", "auth.second_factor"}
+FLOW_PAGES = {"auth.code", "auth.staff_code", "auth.choose_password", "auth.second_factor",
+              "backoffice.partner_letter"}
 # A GET that shows no page of its own: a file, or a redirect unless something was kept or a staff account has no
 # second factor yet (the staff's enrolment is tested in tests/web/test_second_factor.py).
 NOT_PAGES = {"static", "healthz", "manifest", "metrics", "family.appointment_calendar", "auth.kept", "auth.staff_kept",
              "auth.enrol"}
+# The partners' signals interface answers JSON to their systems (tests/web/test_signal_api.py), never a page.
+NOT_PAGES |= {"partner_api.description", "partner_api.read"}
 # A page with one known error, checked in the same run: the checker really read the pages.
 CONTROL = ('<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Controle</title></head>'
            '<body><p><time datetime="gisteren">gisteren</time></p></body></html>')
@@ -105,6 +110,16 @@ def walk_flows(app, pages: Pages, ids: dict) -> None:
             assert password.headers["Location"] == base + "/sign-in/code", password.status_code
             pages.add("signing in", language, f"GET {base}/sign-in/code", client.get(base + "/sign-in/code"), endpoint)
     teamlead = signed_in_client(app, "teamlead")
+    # A new person of the police district: the team lead's page shows their first-sign-in letter.
+    people = f"/backoffice/partners/{ids['organisation_id']}/people"
+    for language in LANGUAGES:
+        choose_language(teamlead, "/backoffice/", language)
+        token = csrf_token(teamlead.get(f"/backoffice/partners/{ids['organisation_id']}").text)
+        made = teamlead.post(people, data={"name": f"Eva Smit {language}", "function": "wijkagent",
+                                           "csrf_token": token})
+        assert made.status_code == 303, made.status_code
+        pages.add("teamlead", language, f"GET {made.headers['Location']}", teamlead.get(made.headers["Location"]),
+                  "backoffice.partner_letter")
     # The walk sent every reader's empty forms from this one address: the activation below is a new visitor's.
     with app.app_context():
         limiter.reset()
