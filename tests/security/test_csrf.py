@@ -24,6 +24,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts import secrets as auth_secrets
+from portal.auth import oidc
 from portal.models import (
     Account,
     Appointment,
@@ -39,12 +40,21 @@ from portal.models import (
     Urgency,
     Worker,
 )
+from portal.models.identity import ProviderSignIn
 from portal.services import circle, match_keys, publishing, signals
 from portal.services.interpreting import segments
 from portal.services.plans import draft_of, load_contents
 from portal.web.secret import code_key
 from support import factories
-from support.routes import absence_of, child_who_wrote, circle_member_who_cannot, karim_answer, signal_about, words_of
+from support.routes import (
+    absence_of,
+    child_who_wrote,
+    circle_member_who_cannot,
+    identity_provider,
+    karim_answer,
+    signal_about,
+    words_of,
+)
 from support.sign_in import csrf_token, fresh_code, signed_in_client
 
 SIGN_IN_PAGES = {"/sign-in", "/backoffice/sign-in"}
@@ -229,6 +239,27 @@ def _appointment(**extra):
             "with_whom": "Anouk Visser", "purpose": "Samen het plan lezen.", **extra}
 
 
+def _providers(app, i) -> None:
+    """An organisation's OpenID Connect provider, switched on, with Dirk linked to it, and one switched off (its
+    buttons answer without reaching a provider: tests/web/test_oidc.py signs in through a real one)."""
+    i["provider"] = identity_provider(app, linked="dirk")
+    i["provider_off"] = identity_provider(app, active=False, issuer="https://login.jeugdbescherming.example")
+
+
+PROVIDER_STATE = "de-staat-die-de-portal-bewaarde"
+
+
+def _provider_waiting(portal, ids):
+    """A sign-in sent to the switched-off provider and waiting for its answer in this browser."""
+    with database(portal.app) as db:
+        db.add(ProviderSignIn(state_hash=oidc._state_hash(PROVIDER_STATE), provider_id=ids["provider_off"],
+                              nonce="nonce", code_verifier="verifier",
+                              expires_at=clock.now() + dt.timedelta(minutes=5)))
+        db.commit()
+    with portal.client.session_transaction() as cookie:
+        cookie["provider_state"] = PROVIDER_STATE
+
+
 def _intake_signal(app, i) -> None:
     """A signal of the wijkagent about "Youssef El Idrissi", without a year of birth: El Idrissi (its matching keys
     written as its members page writes them) is a candidate, not a clear match, so it waits on the intake list."""
@@ -261,6 +292,12 @@ WIJKAGENT = "wijkagent"  # Sander Bakker of the team's police district, a partne
 CASES: dict[str, Case] = {
     "auth.sign_in": Case(None, "/sign-in", lambda _p, i: {"username": i["sanne_username"], "password": PASSWORD}),
     "auth.staff_sign_in": Case(None, "/backoffice/sign-in", {"username": "anouk", "password": PASSWORD}),
+    # A switched-off organisation's button answers with its refusal page (and an audit event, not a row counted).
+    "auth.provider_sign_in": Case(None, "/backoffice/sign-in/provider/{provider_off}", prepare=_providers,
+                                  changes=False),
+    "auth.provider_answered": Case(None, "/backoffice/sign-in/provider/answer",
+                                   {"state": PROVIDER_STATE, "code": "de-code"}, prepare=_providers,
+                                   state=_provider_waiting),
     "auth.code": Case(None, "/sign-in/code", lambda p, i: {"code": fresh_code(i["sanne_username"], p.app)},
                       state=_pending(SANNE)),
     "auth.staff_code": Case(None, "/backoffice/sign-in/code", lambda p, _i: {"code": fresh_code("anouk", p.app)},
@@ -315,6 +352,15 @@ CASES: dict[str, Case] = {
         "name": "Anouk Visser", "organisation": "Veilig Thuis", "phone": "06-12345611"}),
     "backoffice.switch_staff": Case("teamlead", "/backoffice/staff/{anouk_account}/active", {"active": "off"}),
     "backoffice.staff_letter": Case("teamlead", "/backoffice/staff/{anouk_account}/letter"),
+    "backoffice.identity_providers": Case("teamlead", "/backoffice/staff/providers", {
+        "name": "Jeugdbescherming", "issuer": "https://login.jb.example", "client_id": "portal", "secret_name": "JB"}),
+    "backoffice.switch_identity_provider": Case("teamlead", "/backoffice/staff/providers/{provider}/active",
+                                                {"active": "off"}, prepare=_providers),
+    "backoffice.link_identity": Case("teamlead", "/backoffice/staff/{anouk_account}/identity",
+                                     lambda _p, i: {"provider": str(i["provider"]), "subject": "vt-anouk"},
+                                     prepare=_providers),
+    "backoffice.unlink_identity": Case("teamlead", "/backoffice/staff/{away_account}/identity/remove",
+                                       prepare=_providers),
     "backoffice.add_absence": Case("teamlead", "/backoffice/staff/{anouk_account}/absences", lambda _p, _i: {
         "first_day": clock.today().isoformat(), "last_day": (clock.today() + dt.timedelta(days=2)).isoformat()}),
     "backoffice.remove_absence": Case("teamlead", "/backoffice/staff/{away_account}/absences/{absence}/remove"),

@@ -7,8 +7,8 @@ question about the plan, a translation job and a rendering of his question given
 the appointment, an absence of Anouk, and Karim El Idrissi of the family's circle (Youssef's side) who carries the
 plan's agreement and answered that he cannot do it, and Sara (14) with her own account, who wrote to the duo, and a
 signal about Youssef that Sander Bakker, wijkagent of the team's police district (with an account), sent and the team
-lead linked to the household, and a token of the police's system; it returns their identifiers, and the usernames of
-the two parents, Karim, Sara and the wijkagent."""
+lead linked to the household, a token of the police's system, and an organisation's identity provider of the team
+(switched off); it returns their identifiers, and the usernames of the two parents, Karim, Sara and the wijkagent."""
 import datetime as dt
 
 from sqlmodel import select
@@ -40,6 +40,7 @@ from portal.models import (
     Urgency,
     Worker,
 )
+from portal.models.identity import IdentityProvider, StaffIdentity
 from portal.rules.audience import only_for
 from portal.services import children, circle, signals
 from support import factories
@@ -81,6 +82,25 @@ def absence_of(app, username: str, starts_in: int = 10, days: int = 3) -> int:
         db.add(absence)
         db.commit()
         return absence.id
+
+
+def identity_provider(app, active: bool = True, linked: str | None = None,
+                      issuer: str = "https://login.veiligthuis.example") -> int:
+    """An organisation's OpenID Connect provider of the team, made directly in the database (the team lead's page
+    makes them: tests/web/test_oidc.py, against a real provider), its issuer never reached; `linked` names a staff
+    account linked to a subject there. Its id."""
+    with database(app) as db:
+        team_id = db.exec(select(Worker.team_id).join(Account, Account.id == Worker.account_id)
+                          .where(Account.username == "teamlead")).one()
+        provider = IdentityProvider(team_id=team_id, name="Veilig Thuis", issuer=issuer, client_id="portal",
+                                    secret_name="VEILIG_THUIS", active=active)
+        db.add(provider)
+        db.commit()
+        if linked:
+            account_id = db.exec(select(Account.id).where(Account.username == linked)).one()
+            db.add(StaffIdentity(account_id=account_id, provider_id=provider.id, subject=f"vt-{linked}"))
+            db.commit()
+        return provider.id
 
 
 def question_of(app, username: str, text: str) -> int:
@@ -140,7 +160,9 @@ def household_ids(app) -> dict[str, int | str]:
             "appointment_key": appointment_key, "question_id": question_id, "account_id": anouk,
             "job_id": open_job(app, family_id, "tolk-ar"),
             **open_rendering(app, question_id, appointment_id, "tolk-ar"),
-            "absence_id": absence_of(app, "anouk"), "assignment_id": partner, "fatima": fatima, "youssef": youssef}
+            "absence_id": absence_of(app, "anouk"), "assignment_id": partner, "fatima": fatima, "youssef": youssef,
+            # switched off: its button would answer 503, its issuer being out of reach (tests/web/test_oidc.py)
+            "provider_id": identity_provider(app, active=False)}
 
 
 def signal_about(app, family_id: int, sender: factories.PartnerPerson,
