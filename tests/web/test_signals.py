@@ -477,10 +477,8 @@ def test_writing_what_was_done_ends_the_task_on_the_work_list(team_app, at_work)
 
 def test_the_team_overview_counts_the_months_signals_new_against_repeat_and_hours_to_first_action(team_app,
                                                                                                    monkeypatch):
-    start = clock.local_now().replace(hour=9, minute=0, second=0, microsecond=0)
-    if start.day == 1:
-        start += dt.timedelta(days=1)  # the three hours below stay within the month
-    start = min(start, clock.local_now())
+    # 09:00 today, or now if earlier: the three hours below end the same day, in the same month.
+    start = min(clock.local_now().replace(hour=9, minute=0, second=0, microsecond=0), clock.local_now())
     monkeypatch.setattr(clock, "system_now", running_from(start))
     made = el_idrissi(team_app)
     client = partner_client(team_app, factories.partner(team_app))
