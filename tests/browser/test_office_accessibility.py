@@ -1,8 +1,9 @@
 """The back office at 1280x800, in Dutch and in Arabic (issue 21, point 11): axe-core finds no violation of WCAG
 2.0/2.1/2.2 A and AA on the pages of each staff role - the duo's home, household, plan editor, appointments,
-answers, timeline and factual file; the team lead's team overview, staff admin, case, the pages that ask before a
-new letter or the end of a duo role, and the letter; the interpreter's work list, translation, rendering and
-read-along view - nor on the staff sign-in pages. The live portal is the team alone with the households
+answers, timeline, factual file, a partner's signal and the out-of-hours list; the team lead's team overview, staff
+admin, case, the pages that ask before a new letter or the end of a duo role, the letter, the intake list of signals
+and the partner organisations; the interpreter's work list, translation, rendering and read-along view - nor on the
+staff sign-in pages. The live portal is the team alone with the households
 support/routes.py builds: Fatima and Youssef El Idrissi with one thing of each kind, and a Dutch-reading parent."""
 import pytest
 from browser_kit import axe_violations, choose_language, describe_violations, sign_in
@@ -26,11 +27,13 @@ def pages_of(reader: str, ids: dict) -> list[str]:
         "bram": ["/backoffice/", household, f"{household}/plan", f"{household}/plan/compare",
                  f"{household}/appointments", f"{household}/appointments/{ids['appointment_id']}",
                  f"{household}/answers", f"{household}/members", f"{household}/timeline",
-                 f"{household}/factual-file", "/backoffice/break-glass", "/backoffice/password"],
+                 f"{household}/factual-file", "/backoffice/break-glass", "/backoffice/password",
+                 f"/backoffice/signals/{ids['signal_id']}", "/backoffice/signals/out-of-hours"],
         "teamlead": ["/backoffice/", "/backoffice/team", "/backoffice/staff", f"/backoffice/staff/{ids['account_id']}",
                      "/backoffice/staff/new", "/backoffice/households/new", f"{household}/case",
                      f"{household}/parents/{ids['parent_id']}/letter/new",
-                     f"{household}/duo/{ids['assignment_id']}/end", LETTER],
+                     f"{household}/duo/{ids['assignment_id']}/end", LETTER, "/backoffice/signals",
+                     "/backoffice/partners", f"/backoffice/partners/{ids['organisation_id']}"],
         "tolk-ar": ["/backoffice/", f"/backoffice/translations/{ids['job_id']}",
                     f"/backoffice/renderings/{ids['rendering_id']}", f"/backoffice/read-along/{ids['read_along']}"],
     }[reader]
