@@ -15,18 +15,21 @@ from portal.models import (
     PlanQuestion,
     PlanVersion,
     SafetyPlan,
+    Signal,
     TranslationJob,
 )
 from portal.rules.audience import only_for
+from portal.web.forms import max_length
 from support import factories
 from support.pages import database, form_values, text_of
+from support.routes import signal_about
 from support.sign_in import csrf_token, signed_in_client
 
 SAFE_PLACE = "Kastanjehof 12"
 TYPED = "Getypt en nog niet bewaard"
 TOO_LONG = TYPED + " " + "x" * TRANSLATION_LENGTH  # over the limit of a translation or rendering: refused whole
 # The identifiers of a route that name a household or something of it.
-HOUSEHOLD_ARGUMENTS = {"family_id", "appointment_id", "job_id", "rendering_id"}
+HOUSEHOLD_ARGUMENTS = {"family_id", "appointment_id", "job_id", "rendering_id", "signal_id"}
 
 # Per staff page with a form: who opens it, the look its GET records, its form, and an invalid version of that
 # form as a browser could send it (the fields changed; `TYPED` in the field that must come back as typed).
@@ -44,6 +47,9 @@ PAGES = {
     "backoffice.translate": ("tolk-ar", "translation.view", "translate-form", "segment-0", {"segment-0": TOO_LONG}),
     "backoffice.render_in_dutch": ("tolk-ar", "rendering.view", "render-form", "rendering", {"rendering": TOO_LONG}),
     "backoffice.circle_new": ("bram", "family.view", "member-form", "name", {"name": TYPED, "relation": ""}),
+    # A partner's signal about the household, and what was done with it (too long a note: refused whole).
+    "backoffice.signal_page": ("bram", "signal.view", "done-form", "note",
+                               {"note": TYPED + " " + "x" * max_length(Signal.done_note)}),
 }
 
 
@@ -61,9 +67,10 @@ def el_idrissi(app) -> int:
 
 
 def identifiers(app, bram) -> dict[str, int]:
-    """The El Idrissi household, its safe-place appointment, its newest Arabic translation job, and the rendering
-    of Youssef's question that the duo asks for on the answers page."""
+    """The El Idrissi household, its safe-place appointment, its newest Arabic translation job, the rendering of
+    Youssef's question that the duo asks for on the answers page, and a wijkagent's signal about Youssef."""
     family_id = el_idrissi(app)
+    signal_id = signal_about(app, family_id, factories.partner(app))
     with database(app) as db:
         family = db.get(Family, family_id)
         safe = db.exec(select(Appointment).where(Appointment.family_id == family.id, Appointment.safe_place)).first()
@@ -81,7 +88,7 @@ def identifiers(app, bram) -> dict[str, int]:
     with database(app) as db:
         rendering = db.exec(select(ParentTextRendering.id).where(ParentTextRendering.text_id == question)).one()
     return {"family_id": family.id, "appointment_id": safe.id, "job_id": job.id, "rendering_id": rendering,
-            "assignment_id": partner}
+            "assignment_id": partner, "signal_id": signal_id}
 
 
 def events_since(app, since: int) -> list[tuple]:
