@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import abort, current_app, g, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from portal import clock
 from portal.db import session as db_session
@@ -20,6 +21,19 @@ from portal.web.guards import public
 SCOPE = "signals:send"
 DESCRIPTION = json.loads((Path(__file__).parent / "openapi.json").read_text())
 csrf.exempt(api)  # no browser and no cookie: the bearer token is the proof
+
+
+def _as_json(error: HTTPException):
+    """Every refusal of the interface answers JSON, in the shape openapi.json gives its errors: a partner's system
+    reads no HTML error page (a body that is no JSON object, an unknown signal, too many calls)."""
+    response = jsonify(error=(error.name or "error").lower().replace(" ", "_"), message=error.description or "")
+    response.status_code = error.code or 500
+    return response
+
+
+# By code: the app's own handlers of these codes (HTML pages for people) would otherwise answer first.
+for _code in (400, 404, 405, 409, 413, 415, 429):
+    api.register_error_handler(_code, _as_json)
 
 
 def _token() -> str:
