@@ -200,12 +200,12 @@ def test_a_body_that_is_not_json_is_415_and_stores_nothing(server, shared, token
     for content_type, body in (("application/x-www-form-urlencoded", form), ("text/plain", json.dumps(signal()))):
         answer = curl(server, "POST", f"{BASE}/signals", token, body.encode() if isinstance(body, str) else body,
                       content_type=content_type, tmp=tmp_path)
-        assert answer.status == 415, (content_type, answer.status, answer.body[:300])
+        assert answer.status == 415 and answer.json()["error"], (content_type, answer.status, answer.body[:300])
         documented(DESCRIPTION, "/signals", "POST", answer)
     assert count(shared, Signal) == before
 
 
-def test_wrong_fields_are_400_with_a_message_each_and_nothing_is_stored(server, shared, token, tmp_path):
+def test_wrong_fields_are_400_with_a_message_each_and_nothing_is_stored(server, shared, wijkagent, token, tmp_path):
     before = count(shared, Signal)
     wrong = {"people": [{"name": "", "born": "1986"}, {"name": "Youssef", "born": "gisteren"}], "postcode": "12",
              "what": "", "happened_at": "2999-01-01T10:00:00+01:00", "observed_by": "", "urgency": "heel erg",
@@ -217,6 +217,11 @@ def test_wrong_fields_are_400_with_a_message_each_and_nothing_is_stored(server, 
     assert set(errors) >= {"people/0/name", "people/1/born", "postcode", "what", "happened_at", "observed_by",
                            "urgency", "call_back"}, errors
     assert all(isinstance(message, str) and message for message in errors.values())
+    another = factories.partner_token(shared, wijkagent.organisation_id)[1]  # LIMIT calls each
+    for not_an_object in (b"[]", b"null", b"42", b'"Lotte"', b"{kapot"):
+        answer = curl(server, "POST", f"{BASE}/signals", another, not_an_object, tmp=tmp_path)
+        assert answer.status == 400, (not_an_object, answer.status, answer.body[:200])
+        documented(DESCRIPTION, "/signals", "POST", answer)  # JSON in the Error shape, not an HTML page
     missing = curl(server, "POST", f"{BASE}/signals", token, {}, tmp=tmp_path)
     assert missing.status == 400 and {"people/0/name", "what", "happened_at", "call_back"} <= set(
         missing.json()["errors"]), missing.body
@@ -264,7 +269,7 @@ def test_another_organisation_s_system_reads_nothing_of_the_police_s(server, sha
     for method, path, body in (("GET", sent.headers["location"], None),
                                ("POST", f"{sent.headers['location']}/additions", {"text": "Ingebroken"})):
         answer = curl(server, method, path, other, body, tmp=tmp_path)
-        assert answer.status == 404, (method, answer.status)
+        assert answer.status == 404 and answer.json()["error"], (method, answer.status, answer.body[:200])
         documented(DESCRIPTION, "/signals/{id}" + ("/additions" if method == "POST" else ""), method, answer)
     with database(shared) as db:
         assert db.exec(select(SignalAddition).where(SignalAddition.text == "Ingebroken")).all() == []
@@ -275,6 +280,7 @@ def test_too_many_calls_for_one_token_are_429_and_another_token_goes_on(server, 
     sent = [curl(server, "POST", f"{BASE}/signals", token, signal(), tmp=tmp_path) for _ in range(LIMIT + 1)]
     assert [answer.status for answer in sent] == [201] * LIMIT + [429]
     documented(DESCRIPTION, "/signals", "POST", sent[-1])
+    assert sent[-1].json()["error"]  # JSON for the system, not a page for people
     location = sent[0].headers["location"]
     read = [curl(server, "GET", location, token, tmp=tmp_path) for _ in range(LIMIT + 1)]
     assert [answer.status for answer in read] == [200] * LIMIT + [429]
