@@ -391,3 +391,25 @@ def test_a_linked_colleague_gets_no_first_sign_in_letter(portal, team_lead, orga
     assert f"/backoffice/staff/{bram.id}/letter/new" in page.text
     refused = through_provider(portal.test_client(), organisation, "vt-bram-0042")
     assert refused.status_code == 403  # no longer linked: an unknown subject
+
+
+def test_an_interpreter_signs_in_through_the_organisation_too(portal, team_lead, organisation):
+    assert link(team_lead, "tolk-ar", organisation, "vt-tolk-ar-7").status_code == 303
+    browser = portal.test_client()
+    answer = through_provider(browser, organisation, "vt-tolk-ar-7")
+    assert answer.headers["Location"] == "/backoffice/"
+    assert browser.get("/backoffice/").status_code == 200
+    tolk = account_of(portal, "tolk-ar")
+    assert [event.actor_id for event in events(portal, action="sign_in.provider", result="ok")] == [tolk.id]
+
+
+def test_without_mfa_a_colleague_who_never_linked_an_app_links_one_first(portal, organisation):
+    with Session(engine(portal)) as db:  # Bram never signed in with the portal's own second step
+        db.exec(update(Account).where(Account.username == "bram").values(totp_enrolled=False, totp_secret=None))
+        db.commit()
+    browser = portal.test_client()
+    answer = through_provider(browser, organisation, "vt-bram-0042", amr="pwd")
+    assert answer.headers["Location"] == "/backoffice/enrol"
+    assert browser.get("/backoffice/enrol").status_code == 200
+    assert not signed_in_as(browser, "Bram")
+    assert account_of(portal, "bram").totp_secret  # made for the page that links the app
