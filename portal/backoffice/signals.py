@@ -131,7 +131,8 @@ def link_signal(signal_id):
     signal = _signal_or_404(signal_id)
     # A candidate, or another household of the team lead's own team that they know it is about (by its number).
     family = db.get(Family, bounded_int(request.form.get("family"), 1, LARGEST_ID, 0) or -1)
-    if signal.state is not SignalState.intake:
+    if signal.state is not SignalState.intake:  # linked already: a refused decision, recorded as any other
+        audit.record("signal.link", "refused", object=f"signal:{signal.id}", family_id=signal.family_id)
         abort(404)
     if family is None or not can(current_user, Action.family_edit, family, db):
         audit.record("signal.link", "refused", object=f"signal:{signal.id}")
