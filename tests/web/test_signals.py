@@ -315,7 +315,7 @@ def test_an_unknown_family_starts_a_household_from_the_intake_list(team_app, at_
 
 # --- what the form refuses -------------------------------------------------------------------------------
 
-def test_every_field_says_what_is_wrong_and_nothing_typed_is_lost(team_app):
+def test_every_field_says_what_is_wrong_and_nothing_typed_is_lost(team_app, any_hour):
     client = partner_client(team_app, factories.partner(team_app))
     tomorrow = clock.local_now() + dt.timedelta(days=1)
     form = signal_form("", "1986", urgency="", postcode="12", house_number="12 - h", what="",
@@ -475,9 +475,10 @@ def test_writing_what_was_done_ends_the_task_on_the_work_list(team_app, at_work)
         ("ok", made.family_id), ("refused", made.family_id)]
 
 
-def test_the_team_overview_counts_the_months_signals_new_against_repeat_and_hours_to_first_action(team_app,
+def test_the_team_overview_counts_the_months_signals_new_against_repeat_and_hours_to_first_action(team_app, any_hour,
                                                                                                    monkeypatch):
-    # 09:00 today, or now if earlier: the three hours below end the same day, in the same month.
+    # 09:00 today, or now if earlier (any_hour: also 00:30, when the UTC date is yesterday's): the three hours below
+    # end the same day, in the same month, as Amsterdam counts them.
     start = min(clock.local_now().replace(hour=9, minute=0, second=0, microsecond=0), clock.local_now())
     monkeypatch.setattr(clock, "system_now", running_from(start))
     made = el_idrissi(team_app)
