@@ -34,6 +34,7 @@ from portal.services.signals import ADDITIONS_MAX
 from support import factories
 from support.moments import running_from
 from support.pages import database, form_values, say, soup, text_of
+from support.rows import every_row
 from support.sign_in import csrf_token, fresh_code, sign_in, signed_in_client
 
 pytestmark = pytest.mark.both_databases
@@ -523,21 +524,29 @@ def test_nobody_but_the_sender_and_the_household_s_staff_reads_a_signal(team_app
     # signal page is "not found".
     member = factories.circle_member(team_app, made.family_id).username
     child = factories.child_with_account(team_app, made.family_id).username
-    pages = ["/partner/", receipt, f"/backoffice/signals/{signal.id}", "/backoffice/signals",
-             "/backoffice/signals/out-of-hours", "/backoffice/partners",
-             f"/backoffice/partners/{wijkagent.organisation_id}"]
-    posts = ["/partner/", "/partner/plain-language", receipt, f"/backoffice/signals/{signal.id}",
-             f"/backoffice/signals/{signal.id}/link", f"/backoffice/families/{signal.family_id}/network",
-             "/backoffice/partners", f"/backoffice/partners/{wijkagent.organisation_id}/switch"]
-    for username in (made.usernames[0], member, child, "tolk-ar"):
-        visitor = signed_in_client(team_app, username)
+    # Every page of the partners and every back-office page of signals and partner organisations, from the routes.
+    token_id = factories.partner_token(team_app, wijkagent.organisation_id)[0]
+    values = {"signal_id": signal.id, "organisation_id": wijkagent.organisation_id, "family_id": signal.family_id,
+              "account_id": wijkagent.account_id, "token_id": token_id}
+    adapter = team_app.url_map.bind("localhost")
+    modules = ("portal.partner.views", "portal.backoffice.signals", "portal.backoffice.partners")
+    routes = [(adapter.build(rule.endpoint, {name: values[name] for name in rule.arguments}), method)
+              for rule in team_app.url_map.iter_rules()
+              if team_app.view_functions[rule.endpoint].__module__ in modules
+              for method in sorted(rule.methods & {"GET", "POST"})]
+    assert {url for url, _method in routes} >= {"/partner/", receipt, "/backoffice/signals", "/backoffice/partners",
+                                                f"/backoffice/families/{signal.family_id}/network"}
+    visitors = {username: signed_in_client(team_app, username) for username in (made.usernames[0], member, child,
+                                                                                  "tolk-ar")}
+    before = every_row(team_app)
+    for username, visitor in visitors.items():
         token = csrf_token(visitor.get("/about-leave-quickly").text)
-        for url in pages:
-            assert visitor.get(url).status_code == 404, (username, url)
-        for url in posts:
-            assert visitor.post(url, data={"csrf_token": token, "text": "x", "note": "x", "family": "1",
-                                           "organisation": str(wijkagent.organisation_id)}).status_code == 404, (
-                username, url)
+        for url, method in routes:
+            answer = visitor.get(url) if method == "GET" else visitor.post(url, data={
+                "csrf_token": token, "text": "x", "note": "x", "family": str(signal.family_id),
+                "organisation": str(wijkagent.organisation_id), "name": "x", "kind": "police", "token_name": "x"})
+            assert answer.status_code == 404, (username, method, url, answer.status_code)
+    assert every_row(team_app) == before  # and nothing changed
     # Staff outside the household's duo: Chantal of the team, and the team lead and worker of another team.
     other = factories.other_team(team_app)
     for username in ("chantal", other.lead, "joost"):
