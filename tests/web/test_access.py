@@ -24,6 +24,7 @@ from portal.models import (
     DuoRole,
     Family,
     FamilyMember,
+    IdentityProvider,
     Interpreter,
     NetworkMember,
     Parent,
@@ -58,6 +59,8 @@ EXPECTED_PUBLIC = {
     "manifest",  # the web app manifest (/manifest.webmanifest): neutral name and icon only
     "metrics",  # a monitoring system's: its bearer token decides (tests/web/test_metrics.py), no session
     "partner_api.description",  # the OpenAPI description of the partners' signals interface: no data
+    # Sign-in through an organisation's OpenID Connect provider: before there is a session (tests/web/test_oidc.py).
+    "auth.provider_sign_in", "auth.provider_answer", "auth.provider_answered",
 }
 # The partners' signals interface: a token of a partner organisation's system decides (tests/web/test_signal_api.py),
 # never a session; without one, every call is 401.
@@ -174,6 +177,7 @@ def household(app, family_id: int) -> dict:
         away = db.exec(select(Absence.id).join(DuoAssignment, DuoAssignment.worker_id == Absence.worker_id)
                        .where(DuoAssignment.family_id == family.id)).all()
         signals = db.exec(select(Signal.id).where(Signal.family_id == family.id)).all()
+        providers = db.exec(select(IdentityProvider.id).where(IdentityProvider.team_id == family.team_id)).all()
         tokens = db.exec(select(PartnerToken.id).join(Signal, Signal.organisation_id == PartnerToken.organisation_id)
                          .where(Signal.family_id == family.id)).all()
         return {
@@ -196,6 +200,7 @@ def household(app, family_id: int) -> dict:
             "organisation_id": sorted({s.organisation_id for s in db.exec(select(Signal).where(
                 Signal.id.in_(signals or [-1])))}),
             "token_id": list(tokens),
+            "provider_id": list(providers),  # the team's organisations that sign their staff in
             "parents": {p.name: p for p in parents},
             "appointments": appointments,
         }
