@@ -179,15 +179,16 @@ def revoke_partner_token(organisation_id, token_id):
 @blueprint.post("/partners/<id:organisation_id>/switch")
 @roles(Role.teamlead)
 def switch_partner(organisation_id):
-    """Switch an organisation off (its people's sessions end at once, its tokens stop working) or on again."""
+    """Switch an organisation off (its people can no longer sign in and their sessions end at once, its tokens stop
+    working) or on again."""
     db = db_session()
     organisation = _organisation_or_404(organisation_id)
     organisation.active = not organisation.active
     db.add(organisation)
-    if not organisation.active:
-        people = select(Partner.account_id).where(Partner.organisation_id == organisation.id)
-        db.exec(update(Account).where(col(Account.id).in_(people))  # type: ignore[call-overload]
-                .values(session_generation=Account.session_generation + 1))
+    # Its people's accounts go off and on with it: switched off, they cannot sign in, and open sessions end at once.
+    people = select(Partner.account_id).where(Partner.organisation_id == organisation.id)
+    db.exec(update(Account).where(col(Account.id).in_(people))  # type: ignore[call-overload]
+            .values(active=organisation.active, session_generation=Account.session_generation + 1))
     audit.record("partner.switch", "on" if organisation.active else "off",
                  object=f"partner-organisation:{organisation.id}")
     db.commit()

@@ -165,7 +165,10 @@ def professional_network(family_id):
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_edit)
     organisation = db.get(PartnerOrganisation, bounded_int(request.form.get("organisation"), 1, LARGEST_ID, 0) or -1)
-    if organisation is None or not organisation.active:
+    # Only the household's own team's partners: another team's would read its contact person's name and number.
+    if organisation is None or not organisation.active or organisation.team_id != family.team_id:
+        audit.record("family.network", "refused", family_id=family.id,
+                     object=f"partner-organisation:{organisation.id if organisation else 0}")
         abort(404)
     listed = db.exec(select(ProfessionalNetwork).where(ProfessionalNetwork.family_id == family.id,
                                                        ProfessionalNetwork.organisation_id == organisation.id)).first()
@@ -182,13 +185,14 @@ def professional_network(family_id):
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#signals", 303)
 
 
-def family_signals(db: Session, family_id: int) -> dict:
+def family_signals(db: Session, family: Family) -> dict:
     """What the family file shows of signals: the household's signals with their source, the partner
-    organisations in its network and those that may be added."""
+    organisations of its team in its network and those that may be added."""
     listed = set(db.exec(select(ProfessionalNetwork.organisation_id)
-                         .where(ProfessionalNetwork.family_id == family_id)))
-    organisations = list(db.exec(select(PartnerOrganisation).where(col(PartnerOrganisation.active))
+                         .where(ProfessionalNetwork.family_id == family.id)))
+    organisations = list(db.exec(select(PartnerOrganisation).where(col(PartnerOrganisation.active),
+                                                                  PartnerOrganisation.team_id == family.team_id)
                                  .order_by(col(PartnerOrganisation.name))))
-    return {"signals": signals.of_family(db, family_id),
+    return {"signals": signals.of_family(db, stored_id(family.id)),
             "network": [organisation for organisation in organisations if organisation.id in listed],
             "network_choices": [organisation for organisation in organisations if organisation.id not in listed]}

@@ -18,7 +18,7 @@ from portal.models import (
 )
 from portal.policy import DUO, READ_ALONG_BEFORE, can
 from portal.rules.actions import Action
-from portal.services import appointments, cases, renderings, stored_id, worklist
+from portal.services import appointments, cases, renderings, worklist
 from portal.web import audit
 from portal.web.forms import switching_language
 from portal.web.guards import get_or_404, roles
@@ -63,7 +63,7 @@ def family_file(family_id):
                            workers=file.workers, accounts=file.accounts, restricted=file.restricted,
                            appointments=file.appointments, household=household_of(db, family), today=clock.today(),
                            circle=file.circle, carried=file.carried, circle_tasks=file.circle_tasks,
-                           older_children=file.older_children, **family_signals(db, stored_id(family.id)),
+                           older_children=file.older_children, **family_signals(db, family),
                            retention_ends=cases.retention_ends(family, current_app.config["RETENTION_YEARS"]),
                            may_change_case=can(current_user,
                                                Action.family_reopen if family.closed_at else Action.family_close,

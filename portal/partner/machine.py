@@ -44,6 +44,11 @@ def _limit_key() -> str:
     return "token:" + signals.token_hash(_token())[:16]
 
 
+# One count of calls per token, whichever operation: sending, reading a receipt and adding share it.
+per_token = limiter.shared_limit(lambda: current_app.config["PARTNER_API_LIMIT"], scope="partner-api",
+                                 key_func=_limit_key)
+
+
 def by_token(view):
     """Declare a route of the machine interface: it needs a live token of an active organisation with the scope
     (a bearer token, no session); anything else is 401 and recorded."""
@@ -141,7 +146,7 @@ def description():
 
 @api.post("/signals")
 @by_token
-@limiter.limit(lambda: current_app.config["PARTNER_API_LIMIT"], key_func=_limit_key)
+@per_token
 def send():
     body = _json()
     form = SignalForm(posted=False)
@@ -161,14 +166,14 @@ def send():
 
 @api.get("/signals/<id:signal_id>")
 @by_token
-@limiter.limit(lambda: current_app.config["PARTNER_API_LIMIT"], key_func=_limit_key)
+@per_token
 def read(signal_id):
     return jsonify(_receipt(_own(signal_id)))
 
 
 @api.post("/signals/<id:signal_id>/additions")
 @by_token
-@limiter.limit(lambda: current_app.config["PARTNER_API_LIMIT"], key_func=_limit_key)
+@per_token
 def add(signal_id):
     signal = _own(signal_id)
     form = AdditionForm(posted=False)
