@@ -42,6 +42,7 @@ from portal.models import (
     Commitment,
     DuoRole,
     Family,
+    OutboxMessage,
     Parent,
     Partner,
     PartnerKind,
@@ -380,8 +381,12 @@ def _load(db: Session, today: dt.date, hashed: str, households: bool) -> None:
         db.flush()
         db.add(Partner(account_id=stored_id(account.id), organisation_id=stored_id(sender.id),
                        name=NAMES[username], function=function))
-        signals.send(db, sender, demo_signals(today)[username], _at(days(-1), 23, 5), RETENTION_YEARS,
-                     sent_by=account.id)
+        signal = signals.send(db, sender, demo_signals(today)[username], _at(days(-1), 23, 5), RETENTION_YEARS,
+                              sent_by=account.id)
+        # The message to the contact person went out last night: the demo's outbox holds nothing to send.
+        for message in db.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"signal:{signal.id}")):
+            message.sent_at = message.created_at = signal.sent_at
+            db.add(message)
         if kind == "police":
             db.add(ProfessionalNetwork(family_id=stored_id(el_idrissi.id), organisation_id=stored_id(sender.id),
                                        added_by=stored_id(bram.account_id)))

@@ -29,6 +29,7 @@ DEMO_ROLES = {
     "ouder-kasia": "parent", "ouder-olena": "parent", "ouder-sanne": "parent",
     "ouder-faadumo": "parent", "ouder-selam": "parent", "ouder-yonas": "parent",
     "netwerk-karim": "network", "netwerk-haddou": "network", "kind-elif": "child",
+    "partner-wijkagent": "partner", "partner-school": "partner",
 }
 STRONG_KEY = "9f1c2e7a4b8d3f6e0a5c9b2d7e4f1a8c3b6d9e2f5a8c1b4d"
 AUDIT_KEY = "2c7e1a9f4d8b3e6a0f5c2d9b7e1a4f8c3d6b0e9a5f2c8d1b"
