@@ -258,10 +258,7 @@ def start(provider_id: int):
         current_app.logger.warning("OpenID Connect provider %s: %s", provider.id, failed)
         return _refused("unavailable", provider, 503)
     state, nonce, verifier = generate_token(43), generate_token(43), generate_token(64)
-    now = clock.now()
-    db.exec(delete(ProviderSignIn).where(col(ProviderSignIn.expires_at) <= now))  # answers that never came
-    db.add(ProviderSignIn(state_hash=_state_hash(state), provider_id=provider_id, nonce=nonce,
-                          code_verifier=verifier, expires_at=now + ANSWER_WITHIN))
+    _wait_for_answer(db, provider_id, state, nonce, verifier)
     flows.end_current(db, session)  # a password sign-in this browser had open ends
     session[_COOKIE_KEY] = state
     audit.record("sign_in.provider", "started", object=f"provider:{provider.id}")
@@ -270,6 +267,14 @@ def start(provider_id: int):
         ("response_type", "code"), ("client_id", provider.client_id), ("redirect_uri", _answer_url()),
         ("scope", "openid"), ("state", state), ("nonce", nonce),
         ("code_challenge", create_s256_code_challenge(verifier)), ("code_challenge_method", "S256")]), 303)
+
+
+def _wait_for_answer(db, provider_id: int, state: str, nonce: str, verifier: str) -> None:
+    """Keep what the answer will be checked against (its state hashed), and forget answers that never came."""
+    now = clock.now()
+    db.exec(delete(ProviderSignIn).where(col(ProviderSignIn.expires_at) <= now))
+    db.add(ProviderSignIn(state_hash=_state_hash(state), provider_id=provider_id, nonce=nonce,
+                          code_verifier=verifier, expires_at=now + ANSWER_WITHIN))
 
 
 def _claim(state: str) -> ProviderSignIn | None:

@@ -11,9 +11,7 @@ from portal import clock
 from portal.backoffice import blueprint
 from portal.db import session as db_session
 from portal.models import (
-    Account,
     Family,
-    Partner,
     PartnerOrganisation,
     ProfessionalNetwork,
     Role,
@@ -74,11 +72,14 @@ def intake_signal(db: Session, team_id: int, number: str | None) -> Signal | Non
     return signal
 
 
-def _source(db: Session, signal: Signal) -> tuple[PartnerOrganisation | None, str]:
-    """The organisation and who of it sent the signal (a person, or its system's token)."""
-    organisation = db.get(PartnerOrganisation, signal.organisation_id)
-    sender = db.exec(select(Partner).where(Partner.account_id == signal.sent_by)).first() if signal.sent_by else None
-    return organisation, (f"{sender.name}, {sender.function}".strip(", ") if sender else _("their own system"))
+def _may_act(db: Session, signal: Signal) -> bool:
+    """May the user write what was done: until it is done, whoever may edit its household, or on the intake list
+    whoever may read it there."""
+    if signal.done_at is not None:
+        return False
+    if signal.family_id is not None:
+        return can(current_user, Action.family_edit, db.get(Family, signal.family_id), db)
+    return _intake_may(db, signal)
 
 
 @blueprint.route("/signals/<id:signal_id>", methods=["GET", "POST"])
@@ -89,9 +90,7 @@ def signal_page(signal_id):
     db = db_session()
     signal = _signal_or_404(signal_id)
     form = DoneForm()
-    may_act = signal.done_at is None and (
-        can(current_user, Action.family_edit, db.get(Family, signal.family_id), db) if signal.family_id
-        else _intake_may(db, signal))
+    may_act = _may_act(db, signal)
     if request.method == "POST":
         if not may_act:
             audit.record("signal.done", "refused", object=f"signal:{signal.id}", family_id=signal.family_id)
@@ -102,13 +101,13 @@ def signal_page(signal_id):
             db.commit()
             return redirect(url_for("backoffice.signal_page", signal_id=signal.id), 303)
     audit.record("signal.view", "ok", object=f"signal:{signal.id}", family_id=signal.family_id)
-    organisation, sender = _source(db, signal)
-    done_by = db.get(Account, signal.done_by) if signal.done_by else None
     errors = form.messages()
-    return render_template("backoffice/signal.html", signal=signal, organisation=organisation, sender=sender,
-                           people=signals.people_of(signal), additions=signals.additions(db, stored_id(signal.id)),
-                           family=db.get(Family, signal.family_id) if signal.family_id else None,
-                           done_by=done_by, may_act=may_act, form=form, errors=errors), 400 if errors else 200
+    file = signals.file_of(db, signal)
+    sender = (f"{file.sender.name}, {file.sender.function}".strip(", ") if file.sender
+              else _("their own system"))
+    return render_template("backoffice/signal.html", signal=signal, organisation=file.organisation, sender=sender,
+                           people=file.people, additions=file.additions, family=file.family, done_by=file.done_by,
+                           may_act=may_act, form=form, errors=errors), 400 if errors else 200
 
 
 @blueprint.get("/signals")
@@ -164,23 +163,15 @@ def professional_network(family_id):
     signals about the household are then answered with the contact person's name and work phone."""
     db = db_session()
     family = get_or_404(Family, family_id, Action.family_edit)
-    organisation = db.get(PartnerOrganisation, bounded_int(request.form.get("organisation"), 1, LARGEST_ID, 0) or -1)
-    # Only the household's own team's partners: another team's would read its contact person's name and number.
-    if organisation is None or not organisation.active or organisation.team_id != family.team_id:
-        audit.record("family.network", "refused", family_id=family.id,
-                     object=f"partner-organisation:{organisation.id if organisation else 0}")
+    number = bounded_int(request.form.get("organisation"), 1, LARGEST_ID, 0)
+    try:
+        changed = signals.set_in_network(db, family, number, not request.form.get("remove"),
+                                         current_user.account.id)
+    except signals.SignalError:  # another team's partner, or one switched off: it would read this team's contact
+        audit.record("family.network", "refused", object=f"partner-organisation:{number}", family_id=family.id)
         abort(404)
-    listed = db.exec(select(ProfessionalNetwork).where(ProfessionalNetwork.family_id == family.id,
-                                                       ProfessionalNetwork.organisation_id == organisation.id)).first()
-    if request.form.get("remove") and listed is not None:
-        db.delete(listed)
-        audit.record("family.network", "removed", object=f"partner-organisation:{organisation.id}",
-                     family_id=family.id)
-    elif not request.form.get("remove") and listed is None:
-        db.add(ProfessionalNetwork(family_id=stored_id(family.id), organisation_id=stored_id(organisation.id),
-                                   added_by=current_user.account.id))
-        audit.record("family.network", "added", object=f"partner-organisation:{organisation.id}",
-                     family_id=family.id)
+    if changed:
+        audit.record("family.network", changed, object=f"partner-organisation:{number}", family_id=family.id)
     db.commit()
     return redirect(url_for("backoffice.family_file", family_id=family.id) + "#signals", 303)
 

@@ -19,6 +19,7 @@ from portal.models import (
     Account,
     Family,
     MatchKey,
+    Partner,
     PartnerOrganisation,
     PartnerToken,
     ProfessionalNetwork,
@@ -278,6 +279,48 @@ def of_family(db: Session, family_id: int) -> list[tuple[Signal, PartnerOrganisa
     return list(db.exec(select(Signal, PartnerOrganisation)
                         .join(PartnerOrganisation, col(PartnerOrganisation.id) == Signal.organisation_id)
                         .where(Signal.family_id == family_id).order_by(col(Signal.sent_at))))
+
+
+# --- a signal's page in the back office ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignalFile:
+    """A signal with what its page shows: its source, the household it is on, who did what with it, what the
+    partner added."""
+
+    organisation: PartnerOrganisation
+    sender: Partner | None  # None: the organisation's own system sent it
+    family: Family | None  # None: on the intake list
+    done_by: Account | None
+    additions: list[SignalAddition]
+    people: list[SeenPerson]
+
+
+def file_of(db: Session, signal: Signal) -> SignalFile:
+    organisation = db.get(PartnerOrganisation, signal.organisation_id)
+    assert organisation is not None  # a signal's organisation is never removed
+    sender = db.exec(select(Partner).where(Partner.account_id == signal.sent_by)).first() if signal.sent_by else None
+    return SignalFile(organisation, sender, db.get(Family, signal.family_id) if signal.family_id else None,
+                      db.get(Account, signal.done_by) if signal.done_by else None,
+                      additions(db, stored_id(signal.id)), people_of(signal))
+
+
+def set_in_network(db: Session, family: Family, organisation_id: int, listed: bool, by: int) -> str | None:
+    """List a partner organisation of the household's own team in its professional network, or take it off:
+    "added", "removed", or None when it already was so. Another team's organisation, or one switched off, is
+    refused (SignalError): it would read this team's contact person's name and number."""
+    organisation = db.get(PartnerOrganisation, organisation_id or -1)
+    if organisation is None or not organisation.active or organisation.team_id != family.team_id:
+        raise SignalError("not a partner of the household's team")
+    row = db.exec(select(ProfessionalNetwork).where(ProfessionalNetwork.family_id == family.id,
+                                                    ProfessionalNetwork.organisation_id == organisation_id)).first()
+    if listed and row is None:
+        db.add(ProfessionalNetwork(family_id=stored_id(family.id), organisation_id=organisation_id, added_by=by))
+        return "added"
+    if not listed and row is not None:
+        db.delete(row)
+        return "removed"
+    return None
 
 
 # --- what the partner reads back -------------------------------------------------------------------

@@ -166,7 +166,7 @@ def inline_queries(function: ast.FunctionDef) -> int:
 
 def views() -> list[tuple[str, ast.FunctionDef]]:
     found = []
-    for package in ("auth", "backoffice", "family"):
+    for package in ("auth", "backoffice", "family", "partner"):
         for path in sorted((PORTAL / package).glob("*.py")):
             for node in ast.parse(path.read_text()).body:
                 if isinstance(node, ast.FunctionDef) and any(
@@ -204,10 +204,11 @@ def portal_imports(path: Path, known: set[str]) -> set[str]:
 # Two-way imports known today; any other fails. A blueprint's package makes `blueprint` and imports its page
 # modules so that their routes register, and each page module takes `blueprint` from the package.
 BLUEPRINT_PAGES = {
-    "portal.auth": ["views"],
+    "portal.auth": ["oidc", "views"],
     "portal.backoffice": ["appointments", "cases", "children", "circle", "family_admin", "interpreting", "outbox",
-                          "plan", "renderings", "staff", "team", "timeline", "views"],
+                          "partners", "plan", "renderings", "signals", "staff", "team", "timeline", "views"],
     "portal.family": ["child", "circle", "closed", "history", "views"],
+    "portal.partner": ["machine", "views"],
 }
 KNOWN_TWO_WAY = {
     frozenset((package, f"{package}.{page}")) for package, pages in BLUEPRINT_PAGES.items() for page in pages}
